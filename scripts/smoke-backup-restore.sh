@@ -1,0 +1,4 @@
+#!/usr/bin/env bash
+# Wave 5 backup/restore smoke: a full backup of production, listed with its checksum and size,
+# restored, and production's preview answering again. Exit 0 when it passes, 1 otherwise.
+exec "$(dirname "$0")/smoke" backup-restore "$@"
