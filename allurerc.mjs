@@ -1,0 +1,21 @@
+// Allure 3 configuration for the Pressluft acceptance suite's HTML report.
+// Used by scripts/report; the paths below can be overridden through the
+// environment so that tests can build a report without touching reports/.
+import { env } from "node:process";
+
+export default {
+  name: env.ALLURE_REPORT_NAME || "Pressluft Wave 5 acceptance",
+  output: env.ALLURE_OUTPUT || "./reports/allure-report",
+  // One JSON line per run; Allure reads it for trends and history and appends the new run.
+  historyPath: env.ALLURE_HISTORY_PATH || "./reports/history.jsonl",
+  historyLimit: 50,
+  plugins: {
+    awesome: {
+      options: {
+        reportName: env.ALLURE_REPORT_NAME || "Pressluft Wave 5 acceptance",
+        singleFile: false,
+        groupBy: ["parentSuite", "suite", "subSuite"],
+      },
+    },
+  },
+};

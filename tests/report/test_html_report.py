@@ -1,0 +1,199 @@
+"""The HTML report (scripts/report, Allure 3) shows a failing scenario's wave5 summary line.
+
+Builds real allure-behave results from a tiny throwaway feature run in a subprocess, turns them
+into a report with scripts/report, serves the static site on 127.0.0.1 and loads the failing
+test's page in headless Debian Chromium; the rendered DOM must contain the summary line.
+Runs twice against one history file to check that history is kept between runs.
+
+Skipped only when /usr/bin/chromium is absent and CI is not set (in CI it must run).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+REPORT = ROOT / "scripts" / "report"
+CHROMIUM = os.environ.get("PRESSLUFT_CHROMIUM", "/usr/bin/chromium")
+IN_CI = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+
+SUMMARY = (
+    '[wave5] FAIL category=job_failed command="POST /api/sites" job_id=abc '
+    'reason="ANSIBLE_HOST_FAILED: boom"'
+)
+
+FEATURE = """\
+Feature: Report rendering
+  Scenario: A scenario that passes
+    Given a step that passes
+
+  Scenario: A scenario that fails with a summary
+    Given a step that fails with a wave5 summary line
+"""
+
+STEPS = f"""\
+from behave import given
+
+
+@given("a step that passes")
+def step_passes(context):
+    pass
+
+
+@given("a step that fails with a wave5 summary line")
+def step_fails(context):
+    raise AssertionError({SUMMARY!r} + "\\ndetails: the job log ends with the host failure")
+"""
+
+pytestmark = [
+    pytest.mark.timeout(240),
+    pytest.mark.skipif(
+        not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)) and not IN_CI,
+        reason=f"{CHROMIUM} not installed (scripts/setup installs it as root); required when CI is set",
+    ),
+]
+
+
+def _run_behave(workdir: Path, results: Path) -> None:
+    (workdir / "features").mkdir(parents=True)
+    (workdir / "steps").mkdir()
+    (workdir / "features" / "report.feature").write_text(FEATURE)
+    (workdir / "steps" / "report_steps.py").write_text(STEPS)
+    proc = subprocess.run(
+        [sys.executable, "-m", "behave", "--no-capture", "-f", "allure_behave.formatter:AllureFormatter",
+         "-o", str(results), "-f", "plain", "features"],
+        cwd=workdir, capture_output=True, text=True, timeout=120,
+    )
+    # One scenario fails on purpose: behave exits 1.
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert len(list(results.glob("*-result.json"))) == 2, proc.stdout + proc.stderr
+
+
+def _report(results: Path, output: Path, history: Path) -> str:
+    proc = subprocess.run(
+        [str(REPORT), "--results", str(results), "--output", str(output), "--history", str(history)],
+        cwd=ROOT, capture_output=True, text=True, timeout=180,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (output / "index.html").is_file()
+    return proc.stdout
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep pytest output clean
+        pass
+
+
+@contextlib.contextmanager
+def _serve(directory: Path):
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _dump_dom(url: str, profile: Path) -> str:
+    assert os.path.isfile(CHROMIUM), f"{CHROMIUM} is required in CI (scripts/setup installs it)"
+    cmd = [
+        CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-dev-shm-usage", f"--user-data-dir={profile}",
+        # let the single-page app fetch its data and render before the DOM is dumped
+        "--virtual-time-budget=15000", "--dump-dom", url,
+    ]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout
+
+
+class _VisibleText(HTMLParser):
+    """Text of the rendered DOM outside <script>, <style>, <template> and <noscript>."""
+
+    HIDDEN = {"script", "style", "template", "noscript"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.chunks: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.HIDDEN:
+            self.depth += 1
+
+    def handle_endtag(self, tag):
+        if tag in self.HIDDEN and self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if not self.depth:
+            self.chunks.append(data)
+
+
+def _visible_lines(dom: str) -> list[str]:
+    parser = _VisibleText()
+    parser.feed(dom)
+    return [" ".join(c.split()) for c in parser.chunks if c.strip()]
+
+
+def _failed_result(output: Path) -> dict:
+    failed = []
+    for path in (output / "data" / "test-results").glob("*.json"):
+        data = json.loads(path.read_text())
+        if data.get("status") == "failed":
+            failed.append(data)
+    assert len(failed) == 1, f"expected one failed test in the report, found {len(failed)}"
+    return failed[0]
+
+
+def test_failing_scenario_summary_is_visible_and_history_is_kept(tmp_path):
+    if IN_CI and shutil.which("node") is None:
+        pytest.fail("node is required in CI for scripts/report")
+    results = tmp_path / "allure-results"
+    output = tmp_path / "allure-report"
+    history = tmp_path / "history.jsonl"
+    _run_behave(tmp_path / "run", results)
+
+    first = _report(results, output, history)
+    assert "history: 1 run" in first
+    failed = _failed_result(output)
+    assert failed["name"] == "A scenario that fails with a summary"
+    assert SUMMARY in failed["error"]["message"]
+
+    with _serve(output) as base:
+        # The report's client-side router opens a test result page at #<test result id>.
+        dom = _dump_dom(f"{base}/index.html#{failed['id']}", tmp_path / "chromium-profile")
+    lines = _visible_lines(dom)
+    text = "\n".join(lines)
+    assert "A scenario that fails with a summary" in text, text[:2000]
+    # Whitespace collapsed like a browser does; the summary line itself has single spaces.
+    assert any(SUMMARY in line for line in lines), (
+        "the failing scenario's [wave5] summary line is not rendered on its report page:\n"
+        + "\n".join(line for line in lines if "wave5" in line or "Error" in line)[:2000]
+    )
+
+    # A second run keeps the first in the history file and shows it in the report.
+    second = _report(results, output, history)
+    assert "history: 2 run" in second
+    entries = [json.loads(line) for line in history.read_text().splitlines() if line.strip()]
+    assert len(entries) == 2
+    assert len({e["uuid"] for e in entries}) == 2
+    failed_again = _failed_result(output)
+    assert failed_again.get("history"), "the second report carries no history for the failing test"
+    assert failed_again["history"][0]["status"] == "failed"
