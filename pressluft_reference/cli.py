@@ -1,0 +1,103 @@
+"""Command line: parse flags, run the control plane until SIGTERM/SIGINT."""
+
+import argparse
+import signal
+import sys
+import threading
+
+from .config import DEFAULT_DURATIONS, JOB_TYPES, Config
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(message)
+
+
+def _duration(text: str):
+    job_type, sep, seconds = text.partition("=")
+    if not sep:
+        raise argparse.ArgumentTypeError(f"expected TYPE=SECONDS, got {text!r}")
+    if job_type != "all" and job_type not in JOB_TYPES:
+        raise argparse.ArgumentTypeError(f"unknown job type {job_type!r} (one of: all, {', '.join(JOB_TYPES)})")
+    value = _non_negative(seconds)
+    return job_type, value
+
+
+def _backoff(text: str):
+    values = tuple(_non_negative(part) for part in text.split(","))
+    if not values:
+        raise argparse.ArgumentTypeError("expected S1,S2,S3")
+    return values
+
+
+def _non_negative(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 0: {text!r}")
+    return value
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"port out of range 0-65535: {value}")
+    return value
+
+
+def parse_args(argv) -> Config:
+    parser = _Parser(prog="python -m pressluft_reference", description="Pressluft Wave 5 reference control plane")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=_port, default=0)
+    parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--enable-faults", action="store_true")
+    parser.add_argument("--job-duration", type=_duration, action="append", default=[], metavar="TYPE=SECONDS")
+    parser.add_argument("--retry-backoff", type=_backoff, default=None, metavar="S1,S2,S3")
+    args = parser.parse_args(argv)
+    durations = dict(DEFAULT_DURATIONS)
+    for job_type, seconds in args.job_duration:
+        for name in JOB_TYPES if job_type == "all" else (job_type,):
+            durations[name] = seconds
+    config = Config(host=args.host, port=args.port, data_dir=args.data_dir,
+                    enable_faults=args.enable_faults, durations=durations)
+    if args.retry_backoff:
+        config.backoff = args.retry_backoff
+    return config
+
+
+def main(argv=None) -> int:
+    try:
+        config = parse_args(sys.argv[1:] if argv is None else argv)
+    except UsageError as exc:
+        print(f"pressluft_reference: error: {exc}", file=sys.stderr)
+        return 2
+    except SystemExit as exc:  # --help
+        return exc.code or 0
+
+    from .runtime import Runtime
+
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        runtime = Runtime(config)
+        runtime.start()
+    except OSError as exc:
+        print(f"pressluft_reference: error: cannot start: {exc}", file=sys.stderr)
+        return 2
+    print(f"pressluft_reference listening on {runtime.base_url}", flush=True)
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        runtime.stop()
+    return 0

@@ -1,0 +1,31 @@
+"""Run-time settings of the reference control plane."""
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+JOB_TYPES = ("node_provision", "site_create", "env_create", "backup_create", "env_restore")
+
+# Total duration of each job type in seconds; jobs with several phases split it evenly.
+DEFAULT_DURATIONS = {
+    "node_provision": 0.6,
+    "site_create": 0.3,
+    "env_create": 0.3,
+    "backup_create": 0.3,
+    "env_restore": 0.6,
+}
+DEFAULT_BACKOFF = (0.5, 1.0, 2.0)
+
+
+@dataclass
+class Config:
+    host: str = "127.0.0.1"
+    port: int = 0
+    data_dir: Optional[str] = None
+    enable_faults: bool = False
+    durations: dict = field(default_factory=lambda: dict(DEFAULT_DURATIONS))
+    backoff: tuple = DEFAULT_BACKOFF
+    poll_interval: float = 0.02
+    max_parallel_jobs: int = 8
+
+    def backoff_after(self, attempt: int) -> float:
+        return self.backoff[min(max(attempt, 1), len(self.backoff)) - 1]

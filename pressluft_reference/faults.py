@@ -1,0 +1,171 @@
+"""In-memory fault state for the `/_reference/` API (lost on restart, cleared by DELETE).
+
+Faults are scoped to a resource where possible; a fault without scope is global.
+"""
+
+import random
+import threading
+import time
+from dataclasses import dataclass
+from typing import Optional
+
+from .errors import ApiError
+from .jobqueue import RETRYABLE_CODES
+
+FAULT_NAMES = ["node-readiness", "jobs", "preview", "backups", "http", "environment-content"]
+JOB_MATCH_KEYS = ("job_type", "site_id", "environment_id", "node_id", "node_name")
+
+
+@dataclass
+class JobPlan:
+    outcome: str
+    error_code: str
+    error_message: str
+    retryable: bool
+    attempts: Optional[int]
+    first_attempt: int
+
+    def fails(self, attempt: int) -> bool:
+        return self.outcome == "fail" and (self.attempts is None or attempt - self.first_attempt < self.attempts)
+
+
+class Faults:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        with self._lock:
+            self._readiness = {}  # node id (None: every node) → reason codes
+            self._jobs = []  # pending job faults, each with a remaining count
+            self._plans = {}  # job id → JobPlan bound at the job's claim
+            self._previews = {}  # ("environment"|"site"|"all", id) → preview behaviour
+            self._backups = []
+            self._http = None
+            self._rng = random.Random()
+
+    def snapshot(self) -> dict:
+        with self._lock:
+            return {
+                "node-readiness": [{"node_id": node_id, "reason_codes": codes}
+                                   for node_id, codes in self._readiness.items()],
+                "jobs": [dict(fault) for fault in self._jobs],
+                "job-plans": {job_id: vars(plan) for job_id, plan in self._plans.items()},
+                "preview": [dict(fault) for fault in self._previews.values()],
+                "backups": [dict(fault) for fault in self._backups],
+                "http": dict(self._http) if self._http else None,
+            }
+
+    # node readiness
+    def set_readiness(self, node_id, codes):
+        with self._lock:
+            if codes:
+                self._readiness[node_id] = list(codes)
+            else:
+                self._readiness.pop(node_id, None)
+
+    def readiness_codes(self, node_id):
+        with self._lock:
+            if node_id in self._readiness:
+                return self._readiness[node_id]
+            return self._readiness.get(None)
+
+    # jobs
+    def add_job_fault(self, fault: dict):
+        with self._lock:
+            self._jobs.append(fault)
+
+    def plan_for(self, job: dict, node_name) -> Optional[JobPlan]:
+        """The fault plan of a claimed job: bound on first sight to the oldest matching job fault."""
+        facts = {**job, "node_name": node_name}
+        with self._lock:
+            if job["id"] in self._plans:
+                return self._plans[job["id"]]
+            for fault in self._jobs:
+                if all(facts.get(key) == value for key, value in fault["match"].items()):
+                    fault["count"] -= 1
+                    if fault["count"] <= 0:
+                        self._jobs.remove(fault)
+                    plan = self._bind(fault, job)
+                    self._plans[job["id"]] = plan
+                    return plan
+        return None
+
+    def plan_active(self, job_id) -> bool:
+        with self._lock:
+            return job_id in self._plans
+
+    @staticmethod
+    def _bind(fault: dict, job: dict) -> JobPlan:
+        code = fault.get("error_code") or ("PROVIDER_ACQUISITION_FAILED" if job["job_type"] == "node_provision"
+                                           else "ANSIBLE_PLAY_ERROR")
+        retryable = fault.get("retryable")
+        return JobPlan(
+            outcome=fault["outcome"], error_code=code,
+            error_message=fault.get("error_message") or f"{job['job_type']} failed: injected fault {code}",
+            retryable=code in RETRYABLE_CODES if retryable is None else retryable,
+            attempts=fault.get("attempts"), first_attempt=job["attempt_count"])
+
+    # previews
+    def set_preview(self, fault: dict):
+        with self._lock:
+            self._previews[_scope_key(fault)] = fault
+
+    def preview_for(self, environment_id, site_id) -> Optional[dict]:
+        with self._lock:
+            for key in (("environment", environment_id), ("site", site_id), ("all", None)):
+                if key in self._previews:
+                    return self._previews[key]
+        return None
+
+    # backups
+    def add_backup_fault(self, fault: dict):
+        with self._lock:
+            self._backups.append(fault)
+
+    def take_backup(self, environment_id, site_id) -> Optional[dict]:
+        with self._lock:
+            for fault in self._backups:
+                if _in_scope(fault, environment_id, site_id):
+                    fault["count"] -= 1
+                    if fault["count"] <= 0:
+                        self._backups.remove(fault)
+                    return fault
+        return None
+
+    # http
+    def set_http(self, fault: dict):
+        with self._lock:
+            self._http = fault
+            self._rng = random.Random(fault.get("seed"))
+
+    def apply_http(self, method: str, path: str):
+        with self._lock:
+            fault = self._http
+            if not fault or not path.startswith(fault["path_prefix"]):
+                return
+            if fault["methods"] and method not in fault["methods"]:
+                return
+            delay = self._rng.uniform(0, fault["latency_max_seconds"]) if fault["latency_max_seconds"] else 0
+            failing = self._rng.random() < fault["error_rate"]
+            status = self._rng.choice(fault["statuses"])
+        if delay:
+            time.sleep(delay)
+        if failing:
+            raise ApiError(status, "injected_fault", f"injected HTTP {status} (reference fault injection)")
+
+
+def _scope_key(fault: dict):
+    if fault.get("environment_id"):
+        return "environment", fault["environment_id"]
+    if fault.get("site_id"):
+        return "site", fault["site_id"]
+    return "all", None
+
+
+def _in_scope(fault: dict, environment_id, site_id) -> bool:
+    if fault.get("environment_id"):
+        return fault["environment_id"] == environment_id
+    if fault.get("site_id"):
+        return fault["site_id"] == site_id
+    return True

@@ -1,0 +1,153 @@
+"""The HTTP layer of the control plane: body limits, auth before routing, envelopes, request log."""
+
+import json
+import time
+from http.cookies import CookieError, SimpleCookie
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import unquote, urlsplit
+
+from . import log
+from .errors import ApiError, bad_request, unauthorized
+
+MAX_BODY = 1024 * 1024
+SESSION_COOKIE = "session_token"
+
+
+class Request:
+    def __init__(self, runtime, method, path, params, body, headers, user=None, token=None):
+        self.runtime = runtime
+        self.method = method
+        self.path = path
+        self.params = params
+        self.body = body
+        self.headers = headers
+        self.user = user
+        self.token = token
+
+
+class Response:
+    def __init__(self, status: int, payload=None, headers=()):
+        self.status = status
+        self.payload = payload
+        self.headers = list(headers)
+
+
+class ApiServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address, runtime):
+        self.runtime = runtime
+        super().__init__(address, ApiHandler)
+
+
+class ApiHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "pressluft_reference"
+    sys_version = ""
+
+    def do_GET(self):
+        self._handle()
+
+    do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_GET
+
+    def log_message(self, format, *args):
+        pass  # replaced by the one-line event=request log
+
+    def _handle(self):
+        started = time.monotonic()
+        runtime = self.server.runtime
+        path = unquote(urlsplit(self.path).path)
+        try:
+            response = self._dispatch(runtime, path)
+        except ApiError as exc:
+            response = Response(exc.status, exc.body())
+        except Exception as exc:  # a bug must still answer an envelope, never a dropped connection
+            log.event("internal_error", method=self.command, path=path, error=repr(exc))
+            response = Response(500, {"code": "internal_error", "message": "internal error"})
+        self._send(response)
+        log.event("request", method=self.command, path=path, status=response.status,
+                  duration_ms=int((time.monotonic() - started) * 1000))
+
+    def _dispatch(self, runtime, path) -> Response:
+        body = self._read_body()
+        if path == "/_reference" or path.startswith("/_reference/"):
+            handler, params = runtime.reference_router.resolve(self.command, path)
+            return handler(Request(runtime, self.command, path, params, body, self.headers))
+        runtime.faults.apply_http(self.command, path)
+        if path == "/api" or path.startswith("/api/"):
+            user, token = None, None
+            if path != "/api/login":
+                token = self._session_token()
+                user = runtime.sessions.user_for(token)
+                if user is None:
+                    raise unauthorized()
+            handler, params = runtime.api_router.resolve(self.command, path)
+            return handler(Request(runtime, self.command, path, params, body, self.headers, user, token))
+        return runtime.dashboard(self.command, path)
+
+    def _read_body(self) -> bytes:
+        if self.headers.get("Transfer-Encoding"):
+            self.close_connection = True
+            raise bad_request("chunked request bodies are not supported; send Content-Length")
+        length_header = self.headers.get("Content-Length")
+        if length_header is None:
+            return b""
+        try:
+            length = int(length_header)
+            if length < 0:
+                raise ValueError
+        except ValueError:
+            self.close_connection = True
+            raise bad_request("invalid Content-Length") from None
+        if length > MAX_BODY:
+            self.close_connection = True
+            raise ApiError(413, "bad_request", "request body too large (limit 1 MiB)")
+        body = self.rfile.read(length)
+        if len(body) != length:
+            self.close_connection = True
+            raise bad_request("incomplete request body")
+        return body
+
+    def _session_token(self):
+        raw = self.headers.get("Cookie")
+        if not raw:
+            return None
+        try:
+            morsel = SimpleCookie(raw).get(SESSION_COOKIE)
+        except CookieError:
+            return None
+        return morsel.value if morsel else None
+
+    def _send(self, response: Response):
+        payload = response.payload
+        content_type = "application/json"
+        if isinstance(payload, Html):
+            data, content_type = payload.text.encode(), "text/html; charset=utf-8"
+        elif isinstance(payload, Text):
+            data, content_type = payload.text.encode(), "text/plain; charset=utf-8"
+        else:
+            data = json.dumps(payload).encode()
+        try:
+            self.send_response(response.status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in response.headers:
+                self.send_header(name, value)
+            if self.close_connection:
+                self.send_header("Connection", "close")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+
+class Html:
+    def __init__(self, text: str):
+        self.text = text
+
+
+class Text:
+    def __init__(self, text: str):
+        self.text = text

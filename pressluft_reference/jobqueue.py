@@ -1,0 +1,120 @@
+"""The job table's state machine (digest §3): enqueue guard, claim, retry, finish, cancel, resume.
+
+Every function takes an open transaction, so the caller can change the job and its resources together.
+"""
+
+import uuid
+
+from . import log
+from .errors import conflict
+from .store import row, rows
+from .timeutil import iso_after, now_iso
+
+ACTIVE_STATUSES = ("queued", "running")
+RETRYABLE_CODES = {
+    "ANSIBLE_TIMEOUT", "ANSIBLE_PLAY_ERROR", "ANSIBLE_HOST_FAILED", "ANSIBLE_HOST_UNREACHABLE",
+    "PROVIDER_ACQUISITION_TIMEOUT", "PROVIDER_API_ERROR",
+}
+FORCED_NON_RETRYABLE = {"backup_create", "env_restore"}
+MAX_ATTEMPTS = {"env_restore": 1}
+DEFAULT_MAX_ATTEMPTS = 3
+ERROR_MESSAGE_LIMIT = 10 * 1024
+INTERRUPTED_CODE = "JOB_INTERRUPTED"
+
+
+def guard_blocks(conn, site_id, node_id) -> bool:
+    """§3.4: a queued or running job on the same site or the same node blocks a new one."""
+    found = row(conn, "SELECT 1 AS busy FROM jobs WHERE status IN ('queued', 'running') AND "
+                      "((? IS NOT NULL AND site_id = ?) OR (? IS NOT NULL AND node_id = ?)) LIMIT 1",
+                (site_id, site_id, node_id, node_id))
+    return found is not None
+
+
+def enqueue(conn, job_type, conflict_message, site_id=None, environment_id=None, node_id=None,
+            backup_id=None, job_id=None) -> str:
+    if guard_blocks(conn, site_id, node_id):
+        raise conflict(conflict_message)
+    job_id = job_id or str(uuid.uuid4())
+    now = now_iso()
+    conn.execute(
+        "INSERT INTO jobs (id, job_type, status, site_id, environment_id, node_id, backup_id, attempt_count, "
+        "max_attempts, created_at, updated_at) VALUES (?, ?, 'queued', ?, ?, ?, ?, 0, ?, ?, ?)",
+        (job_id, job_type, site_id, environment_id, node_id, backup_id,
+         MAX_ATTEMPTS.get(job_type, DEFAULT_MAX_ATTEMPTS), now, now))
+    log.event("job", job_id=job_id, job_type=job_type, status="queued", attempt=0)
+    return job_id
+
+
+def get(conn, job_id):
+    return row(conn, "SELECT * FROM jobs WHERE id = ?", (job_id,))
+
+
+def claim_due(conn, worker_id: str, limit: int) -> list:
+    """Claims due queued jobs in creation order, skipping any whose site or node has a running job."""
+    busy_sites, busy_nodes = set(), set()
+    for running in rows(conn, "SELECT site_id, node_id FROM jobs WHERE status = 'running'"):
+        busy_sites.add(running["site_id"])
+        busy_nodes.add(running["node_id"])
+    now = now_iso()
+    claimed = []
+    for job in rows(conn, "SELECT * FROM jobs WHERE status = 'queued' AND (run_after IS NULL OR run_after <= ?) "
+                          "ORDER BY seq", (now,)):
+        if len(claimed) >= limit:
+            break
+        if (job["site_id"] and job["site_id"] in busy_sites) or (job["node_id"] and job["node_id"] in busy_nodes):
+            continue
+        conn.execute("UPDATE jobs SET status = 'running', attempt_count = attempt_count + 1, locked_at = ?, "
+                     "locked_by = ?, started_at = ?, finished_at = NULL, updated_at = ? WHERE id = ?",
+                     (now, worker_id, now, now, job["id"]))
+        busy_sites.add(job["site_id"])
+        busy_nodes.add(job["node_id"])
+        claimed.append(get(conn, job["id"]))
+    return claimed
+
+
+def is_current(conn, job: dict) -> bool:
+    """True while the claim `job` describes still holds (not cancelled, not finished, not re-claimed)."""
+    found = row(conn, "SELECT status, locked_at FROM jobs WHERE id = ?", (job["id"],))
+    return bool(found) and found["status"] == "running" and found["locked_at"] == job["locked_at"]
+
+
+def succeed(conn, job: dict) -> None:
+    now = now_iso()
+    conn.execute("UPDATE jobs SET status = 'succeeded', finished_at = ?, locked_at = NULL, locked_by = NULL, "
+                 "error_code = NULL, error_message = NULL, updated_at = ? WHERE id = ?", (now, now, job["id"]))
+
+
+def may_retry(job: dict, retryable: bool) -> bool:
+    return retryable and job["job_type"] not in FORCED_NON_RETRYABLE and job["attempt_count"] < job["max_attempts"]
+
+
+def requeue(conn, job: dict, code: str, message: str, delay: float) -> None:
+    conn.execute("UPDATE jobs SET status = 'queued', run_after = ?, locked_at = NULL, locked_by = NULL, "
+                 "started_at = NULL, error_code = ?, error_message = ?, updated_at = ? WHERE id = ?",
+                 (iso_after(delay), code, _truncate(message), now_iso(), job["id"]))
+
+
+def fail(conn, job: dict, code: str, message: str) -> None:
+    now = now_iso()
+    conn.execute("UPDATE jobs SET status = 'failed', finished_at = ?, locked_at = NULL, locked_by = NULL, "
+                 "error_code = ?, error_message = ?, updated_at = ? WHERE id = ?",
+                 (now, code, _truncate(message), now, job["id"]))
+
+
+def cancel(conn, job: dict) -> None:
+    now = now_iso()
+    conn.execute("UPDATE jobs SET status = 'cancelled', finished_at = ?, locked_at = NULL, locked_by = NULL, "
+                 "error_code = NULL, error_message = NULL, updated_at = ? WHERE id = ?", (now, now, job["id"]))
+
+
+def interrupted(conn) -> list:
+    """Jobs left `running` by a previous process."""
+    return rows(conn, "SELECT * FROM jobs WHERE status = 'running' ORDER BY seq")
+
+
+def _truncate(message: str) -> str:
+    """Like IMPL, keep the last 10 KiB: the end of an error output is the informative part."""
+    data = message.encode()
+    if len(data) <= ERROR_MESSAGE_LIMIT:
+        return message
+    return data[-ERROR_MESSAGE_LIMIT:].decode(errors="ignore")

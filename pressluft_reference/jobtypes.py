@@ -1,0 +1,195 @@
+"""What each job type does to its resources: the run itself, and the effects of failure or cancellation."""
+
+import uuid
+
+from . import artifacts
+from .readiness import PENDING_HOST
+from .store import row
+from .timeutil import iso_days_after, now_iso
+
+SIMULATED_HOST = "127.0.0.1"
+
+
+class JobFailed(Exception):
+    def __init__(self, code: str, message: str, retryable: bool, phase: str = None):
+        super().__init__(f"{code}: {message}")
+        self.code, self.message, self.retryable, self.phase = code, message, retryable, phase
+
+
+def touch(conn, table: str, resource_id, status: str = None, **columns):
+    """Updates a site or environment, bumping updated_at and state_version (nodes and backups have no version)."""
+    if resource_id is None:
+        return
+    if status is not None:
+        columns["status"] = status
+    columns["updated_at"] = now_iso()
+    assignments = ", ".join(f"{name} = ?" for name in columns)
+    versioned = ", state_version = state_version + 1" if table in ("sites", "environments") else ""
+    conn.execute(f"UPDATE {table} SET {assignments}{versioned} WHERE id = ?", (*columns.values(), resource_id))
+
+
+# node_provision: acquisition (host pending.provider → 127.0.0.1), then provisioning, then node active.
+
+def run_node_provision(ctx):
+    with ctx.tx() as conn:
+        touch(conn, "nodes", ctx.job["node_id"], "provisioning")
+        node = row(conn, "SELECT * FROM nodes WHERE id = ?", (ctx.job["node_id"],))
+    if node is None:
+        raise JobFailed("ANSIBLE_UNKNOWN_EXIT", f"node not found for job {ctx.job['id']}", False)
+    if node["hostname"] == PENDING_HOST:
+        ctx.phase("acquisition", 0.5, fails_here=lambda code: code.startswith("PROVIDER_"))
+        with ctx.tx() as conn:
+            touch(conn, "nodes", node["id"], hostname=SIMULATED_HOST, public_ip=SIMULATED_HOST, ssh_user="root")
+    ctx.phase("provisioning", 0.5)
+    with ctx.finish() as conn:
+        touch(conn, "nodes", node["id"], "active")
+
+
+def requeue_node_provision(conn, job, phase):
+    if phase == "provisioning":
+        touch(conn, "nodes", job["node_id"], "unreachable")
+
+
+def settle_node_provision(conn, job):
+    touch(conn, "nodes", job["node_id"], "unreachable")
+
+
+# site_create: runtime install and reachability check; the site and production env were created active.
+
+def run_site_create(ctx):
+    ctx.phase("runtime", 1.0)
+    with ctx.finish() as conn:
+        _mark_site_and_env(conn, ctx.job, "active")
+
+
+def settle_site_or_env(conn, job):
+    _mark_site_and_env(conn, job, "failed")
+
+
+def _mark_site_and_env(conn, job, status):
+    for table, resource_id in (("sites", job["site_id"]), ("environments", job["environment_id"])):
+        found = row(conn, f"SELECT status FROM {table} WHERE id = ?", (resource_id,))
+        if found and found["status"] != status:
+            touch(conn, table, resource_id, status)
+
+
+# env_create: copy the source environment's content, then env (and site) back to active.
+
+def run_env_create(ctx):
+    ctx.phase("clone", 1.0)
+    with ctx.finish() as conn:
+        env = row(conn, "SELECT * FROM environments WHERE id = ?", (ctx.job["environment_id"],))
+        source = row(conn, "SELECT content FROM environments WHERE id = ?", (env["source_environment_id"],))
+        touch(conn, "environments", env["id"], "active", content=source["content"] if source else env["content"])
+        _mark_site_and_env(conn, ctx.job, "active")
+
+
+# backup_create: pending → running → completed with a real artifact, or failed.
+
+def run_backup_create(ctx):
+    job = ctx.job
+    with ctx.tx() as conn:
+        conn.execute("UPDATE backups SET status = 'running' WHERE id = ?", (job["id"],))
+        backup = row(conn, "SELECT * FROM backups WHERE id = ?", (job["id"],))
+    ctx.phase("backup", 1.0)
+    path = artifacts.backup_path(ctx.runtime.data_dir, backup["environment_id"], backup["id"])
+    checksum, size = _write_snapshot(ctx, backup["environment_id"], path, backup["backup_scope"])
+    fault = ctx.runtime.faults.take_backup(backup["environment_id"], job["site_id"]) or {}
+    if "checksum" in fault:
+        checksum = fault["checksum"]
+    if fault.get("size_bytes") is not None:
+        size = fault["size_bytes"]
+    with ctx.finish() as conn:
+        conn.execute("UPDATE backups SET status = 'completed', checksum = ?, size_bytes = ?, completed_at = ?, "
+                     "artifact_path = ? WHERE id = ?", (checksum, size, now_iso(), path, backup["id"]))
+
+
+def requeue_backup_create(conn, job, phase):
+    conn.execute("UPDATE backups SET status = 'pending' WHERE id = ?", (job["id"],))
+
+
+def settle_backup_create(conn, job):
+    conn.execute("UPDATE backups SET status = 'failed', checksum = NULL, size_bytes = NULL, completed_at = NULL "
+                 "WHERE id = ?", (job["id"],))
+
+
+def _write_snapshot(ctx, environment_id, path, scope):
+    env = ctx.runtime.store.one("SELECT * FROM environments WHERE id = ?", (environment_id,))
+    site = ctx.runtime.store.one("SELECT id, name, slug FROM sites WHERE id = ?", (env["site_id"],))
+    snapshot = {"site": site, "backup_scope": scope, "taken_at": now_iso(),
+                "environment": {"id": env["id"], "name": env["name"], "slug": env["slug"], "content": env["content"]}}
+    try:
+        return artifacts.write(path, snapshot)
+    except OSError as exc:
+        raise JobFailed("ANSIBLE_UNEXPECTED_ERROR", f"write backup artifact: {exc}", False) from None
+
+
+# env_restore: re-check the backup, write a pre-restore full checkpoint, then bring the content back.
+
+def run_env_restore(ctx):
+    job = ctx.job
+    backup = ctx.runtime.store.one("SELECT * FROM backups WHERE id = ?", (job["backup_id"],))
+    if not _restorable(backup, job["environment_id"]):
+        raise JobFailed("ANSIBLE_UNKNOWN_EXIT", "backup is not eligible for restore", False)
+    ctx.phase("checkpoint", 0.5, fails_here=lambda code: False)
+    checkpoint_id = str(uuid.uuid4())
+    path = artifacts.backup_path(ctx.runtime.data_dir, job["environment_id"], checkpoint_id)
+    checksum, size = _write_snapshot(ctx, job["environment_id"], path, "full")
+    now = now_iso()
+    with ctx.tx() as conn:
+        conn.execute("INSERT INTO backups (id, environment_id, backup_scope, status, storage_type, storage_path, "
+                     "retention_until, checksum, size_bytes, artifact_path, created_at, completed_at) "
+                     "VALUES (?, ?, 'full', 'completed', 's3', ?, ?, ?, ?, ?, ?, ?)",
+                     (checkpoint_id, job["environment_id"], artifacts.storage_path(job["environment_id"], checkpoint_id),
+                      iso_days_after(now, 30), checksum, size, path, now, now))
+    ctx.phase("restore", 0.5)
+    try:
+        content = artifacts.read(backup["artifact_path"])["environment"]["content"]
+    except (OSError, KeyError, ValueError) as exc:
+        raise JobFailed("ANSIBLE_UNKNOWN_EXIT", f"read backup artifact: {exc}", False) from None
+    with ctx.finish() as conn:
+        touch(conn, "environments", job["environment_id"], content=content)
+        _mark_site_and_env(conn, job, "active")
+
+
+def _restorable(backup, environment_id) -> bool:
+    if not backup or backup["environment_id"] != environment_id or backup["status"] != "completed":
+        return False
+    if not backup["checksum"] or not backup["size_bytes"] or not backup["artifact_path"]:
+        return False
+    try:
+        return artifacts.checksum(backup["artifact_path"]) == backup["checksum"]
+    except OSError:
+        return False
+
+
+def _no_requeue_effect(conn, job, phase):
+    pass
+
+
+RUN = {
+    "node_provision": run_node_provision,
+    "site_create": run_site_create,
+    "env_create": run_env_create,
+    "backup_create": run_backup_create,
+    "env_restore": run_env_restore,
+}
+ON_REQUEUE = {"node_provision": requeue_node_provision, "backup_create": requeue_backup_create}
+SETTLE_FAILED = {
+    "node_provision": settle_node_provision,
+    "site_create": settle_site_or_env,
+    "env_create": settle_site_or_env,
+    "backup_create": settle_backup_create,
+    "env_restore": settle_site_or_env,
+}
+
+
+def on_requeue(conn, job, phase=None):
+    ON_REQUEUE.get(job["job_type"], _no_requeue_effect)(conn, job, phase)
+
+
+def settle_failed(conn, job):
+    """Resource effects of a job that ends failed or cancelled: no false-positive active status."""
+    settle = SETTLE_FAILED.get(job["job_type"])
+    if settle:
+        settle(conn, job)

@@ -1,0 +1,156 @@
+"""One real HTTP listener per environment, on 127.0.0.1, serving a page with the env's current content.
+
+The port is allocated when the environment is created and kept bound (without listening, so connections
+are refused) while the environment is not serving; it starts listening when the environment is active.
+"""
+
+import html
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from . import log
+
+SERVING_STATUSES = ("active", "restoring")
+
+
+class PreviewServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, port: int, runtime, environment_id=None):
+        super().__init__(("127.0.0.1", port), PreviewHandler, bind_and_activate=False)
+        self.runtime = runtime
+        self.environment_id = environment_id
+        self.listening = False
+        self.thread = None
+        try:
+            self.server_bind()
+        except OSError:
+            self.server_close()
+            raise
+
+    @property
+    def port(self) -> int:
+        return self.server_address[1]
+
+    def start(self):
+        self.server_activate()
+        self.listening = True
+        self.thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05},
+                                       name=f"preview-{self.port}", daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        if self.listening:
+            self.shutdown()
+        self.server_close()
+
+
+class PreviewHandler(BaseHTTPRequestHandler):
+    server_version = "pressluft_reference_preview"
+    sys_version = ""
+
+    def log_message(self, format, *args):
+        pass
+
+    def do_GET(self):
+        runtime = self.server.runtime
+        environment = runtime.store.one(
+            "SELECT e.name AS env_name, e.slug AS env_slug, e.content, e.site_id, s.name AS site_name "
+            "FROM environments e JOIN sites s ON s.id = e.site_id WHERE e.id = ?", (self.server.environment_id,))
+        if environment is None:
+            return self._answer(404, "<h1>Not found</h1>")
+        fault = runtime.faults.preview_for(self.server.environment_id, environment["site_id"]) or {}
+        if fault.get("delay_seconds"):
+            time.sleep(fault["delay_seconds"])
+        status = fault.get("status") or 200
+        location = fault.get("location") or ("/" if 300 <= status < 400 else None)
+        self._answer(status, _page(environment), location)
+
+    def _answer(self, status: int, body: str, location=None):
+        data = body.encode()
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            if location:
+                self.send_header("Location", location)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    do_HEAD = do_GET
+
+
+def _page(environment: dict) -> str:
+    site, env = html.escape(environment["site_name"]), html.escape(environment["env_name"])
+    content = html.escape(environment["content"])
+    return (f"<!doctype html><html><head><title>{site} – {env}</title></head><body>"
+            f"<h1>{site}</h1><p class=\"environment\">Environment: {env} ({html.escape(environment['env_slug'])})</p>"
+            f"<div class=\"content\">{content}</div></body></html>")
+
+
+class Previews:
+    def __init__(self, runtime):
+        self.runtime = runtime
+        self._lock = threading.Lock()
+        self._servers = {}  # environment id → PreviewServer (bound; listening while serving)
+
+    def reserve(self) -> PreviewServer:
+        """A bound, not yet listening server on a free port, for an environment about to be created."""
+        return PreviewServer(0, self.runtime)
+
+    def adopt(self, environment_id: str, server: PreviewServer):
+        with self._lock:
+            server.environment_id = environment_id
+            self._servers[environment_id] = server
+        self.sync(environment_id)
+
+    def sync(self, environment_id):
+        """Makes the listener match the environment's status and the preview faults."""
+        if not environment_id:
+            return
+        found = self.runtime.store.one("SELECT site_id, status, preview_port FROM environments WHERE id = ?",
+                                       (environment_id,))
+        if found is None:
+            return
+        fault = self.runtime.faults.preview_for(environment_id, found["site_id"]) or {}
+        serving = found["status"] in SERVING_STATUSES and not fault.get("refuse")
+        with self._lock:
+            server = self._servers.get(environment_id)
+            if server is None:
+                server = self._bind(environment_id, found["preview_port"])
+            if serving and not server.listening:
+                server.start()
+                log.event("preview", environment_id=environment_id, port=server.port, state="listening")
+            elif not serving and server.listening:
+                server.stop()
+                self._servers.pop(environment_id)
+                log.event("preview", environment_id=environment_id, port=server.port, state="closed")
+                self._bind(environment_id, server.port)
+
+    def sync_all(self):
+        for found in self.runtime.store.all("SELECT id FROM environments ORDER BY seq"):
+            self.sync(found["id"])
+
+    def close_all(self):
+        with self._lock:
+            servers, self._servers = list(self._servers.values()), {}
+        for server in servers:
+            server.stop()
+
+    def _bind(self, environment_id, port):
+        """Binds the stored port again (after a restart or a refuse fault); a taken port gets a new one."""
+        try:
+            server = PreviewServer(port, self.runtime, environment_id)
+        except OSError:
+            server = PreviewServer(0, self.runtime, environment_id)
+            with self.runtime.store.tx() as conn:
+                conn.execute("UPDATE environments SET preview_port = ? WHERE id = ?", (server.port, environment_id))
+            log.event("preview", environment_id=environment_id, port=server.port, state="rebound",
+                      previous_port=port)
+        self._servers[environment_id] = server
+        return server

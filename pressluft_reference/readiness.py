@@ -1,0 +1,54 @@
+"""Node readiness, computed live (digest §4.2): static checks, then the simulated SSH probe.
+
+Injected reason codes (fault API) replace the computed ones.
+"""
+
+from .timeutil import now_iso
+
+PENDING_HOST = "pending.provider"
+
+GUIDANCE = {
+    "node_status_not_active": "Node status must be active before create flows can run.",
+    "node_host_missing": "Set node hostname or public_ip so Pressluft can target the runtime host.",
+    "ssh_port_invalid": "Set a valid SSH port (1-65535) on the node record.",
+    "ssh_user_missing": "Set the SSH user for the node so runtime checks can authenticate.",
+    "node_unreachable": "Verify SSH reachability and credentials from Pressluft to the node.",
+    "sudo_unavailable": "Configure passwordless sudo for the node SSH user (sudo -n true must succeed).",
+    "runtime_missing": "Install required runtime tools on the node (wp CLI must be available).",
+}
+REASON_CODES = tuple(GUIDANCE)  # in priority order
+
+
+def ordered(codes) -> list:
+    return [code for code in REASON_CODES if code in set(codes)]
+
+
+def static_codes(node: dict) -> list:
+    codes = []
+    if node["status"] != "active":
+        codes.append("node_status_not_active")
+    if not (node["hostname"] or "").strip():
+        codes.append("node_host_missing")
+    if not 1 <= (node["ssh_port"] or 0) <= 65535:
+        codes.append("ssh_port_invalid")
+    if not (node["ssh_user"] or "").strip():
+        codes.append("ssh_user_missing")
+    return codes
+
+
+def probe_codes(node: dict) -> list:
+    """The simulated SSH probe: a node answers once acquisition gave it a real host."""
+    return ["node_unreachable"] if node["hostname"] == PENDING_HOST else []
+
+
+def evaluate(node: dict, injected=None) -> dict:
+    if injected is not None:
+        codes = ordered(injected)
+    else:
+        codes = static_codes(node) or probe_codes(node)
+    return {
+        "is_ready": not codes,
+        "reason_codes": codes,
+        "guidance": [GUIDANCE[code] for code in codes],
+        "checked_at": now_iso(),
+    }

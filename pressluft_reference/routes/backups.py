@@ -1,0 +1,72 @@
+"""Backups of an environment (list with lazy expiry, create) and restore (every precondition of §6.2)."""
+
+import uuid
+
+from .. import artifacts, jobqueue, serializers
+from ..body import blank, parse_object, text
+from ..errors import bad_request, conflict, not_found
+from ..httpapi import Response
+from ..store import row
+from ..timeutil import iso_days_after, now_iso
+from .common import require
+
+SCOPES = ("db", "files", "full")
+RETENTION_DAYS = 30
+
+
+def register(router):
+    router.add("GET", "/api/environments/{env_id}/backups", list_backups)
+    router.add("POST", "/api/environments/{env_id}/backups", create_backup)
+    router.add("POST", "/api/environments/{env_id}/restore", restore)
+
+
+def list_backups(req):
+    env_id = req.params["env_id"]
+    with req.runtime.store.tx() as conn:
+        require(conn, "environments", env_id, "environment not found")
+        conn.execute("UPDATE backups SET status = 'expired' WHERE environment_id = ? AND status = 'completed' "
+                     "AND retention_until <= ?", (env_id, now_iso()))
+        backups = [dict(found) for found in conn.execute(
+            "SELECT * FROM backups WHERE environment_id = ? ORDER BY seq", (env_id,))]
+    return Response(200, [serializers.backup(backup) for backup in backups])
+
+
+def create_backup(req):
+    data = parse_object(req.body, {"backup_scope": text})
+    scope = data.get("backup_scope")
+    if scope not in SCOPES:
+        raise bad_request("backup_scope must be db, files, or full")
+    backup_id, now = str(uuid.uuid4()), now_iso()
+    with req.runtime.store.tx() as conn:
+        env = require(conn, "environments", req.params["env_id"], "environment not found")
+        jobqueue.enqueue(conn, "backup_create", "conflicting backup mutation", site_id=env["site_id"],
+                         environment_id=env["id"], node_id=env["node_id"], job_id=backup_id)
+        conn.execute("INSERT INTO backups (id, environment_id, backup_scope, status, storage_type, storage_path, "
+                     "retention_until, created_at) VALUES (?, ?, ?, 'pending', 's3', ?, ?, ?)",
+                     (backup_id, env["id"], scope, artifacts.storage_path(env["id"], backup_id),
+                      iso_days_after(now, RETENTION_DAYS), now))
+    return Response(202, {"job_id": backup_id})
+
+
+def restore(req):
+    data = parse_object(req.body, {"backup_id": text})
+    with req.runtime.store.tx() as conn:
+        env = require(conn, "environments", req.params["env_id"], "environment not found")
+        backup_id = data.get("backup_id")
+        if blank(backup_id):
+            raise bad_request("invalid restore request")
+        backup = row(conn, "SELECT * FROM backups WHERE id = ?", (backup_id,))
+        if backup is None:
+            raise not_found("backup not found")
+        if (backup["environment_id"] != env["id"] or backup["status"] != "completed" or backup["checksum"] is None
+                or not backup["size_bytes"] or backup["size_bytes"] <= 0):
+            raise bad_request("invalid restore request")
+        if env["status"] != "active":
+            raise conflict("environment is not active")
+        job_id = jobqueue.enqueue(conn, "env_restore", "conflicting environment mutation", site_id=env["site_id"],
+                                  environment_id=env["id"], node_id=env["node_id"], backup_id=backup["id"])
+        now = now_iso()
+        for table, resource_id in (("environments", env["id"]), ("sites", env["site_id"])):
+            conn.execute(f"UPDATE {table} SET status = 'restoring', updated_at = ?, "
+                         "state_version = state_version + 1 WHERE id = ?", (now, resource_id))
+    return Response(202, {"job_id": job_id})

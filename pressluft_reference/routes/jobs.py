@@ -1,0 +1,33 @@
+"""GET /api/jobs, GET /api/jobs/{id}, POST /api/jobs/{id}/cancel."""
+
+from .. import jobqueue, jobtypes, log, serializers
+from ..errors import ApiError
+from ..httpapi import Response
+from .common import require
+
+
+def register(router):
+    router.add("GET", "/api/jobs", list_jobs)
+    router.add("GET", "/api/jobs/{job_id}", get_job)
+    router.add("POST", "/api/jobs/{job_id}/cancel", cancel_job)
+
+
+def list_jobs(req):
+    return Response(200, [serializers.job(job) for job in req.runtime.store.all("SELECT * FROM jobs ORDER BY seq")])
+
+
+def get_job(req):
+    job = req.runtime.store.read(lambda conn: require(conn, "jobs", req.params["job_id"], "job not found"))
+    return Response(200, serializers.job(job))
+
+
+def cancel_job(req):
+    with req.runtime.store.tx() as conn:
+        job = require(conn, "jobs", req.params["job_id"], "job not found")
+        if job["status"] not in jobqueue.ACTIVE_STATUSES:
+            raise ApiError(409, "job_not_cancellable", f"job is not cancellable (status {job['status']})")
+        jobqueue.cancel(conn, job)
+        jobtypes.settle_failed(conn, job)
+    log.event("job", job_id=job["id"], job_type=job["job_type"], status="cancelled", attempt=job["attempt_count"])
+    req.runtime.previews.sync(job["environment_id"])
+    return Response(200, {"success": True, "status": "cancelled"})

@@ -1,0 +1,40 @@
+"""GET/POST /api/nodes: provider-acquired nodes only; creation answers 202 with a node_provision job."""
+
+import uuid
+
+from .. import jobqueue, serializers
+from ..body import blank, parse_object, text
+from ..errors import bad_request, conflict
+from ..httpapi import Response
+from ..readiness import PENDING_HOST
+from ..timeutil import now_iso
+from .common import node_readiness
+
+
+def register(router):
+    router.add("GET", "/api/nodes", list_nodes)
+    router.add("POST", "/api/nodes", create_node)
+
+
+def list_nodes(req):
+    nodes = req.runtime.store.all("SELECT * FROM nodes ORDER BY seq")
+    return Response(200, [serializers.node(node, node_readiness(req.runtime, node)) for node in nodes])
+
+
+def create_node(req):
+    data = parse_object(req.body, {"provider_id": text, "name": text})
+    if blank(data.get("provider_id")):
+        raise bad_request("provider_id is required")
+    provider_id = data["provider_id"].strip().lower()
+    name = data.get("name") if not blank(data.get("name")) else f"{provider_id}-node"
+    node_id, now = str(uuid.uuid4()), now_iso()
+    with req.runtime.store.tx() as conn:
+        provider = conn.execute("SELECT status FROM providers WHERE provider_id = ?", (provider_id,)).fetchone()
+        if provider is None or provider["status"] != "connected":
+            raise conflict("provider is not connected")
+        # REF-REC of digest §4.3: the node is `provisioning` (not ready) until acquisition and provisioning finish.
+        conn.execute("INSERT INTO nodes (id, provider_id, name, hostname, public_ip, ssh_port, ssh_user, status, "
+                     "is_local, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 22, 'ubuntu', 'provisioning', 0, ?, ?)",
+                     (node_id, provider_id, name, PENDING_HOST, PENDING_HOST, now, now))
+        job_id = jobqueue.enqueue(conn, "node_provision", "conflicting node mutation", node_id=node_id)
+    return Response(202, {"job_id": job_id})

@@ -1,0 +1,45 @@
+"""GET/POST /api/providers: the simulated Hetzner connection; the token itself is never stored or returned."""
+
+import hashlib
+import json
+
+from .. import serializers
+from ..body import blank, parse_object, text
+from ..errors import bad_request
+from ..httpapi import Response
+from ..provider_sim import CATALOG, check_token
+from ..timeutil import now_iso
+
+
+def register(router):
+    router.add("GET", "/api/providers", list_providers)
+    router.add("POST", "/api/providers", connect)
+
+
+def list_providers(req):
+    store = req.runtime.store
+    return Response(200, [serializers.provider(provider_id, store.one(
+        "SELECT * FROM providers WHERE provider_id = ?", (provider_id,))) for provider_id in sorted(CATALOG)])
+
+
+def connect(req):
+    data = parse_object(req.body, {"provider_id": text, "api_token": text})
+    provider_id = (data.get("provider_id") or "").strip().lower()
+    if provider_id not in CATALOG:
+        raise bad_request("unknown provider")
+    token = data.get("api_token") or ""
+    if blank(token):
+        raise bad_request("provider secret is required")
+    status, message, guidance = check_token(token)
+    now = now_iso()
+    with req.runtime.store.tx() as conn:
+        conn.execute(
+            "INSERT INTO providers (provider_id, status, secret_sha256, guidance, last_status_message, connected_at, "
+            "last_checked_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (provider_id) DO UPDATE SET "
+            "status = excluded.status, secret_sha256 = excluded.secret_sha256, guidance = excluded.guidance, "
+            "last_status_message = excluded.last_status_message, connected_at = excluded.connected_at, "
+            "last_checked_at = excluded.last_checked_at, updated_at = excluded.updated_at",
+            (provider_id, status, hashlib.sha256(token.encode()).hexdigest(), json.dumps(guidance), message,
+             now, now, now))
+    found = req.runtime.store.one("SELECT * FROM providers WHERE provider_id = ?", (provider_id,))
+    return Response(200, serializers.provider(provider_id, found))

@@ -1,0 +1,136 @@
+"""The fault-injection API under /_reference/ (docs/architecture.md); only capabilities without --enable-faults."""
+
+from .. import VERSION
+from ..body import boolean, integer, integer_list, nullable_text, number, parse_object, strict_text, text_list
+from ..config import JOB_TYPES
+from ..errors import bad_request, not_found
+from ..faults import FAULT_NAMES, JOB_MATCH_KEYS
+from ..httpapi import Response
+from ..readiness import REASON_CODES
+
+OUTCOMES = ("fail", "hang", "cancel")
+
+
+def register(router, enabled: bool):
+    router.add("GET", "/_reference/capabilities", lambda req: capabilities(req, enabled))
+    if not enabled:
+        return
+    router.add("GET", "/_reference/faults", list_faults)
+    router.add("DELETE", "/_reference/faults", reset_faults)
+    router.add("POST", "/_reference/faults/node-readiness", node_readiness_fault)
+    router.add("POST", "/_reference/faults/jobs", job_fault)
+    router.add("POST", "/_reference/faults/preview", preview_fault)
+    router.add("POST", "/_reference/faults/backups", backup_fault)
+    router.add("POST", "/_reference/faults/http", http_fault)
+    router.add("POST", "/_reference/environments/{env_id}/content", set_content)
+
+
+def capabilities(req, enabled):
+    return Response(200, {"implementation": "pressluft_reference", "version": VERSION,
+                          "fault_injection": enabled, "faults": list(FAULT_NAMES) if enabled else []})
+
+
+def list_faults(req):
+    return Response(200, req.runtime.faults.snapshot())
+
+
+def reset_faults(req):
+    req.runtime.faults.reset()
+    req.runtime.previews.sync_all()
+    return Response(200, {"success": True})
+
+
+def _parse(req, fields, required=()):
+    data = parse_object(req.body, fields, message="invalid fault body: unknown field, wrong type or not JSON")
+    missing = [name for name in required if name not in data]
+    if missing:
+        raise bad_request(f"invalid fault body: missing {', '.join(missing)}")
+    return data
+
+
+def _check(condition: bool, message: str):
+    if not condition:
+        raise bad_request(f"invalid fault body: {message}")
+
+
+def node_readiness_fault(req):
+    data = _parse(req, {"reason_codes": text_list, "node_id": nullable_text}, required=("reason_codes",))
+    unknown = [code for code in data["reason_codes"] if code not in REASON_CODES]
+    _check(not unknown, f"unknown reason codes {unknown}")
+    req.runtime.faults.set_readiness(data.get("node_id"), data["reason_codes"])
+    return Response(200, {"node_id": data.get("node_id"), "reason_codes": data["reason_codes"]})
+
+
+def _match(value) -> bool:
+    return isinstance(value, dict) and all(key in JOB_MATCH_KEYS and isinstance(item, str)
+                                           for key, item in value.items())
+
+
+def job_fault(req):
+    fields = {"match": _match, "outcome": strict_text, "error_code": nullable_text, "error_message": nullable_text,
+              "retryable": lambda value: value is None or boolean(value), "attempts": integer, "count": integer}
+    data = _parse(req, fields, required=("outcome",))
+    _check(data["outcome"] in OUTCOMES, "outcome must be fail, hang or cancel")
+    match = data.get("match") or {}
+    _check(match.get("job_type", JOB_TYPES[0]) in JOB_TYPES, "unknown job_type")
+    _check(data.get("attempts", 1) >= 1 and data.get("count", 1) >= 1, "attempts and count must be >= 1")
+    fault = {"match": match, "outcome": data["outcome"], "error_code": data.get("error_code"),
+             "error_message": data.get("error_message"), "retryable": data.get("retryable"),
+             "attempts": data.get("attempts"), "count": data.get("count", 1)}
+    req.runtime.faults.add_job_fault(fault)
+    return Response(200, dict(fault))
+
+
+def preview_fault(req):
+    fields = {"environment_id": nullable_text, "site_id": nullable_text, "status": integer,
+              "location": nullable_text, "delay_seconds": number, "refuse": boolean}
+    data = _parse(req, fields)
+    fault = {"environment_id": data.get("environment_id"), "site_id": data.get("site_id"),
+             "status": data.get("status", 200), "location": data.get("location"),
+             "delay_seconds": data.get("delay_seconds", 0), "refuse": data.get("refuse", False)}
+    _check(100 <= fault["status"] <= 599, "status must be an HTTP status (100-599)")
+    _check(0 <= fault["delay_seconds"] <= 600, "delay_seconds must be between 0 and 600")
+    req.runtime.faults.set_preview(fault)
+    req.runtime.previews.sync_all()
+    return Response(200, fault)
+
+
+def backup_fault(req):
+    fields = {"environment_id": nullable_text, "site_id": nullable_text, "checksum": lambda value: value is None,
+              "size_bytes": integer, "count": integer}
+    data = _parse(req, fields)
+    _check(data.get("size_bytes", 0) >= 0, "size_bytes must be >= 0")
+    _check(data.get("count", 1) >= 1, "count must be >= 1")
+    _check("checksum" in data or "size_bytes" in data, "give checksum (null) and/or size_bytes")
+    fault = {"environment_id": data.get("environment_id"), "site_id": data.get("site_id"),
+             "count": data.get("count", 1)}
+    for key in ("checksum", "size_bytes"):
+        if key in data:
+            fault[key] = data[key]
+    req.runtime.faults.add_backup_fault(fault)
+    return Response(200, dict(fault))
+
+
+def http_fault(req):
+    fields = {"error_rate": number, "statuses": integer_list, "latency_max_seconds": number,
+              "methods": text_list, "path_prefix": strict_text, "seed": lambda value: value is None or integer(value)}
+    data = _parse(req, fields)
+    fault = {"error_rate": data.get("error_rate", 0), "statuses": data.get("statuses") or [503],
+             "latency_max_seconds": data.get("latency_max_seconds", 0),
+             "methods": [method.upper() for method in data.get("methods") or []],
+             "path_prefix": data.get("path_prefix", "/api/"), "seed": data.get("seed")}
+    _check(0 <= fault["error_rate"] <= 1, "error_rate must be between 0 and 1")
+    _check(all(400 <= status <= 599 for status in fault["statuses"]), "statuses must be 4xx or 5xx")
+    _check(0 <= fault["latency_max_seconds"] <= 60, "latency_max_seconds must be between 0 and 60")
+    req.runtime.faults.set_http(fault)
+    return Response(200, fault)
+
+
+def set_content(req):
+    data = _parse(req, {"content": strict_text}, required=("content",))
+    env_id = req.params["env_id"]
+    with req.runtime.store.tx() as conn:
+        if not conn.execute("SELECT 1 FROM environments WHERE id = ?", (env_id,)).fetchone():
+            raise not_found("environment not found")
+        conn.execute("UPDATE environments SET content = ? WHERE id = ?", (data["content"], env_id))
+    return Response(200, {"environment_id": env_id, "content": data["content"]})

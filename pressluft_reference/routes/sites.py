@@ -1,0 +1,56 @@
+"""GET/POST /api/sites and GET /api/sites/{id}: creation runs the readiness preflight, then site_create."""
+
+import uuid
+
+from .. import jobqueue, serializers
+from ..body import blank, parse_object, text
+from ..errors import bad_request, conflict
+from ..httpapi import Response
+from ..store import row
+from ..timeutil import now_iso
+from .common import pick_ready_node, require
+
+
+def register(router):
+    router.add("GET", "/api/sites", list_sites)
+    router.add("POST", "/api/sites", create_site)
+    router.add("GET", "/api/sites/{site_id}", get_site)
+
+
+def list_sites(req):
+    return Response(200, [serializers.site(site) for site in req.runtime.store.all("SELECT * FROM sites ORDER BY seq")])
+
+
+def get_site(req):
+    site = req.runtime.store.read(lambda conn: require(conn, "sites", req.params["site_id"], "site not found"))
+    return Response(200, serializers.site(site))
+
+
+def create_site(req):
+    data = parse_object(req.body, {"name": text, "slug": text})
+    if blank(data.get("name")) or blank(data.get("slug")):
+        raise bad_request("name and slug are required")
+    name, slug = data["name"].strip(), data["slug"].strip()
+    runtime = req.runtime
+    preview = runtime.previews.reserve()
+    site_id, env_id, now = str(uuid.uuid4()), str(uuid.uuid4()), now_iso()
+    try:
+        with runtime.store.tx() as conn:
+            node = pick_ready_node(runtime, conn)
+            if row(conn, "SELECT 1 AS taken FROM sites WHERE slug = ?", (slug,)):
+                raise conflict("conflicting site mutation")
+            job_id = jobqueue.enqueue(conn, "site_create", "conflicting site mutation",
+                                      site_id=site_id, environment_id=env_id, node_id=node["id"])
+            conn.execute("INSERT INTO sites (id, name, slug, status, primary_environment_id, created_at, updated_at, "
+                         "state_version) VALUES (?, ?, ?, 'active', ?, ?, ?, 1)", (site_id, name, slug, env_id, now, now))
+            conn.execute(
+                "INSERT INTO environments (id, site_id, name, slug, environment_type, status, node_id, "
+                "source_environment_id, promotion_preset, preview_port, content, drift_status, created_at, "
+                "updated_at, state_version) VALUES (?, ?, 'Production', 'production', 'production', 'active', ?, "
+                "NULL, 'content-protect', ?, ?, 'unknown', ?, ?, 1)",
+                (env_id, site_id, node["id"], preview.port, f"Welcome to {name}.", now, now))
+    except BaseException:
+        preview.stop()
+        raise
+    runtime.previews.adopt(env_id, preview)
+    return Response(202, {"job_id": job_id})

@@ -1,0 +1,77 @@
+"""Wires the parts of one control-plane process together and starts/stops them in order."""
+
+import os
+import shutil
+import tempfile
+import threading
+
+from .faults import Faults
+from .httpapi import ApiServer, Html, Response, Text
+from .previews import Previews
+from .routes import api_router, reference_router
+from .sessions import Sessions
+from .store import Store
+from .worker import Worker
+
+DASHBOARD_PAGES = ("/", "/providers", "/nodes", "/sites", "/jobs")
+
+
+class Runtime:
+    def __init__(self, config):
+        self.config = config
+        self._temporary = config.data_dir is None
+        if self._temporary:
+            self.data_dir = tempfile.mkdtemp(prefix="pressluft_reference-")
+        else:
+            self.data_dir = os.path.abspath(config.data_dir)
+            os.makedirs(self.data_dir, exist_ok=True)
+        try:
+            self.store = Store(self.data_dir)
+            self.faults = Faults()
+            self.sessions = Sessions(self.store)
+            self.previews = Previews(self)
+            self.worker = Worker(self)
+            self.api_router = api_router()
+            self.reference_router = reference_router(config.enable_faults)
+            self.server = ApiServer((config.host, config.port), self)
+        except BaseException:
+            self._remove_temporary()
+            raise
+        self._serve_thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1},
+                                              name="api", daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{'[' + host + ']' if ':' in host else host}:{port}"
+
+    def start(self):
+        self.worker.resume_interrupted()
+        self.previews.sync_all()
+        self.worker.start()
+        self._serve_thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+        self.worker.stop()
+        self.previews.close_all()
+        self.store.close()
+        self._remove_temporary()
+
+    def _remove_temporary(self):
+        if self._temporary:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+
+    def dashboard(self, method: str, path: str) -> Response:
+        """The non-API pages: 200 HTML like the real dashboard (GET / is the liveness probe)."""
+        parts = path.strip("/").split("/")
+        known = path in DASHBOARD_PAGES or (len(parts) == 2 and parts[0] == "sites" and parts[1] and
+                                            not path.endswith("/"))
+        if not known:
+            return Response(404, Text("404 page not found\n"))
+        if method not in ("GET", "HEAD"):
+            return Response(405, Text("method not allowed\n"))
+        title = path.strip("/") or "dashboard"
+        return Response(200, Html(f"<!doctype html><html><head><title>Pressluft reference – {title}</title></head>"
+                                  f"<body><h1>Pressluft reference control plane</h1><p>{title}</p></body></html>"))

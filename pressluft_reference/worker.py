@@ -1,0 +1,172 @@
+"""The background worker: claims due jobs every poll interval and runs each in its own thread."""
+
+import contextlib
+import os
+import socket
+import threading
+import time
+
+from . import jobqueue, jobtypes, log
+from .jobtypes import JobFailed
+
+
+class Interrupted(Exception):
+    """The job was cancelled, re-claimed or the process is stopping: leave it as it is."""
+
+
+class JobContext:
+    def __init__(self, worker, job, plan):
+        self.worker = worker
+        self.runtime = worker.runtime
+        self.job = job
+        self.plan = plan
+
+    def pause(self, seconds: float):
+        deadline = time.monotonic() + seconds
+        while True:
+            if self.worker.stopping.is_set():
+                raise Interrupted()
+            if not self.runtime.store.read(lambda conn: jobqueue.is_current(conn, self.job)):
+                raise Interrupted()
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            time.sleep(min(remaining, 0.02))
+
+    def phase(self, name: str, share: float, fails_here=None):
+        """Spends this phase's share of the job's duration; an injected failure strikes in the first phase that
+        accepts its error code, or in the last phase."""
+        self.pause(self.runtime.config.durations[self.job["job_type"]] * share)
+        plan = self.plan
+        if plan and plan.fails(self.job["attempt_count"]) and (fails_here is None or fails_here(plan.error_code)):
+            raise JobFailed(plan.error_code, plan.error_message, plan.retryable, name)
+
+    def hang(self):
+        while self.runtime.faults.plan_active(self.job["id"]):
+            self.pause(0.05)
+
+    @contextlib.contextmanager
+    def tx(self):
+        with self.runtime.store.tx() as conn:
+            if not jobqueue.is_current(conn, self.job):
+                raise Interrupted()
+            yield conn
+
+    @contextlib.contextmanager
+    def finish(self):
+        with self.tx() as conn:
+            yield conn
+            jobqueue.succeed(conn, self.job)
+
+
+class Worker:
+    def __init__(self, runtime):
+        self.runtime = runtime
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
+        self.stopping = threading.Event()
+        self._threads = set()
+        self._threads_lock = threading.Lock()
+        self._loop = threading.Thread(target=self._run, name="worker", daemon=True)
+
+    def start(self):
+        log.event("worker_start", worker_id=self.worker_id)
+        self._loop.start()
+
+    def stop(self):
+        self.stopping.set()
+        self._loop.join(timeout=2)
+        with self._threads_lock:
+            threads = list(self._threads)
+        for thread in threads:
+            thread.join(timeout=2)
+
+    def _run(self):
+        config = self.runtime.config
+        while not self.stopping.wait(config.poll_interval):
+            with self._threads_lock:
+                free = config.max_parallel_jobs - len(self._threads)
+            if free <= 0:
+                continue
+            try:
+                with self.runtime.store.tx() as conn:
+                    claimed = jobqueue.claim_due(conn, self.worker_id, free)
+            except Exception as exc:
+                log.event("worker_error", error=repr(exc))
+                continue
+            for job in claimed:
+                self._log(job, "running")
+                thread = threading.Thread(target=self._execute, args=(job,), name=f"job-{job['id']}", daemon=True)
+                with self._threads_lock:
+                    self._threads.add(thread)
+                thread.start()
+
+    def _execute(self, job):
+        try:
+            node = self.runtime.store.one("SELECT name FROM nodes WHERE id = ?", (job["node_id"],))
+            plan = self.runtime.faults.plan_for(job, node["name"] if node else None)
+            ctx = JobContext(self, job, plan)
+            try:
+                if plan and plan.outcome == "cancel":
+                    self._cancel(job)
+                    return
+                if plan and plan.outcome == "hang":
+                    ctx.hang()
+                jobtypes.RUN[job["job_type"]](ctx)
+                self._after(job, "succeeded")
+            except JobFailed as failure:
+                self._fail(job, failure)
+            except Interrupted:
+                pass
+            except Exception as exc:  # a bug in a handler ends the job failed instead of leaving it running
+                log.event("worker_error", job_id=job["id"], error=repr(exc))
+                self._fail(job, JobFailed("ANSIBLE_UNEXPECTED_ERROR", f"reference handler error: {exc!r}", False))
+        finally:
+            with self._threads_lock:
+                self._threads.discard(threading.current_thread())
+
+    def _fail(self, job, failure: JobFailed):
+        with self.runtime.store.tx() as conn:
+            if not jobqueue.is_current(conn, job):
+                return
+            if jobqueue.may_retry(job, failure.retryable):
+                delay = self.runtime.config.backoff_after(job["attempt_count"])
+                jobqueue.requeue(conn, job, failure.code, failure.message, delay)
+                jobtypes.on_requeue(conn, job, failure.phase)
+                status = "queued"
+            else:
+                jobqueue.fail(conn, job, failure.code, failure.message)
+                jobtypes.settle_failed(conn, job)
+                status = "failed"
+        self._after(job, status, error_code=failure.code)
+
+    def _cancel(self, job):
+        with self.runtime.store.tx() as conn:
+            if not jobqueue.is_current(conn, job):
+                return
+            jobqueue.cancel(conn, job)
+            jobtypes.settle_failed(conn, job)
+        self._after(job, "cancelled")
+
+    def _after(self, job, status, **extra):
+        self._log(job, status, **extra)
+        self.runtime.previews.sync(job["environment_id"])
+
+    @staticmethod
+    def _log(job, status, **extra):
+        log.event("job", job_id=job["id"], job_type=job["job_type"], status=status,
+                  attempt=job["attempt_count"], **extra)
+
+    def resume_interrupted(self):
+        """Jobs left running by a dead process: requeued (the attempt stays counted) or, when none remain, failed."""
+        with self.runtime.store.tx() as conn:
+            for job in jobqueue.interrupted(conn):
+                message = "job interrupted by a control-plane restart"
+                if job["attempt_count"] < job["max_attempts"]:
+                    jobqueue.requeue(conn, job, jobqueue.INTERRUPTED_CODE, message + "; requeued", 0)
+                    jobtypes.on_requeue(conn, job)
+                    status = "queued"
+                else:
+                    jobqueue.fail(conn, job, jobqueue.INTERRUPTED_CODE, message)
+                    jobtypes.settle_failed(conn, job)
+                    status = "failed"
+                self._log(job, status, error_code=jobqueue.INTERRUPTED_CODE)
