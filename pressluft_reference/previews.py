@@ -17,6 +17,7 @@ SERVING_STATUSES = ("active", "restoring")
 class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 64
 
     def __init__(self, port: int, runtime, environment_id=None):
         super().__init__(("127.0.0.1", port), PreviewHandler, bind_and_activate=False)

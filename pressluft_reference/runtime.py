@@ -5,6 +5,7 @@ import shutil
 import tempfile
 import threading
 
+from . import log
 from .faults import Faults
 from .httpapi import ApiServer, Html, Response, Text
 from .previews import Previews
@@ -46,6 +47,7 @@ class Runtime:
         return f"http://{'[' + host + ']' if ':' in host else host}:{port}"
 
     def start(self):
+        log.event("start", data_dir=self.data_dir, temporary=self._temporary, faults=self.config.enable_faults)
         self.worker.resume_interrupted()
         self.previews.sync_all()
         self.worker.start()
@@ -58,6 +60,7 @@ class Runtime:
         self.previews.close_all()
         self.store.close()
         self._remove_temporary()
+        log.event("stopped")
 
     def _remove_temporary(self):
         if self._temporary:
