@@ -1,0 +1,184 @@
+"""Actions the operator performs. Each narrates itself as an Allure step and returns a Submission.
+
+Actions do not judge: `Submission.accepted()` does, turning a refusal into a verdict.
+A create refused by the enqueue guard (409 `conflict`, "conflicting … mutation": nothing was created)
+may wait until the site or node has no job in flight and submit again; that is recorded, never blind.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Optional
+
+from support import schemas
+from support.actor import Operator
+from support.client import Answer
+from support.diagnostics import Category, SuiteFailure
+from support.polling import backoff, poll_until
+from support.questions import TheJobs, jobs_touching
+from support.reporting import narrate
+
+
+@dataclass
+class Submission:
+    """What came back from one mutation: the answer, and the job id when it was accepted."""
+
+    answer: Answer
+    resubmissions: list = field(default_factory=list)
+
+    @property
+    def command(self) -> str:
+        return self.answer.command
+
+    @property
+    def status(self) -> int:
+        return self.answer.status
+
+    @property
+    def job_id(self) -> Optional[str]:
+        body = self.answer.json
+        return body.get("job_id") if self.answer.status == 202 and isinstance(body, dict) else None
+
+    @property
+    def error(self) -> dict:
+        body = self.answer.json
+        return body if isinstance(body, dict) else {}
+
+    def accepted(self) -> str:
+        """The job id of a 202; any other answer is a verdict (preflight_blocked, auth_failed, …)."""
+        answer = self.answer
+        if answer.status == 202:
+            schemas.check("job_response", answer.json, command=answer.command)
+            return self.job_id
+        code = self.error.get("code")
+        if answer.status == 409 and code == "node_not_ready":
+            category = Category.PREFLIGHT_BLOCKED
+        elif answer.status == 401:
+            category = Category.AUTH_FAILED
+        elif answer.status in (502, 503, 504):
+            category = Category.TARGET_UNAVAILABLE
+        else:
+            category = Category.CONTRACT_VIOLATION
+        raise SuiteFailure(category, answer.command, answer.reason,
+                           details={"re-submissions": self.resubmissions} if self.resubmissions else None)
+
+
+def is_enqueue_conflict(answer: Answer) -> bool:
+    body = answer.json if isinstance(answer.json, dict) else {}
+    return answer.status == 409 and body.get("code") == "conflict" and "conflicting" in (body.get("message") or "")
+
+
+def _submit(operator: Operator, path: str, body: dict, *, busy_scope: Optional[dict] = None,
+            budget: Optional[float] = None) -> Submission:
+    """POST once; on an enqueue-guard conflict, wait for the scope to be free and submit again."""
+    answer = operator.client.post(path, body)
+    submission = Submission(answer)
+    if busy_scope is None:
+        return submission
+    deadline = time.monotonic() + (budget if budget is not None else operator.settings.job_timeout)
+    while is_enqueue_conflict(submission.answer) and time.monotonic() < deadline:
+        _wait_until_free(operator, busy_scope, deadline - time.monotonic())
+        submission.resubmissions.append(f"{answer.command} answered {submission.answer.reason}; "
+                                        f"re-submitted once {' and '.join(busy_scope) or 'the target'} had no job in flight")
+        previous = submission.resubmissions
+        submission = Submission(operator.client.post(path, body, note="re-submit after 409 conflict"),
+                                resubmissions=previous)
+    return submission
+
+
+def _wait_until_free(operator: Operator, scope: dict, budget: float) -> None:
+    def in_flight() -> list:
+        jobs = operator.asks_for(TheJobs(quiet=True))
+        return [job for job in jobs_touching(jobs, **scope) if job.get("status") in ("queued", "running")]
+
+    try:
+        poll_until(in_flight, lambda busy: not busy, budget=max(budget, 0.1), what="the scope to be free",
+                   describe=lambda busy: (f"{len(busy)} jobs in flight", None), wait=backoff(first=0.1),
+                   on_timeout=lambda **kw: SuiteFailure(Category.JOB_TIMEOUT, "wait for a free scope", "busy"))
+    except SuiteFailure:
+        pass  # the caller's deadline decides
+
+
+# -- the actions -----------------------------------------------------------------------------------
+@dataclass
+class ConnectProvider:
+    provider_id: str
+    api_token: str
+
+    def perform_as(self, operator: Operator) -> Answer:
+        with narrate(f"Connect the provider {self.provider_id}"):
+            return operator.client.post("/api/providers", {"provider_id": self.provider_id,
+                                                           "api_token": self.api_token})
+
+
+@dataclass
+class RequestNode:
+    provider_id: str
+    name: str
+
+    def perform_as(self, operator: Operator) -> Submission:
+        with narrate(f"Request a provider-acquired node named {self.name}"):
+            submission = Submission(operator.client.post("/api/nodes", {"provider_id": self.provider_id,
+                                                                        "name": self.name}))
+            return submission
+
+
+@dataclass
+class CreateSite:
+    name: str
+    slug: str
+    node_id: Optional[str] = None
+
+    def perform_as(self, operator: Operator) -> Submission:
+        with narrate(f"Create the site {self.slug}"):
+            # the enqueue guard is per node: wait for the node to have no job in flight
+            scope = {"node_id": self.node_id} if self.node_id else {}
+            return _submit(operator, "/api/sites", {"name": self.name, "slug": self.slug}, busy_scope=scope)
+
+
+@dataclass
+class CreateEnvironment:
+    site_id: str
+    source_environment_id: str
+    type: str
+    name: str
+    slug: str
+    promotion_preset: str = "content-protect"
+
+    def perform_as(self, operator: Operator) -> Submission:
+        with narrate(f"Create a {self.type} environment {self.slug} from {self.source_environment_id}"):
+            body = {"name": self.name, "slug": self.slug, "type": self.type,
+                    "source_environment_id": self.source_environment_id,
+                    "promotion_preset": self.promotion_preset}
+            return _submit(operator, f"/api/sites/{self.site_id}/environments", body,
+                           busy_scope={"site_id": self.site_id})
+
+
+@dataclass
+class TakeBackup:
+    environment_id: str
+    site_id: Optional[str] = None
+    scope: str = "full"
+
+    def perform_as(self, operator: Operator) -> Submission:
+        with narrate(f"Take a {self.scope} backup of {self.environment_id}"):
+            return _submit(operator, f"/api/environments/{self.environment_id}/backups",
+                           {"backup_scope": self.scope},
+                           busy_scope={"site_id": self.site_id} if self.site_id else None)
+
+
+@dataclass
+class RestoreEnvironment:
+    environment_id: str
+    backup_id: str
+    site_id: Optional[str] = None
+
+    def perform_as(self, operator: Operator) -> Submission:
+        with narrate(f"Restore {self.environment_id} from the backup {self.backup_id}"):
+            return _submit(operator, f"/api/environments/{self.environment_id}/restore",
+                           {"backup_id": self.backup_id},
+                           busy_scope={"site_id": self.site_id} if self.site_id else None)
+
+
+__all__ = ["Submission", "ConnectProvider", "RequestNode", "CreateSite", "CreateEnvironment", "TakeBackup",
+           "RestoreEnvironment", "is_enqueue_conflict"]

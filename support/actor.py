@@ -1,0 +1,39 @@
+"""The operator: the one actor of the suite, who performs actions and asks questions (screenplay style)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional, Protocol
+
+from support.client import PreviewProbe, PressluftClient
+from support.config import Settings
+from support.journal import Journal
+from support.resources import ResourceLedger
+
+
+class Action(Protocol):
+    def perform_as(self, operator: "Operator") -> Any: ...
+
+
+class Question(Protocol):
+    def answered_by(self, operator: "Operator") -> Any: ...
+
+
+@dataclass
+class Operator:
+    client: PressluftClient
+    settings: Settings
+    ledger: ResourceLedger
+    journal: Journal
+    preview: Optional[PreviewProbe] = None
+    notes: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.preview is None:
+            self.preview = PreviewProbe(self.journal, connect_timeout=self.settings.connect_timeout,
+                                        read_timeout=min(5.0, self.settings.read_timeout))
+
+    def attempts_to(self, action: Action) -> Any:
+        return action.perform_as(self)
+
+    def asks_for(self, question: Question) -> Any:
+        return question.answered_by(self)

@@ -1,0 +1,191 @@
+"""The HTTP client of the suite: a requests.Session with explicit timeouts and a journal.
+
+* Every call has a connect and a read timeout.
+* Every exchange is recorded, redacted, in the journal (including each retry).
+* GETs are retried on connection errors and 502/503/504 within a small budget (tenacity);
+  POSTs are never repeated blindly.
+"""
+from __future__ import annotations
+
+import errno
+import json
+import socket
+import time
+from dataclasses import dataclass
+from typing import Any, Optional
+from urllib.parse import urlsplit
+
+import requests
+from tenacity import Retrying, retry_if_exception_type, retry_if_result, stop_after_attempt, stop_after_delay
+from tenacity import wait_exponential, wait_random
+
+from support.diagnostics import Category, SuiteFailure, http_reason
+from support.journal import Exchange, Journal
+from support.redaction import secrets
+
+RETRYABLE_STATUSES = {502, 503, 504}
+SESSION_COOKIE = "session_token"
+
+
+@dataclass
+class Answer:
+    """One HTTP answer, with the command that produced it."""
+
+    method: str
+    target: str
+    status: int
+    headers: dict
+    text: str
+    exchange: Exchange
+
+    @property
+    def command(self) -> str:
+        return f"{self.method} {self.target}"
+
+    @property
+    def json(self) -> Any:
+        try:
+            return json.loads(self.text) if self.text else None
+        except ValueError:
+            return None
+
+    @property
+    def is_json(self) -> bool:
+        return "json" in self.headers.get("Content-Type", "").lower() and self.json is not None
+
+    @property
+    def reason(self) -> str:
+        return http_reason(self.status, self.json, self.text)
+
+
+def describe_connection_error(exc: BaseException) -> str:
+    """A stable, short name for why no answer came: "connection refused", "timed out", …"""
+    if isinstance(exc, (requests.ConnectTimeout, requests.ReadTimeout, socket.timeout, TimeoutError)):
+        return "timed out"
+    text = repr(exc).lower()
+    if isinstance(exc, ConnectionRefusedError) or "refused" in text or f"errno {errno.ECONNREFUSED}" in text:
+        return "connection refused"
+    if "timed out" in text or "timeout" in text:
+        return "timed out"
+    if "name or service not known" in text or "nodename nor servname" in text or "failed to resolve" in text:
+        return "host name not resolved"
+    if "reset" in text:
+        return "connection reset"
+    if "remote end closed" in text or "remotedisconnected" in text:
+        return "connection closed without answer"
+    return "connection failed"
+
+
+class TargetUnavailable(SuiteFailure):
+    def __init__(self, command: str, why: str, base_url: str):
+        super().__init__(Category.TARGET_UNAVAILABLE, command, f"{why} at {base_url}")
+
+
+class PressluftClient:
+    """Talks to one Pressluft API (`<base_url>/api/...`) as a signed-in operator."""
+
+    def __init__(self, base_url: str, journal: Journal, *, connect_timeout: float = 3.0, read_timeout: float = 30.0,
+                 get_retry_budget: float = 3.0, get_retry_attempts: int = 4):
+        self.base_url = base_url.rstrip("/")
+        self.journal = journal
+        self.timeout = (connect_timeout, read_timeout)
+        self.get_retry_budget = get_retry_budget
+        self.get_retry_attempts = get_retry_attempts
+        self.session = requests.Session()
+        self.session.trust_env = False  # no proxies from the environment between the suite and its target
+        self.session.headers.update({"Accept": "application/json", "User-Agent": "pressluft-acceptance"})
+
+    # -- signing in -------------------------------------------------------------------------
+    def login(self, email: str, password: str) -> Answer:
+        secrets.add(password)
+        answer = self.post("/api/login", {"email": email, "password": password})
+        if answer.status == 200 and self.session.cookies.get(SESSION_COOKIE):
+            secrets.add(self.session.cookies.get(SESSION_COOKIE))
+            return answer
+        if answer.status in (400, 401, 403) and answer.is_json:
+            raise SuiteFailure(Category.AUTH_FAILED, answer.command, answer.reason)
+        if answer.status in RETRYABLE_STATUSES or answer.status >= 500:
+            raise SuiteFailure(Category.TARGET_UNAVAILABLE, answer.command, answer.reason)
+        kind = answer.headers.get("Content-Type", "no content type").split(";")[0]
+        if answer.status == 200:
+            why = "answered 200 without a session_token cookie"
+        else:
+            why = f"answered {answer.status} ({kind})"
+        raise SuiteFailure(Category.CONFIG_ERROR, answer.command,
+                           f"{self.base_url} does not look like a Pressluft API: login {why}")
+
+    # -- requests ---------------------------------------------------------------------------
+    def get(self, path: str, *, note: str = "") -> Answer:
+        attempt = {"n": 0}
+
+        def once() -> Answer:
+            attempt["n"] += 1
+            label = note if attempt["n"] == 1 else f"retry {attempt['n'] - 1} of GET"
+            return self._send("GET", path, None, label)
+
+        retrying = Retrying(
+            stop=stop_after_attempt(self.get_retry_attempts) | stop_after_delay(self.get_retry_budget),
+            wait=wait_exponential(multiplier=0.1, max=1.0) + wait_random(0, 0.05),
+            retry=(retry_if_exception_type(TargetUnavailable)
+                   | retry_if_result(lambda answer: answer.status in RETRYABLE_STATUSES)),
+            retry_error_callback=lambda state: state.outcome.result(),  # the last answer or error as it was
+            reraise=True,
+        )
+        return retrying(once)
+
+    def post(self, path: str, body: Any = None, *, note: str = "") -> Answer:
+        return self._send("POST", path, body, note)
+
+    def delete(self, path: str, *, note: str = "") -> Answer:
+        return self._send("DELETE", path, None, note)
+
+    def _send(self, method: str, path: str, body: Any, note: str) -> Answer:
+        url = self.base_url + path
+        started = time.monotonic()
+        request_headers = dict(self.session.headers)
+        cookie = "; ".join(f"{c.name}={c.value}" for c in self.session.cookies)
+        if cookie:
+            request_headers["Cookie"] = cookie
+        try:
+            response = self.session.request(method, url, json=body, timeout=self.timeout, allow_redirects=False)
+        except requests.RequestException as exc:
+            why = describe_connection_error(exc)
+            self.journal.record(method, path, request_headers=request_headers, request_body=body, error=why,
+                                elapsed=time.monotonic() - started, note=note)
+            raise TargetUnavailable(f"{method} {path}", why, self.base_url) from None
+        exchange = self.journal.record(
+            method, path, request_headers=request_headers, request_body=body, status=response.status_code,
+            response_headers=dict(response.headers), response_body=response.text,
+            elapsed=time.monotonic() - started, note=note)
+        return Answer(method, path, response.status_code, dict(response.headers), response.text, exchange)
+
+
+class PreviewProbe:
+    """GETs of a preview address the way a browser sees it before following any redirect."""
+
+    def __init__(self, journal: Journal, *, connect_timeout: float = 3.0, read_timeout: float = 5.0):
+        self.journal = journal
+        self.connect_timeout = connect_timeout
+        self.read_timeout = read_timeout
+        self.session = requests.Session()
+        self.session.trust_env = False
+
+    def get(self, url: str, *, max_time: Optional[float] = None) -> tuple[Optional[int], str, str]:
+        """Returns (status or None, last answer as text, body). Never raises for network trouble."""
+        connect, read = self.connect_timeout, self.read_timeout
+        if max_time is not None:
+            connect, read = max(0.2, min(connect, max_time)), max(0.2, min(read, max_time))
+        started = time.monotonic()
+        try:
+            response = self.session.get(url, timeout=(connect, read), allow_redirects=False)
+        except requests.RequestException as exc:
+            why = describe_connection_error(exc)
+            self.journal.record("GET", url, error=why, elapsed=time.monotonic() - started)
+            return None, why, ""
+        self.journal.record("GET", url, status=response.status_code, response_headers=dict(response.headers),
+                            response_body=response.text[:500], elapsed=time.monotonic() - started)
+        return response.status_code, str(response.status_code), response.text
+
+
+def path_of(url: str) -> str:
+    return urlsplit(url).path or "/"

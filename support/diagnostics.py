@@ -1,0 +1,184 @@
+"""Failure categories, the one-line verdict and the diagnostic block under it.
+
+Every failed or broken scenario ends in exactly one line of this form::
+
+    [wave5] FAIL category=<category> command="<METHOD> <path>" job_id=<id or none> reason="<reason>"
+
+The line is stable: the same failure gives the same line on every run, ids aside.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Iterable, Optional
+
+
+class Category(str, Enum):
+    PREFLIGHT_BLOCKED = "preflight_blocked"
+    JOB_FAILED = "job_failed"
+    JOB_CANCELLED = "job_cancelled"
+    JOB_TIMEOUT = "job_timeout"
+    NODE_NOT_READY = "node_not_ready"
+    PREVIEW_UNREACHABLE = "preview_unreachable"
+    CONTRACT_VIOLATION = "contract_violation"
+    AUTH_FAILED = "auth_failed"
+    TARGET_UNAVAILABLE = "target_unavailable"
+    CONFIG_ERROR = "config_error"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+PRODUCT_DEFECTS = (
+    Category.PREFLIGHT_BLOCKED, Category.JOB_FAILED, Category.JOB_CANCELLED, Category.JOB_TIMEOUT,
+    Category.NODE_NOT_READY, Category.PREVIEW_UNREACHABLE, Category.CONTRACT_VIOLATION,
+)
+TARGET_PROBLEMS = (Category.AUTH_FAILED, Category.TARGET_UNAVAILABLE, Category.CONFIG_ERROR)
+
+PREFIX = "[wave5] FAIL"
+SUMMARY_PATTERN = re.compile(
+    r'^\[wave5\] FAIL category=(?P<category>[a-z_]+) command="(?P<command>[^"]*)" '
+    r'job_id=(?P<job_id>\S+) reason="(?P<reason>[^"]*)"$', re.MULTILINE)
+
+
+@dataclass
+class PollHistory:
+    """What a wait saw: how often it asked, for how long, and which states and errors came by."""
+
+    what: str = ""
+    attempts: int = 0
+    elapsed: float = 0.0
+    states: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    slept_for_run_after: float = 0.0
+
+    def saw(self, state: Optional[str], error: Optional[str] = None) -> None:
+        if state is not None and state not in self.states:
+            self.states.append(state)
+        if error and error not in self.errors:
+            self.errors.append(error)
+
+    def describe(self) -> str:
+        text = f"{self.what}: {self.attempts} polls over {self.elapsed:.1f} s"
+        if self.states:
+            text += f"; states seen: {', '.join(self.states)}"
+        if self.errors:
+            text += f"; errors seen: {', '.join(self.errors)}"
+        if self.slept_for_run_after:
+            text += f"; slept {self.slept_for_run_after:.1f} s for run_after"
+        return text
+
+
+class SuiteFailure(AssertionError):
+    """A verdict of the suite: which category, which request, which job, and why.
+
+    An AssertionError, so that behave and Allure report it as a failure rather than a crash.
+    """
+
+    def __init__(self, category: Category | str, command: str, reason: str, *, job_id: Optional[str] = None,
+                 job: Optional[dict] = None, poll: Optional[PollHistory] = None,
+                 node: Optional[dict] = None, last_answer: Optional[str] = None,
+                 details: Optional[dict] = None):
+        self.category = Category(category)
+        self.command = command
+        self.reason = reason
+        self.job_id = job_id
+        self.job = job
+        self.poll = poll
+        self.node = node
+        self.last_answer = last_answer
+        self.details = details or {}
+        super().__init__(summary_line(self))
+
+    @property
+    def line(self) -> str:
+        return summary_line(self)
+
+
+def _clean(text: Any) -> str:
+    """One line, no double quotes, no trailing noise."""
+    text = " ".join(str(text).split())
+    return text.replace('"', "'")
+
+
+def summary_line(failure: SuiteFailure) -> str:
+    return (f'{PREFIX} category={failure.category.value} command="{_clean(failure.command)}" '
+            f'job_id={failure.job_id or "none"} reason="{_clean(failure.reason)}"')
+
+
+def parse_summary_lines(text: str) -> list[dict]:
+    """Every summary line in some output, as dicts of its four fields."""
+    return [m.groupdict() for m in SUMMARY_PATTERN.finditer(text)]
+
+
+def http_reason(status: int, body: Any, text: str = "") -> str:
+    """`409 node_not_ready: target node is not ready: …`, or the status and a short body."""
+    if isinstance(body, dict) and "code" in body:
+        return f"{status} {body.get('code')}: {body.get('message', '')}".rstrip(": ")
+    snippet = _clean(text)[:120]
+    return f"{status} {snippet}".strip() if snippet else str(status)
+
+
+def job_reason(job: dict) -> str:
+    code, message = job.get("error_code"), job.get("error_message")
+    if code or message:
+        return f"{code or 'no error_code'}: {message or ''}".rstrip(": ")
+    return f"job ended {job.get('status')} without error_code"
+
+
+def category_for_unexpected(exc: BaseException) -> Category:
+    """The closest category for a failure that is not already a SuiteFailure."""
+    import requests
+
+    if isinstance(exc, SuiteFailure):
+        return exc.category
+    if isinstance(exc, (requests.ConnectionError, requests.Timeout)):
+        return Category.TARGET_UNAVAILABLE
+    return Category.CONTRACT_VIOLATION
+
+
+def as_suite_failure(exc: BaseException, *, command: str = "none") -> SuiteFailure:
+    """Any exception raised in a step, turned into a verdict with one category."""
+    if isinstance(exc, SuiteFailure):
+        return exc
+    message = str(exc).strip() or type(exc).__name__
+    first = next((line.strip() for line in message.splitlines() if line.strip()), message)
+    if not isinstance(exc, AssertionError):
+        first = f"{type(exc).__name__}: {first}"
+    return SuiteFailure(category_for_unexpected(exc), command, first)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, indent=2, sort_keys=True, default=str)
+
+
+def render_block(failure: SuiteFailure, exchanges: Iterable = (), log_tail: str = "") -> str:
+    """The short block printed and attached under the summary line."""
+    parts = [failure.line]
+    exchanges = list(exchanges)
+    if exchanges:
+        parts.append("--- last requests (redacted) ---")
+        parts.extend(exchange.render() for exchange in exchanges)
+    if failure.job:
+        parts.append("--- job ---")
+        parts.append(_json(failure.job))
+    if failure.poll:
+        parts.append("--- poll history ---")
+        parts.append(failure.poll.describe())
+    if failure.node:
+        readiness = failure.node.get("readiness") or {}
+        parts.append("--- node readiness ---")
+        parts.append(f"node {failure.node.get('id')} ({failure.node.get('name')}): status={failure.node.get('status')} "
+                     f"is_ready={readiness.get('is_ready')} reason_codes={readiness.get('reason_codes')}")
+        for line in readiness.get("guidance") or []:
+            parts.append(f"  guidance: {line}")
+    if failure.last_answer:
+        parts.append(f"last answer: {failure.last_answer}")
+    for key, value in failure.details.items():
+        parts.append(f"{key}: {value if isinstance(value, str) else _json(value)}")
+    if log_tail:
+        parts.append("--- reference target log (tail) ---")
+        parts.append(log_tail.rstrip())
+    return "\n".join(parts)

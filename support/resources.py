@@ -1,0 +1,59 @@
+"""The run id, and every resource the run created (listed at the end of a run against an external target)."""
+from __future__ import annotations
+
+import secrets as _random
+import threading
+from dataclasses import dataclass
+from typing import Optional
+
+
+def new_run_id() -> str:
+    return f"w5-{_random.token_hex(4)}"
+
+
+@dataclass(frozen=True)
+class Created:
+    kind: str
+    id: str
+    slug: Optional[str] = None
+    note: str = ""
+
+    def describe(self) -> str:
+        text = f"{self.kind} {self.id}"
+        if self.slug:
+            text += f" ({self.slug})"
+        return text + (f" - {self.note}" if self.note else "")
+
+
+class ResourceLedger:
+    """Names carry the run id so that two runs never clash; every created resource is recorded."""
+
+    def __init__(self, run_id: Optional[str] = None):
+        self.run_id = run_id or new_run_id()
+        self._items: list[Created] = []
+        self._counter = 0
+        self._lock = threading.Lock()
+
+    def slug(self, prefix: str) -> str:
+        with self._lock:
+            self._counter += 1
+            return f"{self.run_id}-{prefix}-{self._counter}"
+
+    def record(self, kind: str, id: str, slug: Optional[str] = None, note: str = "") -> Created:
+        item = Created(kind, str(id), slug, note)
+        with self._lock:
+            self._items.append(item)
+        return item
+
+    @property
+    def items(self) -> list[Created]:
+        with self._lock:
+            return list(self._items)
+
+    def report(self) -> str:
+        items = self.items
+        if not items:
+            return f"run {self.run_id} created no resources"
+        lines = [f"run {self.run_id} created {len(items)} resources on the target (not deleted):"]
+        lines += [f"  - {item.describe()}" for item in items]
+        return "\n".join(lines)
