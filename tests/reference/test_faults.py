@@ -1,0 +1,161 @@
+"""The fault-injection API under /_reference/ (docs/architecture.md)."""
+
+import socket
+import time
+
+import pytest
+import requests
+
+from .conftest import check_error, preview
+
+FAULT_ROUTES = [("GET", "/_reference/faults"), ("DELETE", "/_reference/faults"),
+                ("POST", "/_reference/faults/node-readiness"), ("POST", "/_reference/faults/jobs"),
+                ("POST", "/_reference/faults/preview"), ("POST", "/_reference/faults/backups"),
+                ("POST", "/_reference/faults/http"), ("POST", "/_reference/environments/x/content"),
+                ("GET", "/_reference/unknown")]
+
+
+def test_capabilities_and_disabled_faults(fresh_server):
+    server = fresh_server(faults=False)
+    body = requests.get(server.url("/_reference/capabilities"), timeout=5).json()
+    assert body == {"implementation": "pressluft_reference", "version": body["version"], "fault_injection": False,
+                    "faults": []}
+    for method, path in FAULT_ROUTES:
+        response = requests.request(method, server.url(path), json={}, timeout=5)
+        check_error(response, 404, "not_found", "fault injection is disabled")
+
+
+def test_capabilities_when_enabled(server):
+    body = requests.get(server.url("/_reference/capabilities"), timeout=5).json()
+    assert body["fault_injection"] is True
+    assert set(body["faults"]) == {"node-readiness", "jobs", "preview", "backups", "http", "environment-content"}
+    check_error(requests.get(server.url("/_reference/unknown"), timeout=5), 404, "not_found")
+    check_error(requests.post(server.url("/_reference/capabilities"), timeout=5), 405, "bad_request")
+
+
+def test_list_and_reset_faults(api):
+    api.fault("node-readiness", {"node_id": None, "reason_codes": ["runtime_missing"]})
+    api.fault("jobs", {"match": {"job_type": "site_create"}, "outcome": "hang"})
+    api.fault("http", {"error_rate": 0, "path_prefix": "/api/metrics"})
+    listed = api.get("/_reference/faults").json()
+    assert listed["node-readiness"] == [{"node_id": None, "reason_codes": ["runtime_missing"]}]
+    assert listed["jobs"][0]["outcome"] == "hang" and listed["http"]["path_prefix"] == "/api/metrics"
+    assert api.delete("/_reference/faults").json() == {"success": True}
+    listed = api.get("/_reference/faults").json()
+    assert listed["node-readiness"] == [] and listed["jobs"] == [] and listed["http"] is None
+
+
+@pytest.mark.parametrize("name, body", [
+    ("node-readiness", {}),
+    ("node-readiness", {"reason_codes": ["bogus"]}),
+    ("node-readiness", {"reason_codes": "runtime_missing"}),
+    ("node-readiness", {"reason_codes": [], "extra": 1}),
+    ("jobs", {}),
+    ("jobs", {"outcome": "explode"}),
+    ("jobs", {"outcome": "fail", "match": {"job_type": "nope"}}),
+    ("jobs", {"outcome": "fail", "match": {"color": "red"}}),
+    ("jobs", {"outcome": "fail", "attempts": 0}),
+    ("jobs", {"outcome": "fail", "count": "1"}),
+    ("jobs", {"outcome": "fail", "retryable": "yes"}),
+    ("preview", {"status": "200"}),
+    ("preview", {"status": 700}),
+    ("preview", {"delay_seconds": -1}),
+    ("preview", {"refuse": 1}),
+    ("backups", {}),
+    ("backups", {"checksum": "sha256:abc"}),
+    ("backups", {"size_bytes": -1}),
+    ("backups", {"size_bytes": 1.5}),
+    ("http", {"error_rate": 2}),
+    ("http", {"statuses": [200]}),
+    ("http", {"methods": "GET"}),
+    ("http", {"seed": "x"}),
+    ("http", {"latency_max_seconds": True}),
+])
+def test_fault_bodies_are_validated(api, name, body):
+    check_error(api.post(f"/_reference/faults/{name}", body), 400, "bad_request")
+
+
+@pytest.mark.parametrize("raw", [b"{", b"[]", b"", b"null"])
+def test_fault_bodies_must_be_json_objects(api, raw):
+    check_error(api.post("/_reference/faults/jobs", data=raw), 400, "bad_request")
+
+
+@pytest.mark.parametrize("status", [301, 302])
+def test_preview_redirects(api, site, status):
+    env = site["production"]
+    api.fault("preview", {"environment_id": env["id"], "status": status, "location": "https://example.test/"})
+    answer = preview(env["preview_url"])
+    assert answer.status_code == status and answer.headers["Location"] == "https://example.test/"
+
+
+def test_preview_status_delay_refuse_and_reset(api, site):
+    env = site["production"]
+    api.fault("preview", {"environment_id": env["id"], "status": 500})
+    assert preview(env["preview_url"]).status_code == 500
+    api.fault("preview", {"environment_id": env["id"], "delay_seconds": 0.3})
+    started = time.monotonic()
+    assert preview(env["preview_url"]).status_code == 200
+    assert time.monotonic() - started >= 0.3
+    api.fault("preview", {"environment_id": env["id"], "refuse": True})
+    with pytest.raises(requests.ConnectionError):
+        preview(env["preview_url"])
+    api.delete("/_reference/faults")
+    assert preview(env["preview_url"]).status_code == 200
+
+
+def test_preview_fault_scoped_to_a_site_covers_later_environments(api, site):
+    site_id, production = site["site"]["id"], site["production"]
+    other = api.create_site()["production"]
+    api.fault("preview", {"site_id": site_id, "status": 503})
+    clone = api.env(api.wait_job(api.create_env(site_id, production["id"]).json()["job_id"])["environment_id"])
+    assert preview(clone["preview_url"]).status_code == 503
+    assert preview(production["preview_url"]).status_code == 503
+    assert preview(other["preview_url"]).status_code == 200
+
+
+def test_global_preview_fault(api, site):
+    api.fault("preview", {"environment_id": None, "status": 404})
+    assert preview(site["production"]["preview_url"]).status_code == 404
+
+
+def test_http_fault_errors_and_scope(api):
+    api.fault("http", {"error_rate": 1, "statuses": [502], "methods": ["GET"], "path_prefix": "/api/jobs"})
+    check_error(api.get("/api/jobs"), 502, "injected_fault")
+    assert api.get("/api/metrics").status_code == 200
+    assert api.post("/api/jobs/x/cancel").status_code == 404
+    assert api.get("/_reference/capabilities").status_code == 200
+
+
+def test_http_fault_rate_is_seeded(api):
+    def pattern():
+        api.fault("http", {"error_rate": 0.5, "statuses": [502, 503], "path_prefix": "/api/metrics", "seed": 7})
+        return [api.get("/api/metrics").status_code for _ in range(20)]
+    first = pattern()
+    assert first == pattern()
+    assert {200, 502, 503} >= set(first) and 200 in first and len(set(first)) > 1
+
+
+def test_http_latency(api):
+    api.fault("http", {"latency_max_seconds": 0.2, "seed": 1, "path_prefix": "/api/metrics"})
+    started = time.monotonic()
+    for _ in range(5):
+        assert api.get("/api/metrics").status_code == 200
+    assert time.monotonic() - started > 0.1
+
+
+def test_environment_content(api, site):
+    env = site["production"]
+    response = api.post(f"/_reference/environments/{env['id']}/content", {"content": "<b>Sale</b>"})
+    assert response.status_code == 200 and response.json()["content"] == "<b>Sale</b>"
+    assert "&lt;b&gt;Sale&lt;/b&gt;" in preview(env["preview_url"]).text
+    check_error(api.post("/_reference/environments/nope/content", {"content": "x"}), 404, "not_found")
+    check_error(api.post(f"/_reference/environments/{env['id']}/content", {"content": 1}), 400, "bad_request")
+    check_error(api.post(f"/_reference/environments/{env['id']}/content", {}), 400, "bad_request")
+
+
+def test_refused_preview_port_stays_reserved(api, site):
+    env = site["production"]
+    api.fault("preview", {"environment_id": env["id"], "refuse": True})
+    port = int(env["preview_url"].rsplit(":", 1)[1].strip("/"))
+    with socket.socket() as probe, pytest.raises(OSError):
+        probe.bind(("127.0.0.1", port))
