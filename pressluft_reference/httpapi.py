@@ -2,6 +2,7 @@
 
 import json
 import socket
+import sys
 import time
 from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -43,11 +44,16 @@ class ApiServer(ThreadingHTTPServer):
         self.runtime = runtime
         super().__init__(address, ApiHandler)
 
+    def handle_error(self, request, client_address):
+        log.event("connection_error", client=client_address[0], error=repr(sys.exc_info()[1]))
+
 
 class ApiHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "pressluft_reference"
-    sys_version = ""
+
+    def version_string(self):
+        return self.server_version
 
     def setup(self):
         super().setup()
@@ -61,6 +67,18 @@ class ApiHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format, *args):
         pass  # replaced by the one-line event=request log
+
+    def send_error(self, code, message=None, explain=None):
+        """http.server's own refusals (bad request line, unknown method, huge headers) as JSON envelopes."""
+        if code == 501:
+            code, message = 405, "method not allowed"
+        envelope = {"code": "bad_request" if code < 500 else "internal_error",
+                    "message": message or self.responses.get(code, ("error",))[0]}
+        self.close_connection = True
+        if self.request_version == "HTTP/0.9":  # unparsable request line: still answer with a status line
+            self.request_version = "HTTP/1.0"
+        self._send(Response(code, envelope))
+        log.event("request", method=self.command, path=self.path, status=code, duration_ms=0)
 
     def _handle(self):
         started = time.monotonic()

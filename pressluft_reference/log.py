@@ -10,8 +10,11 @@ def event(name: str, **fields) -> None:
     parts = [f"event={name}"] + [f"{key}={_value(val)}" for key, val in fields.items()]
     line = " ".join(parts)
     with _lock:
-        sys.stderr.write(line + "\n")
-        sys.stderr.flush()
+        try:
+            sys.stderr.write(line + "\n")
+            sys.stderr.flush()
+        except (OSError, ValueError):  # stderr closed by the parent: logging must never break a request
+            pass
 
 
 def _value(val) -> str:

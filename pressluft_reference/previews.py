@@ -5,6 +5,7 @@ are refused) while the environment is not serving; it starts listening when the 
 """
 
 import html
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -31,6 +32,9 @@ class PreviewServer(ThreadingHTTPServer):
             self.server_close()
             raise
 
+    def handle_error(self, request, client_address):
+        log.event("preview_connection_error", environment_id=self.environment_id, error=repr(sys.exc_info()[1]))
+
     @property
     def port(self) -> int:
         return self.server_address[1]
@@ -50,7 +54,9 @@ class PreviewServer(ThreadingHTTPServer):
 
 class PreviewHandler(BaseHTTPRequestHandler):
     server_version = "pressluft_reference_preview"
-    sys_version = ""
+
+    def version_string(self):
+        return self.server_version
 
     def log_message(self, format, *args):
         pass

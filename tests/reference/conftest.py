@@ -220,6 +220,7 @@ def server():
     instance = Server()
     yield instance
     instance.stop()
+    os.unlink(instance.stderr_path)
 
 
 @pytest.fixture

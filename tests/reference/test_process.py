@@ -21,7 +21,7 @@ def test_ready_line_startup_time_and_liveness(fresh_server):
     assert server.stop() == 0
 
 
-def test_stdout_carries_only_the_ready_line(tmp_path):
+def test_stdout_carries_only_the_ready_line():
     proc = subprocess.Popen([sys.executable, "-m", "pressluft_reference", "--port", "0"], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     first = proc.stdout.readline()

@@ -2,6 +2,7 @@
 
 import http.client
 import json
+import socket
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -118,3 +119,13 @@ def test_arbitrary_bodies_never_cause_a_server_error(api, site, body, path):
     if response.status_code >= 400:
         check_schema("error", response.json())
     api.cancel_in_flight()
+
+
+def test_http_server_refusals_are_json_envelopes(server):
+    status, body = _raw(server, "FOO", "/api/jobs")
+    assert status == 405 and body == {"code": "bad_request", "message": "method not allowed"}
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as raw:
+        raw.sendall(b"GARBAGE\r\n\r\n")
+        answer = raw.makefile("rb").read().decode()
+    assert answer.startswith("HTTP/1.1 400 ")
+    assert json.loads(answer.split("\r\n\r\n", 1)[1])["code"] == "bad_request"
