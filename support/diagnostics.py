@@ -154,13 +154,27 @@ def _json(value: Any) -> str:
     return json.dumps(value, indent=2, sort_keys=True, default=str)
 
 
+def _collapse(exchanges: list) -> list[str]:
+    """Rendered exchanges, with a run of identical ones (same command and outcome) shown once."""
+    rendered, index = [], 0
+    while index < len(exchanges):
+        exchange, repeats = exchanges[index], 1
+        while index + repeats < len(exchanges) and (exchanges[index + repeats].command, exchanges[
+                index + repeats].outcome) == (exchange.command, exchange.outcome):
+            repeats += 1
+        text = exchange.render(body_limit=300)
+        rendered.append(text + (f"\n  (and {repeats - 1} more like this)" if repeats > 1 else ""))
+        index += repeats
+    return rendered
+
+
 def render_block(failure: SuiteFailure, exchanges: Iterable = (), log_tail: str = "") -> str:
     """The short block printed and attached under the summary line."""
     parts = [failure.line]
     exchanges = list(exchanges)
     if exchanges:
         parts.append("--- last requests (redacted) ---")
-        parts.extend(exchange.render() for exchange in exchanges)
+        parts.extend(_collapse(exchanges))
     if failure.job:
         parts.append("--- job ---")
         parts.append(_json(failure.job))

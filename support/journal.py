@@ -37,13 +37,13 @@ class Exchange:
     def outcome(self) -> str:
         return str(self.status) if self.status is not None else (self.error or "no answer")
 
-    def render(self) -> str:
+    def render(self, body_limit: int = MAX_BODY) -> str:
         lines = [f"> {self.command}" + (f"   [{self.note}]" if self.note else "")]
         if self.request_body:
-            lines.append(f"> {_short(self.request_body)}")
+            lines.append(f"> {_short(self.request_body, body_limit)}")
         lines.append(f"< {self.outcome} ({self.elapsed * 1000:.0f} ms)")
         if self.response_body:
-            lines.append(f"< {_short(self.response_body)}")
+            lines.append(f"< {_short(self.response_body, body_limit)}")
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
@@ -53,9 +53,9 @@ class Exchange:
                 "elapsed_ms": round(self.elapsed * 1000)}
 
 
-def _short(text: str) -> str:
+def _short(text: str, limit: int = MAX_BODY) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= MAX_BODY else text[:MAX_BODY] + f"… ({len(text)} chars)"
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} chars)"
 
 
 class Journal:

@@ -39,7 +39,7 @@ def tolerant_schema(name: str) -> dict:
         node = schema
         for key in path[:-1]:
             node = node[key]
-        node[path[-1]] = {"anyOf": [node[path[-1]], {"type": "null"}]}
+        node[path[-1]]["type"] = [node[path[-1]]["type"], "null"]
     return schema
 
 

@@ -33,6 +33,7 @@ class EmbeddedTarget:
         self.log_path = self.work_dir / "reference.log"
         self.process: Optional[subprocess.Popen] = None
         self.base_url: Optional[str] = None
+        self.last_log_tail = ""
 
     def start(self) -> str:
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -66,14 +67,17 @@ class EmbeddedTarget:
                     return match.group(1).rstrip("/")
         finally:
             selector.close()
-        self.stop()
         exit_code = self.process.poll() if self.process else None
         why = (f"exited with status {exit_code}" if exit_code is not None
                else f"printed no ready line within {int(self.startup_timeout)} s")
+        self.stop()
+        tail = self.last_log_tail
         raise SuiteFailure(Category.TARGET_UNAVAILABLE, COMMAND, f"the embedded reference target {why}",
-                           details={"reference log (tail)": self.log_tail()})
+                           details={"reference log (tail)": tail})
 
     def log_tail(self, lines: int = 40) -> str:
+        if not self.log_path.exists():
+            return self.last_log_tail
         try:
             text = self.log_path.read_text(errors="replace")
         except OSError:
@@ -86,6 +90,7 @@ class EmbeddedTarget:
 
     def stop(self, grace: float = 5.0) -> None:
         process = self.process
+        self.last_log_tail = self.log_tail()
         if process is not None and process.poll() is None:
             process.send_signal(signal.SIGTERM)
             try:

@@ -1,0 +1,102 @@
+"""The client: explicit timeouts, a journal of every exchange, GET retries within a budget, POSTs never repeated."""
+import time
+
+import pytest
+
+from support.client import PressluftClient, PreviewProbe, TargetUnavailable
+from support.diagnostics import Category, SuiteFailure
+from support.redaction import secrets
+
+
+def client_for(url, journal, **kw):
+    return PressluftClient(url, journal, connect_timeout=kw.pop("connect", 1.0), read_timeout=kw.pop("read", 0.5),
+                           **kw)
+
+
+def test_a_target_that_accepts_and_never_answers_times_out_within_the_read_timeout(silent_socket, journal):
+    client = client_for(silent_socket, journal, get_retry_budget=0.1, get_retry_attempts=1)
+    started = time.monotonic()
+    with pytest.raises(TargetUnavailable) as caught:
+        client.get("/api/nodes")
+    assert time.monotonic() - started < 2.0
+    assert caught.value.category is Category.TARGET_UNAVAILABLE
+    assert caught.value.reason == f"timed out at {silent_socket}"
+    assert journal.last(1)[0].error == "timed out"
+
+
+def test_a_post_to_a_silent_target_is_not_repeated(silent_socket, journal):
+    client = client_for(silent_socket, journal)
+    with pytest.raises(TargetUnavailable):
+        client.post("/api/sites", {"name": "a", "slug": "a"})
+    assert len(journal) == 1
+
+
+def test_a_get_is_retried_on_503_and_each_retry_is_recorded(fake_server, journal):
+    fake_server.on("GET", "/api/jobs", (503, {"code": "unavailable", "message": "busy"}),
+                   (502, {"code": "bad_gateway", "message": "x"}), (200, []))
+    answer = client_for(fake_server.url, journal).get("/api/jobs")
+    assert answer.status == 200 and answer.json == []
+    assert [e.note for e in journal.last(3)] == ["", "retry 1 of GET", "retry 2 of GET"]
+
+
+def test_get_retries_stop_at_their_budget_and_return_the_last_answer(fake_server, journal):
+    fake_server.on("GET", "/api/jobs", (503, {"code": "unavailable", "message": "busy"}))
+    answer = client_for(fake_server.url, journal, get_retry_attempts=3).get("/api/jobs")
+    assert answer.status == 503 and fake_server.count("GET", "/api/jobs") == 3
+
+
+def test_a_post_answered_503_is_returned_not_repeated(fake_server, journal):
+    fake_server.on("POST", "/api/sites", (503, {"code": "unavailable", "message": "busy"}))
+    answer = client_for(fake_server.url, journal).post("/api/sites", {"name": "a", "slug": "a"})
+    assert answer.status == 503 and fake_server.count("POST", "/api/sites") == 1
+
+
+def test_login_keeps_the_session_cookie_and_never_records_it(fake_server, journal):
+    fake_server.on("POST", "/api/login", (200, {"success": True},
+                                         {"Set-Cookie": "session_token=feedc0ffee1234; Path=/; HttpOnly"}))
+    fake_server.on("GET", "/api/nodes", (200, []))
+    client = client_for(fake_server.url, journal)
+    client.login("admin@pressluft.local", "a-password-of-test")
+    client.get("/api/nodes")
+    assert "session_token=feedc0ffee1234" in fake_server.requests[-1][2].get("Cookie", "")
+    recorded = "".join(e.render() + str(e.to_dict()) for e in journal.since(0))
+    assert "feedc0ffee1234" not in recorded and "a-password-of-test" not in recorded
+    assert "feedc0ffee1234" in secrets.values()
+
+
+@pytest.mark.parametrize("answer, category", [
+    ((401, {"code": "unauthorized", "message": "invalid credentials"}), Category.AUTH_FAILED),
+    ((404, "<html>not found</html>"), Category.CONFIG_ERROR),
+    ((200, {"success": True}), Category.CONFIG_ERROR),
+    ((503, {"code": "unavailable", "message": "down"}), Category.TARGET_UNAVAILABLE),
+])
+def test_a_failed_login_says_whether_it_is_the_credentials_the_target_or_the_url(fake_server, journal, answer,
+                                                                                 category):
+    fake_server.on("POST", "/api/login", answer)
+    with pytest.raises(SuiteFailure) as caught:
+        client_for(fake_server.url, journal).login("admin@pressluft.local", "x-password")
+    assert caught.value.category is category
+    assert caught.value.command == "POST /api/login"
+
+
+def test_a_refused_connection_is_target_unavailable_at_once(journal):
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    started = time.monotonic()
+    with pytest.raises(TargetUnavailable) as caught:
+        client_for(f"http://127.0.0.1:{port}", journal).post("/api/login", {})
+    assert caught.value.reason.startswith("connection refused")
+    assert time.monotonic() - started < 1.0
+
+
+def test_the_preview_probe_does_not_follow_redirects_and_names_a_refusal(fake_server, journal):
+    fake_server.on("GET", "/", (302, "<html>moved</html>", {"Location": "http://elsewhere.invalid/"}))
+    probe = PreviewProbe(journal, connect_timeout=0.5, read_timeout=0.5)
+    assert probe.get(fake_server.url + "/")[:2] == (302, "302")
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    assert probe.get(f"http://127.0.0.1:{port}/")[:2] == (None, "connection refused")

@@ -1,0 +1,97 @@
+"""Reporting files, the resource ledger, fault capabilities, the embedded target, and step verdicts."""
+import json
+import re
+import sys
+
+import pytest
+
+from support import reporting
+from support.client import PressluftClient
+from support.diagnostics import Category, SuiteFailure
+from support.faults import discover
+from support.redaction import secrets
+from support.resources import ResourceLedger
+from support.target import EmbeddedTarget
+from support.verdicts import BrokenStep, diagnosed_exception, verdict_for, with_summary_first
+
+
+def test_categories_match_the_summary_line_and_split_product_defects_from_target_problems():
+    rules = {rule["name"]: rule for rule in reporting.categories()}
+    line = SuiteFailure(Category.JOB_FAILED, "POST /api/sites", "X: y", job_id="j").line
+    matching = [name for name, rule in rules.items()
+                if "messageRegex" in rule and re.fullmatch(rule["messageRegex"], f"{line}\nmore")]
+    assert matching == ["Product defect: job_failed"]
+    for category in ("auth_failed", "target_unavailable", "config_error"):
+        assert f"Target or configuration problem: {category}" in rules
+
+
+def test_environment_properties_name_the_target_and_versions_and_no_secret(tmp_path):
+    secrets.add("super-secret-token-value")
+    props = reporting.environment_properties(target_url="http://u:super-secret-token-value@h/", embedded=False,
+                                             run_id="w5-abcd1234", target_version="1.0")
+    reporting.write_result_files(tmp_path, props)
+    text = (tmp_path / "environment.properties").read_text()
+    assert "target.url=" in text and "target.embedded_reference=false" in text and "behave=1.3.3" in text
+    assert "super-secret-token-value" not in text
+    assert json.loads((tmp_path / "categories.json").read_text())
+
+
+def test_a_run_level_result_is_written_when_the_run_cannot_start(tmp_path):
+    line = SuiteFailure(Category.AUTH_FAILED, "POST /api/login", "401 unauthorized: invalid credentials").line
+    path = reporting.write_run_result(tmp_path, name="The run could not start", message=line,
+                                      category=Category.AUTH_FAILED)
+    result = json.loads(path.read_text())
+    assert result["status"] == "broken" and result["statusDetails"]["message"] == line
+
+
+def test_names_carry_the_run_id_and_every_resource_is_listed():
+    ledger = ResourceLedger()
+    assert re.fullmatch(r"w5-[0-9a-f]{8}", ledger.run_id)
+    slug = ledger.slug("site")
+    assert slug.startswith(ledger.run_id) and slug != ledger.slug("site")
+    ledger.record("site", "s-1", slug)
+    assert f"site s-1 ({slug})" in ledger.report()
+
+
+def test_fault_injection_is_unavailable_where_capabilities_answer_404(fake_server, journal):
+    client = PressluftClient(fake_server.url, journal)
+    assert discover(client).fault_injection is False
+    fake_server.on("GET", "/_reference/capabilities", (200, {"implementation": "pressluft_reference",
+                                                              "version": "0.1.0", "fault_injection": False}))
+    capabilities = discover(client)
+    assert capabilities.is_reference and not capabilities.fault_injection
+
+
+def test_an_embedded_target_that_cannot_start_is_target_unavailable_with_its_log(tmp_path):
+    target = EmbeddedTarget(extra_args=("--port", "not-a-port"), startup_timeout=10)
+    with pytest.raises(SuiteFailure) as caught:
+        target.start()
+    assert caught.value.category is Category.TARGET_UNAVAILABLE
+    assert "exited with status" in caught.value.reason
+    assert "not a port number" in caught.value.details["reference log (tail)"]
+    assert not target.work_dir.exists()
+
+
+def test_the_embedded_target_starts_answers_and_stops():
+    import requests
+
+    with EmbeddedTarget(startup_timeout=20) as target:
+        assert requests.get(target.base_url + "/_reference/capabilities", timeout=5).json()["fault_injection"]
+    assert not target.running and not target.work_dir.exists()
+
+
+def test_a_step_failure_becomes_a_verdict_that_keeps_failed_and_broken_apart(journal):
+    journal.record("GET", "/api/jobs/j1", status=200)
+    failed = verdict_for(AssertionError("expected 1, got 2"), journal)
+    assert failed.category is Category.CONTRACT_VIOLATION and failed.command == "GET /api/jobs/j1"
+    replacement = diagnosed_exception(failed, AssertionError("expected 1, got 2"))
+    assert isinstance(replacement, AssertionError) and str(replacement).startswith("[wave5] FAIL")
+    broken = diagnosed_exception(verdict_for(KeyError("id"), journal), KeyError("id"))
+    assert isinstance(broken, BrokenStep) and "KeyError" in str(broken)
+    assert with_summary_first("ASSERT FAILED: x", failed).splitlines()[0] == failed.line
+
+
+def test_the_suite_never_imports_the_reference():
+    import support.run  # noqa: F401  (the whole library)
+
+    assert "pressluft_reference" not in sys.modules
