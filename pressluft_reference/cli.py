@@ -2,10 +2,12 @@
 
 import argparse
 import signal
+import sqlite3
 import sys
 import threading
 
 from .config import DEFAULT_DURATIONS, JOB_TYPES, Config
+from .runtime import Runtime
 
 
 class UsageError(Exception):
@@ -23,15 +25,11 @@ def _duration(text: str):
         raise argparse.ArgumentTypeError(f"expected TYPE=SECONDS, got {text!r}")
     if job_type != "all" and job_type not in JOB_TYPES:
         raise argparse.ArgumentTypeError(f"unknown job type {job_type!r} (one of: all, {', '.join(JOB_TYPES)})")
-    value = _non_negative(seconds)
-    return job_type, value
+    return job_type, _non_negative(seconds)
 
 
 def _backoff(text: str):
-    values = tuple(_non_negative(part) for part in text.split(","))
-    if not values:
-        raise argparse.ArgumentTypeError("expected S1,S2,S3")
-    return values
+    return tuple(_non_negative(part) for part in text.split(","))
 
 
 def _non_negative(text: str) -> float:
@@ -83,15 +81,13 @@ def main(argv=None) -> int:
     except SystemExit as exc:  # --help
         return exc.code or 0
 
-    from .runtime import Runtime
-
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     try:
         runtime = Runtime(config)
         runtime.start()
-    except OSError as exc:
+    except (OSError, sqlite3.Error) as exc:
         print(f"pressluft_reference: error: cannot start: {exc}", file=sys.stderr)
         return 2
     print(f"pressluft_reference listening on {runtime.base_url}", flush=True)

@@ -2,6 +2,8 @@
 
 import hmac
 import secrets
+import time
+from email.utils import formatdate
 
 from .timeutil import now_iso, iso_after
 
@@ -41,8 +43,6 @@ class Sessions:
 
 
 def login_cookie(token: str) -> str:
-    from email.utils import formatdate
-    import time
     expires = formatdate(time.time() + TTL_SECONDS, usegmt=True)
     return f"session_token={token}; Path=/; Expires={expires}; Max-Age={TTL_SECONDS}; HttpOnly; SameSite=Strict"
 
