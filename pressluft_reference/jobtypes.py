@@ -17,7 +17,7 @@ class JobFailed(Exception):
 
 
 def touch(conn, table: str, resource_id, status: str = None, **columns):
-    """Updates a site or environment, bumping updated_at and state_version (nodes and backups have no version)."""
+    """Updates one row, bumping updated_at (and state_version for sites and environments)."""
     if resource_id is None:
         return
     if status is not None:
