@@ -93,7 +93,7 @@ class Journal:
                 body = json.loads(body)
             except ValueError:
                 return self.secrets.redact_text(body)
-        return self.secrets.redact_text(json.dumps(self.secrets.redact_json(body), sort_keys=True))
+        return self.secrets.redact_text(json.dumps(self.secrets.redact_json(body), sort_keys=True, ensure_ascii=False))
 
     def subscribe(self, listener: Callable[[Exchange], None]) -> None:
         with self._lock:

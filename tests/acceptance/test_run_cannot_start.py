@@ -1,0 +1,118 @@
+"""A target that cannot be reached, bad credentials or bad configuration: one [wave5] line in before_all,
+exit 1, no traceback, nothing reported passed, a run-level Allure result, quickly."""
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from conftest import assert_no_secrets, only_verdict, run_behave
+
+CONNECT_TIMEOUT = 3.0
+
+
+def closed_port_url():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+class _Server:
+    """A small HTTP server: `html404` is not Pressluft at all; `lookalike` signs in but is not the reference."""
+
+    def __init__(self, kind):
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if kind == "lookalike" and self.path == "/api/login":
+                    self._send(200, b'{"success": true}', "application/json",
+                               {"Set-Cookie": "session_token=abcdef0123456789abcdef; Path=/; HttpOnly"})
+                else:
+                    self._send(404, b"<html><body>Not Found</body></html>", "text/html")
+
+            def do_GET(self):
+                self._send(404, b"<html><body>Not Found</body></html>", "text/html")
+
+            def _send(self, status, body, kind_, headers=None):
+                self.send_response(status)
+                self.send_header("Content-Type", kind_)
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def server():
+    servers = []
+
+    def start(kind):
+        servers.append(_Server(kind))
+        return servers[-1].url
+
+    yield start
+    for s in servers:
+        s.close()
+
+
+def check_aborted_run(run, category, command, reason_part):
+    verdict = only_verdict(run)
+    assert run.exit_code == 1
+    assert (verdict["category"], verdict["command"], verdict["job_id"]) == (category, command, "none")
+    assert reason_part in verdict["reason"]
+    assert "Traceback" not in run.output
+    assert "0 scenarios passed" in run.stdout and " passed, 0 failed" not in run.stdout.split("scenarios")[0]
+    results = run.results()
+    assert len(results) == 1 and results[0]["name"] == "The run could not start"
+    assert results[0]["statusDetails"]["message"].startswith(f"[wave5] FAIL category={category} ")
+    assert run.category_of(results[0]) == f"Target or configuration problem: {category}"
+    assert run.elapsed < CONNECT_TIMEOUT + 5
+    assert_no_secrets(run, "wrong-password-123")
+
+
+def test_an_unreachable_target_is_target_unavailable(tmp_path):
+    url = closed_port_url()
+    run = run_behave(tmp_path, "features/wave5", env={"PRESSLUFT_BASE_URL": url})
+    check_aborted_run(run, "target_unavailable", "POST /api/login", f"connection refused at {url}")
+
+
+def test_wrong_credentials_are_auth_failed(tmp_path, faulty_target):
+    target = faulty_target()
+    run = run_behave(tmp_path, "features/wave5", env=target.env(PRESSLUFT_PASSWORD="wrong-password-123"))
+    check_aborted_run(run, "auth_failed", "POST /api/login", "401 unauthorized: invalid credentials")
+
+
+def test_a_url_that_is_not_pressluft_is_a_config_error(tmp_path, server):
+    url = server("html404")
+    run = run_behave(tmp_path, "features/wave5", env={"PRESSLUFT_BASE_URL": url})
+    check_aborted_run(run, "config_error", "POST /api/login", "does not look like a Pressluft API: login answered 404 "
+                                                              "(text/html)")
+
+
+def test_a_real_target_without_a_provider_token_is_a_config_error(tmp_path, server):
+    url = server("lookalike")
+    run = run_behave(tmp_path, "features/wave5", env={"PRESSLUFT_BASE_URL": url})
+    check_aborted_run(run, "config_error", "read PRESSLUFT_PROVIDER_TOKEN", "no provider token")
+    assert "abcdef0123456789abcdef" not in run.everything_written()
+
+
+@pytest.mark.parametrize("name, value, reason", [
+    ("PRESSLUFT_BASE_URL", "localhost:8080", "must be an http(s) URL with a host"),
+    ("PRESSLUFT_JOB_TIMEOUT", "three minutes", "must be a number of seconds"),
+    ("PRESSLUFT_PREVIEW_TIMEOUT", "-1", "must be a positive number of seconds"),
+])
+def test_bad_configuration_is_a_config_error(tmp_path, name, value, reason):
+    run = run_behave(tmp_path, "features/wave5", env={name: value})
+    check_aborted_run(run, "config_error", f"read {name}", reason)
