@@ -11,6 +11,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from . import log
+from .store import row
 
 SERVING_STATUSES = ("active", "restoring")
 
@@ -110,34 +111,39 @@ class Previews:
         """A bound, not yet listening server on a free port, for an environment about to be created."""
         return PreviewServer(0, self.runtime)
 
-    def adopt(self, environment_id: str, server: PreviewServer):
+    def adopt(self, environment_id: str, server: PreviewServer, conn):
+        """Hands a reserved server to the environment created in the open transaction `conn`."""
         with self._lock:
             server.environment_id = environment_id
             self._servers[environment_id] = server
-        self.sync(environment_id)
+        self.sync(environment_id, conn)
 
-    def sync(self, environment_id):
-        """Makes the listener match the environment's status and the preview faults."""
+    def sync(self, environment_id, conn=None):
+        """Makes the listener match the environment's status and the preview faults.
+
+        Job transitions call this inside their transaction (`conn`), so a client never sees an environment
+        `active` before its listener accepts connections, nor `failed` while it still answers. Lock order:
+        the store's lock before this one, never the reverse.
+        """
         if not environment_id:
             return
-        found = self.runtime.store.one("SELECT site_id, status, preview_port FROM environments WHERE id = ?",
-                                       (environment_id,))
+        query = "SELECT site_id, status, preview_port FROM environments WHERE id = ?"
+        found = row(conn, query, (environment_id,)) if conn else self.runtime.store.one(query, (environment_id,))
         if found is None:
             return
         fault = self.runtime.faults.preview_for(environment_id, found["site_id"]) or {}
         serving = found["status"] in SERVING_STATUSES and not fault.get("refuse")
         with self._lock:
-            server = self._servers.get(environment_id)
-            if server is None:
-                server = self._bind(environment_id, found["preview_port"])
+            server = self._servers.get(environment_id) or self._bind(environment_id, found["preview_port"])
             if serving and not server.listening:
                 server.start()
                 log.event("preview", environment_id=environment_id, port=server.port, state="listening")
             elif not serving and server.listening:
                 server.stop()
-                self._servers.pop(environment_id)
                 log.event("preview", environment_id=environment_id, port=server.port, state="closed")
-                self._bind(environment_id, server.port)
+                server = self._bind(environment_id, server.port)
+        if server.port != found["preview_port"]:
+            self._record_port(environment_id, server.port, conn)
 
     def sync_all(self):
         for found in self.runtime.store.all("SELECT id FROM environments ORDER BY seq"):
@@ -149,15 +155,21 @@ class Previews:
         for server in servers:
             server.stop()
 
-    def _bind(self, environment_id, port):
+    def _bind(self, environment_id, port) -> PreviewServer:
         """Binds the stored port again (after a restart or a refuse fault); a taken port gets a new one."""
         try:
             server = PreviewServer(port, self.runtime, environment_id)
         except OSError:
             server = PreviewServer(0, self.runtime, environment_id)
-            with self.runtime.store.tx() as conn:
-                conn.execute("UPDATE environments SET preview_port = ? WHERE id = ?", (server.port, environment_id))
             log.event("preview", environment_id=environment_id, port=server.port, state="rebound",
                       previous_port=port)
         self._servers[environment_id] = server
         return server
+
+    def _record_port(self, environment_id, port, conn):
+        update = "UPDATE environments SET preview_port = ? WHERE id = ?"
+        if conn:
+            conn.execute(update, (port, environment_id))
+            return
+        with self.runtime.store.tx() as own:
+            own.execute(update, (port, environment_id))

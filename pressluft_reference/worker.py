@@ -57,6 +57,7 @@ class JobContext:
         with self.tx() as conn:
             yield conn
             jobqueue.succeed(conn, self.job)
+            self.runtime.previews.sync(self.job["environment_id"], conn)
 
 
 class Worker:
@@ -112,7 +113,7 @@ class Worker:
                 if plan and plan.outcome == "hang":
                     ctx.hang()
                 jobtypes.RUN[job["job_type"]](ctx)
-                self._after(job, "succeeded")
+                self._log(job, "succeeded")
             except JobFailed as failure:
                 self._fail(job, failure)
             except Interrupted:
@@ -137,7 +138,8 @@ class Worker:
                 jobqueue.fail(conn, job, failure.code, failure.message)
                 jobtypes.settle_failed(conn, job)
                 status = "failed"
-        self._after(job, status, error_code=failure.code)
+            self.runtime.previews.sync(job["environment_id"], conn)
+        self._log(job, status, error_code=failure.code)
 
     def _cancel(self, job):
         with self.runtime.store.tx() as conn:
@@ -145,11 +147,8 @@ class Worker:
                 return
             jobqueue.cancel(conn, job)
             jobtypes.settle_failed(conn, job)
-        self._after(job, "cancelled")
-
-    def _after(self, job, status, **extra):
-        self._log(job, status, **extra)
-        self.runtime.previews.sync(job["environment_id"])
+            self.runtime.previews.sync(job["environment_id"], conn)
+        self._log(job, "cancelled")
 
     @staticmethod
     def _log(job, status, **extra):

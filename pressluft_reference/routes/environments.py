@@ -79,10 +79,10 @@ def create_environment(req):
                  data["promotion_preset"], preview.port, source["content"], now, now))
             conn.execute("UPDATE sites SET status = 'cloning', updated_at = ?, state_version = state_version + 1 "
                          "WHERE id = ? AND status = 'active'", (now, site_id))
+            runtime.previews.adopt(env_id, preview, conn)
     except BaseException:
         preview.stop()
         raise
-    runtime.previews.adopt(env_id, preview)
     return Response(202, {"job_id": job_id})
 
 

@@ -28,6 +28,6 @@ def cancel_job(req):
             raise ApiError(409, "job_not_cancellable", f"job is not cancellable (status {job['status']})")
         jobqueue.cancel(conn, job)
         jobtypes.settle_failed(conn, job)
+        req.runtime.previews.sync(job["environment_id"], conn)
     log.event("job", job_id=job["id"], job_type=job["job_type"], status="cancelled", attempt=job["attempt_count"])
-    req.runtime.previews.sync(job["environment_id"])
     return Response(200, {"success": True, "status": "cancelled"})

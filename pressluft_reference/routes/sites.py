@@ -49,8 +49,8 @@ def create_site(req):
                 "updated_at, state_version) VALUES (?, ?, 'Production', 'production', 'production', 'active', ?, "
                 "NULL, 'content-protect', ?, ?, 'unknown', ?, ?, 1)",
                 (env_id, site_id, node["id"], preview.port, f"Welcome to {name}.", now, now))
+            runtime.previews.adopt(env_id, preview, conn)
     except BaseException:
         preview.stop()
         raise
-    runtime.previews.adopt(env_id, preview)
     return Response(202, {"job_id": job_id})
