@@ -11,6 +11,7 @@ from support import faults as fault_api
 from support.actor import Operator
 from support.client import PressluftClient
 from support.config import Settings, load_settings, require_provider_token
+from support.diagnostics import SuiteFailure
 from support.journal import Journal
 from support.provider_node import Acquisition, secure_run_node
 from support.redaction import secrets
@@ -28,6 +29,7 @@ class Run:
     ledger: ResourceLedger
     target: Optional[EmbeddedTarget] = None
     _acquisition: Optional[Acquisition] = None
+    _acquisition_failure: Optional[SuiteFailure] = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -42,10 +44,17 @@ class Run:
         return self.target.log_tail(lines) if self.target else ""
 
     def provider_node(self) -> Acquisition:
-        """Secured on first use, then the same node for the whole run."""
+        """Secured on first use, then the same node for the whole run. A failed acquisition is not
+        repeated either: every later scenario that needs the node gets the same verdict."""
         with self._lock:
+            if self._acquisition_failure is not None:
+                raise self._acquisition_failure
             if self._acquisition is None:
-                self._acquisition = secure_run_node(self.operator)
+                try:
+                    self._acquisition = secure_run_node(self.operator)
+                except SuiteFailure as failure:
+                    self._acquisition_failure = failure
+                    raise
             return self._acquisition
 
     @property

@@ -24,7 +24,8 @@ class SmokeRun:
     elapsed: float
 
     def tail(self, lines: int = 30) -> str:
-        return "\n".join(self.output.splitlines()[-lines:])
+        """The last lines, quoted with "| " so that the smoke's own [wave5] line is not taken for ours."""
+        return "\n".join(f"  | {line}" for line in self.output.splitlines()[-lines:])
 
 
 def unused_local_url() -> str:
