@@ -17,14 +17,10 @@ SESSION_COOKIE = "session_token"
 
 
 class Request:
-    def __init__(self, runtime, method, path, params, body, headers, user=None, token=None):
+    def __init__(self, runtime, params, body, token=None):
         self.runtime = runtime
-        self.method = method
-        self.path = path
         self.params = params
         self.body = body
-        self.headers = headers
-        self.user = user
         self.token = token
 
 
@@ -78,7 +74,7 @@ class ApiHandler(BaseHTTPRequestHandler):
         if self.request_version == "HTTP/0.9":  # unparsable request line: still answer with a status line
             self.request_version = "HTTP/1.0"
         self._send(Response(code, envelope))
-        log.event("request", method=self.command, path=self.path, status=code, duration_ms=0)
+        log.event("request", method=self.command, path=getattr(self, "path", None), status=code, duration_ms=0)
 
     def _handle(self):
         started = time.monotonic()
@@ -99,17 +95,16 @@ class ApiHandler(BaseHTTPRequestHandler):
         body = self._read_body()
         if path == "/_reference" or path.startswith("/_reference/"):
             handler, params = runtime.reference_router.resolve(self.command, path)
-            return handler(Request(runtime, self.command, path, params, body, self.headers))
+            return handler(Request(runtime, params, body))
         runtime.faults.apply_http(self.command, path)
         if path == "/api" or path.startswith("/api/"):
-            user, token = None, None
+            token = None
             if path != "/api/login":
                 token = self._session_token()
-                user = runtime.sessions.user_for(token)
-                if user is None:
+                if runtime.sessions.user_for(token) is None:
                     raise unauthorized()
             handler, params = runtime.api_router.resolve(self.command, path)
-            return handler(Request(runtime, self.command, path, params, body, self.headers, user, token))
+            return handler(Request(runtime, params, body, token))
         return runtime.dashboard(self.command, path)
 
     def _read_body(self) -> bytes:
