@@ -25,7 +25,7 @@ class Config:
     durations: dict = field(default_factory=lambda: dict(DEFAULT_DURATIONS))
     backoff: tuple = DEFAULT_BACKOFF
     poll_interval: float = 0.02
-    max_parallel_jobs: int = 8
+    max_parallel_jobs: int = 32  # generous: jobs held by a "hang" fault keep their thread until cancelled
 
     def backoff_after(self, attempt: int) -> float:
         return self.backoff[min(max(attempt, 1), len(self.backoff)) - 1]
