@@ -59,8 +59,12 @@ class EmbeddedTarget:
                 if not selector.select(timeout=max(0.0, deadline - time.monotonic())):
                     continue
                 chunk = os.read(self.process.stdout.fileno(), 4096)
-                if not chunk:
-                    break  # stdout closed: the process ended
+                if not chunk:  # stdout closed: the process is ending
+                    try:
+                        self.process.wait(timeout=max(0.5, deadline - time.monotonic()))
+                    except subprocess.TimeoutExpired:
+                        pass
+                    break
                 buffer += chunk
                 match = READY_LINE.search(buffer.decode("utf-8", "replace"))
                 if match:
