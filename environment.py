@@ -51,6 +51,7 @@ def before_scenario(context, scenario):
     reporting.label_scenario(scenario.effective_tags, SPEC_URL, SPEC_ITEMS, FAILURE_CLASSES)
     if "fault_injection" in scenario.effective_tags and not context.run.capabilities.fault_injection:
         scenario.skip(reason=NO_FAULT_INJECTION)
+        reporting.mark_skipped(NO_FAULT_INJECTION)
         return
     use_fixture(scenario_faults, context)
 

@@ -85,6 +85,12 @@ def label_scenario(tags, spec_url: str, spec_items: dict, failure_classes: dict)
     allure.dynamic.link(spec_url, name="Wave 5 runtime e2e spec")
 
 
+def mark_skipped(reason: str) -> None:
+    """allure-behave keeps no reason for a skipped scenario: record it as a label and the description."""
+    allure.dynamic.label("skip_reason", reason)
+    allure.dynamic.description(f"Skipped: {reason}")
+
+
 # -- files beside the results ---------------------------------------------------------------------
 def categories() -> list[dict]:
     def rule(name: str, members, statuses) -> dict:

@@ -23,8 +23,9 @@ class EmbeddedTarget:
     """`python -m pressluft_reference --host 127.0.0.1 --port 0 --enable-faults --data-dir <tmp>`."""
 
     def __init__(self, *, keep_data: bool = False, startup_timeout: float = 20.0, cwd: Optional[str] = None,
-                 extra_args: tuple = ()):
+                 extra_args: tuple = (), enable_faults: bool = True):
         self.keep_data = keep_data
+        self.enable_faults = enable_faults
         self.startup_timeout = startup_timeout
         self.cwd = cwd or str(Path(__file__).resolve().parents[1])
         self.extra_args = tuple(extra_args)
@@ -38,7 +39,8 @@ class EmbeddedTarget:
     def start(self) -> str:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         command = [sys.executable, "-m", "pressluft_reference", "--host", "127.0.0.1", "--port", "0",
-                   "--enable-faults", "--data-dir", str(self.data_dir), *self.extra_args]
+                   *(["--enable-faults"] if self.enable_faults else []), "--data-dir", str(self.data_dir),
+                   *self.extra_args]
         log = open(self.log_path, "ab")
         try:
             self.process = subprocess.Popen(command, cwd=self.cwd, stdout=subprocess.PIPE, stderr=log,

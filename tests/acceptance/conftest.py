@@ -92,8 +92,8 @@ def run_behave(tmp_path: Path, *args: str, env: Optional[dict] = None, timeout: 
 class FaultyTarget:
     """A reference target of our own, with its fault API and a signed-in API session for reading back."""
 
-    def __init__(self, extra_args=()):
-        self.target = EmbeddedTarget(extra_args=extra_args)
+    def __init__(self, extra_args=(), enable_faults=True):
+        self.target = EmbeddedTarget(extra_args=extra_args, enable_faults=enable_faults)
         self.url = self.target.start()
         self.api = requests.Session()
         self.api.trust_env = False
@@ -123,8 +123,8 @@ class FaultyTarget:
 def faulty_target():
     targets = []
 
-    def start(extra_args=()):
-        target = FaultyTarget(extra_args)
+    def start(extra_args=(), enable_faults=True):
+        target = FaultyTarget(extra_args, enable_faults)
         targets.append(target)
         return target
 
