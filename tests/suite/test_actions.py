@@ -1,0 +1,55 @@
+"""Actions: an enqueue-guard conflict is waited out and re-submitted (recorded), a refusal becomes a verdict."""
+import pytest
+
+from support.actions import CreateEnvironment, CreateSite, Submission
+from support.actor import Operator
+from support.client import PressluftClient
+from support.config import load_settings
+from support.diagnostics import Category, SuiteFailure
+from support.resources import ResourceLedger
+
+CONFLICT = (409, {"code": "conflict", "message": "conflicting environment mutation"})
+
+
+def operator_for(url, journal):
+    settings = load_settings({"PRESSLUFT_BASE_URL": url, "PRESSLUFT_JOB_TIMEOUT": "5"})
+    return Operator(PressluftClient(url, journal), settings, ResourceLedger(), journal)
+
+
+def test_an_enqueue_conflict_is_waited_out_and_submitted_again(fake_server, journal):
+    path = "/api/sites/s1/environments"
+    fake_server.on("POST", path, CONFLICT, (202, {"job_id": "job-2"}))
+    fake_server.on("GET", "/api/jobs", (200, [{"id": "job-1", "site_id": "s1", "status": "running"}]), (200, []))
+    submission = operator_for(fake_server.url, journal).attempts_to(
+        CreateEnvironment("s1", "e1", "clone", "Clone", "clone-1"))
+    assert submission.accepted() == "job-2"
+    assert fake_server.count("POST", path) == 2
+    assert len(submission.resubmissions) == 1 and "409 conflict" in submission.resubmissions[0]
+    assert journal.last(1)[0].note == "re-submit after 409 conflict"
+
+
+def test_a_conflict_that_is_not_the_enqueue_guard_is_not_resubmitted(fake_server, journal):
+    fake_server.on("POST", "/api/sites", (409, {"code": "node_not_ready", "message": "target node is not ready: "
+                                                                                     "runtime_missing"}))
+    submission = operator_for(fake_server.url, journal).attempts_to(CreateSite("Site", "site-1"))
+    assert fake_server.count("POST", "/api/sites") == 1
+    with pytest.raises(SuiteFailure) as caught:
+        submission.accepted()
+    assert caught.value.category is Category.PREFLIGHT_BLOCKED
+    assert caught.value.line == ('[wave5] FAIL category=preflight_blocked command="POST /api/sites" job_id=none '
+                                 'reason="409 node_not_ready: target node is not ready: runtime_missing"')
+
+
+@pytest.mark.parametrize("answer, category", [
+    ((401, {"code": "unauthorized", "message": "authentication required"}), Category.AUTH_FAILED),
+    ((400, {"code": "bad_request", "message": "invalid JSON body"}), Category.CONTRACT_VIOLATION),
+    ((202, {"job_id": ""}), Category.CONTRACT_VIOLATION),
+    ((503, {"code": "unavailable", "message": "busy"}), Category.TARGET_UNAVAILABLE),
+])
+def test_a_refused_submission_is_a_verdict_of_its_kind(fake_server, journal, answer, category):
+    fake_server.on("POST", "/api/sites", answer)
+    submission = operator_for(fake_server.url, journal).attempts_to(CreateSite("Site", "site-1"))
+    assert isinstance(submission, Submission)
+    with pytest.raises(SuiteFailure) as caught:
+        submission.accepted()
+    assert caught.value.category is category
