@@ -35,8 +35,9 @@ def step_take_backup(context):
 
 @then("the backup job succeeds")
 def step_backup_job_succeeds(context):
-    context.job, _ = wait_for_job(context.run.operator, context.job_id, command=context.submission.command)
-    expect(context.job, a_job_that_succeeded(), command=context.submission.command, job_id=context.job_id)
+    context.job, history = wait_for_job(context.run.operator, context.job_id, command=context.submission.command)
+    expect(context.job, a_job_that_succeeded(), command=context.submission.command, job_id=context.job_id,
+           poll=history)
     context.backup_job_id = context.job_id
     context.run.ledger.record("backup", context.job_id)
 
@@ -61,8 +62,10 @@ def step_restore(context):
 
 @then("the restore job succeeds")
 def step_restore_succeeds(context):
-    context.restore_job, _ = wait_for_job(context.run.operator, context.job_id, command=context.submission.command)
-    expect(context.restore_job, a_job_that_succeeded(), command=context.submission.command, job_id=context.job_id)
+    context.restore_job, history = wait_for_job(context.run.operator, context.job_id,
+                                                command=context.submission.command)
+    expect(context.restore_job, a_job_that_succeeded(), command=context.submission.command, job_id=context.job_id,
+           poll=history)
 
 
 @then("a full pre-restore checkpoint of production is listed among its backups")

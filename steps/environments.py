@@ -27,11 +27,12 @@ def step_create_environment(context, type):
 @then("the environment creation job succeeds")
 def step_env_job_succeeds(context):
     operator = context.run.operator
-    context.job, _ = wait_for_job(operator, context.job_id, command=context.submission.command)
+    context.job, history = wait_for_job(operator, context.job_id, command=context.submission.command)
     context.environment = by_slug(operator.asks_for(TheEnvironments(context.site.id)), context.env_slug)
     if context.environment:
         operator.ledger.record("environment", context.environment["id"], context.env_slug)
-    expect(context.job, a_job_that_succeeded(), command=context.submission.command, job_id=context.job_id)
+    expect(context.job, a_job_that_succeeded(), command=context.submission.command, job_id=context.job_id,
+           poll=history)
 
 
 @then("the new environment is active on the run's provider-acquired node")

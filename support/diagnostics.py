@@ -162,8 +162,9 @@ def _collapse(exchanges: list) -> list[str]:
         while index + repeats < len(exchanges) and (exchanges[index + repeats].command, exchanges[
                 index + repeats].outcome) == (exchange.command, exchange.outcome):
             repeats += 1
-        text = exchange.render(body_limit=300)
-        rendered.append(text + (f"\n  (and {repeats - 1} more like this)" if repeats > 1 else ""))
+        last = exchanges[index + repeats - 1]  # of a run of repeats, the last answer says the most
+        text = last.render(body_limit=300)
+        rendered.append((f"  ({repeats - 1} more like this before)\n" if repeats > 1 else "") + text)
         index += repeats
     return rendered
 

@@ -252,7 +252,7 @@ def an_error_envelope_with_code(code: str, *, status: Optional[int] = None,
 
 # -- the verdict ---------------------------------------------------------------------------------
 def expect(actual: Any, matcher: BaseMatcher, *, command: str, job_id: Optional[str] = None,
-           job: Optional[dict] = None, node: Optional[dict] = None) -> Any:
+           job: Optional[dict] = None, node: Optional[dict] = None, poll=None) -> Any:
     """assert_that, but a mismatch becomes a SuiteFailure with the matcher's category and English reason."""
     if matcher.matches(actual):
         return actual
@@ -266,7 +266,9 @@ def expect(actual: Any, matcher: BaseMatcher, *, command: str, job_id: Optional[
     matcher.describe_to(expected)
     if isinstance(actual, dict) and job is None and "attempt_count" in actual:
         job = actual
-    raise SuiteFailure(category, command, reason, job_id=job_id, job=job, node=node,
+    if isinstance(actual, dict) and node is None and "readiness" in actual:
+        node = actual
+    raise SuiteFailure(category, command, reason, job_id=job_id, job=job, node=node, poll=poll,
                        details={"expected": str(expected)})
 
 

@@ -59,7 +59,7 @@ def test_the_block_shows_requests_job_history_readiness_and_log_tail():
     lines = block.splitlines()
     assert lines[0] == failure.line
     assert sum(line.startswith("[wave5] FAIL") for line in lines) == 1
-    assert "(and 2 more like this)" in block
+    assert "(2 more like this before)" in block
     assert "job job-1: 3 polls over 2.2 s; states seen: queued, running" in block
     assert "reason_codes=['runtime_missing']" in block and "guidance: Install wp" in block
     assert block.rstrip().endswith("event=worker_start")

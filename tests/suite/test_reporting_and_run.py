@@ -93,5 +93,6 @@ def test_a_step_failure_becomes_a_verdict_that_keeps_failed_and_broken_apart(jou
 
 def test_the_suite_never_imports_the_reference():
     import support.run  # noqa: F401  (the whole library)
+    assert support.run.start_run
 
     assert "pressluft_reference" not in sys.modules
