@@ -215,3 +215,13 @@ def test_the_run_node_is_secured_once_even_when_it_fails(tmp_path, faulty_target
     assert len(target.jobs(job_type="node_provision")) == 1
     assert {v["category"] for v in run.verdicts} == {category}
     assert len(run.verdicts) == 2
+
+
+def test_transient_502_and_503_on_reads_are_retried_and_the_clone_scenario_still_passes(tmp_path, faulty_target):
+    target = faulty_target()
+    target.fault("http", {"error_rate": 0.3, "statuses": [502, 503], "latency_max_seconds": 0.0, "methods": ["GET"],
+                          "path_prefix": "/api/", "seed": 7})
+    run = run_scenario(tmp_path, target, CLONE)
+    assert run.exit_code == 0, run.stderr[-3000:]
+    exchanges = "\n".join(run.attachments(run.result_named(CLONE), "HTTP exchanges (redacted)"))
+    assert "[retry 1 of GET]" in exchanges and ("< 503" in exchanges or "< 502" in exchanges)
