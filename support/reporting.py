@@ -113,6 +113,16 @@ def git_revision() -> str:
         return "unknown"
 
 
+def _without_userinfo(url: str) -> str:
+    """A URL may carry user:password@; the report never does."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+
+
 def environment_properties(*, target_url: str, embedded: bool, run_id: str,
                            target_version: Optional[str] = None, fault_injection: Optional[bool] = None) -> dict:
     from importlib.metadata import PackageNotFoundError, version
@@ -124,7 +134,7 @@ def environment_properties(*, target_url: str, embedded: bool, run_id: str,
             return "unknown"
 
     props = {
-        "target.url": target_url,
+        "target.url": _without_userinfo(target_url),
         "target.embedded_reference": str(embedded).lower(),
         "target.version": target_version or "unknown",
         "target.fault_injection": "unknown" if fault_injection is None else str(fault_injection).lower(),

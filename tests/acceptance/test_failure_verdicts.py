@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from conftest import assert_no_secrets, only_verdict, run_behave
+from behave_runs import assert_no_secrets, only_verdict, run_behave
 from support.config import EMBEDDED_PROVIDER_TOKEN
 
 CLONE = "A clone of production gets a reachable preview"

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from conftest import assert_no_secrets, run_behave
+from behave_runs import assert_no_secrets, run_behave
 from support.config import EMBEDDED_PROVIDER_TOKEN
 
 SCENARIOS = 27

@@ -6,7 +6,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from conftest import assert_no_secrets, only_verdict, run_behave
+from behave_runs import assert_no_secrets, only_verdict, run_behave
 
 CONNECT_TIMEOUT = 3.0
 

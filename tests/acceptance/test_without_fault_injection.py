@@ -1,6 +1,6 @@
 """Against a target without fault injection (as a real Pressluft), the @fault_injection scenarios are
 skipped with their reason, and everything else still runs and passes."""
-from conftest import run_behave
+from behave_runs import run_behave
 
 
 def test_fault_injection_scenarios_are_skipped_with_the_reason_and_the_rest_passes(tmp_path, faulty_target):

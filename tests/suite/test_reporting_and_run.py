@@ -33,6 +33,7 @@ def test_environment_properties_name_the_target_and_versions_and_no_secret(tmp_p
     text = (tmp_path / "environment.properties").read_text()
     assert "target.url=" in text and "target.embedded_reference=false" in text and "behave=1.3.3" in text
     assert "super-secret-token-value" not in text
+    assert "target.url=http://h/" in text
     assert json.loads((tmp_path / "categories.json").read_text())
 
 

@@ -1,0 +1,130 @@
+"""Helpers of the acceptance tests. Runs `behave features/wave5` in a subprocess and reads its verdicts: exit code, [wave5] lines,
+Allure results and JUnit XML. Faulty targets are reference servers started here with --enable-faults,
+their faults injected over the fault API, and handed to the suite as external targets."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+import requests
+
+from support.diagnostics import parse_summary_lines
+from support.target import EmbeddedTarget
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "pressluft-dev-password"
+EMAIL = "admin@pressluft.local"
+
+
+@dataclass
+class BehaveRun:
+    exit_code: int
+    stdout: str
+    stderr: str
+    reports: Path
+    elapsed: float
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+    @property
+    def verdicts(self) -> list[dict]:
+        return parse_summary_lines(self.stderr)
+
+    def results(self) -> list[dict]:
+        folder = self.reports / "allure-results"
+        return [json.loads(p.read_text()) for p in folder.glob("*-result.json")] if folder.exists() else []
+
+    def result_named(self, name: str) -> dict:
+        matches = [r for r in self.results() if r["name"].startswith(name)]
+        assert matches, f"no Allure result named {name!r} in {[r['name'] for r in self.results()]}"
+        return matches[0]
+
+    def attachments(self, result: dict, name: str) -> list[str]:
+        """The texts of a result's attachments with this name, step by step."""
+        return [(self.reports / "allure-results" / attachment["source"]).read_text()
+                for step in result.get("steps", []) for attachment in step.get("attachments", [])
+                if attachment["name"] == name]
+
+    def categories(self) -> list[dict]:
+        return json.loads((self.reports / "allure-results" / "categories.json").read_text())
+
+    def category_of(self, result: dict) -> Optional[str]:
+        """The Allure category a result falls into, by the categories.json rules (first match wins)."""
+        message = (result.get("statusDetails") or {}).get("message") or ""
+        for rule in self.categories():
+            if result["status"] in rule.get("matchedStatuses", []) and re.fullmatch(
+                    rule.get("messageRegex", ".*"), message, flags=re.DOTALL):
+                return rule["name"]
+        return None
+
+    def junit_text(self) -> str:
+        return "".join(p.read_text() for p in (self.reports / "junit").glob("*.xml"))
+
+    def everything_written(self) -> str:
+        texts = [self.output]
+        for folder in (self.reports / "allure-results", self.reports / "junit"):
+            if folder.exists():
+                texts += [p.read_text(errors="replace") for p in folder.iterdir() if p.is_file()]
+        return "\n".join(texts)
+
+
+def run_behave(tmp_path: Path, *args: str, env: Optional[dict] = None, timeout: float = 240) -> BehaveRun:
+    reports = tmp_path / "reports"
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("PRESSLUFT_") and k != "HETZNER_API_TOKEN"}
+    full_env.update({"PRESSLUFT_REPORTS_DIR": str(reports)})
+    full_env.update(env or {})
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "behave", *args], cwd=ROOT, env=full_env, capture_output=True,
+                            text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    return BehaveRun(result.returncode, result.stdout, result.stderr, reports, time.monotonic() - started)
+
+
+class FaultyTarget:
+    """A reference target of our own, with its fault API and a signed-in API session for reading back."""
+
+    def __init__(self, extra_args=(), enable_faults=True):
+        self.target = EmbeddedTarget(extra_args=extra_args, enable_faults=enable_faults)
+        self.url = self.target.start()
+        self.api = requests.Session()
+        self.api.trust_env = False
+        answer = self.api.post(self.url + "/api/login", json={"email": EMAIL, "password": PASSWORD}, timeout=5)
+        assert answer.status_code == 200, answer.text
+
+    def fault(self, route: str, body: dict) -> None:
+        answer = requests.post(f"{self.url}/_reference/faults/{route}", json=body, timeout=5)
+        assert answer.status_code in (200, 201, 204), answer.text
+
+    def get(self, path: str):
+        answer = self.api.get(self.url + path, timeout=5)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    def jobs(self, **match) -> list[dict]:
+        return [job for job in self.get("/api/jobs") if all(job.get(k) == v for k, v in match.items())]
+
+    def env(self, **extra) -> dict:
+        return {"PRESSLUFT_BASE_URL": self.url, **extra}
+
+    def stop(self):
+        self.target.stop()
+
+
+def only_verdict(run: BehaveRun) -> dict:
+    verdicts = run.verdicts
+    assert len(verdicts) == 1, f"expected one [wave5] FAIL line, got {len(verdicts)}:\n{run.stderr[-3000:]}"
+    return verdicts[0]
+
+
+def assert_no_secrets(run: BehaveRun, *secrets: str) -> None:
+    written = run.everything_written()
+    for secret in (PASSWORD, *secrets):
+        assert secret not in written, f"a secret reached the output or the reports: {secret[:4]}…"
