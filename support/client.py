@@ -96,9 +96,12 @@ class PressluftClient:
         self.session.headers.update({"Accept": "application/json", "User-Agent": "pressluft-acceptance"})
 
     # -- signing in -------------------------------------------------------------------------
+    LOGIN_READ_TIMEOUT = 5.0  # the first contact: a target that accepts and never answers fails fast
+
     def login(self, email: str, password: str) -> Answer:
         secrets.add(password)
-        answer = self.post("/api/login", {"email": email, "password": password})
+        answer = self._send("POST", "/api/login", {"email": email, "password": password}, "",
+                            read_timeout=min(self.timeout[1], self.LOGIN_READ_TIMEOUT))
         if answer.status == 200 and self.session.cookies.get(SESSION_COOKIE):
             secrets.add(self.session.cookies.get(SESSION_COOKIE))
             return answer
@@ -139,15 +142,16 @@ class PressluftClient:
     def delete(self, path: str, *, note: str = "") -> Answer:
         return self._send("DELETE", path, None, note)
 
-    def _send(self, method: str, path: str, body: Any, note: str) -> Answer:
+    def _send(self, method: str, path: str, body: Any, note: str, read_timeout: Optional[float] = None) -> Answer:
         url = self.base_url + path
+        timeout = (self.timeout[0], read_timeout if read_timeout is not None else self.timeout[1])
         started = time.monotonic()
         request_headers = dict(self.session.headers)
         cookie = "; ".join(f"{c.name}={c.value}" for c in self.session.cookies)
         if cookie:
             request_headers["Cookie"] = cookie
         try:
-            response = self.session.request(method, url, json=body, timeout=self.timeout, allow_redirects=False)
+            response = self.session.request(method, url, json=body, timeout=timeout, allow_redirects=False)
         except requests.RequestException as exc:
             why = describe_connection_error(exc)
             self.journal.record(method, path, request_headers=request_headers, request_body=body, error=why,

@@ -225,3 +225,13 @@ def test_transient_502_and_503_on_reads_are_retried_and_the_clone_scenario_still
     assert run.exit_code == 0, run.stderr[-3000:]
     exchanges = "\n".join(run.attachments(run.result_named(CLONE), "HTTP exchanges (redacted)"))
     assert "[retry 1 of GET]" in exchanges and ("< 503" in exchanges or "< 502" in exchanges)
+
+
+def test_a_failure_on_the_embedded_target_shows_the_tail_of_its_log(tmp_path):
+    run = run_behave(tmp_path, "--name", re.escape(CLONE), "features/wave5", env={"PRESSLUFT_JOB_TIMEOUT": "0.05"})
+    verdict = only_verdict(run)
+    assert verdict["category"] == "job_timeout" and verdict["command"] == "POST /api/sites"
+    assert "--- reference target log (tail) ---" in run.stderr
+    assert re.search(r"^event=\w+", run.stderr, re.M)
+    diagnosis = run.attachments(run.result_named(CLONE), "diagnosis")[0]
+    assert "--- reference target log (tail) ---" in diagnosis

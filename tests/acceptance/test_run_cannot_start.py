@@ -116,3 +116,15 @@ def test_a_real_target_without_a_provider_token_is_a_config_error(tmp_path, serv
 def test_bad_configuration_is_a_config_error(tmp_path, name, value, reason):
     run = run_behave(tmp_path, "features/wave5", env={name: value})
     check_aborted_run(run, "config_error", f"read {name}", reason)
+
+
+def test_a_target_that_accepts_and_never_answers_is_target_unavailable_within_seconds(tmp_path):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    try:
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        run = run_behave(tmp_path, "features/wave5", env={"PRESSLUFT_BASE_URL": url})
+    finally:
+        listener.close()
+    check_aborted_run(run, "target_unavailable", "POST /api/login", f"timed out at {url}")

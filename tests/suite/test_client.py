@@ -24,6 +24,16 @@ def test_a_target_that_accepts_and_never_answers_times_out_within_the_read_timeo
     assert journal.last(1)[0].error == "timed out"
 
 
+def test_login_to_a_silent_target_gives_up_within_its_short_read_timeout(silent_socket, journal):
+    client = PressluftClient(silent_socket, journal, connect_timeout=1.0, read_timeout=30.0)
+    client.LOGIN_READ_TIMEOUT = 0.3
+    started = time.monotonic()
+    with pytest.raises(TargetUnavailable) as caught:
+        client.login("admin@pressluft.local", "pw-of-the-test")
+    assert time.monotonic() - started < 1.5
+    assert caught.value.command == "POST /api/login" and caught.value.reason.startswith("timed out")
+
+
 def test_a_post_to_a_silent_target_is_not_repeated(silent_socket, journal):
     client = client_for(silent_socket, journal)
     with pytest.raises(TargetUnavailable):
