@@ -7,7 +7,8 @@ from support.flows import completed_full_backup, take_full_backup
 from support.matchers import (a_completed_backup_with_integrity_data, a_job_that_succeeded, an_environment_that_is,
                               an_error_envelope_with_code, expect)
 from support.polling import parse_time
-from support.questions import TheBackups, TheEnvironment, TheJobs, jobs_touching
+from support.questions import TheBackups, TheEnvironment, TheJobs
+from support.verifications import no_job_was_queued
 from support.waits import wait_for_job, wait_for_preview
 
 
@@ -167,14 +168,8 @@ def step_restore_refused(context):
 
 @then("no restore job was queued")
 def step_no_restore_job(context):
-    jobs = context.run.operator.asks_for(TheJobs())
-    before = {job["id"] for job in context.jobs_before}
-    restores = [job for job in jobs_touching(jobs, environment_id=_production(context)["id"], job_type="env_restore")
-                if job["id"] not in before]
-    if restores or len(jobs) != len(before):
-        raise SuiteFailure(Category.CONTRACT_VIOLATION, "GET /api/jobs",
-                           f"{len(jobs) - len(before)} jobs were queued, {len(restores)} of them restores, "
-                           "although the restore was refused", job_id=restores[0]["id"] if restores else None)
+    no_job_was_queued(context.run.operator, context.jobs_before, because="the restore was refused",
+                      job_type="env_restore", environment_id=_production(context)["id"])
 
 
 @then("production stays active")

@@ -6,7 +6,8 @@ from support.diagnostics import Category, SuiteFailure
 from support.matchers import (a_failed_job_with_error, a_job_that_succeeded, a_node_not_ready, a_ready_node,
                               an_error_envelope_with_code, expect)
 from support.provider_node import connect_provider, request_node
-from support.questions import TheJobs, TheNodes, jobs_touching, node_by_id
+from support.questions import TheJobs, TheNodes, node_by_id
+from support.verifications import no_job_was_queued
 from support.waits import wait_for_node_ready
 
 
@@ -141,11 +142,5 @@ def step_node_request_refused(context):
 
 @then("no node acquisition job was queued")
 def step_no_node_job(context):
-    operator = context.run.operator
-    before = {job["id"] for job in context.jobs_before}
-    jobs = operator.asks_for(TheJobs())
-    new = [job for job in jobs_touching(jobs, job_type="node_provision") if job["id"] not in before]
-    if new or len(jobs) != len(before):
-        raise SuiteFailure(Category.CONTRACT_VIOLATION, "GET /api/jobs",
-                           f"{len(jobs) - len(before)} jobs were queued, {len(new)} of them node acquisitions",
-                           job_id=new[0]["id"] if new else None)
+    no_job_was_queued(context.run.operator, context.jobs_before, because="the provider is not connected",
+                      job_type="node_provision")

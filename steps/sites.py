@@ -2,10 +2,10 @@
 from behave import given, then, when
 
 from support.actions import CreateSite
-from support.diagnostics import Category, SuiteFailure
 from support.flows import create_live_site
 from support.matchers import an_environment_that_is, an_error_envelope_with_code, expect
-from support.questions import TheEnvironment, TheJobs, TheSites, by_slug
+from support.questions import TheEnvironment, TheJobs, TheSites
+from support.verifications import no_job_was_queued, no_site_was_recorded
 
 
 def codes_in(text):
@@ -44,22 +44,9 @@ def step_refused_by_readiness(context, reasons):
 
 @then("no job was queued")
 def step_no_job_queued(context):
-    jobs = context.run.operator.asks_for(TheJobs())
-    before = {job["id"] for job in context.jobs_before}
-    new = [job for job in jobs if job["id"] not in before]
-    if new or len(jobs) != len(before):
-        raise SuiteFailure(Category.CONTRACT_VIOLATION, "GET /api/jobs",
-                           f"{len(jobs) - len(before)} jobs were queued although the creation was refused: "
-                           + ", ".join(f"{job.get('job_type')} {job['id']}" for job in new),
-                           job_id=new[0]["id"] if new else None)
+    no_job_was_queued(context.run.operator, context.jobs_before, because="the creation was refused")
 
 
 @then("no site was recorded")
 def step_no_site_recorded(context):
-    sites = context.run.operator.asks_for(TheSites())
-    before = {site["id"] for site in context.sites_before}
-    extra = [site for site in sites if site["id"] not in before]
-    if extra or by_slug(sites, context.attempted_slug):
-        raise SuiteFailure(Category.CONTRACT_VIOLATION, "GET /api/sites",
-                           f"a site was recorded although its creation was refused: "
-                           f"{', '.join(site.get('slug', site['id']) for site in extra)}")
+    no_site_was_recorded(context.run.operator, context.sites_before, context.attempted_slug)

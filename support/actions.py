@@ -13,8 +13,8 @@ from typing import Optional
 from support import schemas
 from support.actor import Operator
 from support.client import Answer
-from support.diagnostics import Category, SuiteFailure
-from support.polling import backoff, poll_until
+from support.diagnostics import Category, PollHistory, SuiteFailure
+from support.polling import poll_until, scope_wait
 from support.questions import TheJobs, jobs_touching
 from support.reporting import narrate
 
@@ -76,27 +76,40 @@ def _submit(operator: Operator, path: str, body: dict, *, busy_scope: Optional[d
     if busy_scope is None:
         return submission
     deadline = time.monotonic() + (budget if budget is not None else operator.settings.job_timeout)
+    pauses = 0
     while is_enqueue_conflict(submission.answer) and time.monotonic() < deadline:
-        _wait_until_free(operator, busy_scope, deadline - time.monotonic())
+        polls = _wait_until_free(operator, busy_scope, deadline - time.monotonic())
+        note = ""
+        if polls <= 1:  # our scope looked free, so the guard holds for another (e.g. the node): back off, politely
+            pause = min(2.0, 0.1 * 1.5 ** pauses, max(0.0, deadline - time.monotonic()))
+            pauses += 1
+            time.sleep(pause)
+            note = f" (the guard held beyond that scope: paused {pause:.2f} s)"
         submission.resubmissions.append(f"{answer.command} answered {submission.answer.reason}; "
-                                        f"re-submitted once {' and '.join(busy_scope) or 'the target'} had no job in flight")
+                                        f"re-submitted once {' and '.join(busy_scope) or 'the target'} had no job "
+                                        f"in flight{note}")
         previous = submission.resubmissions
         submission = Submission(operator.client.post(path, body, note="re-submit after 409 conflict"),
                                 resubmissions=previous)
     return submission
 
 
-def _wait_until_free(operator: Operator, scope: dict, budget: float) -> None:
+def _wait_until_free(operator: Operator, scope: dict, budget: float) -> int:
+    """Polls the jobs list until no job of the scope is queued or running; the number of polls made."""
+    history = PollHistory(what="the scope to be free")
+
     def in_flight() -> list:
         jobs = operator.asks_for(TheJobs(quiet=True))
         return [job for job in jobs_touching(jobs, **scope) if job.get("status") in ("queued", "running")]
 
     try:
         poll_until(in_flight, lambda busy: not busy, budget=max(budget, 0.1), what="the scope to be free",
-                   describe=lambda busy: (f"{len(busy)} jobs in flight", None), wait=backoff(first=0.1),
-                   on_timeout=lambda **kw: SuiteFailure(Category.JOB_TIMEOUT, "wait for a free scope", "busy"))
+                   describe=lambda busy: (f"{len(busy)} jobs in flight", None), wait=scope_wait(),
+                   on_timeout=lambda **kw: SuiteFailure(Category.JOB_TIMEOUT, "wait for a free scope", "busy"),
+                   history=history, kind="scope", subject=",".join(f"{k}={v}" for k, v in scope.items()) or "all")
     except SuiteFailure:
         pass  # the caller's deadline decides
+    return history.attempts
 
 
 # -- the actions -----------------------------------------------------------------------------------

@@ -3,7 +3,10 @@ injection capabilities, the run id, and the run's provider-acquired node (secure
 """
 from __future__ import annotations
 
+import os
+import shlex
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Mapping, Optional
 
@@ -13,6 +16,7 @@ from support.client import PressluftClient
 from support.config import Settings, load_settings, require_provider_token
 from support.diagnostics import SuiteFailure
 from support.journal import Journal
+from support.polling import WAITS, record_waits_to
 from support.provider_node import Acquisition, secure_run_node
 from support.redaction import secrets
 from support.resources import ResourceLedger
@@ -72,14 +76,19 @@ def start_run(env: Optional[Mapping[str, str]] = None, userdata: Optional[Mappin
     settings = load_settings(env, userdata)
     secrets.add(settings.password)
     secrets.add(settings.provider_token)
+    record_waits_to(os.path.join(settings.reports_dir, "waits"))
     target = None
+    target_started = time.monotonic()
     if settings.embedded:
-        target = EmbeddedTarget(keep_data=settings.keep_data)
+        # PRESSLUFT_REFERENCE_ARGS: extra flags for the embedded target (e.g. "--job-duration all=2" in scripts/bench)
+        extra = shlex.split((env if env is not None else os.environ).get("PRESSLUFT_REFERENCE_ARGS", ""))
+        target = EmbeddedTarget(keep_data=settings.keep_data, extra_args=tuple(extra))
         try:
             settings = settings.with_base_url(target.start())
         except BaseException:
             target.stop()
             raise
+    target_seconds = time.monotonic() - target_started
     try:
         journal = Journal()
         client = PressluftClient(settings.base_url, journal, connect_timeout=settings.connect_timeout,
@@ -90,6 +99,9 @@ def start_run(env: Optional[Mapping[str, str]] = None, userdata: Optional[Mappin
         secrets.add(settings.provider_token)
         ledger = ResourceLedger()
         operator = Operator(client, settings, ledger, journal)
+        WAITS.write({"kind": "run", "pid": os.getpid(), "ready": time.time(), "embedded": target is not None,
+                     "target_start_seconds": round(target_seconds, 4) if target is not None else None,
+                     "target_pid": target.process.pid if target is not None and target.process else None})
         return Run(settings, journal, client, operator, capabilities, ledger, target)
     except BaseException:
         if target is not None:

@@ -49,9 +49,10 @@ def run_smoke_command(smoke: str, base_url: str, settings: Settings, timeout: fl
         "PRESSLUFT_NODE_TIMEOUT": str(settings.node_timeout),
         "PRESSLUFT_PREVIEW_TIMEOUT": str(settings.preview_timeout),
         "PRESSLUFT_CONNECT_TIMEOUT": str(settings.connect_timeout),
-        "PRESSLUFT_REPORTS_DIR": tempfile.mkdtemp(prefix="pressluft-smoke-reports-"),
     })
     started = time.monotonic()
-    result = subprocess.run(["bash", script], cwd=ROOT, env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                            text=True, timeout=timeout)
+    with tempfile.TemporaryDirectory(prefix="pressluft-smoke-reports-") as reports:  # not ours to keep
+        env["PRESSLUFT_REPORTS_DIR"] = reports
+        result = subprocess.run(["bash", script], cwd=ROOT, env=env, stdin=subprocess.DEVNULL, capture_output=True,
+                                text=True, timeout=timeout)
     return SmokeRun(script, result.returncode, result.stdout + result.stderr, time.monotonic() - started)

@@ -9,8 +9,8 @@ from typing import Optional, Tuple
 
 from support.actor import Operator
 from support.diagnostics import Category, PollHistory, SuiteFailure, job_reason
-from support.polling import (REACHABLE_PREVIEW_STATUSES, TERMINAL_JOB_STATES, StillWaiting, backoff, job_state,
-                             job_wait, poll_until)
+from support.polling import (DURATIONS, REACHABLE_PREVIEW_STATUSES, TERMINAL_JOB_STATES, StillWaiting, job_state,
+                             job_wait, poll_until, preview_wait, readiness_wait)
 from support.questions import TheJob, TheNodes, node_by_id
 from support.reporting import narrate
 
@@ -32,8 +32,11 @@ def wait_for_job(operator: Operator, job_id: str, *, command: str, budget: Optio
                             last=last)
 
     with narrate(f"Wait up to {budget:g} s for the job {job_id} to end"):
-        return poll_until(fetch, lambda job: job.get("status") in TERMINAL_JOB_STATES, budget=budget,
-                          what=f"job {job_id}", describe=job_state, on_timeout=timed_out, wait=job_wait())
+        job, history = poll_until(fetch, lambda job: job.get("status") in TERMINAL_JOB_STATES, budget=budget,
+                                  what=f"job {job_id}", describe=job_state, on_timeout=timed_out, wait=job_wait(),
+                                  kind="job", subject=job_id)
+        DURATIONS.observe(job)
+        return job, history
 
 
 def require_success(job: dict, *, command: str, history: Optional[PollHistory] = None) -> dict:
@@ -72,7 +75,7 @@ def wait_for_node_ready(operator: Operator, node_id: str, *, budget: float, comm
     with narrate(f"Wait up to {budget:g} s for the node {node_id} to be ready"):
         return poll_until(fetch, lambda node: bool(node and (node.get("readiness") or {}).get("is_ready")),
                           budget=budget, what=f"node {node_id} readiness", describe=readiness_state,
-                          on_timeout=timed_out, wait=backoff(first=0.1))
+                          on_timeout=timed_out, wait=readiness_wait(), kind="node", subject=job_id or node_id)
 
 
 def wait_for_preview(operator: Operator, url: str, *, budget: Optional[float] = None) -> Tuple[int, PollHistory]:
@@ -99,5 +102,5 @@ def wait_for_preview(operator: Operator, url: str, *, budget: Optional[float] = 
         (status, _), history = poll_until(fetch, lambda result: result[0] in REACHABLE_PREVIEW_STATUSES,
                                           budget=budget, what=f"preview {url}",
                                           describe=lambda result: (result[1], None), on_timeout=timed_out,
-                                          wait=backoff(first=0.1))
+                                          wait=preview_wait(), kind="preview", subject=url)
         return status, history
