@@ -20,6 +20,8 @@ def wave5_run(context):
     if not context.run.embedded:
         print(context.run.ledger.report(), flush=True)
     context.run.stop()
+    if context.run.embedded and context.run.settings.keep_data:
+        print(f"embedded target data and log kept in {context.run.target.work_dir}", flush=True)
 
 
 @fixture
