@@ -108,6 +108,11 @@ class FaultyTarget:
         assert answer.status_code == 200, answer.text
         return answer.json()
 
+    def get_faults(self) -> dict:
+        answer = requests.get(f"{self.url}/_reference/faults", timeout=5)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
     def jobs(self, **match) -> list[dict]:
         return [job for job in self.get("/api/jobs") if all(job.get(k) == v for k, v in match.items())]
 
