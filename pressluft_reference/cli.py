@@ -60,13 +60,15 @@ def parse_args(argv) -> Config:
     parser.add_argument("--enable-faults", action="store_true")
     parser.add_argument("--job-duration", type=_duration, action="append", default=[], metavar="TYPE=SECONDS")
     parser.add_argument("--retry-backoff", type=_backoff, default=None, metavar="S1,S2,S3")
+    parser.add_argument("--guard-scope", choices=("site-and-node", "site"), default="site-and-node")
     args = parser.parse_args(argv)
     durations = dict(DEFAULT_DURATIONS)
     for job_type, seconds in args.job_duration:
         for name in JOB_TYPES if job_type == "all" else (job_type,):
             durations[name] = seconds
     config = Config(host=args.host, port=args.port, data_dir=args.data_dir,
-                    enable_faults=args.enable_faults, durations=durations)
+                    enable_faults=args.enable_faults, durations=durations,
+                    node_guard=args.guard_scope == "site-and-node")
     if args.retry_backoff:
         config.backoff = args.retry_backoff
     return config

@@ -25,6 +25,7 @@ class Config:
     durations: dict = field(default_factory=lambda: dict(DEFAULT_DURATIONS))
     backoff: tuple = DEFAULT_BACKOFF
     poll_interval: float = 0.02
+    node_guard: bool = True  # --guard-scope site turns it off (a deviation, for parallel acceptance runs)
     max_parallel_jobs: int = 32  # generous: jobs held by a "hang" fault keep their thread until cancelled
 
     def backoff_after(self, attempt: int) -> float:

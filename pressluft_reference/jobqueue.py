@@ -22,8 +22,13 @@ ERROR_MESSAGE_LIMIT = 10 * 1024
 INTERRUPTED_CODE = "JOB_INTERRUPTED"
 
 
-def guard_blocks(conn, site_id, node_id) -> bool:
-    """§3.4: a queued or running job on the same site or the same node blocks a new one."""
+def guard_blocks(conn, site_id, node_id, node_guard: bool = True) -> bool:
+    """§3.4: a queued or running job on the same site or the same node blocks a new one.
+
+    `node_guard=False` (opt-in `--guard-scope site`, a deviation): a job with a site is only blocked by
+    jobs on that site, as if every site had a node of its own."""
+    if not node_guard and site_id is not None:
+        node_id = None
     found = row(conn, "SELECT 1 AS busy FROM jobs WHERE status IN ('queued', 'running') AND "
                       "((? IS NOT NULL AND site_id = ?) OR (? IS NOT NULL AND node_id = ?)) LIMIT 1",
                 (site_id, site_id, node_id, node_id))
@@ -31,8 +36,8 @@ def guard_blocks(conn, site_id, node_id) -> bool:
 
 
 def enqueue(conn, job_type, conflict_message, site_id=None, environment_id=None, node_id=None,
-            backup_id=None, job_id=None) -> str:
-    if guard_blocks(conn, site_id, node_id):
+            backup_id=None, job_id=None, node_guard: bool = True) -> str:
+    if guard_blocks(conn, site_id, node_id, node_guard):
         raise conflict(conflict_message)
     job_id = job_id or str(uuid.uuid4())
     now = now_iso()
@@ -49,8 +54,9 @@ def get(conn, job_id):
     return row(conn, "SELECT * FROM jobs WHERE id = ?", (job_id,))
 
 
-def claim_due(conn, worker_id: str, limit: int) -> list:
-    """Claims due queued jobs in creation order, skipping any whose site or node has a running job."""
+def claim_due(conn, worker_id: str, limit: int, node_guard: bool = True) -> list:
+    """Claims due queued jobs in creation order, skipping any whose site or node has a running job
+    (without `node_guard`, only jobs without a site are held back by their node)."""
     busy_sites, busy_nodes = set(), set()
     for running in rows(conn, "SELECT site_id, node_id FROM jobs WHERE status = 'running'"):
         busy_sites.add(running["site_id"])
@@ -61,13 +67,15 @@ def claim_due(conn, worker_id: str, limit: int) -> list:
                           "ORDER BY seq", (now,)):
         if len(claimed) >= limit:
             break
-        if (job["site_id"] and job["site_id"] in busy_sites) or (job["node_id"] and job["node_id"] in busy_nodes):
+        node_held = job["node_id"] and job["node_id"] in busy_nodes and (node_guard or not job["site_id"])
+        if (job["site_id"] and job["site_id"] in busy_sites) or node_held:
             continue
         conn.execute("UPDATE jobs SET status = 'running', attempt_count = attempt_count + 1, locked_at = ?, "
                      "locked_by = ?, started_at = ?, finished_at = NULL, updated_at = ? WHERE id = ?",
                      (now, worker_id, now, now, job["id"]))
         busy_sites.add(job["site_id"])
-        busy_nodes.add(job["node_id"])
+        if node_guard or not job["site_id"]:
+            busy_nodes.add(job["node_id"])
         claimed.append(get(conn, job["id"]))
     return claimed
 

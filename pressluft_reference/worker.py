@@ -90,7 +90,7 @@ class Worker:
                 continue
             try:
                 with self.runtime.store.tx() as conn:
-                    claimed = jobqueue.claim_due(conn, self.worker_id, free)
+                    claimed = jobqueue.claim_due(conn, self.worker_id, free, config.node_guard)
             except Exception as exc:
                 log.event("worker_error", error=repr(exc))
                 continue

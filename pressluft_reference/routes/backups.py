@@ -40,7 +40,8 @@ def create_backup(req):
     with req.runtime.store.tx() as conn:
         env = require(conn, "environments", req.params["env_id"], "environment not found")
         jobqueue.enqueue(conn, "backup_create", "conflicting backup mutation", site_id=env["site_id"],
-                         environment_id=env["id"], node_id=env["node_id"], job_id=backup_id)
+                         environment_id=env["id"], node_id=env["node_id"], job_id=backup_id,
+                         node_guard=req.runtime.config.node_guard)
         conn.execute("INSERT INTO backups (id, environment_id, backup_scope, status, storage_type, storage_path, "
                      "retention_until, created_at) VALUES (?, ?, ?, 'pending', 's3', ?, ?, ?)",
                      (backup_id, env["id"], scope, artifacts.storage_path(env["id"], backup_id),
@@ -64,7 +65,8 @@ def restore(req):
         if env["status"] != "active":
             raise conflict("environment is not active")
         job_id = jobqueue.enqueue(conn, "env_restore", "conflicting environment mutation", site_id=env["site_id"],
-                                  environment_id=env["id"], node_id=env["node_id"], backup_id=backup["id"])
+                                  environment_id=env["id"], node_id=env["node_id"], backup_id=backup["id"],
+                                  node_guard=req.runtime.config.node_guard)
         now = now_iso()
         for table, resource_id in (("environments", env["id"]), ("sites", env["site_id"])):
             conn.execute(f"UPDATE {table} SET status = 'restoring', updated_at = ?, "

@@ -70,7 +70,8 @@ def create_environment(req):
             if row(conn, "SELECT 1 AS taken FROM environments WHERE site_id = ? AND slug = ?", (site_id, slug)):
                 raise conflict("conflicting environment mutation")
             job_id = jobqueue.enqueue(conn, "env_create", "conflicting environment mutation",
-                                      site_id=site_id, environment_id=env_id, node_id=source["node_id"])
+                                      site_id=site_id, environment_id=env_id, node_id=source["node_id"],
+                                      node_guard=req.runtime.config.node_guard)
             conn.execute(
                 "INSERT INTO environments (id, site_id, name, slug, environment_type, status, node_id, "
                 "source_environment_id, promotion_preset, preview_port, content, drift_status, created_at, "

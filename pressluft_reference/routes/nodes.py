@@ -36,5 +36,6 @@ def create_node(req):
         conn.execute("INSERT INTO nodes (id, provider_id, name, hostname, public_ip, ssh_port, ssh_user, status, "
                      "is_local, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 22, 'ubuntu', 'provisioning', 0, ?, ?)",
                      (node_id, provider_id, name, PENDING_HOST, PENDING_HOST, now, now))
-        job_id = jobqueue.enqueue(conn, "node_provision", "conflicting node mutation", node_id=node_id)
+        job_id = jobqueue.enqueue(conn, "node_provision", "conflicting node mutation", node_id=node_id,
+                                  node_guard=req.runtime.config.node_guard)
     return Response(202, {"job_id": job_id})

@@ -40,7 +40,8 @@ def create_site(req):
             if row(conn, "SELECT 1 AS taken FROM sites WHERE slug = ?", (slug,)):
                 raise conflict("conflicting site mutation")
             job_id = jobqueue.enqueue(conn, "site_create", "conflicting site mutation",
-                                      site_id=site_id, environment_id=env_id, node_id=node["id"])
+                                      site_id=site_id, environment_id=env_id, node_id=node["id"],
+                                      node_guard=req.runtime.config.node_guard)
             conn.execute("INSERT INTO sites (id, name, slug, status, primary_environment_id, created_at, updated_at, "
                          "state_version) VALUES (?, ?, ?, 'active', ?, ?, ?, 1)", (site_id, name, slug, env_id, now, now))
             conn.execute(
