@@ -130,13 +130,16 @@ DURATIONS = DurationModel()
 
 
 class wait_until_expected_end(wait_base):
-    """For a running job of a type seen before: sleep until `lead` before its expected end, then look
-    every `step` seconds for a short while (`grace`, plus 10 % of the expected duration); after that,
-    or with nothing to go on (no started_at, an unseen type, a clock that disagrees), no opinion."""
+    """For a running job of a type seen before: close in on its expected end, sleeping half of what is
+    left each time (so a state in between, e.g. a failed attempt queued to retry, is still seen), until
+    `lead` before it; then look every `step` seconds for a short while (`grace`, plus 10 % of the
+    expected duration). After that, or with nothing to go on (no started_at, an unseen type, a clock that
+    disagrees), no opinion."""
 
     def __init__(self, model: DurationModel, lead: float = 0.03, step: float = 0.04, grace: float = 0.3,
-                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
+                 fraction: float = 0.5, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
         self.model, self.lead, self.step, self.grace, self.clock = model, lead, step, grace, clock
+        self.fraction = fraction
 
     def __call__(self, retry_state: RetryCallState) -> float:
         outcome = retry_state.outcome
@@ -153,7 +156,7 @@ class wait_until_expected_end(wait_base):
         if left > expected + 1.0:  # the target's clock is ahead of ours: do not trust it
             return 0.0
         if left > self.lead + self.step:
-            return left - self.lead
+            return max(self.step, min(left - self.lead, left * self.fraction))
         if left > -(self.grace + 0.1 * expected):
             return self.step
         return 0.0

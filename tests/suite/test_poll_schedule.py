@@ -1,0 +1,169 @@
+"""The adaptive poll schedule: few polls for long jobs, a quick look when a job should end, intermediate
+states still seen; the fixed-2s policy of the bash smokes; the wait log the bench reads."""
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from tenacity import RetryCallState, Retrying
+
+from support import polling
+from support.polling import (DurationModel, backoff, job_wait, poll_until, preview_wait, readiness_wait,
+                             wait_until_expected_end, wait_until_run_after)
+
+START = datetime(2026, 1, 1, tzinfo=timezone.utc)
+TERMINAL = ("succeeded", "failed", "cancelled")
+
+
+def iso(seconds):
+    return (START + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def simulate(make_strategy, job_at, limit=600.0):
+    """Polls a simulated job on a simulated clock: (number of polls, moment the end was noticed, states seen)."""
+    now = [0.0]
+    strategy = make_strategy(lambda: START + timedelta(seconds=now[0]))
+    polls, seen = 0, []
+    while now[0] < limit:
+        job = job_at(now[0])
+        polls += 1
+        label = polling.job_state(job)[0]
+        if label not in seen:
+            seen.append(label)
+        if job["status"] in TERMINAL:
+            return polls, now[0], seen
+        state = RetryCallState(Retrying(), fn=None, args=(), kwargs={})
+        state.attempt_number = polls
+        state.set_result(job)
+        now[0] += strategy(state)
+    raise AssertionError("never ended")
+
+
+def plain_job(duration, job_type="site_create"):
+    def job_at(t):
+        if t < 0.02:
+            return {"status": "queued", "job_type": job_type, "started_at": None}
+        if t < 0.02 + duration:
+            return {"status": "running", "job_type": job_type, "started_at": iso(0.02)}
+        return {"status": "succeeded", "job_type": job_type, "started_at": iso(0.02),
+                "finished_at": iso(0.02 + duration)}
+    return job_at
+
+
+def adaptive(model):
+    return lambda clock: (wait_until_run_after(clock=clock) | wait_until_expected_end(model, clock=clock)
+                          | backoff())
+
+
+def test_a_60_second_job_is_polled_at_most_25_times_without_knowing_its_duration():
+    polls, noticed, _ = simulate(adaptive(DurationModel()), plain_job(60.0))
+    assert polls <= 25
+    assert noticed - 60.02 <= 4.1  # never later than the backoff's cap
+
+
+def test_the_backoff_starts_at_50_ms_and_is_capped_at_4_s():
+    strategy = backoff(jitter=0.0)
+    state = RetryCallState(Retrying(), fn=None, args=(), kwargs={})
+    waits = []
+    for attempt in range(1, 30):
+        state.attempt_number = attempt
+        waits.append(strategy(state))
+    assert waits[0] == pytest.approx(0.05) and max(waits) == pytest.approx(4.0)
+    assert waits[1] / waits[0] == pytest.approx(1.5)
+
+
+def test_a_job_of_a_known_type_is_looked_at_when_it_should_end():
+    model = DurationModel()
+    model.observe({"status": "succeeded", "job_type": "site_create", "started_at": iso(0), "finished_at": iso(60)})
+    polls, noticed, _ = simulate(adaptive(model), plain_job(60.0))
+    assert polls <= 15
+    assert noticed - 60.02 <= 0.05
+
+
+def test_a_short_job_of_a_known_type_is_noticed_within_50_ms():
+    model = DurationModel()
+    model.observe({"status": "succeeded", "job_type": "env_create", "started_at": iso(0), "finished_at": iso(2)})
+    polls, noticed, _ = simulate(adaptive(model), plain_job(2.0, "env_create"))
+    assert noticed - 2.02 <= 0.05 and polls <= 10
+
+
+def test_a_failed_attempt_queued_to_retry_is_still_seen_when_the_duration_is_known():
+    """A 2 s acquisition whose first attempt fails half-way and waits 0.5 s to retry."""
+    model = DurationModel()
+    model.observe({"status": "succeeded", "job_type": "node_provision", "started_at": iso(0),
+                   "finished_at": iso(2)})
+
+    def job_at(t):
+        if t < 0.02:
+            return {"status": "queued", "job_type": "node_provision"}
+        if t < 1.02:
+            return {"status": "running", "job_type": "node_provision", "started_at": iso(0.02)}
+        if t < 1.52:
+            return {"status": "queued", "job_type": "node_provision", "error_code": "PROVIDER_API_ERROR",
+                    "run_after": iso(1.52)}
+        if t < 3.52:
+            return {"status": "running", "job_type": "node_provision", "started_at": iso(1.52),
+                    "error_code": "PROVIDER_API_ERROR"}
+        return {"status": "succeeded", "job_type": "node_provision", "started_at": iso(1.52),
+                "finished_at": iso(3.52)}
+
+    polls, noticed, seen = simulate(adaptive(model), job_at)
+    assert "queued, waiting to retry after PROVIDER_API_ERROR" in seen
+    assert noticed - 3.52 <= 0.05
+
+
+def test_a_job_that_outlives_its_expected_duration_falls_back_to_the_backoff():
+    model = DurationModel()
+    model.observe({"status": "succeeded", "job_type": "env_create", "started_at": iso(0), "finished_at": iso(1)})
+    polls, _, _ = simulate(adaptive(model), plain_job(60.0, "env_create"))
+    assert polls <= 40  # a few close looks around the expected end, then the capped backoff
+
+
+def test_the_model_keeps_the_median_of_recent_durations_of_each_type():
+    model = DurationModel()
+    for seconds in (1.0, 3.0, 2.0):
+        model.observe({"status": "succeeded", "job_type": "backup_create", "started_at": iso(0),
+                       "finished_at": iso(seconds)})
+    model.observe({"status": "failed", "job_type": "backup_create", "started_at": iso(0), "finished_at": iso(9)})
+    assert model.expected("backup_create") == pytest.approx(2.0)
+    assert model.expected("env_restore") is None
+
+
+def test_a_target_clock_far_ahead_is_not_trusted():
+    model = DurationModel()
+    model.observe({"status": "succeeded", "job_type": "site_create", "started_at": iso(0), "finished_at": iso(1)})
+    wait = wait_until_expected_end(model, clock=lambda: START)
+    state = RetryCallState(Retrying(), fn=None, args=(), kwargs={})
+    state.set_result({"status": "running", "job_type": "site_create", "started_at": iso(30)})
+    assert wait(state) == 0.0
+
+
+def test_the_fixed_2s_policy_is_the_smokes_schedule(monkeypatch):
+    monkeypatch.setenv("PRESSLUFT_POLL_POLICY", "fixed-2s")
+    state = RetryCallState(Retrying(), fn=None, args=(), kwargs={})
+    state.set_result({"status": "running"})
+    assert job_wait()(state) == 2.0 and readiness_wait()(state) == 2.0 and preview_wait()(state) == 3.0
+    polls, noticed, _ = simulate(lambda clock: job_wait(), plain_job(60.0))
+    assert polls == 32 and noticed == pytest.approx(62.0)
+
+
+def test_an_unknown_policy_name_means_adaptive(monkeypatch):
+    monkeypatch.setenv("PRESSLUFT_POLL_POLICY", "whatever")
+    assert polling.poll_policy() == "adaptive"
+
+
+def test_every_wait_is_written_to_the_wait_log_with_the_moment_it_noticed(tmp_path):
+    log = polling.WaitLog()
+    log.record_to(str(tmp_path))
+    answers = [{"status": "running"}, {"status": "succeeded"}]
+    original = polling.WAITS
+    polling.WAITS = log
+    try:
+        poll_until(lambda: answers.pop(0), lambda job: job["status"] in TERMINAL, budget=5, what="job j1",
+                   describe=polling.job_state, wait=backoff(first=0.01), kind="job", subject="j1",
+                   on_timeout=lambda **kw: AssertionError(kw))
+    finally:
+        polling.WAITS = original
+    [entry] = [json.loads(line) for line in next(tmp_path.glob("waits-*.jsonl")).read_text().splitlines()]
+    assert entry["kind"] == "job" and entry["subject"] == "j1" and entry["polls"] == 2
+    assert entry["outcome"] == "done" and entry["state"] == "succeeded"
+    assert entry["started"] <= entry["noticed"]
