@@ -7,6 +7,7 @@ import sys
 import threading
 
 from .config import DEFAULT_DURATIONS, JOB_TYPES, Config
+from .faults import parse_http_fault_spec
 from .runtime import Runtime
 
 
@@ -42,6 +43,19 @@ def _non_negative(text: str) -> float:
     return value
 
 
+def _http_faults(text: str) -> dict:
+    try:
+        return parse_http_fault_spec(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _non_empty(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return text
+
+
 def _port(text: str) -> int:
     try:
         value = int(text)
@@ -61,6 +75,10 @@ def parse_args(argv) -> Config:
     parser.add_argument("--job-duration", type=_duration, action="append", default=[], metavar="TYPE=SECONDS")
     parser.add_argument("--retry-backoff", type=_backoff, default=None, metavar="S1,S2,S3")
     parser.add_argument("--guard-scope", choices=("site-and-node", "site"), default="site-and-node")
+    parser.add_argument("--http-faults", type=_http_faults, default=None,
+                        metavar="error_rate=R,latency_max=S,statuses=502+503,methods=GET,seed=N")
+    parser.add_argument("--admin-email", type=_non_empty, default="admin@pressluft.local")
+    parser.add_argument("--admin-password", type=_non_empty, default="pressluft-dev-password")
     args = parser.parse_args(argv)
     durations = dict(DEFAULT_DURATIONS)
     for job_type, seconds in args.job_duration:
@@ -68,7 +86,8 @@ def parse_args(argv) -> Config:
             durations[name] = seconds
     config = Config(host=args.host, port=args.port, data_dir=args.data_dir,
                     enable_faults=args.enable_faults, durations=durations,
-                    node_guard=args.guard_scope == "site-and-node")
+                    node_guard=args.guard_scope == "site-and-node", http_faults=args.http_faults,
+                    admin_email=args.admin_email, admin_password=args.admin_password)
     if args.retry_backoff:
         config.backoff = args.retry_backoff
     return config

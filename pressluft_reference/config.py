@@ -28,5 +28,10 @@ class Config:
     node_guard: bool = True  # --guard-scope site turns it off (a deviation, for parallel acceptance runs)
     max_parallel_jobs: int = 32  # generous: jobs held by a "hang" fault keep their thread until cancelled
 
+    # --http-faults: an HTTP fault active for the whole process lifetime (survives DELETE /_reference/faults)
+    http_faults: Optional[dict] = None
+    admin_email: str = "admin@pressluft.local"
+    admin_password: str = "pressluft-dev-password"
+
     def backoff_after(self, attempt: int) -> float:
         return self.backoff[min(max(attempt, 1), len(self.backoff)) - 1]

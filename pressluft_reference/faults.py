@@ -30,8 +30,13 @@ class JobPlan:
 
 
 class Faults:
-    def __init__(self):
+    def __init__(self, persistent_http: Optional[dict] = None):
+        """`persistent_http` (from `--http-faults`) is active for the process lifetime: a reset brings it back,
+        and an HTTP fault set over the API replaces it only until the next reset."""
         self._lock = threading.Lock()
+        self._persistent_http = dict(persistent_http) if persistent_http else None
+        self._persistent_rng = random.Random(self._persistent_http.get("seed") if self._persistent_http else None)
+        self.http_counts = {"matched": 0, "failed": 0, "delayed_seconds": 0.0}
         self.reset()
 
     def reset(self):
@@ -41,8 +46,8 @@ class Faults:
             self._plans = {}  # job id → JobPlan bound at the job's claim
             self._previews = {}  # ("environment"|"site"|"all", id) → preview behaviour
             self._backups = []
-            self._http = None
-            self._rng = random.Random()
+            self._http = self._persistent_http
+            self._rng = self._persistent_rng if self._persistent_http else random.Random()
 
     def snapshot(self) -> dict:
         with self._lock:
@@ -54,6 +59,8 @@ class Faults:
                 "preview": [dict(fault) for fault in self._previews.values()],
                 "backups": [dict(fault) for fault in self._backups],
                 "http": dict(self._http) if self._http else None,
+                "http-persistent": dict(self._persistent_http) if self._persistent_http else None,
+                "http-counts": dict(self.http_counts),
             }
 
     # node readiness
@@ -149,6 +156,9 @@ class Faults:
             delay = self._rng.uniform(0, fault["latency_max_seconds"]) if fault["latency_max_seconds"] else 0
             failing = self._rng.random() < fault["error_rate"]
             status = self._rng.choice(fault["statuses"])
+            self.http_counts["matched"] += 1
+            self.http_counts["failed"] += int(failing)
+            self.http_counts["delayed_seconds"] = round(self.http_counts["delayed_seconds"] + delay, 3)
         if delay:
             time.sleep(delay)
         if failing:
@@ -169,3 +179,42 @@ def _in_scope(fault: dict, environment_id, site_id) -> bool:
     if fault.get("site_id"):
         return fault["site_id"] == site_id
     return True
+
+
+HTTP_SPEC_KEYS = ("error_rate", "latency_max", "statuses", "methods", "path_prefix", "seed")
+
+
+def parse_http_fault_spec(text: str) -> dict:
+    """`--http-faults error_rate=0.2,latency_max=1.0,statuses=502+503,methods=GET,seed=7[,path_prefix=/api/]`
+    → the body of an HTTP fault (as `POST /_reference/faults/http` takes it). Raises ValueError."""
+    fault = {"error_rate": 0.0, "statuses": [503], "latency_max_seconds": 0.0, "methods": [],
+             "path_prefix": "/api/", "seed": None}
+    for part in filter(None, (item.strip() for item in text.split(","))):
+        key, sep, value = part.partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or key not in HTTP_SPEC_KEYS:
+            raise ValueError(f"expected KEY=VALUE with KEY one of {', '.join(HTTP_SPEC_KEYS)}, got {part!r}")
+        try:
+            if key == "error_rate":
+                fault["error_rate"] = float(value)
+            elif key == "latency_max":
+                fault["latency_max_seconds"] = float(value)
+            elif key == "statuses":
+                fault["statuses"] = [int(status) for status in value.split("+")]
+            elif key == "methods":
+                fault["methods"] = [method.upper() for method in value.split("+") if method]
+            elif key == "seed":
+                fault["seed"] = int(value)
+            else:
+                fault["path_prefix"] = value
+        except ValueError:
+            raise ValueError(f"bad value for {key}: {value!r}") from None
+    if not 0 <= fault["error_rate"] <= 1:
+        raise ValueError("error_rate must be between 0 and 1")
+    if not 0 <= fault["latency_max_seconds"] <= 60:
+        raise ValueError("latency_max must be between 0 and 60 seconds")
+    if not fault["statuses"] or not all(400 <= status <= 599 for status in fault["statuses"]):
+        raise ValueError("statuses must be 4xx or 5xx codes joined by '+'")
+    if not fault["path_prefix"].startswith("/"):
+        raise ValueError("path_prefix must start with '/'")
+    return fault

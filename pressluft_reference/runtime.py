@@ -28,8 +28,8 @@ class Runtime:
             os.makedirs(self.data_dir, exist_ok=True)
         try:
             self.store = Store(self.data_dir)
-            self.faults = Faults()
-            self.sessions = Sessions(self.store)
+            self.faults = Faults(config.http_faults)
+            self.sessions = Sessions(self.store, config.admin_email, config.admin_password)
             self.previews = Previews(self)
             self.worker = Worker(self)
             self.api_router = api_router()
@@ -47,7 +47,8 @@ class Runtime:
         return f"http://{'[' + host + ']' if ':' in host else host}:{port}"
 
     def start(self):
-        log.event("start", data_dir=self.data_dir, temporary=self._temporary, faults=self.config.enable_faults)
+        log.event("start", data_dir=self.data_dir, temporary=self._temporary, faults=self.config.enable_faults,
+                  http_faults=bool(self.config.http_faults))
         self.worker.resume_interrupted()
         self.previews.sync_all()
         self.worker.start()
