@@ -5,6 +5,7 @@ from behave import fixture, use_fixture
 
 from support import reporting
 from support.allure_formatter import reports_dir
+from support.cleanups import quietly
 from support.diagnostics import SuiteFailure
 from support.faults import NO_FAULT_INJECTION, FaultSession
 from support.run import start_run
@@ -28,7 +29,7 @@ def wave5_run(context):
 def scenario_faults(context):
     context.faults = FaultSession(context.run.client)
     yield context.faults
-    context.faults.undo_all()
+    quietly("undo the scenario's faults", context.faults.undo_all)()
 
 
 def before_all(context):

@@ -1,6 +1,7 @@
 """Steps that provoke a failure class on purpose and check the suite's own verdict and diagnosis."""
 from behave import given, then, when
 
+from support.cleanups import quietly
 from support.diagnostics import Category, SuiteFailure
 from support.flows import Budgets, backup_restore_smoke, clone_preview_smoke
 from support.matchers import a_failed_job_with_error, an_environment_that_is, expect
@@ -51,7 +52,7 @@ def step_env_create_cancelled(context):
 @given("the next environment creation on the site will hang")
 def step_env_create_hangs(context):
     context.faults.jobs({"job_type": "env_create", "site_id": context.site.id}, "hang")
-    context.add_cleanup(_cancel_jobs_in_flight, context)
+    context.add_cleanup(quietly("cancel the hung job", _cancel_jobs_in_flight, context))
 
 
 def _cancel_jobs_in_flight(context):

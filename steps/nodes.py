@@ -2,6 +2,7 @@
 from behave import given, then, when
 
 from support.actions import RequestNode
+from support.cleanups import quietly
 from support.diagnostics import Category, SuiteFailure
 from support.matchers import (a_failed_job_with_error, a_job_that_succeeded, a_node_not_ready, a_ready_node,
                               an_error_envelope_with_code, expect)
@@ -118,7 +119,7 @@ def step_new_node_not_ready(context):
 @given("the provider is connected with a credential the provider rejects")
 def step_connect_rejected(context):
     operator = context.run.operator
-    context.add_cleanup(connect_provider, operator)  # the operator's credential again, connected
+    context.add_cleanup(quietly("reconnect the provider", connect_provider, operator))  # the operator's credential again
     context.connection = connect_provider(operator, f"rejected-{context.run.ledger.run_id}", require_connected=False)
 
 

@@ -57,9 +57,14 @@ class Submission:
             category = Category.AUTH_FAILED
         elif answer.status in (502, 503, 504):
             category = Category.TARGET_UNAVAILABLE
+        elif is_enqueue_conflict(answer) and self.resubmissions:  # a job in flight never ended in the budget
+            category = Category.JOB_TIMEOUT
         else:
             category = Category.CONTRACT_VIOLATION
-        raise SuiteFailure(category, answer.command, answer.reason,
+        reason = answer.reason
+        if category is Category.JOB_TIMEOUT:
+            reason += f" (still refused after {len(self.resubmissions)} re-submissions: a job in flight did not end)"
+        raise SuiteFailure(category, answer.command, reason,
                            details={"re-submissions": self.resubmissions} if self.resubmissions else None)
 
 

@@ -268,6 +268,14 @@ class StillWaiting(SuiteFailure):
                          job=last if isinstance(last, dict) and "attempt_count" in last else None)
 
 
+class Unanswered:
+    """A poll that got no usable answer (target_unavailable after the client's own GET retries)."""
+
+    def __init__(self, failure: SuiteFailure):
+        self.failure = failure
+        self.label = f"target unavailable ({failure.reason})"
+
+
 def poll_until(fetch: Callable[[], Any], done: Callable[[Any], bool], *, budget: float, what: str,
                describe: Callable[[Any], Tuple[str, Optional[str]]], on_timeout: Callable[..., StillWaiting],
                wait: Optional[wait_base] = None, sleep: Callable[[float], None] = time.sleep,
@@ -278,6 +286,9 @@ def poll_until(fetch: Callable[[], Any], done: Callable[[Any], bool], *, budget:
     `describe(result)` names the state (and an error, if any) for the poll history. On timeout,
     `on_timeout(last=…, last_state=…, attempts=…, elapsed=…, history=…)` builds the error raised.
     With a `kind` (job, node, preview, scope) the wait is written to the wait log (WAITS).
+    A fetch that fails with target_unavailable (no usable answer even after the client's own GET
+    retries) counts as a poll and is tried again within the budget; it shows in the poll history.
+    Only when no poll got an answer in the whole budget is that target_unavailable raised.
     """
     history = history if history is not None else PollHistory(what=what)
     history.what = what
@@ -286,12 +297,23 @@ def poll_until(fetch: Callable[[], Any], done: Callable[[Any], bool], *, budget:
     started_wall = time.time()
     noticed = {"at": None, "label": None}
 
+    seen = {"answered": None}  # the last real answer: a timeout is judged on it, not on a transient error
+
     def attempt():
-        result = fetch()
+        try:
+            result = fetch()
+        except SuiteFailure as failure:
+            if failure.category is not Category.TARGET_UNAVAILABLE:
+                raise
+            result = Unanswered(failure)  # transient (502/503/504, no answer): poll again within the budget
         noticed["at"] = time.time()
         history.attempts += 1
         history.elapsed = time.monotonic() - started
-        label, error = describe(result)
+        if isinstance(result, Unanswered):
+            label, error = result.label, result.label
+        else:
+            seen["answered"] = result
+            label, error = describe(result)
         noticed["label"] = label
         history.saw(label, error)
         return result
@@ -319,6 +341,13 @@ def poll_until(fetch: Callable[[], Any], done: Callable[[Any], bool], *, budget:
 
     def give_up(state: RetryCallState):
         last = state.outcome.result()
+        if isinstance(last, Unanswered):
+            if seen["answered"] is None:  # never an answer in the whole budget: the target is unavailable
+                history.elapsed = time.monotonic() - started
+                log("unavailable")
+                last.failure.poll = history
+                raise last.failure
+            last = seen["answered"]
         label, _ = describe(last)
         history.elapsed = time.monotonic() - started
         log("timeout")
@@ -328,7 +357,7 @@ def poll_until(fetch: Callable[[], Any], done: Callable[[Any], bool], *, budget:
     retrying = Retrying(
         stop=stop_after_delay(budget),
         wait=wait_within_budget(strategy, budget),
-        retry=retry_if_result(lambda result: not done(result)),
+        retry=retry_if_result(lambda result: isinstance(result, Unanswered) or not done(result)),
         before_sleep=record_sleep,
         retry_error_callback=give_up,
         sleep=sleep,

@@ -49,6 +49,7 @@ def run_smoke_command(smoke: str, base_url: str, settings: Settings, timeout: fl
         "PRESSLUFT_NODE_TIMEOUT": str(settings.node_timeout),
         "PRESSLUFT_PREVIEW_TIMEOUT": str(settings.preview_timeout),
         "PRESSLUFT_CONNECT_TIMEOUT": str(settings.connect_timeout),
+        "PRESSLUFT_READ_TIMEOUT": str(settings.read_timeout),
     })
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="pressluft-smoke-reports-") as reports:  # not ours to keep

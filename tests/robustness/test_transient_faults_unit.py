@@ -1,0 +1,61 @@
+"""Units behind "no false verdicts": a poll that gets no answer is tried again within the wait's budget
+(and shows in the poll history); a cleanup that fails is a warning, never a crash of the run."""
+import pytest
+
+from support.cleanups import quietly
+from support.diagnostics import Category, SuiteFailure
+from support.polling import StillWaiting, poll_until
+
+UNAVAILABLE = SuiteFailure(Category.TARGET_UNAVAILABLE, "GET /api/jobs/1", "expected 200, got 503 unavailable")
+
+
+def fetcher(*outcomes):
+    outcomes = list(outcomes)
+
+    def fetch():
+        outcome = outcomes.pop(0) if len(outcomes) > 1 else outcomes[0]
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+    return fetch
+
+
+def timed_out(**kw):
+    return StillWaiting(Category.JOB_TIMEOUT, "POST /api/sites", what="job 1", **kw, budget=0.3)
+
+
+def wait(fetch, budget=2.0):
+    return poll_until(fetch, lambda job: job["status"] == "succeeded", budget=budget, what="job 1",
+                      describe=lambda job: (job["status"], None), on_timeout=timed_out, sleep=lambda s: None)
+
+
+def test_a_poll_answered_503_is_polled_again_and_recorded():
+    job, history = wait(fetcher(UNAVAILABLE, {"status": "running"}, UNAVAILABLE, {"status": "succeeded"}))
+    assert job == {"status": "succeeded"} and history.attempts == 4
+    assert history.errors == ["target unavailable (expected 200, got 503 unavailable)"]
+
+
+def test_a_wait_that_never_got_an_answer_is_target_unavailable_with_its_poll_history():
+    with pytest.raises(SuiteFailure) as caught:
+        wait(fetcher(UNAVAILABLE), budget=0.2)
+    assert caught.value.category is Category.TARGET_UNAVAILABLE and caught.value.poll.attempts >= 2
+
+
+def test_a_wait_that_ends_on_a_transient_error_is_judged_on_the_last_real_answer():
+    with pytest.raises(StillWaiting) as caught:
+        wait(fetcher({"status": "running"}, UNAVAILABLE), budget=0.2)
+    assert caught.value.category is Category.JOB_TIMEOUT and caught.value.last_state == "running"
+
+
+def test_other_failures_are_not_retried():
+    contract = SuiteFailure(Category.CONTRACT_VIOLATION, "GET /api/jobs/1", "not JSON")
+    with pytest.raises(SuiteFailure) as caught:
+        wait(fetcher(contract, {"status": "succeeded"}))
+    assert caught.value is contract
+
+
+def test_a_failing_cleanup_is_one_warning_line(capsys):
+    quietly("reconnect the provider", fetcher(UNAVAILABLE))()
+    err = capsys.readouterr().err
+    assert err.startswith("[wave5] WARN cleanup failed (reconnect the provider): category=target_")
+    assert len(err.strip().splitlines()) == 1
