@@ -110,4 +110,24 @@ def secure_run_node(operator: Operator) -> Acquisition:
         if ready:
             ready.sort(key=lambda node: node.get("created_at") or "")
             return Acquisition(node=ready[0], reused=True)
-        return request_node(operator, operator.ledger.slug("node"))
+        return _where_sites_land(operator, request_node(operator, operator.ledger.slug("node")))
+
+
+def _where_sites_land(operator: Operator, acquisition: Acquisition, pause: float = 0.5) -> Acquisition:
+    """Another run may have requested a node at the same moment. Sites land on the oldest ready provider
+    node, so a node older than ours that is still being acquired is waited for (within the node budget),
+    and the oldest ready one becomes the run's node. Ours stays in the ledger of created resources."""
+    mine = acquisition.node or {}
+    created = mine.get("created_at") or ""
+    deadline = time.monotonic() + operator.settings.node_timeout
+    while True:
+        older = [node for node in provider_nodes(operator.asks_for(TheNodes(quiet=True)))
+                 if node["id"] != mine.get("id") and (node.get("created_at") or "") < created]
+        if not any(node.get("status") == "provisioning" for node in older) or time.monotonic() > deadline:
+            break
+        time.sleep(pause)
+    ready = sorted((node for node in older if (node.get("readiness") or {}).get("is_ready")),
+                   key=lambda node: node.get("created_at") or "")
+    if ready:
+        acquisition.node = ready[0]
+    return acquisition
