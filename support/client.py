@@ -2,7 +2,7 @@
 
 * Every call has a connect and a read timeout.
 * Every exchange is recorded, redacted, in the journal (including each retry).
-* GETs are retried on connection errors and 502/503/504 within a small budget (tenacity);
+* GETs are retried on connection errors and 502/503/504, up to 8 tries within 12 s (tenacity);
   POSTs are never repeated blindly.
 """
 from __future__ import annotations

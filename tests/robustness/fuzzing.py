@@ -25,6 +25,8 @@ import contract
 TERMINAL = ("succeeded", "failed", "cancelled")
 JOB_STATES = ("queued", "running", *TERMINAL)
 EXCLUDED = {"POST /logout"}
+# body fields that name a record: with real ids, the inputs get past the lookups into the deeper checks
+BODY_IDS = {"source_environment_id": "environment", "backup_id": "backup"}
 # which real record feeds the {id} of a path
 ID_SOURCES = {"/sites/{id}": "site", "/sites/{id}/environments": "site", "/environments/{id}": "environment",
               "/environments/{id}/backups": "environment", "/environments/{id}/restore": "environment",
@@ -67,13 +69,18 @@ def seed_records(api: Session) -> None:
         wait_quiet(api)
     api.http.post(api.base_url + "/api/sites", json={"name": "Fuzz site", "slug": "fuzz-site"}, timeout=10)
     wait_quiet(api)
+    for site in api.get("/api/sites"):
+        api.http.post(f"{api.base_url}/api/environments/{site['primary_environment_id']}/backups",
+                      json={"backup_scope": "full"}, timeout=10)
+    wait_quiet(api)
 
 
 def real_ids(api: Session) -> dict:
     sites = api.get("/api/sites")
     environments = [env for site in sites for env in api.get(f"/api/sites/{site['id']}/environments")]
+    backups = [b for env in environments for b in api.get(f"/api/environments/{env['id']}/backups")]
     return {"site": [s["id"] for s in sites], "environment": [e["id"] for e in environments],
-            "job": [j["id"] for j in api.get("/api/jobs")]}
+            "job": [j["id"] for j in api.get("/api/jobs")], "backup": [b["id"] for b in backups]}
 
 
 def wait_quiet(api: Session, budget: float = 30.0) -> list:
@@ -108,12 +115,13 @@ def fuzz(base_url: str, *, email: str = "admin@pressluft.local", password: str =
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             for variant in variants:
                 path_parameters = {"id": ids[variant][0]} if variant else None
-                _fuzz_operation(api, operation, mode, path_parameters, examples, seed, report)
+                body_ids = {key: ids[kind][0] for key, kind in BODY_IDS.items() if variant and ids.get(kind)}
+                _fuzz_operation(api, operation, mode, path_parameters, examples, seed, report, body_ids)
     return report
 
 
 def _fuzz_operation(api: Session, operation, mode, path_parameters, examples: int, seed: int,
-                    report: FuzzReport) -> None:
+                    report: FuzzReport, body_ids: Optional[dict] = None) -> None:
     checks = [not_a_server_error] + ([response_schema_conformance] if mode is GenerationMode.POSITIVE else [])
     try:
         strategy = operation.as_strategy(generation_mode=mode, path_parameters=path_parameters)
@@ -129,6 +137,8 @@ def _fuzz_operation(api: Session, operation, mode, path_parameters, examples: in
     def run(case):
         report.inputs += 1
         report.by_operation[operation.label] = report.by_operation.get(operation.label, 0) + 1
+        if body_ids and isinstance(case.body, dict):
+            case.body.update({key: value for key, value in body_ids.items() if key in case.body})
         if case.cookies is None:
             case.cookies = {}
         case.cookies["session_token"] = api.cookie  # authenticated: the fuzzing reaches the handlers

@@ -9,11 +9,9 @@ import re
 import socket
 import sys
 import threading
-import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Optional
 
 import requests
 
@@ -33,8 +31,15 @@ def chaos_spec(seed: int) -> str:
     return f"{CHAOS},seed={seed}"
 
 
+# The reference retries a failed job after 0.5 s, 1 s, 2 s: shorter than a read can take under the chaos
+# faults (up to 1 s of latency, more when a 502/503 is retried), so a scenario that must *see* a job waiting
+# to retry, or a node not yet ready, could miss the state altogether. On a real Pressluft those states last
+# minutes (backoff 1/5/15 min). Chaos targets keep them for 3 s, longer than a read with two retries.
+CHAOS_REFERENCE_ARGS = ("--retry-backoff", "3")
+
+
 def chaos_target(seed: int, *extra_args: str) -> FaultyTarget:
-    return FaultyTarget(extra_args=("--http-faults", chaos_spec(seed), *extra_args))
+    return FaultyTarget(extra_args=("--http-faults", chaos_spec(seed), *CHAOS_REFERENCE_ARGS, *extra_args))
 
 
 def http_counts(url: str) -> dict:
@@ -216,19 +221,3 @@ def check_bad_config(run: BehaveRun, case: BadConfig) -> list[str]:
     if run.elapsed > case.bound:
         problems.append(f"took {run.elapsed:.1f} s (bound {case.bound} s)")
     return problems
-
-
-def wait_until(predicate, budget: float = 10.0, step: float = 0.05) -> bool:
-    deadline = time.monotonic() + budget
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return predicate()
-
-
-def target_env_without_reports(url: Optional[str] = None, **extra) -> dict:
-    env = dict(extra)
-    if url:
-        env["PRESSLUFT_BASE_URL"] = url
-    return env
