@@ -297,7 +297,7 @@ def poll_until(fetch: Callable[[], Any], done: Callable[[Any], bool], *, budget:
     started_wall = time.time()
     noticed = {"at": None, "label": None}
 
-    seen = {"answered": None}  # the last real answer: a timeout is judged on it, not on a transient error
+    seen = {"answered": Unanswered}  # the last real answer: a timeout is judged on it, not on a transient error
 
     def attempt():
         try:
@@ -342,7 +342,7 @@ def poll_until(fetch: Callable[[], Any], done: Callable[[Any], bool], *, budget:
     def give_up(state: RetryCallState):
         last = state.outcome.result()
         if isinstance(last, Unanswered):
-            if seen["answered"] is None:  # never an answer in the whole budget: the target is unavailable
+            if seen["answered"] is Unanswered:  # no answer in the whole budget: the target is unavailable
                 history.elapsed = time.monotonic() - started
                 log("unavailable")
                 last.failure.poll = history

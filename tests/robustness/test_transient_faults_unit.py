@@ -59,3 +59,11 @@ def test_a_failing_cleanup_is_one_warning_line(capsys):
     err = capsys.readouterr().err
     assert err.startswith("[wave5] WARN cleanup failed (reconnect the provider): category=target_")
     assert len(err.strip().splitlines()) == 1
+
+
+def test_an_answer_of_none_is_an_answer_not_a_missing_one():
+    with pytest.raises(StillWaiting) as caught:
+        poll_until(fetcher(None, UNAVAILABLE), lambda node: node is not None, budget=0.2, what="node",
+                   describe=lambda node: ("not listed" if node is None else "listed", None), on_timeout=timed_out,
+                   sleep=lambda s: None)
+    assert caught.value.category is Category.JOB_TIMEOUT and caught.value.last_state == "not listed"
