@@ -152,8 +152,12 @@ class Previews:
     def close_all(self):
         with self._lock:
             servers, self._servers = list(self._servers.values()), {}
-        for server in servers:
-            server.stop()
+        # all at once: each listener takes up to its poll interval to notice the shutdown
+        stoppers = [threading.Thread(target=server.stop, daemon=True) for server in servers]
+        for stopper in stoppers:
+            stopper.start()
+        for stopper in stoppers:
+            stopper.join(timeout=5)
 
     def _bind(self, environment_id, port) -> PreviewServer:
         """Binds the stored port again (after a restart or a refuse fault); a taken port gets a new one."""

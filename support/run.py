@@ -18,6 +18,7 @@ from support.diagnostics import SuiteFailure
 from support.journal import Journal
 from support.polling import WAITS, record_waits_to
 from support.provider_node import Acquisition, secure_run_node
+from support.waits import learn_job_durations
 from support.redaction import secrets
 from support.resources import ResourceLedger
 from support.target import EmbeddedTarget
@@ -99,6 +100,8 @@ def start_run(env: Optional[Mapping[str, str]] = None, userdata: Optional[Mappin
         secrets.add(settings.provider_token)
         ledger = ResourceLedger()
         operator = Operator(client, settings, ledger, journal)
+        if target is None:  # a target that may have run jobs already: learn how long they take
+            learn_job_durations(operator)
         WAITS.write({"kind": "run", "pid": os.getpid(), "ready": time.time(), "embedded": target is not None,
                      "target_start_seconds": round(target_seconds, 4) if target is not None else None,
                      "target_pid": target.process.pid if target is not None and target.process else None})

@@ -11,7 +11,7 @@ from support.actor import Operator
 from support.diagnostics import Category, PollHistory, SuiteFailure, job_reason
 from support.polling import (DURATIONS, REACHABLE_PREVIEW_STATUSES, TERMINAL_JOB_STATES, StillWaiting, job_state,
                              job_wait, poll_until, preview_wait, readiness_wait)
-from support.questions import TheJob, TheNodes, node_by_id
+from support.questions import TheJob, TheJobs, TheNodes, node_by_id
 from support.reporting import narrate
 
 
@@ -37,6 +37,20 @@ def wait_for_job(operator: Operator, job_id: str, *, command: str, budget: Optio
                                   kind="job", subject=job_id)
         DURATIONS.observe(job)
         return job, history
+
+
+def learn_job_durations(operator: Operator) -> int:
+    """Seeds the duration model with the target's finished jobs (a long-lived target, or the workers of a
+    parallel run that share one): later waits close in on a job's expected end from the first job on.
+    Never fails the run; returns how many jobs were learned from."""
+    try:
+        jobs = operator.asks_for(TheJobs(quiet=True))
+    except Exception:  # noqa: BLE001 - only an optimisation
+        return 0
+    jobs = jobs if isinstance(jobs, list) else []
+    for job in jobs:
+        DURATIONS.observe(job)
+    return len(jobs)
 
 
 def require_success(job: dict, *, command: str, history: Optional[PollHistory] = None) -> dict:

@@ -1,0 +1,34 @@
+"""scripts/parallel (behavex, 4 workers, one target, one node) gives the same verdicts as a serial behave run,
+and one merged set of Allure results. Speed is measured by scripts/bench --speedup, not asserted here."""
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tools import bench  # noqa: E402
+from tools.parallel import LONGEST_FIRST, feature_files  # noqa: E402
+
+SCENARIOS = 27
+
+
+def test_a_parallel_run_has_the_verdicts_of_a_serial_run(tmp_path):
+    result = bench.speedup(4, str(tmp_path), [])
+    assert result["exit_codes"] == [0, 0], (tmp_path / "parallel" / "run.log").read_text()[-3000:]
+    assert result["scenarios"] == SCENARIOS
+    assert result["verdicts_identical"], result["verdict_differences"]
+    log = (tmp_path / "parallel" / "run.log").read_text()
+    assert log.count("[parallel] target ") == 1 and " acquired in " in log  # the node, acquired once up front
+    results = list((tmp_path / "parallel" / "allure-results").glob("*-result.json"))
+    assert len(results) == SCENARIOS  # every worker wrote into the one results directory
+    assert {json.loads(path.read_text())["status"] for path in results} == {"passed"}
+    print(f"serial {result['serial_wall']:.1f} s, parallel {result['parallel_wall']:.1f} s, "
+          f"speed-up {result['speedup']:.2f}x")
+
+
+def test_behavex_is_given_every_feature_longest_first():
+    files = feature_files()
+    assert sorted(files) == sorted(str(p.relative_to(ROOT)) for p in (ROOT / "features" / "wave5").glob("*.feature"))
+    assert [Path(f).stem for f in files[:len(LONGEST_FIRST)]] == [n for n in LONGEST_FIRST
+                                                                 if (ROOT / "features/wave5" / f"{n}.feature").exists()]

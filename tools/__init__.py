@@ -1,0 +1,1 @@
+"""Entry-point code of scripts/parallel and scripts/bench (imports support/, never pressluft_reference)."""

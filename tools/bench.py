@@ -1,0 +1,396 @@
+"""scripts/bench: how close the suite gets to the product's own work, and how it compares with the
+smoke scripts' fixed 2-second polling, from one invocation.
+
+Default mode (`scripts/bench`): the whole suite, serially, twice against a fresh embedded reference target
+with fixed job durations (`--job-duration all=D`, `--retry-backoff B`): once with the adaptive poll
+policy, once with PRESSLUFT_POLL_POLICY=fixed-2s. For each run it prints
+
+* wall time of the behave process, its start-up (process start to a signed-in run) and the target's
+  start-up (process start to its ready line);
+* the critical path of the target's own jobs: the union of their [started_at, finished_at] intervals,
+  read from GET /api/jobs after the run, and wall / critical path;
+* detection latency: for every wait that saw its outcome, the moment the suite noticed it (the wait log,
+  PRESSLUFT_REPORTS_DIR/waits/*.jsonl) minus the moment it happened: a job's finished_at; for node
+  readiness the finished_at of its acquisition job; for a preview, the finished_at of the last job of its
+  environment (median, 90th percentile, max);
+* polls per wait by kind, polls of the longest job wait, API requests per wait (the target's request log);
+* peak memory: the behave process (sampled RSS), its smoke child processes, the target (VmHWM).
+
+`scripts/bench --speedup`: the suite serially (`behave features/wave5`, default durations) and with
+`scripts/parallel -j N`; prints both walls, the speed-up and whether the verdicts are identical.
+
+Everything is also written to PRESSLUFT_REPORTS_DIR (default reports/bench)/bench.json.
+"""
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from support.config import DEFAULT_EMAIL, DEFAULT_PASSWORD  # noqa: E402
+from support.polling import parse_time  # noqa: E402
+from support.target import EmbeddedTarget  # noqa: E402
+
+BEHAVE = str(ROOT / ".venv" / "bin" / "behave") if (ROOT / ".venv" / "bin" / "behave").exists() else "behave"
+MB = 1024 * 1024
+
+
+# -- measuring a process -----------------------------------------------------------------------------
+class MemorySampler(threading.Thread):
+    """Peak RSS of a process (and, separately, of its descendants), sampled every 50 ms."""
+
+    def __init__(self, pid: int, interval: float = 0.05):
+        super().__init__(daemon=True)
+        self.pid, self.interval = pid, interval
+        self.peak = 0
+        self.children_peak = 0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        try:
+            process = psutil.Process(self.pid)
+        except psutil.Error:
+            return
+        while not self._done.is_set():
+            try:
+                self.peak = max(self.peak, process.memory_info().rss)
+                for child in process.children(recursive=True):
+                    try:
+                        self.children_peak = max(self.children_peak, child.memory_info().rss)
+                    except psutil.Error:
+                        pass
+            except psutil.Error:
+                return
+            self._done.wait(self.interval)
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join(timeout=1)
+
+
+def peak_rss(pid: int) -> int:
+    """VmHWM: the exact peak resident set of a running process (Linux), else its current RSS."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return psutil.Process(pid).memory_info().rss
+    except psutil.Error:
+        return 0
+
+
+# -- reading a run ---------------------------------------------------------------------------------
+def read_waits(reports_dir: str) -> list:
+    entries = []
+    for path in sorted(glob.glob(os.path.join(reports_dir, "waits", "*.jsonl"))):
+        for line in Path(path).read_text().splitlines():
+            try:
+                entries.append(json.loads(line))
+            except ValueError:
+                pass
+    return entries
+
+
+def read_verdicts(reports_dir: str) -> dict:
+    """Scenario (name and parameters) -> status, from the Allure results of the run."""
+    verdicts = {}
+    for path in glob.glob(os.path.join(reports_dir, "allure-results", "*-result.json")):
+        result = json.loads(Path(path).read_text())
+        params = ",".join(f"{p.get('name')}={p.get('value')}" for p in result.get("parameters") or [])
+        verdicts[f"{result.get('fullName') or result.get('name')}[{params}]"] = result.get("status")
+    return verdicts
+
+
+def target_state(base_url: str) -> dict:
+    session = requests.Session()
+    session.post(f"{base_url}/api/login", json={"email": DEFAULT_EMAIL, "password": DEFAULT_PASSWORD},
+                 timeout=10).raise_for_status()
+    jobs = session.get(f"{base_url}/api/jobs", timeout=10).json()
+    environments = []
+    for site in session.get(f"{base_url}/api/sites", timeout=10).json():
+        answer = session.get(f"{base_url}/api/sites/{site['id']}/environments", timeout=10)
+        if answer.status_code == 200:
+            environments += answer.json()
+    return {"jobs": jobs, "environments": environments}
+
+
+def union_seconds(intervals: list) -> float:
+    total, end = 0.0, None
+    for start, stop in sorted(intervals):
+        if end is None or start > end:
+            total += stop - start
+            end = stop
+        elif stop > end:
+            total += stop - end
+            end = stop
+    return total
+
+
+def critical_path(jobs: list, since: str = "started_at") -> float:
+    """The union of the jobs' [since, finished_at] intervals: `started_at` (their last attempt's run) or
+    `created_at` (their whole life in the product: queue tick, earlier attempts, retry backoff)."""
+    intervals = []
+    for job in jobs:
+        started, finished = parse_time(job.get(since)), parse_time(job.get("finished_at"))
+        if started and finished and finished >= started:
+            intervals.append((started.timestamp(), finished.timestamp()))
+    return union_seconds(intervals)
+
+
+def latencies(waits: list, state: dict) -> dict:
+    """Detection latency (s) of every wait that saw its outcome, by kind."""
+    finished = {job["id"]: parse_time(job.get("finished_at")) for job in state["jobs"]}
+    env_of_url = {env.get("preview_url", "").rstrip("/"): env["id"] for env in state["environments"]}
+    env_jobs = {}
+    for job in state["jobs"]:
+        if job.get("environment_id") and finished.get(job["id"]):
+            env_jobs.setdefault(job["environment_id"], []).append(finished[job["id"]].timestamp())
+    found = {"job": [], "node": [], "preview": []}
+    for wait in waits:
+        if wait.get("outcome") != "done" or wait.get("noticed") is None:
+            continue
+        kind, noticed = wait.get("kind"), wait["noticed"]
+        if kind in ("job", "node") and finished.get(wait.get("subject")):
+            happened = max(finished[wait["subject"]].timestamp(), wait["started"] if kind == "node" else 0)
+            found[kind].append(noticed - happened)
+        elif kind == "preview":
+            env_id = env_of_url.get(str(wait.get("subject", "")).rstrip("/"))
+            before = [t for t in env_jobs.get(env_id, []) if t <= noticed]
+            if before:
+                found["preview"].append(noticed - max(before))
+    return found
+
+
+def summary(values: list) -> dict:
+    if not values:
+        return {"n": 0}
+    ordered = sorted(values)
+    return {"n": len(values), "median": statistics.median(ordered),
+            "p90": ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))], "max": ordered[-1]}
+
+
+# -- one serial run against a fresh target -------------------------------------------------------
+def serial_run(policy: str, duration: float, backoff: str, reports_dir: str, behave_args: list) -> dict:
+    shutil.rmtree(reports_dir, ignore_errors=True)
+    os.makedirs(reports_dir, exist_ok=True)
+    target = EmbeddedTarget(extra_args=("--job-duration", f"all={duration:g}", "--retry-backoff", backoff))
+    started = time.monotonic()
+    url = target.start()
+    target_ready = time.monotonic() - started
+    target_pid = target.process.pid
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PRESSLUFT_")}
+    env.update(PRESSLUFT_BASE_URL=url, PRESSLUFT_REPORTS_DIR=reports_dir, PRESSLUFT_POLL_POLICY=policy)
+    try:
+        with open(os.path.join(reports_dir, "behave.log"), "w") as log:
+            launched_wall, launched = time.time(), time.monotonic()
+            process = subprocess.Popen([BEHAVE, "-f", "progress", "--no-color", *behave_args, "features/wave5"],
+                                       cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                       stdin=subprocess.DEVNULL)
+            sampler = MemorySampler(process.pid)
+            sampler.start()
+            exit_code = process.wait()
+            wall = time.monotonic() - launched
+            sampler.stop()
+        state = target_state(url)
+        target_peak = peak_rss(target_pid)
+    finally:
+        target.stop_log = target.log_tail(100000)
+        target.stop()
+    waits = read_waits(reports_dir)
+    run_records = [w for w in waits if w.get("kind") == "run"]
+    waits = [w for w in waits if w.get("kind") != "run"]
+    requests_made = sum(1 for line in target.stop_log.splitlines()
+                        if "event=request" in line and "path=/_reference" not in line)
+    path = critical_path(state["jobs"])
+    life = critical_path(state["jobs"], "created_at")
+    found = latencies(waits, state)
+    polls = {}
+    for wait in waits:
+        polls.setdefault(wait["kind"], []).append(wait["polls"])
+    longest = max((w for w in waits if w["kind"] == "job"), key=lambda w: w["elapsed"], default=None)
+    return {
+        "policy": policy, "exit_code": exit_code, "wall": wall, "target_ready": target_ready,
+        "behave_startup": (run_records[0]["ready"] - launched_wall) if run_records else None,
+        "critical_path": path, "ratio": wall / path if path else None, "jobs": len(state["jobs"]),
+        "critical_path_life": life, "ratio_life": wall / life if life else None,
+        "job_seconds": sum((parse_time(j["finished_at"]) - parse_time(j["started_at"])).total_seconds()
+                           for j in state["jobs"] if j.get("started_at") and j.get("finished_at")),
+        "latency": {kind: summary(values) for kind, values in found.items()},
+        "latency_all": summary([v for values in found.values() for v in values]),
+        "waits": len(waits), "polls": {kind: sum(values) for kind, values in polls.items()},
+        "waits_by_kind": {kind: len(values) for kind, values in polls.items()},
+        "longest_job_wait": {"seconds": longest["elapsed"], "polls": longest["polls"]} if longest else None,
+        "api_requests": requests_made, "requests_per_wait": requests_made / len(waits) if waits else None,
+        "memory_mb": {"suite": sampler.peak / MB, "smoke_children": sampler.children_peak / MB,
+                      "target": target_peak / MB},
+        "verdicts": read_verdicts(reports_dir),
+    }
+
+
+# -- one long job, polled cold and warm -------------------------------------------------------------
+def long_job(seconds: float, reports_dir: str) -> dict:
+    """Two sites whose site_create takes `seconds`, one after the other, waited on by the suite's own
+    code: the first with no knowledge of the type (backoff only), the second knowing it."""
+    from support.actions import CreateSite
+    from support.polling import DURATIONS, record_waits_to
+    from support.run import start_run
+    from support.waits import wait_for_job
+
+    target = EmbeddedTarget(extra_args=("--job-duration", f"site_create={seconds:g}"))
+    url = target.start()
+    found = {}
+    try:
+        DURATIONS.clear()
+        run = start_run({"PRESSLUFT_BASE_URL": url, "PRESSLUFT_REPORTS_DIR": reports_dir})
+        node_id = run.provider_node().node_id
+        for label in ("unknown type", "known type"):
+            slug = run.operator.ledger.slug("long")
+            submission = run.operator.attempts_to(CreateSite(f"Wave 5 {slug}", slug, node_id=node_id))
+            job, history = wait_for_job(run.operator, submission.accepted(), command=submission.command)
+            noticed = time.time()
+            finished = parse_time(job.get("finished_at"))
+            found[label] = {"polls": history.attempts, "seconds": history.elapsed,
+                            "latency": noticed - finished.timestamp() if finished else None,
+                            "status": job.get("status")}
+    finally:
+        record_waits_to(None)
+        target.stop()
+    return found
+
+
+# -- serial against parallel ----------------------------------------------------------------------
+def timed(command: list, env: dict, log_path: str) -> tuple:
+    with open(log_path, "w") as log:
+        started = time.monotonic()
+        code = subprocess.run(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                              stdin=subprocess.DEVNULL).returncode
+        return code, time.monotonic() - started
+
+
+def speedup(processes: int, reports: str, behave_args: list) -> dict:
+    base = {key: value for key, value in os.environ.items() if not key.startswith("PRESSLUFT_")}
+    runs = {}
+    for name, command in (("serial", [BEHAVE, "-f", "progress", "--no-color", *behave_args, "features/wave5"]),
+                          ("parallel", [str(ROOT / "scripts" / "parallel"), "-j", str(processes), *behave_args])):
+        directory = os.path.join(reports, name)
+        shutil.rmtree(directory, ignore_errors=True)
+        os.makedirs(directory, exist_ok=True)
+        code, wall = timed(command, dict(base, PRESSLUFT_REPORTS_DIR=directory), os.path.join(directory, "run.log"))
+        runs[name] = {"exit_code": code, "wall": wall, "verdicts": read_verdicts(directory)}
+    serial, parallel = runs["serial"], runs["parallel"]
+    return {"processes": processes, "serial_wall": serial["wall"], "parallel_wall": parallel["wall"],
+            "speedup": serial["wall"] / parallel["wall"], "exit_codes": [serial["exit_code"], parallel["exit_code"]],
+            "scenarios": len(serial["verdicts"]), "verdicts_identical": serial["verdicts"] == parallel["verdicts"],
+            "verdict_differences": sorted(k for k in set(serial["verdicts"]) | set(parallel["verdicts"])
+                                          if serial["verdicts"].get(k) != parallel["verdicts"].get(k))}
+
+
+# -- printing ----------------------------------------------------------------------------------------
+def fmt(value, unit="s", digits=3) -> str:
+    return "-" if value is None else f"{value:.{digits}f} {unit}".rstrip()
+
+
+def print_serial(runs: list, duration: float, backoff: str) -> None:
+    print(f"\nSerial suite against the embedded reference (--job-duration all={duration:g} "
+          f"--retry-backoff {backoff}):\n")
+    rows = [
+        ("exit code", lambda r: str(r["exit_code"])),
+        ("wall time (behave process)", lambda r: fmt(r["wall"], digits=2)),
+        ("critical path of the target's jobs", lambda r: fmt(r["critical_path"], digits=2)),
+        ("jobs (sum of their run times)", lambda r: f"{r['jobs']} ({r['job_seconds']:.1f} s)"),
+        ("wall / critical path", lambda r: fmt(r["ratio"], "", 3)),
+        ("critical path, created_at to finished_at", lambda r: fmt(r["critical_path_life"], digits=2)),
+        ("wall / that critical path", lambda r: fmt(r["ratio_life"], "", 3)),
+        ("detection latency median", lambda r: fmt(r["latency_all"].get("median"))),
+        ("detection latency p90", lambda r: fmt(r["latency_all"].get("p90"))),
+        ("detection latency max", lambda r: fmt(r["latency_all"].get("max"))),
+        ("  jobs: median / max", lambda r: "/".join(fmt(r["latency"]["job"].get(k)) for k in ("median", "max"))),
+        ("  node readiness: median / max",
+         lambda r: "/".join(fmt(r["latency"]["node"].get(k)) for k in ("median", "max"))),
+        ("  previews: median / max",
+         lambda r: "/".join(fmt(r["latency"]["preview"].get(k)) for k in ("median", "max"))),
+        ("waits (job/node/preview/scope)", lambda r: "/".join(str(r["waits_by_kind"].get(k, 0))
+                                                             for k in ("job", "node", "preview", "scope"))),
+        ("polls per wait (job/node/preview)",
+         lambda r: "/".join(f"{r['polls'].get(k, 0) / max(1, r['waits_by_kind'].get(k, 0)):.1f}"
+                            for k in ("job", "node", "preview"))),
+        ("longest job wait: seconds, polls", lambda r: (f"{r['longest_job_wait']['seconds']:.1f} s, "
+                                                        f"{r['longest_job_wait']['polls']} polls")
+         if r["longest_job_wait"] else "-"),
+        ("API requests / waits", lambda r: f"{r['api_requests']} / {r['waits']} = {r['requests_per_wait']:.1f}"),
+        ("target start-up (to ready line)", lambda r: fmt(r["target_ready"])),
+        ("behave start-up (to signed-in run)", lambda r: fmt(r["behave_startup"])),
+        ("peak RSS suite process", lambda r: fmt(r["memory_mb"]["suite"], "MB", 1)),
+        ("peak RSS smoke child processes", lambda r: fmt(r["memory_mb"]["smoke_children"], "MB", 1)),
+        ("peak RSS embedded target", lambda r: fmt(r["memory_mb"]["target"], "MB", 1)),
+    ]
+    width = max(len(label) for label, _ in rows)
+    print(f"{'':{width}}  " + "  ".join(f"{r['policy']:>22}" for r in runs))
+    for label, cell in rows:
+        print(f"{label:{width}}  " + "  ".join(f"{cell(r):>22}" for r in runs))
+    if len(runs) == 2:
+        same = runs[0]["verdicts"] == runs[1]["verdicts"]
+        print(f"\nverdicts identical in both runs: {'yes' if same else 'NO'} ({len(runs[0]['verdicts'])} scenarios)")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--job-duration", type=float, default=2.0, help="seconds per job (all types), default 2")
+    parser.add_argument("--retry-backoff", default="2.5",
+                        help="the target's retry backoff, default 2.5 (a retry window the fixed 2 s policy can see)")
+    parser.add_argument("--policies", default="adaptive,fixed-2s")
+    parser.add_argument("--long-job", type=float, default=60.0,
+                        help="also poll one job of this many seconds, cold and warm (0: skip), default 60")
+    parser.add_argument("--speedup", action="store_true", help="serial against scripts/parallel instead")
+    parser.add_argument("-j", "--processes", type=int, default=4)
+    options, behave_args = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+    reports = os.environ.get("PRESSLUFT_REPORTS_DIR") or str(ROOT / "reports" / "bench")
+    os.makedirs(reports, exist_ok=True)
+    started = time.monotonic()
+    if options.speedup:
+        result = speedup(options.processes, reports, behave_args)
+        print(f"serial wall {result['serial_wall']:.1f} s, parallel wall ({result['processes']} workers) "
+              f"{result['parallel_wall']:.1f} s: speed-up {result['speedup']:.2f}x; exit codes "
+              f"{result['exit_codes']}; verdicts identical: {'yes' if result['verdicts_identical'] else 'NO'} "
+              f"({result['scenarios']} scenarios)")
+        for difference in result["verdict_differences"]:
+            print(f"  differs: {difference}")
+        ok = result["verdicts_identical"] and result["exit_codes"][0] == result["exit_codes"][1]
+    else:
+        runs = [serial_run(policy, options.job_duration, options.retry_backoff, os.path.join(reports, policy),
+                           behave_args) for policy in options.policies.split(",")]
+        print_serial(runs, options.job_duration, options.retry_backoff)
+        result = {"job_duration": options.job_duration, "retry_backoff": options.retry_backoff,
+                  "runs": [{k: v for k, v in run.items() if k != "verdicts"} for run in runs]}
+        ok = all(run["exit_code"] == 0 for run in runs)
+        if options.long_job > 0:
+            result["long_job"] = long_job(options.long_job, os.path.join(reports, "long-job"))
+            print(f"\nOne {options.long_job:g} s job (site_create), adaptive policy:")
+            for label, figures in result["long_job"].items():
+                print(f"  {label:13} {figures['polls']:3d} polls over {figures['seconds']:.1f} s, "
+                      f"noticed {figures['latency']:.3f} s after finished_at ({figures['status']})")
+    result["bench_seconds"] = time.monotonic() - started
+    Path(reports, "bench.json").write_text(json.dumps(result, indent=2, default=str))
+    print(f"\nbench took {result['bench_seconds']:.0f} s; figures in {os.path.join(reports, 'bench.json')}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""scripts/parallel: the suite's scenarios in parallel with behavex, against one target and one node.
+
+1. Without PRESSLUFT_BASE_URL, start the embedded reference target once (by default with the opt-in
+   `--guard-scope site`, see docs/performance.md; `--faithful-guard` keeps the real enqueue guard).
+2. Sign in and secure the run's provider-acquired node once, through support/ (as behave would).
+3. Run behavex (`--parallel-scheme scenario`) with PRESSLUFT_BASE_URL pointing at that target: every
+   worker reuses the ready node; `@SERIAL` scenarios run on their own. Every worker's Allure formatter
+   writes into the same `PRESSLUFT_REPORTS_DIR/allure-results`, so the results are one report.
+
+Exit status: behavex's (0 when every scenario passed); 1 when the run cannot start.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from support.config import load_settings  # noqa: E402
+from support.diagnostics import SuiteFailure  # noqa: E402
+from support.run import start_run  # noqa: E402
+from support.target import EmbeddedTarget  # noqa: E402
+from support.verdicts import block_for, print_verdict  # noqa: E402
+
+
+def parse(argv):
+    parser = argparse.ArgumentParser(prog="scripts/parallel", description=__doc__.splitlines()[0],
+                                     epilog="Other arguments go to behavex (e.g. -t @smoke-clone, paths).")
+    parser.add_argument("-j", "--processes", type=int, default=4, help="behavex worker processes (default 4)")
+    parser.add_argument("--faithful-guard", action="store_true",
+                        help="keep the reference's real enqueue guard (site OR node) instead of --guard-scope site")
+    return parser.parse_known_args(argv)
+
+
+# behavex hands scenarios to its workers in the order of the feature files it is given: the features
+# with the longest scenarios first, so that no long scenario starts last (measured: 13.1 s -> 11.8 s).
+LONGEST_FIRST = ("failure_classes", "provider_node_acquisition", "smoke_entry_points", "backup_and_restore",
+                 "clone_environment_preview")
+
+
+def feature_files(directory: Path = ROOT / "features" / "wave5") -> list:
+    files = sorted(directory.glob("*.feature"))
+    rank = {name: index for index, name in enumerate(LONGEST_FIRST)}
+    files.sort(key=lambda path: (rank.get(path.stem, len(rank)), path.name))
+    return [str(path.relative_to(ROOT)) for path in files]
+
+
+def behavex_command(processes: int, reports: str, rest: list) -> list:
+    behavex = ROOT / ".venv" / "bin" / "behavex"
+    command = [str(behavex) if behavex.exists() else "behavex", "--parallel-processes", str(processes),
+               "--parallel-scheme", "scenario", "-o", os.path.join(reports, "behavex"), *rest]
+    if not any(not arg.startswith("-") and ((ROOT / arg).exists() or os.path.exists(arg)) for arg in rest):
+        command += feature_files()
+    return command
+
+
+def main(argv=None) -> int:
+    options, rest = parse(sys.argv[1:] if argv is None else argv)
+    started = time.monotonic()
+    env = dict(os.environ)
+    target = None
+    try:
+        settings = load_settings(env)
+        if settings.embedded:
+            extra = [] if options.faithful_guard else ["--guard-scope", "site"]
+            extra += shlex.split(env.get("PRESSLUFT_REFERENCE_ARGS", ""))
+            target = EmbeddedTarget(keep_data=settings.keep_data, extra_args=tuple(extra))
+            env["PRESSLUFT_BASE_URL"] = target.start()
+            env.pop("PRESSLUFT_REFERENCE_ARGS", None)
+        run = start_run(env)
+        acquisition = run.provider_node()
+        env["PRESSLUFT_PROVIDER_TOKEN"] = run.settings.provider_token or ""
+        print(f"[parallel] target {env['PRESSLUFT_BASE_URL']}"
+              f"{' (embedded, --guard-scope site)' if target and not options.faithful_guard else ''}; "
+              f"node {acquisition.node_id} {'reused' if acquisition.reused else 'acquired'} "
+              f"in {time.monotonic() - started:.2f} s", flush=True)
+        env.setdefault("PRESSLUFT_REPORTS_DIR", run.settings.reports_dir)
+        command = behavex_command(options.processes, env["PRESSLUFT_REPORTS_DIR"], rest)
+        # behavex points TEMP into its output folder; multiprocessing's socket must stay under the AF_UNIX limit
+        env["TMPDIR"] = env.get("TMPDIR") or "/tmp"
+        result = subprocess.run(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
+        print(f"[parallel] {options.processes} workers, wall {time.monotonic() - started:.1f} s, "
+              f"behavex exit {result.returncode}", flush=True)
+        return result.returncode
+    except SuiteFailure as failure:
+        print_verdict(block_for(failure, None, log_tail=target.log_tail() if target else ""))
+        return 1
+    finally:
+        if target is not None:
+            target.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
