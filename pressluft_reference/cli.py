@@ -7,6 +7,7 @@ import sys
 import threading
 
 from .config import DEFAULT_DURATIONS, JOB_TYPES, Config
+from .defects import DEFECT_NAMES
 from .faults import parse_http_fault_spec
 from .runtime import Runtime
 
@@ -79,6 +80,8 @@ def parse_args(argv) -> Config:
                         metavar="error_rate=R,latency_max=S,statuses=502+503,methods=GET,seed=N")
     parser.add_argument("--admin-email", type=_non_empty, default="admin@pressluft.local")
     parser.add_argument("--admin-password", type=_non_empty, default="pressluft-dev-password")
+    parser.add_argument("--defect", choices=DEFECT_NAMES, action="append", default=[], metavar="NAME",
+                        help="a mutant target for proving the suite (repeatable): " + ", ".join(DEFECT_NAMES))
     args = parser.parse_args(argv)
     durations = dict(DEFAULT_DURATIONS)
     for job_type, seconds in args.job_duration:
@@ -87,7 +90,8 @@ def parse_args(argv) -> Config:
     config = Config(host=args.host, port=args.port, data_dir=args.data_dir,
                     enable_faults=args.enable_faults, durations=durations,
                     node_guard=args.guard_scope == "site-and-node", http_faults=args.http_faults,
-                    admin_email=args.admin_email, admin_password=args.admin_password)
+                    admin_email=args.admin_email, admin_password=args.admin_password,
+                    defects=frozenset(args.defect))
     if args.retry_backoff:
         config.backoff = args.retry_backoff
     return config

@@ -32,6 +32,7 @@ class Config:
     http_faults: Optional[dict] = None
     admin_email: str = "admin@pressluft.local"
     admin_password: str = "pressluft-dev-password"
+    defects: frozenset = frozenset()  # --defect NAME: mutant targets for proving the suite (defects.py)
 
     def backoff_after(self, attempt: int) -> float:
         return self.backoff[min(max(attempt, 1), len(self.backoff)) - 1]

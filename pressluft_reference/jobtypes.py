@@ -3,6 +3,7 @@
 import uuid
 
 from . import artifacts
+from .defects import active as defective
 from .readiness import PENDING_HOST
 from .store import row
 from .timeutil import iso_days_after, now_iso
@@ -50,7 +51,11 @@ def requeue_node_provision(conn, job, phase):
         touch(conn, "nodes", job["node_id"], "unreachable")
 
 
-def settle_node_provision(conn, job):
+def settle_node_provision(conn, job, runtime=None):
+    if runtime is not None and defective(runtime, "failed_node_reported_ready"):
+        touch(conn, "nodes", job["node_id"], "active", hostname=SIMULATED_HOST, public_ip=SIMULATED_HOST,
+              ssh_user="root")
+        return
     touch(conn, "nodes", job["node_id"], "unreachable")
 
 
@@ -62,8 +67,10 @@ def run_site_create(ctx):
         _mark_site_and_env(conn, ctx.job, "active")
 
 
-def settle_site_or_env(conn, job):
-    _mark_site_and_env(conn, job, "failed")
+def settle_site_or_env(conn, job, runtime=None):
+    mutant = runtime is not None and job["job_type"] in ("env_create", "env_restore") and defective(
+        runtime, "failed_job_marks_active")
+    _mark_site_and_env(conn, job, "active" if mutant else "failed")
 
 
 def _mark_site_and_env(conn, job, status):
@@ -80,8 +87,9 @@ def run_env_create(ctx):
     with ctx.finish() as conn:
         env = row(conn, "SELECT * FROM environments WHERE id = ?", (ctx.job["environment_id"],))
         source = row(conn, "SELECT content FROM environments WHERE id = ?", (env["source_environment_id"],))
-        touch(conn, "environments", env["id"], "active", content=source["content"] if source else env["content"])
-        _mark_site_and_env(conn, ctx.job, "active")
+        status = "cloning" if defective(ctx.runtime, "env_create_leaves_cloning") else "active"
+        touch(conn, "environments", env["id"], status, content=source["content"] if source else env["content"])
+        _mark_site_and_env(conn, ctx.job, status)
 
 
 # backup_create: pending → running → completed with a real artifact, or failed.
@@ -108,7 +116,7 @@ def requeue_backup_create(conn, job, phase):
     conn.execute("UPDATE backups SET status = 'pending' WHERE id = ?", (job["id"],))
 
 
-def settle_backup_create(conn, job):
+def settle_backup_create(conn, job, runtime=None):
     conn.execute("UPDATE backups SET status = 'failed', checksum = NULL, size_bytes = NULL, completed_at = NULL "
                  "WHERE id = ?", (job["id"],))
 
@@ -129,9 +137,25 @@ def _write_snapshot(ctx, environment_id, path, scope):
 def run_env_restore(ctx):
     job = ctx.job
     backup = ctx.runtime.store.one("SELECT * FROM backups WHERE id = ?", (job["backup_id"],))
-    if not _restorable(backup, job["environment_id"]):
+    if not _restorable(backup, job["environment_id"], ctx.runtime):
         raise JobFailed("ANSIBLE_UNKNOWN_EXIT", "backup is not eligible for restore", False)
     ctx.phase("checkpoint", 0.5, fails_here=lambda code: False)
+    if not defective(ctx.runtime, "restore_skips_checkpoint"):
+        _write_checkpoint(ctx, job)
+    ctx.phase("restore", 0.5)
+    try:
+        content = artifacts.read(backup["artifact_path"])["environment"]["content"]
+    except (OSError, KeyError, ValueError) as exc:
+        raise JobFailed("ANSIBLE_UNKNOWN_EXIT", f"read backup artifact: {exc}", False) from None
+    if defective(ctx.runtime, "restore_keeps_content"):
+        content = ctx.runtime.store.one("SELECT content FROM environments WHERE id = ?",
+                                        (job["environment_id"],))["content"]
+    with ctx.finish() as conn:
+        touch(conn, "environments", job["environment_id"], content=content)
+        _mark_site_and_env(conn, job, "active")
+
+
+def _write_checkpoint(ctx, job):
     checkpoint_id = str(uuid.uuid4())
     path = artifacts.backup_path(ctx.runtime.data_dir, job["environment_id"], checkpoint_id)
     checksum, size = _write_snapshot(ctx, job["environment_id"], path, "full")
@@ -142,20 +166,20 @@ def run_env_restore(ctx):
                      "VALUES (?, ?, 'full', 'completed', 's3', ?, ?, ?, ?, ?, ?, ?)",
                      (checkpoint_id, job["environment_id"], artifacts.storage_path(job["environment_id"], checkpoint_id),
                       iso_days_after(now, 30), checksum, size, path, now, now))
-    ctx.phase("restore", 0.5)
-    try:
-        content = artifacts.read(backup["artifact_path"])["environment"]["content"]
-    except (OSError, KeyError, ValueError) as exc:
-        raise JobFailed("ANSIBLE_UNKNOWN_EXIT", f"read backup artifact: {exc}", False) from None
-    with ctx.finish() as conn:
-        touch(conn, "environments", job["environment_id"], content=content)
-        _mark_site_and_env(conn, job, "active")
 
 
-def _restorable(backup, environment_id) -> bool:
-    if not backup or backup["environment_id"] != environment_id or backup["status"] != "completed":
+def _restorable(backup, environment_id, runtime=None) -> bool:
+    """The job's own re-check; the restore_accepts_* defects skip the part they break (and the checksum check,
+    since a backup without a checksum or of another environment is exactly what they let through)."""
+    foreign_ok = runtime is not None and defective(runtime, "restore_accepts_foreign_backup")
+    incomplete_ok = runtime is not None and defective(runtime, "restore_accepts_incomplete_backup")
+    if not backup or backup["status"] != "completed" or not backup["artifact_path"]:
         return False
-    if not backup["checksum"] or not backup["size_bytes"] or not backup["artifact_path"]:
+    if backup["environment_id"] != environment_id and not foreign_ok:
+        return False
+    if incomplete_ok:
+        return True
+    if not backup["checksum"] or not backup["size_bytes"]:
         return False
     try:
         return artifacts.checksum(backup["artifact_path"]) == backup["checksum"]
@@ -188,8 +212,8 @@ def on_requeue(conn, job, phase=None):
     ON_REQUEUE.get(job["job_type"], _no_requeue_effect)(conn, job, phase)
 
 
-def settle_failed(conn, job):
+def settle_failed(conn, job, runtime=None):
     """Resource effects of a job that ends failed or cancelled: no false-positive active status."""
     settle = SETTLE_FAILED.get(job["job_type"])
     if settle:
-        settle(conn, job)
+        settle(conn, job, runtime)

@@ -41,11 +41,12 @@ def probe_codes(node: dict) -> list:
     return ["node_unreachable"] if node["hostname"] == PENDING_HOST else []
 
 
-def evaluate(node: dict, injected=None) -> dict:
+def evaluate(node: dict, injected=None, never_ready: bool = False) -> dict:
+    """`never_ready` (the mutant `--defect node_never_ready`): a provisioned node keeps `runtime_missing`."""
     if injected is not None:
         codes = ordered(injected)
     else:
-        codes = static_codes(node) or probe_codes(node)
+        codes = static_codes(node) or probe_codes(node) or (["runtime_missing"] if never_ready else [])
     return {
         "is_ready": not codes,
         "reason_codes": codes,

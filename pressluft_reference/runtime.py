@@ -48,6 +48,7 @@ class Runtime:
 
     def start(self):
         log.event("start", data_dir=self.data_dir, temporary=self._temporary, faults=self.config.enable_faults,
+                  defects=",".join(sorted(self.config.defects)) or None,
                   http_faults=bool(self.config.http_faults))
         self.worker.resume_interrupted()
         self.previews.sync_all()

@@ -7,6 +7,7 @@ import threading
 import time
 
 from . import jobqueue, jobtypes, log
+from .defects import active as defective
 from .jobtypes import JobFailed
 
 
@@ -129,14 +130,15 @@ class Worker:
         with self.runtime.store.tx() as conn:
             if not jobqueue.is_current(conn, job):
                 return
-            if jobqueue.may_retry(job, failure.retryable):
+            retryable = failure.retryable and not defective(self.runtime, "retryable_errors_are_terminal")
+            if jobqueue.may_retry(job, retryable):
                 delay = self.runtime.config.backoff_after(job["attempt_count"])
                 jobqueue.requeue(conn, job, failure.code, failure.message, delay)
                 jobtypes.on_requeue(conn, job, failure.phase)
                 status = "queued"
             else:
                 jobqueue.fail(conn, job, failure.code, failure.message)
-                jobtypes.settle_failed(conn, job)
+                jobtypes.settle_failed(conn, job, self.runtime)
                 status = "failed"
             self.runtime.previews.sync(job["environment_id"], conn)
         self._log(job, status, error_code=failure.code)
@@ -146,7 +148,7 @@ class Worker:
             if not jobqueue.is_current(conn, job):
                 return
             jobqueue.cancel(conn, job)
-            jobtypes.settle_failed(conn, job)
+            jobtypes.settle_failed(conn, job, self.runtime)
             self.runtime.previews.sync(job["environment_id"], conn)
         self._log(job, "cancelled")
 
@@ -166,6 +168,6 @@ class Worker:
                     status = "queued"
                 else:
                     jobqueue.fail(conn, job, jobqueue.INTERRUPTED_CODE, message)
-                    jobtypes.settle_failed(conn, job)
+                    jobtypes.settle_failed(conn, job, self.runtime)
                     status = "failed"
                 self._log(job, status, error_code=jobqueue.INTERRUPTED_CODE)

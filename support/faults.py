@@ -21,6 +21,7 @@ class Capabilities:
     implementation: Optional[str] = None
     version: Optional[str] = None
     faults: tuple = ()
+    defects: tuple = ()  # a reference started with --defect: a mutant target (tests/acceptance proving the suite)
 
     @property
     def is_reference(self) -> bool:
@@ -33,7 +34,7 @@ def discover(client: PressluftClient) -> Capabilities:
     if not isinstance(body, dict):
         return Capabilities(False)
     return Capabilities(bool(body.get("fault_injection")), body.get("implementation"), body.get("version"),
-                        tuple(body.get("faults") or ()))
+                        tuple(body.get("faults") or ()), tuple(body.get("defects") or ()))
 
 
 @dataclass

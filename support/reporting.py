@@ -96,7 +96,8 @@ def categories() -> list[dict]:
     def rule(name: str, members, statuses) -> dict:
         pattern = "|".join(c.value for c in members)
         return {"name": name, "matchedStatuses": statuses,
-                "messageRegex": rf"(?s).*\[wave5\] FAIL category=({pattern}) .*"}
+                # the first verdict of the message decides (a reason may quote another verdict, e.g. a smoke's)
+                "messageRegex": rf"(?s)(?:(?!\[wave5\]).)*\[wave5\] FAIL category=({pattern}) .*"}
 
     product = [rule(f"Product defect: {c.value}", [c], ["failed", "broken"]) for c in PRODUCT_DEFECTS]
     target = [rule(f"Target or configuration problem: {c.value}", [c], ["failed", "broken"])
@@ -124,7 +125,8 @@ def _without_userinfo(url: str) -> str:
 
 
 def environment_properties(*, target_url: str, embedded: bool, run_id: str,
-                           target_version: Optional[str] = None, fault_injection: Optional[bool] = None) -> dict:
+                           target_version: Optional[str] = None, fault_injection: Optional[bool] = None,
+                           defects: tuple = ()) -> dict:
     from importlib.metadata import PackageNotFoundError, version
 
     def v(name: str) -> str:
@@ -138,6 +140,7 @@ def environment_properties(*, target_url: str, embedded: bool, run_id: str,
         "target.embedded_reference": str(embedded).lower(),
         "target.version": target_version or "unknown",
         "target.fault_injection": "unknown" if fault_injection is None else str(fault_injection).lower(),
+        "target.defects": ", ".join(defects) or "none",  # a mutant reference target (--defect)
         "run.id": run_id,
         "suite.git_revision": git_revision(),
         "python": platform.python_version(),
@@ -212,7 +215,8 @@ def run_properties(run, failure) -> dict:
         return props
     props = environment_properties(target_url=run.base_url, embedded=run.embedded, run_id=run.ledger.run_id,
                                    target_version=run.capabilities.version,
-                                   fault_injection=run.capabilities.fault_injection)
+                                   fault_injection=run.capabilities.fault_injection,
+                                   defects=run.capabilities.defects)
     items = run.ledger.items
     # every one of them (type, id, slug): against an external target they stay there, nothing is deleted
     props["run.created_resources"] = (f"{len(items)}: " + "; ".join(i.describe() for i in items)) if items else "0"

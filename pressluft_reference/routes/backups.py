@@ -8,6 +8,7 @@ from ..errors import bad_request, conflict, not_found
 from ..httpapi import Response
 from ..store import row
 from ..timeutil import iso_days_after, now_iso
+from ..defects import active as defective
 from .common import require
 
 SCOPES = ("db", "files", "full")
@@ -59,8 +60,11 @@ def restore(req):
         backup = row(conn, "SELECT * FROM backups WHERE id = ?", (backup_id,))
         if backup is None:
             raise not_found("backup not found")
-        if (backup["environment_id"] != env["id"] or backup["status"] != "completed" or backup["checksum"] is None
-                or not backup["size_bytes"] or backup["size_bytes"] <= 0):
+        foreign = backup["environment_id"] != env["id"] and not defective(req.runtime,
+                                                                            "restore_accepts_foreign_backup")
+        incomplete = ((backup["checksum"] is None or not backup["size_bytes"] or backup["size_bytes"] <= 0)
+                      and not defective(req.runtime, "restore_accepts_incomplete_backup"))
+        if foreign or backup["status"] != "completed" or incomplete:
             raise bad_request("invalid restore request")
         if env["status"] != "active":
             raise conflict("environment is not active")

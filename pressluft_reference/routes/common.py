@@ -1,6 +1,7 @@
 """Helpers shared by the resource routes: lookups that 404, readiness with faults, the create preflight."""
 
 from .. import readiness
+from ..defects import active as defective
 from ..errors import ApiError, not_found
 from ..store import row
 
@@ -9,7 +10,13 @@ NO_PROVIDER_NODE_MESSAGE = ("target node is not ready: node_unreachable. "
 
 
 def node_readiness(runtime, node: dict) -> dict:
-    return readiness.evaluate(node, runtime.faults.readiness_codes(node["id"]))
+    return readiness.evaluate(node, runtime.faults.readiness_codes(node["id"]),
+                              never_ready=defective(runtime, "node_never_ready"))
+
+
+def preflight_blocks(runtime, result: dict) -> bool:
+    """The create preflight refuses a node that is not ready (unless the mutant preflight_ignores_readiness)."""
+    return not result["is_ready"] and not defective(runtime, "preflight_ignores_readiness")
 
 
 def node_not_ready(codes, guidance=None) -> ApiError:
@@ -27,7 +34,7 @@ def pick_ready_node(runtime, conn) -> dict:
     first = None
     for node in candidates:
         result = node_readiness(runtime, node)
-        if result["is_ready"]:
+        if not preflight_blocks(runtime, result):
             return node
         first = first or result
     raise node_not_ready(first["reason_codes"], first["guidance"])

@@ -8,7 +8,7 @@ from ..errors import ApiError, bad_request, conflict, not_found
 from ..httpapi import Response
 from ..store import row
 from ..timeutil import now_iso
-from .common import node_not_ready, node_readiness, require
+from .common import node_not_ready, node_readiness, preflight_blocks, require
 
 ENV_TYPES = ("staging", "clone")
 PRESETS = ("content-protect", "commerce-protect")
@@ -61,7 +61,7 @@ def create_environment(req):
                 if node is None:
                     raise node_not_ready(["node_unreachable"])
                 readiness = node_readiness(runtime, node)
-                if not readiness["is_ready"]:
+                if preflight_blocks(runtime, readiness):
                     raise node_not_ready(readiness["reason_codes"], readiness["guidance"])
             require(conn, "sites", site_id, "site not found")
             if source is None:

@@ -1,6 +1,7 @@
 """GET /api/jobs, GET /api/jobs/{id}, POST /api/jobs/{id}/cancel."""
 
 from .. import jobqueue, jobtypes, log, serializers
+from ..defects import active as defective
 from ..errors import ApiError
 from ..httpapi import Response
 from .common import require
@@ -13,12 +14,19 @@ def register(router):
 
 
 def list_jobs(req):
-    return Response(200, [serializers.job(job) for job in req.runtime.store.all("SELECT * FROM jobs ORDER BY seq")])
+    return Response(200, [_shown(req, job) for job in req.runtime.store.all("SELECT * FROM jobs ORDER BY seq")])
 
 
 def get_job(req):
     job = req.runtime.store.read(lambda conn: require(conn, "jobs", req.params["job_id"], "job not found"))
-    return Response(200, serializers.job(job))
+    return Response(200, _shown(req, job))
+
+
+def _shown(req, job) -> dict:
+    shown = serializers.job(job)
+    if shown["status"] == "cancelled" and defective(req.runtime, "cancelled_job_reported_running"):
+        shown["status"] = "running"
+    return shown
 
 
 def cancel_job(req):
@@ -27,7 +35,7 @@ def cancel_job(req):
         if job["status"] not in jobqueue.ACTIVE_STATUSES:
             raise ApiError(409, "job_not_cancellable", f"job is not cancellable (status {job['status']})")
         jobqueue.cancel(conn, job)
-        jobtypes.settle_failed(conn, job)
+        jobtypes.settle_failed(conn, job, req.runtime)
         req.runtime.previews.sync(job["environment_id"], conn)
     log.event("job", job_id=job["id"], job_type=job["job_type"], status="cancelled", attempt=job["attempt_count"])
     return Response(200, {"success": True, "status": "cancelled"})

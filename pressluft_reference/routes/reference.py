@@ -27,7 +27,8 @@ def register(router, enabled: bool):
 
 def capabilities(req, enabled):
     return Response(200, {"implementation": "pressluft_reference", "version": VERSION,
-                          "fault_injection": enabled, "faults": list(FAULT_NAMES) if enabled else []})
+                          "fault_injection": enabled, "faults": list(FAULT_NAMES) if enabled else [],
+                          "defects": sorted(req.runtime.config.defects)})
 
 
 def list_faults(req):

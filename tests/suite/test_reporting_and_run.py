@@ -25,6 +25,16 @@ def test_categories_match_the_summary_line_and_split_product_defects_from_target
         assert f"Target or configuration problem: {category}" in rules
 
 
+def test_the_first_verdict_of_a_message_decides_its_category_not_one_quoted_in_its_reason():
+    """Found by a mutant target: a smoke's verdict quoted in the reason must not pick the Allure category."""
+    rules = {rule["name"]: rule for rule in reporting.categories()}
+    quoted = SuiteFailure(Category.JOB_TIMEOUT, "POST /api/sites/s/environments", "still running after 3 s").line
+    line = SuiteFailure(Category.CONTRACT_VIOLATION, "GET /api/jobs/j", f"expected job_cancelled, was: {quoted}").line
+    matching = [name for name, rule in rules.items()
+                if "messageRegex" in rule and re.fullmatch(rule["messageRegex"], f"Assertion: {line}\nmore")]
+    assert matching == ["Product defect: contract_violation"]
+
+
 def test_environment_properties_name_the_target_and_versions_and_no_secret(tmp_path):
     secrets.add("super-secret-token-value")
     props = reporting.environment_properties(target_url="http://u:super-secret-token-value@h/", embedded=False,
