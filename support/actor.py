@@ -1,7 +1,7 @@
 """The operator: the one actor of the suite, who performs actions and asks questions (screenplay style)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Optional, Protocol
 
 from support.client import PreviewProbe, PressluftClient
@@ -25,7 +25,6 @@ class Operator:
     ledger: ResourceLedger
     journal: Journal
     preview: Optional[PreviewProbe] = None
-    notes: dict = field(default_factory=dict)
 
     def __post_init__(self):
         if self.preview is None:

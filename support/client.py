@@ -13,7 +13,6 @@ import socket
 import time
 from dataclasses import dataclass
 from typing import Any, Optional
-from urllib.parse import urlsplit
 
 import requests
 from tenacity import Retrying, retry_if_exception_type, retry_if_result, stop_after_attempt, stop_after_delay
@@ -193,7 +192,3 @@ class PreviewProbe:
         self.journal.record("GET", url, status=response.status_code, response_headers=dict(response.headers),
                             response_body=response.text[:500], elapsed=time.monotonic() - started)
         return response.status_code, str(response.status_code), response.text
-
-
-def path_of(url: str) -> str:
-    return urlsplit(url).path or "/"

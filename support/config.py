@@ -23,13 +23,6 @@ DEFAULT_PREVIEW_TIMEOUT = 60.0
 DEFAULT_CONNECT_TIMEOUT = 3.0
 DEFAULT_READ_TIMEOUT = 30.0
 
-NAMES = (
-    "PRESSLUFT_BASE_URL", "PRESSLUFT_EMAIL", "PRESSLUFT_PASSWORD", "PRESSLUFT_PROVIDER_ID",
-    "PRESSLUFT_PROVIDER_TOKEN", "HETZNER_API_TOKEN", "PRESSLUFT_JOB_TIMEOUT", "PRESSLUFT_NODE_TIMEOUT",
-    "PRESSLUFT_PREVIEW_TIMEOUT", "PRESSLUFT_CONNECT_TIMEOUT", "PRESSLUFT_READ_TIMEOUT",
-    "PRESSLUFT_KEEP_DATA", "PRESSLUFT_REPORTS_DIR",
-)
-
 
 class ConfigError(SuiteFailure):
     def __init__(self, reason: str, setting: str = "configuration"):
@@ -58,9 +51,6 @@ class Settings:
 
     def with_base_url(self, url: str) -> "Settings":
         return replace(self, base_url=url)
-
-    def with_budgets(self, **budgets: float) -> "Settings":
-        return replace(self, **budgets)
 
     def describe(self) -> dict:
         """What may be shown: never a secret."""

@@ -8,7 +8,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 from support.redaction import SecretRegistry, secrets as default_secrets
 
@@ -64,7 +64,6 @@ class Journal:
     def __init__(self, registry: SecretRegistry = default_secrets):
         self._exchanges: list[Exchange] = []
         self._lock = threading.Lock()
-        self._listeners: list[Callable[[Exchange], None]] = []
         self.secrets = registry
 
     def record(self, method: str, target: str, *, request_headers=None, request_body: Any = None,
@@ -78,9 +77,6 @@ class Journal:
             response_body=self._body(response_body), error=error, elapsed=elapsed, note=note)
         with self._lock:
             self._exchanges.append(exchange)
-            listeners = list(self._listeners)
-        for listener in listeners:
-            listener(exchange)
         return exchange
 
     def _body(self, body: Any) -> Optional[str]:
@@ -94,10 +90,6 @@ class Journal:
             except ValueError:
                 return self.secrets.redact_text(body)
         return self.secrets.redact_text(json.dumps(self.secrets.redact_json(body), sort_keys=True, ensure_ascii=False))
-
-    def subscribe(self, listener: Callable[[Exchange], None]) -> None:
-        with self._lock:
-            self._listeners.append(listener)
 
     def mark(self) -> int:
         with self._lock:
