@@ -37,6 +37,15 @@ DEFAULT_POLICY = "adaptive"
 
 
 # -- wait strategies ---------------------------------------------------------------------------
+def _polled_job(retry_state: RetryCallState, status: str) -> Optional[dict]:
+    """The job the last poll returned, when it is in this status; otherwise None."""
+    outcome = retry_state.outcome
+    if outcome is None or outcome.failed:
+        return None
+    job = outcome.result()
+    return job if isinstance(job, dict) and job.get("status") == status else None
+
+
 class wait_seeded_jitter(wait_base):
     """A random extra of up to `maximum` seconds, from a seeded generator: the same run, the same waits."""
 
@@ -48,7 +57,14 @@ class wait_seeded_jitter(wait_base):
         return self._random.uniform(0, self.maximum)
 
 
-class wait_either(wait_base):
+class _composable(wait_base):
+    """A wait that takes `|`: `a | b` is wait_either(a, b)."""
+
+    def __or__(self, other: wait_base) -> "wait_either":
+        return wait_either(self, other)
+
+
+class wait_either(_composable):
     """The first strategy's wait when it has one (> 0), otherwise the second's."""
 
     def __init__(self, first: wait_base, second: wait_base):
@@ -58,11 +74,8 @@ class wait_either(wait_base):
         seconds = self.first(retry_state)
         return seconds if seconds > 0 else self.second(retry_state)
 
-    def __or__(self, other: wait_base) -> "wait_either":
-        return wait_either(self, other)
 
-
-class wait_until_run_after(wait_base):
+class wait_until_run_after(_composable):
     """When the last poll saw a queued job with a future run_after: the seconds until then."""
 
     def __init__(self, margin: float = 0.05, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
@@ -70,20 +83,14 @@ class wait_until_run_after(wait_base):
         self.clock = clock
 
     def __call__(self, retry_state: RetryCallState) -> float:
-        outcome = retry_state.outcome
-        if outcome is None or outcome.failed:
-            return 0.0
-        job = outcome.result()
-        if not isinstance(job, dict) or job.get("status") != "queued":
+        job = _polled_job(retry_state, "queued")
+        if job is None:
             return 0.0
         run_after = parse_time(job.get("run_after"))
         if run_after is None:
             return 0.0
         seconds = (run_after - self.clock()).total_seconds()
         return seconds + self.margin if seconds > 0 else 0.0
-
-    def __or__(self, other: wait_base) -> wait_either:
-        return wait_either(self, other)
 
 
 class wait_within_budget(wait_base):
@@ -129,7 +136,7 @@ class DurationModel:
 DURATIONS = DurationModel()
 
 
-class wait_until_expected_end(wait_base):
+class wait_until_expected_end(_composable):
     """For a running job of a type seen before: close in on its expected end, sleeping half of what is
     left each time (so a state in between, e.g. a failed attempt queued to retry, is still seen), until
     `lead` before it; then look every `step` seconds for a short while (`grace`, plus 10 % of the
@@ -142,11 +149,8 @@ class wait_until_expected_end(wait_base):
         self.fraction = fraction
 
     def __call__(self, retry_state: RetryCallState) -> float:
-        outcome = retry_state.outcome
-        if outcome is None or outcome.failed:
-            return 0.0
-        job = outcome.result()
-        if not isinstance(job, dict) or job.get("status") != "running":
+        job = _polled_job(retry_state, "running")
+        if job is None:
             return 0.0
         started = parse_time(job.get("started_at"))
         expected = self.model.expected(job.get("job_type"))
@@ -160,9 +164,6 @@ class wait_until_expected_end(wait_base):
         if left > -(self.grace + 0.1 * expected):
             return self.step
         return 0.0
-
-    def __or__(self, other: wait_base) -> wait_either:
-        return wait_either(self, other)
 
 
 def backoff(first: float = 0.05, cap: float = 4.0, factor: float = 1.5, jitter: float = 0.02,
