@@ -29,12 +29,29 @@ class VerdictMatcher(BaseMatcher):
         return str(description)
 
 
+class _RecordMatcher(VerdictMatcher):
+    """A matcher of one record (a dict) of the API; anything else is described as not being one."""
+
+    noun = "a record"
+
+    def describe_mismatch(self, item: Any, description: Description) -> None:
+        if not isinstance(item, dict):
+            description.append_text(f"got {item!r} instead of {self.noun}")
+            return
+        self.describe_record_mismatch(item, description)
+
+    def describe_record_mismatch(self, record: dict, description: Description) -> None:
+        raise NotImplementedError
+
+
 def _codes(readiness: Optional[dict]) -> list:
     return list((readiness or {}).get("reason_codes") or [])
 
 
 # -- jobs ----------------------------------------------------------------------------------------
-class _JobThatEnded(VerdictMatcher):
+class _JobThatEnded(_RecordMatcher):
+    noun = "a job"
+
     def __init__(self, status: str):
         self.status = status
 
@@ -45,13 +62,10 @@ class _JobThatEnded(VerdictMatcher):
         description.append_text(f"a job that {self.status}" if self.status == "succeeded"
                                 else f"a job that ended {self.status}")
 
-    def describe_mismatch(self, job, description: Description) -> None:
-        if not isinstance(job, dict):
-            description.append_text(f"got {job!r} instead of a job")
-            return
+    def describe_record_mismatch(self, job, description: Description) -> None:
         name = f"the {job.get('job_type') or 'job'} job {job.get('id')}"
         status = job.get("status")
-        if status in ("failed",):
+        if status == "failed":
             description.append_text(f"{name} ended failed with {job_reason(job)}")
         elif status == "cancelled":
             description.append_text(f"{name} ended cancelled")
@@ -80,7 +94,9 @@ def a_job_that_ended(status: str) -> VerdictMatcher:
     return _JobThatEnded(status)
 
 
-class _FailedJobWithError(VerdictMatcher):
+class _FailedJobWithError(_RecordMatcher):
+    noun = "a job"
+
     def __init__(self, code: str, message: Optional[str]):
         self.code, self.message = code, message
 
@@ -95,10 +111,7 @@ class _FailedJobWithError(VerdictMatcher):
                                 + (f": {self.message}" if self.message else "")
                                 + ", finished, within its allowed attempts")
 
-    def describe_mismatch(self, job, description: Description) -> None:
-        if not isinstance(job, dict):
-            description.append_text(f"got {job!r} instead of a job")
-            return
+    def describe_record_mismatch(self, job, description: Description) -> None:
         description.append_text(
             f"the job {job.get('id')} is {job.get('status')} with {job.get('error_code')}: "
             f"{job.get('error_message')}, finished_at={job.get('finished_at')}, "
@@ -114,7 +127,8 @@ def a_failed_job_with_error(code: str, message: Optional[str] = None) -> Verdict
 
 
 # -- nodes ---------------------------------------------------------------------------------------
-class _ReadyNode(VerdictMatcher):
+class _ReadyNode(_RecordMatcher):
+    noun = "a node"
     category = Category.NODE_NOT_READY
 
     def __init__(self, ready: bool = True):
@@ -132,10 +146,7 @@ class _ReadyNode(VerdictMatcher):
         description.append_text("a ready node with no outstanding reason codes" if self.ready
                                 else "a node reported not ready, with reason codes")
 
-    def describe_mismatch(self, node, description: Description) -> None:
-        if not isinstance(node, dict):
-            description.append_text(f"got {node!r} instead of a node")
-            return
+    def describe_record_mismatch(self, node, description: Description) -> None:
         readiness = node.get("readiness") or {}
         codes = ", ".join(_codes(readiness)) or "no reason codes"
         state = "ready" if readiness.get("is_ready") else "not ready"
@@ -155,7 +166,9 @@ def a_node_not_ready() -> VerdictMatcher:
 
 
 # -- backups -------------------------------------------------------------------------------------
-class _CompletedBackup(VerdictMatcher):
+class _CompletedBackup(_RecordMatcher):
+    noun = "a backup"
+
     def _matches(self, backup) -> bool:
         return (isinstance(backup, dict) and backup.get("status") == "completed"
                 and isinstance(backup.get("checksum"), str) and backup["checksum"].startswith("sha256:")
@@ -165,10 +178,7 @@ class _CompletedBackup(VerdictMatcher):
     def describe_to(self, description: Description) -> None:
         description.append_text("a completed backup with a sha256 checksum and a positive size")
 
-    def describe_mismatch(self, backup, description: Description) -> None:
-        if not isinstance(backup, dict):
-            description.append_text(f"got {backup!r} instead of a backup")
-            return
+    def describe_record_mismatch(self, backup, description: Description) -> None:
         description.append_text(f"the backup {backup.get('id')} is {backup.get('status')} with checksum "
                                 f"{backup.get('checksum')!r} and size {backup.get('size_bytes')!r}")
 
@@ -178,7 +188,9 @@ def a_completed_backup_with_integrity_data() -> VerdictMatcher:
 
 
 # -- environments --------------------------------------------------------------------------------
-class _EnvironmentWithStatus(VerdictMatcher):
+class _EnvironmentWithStatus(_RecordMatcher):
+    noun = "an environment"
+
     def __init__(self, status: str, node_id: Optional[str]):
         self.status, self.node_id = status, node_id
 
@@ -190,10 +202,7 @@ class _EnvironmentWithStatus(VerdictMatcher):
         description.append_text(f"an environment that is {self.status}"
                                 + (f" on node {self.node_id}" if self.node_id else ""))
 
-    def describe_mismatch(self, env, description: Description) -> None:
-        if not isinstance(env, dict):
-            description.append_text(f"got {env!r} instead of an environment")
-            return
+    def describe_record_mismatch(self, env, description: Description) -> None:
         description.append_text(f"the environment {env.get('slug')} ({env.get('id')}) is {env.get('status')} "
                                 f"on node {env.get('node_id')}")
 
