@@ -3,10 +3,9 @@ from behave import given, then, when
 
 from support.actions import RestoreEnvironment, TakeBackup
 from support.diagnostics import Category, SuiteFailure
-from support.flows import completed_full_backup, take_full_backup
+from support.flows import backup_made_by, completed_full_backup, pre_restore_checkpoints, take_full_backup
 from support.matchers import (a_completed_backup_with_integrity_data, a_job_that_succeeded, an_environment_that_is,
                               an_error_envelope_with_code, expect)
-from support.polling import parse_time
 from support.questions import TheBackups, TheEnvironment, TheJobs
 from support.verifications import no_job_was_queued
 from support.waits import wait_for_job, wait_for_preview
@@ -18,13 +17,6 @@ def _production(context):
 
 def _backups_command(environment):
     return f"GET /api/environments/{environment['id']}/backups"
-
-
-def _backup_made_by(context, job_id):
-    """The backup a backup job made: the one with the job's id (the contract), else the newest one."""
-    backups = context.run.operator.asks_for(TheBackups(_production(context)["id"]))
-    backup = next((b for b in backups if b.get("id") == job_id), None)
-    return backup or (sorted(backups, key=lambda b: b.get("created_at") or "")[-1] if backups else None)
 
 
 @when("the operator takes a full backup of production")
@@ -45,7 +37,7 @@ def step_backup_job_succeeds(context):
 
 @then("the backup is listed as completed with a sha256 checksum and a positive size")
 def step_backup_listed(context):
-    context.backup = _backup_made_by(context, context.backup_job_id)
+    context.backup = backup_made_by(context.run.operator, _production(context), context.backup_job_id)
     expect(context.backup, a_completed_backup_with_integrity_data(),
            command=_backups_command(_production(context)), job_id=context.backup_job_id)
 
@@ -73,11 +65,7 @@ def step_restore_succeeds(context):
 def step_checkpoint_listed(context):
     production = _production(context)
     backups = context.run.operator.asks_for(TheBackups(production["id"]))
-    restore_started = parse_time(context.restore_job.get("created_at"))
-    checkpoints = [b for b in backups if b.get("id") != context.backup["id"] and b.get("backup_scope") == "full"
-                   and a_completed_backup_with_integrity_data().matches(b)
-                   and (restore_started is None or (parse_time(b.get("created_at")) or restore_started)
-                        >= restore_started)]
+    checkpoints = pre_restore_checkpoints(backups, context.restore_job, context.backup)
     if not checkpoints:
         raise SuiteFailure(Category.CONTRACT_VIOLATION, _backups_command(production),
                            f"no completed full backup made by the restore is listed among {len(backups)} backups",
@@ -135,7 +123,7 @@ def step_defective_backup(context, defect):
 
 @when("the operator tries to restore production from that backup")
 def step_try_restore(context):
-    backup = _backup_made_by(context, context.backup_job_id)
+    backup = backup_made_by(context.run.operator, _production(context), context.backup_job_id)
     _try_restore(context, backup)
 
 

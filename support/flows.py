@@ -12,6 +12,7 @@ from support.actions import CreateEnvironment, CreateSite, RestoreEnvironment, T
 from support.actor import Operator
 from support.diagnostics import Category, SuiteFailure
 from support.matchers import a_completed_backup_with_integrity_data
+from support.polling import parse_time
 from support.questions import TheBackups, TheEnvironments, TheSites, by_slug, production_of
 from support.reporting import narrate
 from support.waits import require_success, wait_for_job, wait_for_preview
@@ -125,6 +126,23 @@ def completed_full_backup(operator: Operator, environment: dict, *, job_id: Opti
                            f"failed to resolve completed full backup with metadata: {matcher.reason_for(backup)}",
                            job_id=job_id)
     return backup
+
+
+def backup_made_by(operator: Operator, environment: dict, job_id: Optional[str]) -> Optional[dict]:
+    """The backup a backup job made: the one with the job's id (the contract), else the newest one."""
+    backups = operator.asks_for(TheBackups(environment["id"]))
+    backup = next((b for b in backups if b.get("id") == job_id), None)
+    return backup or (sorted(backups, key=lambda b: b.get("created_at") or "")[-1] if backups else None)
+
+
+def pre_restore_checkpoints(backups: list, restore_job: dict, restored: dict) -> list:
+    """The completed full backups other than the one restored, made no earlier than the restore job (when
+    its created_at, or theirs, cannot be read, they count)."""
+    restore_started = parse_time(restore_job.get("created_at"))
+    return [b for b in backups if b.get("id") != restored["id"] and b.get("backup_scope") == "full"
+            and a_completed_backup_with_integrity_data().matches(b)
+            and (restore_started is None or (parse_time(b.get("created_at")) or restore_started)
+                 >= restore_started)]
 
 
 def restore(operator: Operator, site: LiveSite, environment: dict, backup: dict, *,
