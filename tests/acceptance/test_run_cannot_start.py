@@ -1,57 +1,12 @@
 """A target that cannot be reached, bad credentials or bad configuration: one [wave5] line in before_all,
 exit 1, no traceback, nothing reported passed, a run-level Allure result, quickly."""
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from behave_runs import assert_no_secrets, only_verdict, run_behave
+from behave_runs import StandIn, assert_no_secrets, closed_port_url, only_verdict, run_behave
 
 CONNECT_TIMEOUT = 3.0
-
-
-def closed_port_url():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{sock.getsockname()[1]}"
-
-
-class _Server:
-    """A small HTTP server: `html404` is not Pressluft at all; `lookalike` signs in but is not the reference."""
-
-    def __init__(self, kind):
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_POST(self):
-                self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if kind == "lookalike" and self.path == "/api/login":
-                    self._send(200, b'{"success": true}', "application/json",
-                               {"Set-Cookie": "session_token=abcdef0123456789abcdef; Path=/; HttpOnly"})
-                else:
-                    self._send(404, b"<html><body>Not Found</body></html>", "text/html")
-
-            def do_GET(self):
-                self._send(404, b"<html><body>Not Found</body></html>", "text/html")
-
-            def _send(self, status, body, kind_, headers=None):
-                self.send_response(status)
-                self.send_header("Content-Type", kind_)
-                for name, value in (headers or {}).items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 @pytest.fixture
@@ -59,7 +14,7 @@ def server():
     servers = []
 
     def start(kind):
-        servers.append(_Server(kind))
+        servers.append(StandIn(kind, session_token="abcdef0123456789abcdef"))
         return servers[-1].url
 
     yield start

@@ -16,8 +16,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from robust_runs import ROOT, StandIn, bad_configurations, chaos_run, check_bad_config
-from behave_runs import FaultyTarget, run_behave
+from robust_runs import ROOT, bad_configurations, chaos_run, check_bad_config
+from behave_runs import FaultyTarget, StandIn, run_behave
 from fuzzing import check_invariants, fuzz
 
 

@@ -2,8 +2,7 @@
 target_unavailable or job_timeout within its budgets; the run stops by itself, without a traceback.
 
 (A target that never answers even the login is tests/acceptance/test_run_cannot_start.py.)"""
-from behave_runs import run_behave
-from robust_runs import StandIn
+from behave_runs import StandIn, run_behave
 
 SMOKES = ("scripts/smoke-site-clone-preview.sh", "scripts/smoke-backup-restore.sh")
 
