@@ -45,3 +45,8 @@ def require(conn, table: str, resource_id: str, message: str) -> dict:
     if found is None:
         raise not_found(message)
     return found
+
+
+def read_required(req, table: str, param: str, message: str) -> dict:
+    """The row of `table` whose id is the path parameter `param`, read on its own; 404 with `message` if none."""
+    return req.runtime.store.read(lambda conn: require(conn, table, req.params[param], message))

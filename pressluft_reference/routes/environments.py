@@ -8,7 +8,7 @@ from ..errors import ApiError, bad_request, conflict, not_found
 from ..httpapi import Response
 from ..store import row
 from ..timeutil import now_iso
-from .common import node_not_ready, node_readiness, preflight_blocks, require
+from .common import node_not_ready, node_readiness, preflight_blocks, read_required, require
 
 ENV_TYPES = ("staging", "clone")
 PRESETS = ("content-protect", "commerce-protect")
@@ -32,8 +32,7 @@ def list_environments(req):
 
 
 def get_environment(req):
-    env = req.runtime.store.read(lambda conn: require(conn, "environments", req.params["env_id"],
-                                                      "environment not found"))
+    env = read_required(req, "environments", "env_id", "environment not found")
     return Response(200, serializers.environment(env))
 
 

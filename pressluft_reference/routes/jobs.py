@@ -4,7 +4,7 @@ from .. import jobqueue, jobtypes, log, serializers
 from ..defects import active as defective
 from ..errors import ApiError
 from ..httpapi import Response
-from .common import require
+from .common import read_required, require
 
 
 def register(router):
@@ -18,7 +18,7 @@ def list_jobs(req):
 
 
 def get_job(req):
-    job = req.runtime.store.read(lambda conn: require(conn, "jobs", req.params["job_id"], "job not found"))
+    job = read_required(req, "jobs", "job_id", "job not found")
     return Response(200, _shown(req, job))
 
 

@@ -8,7 +8,7 @@ from ..errors import bad_request, conflict
 from ..httpapi import Response
 from ..store import row
 from ..timeutil import now_iso
-from .common import pick_ready_node, require
+from .common import pick_ready_node, read_required
 
 
 def register(router):
@@ -22,7 +22,7 @@ def list_sites(req):
 
 
 def get_site(req):
-    site = req.runtime.store.read(lambda conn: require(conn, "sites", req.params["site_id"], "site not found"))
+    site = read_required(req, "sites", "site_id", "site not found")
     return Response(200, serializers.site(site))
 
 
