@@ -1,7 +1,7 @@
 """Steps that provoke a failure class on purpose and check the suite's own verdict and diagnosis."""
 from behave import given, then, when
 
-from support.cleanups import quietly
+from support.cleanups import cancel_jobs_in_flight, quietly
 from support.diagnostics import Category, SuiteFailure
 from support.flows import Budgets, backup_restore_smoke, clone_preview_smoke
 from support.matchers import a_failed_job_with_error, an_environment_that_is, expect
@@ -52,15 +52,8 @@ def step_env_create_cancelled(context):
 @given("the next environment creation on the site will hang")
 def step_env_create_hangs(context):
     context.faults.jobs({"job_type": "env_create", "site_id": context.site.id}, "hang")
-    context.add_cleanup(quietly("cancel the hung job", _cancel_jobs_in_flight, context))
-
-
-def _cancel_jobs_in_flight(context):
-    """A hung job would hold the enqueue guard of the site and node: cancel it."""
-    operator = context.run.operator
-    for job in jobs_touching(operator.asks_for(TheJobs(quiet=True)), site_id=context.site.id):
-        if job.get("status") in ("queued", "running"):
-            operator.client.post(f"/api/jobs/{job['id']}/cancel", note="cleanup: cancel the hung job")
+    context.add_cleanup(quietly("cancel the hung job", cancel_jobs_in_flight, context.run.operator,
+                                site_id=context.site.id))
 
 
 @given("the previews of the site will {misbehave}")

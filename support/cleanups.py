@@ -5,7 +5,9 @@ from __future__ import annotations
 import sys
 from typing import Callable
 
+from support.actor import Operator
 from support.diagnostics import SuiteFailure
+from support.questions import TheJobs, jobs_touching
 from support.redaction import secrets
 
 
@@ -23,3 +25,11 @@ def quietly(what: str, cleanup: Callable, *args, **kwargs) -> Callable[[], None]
         except Exception as error:  # noqa: BLE001 - a cleanup must not turn into a crash of the run
             warn(what, error)
     return run
+
+
+def cancel_jobs_in_flight(operator: Operator, *, site_id: str) -> None:
+    """A hung job would hold the enqueue guard of the site and node: cancel every queued or running job of
+    the site."""
+    for job in jobs_touching(operator.asks_for(TheJobs(quiet=True)), site_id=site_id):
+        if job.get("status") in ("queued", "running"):
+            operator.client.post(f"/api/jobs/{job['id']}/cancel", note="cleanup: cancel the hung job")
