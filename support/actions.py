@@ -117,6 +117,11 @@ def _wait_until_free(operator: Operator, scope: dict, budget: float) -> int:
     return history.attempts
 
 
+def _site_scope(site_id: Optional[str]) -> Optional[dict]:
+    """The busy scope of a mutation of the site; without a site id, no waiting on a 409 conflict at all."""
+    return {"site_id": site_id} if site_id else None
+
+
 # -- the actions -----------------------------------------------------------------------------------
 @dataclass
 class ConnectProvider:
@@ -136,9 +141,8 @@ class RequestNode:
 
     def perform_as(self, operator: Operator) -> Submission:
         with narrate(f"Request a provider-acquired node named {self.name}"):
-            submission = Submission(operator.client.post("/api/nodes", {"provider_id": self.provider_id,
-                                                                        "name": self.name}))
-            return submission
+            return Submission(operator.client.post("/api/nodes", {"provider_id": self.provider_id,
+                                                                  "name": self.name}))
 
 
 @dataclass
@@ -181,8 +185,7 @@ class TakeBackup:
     def perform_as(self, operator: Operator) -> Submission:
         with narrate(f"Take a {self.scope} backup of {self.environment_id}"):
             return _submit(operator, f"/api/environments/{self.environment_id}/backups",
-                           {"backup_scope": self.scope},
-                           busy_scope={"site_id": self.site_id} if self.site_id else None)
+                           {"backup_scope": self.scope}, busy_scope=_site_scope(self.site_id))
 
 
 @dataclass
@@ -194,8 +197,7 @@ class RestoreEnvironment:
     def perform_as(self, operator: Operator) -> Submission:
         with narrate(f"Restore {self.environment_id} from the backup {self.backup_id}"):
             return _submit(operator, f"/api/environments/{self.environment_id}/restore",
-                           {"backup_id": self.backup_id},
-                           busy_scope={"site_id": self.site_id} if self.site_id else None)
+                           {"backup_id": self.backup_id}, busy_scope=_site_scope(self.site_id))
 
 
 __all__ = ["Submission", "ConnectProvider", "RequestNode", "CreateSite", "CreateEnvironment", "TakeBackup",
