@@ -14,6 +14,12 @@ DEFAULT_DURATIONS = {
     "env_restore": 0.6,
 }
 DEFAULT_BACKOFF = (0.5, 1.0, 2.0)
+PRESSLUFT_BACKOFF = (60.0, 300.0, 900.0)  # the real worker's delays before retry 1, 2, 3… (digest §3.2)
+
+
+def backoff_after(schedule: tuple, attempt: int) -> float:
+    """The delay after failed attempt `attempt` (1-based); the schedule's last value repeats."""
+    return schedule[min(max(attempt, 1), len(schedule)) - 1]
 
 
 @dataclass
@@ -34,5 +40,3 @@ class Config:
     admin_password: str = "pressluft-dev-password"
     defects: frozenset = frozenset()  # --defect NAME: mutant targets for proving the suite (defects.py)
 
-    def backoff_after(self, attempt: int) -> float:
-        return self.backoff[min(max(attempt, 1), len(self.backoff)) - 1]

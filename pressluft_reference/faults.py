@@ -13,7 +13,8 @@ from .errors import ApiError
 from .jobqueue import RETRYABLE_CODES
 
 FAULT_NAMES = ["node-readiness", "jobs", "preview", "backups", "http", "environment-content"]
-JOB_MATCH_KEYS = ("job_type", "site_id", "environment_id", "node_id", "node_name")
+JOB_MATCH_KEYS = ("job_type", "site_id", "environment_id", "node_id", "node_name", "site_slug_prefix")
+ENVIRONMENT_TYPES = ("production", "staging", "clone")
 
 
 @dataclass
@@ -24,9 +25,15 @@ class JobPlan:
     retryable: bool
     attempts: Optional[int]
     first_attempt: int
+    hold_last_retry: bool = False
 
     def fails(self, attempt: int) -> bool:
         return self.outcome == "fail" and (self.attempts is None or attempt - self.first_attempt < self.attempts)
+
+    def holds(self, attempt: int) -> bool:
+        """`hold_last_retry`: the last injected failure (the N-th of `attempts: N`) waits Pressluft's real backoff."""
+        return (self.hold_last_retry and self.fails(attempt) and self.attempts is not None
+                and attempt - self.first_attempt + 1 == self.attempts)
 
 
 class Faults:
@@ -82,14 +89,14 @@ class Faults:
         with self._lock:
             self._jobs.append(fault)
 
-    def plan_for(self, job: dict, node_name) -> Optional[JobPlan]:
+    def plan_for(self, job: dict, node_name, site_slug=None) -> Optional[JobPlan]:
         """The fault plan of a claimed job: bound on first sight to the oldest matching job fault."""
-        facts = {**job, "node_name": node_name}
+        facts = {**job, "node_name": node_name, "site_slug": site_slug}
         with self._lock:
             if job["id"] in self._plans:
                 return self._plans[job["id"]]
             for fault in self._jobs:
-                if all(facts.get(key) == value for key, value in fault["match"].items()):
+                if all(_job_matches(facts, key, value) for key, value in fault["match"].items()):
                     fault["count"] -= 1
                     if fault["count"] <= 0:
                         self._jobs.remove(fault)
@@ -102,6 +109,10 @@ class Faults:
         with self._lock:
             return job_id in self._plans
 
+    def plan(self, job_id) -> Optional[JobPlan]:
+        with self._lock:
+            return self._plans.get(job_id)
+
     @staticmethod
     def _bind(fault: dict, job: dict) -> JobPlan:
         code = fault.get("error_code") or ("PROVIDER_ACQUISITION_FAILED" if job["job_type"] == "node_provision"
@@ -111,19 +122,24 @@ class Faults:
             outcome=fault["outcome"], error_code=code,
             error_message=fault.get("error_message") or f"{job['job_type']} failed: injected fault {code}",
             retryable=code in RETRYABLE_CODES if retryable is None else retryable,
-            attempts=fault.get("attempts"), first_attempt=job["attempt_count"])
+            attempts=fault.get("attempts"), first_attempt=job["attempt_count"],
+            hold_last_retry=bool(fault.get("hold_last_retry")))
 
     # previews
     def set_preview(self, fault: dict):
         with self._lock:
-            self._previews[_scope_key(fault)] = fault
+            self._previews[_preview_scope(fault)] = fault
 
-    def preview_for(self, environment_id, site_id) -> Optional[dict]:
+    def preview_for(self, environment_id, site_id, site_slug=None, environment_type=None) -> Optional[dict]:
+        """The most specific preview fault covering that environment: its own, then its site's (by id, then by the
+        longest slug prefix), then every environment's; within each, one limited to its environment type first."""
         with self._lock:
-            for key in (("environment", environment_id), ("site", site_id), ("all", None)):
-                if key in self._previews:
-                    return self._previews[key]
-        return None
+            applying = [(scope, fault) for scope, fault in self._previews.items()
+                        if _covers(scope, environment_id, site_id, site_slug, environment_type)]
+        if not applying:
+            return None
+        return min(applying, key=lambda item: (PREVIEW_SCOPE_RANK[item[0][0]], item[0][2] is None,
+                                               -len(item[0][1] or "")))[1]
 
     # backups
     def add_backup_fault(self, fault: dict):
@@ -165,12 +181,37 @@ class Faults:
             raise ApiError(status, "injected_fault", f"injected HTTP {status} (reference fault injection)")
 
 
-def _scope_key(fault: dict):
+def _job_matches(facts: dict, key: str, value: str) -> bool:
+    if key == "site_slug_prefix":  # jobs without a site never match
+        return facts["site_slug"] is not None and facts["site_slug"].startswith(value)
+    return facts.get(key) == value
+
+
+PREVIEW_SCOPE_RANK = {"environment": 0, "site": 1, "site_slug_prefix": 2, "all": 3}
+
+
+def _covers(scope: tuple, environment_id, site_id, site_slug, environment_type) -> bool:
+    kind, key, only_type = scope
+    if only_type is not None and only_type != environment_type:
+        return False
+    if kind == "environment":
+        return key == environment_id
+    if kind == "site":
+        return key == site_id
+    if kind == "site_slug_prefix":
+        return site_slug is not None and site_slug.startswith(key)
+    return True
+
+
+def _preview_scope(fault: dict) -> tuple:
+    """(kind, id or prefix, environment type or None): a fault set again with the same scope replaces the old one."""
     if fault.get("environment_id"):
-        return "environment", fault["environment_id"]
+        return "environment", fault["environment_id"], None
     if fault.get("site_id"):
-        return "site", fault["site_id"]
-    return "all", None
+        return "site", fault["site_id"], fault.get("environment_type")
+    if fault.get("site_slug_prefix"):
+        return "site_slug_prefix", fault["site_slug_prefix"], fault.get("environment_type")
+    return "all", None, fault.get("environment_type")
 
 
 def _in_scope(fault: dict, environment_id, site_id) -> bool:

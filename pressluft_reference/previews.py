@@ -65,11 +65,13 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def do_GET(self):
         runtime = self.server.runtime
         environment = runtime.store.one(
-            "SELECT e.name AS env_name, e.slug AS env_slug, e.content, e.site_id, s.name AS site_name "
+            "SELECT e.name AS env_name, e.slug AS env_slug, e.content, e.site_id, e.environment_type, "
+            "s.name AS site_name, s.slug AS site_slug "
             "FROM environments e JOIN sites s ON s.id = e.site_id WHERE e.id = ?", (self.server.environment_id,))
         if environment is None:
             return self._answer(404, "<h1>Not found</h1>")
-        fault = runtime.faults.preview_for(self.server.environment_id, environment["site_id"]) or {}
+        fault = runtime.faults.preview_for(self.server.environment_id, environment["site_id"],
+                                           environment["site_slug"], environment["environment_type"]) or {}
         if fault.get("delay_seconds"):
             time.sleep(fault["delay_seconds"])
         status = fault.get("status") or 200
@@ -127,11 +129,13 @@ class Previews:
         """
         if not environment_id:
             return
-        query = "SELECT site_id, status, preview_port FROM environments WHERE id = ?"
+        query = ("SELECT e.site_id, e.status, e.preview_port, e.environment_type, s.slug AS site_slug "
+                 "FROM environments e LEFT JOIN sites s ON s.id = e.site_id WHERE e.id = ?")
         found = row(conn, query, (environment_id,)) if conn else self.runtime.store.one(query, (environment_id,))
         if found is None:
             return
-        fault = self.runtime.faults.preview_for(environment_id, found["site_id"]) or {}
+        fault = self.runtime.faults.preview_for(environment_id, found["site_id"], found["site_slug"],
+                                                found["environment_type"]) or {}
         serving = found["status"] in SERVING_STATUSES and not fault.get("refuse")
         with self._lock:
             server = self._servers.get(environment_id) or self._bind(environment_id, found["preview_port"])

@@ -7,6 +7,7 @@ import threading
 import time
 
 from . import jobqueue, jobtypes, log
+from .config import PRESSLUFT_BACKOFF, backoff_after
 from .defects import active as defective
 from .jobtypes import JobFailed
 
@@ -105,7 +106,8 @@ class Worker:
     def _execute(self, job):
         try:
             node = self.runtime.store.one("SELECT name FROM nodes WHERE id = ?", (job["node_id"],))
-            plan = self.runtime.faults.plan_for(job, node["name"] if node else None)
+            site = self.runtime.store.one("SELECT slug FROM sites WHERE id = ?", (job["site_id"],))
+            plan = self.runtime.faults.plan_for(job, node["name"] if node else None, site["slug"] if site else None)
             ctx = JobContext(self, job, plan)
             try:
                 if plan and plan.outcome == "cancel":
@@ -116,7 +118,7 @@ class Worker:
                 jobtypes.RUN[job["job_type"]](ctx)
                 self._log(job, "succeeded")
             except JobFailed as failure:
-                self._fail(job, failure)
+                self._fail(job, failure, plan)
             except Interrupted:
                 pass
             except Exception as exc:  # a bug in a handler ends the job failed instead of leaving it running
@@ -126,13 +128,15 @@ class Worker:
             with self._threads_lock:
                 self._threads.discard(threading.current_thread())
 
-    def _fail(self, job, failure: JobFailed):
+    def _fail(self, job, failure: JobFailed, plan=None):
         with self.runtime.store.tx() as conn:
             if not jobqueue.is_current(conn, job):
                 return
             retryable = failure.retryable and not defective(self.runtime, "retryable_errors_are_terminal")
             if jobqueue.may_retry(job, retryable):
-                delay = self.runtime.config.backoff_after(job["attempt_count"])
+                held = plan is not None and plan.holds(job["attempt_count"])  # hold_last_retry: the real backoff
+                schedule = PRESSLUFT_BACKOFF if held else self.runtime.config.backoff
+                delay = backoff_after(schedule, job["attempt_count"])
                 jobqueue.requeue(conn, job, failure.code, failure.message, delay)
                 jobtypes.on_requeue(conn, job, failure.phase)
                 status = "queued"

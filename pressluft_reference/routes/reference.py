@@ -3,10 +3,12 @@
 from .. import VERSION
 from ..body import boolean, integer, integer_list, nullable_text, number, parse_object, strict_text, text_list
 from ..config import JOB_TYPES
-from ..errors import bad_request, not_found
-from ..faults import FAULT_NAMES, JOB_MATCH_KEYS
+from ..errors import bad_request, conflict, not_found
+from ..faults import ENVIRONMENT_TYPES, FAULT_NAMES, JOB_MATCH_KEYS
 from ..httpapi import Response
 from ..readiness import REASON_CODES
+from ..timeutil import now_iso
+from .common import require
 
 OUTCOMES = ("fail", "hang", "cancel")
 
@@ -22,6 +24,7 @@ def register(router, enabled: bool):
     router.add("POST", "/_reference/faults/preview", preview_fault)
     router.add("POST", "/_reference/faults/backups", backup_fault)
     router.add("POST", "/_reference/faults/http", http_fault)
+    router.add("POST", "/_reference/jobs/{job_id}/due", job_due)
     router.add("POST", "/_reference/environments/{env_id}/content", set_content)
 
 
@@ -69,26 +72,52 @@ def _match(value) -> bool:
 
 def job_fault(req):
     fields = {"match": _match, "outcome": strict_text, "error_code": nullable_text, "error_message": nullable_text,
-              "retryable": lambda value: value is None or boolean(value), "attempts": integer, "count": integer}
+              "retryable": lambda value: value is None or boolean(value), "attempts": integer, "count": integer,
+              "hold_last_retry": boolean}
     data = _parse(req, fields, required=("outcome",))
     _check(data["outcome"] in OUTCOMES, "outcome must be fail, hang or cancel")
     match = data.get("match") or {}
     _check(match.get("job_type", JOB_TYPES[0]) in JOB_TYPES, "unknown job_type")
+    _check(match.get("site_slug_prefix", "-") != "", "site_slug_prefix must not be empty")
     _check(data.get("attempts", 1) >= 1 and data.get("count", 1) >= 1, "attempts and count must be >= 1")
+    hold = data.get("hold_last_retry", False)
+    _check(not hold or (data["outcome"] == "fail" and "attempts" in data),
+           "hold_last_retry needs outcome fail and attempts")
     fault = {"match": match, "outcome": data["outcome"], "error_code": data.get("error_code"),
              "error_message": data.get("error_message"), "retryable": data.get("retryable"),
-             "attempts": data.get("attempts"), "count": data.get("count", 1)}
+             "attempts": data.get("attempts"), "count": data.get("count", 1), "hold_last_retry": hold}
     req.runtime.faults.add_job_fault(fault)
     return Response(200, dict(fault))
 
 
+def job_due(req):
+    """A queued job (e.g. one held by `hold_last_retry`) becomes due now; the worker then claims it as usual."""
+    if req.body.strip():
+        _parse(req, {})
+    with req.runtime.store.tx() as conn:
+        job = require(conn, "jobs", req.params["job_id"], "job not found")
+        if job["status"] != "queued":
+            raise conflict(f"job is not queued (status {job['status']})")
+        now = now_iso()
+        conn.execute("UPDATE jobs SET run_after = ?, updated_at = ? WHERE id = ?", (now, now, job["id"]))
+    return Response(200, {"job_id": job["id"], "run_after": now})
+
+
 def preview_fault(req):
-    fields = {"environment_id": nullable_text, "site_id": nullable_text, "status": integer,
-              "location": nullable_text, "delay_seconds": number, "refuse": boolean}
+    fields = {"environment_id": nullable_text, "site_id": nullable_text, "site_slug_prefix": nullable_text,
+              "environment_type": nullable_text, "status": integer, "location": nullable_text,
+              "delay_seconds": number, "refuse": boolean}
     data = _parse(req, fields)
     fault = {"environment_id": data.get("environment_id"), "site_id": data.get("site_id"),
+             "site_slug_prefix": data.get("site_slug_prefix"), "environment_type": data.get("environment_type"),
              "status": data.get("status", 200), "location": data.get("location"),
              "delay_seconds": data.get("delay_seconds", 0), "refuse": data.get("refuse", False)}
+    _check(fault["site_slug_prefix"] != "", "site_slug_prefix must not be empty")
+    _check(fault["environment_type"] in (None, *ENVIRONMENT_TYPES), "environment_type must be production, "
+                                                                     "staging or clone")
+    _check(not (fault["environment_id"] and (fault["site_slug_prefix"] or fault["environment_type"])),
+           "environment_id cannot be combined with site_slug_prefix or environment_type")
+    _check(not (fault["site_id"] and fault["site_slug_prefix"]), "give site_id or site_slug_prefix, not both")
     _check(100 <= fault["status"] <= 599, "status must be an HTTP status (100-599)")
     _check(0 <= fault["delay_seconds"] <= 600, "delay_seconds must be between 0 and 600")
     req.runtime.faults.set_preview(fault)

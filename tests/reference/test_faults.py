@@ -2,6 +2,7 @@
 
 import socket
 import time
+from datetime import datetime
 
 import pytest
 import requests
@@ -12,7 +13,7 @@ FAULT_ROUTES = [("GET", "/_reference/faults"), ("DELETE", "/_reference/faults"),
                 ("POST", "/_reference/faults/node-readiness"), ("POST", "/_reference/faults/jobs"),
                 ("POST", "/_reference/faults/preview"), ("POST", "/_reference/faults/backups"),
                 ("POST", "/_reference/faults/http"), ("POST", "/_reference/environments/x/content"),
-                ("GET", "/_reference/unknown")]
+                ("POST", "/_reference/jobs/x/due"), ("GET", "/_reference/unknown")]
 
 
 def test_capabilities_and_disabled_faults(fresh_server):
@@ -57,10 +58,21 @@ def test_list_and_reset_faults(api):
     ("jobs", {"outcome": "fail", "attempts": 0}),
     ("jobs", {"outcome": "fail", "count": "1"}),
     ("jobs", {"outcome": "fail", "retryable": "yes"}),
+    ("jobs", {"outcome": "fail", "match": {"site_slug_prefix": ""}}),
+    ("jobs", {"outcome": "fail", "match": {"site_slug_prefix": 1}}),
+    ("jobs", {"outcome": "fail", "attempts": 1, "hold_last_retry": "yes"}),
+    ("jobs", {"outcome": "fail", "hold_last_retry": True}),
+    ("jobs", {"outcome": "hang", "attempts": 1, "hold_last_retry": True}),
     ("preview", {"status": "200"}),
     ("preview", {"status": 700}),
     ("preview", {"delay_seconds": -1}),
     ("preview", {"refuse": 1}),
+    ("preview", {"site_slug_prefix": ""}),
+    ("preview", {"site_slug_prefix": 1}),
+    ("preview", {"environment_type": "prod"}),
+    ("preview", {"environment_id": "x", "environment_type": "clone"}),
+    ("preview", {"environment_id": "x", "site_slug_prefix": "a"}),
+    ("preview", {"site_id": "x", "site_slug_prefix": "a"}),
     ("backups", {}),
     ("backups", {"checksum": "sha256:abc"}),
     ("backups", {"size_bytes": -1}),
@@ -159,3 +171,74 @@ def test_refused_preview_port_stays_reserved(api, site):
     port = int(env["preview_url"].rsplit(":", 1)[1].strip("/"))
     with socket.socket() as probe, pytest.raises(OSError):
         probe.bind(("127.0.0.1", port))
+
+
+def test_job_fault_matches_a_site_slug_prefix(api, node_id):
+    prefix = f"pfx{time.monotonic_ns()}-"
+    api.fault("jobs", {"match": {"site_slug_prefix": prefix}, "outcome": "fail", "retryable": False})
+    job_id, _ = api.create_node()  # a job without a site never matches
+    assert api.wait_job(job_id)["status"] == "succeeded"
+    assert api.create_site(slug=f"x{prefix}shop")["job"]["status"] == "succeeded"  # the prefix inside the slug
+    assert len(api.get("/_reference/faults").json()["jobs"]) == 1
+    job = api.create_site(slug=f"{prefix}shop")["job"]
+    assert (job["status"], job["attempt_count"], job["error_code"]) == ("failed", 1, "ANSIBLE_PLAY_ERROR")
+    assert api.get("/_reference/faults").json()["jobs"] == []
+
+
+@pytest.mark.parametrize("attempts, backoff", [(1, 60), (2, 300)])
+def test_hold_last_retry_waits_the_real_backoff_until_made_due(api, attempts, backoff):
+    api.connect_provider()
+    name = f"held-{attempts}-{time.monotonic_ns()}"
+    api.fault("jobs", {"match": {"node_name": name}, "outcome": "fail", "error_code": "PROVIDER_API_ERROR",
+                       "error_message": "hetzner api status 503", "attempts": attempts, "hold_last_retry": True})
+    job_id, _ = api.create_node(name)
+    held = api.wait_job(job_id, statuses=("queued",), predicate=lambda job: job["attempt_count"] == attempts)
+    assert (held["error_code"], held["error_message"]) == ("PROVIDER_API_ERROR", "hetzner api status 503")
+    wait = (_at(held["run_after"]) - _at(held["updated_at"])).total_seconds()
+    assert backoff - 1 < wait <= backoff + 1, held
+    time.sleep(0.5)
+    assert api.job(job_id)["status"] == "queued"
+    response = api.post(f"/_reference/jobs/{job_id}/due")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["job_id"] == job_id and _at(body["run_after"]) < _at(held["run_after"])
+    done = api.wait_job(job_id)
+    assert (done["status"], done["attempt_count"], done["error_code"]) == ("succeeded", attempts + 1, None)
+    check_error(api.post(f"/_reference/jobs/{job_id}/due"), 409, "conflict")
+
+
+def test_due_needs_a_known_queued_job(api):
+    check_error(api.post("/_reference/jobs/00000000-0000-4000-8000-000000000000/due"), 404, "not_found",
+                "job not found")
+    check_error(api.post("/_reference/jobs/x/due", {"at": 1}), 400, "bad_request")
+
+
+def test_preview_fault_scoped_by_slug_prefix_and_environment_type(api, node_id):
+    prefix = f"pv{time.monotonic_ns()}-"
+    site = api.create_site(slug=f"{prefix}shop")
+    other = api.create_site(slug=f"other-{prefix}")
+    production = site["production"]
+    api.fault("preview", {"site_slug_prefix": prefix, "environment_type": "clone", "status": 503})
+
+    def new_env(of, env_type):
+        job = api.wait_job(api.create_env(of["site"]["id"], of["production"]["id"], env_type).json()["job_id"])
+        assert job["status"] == "succeeded"
+        return api.env(job["environment_id"])["preview_url"]
+
+    clone, staging, other_clone = new_env(site, "clone"), new_env(site, "staging"), new_env(other, "clone")
+    assert [preview(url).status_code for url in (production["preview_url"], clone, staging, other_clone)] == \
+        [200, 503, 200, 200]
+    api.fault("preview", {"site_slug_prefix": prefix, "status": 500})  # the type-limited fault stays first
+    assert [preview(url).status_code for url in (production["preview_url"], clone, staging)] == [500, 503, 500]
+    api.fault("preview", {"site_slug_prefix": prefix, "environment_type": "staging", "refuse": True})
+    with pytest.raises(requests.ConnectionError):
+        preview(staging)
+    api.fault("preview", {"site_slug_prefix": prefix, "environment_type": "staging", "refuse": False})
+    api.fault("preview", {"site_slug_prefix": prefix, "environment_type": "clone", "status": 200})
+    api.fault("preview", {"site_slug_prefix": prefix, "status": 200})
+    assert [preview(url).status_code for url in (production["preview_url"], clone, staging, other_clone)] == \
+        [200, 200, 200, 200]
+
+
+def _at(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
