@@ -18,7 +18,52 @@ DEFECTS = {
     "failed_node_reported_ready": "a node whose acquisition failed for good becomes active and ready",
     "node_never_ready": "provisioned nodes keep the reason code runtime_missing: never ready",
     "cancelled_job_reported_running": "a cancelled job is still reported running by the jobs API",
+    # nodes and providers
+    "ready_node_keeps_reason_codes": "a ready node reports is_ready true but also reason_codes [runtime_missing]",
+    "node_request_acquires_twice": "one POST /api/nodes creates two nodes (same name), each with a node_provision job",
+    "node_ready_while_acquiring": "a node whose host is still pending.provider is reported ready (IMPL, §9.8)",
+    "degraded_without_guidance": "a degraded provider connection has guidance []",
+    "degraded_provider_acquires": "POST /api/nodes accepts a degraded provider",
+    "preflight_names_no_reasons": "the node_not_ready 409 says only 'target node is not ready', without details",
+    # jobs and retries
+    "retry_forgets_error": "a job waiting to retry has error_code and error_message cleared",
+    "retry_without_run_after": "a job waiting to retry has run_after null (claimed again at once)",
+    "retry_duplicates_job": "a re-queued node_provision claimed again enqueues a second node_provision for its node",
+    "failed_job_loses_error": "a job that fails for good stores error_code and error_message null",
+    "non_retryable_errors_retried": "a non-retryable error is re-queued like a retryable one while attempts remain",
+    "restore_retried": "env_restore jobs get max_attempts 3 and retryable errors are re-queued",
+    "running_job_reported_queued": "the jobs API reports a running job as queued",
+    "hung_jobs_fail_with_job_timeout": "a job still running 1 s after its claim fails for good with JOB_TIMEOUT",
+    "env_create_fails": "every env_create fails for good on its first attempt with ANSIBLE_SYNTAX_ERROR",
+    "backup_create_fails": "every backup_create fails for good on its first attempt with ANSIBLE_SYNTAX_ERROR",
+    "restore_fails": "every env_restore fails for good on its first attempt with ANSIBLE_SYNTAX_ERROR",
+    # environments and previews
+    "env_type_stored_as_clone": "a new staging or clone environment is stored with environment_type clone",
+    "env_source_not_recorded": "a new environment is stored with source_environment_id null",
+    "env_on_unknown_node": "a new environment is stored on a random node id, not its source's node",
+    "clone_preview_not_served": "the preview of a clone or staging environment refuses connections",
+    "preview_url_points_to_source": "a clone or staging environment's preview_url is its source's",
+    "redirects_answered_as_307": "a preview fault asking for a 301 or 302 answers 307 (same Location)",
+    # backups and restores
+    "backup_id_differs_from_job": "a backup's id is a new UUID, not the id of its backup_create job",
+    "backup_left_running": "a succeeded backup_create leaves its backup running, without checksum or size",
+    "backup_scope_stored_as_db": "every backup (not the checkpoint) is stored with backup_scope db",
+    "backup_checksum_not_sha256": "completed backups record sha256: and only 32 hex digits",
+    "backup_size_zero": "completed backups (not the checkpoint) record size_bytes 0",
+    "checkpoint_not_full": "the pre-restore checkpoint is stored with backup_scope db",
+    "checkpoint_without_checksum": "the pre-restore checkpoint is stored completed with checksum null",
+    "checkpoint_taken_after_restore": "the pre-restore checkpoint is taken after the restore finished (restored content)",
+    "restore_leaves_restoring": "a succeeded env_restore leaves the environment and site restoring",
+    "restored_preview_down": "after a succeeded restore the environment's preview refuses connections",
+    # refusals
+    "refusals_still_queue_jobs": "a refused create, restore or node request still inserts a queued job",
+    "refused_site_is_recorded": "a site refused by the readiness preflight is stored anyway (with production)",
+    "refused_environment_is_recorded": "an environment refused by the readiness preflight is stored anyway (cloning)",
+    "refused_restore_leaves_restoring": "a restore refused with 400 leaves the environment restoring",
 }
+# the *_fails defects: the job type each one breaks
+FAILING_JOB_TYPES = {"env_create": "env_create_fails", "backup_create": "backup_create_fails",
+                     "env_restore": "restore_fails"}
 DEFECT_NAMES = tuple(DEFECTS)
 
 

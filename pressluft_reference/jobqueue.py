@@ -36,8 +36,10 @@ def guard_blocks(conn, site_id, node_id, node_guard: bool = True) -> bool:
 
 
 def enqueue(conn, job_type, conflict_message, site_id=None, environment_id=None, node_id=None,
-            backup_id=None, job_id=None, node_guard: bool = True) -> str:
-    if guard_blocks(conn, site_id, node_id, node_guard):
+            backup_id=None, job_id=None, node_guard: bool = True, guarded: bool = True,
+            max_attempts: int = None) -> str:
+    """Inserts a queued job; `guarded=False` skips the enqueue guard (only mutants do that)."""
+    if guarded and guard_blocks(conn, site_id, node_id, node_guard):
         raise conflict(conflict_message)
     job_id = job_id or str(uuid.uuid4())
     now = now_iso()
@@ -45,7 +47,7 @@ def enqueue(conn, job_type, conflict_message, site_id=None, environment_id=None,
         "INSERT INTO jobs (id, job_type, status, site_id, environment_id, node_id, backup_id, attempt_count, "
         "max_attempts, created_at, updated_at) VALUES (?, ?, 'queued', ?, ?, ?, ?, 0, ?, ?, ?)",
         (job_id, job_type, site_id, environment_id, node_id, backup_id,
-         MAX_ATTEMPTS.get(job_type, DEFAULT_MAX_ATTEMPTS), now, now))
+         max_attempts or MAX_ATTEMPTS.get(job_type, DEFAULT_MAX_ATTEMPTS), now, now))
     log.event("job", job_id=job_id, job_type=job_type, status="queued", attempt=0)
     return job_id
 
@@ -92,17 +94,18 @@ def succeed(conn, job: dict) -> None:
                  "error_code = NULL, error_message = NULL, updated_at = ? WHERE id = ?", (now, now, job["id"]))
 
 
-def may_retry(job: dict, retryable: bool) -> bool:
-    return retryable and job["job_type"] not in FORCED_NON_RETRYABLE and job["attempt_count"] < job["max_attempts"]
+def may_retry(job: dict, retryable: bool, forced_non_retryable=FORCED_NON_RETRYABLE) -> bool:
+    return retryable and job["job_type"] not in forced_non_retryable and job["attempt_count"] < job["max_attempts"]
 
 
-def requeue(conn, job: dict, code: str, message: str, delay: float) -> None:
+def requeue(conn, job: dict, code, message, delay) -> None:
+    """Back to queued until `delay` seconds from now (`None`: no run_after), keeping the error while it waits."""
     conn.execute("UPDATE jobs SET status = 'queued', run_after = ?, locked_at = NULL, locked_by = NULL, "
                  "started_at = NULL, error_code = ?, error_message = ?, updated_at = ? WHERE id = ?",
-                 (iso_after(delay), code, _truncate(message), now_iso(), job["id"]))
+                 (None if delay is None else iso_after(delay), code, _truncate(message), now_iso(), job["id"]))
 
 
-def fail(conn, job: dict, code: str, message: str) -> None:
+def fail(conn, job: dict, code, message) -> None:
     now = now_iso()
     conn.execute("UPDATE jobs SET status = 'failed', finished_at = ?, locked_at = NULL, locked_by = NULL, "
                  "error_code = ?, error_message = ?, updated_at = ? WHERE id = ?",
@@ -120,8 +123,10 @@ def interrupted(conn) -> list:
     return rows(conn, "SELECT * FROM jobs WHERE status = 'running' ORDER BY seq")
 
 
-def _truncate(message: str) -> str:
+def _truncate(message):
     """Like IMPL, keep the last 10 KiB: the end of an error output is the informative part."""
+    if message is None:
+        return None
     data = message.encode()
     if len(data) <= ERROR_MESSAGE_LIMIT:
         return message

@@ -6,7 +6,7 @@ from . import artifacts
 from .defects import active as defective
 from .readiness import PENDING_HOST
 from .store import row
-from .timeutil import iso_days_after, now_iso
+from .timeutil import iso_days_after, iso_seconds_after, now_iso
 
 SIMULATED_HOST = "127.0.0.1"
 
@@ -86,6 +86,8 @@ def run_env_create(ctx):
     ctx.phase("clone", 1.0)
     with ctx.finish() as conn:
         env = row(conn, "SELECT * FROM environments WHERE id = ?", (ctx.job["environment_id"],))
+        if env is None:  # only a mutant queues a job for an environment it never recorded
+            raise JobFailed("ANSIBLE_UNKNOWN_EXIT", f"environment not found for job {ctx.job['id']}", False)
         source = row(conn, "SELECT content FROM environments WHERE id = ?", (env["source_environment_id"],))
         status = "cloning" if defective(ctx.runtime, "env_create_leaves_cloning") else "active"
         touch(conn, "environments", env["id"], status, content=source["content"] if source else env["content"])
@@ -94,11 +96,16 @@ def run_env_create(ctx):
 
 # backup_create: pending → running → completed with a real artifact, or failed.
 
+def _backup_id(job) -> str:
+    """The backup a backup_create job makes: its own id (older rows have no backup_id), unless a mutant split them."""
+    return job["backup_id"] or job["id"]
+
+
 def run_backup_create(ctx):
     job = ctx.job
     with ctx.tx() as conn:
-        conn.execute("UPDATE backups SET status = 'running' WHERE id = ?", (job["id"],))
-        backup = row(conn, "SELECT * FROM backups WHERE id = ?", (job["id"],))
+        conn.execute("UPDATE backups SET status = 'running' WHERE id = ?", (_backup_id(job),))
+        backup = row(conn, "SELECT * FROM backups WHERE id = ?", (_backup_id(job),))
     ctx.phase("backup", 1.0)
     path = artifacts.backup_path(ctx.runtime.data_dir, backup["environment_id"], backup["id"])
     checksum, size = _write_snapshot(ctx, backup["environment_id"], path, backup["backup_scope"])
@@ -107,18 +114,21 @@ def run_backup_create(ctx):
         checksum = fault["checksum"]
     if fault.get("size_bytes") is not None:
         size = fault["size_bytes"]
+    if defective(ctx.runtime, "backup_size_zero"):
+        size = 0
     with ctx.finish() as conn:
-        conn.execute("UPDATE backups SET status = 'completed', checksum = ?, size_bytes = ?, completed_at = ?, "
-                     "artifact_path = ? WHERE id = ?", (checksum, size, now_iso(), path, backup["id"]))
+        if not defective(ctx.runtime, "backup_left_running"):
+            conn.execute("UPDATE backups SET status = 'completed', checksum = ?, size_bytes = ?, completed_at = ?, "
+                         "artifact_path = ? WHERE id = ?", (checksum, size, now_iso(), path, backup["id"]))
 
 
 def requeue_backup_create(conn, job, phase):
-    conn.execute("UPDATE backups SET status = 'pending' WHERE id = ?", (job["id"],))
+    conn.execute("UPDATE backups SET status = 'pending' WHERE id = ?", (_backup_id(job),))
 
 
 def settle_backup_create(conn, job, runtime=None):
     conn.execute("UPDATE backups SET status = 'failed', checksum = NULL, size_bytes = NULL, completed_at = NULL "
-                 "WHERE id = ?", (job["id"],))
+                 "WHERE id = ?", (_backup_id(job),))
 
 
 def _write_snapshot(ctx, environment_id, path, scope):
@@ -127,52 +137,82 @@ def _write_snapshot(ctx, environment_id, path, scope):
     snapshot = {"site": site, "backup_scope": scope, "taken_at": now_iso(),
                 "environment": {"id": env["id"], "name": env["name"], "slug": env["slug"], "content": env["content"]}}
     try:
-        return artifacts.write(path, snapshot)
+        checksum, size = artifacts.write(path, snapshot)
     except OSError as exc:
         raise JobFailed("ANSIBLE_UNEXPECTED_ERROR", f"write backup artifact: {exc}", False) from None
+    return _recorded_checksum(ctx.runtime, checksum), size
+
+
+def _recorded_checksum(runtime, checksum: str) -> str:
+    """The checksum as recorded (and compared when restoring): the mutant backup_checksum_not_sha256 keeps only
+    the first 32 hex digits, as a buggy checksum function would for writing and checking alike."""
+    if defective(runtime, "backup_checksum_not_sha256"):
+        return checksum[:len("sha256:") + 32]
+    return checksum
 
 
 # env_restore: re-check the backup, write a pre-restore full checkpoint, then bring the content back.
 
 def run_env_restore(ctx):
-    job = ctx.job
-    backup = ctx.runtime.store.one("SELECT * FROM backups WHERE id = ?", (job["backup_id"],))
-    if not _restorable(backup, job["environment_id"], ctx.runtime):
+    job, runtime = ctx.job, ctx.runtime
+    backup = runtime.store.one("SELECT * FROM backups WHERE id = ?", (job["backup_id"],))
+    if not _restorable(backup, job["environment_id"], runtime):
         raise JobFailed("ANSIBLE_UNKNOWN_EXIT", "backup is not eligible for restore", False)
     ctx.phase("checkpoint", 0.5, fails_here=lambda code: False)
-    if not defective(ctx.runtime, "restore_skips_checkpoint"):
-        _write_checkpoint(ctx, job)
+    late_checkpoint = defective(runtime, "checkpoint_taken_after_restore")
+    if not defective(runtime, "restore_skips_checkpoint") and not late_checkpoint:
+        checkpoint = _write_checkpoint_artifact(ctx, job)
+        with ctx.tx() as conn:
+            _record_checkpoint(conn, runtime, job, checkpoint, now_iso())
     ctx.phase("restore", 0.5)
     try:
         content = artifacts.read(backup["artifact_path"])["environment"]["content"]
     except (OSError, KeyError, ValueError) as exc:
         raise JobFailed("ANSIBLE_UNKNOWN_EXIT", f"read backup artifact: {exc}", False) from None
-    if defective(ctx.runtime, "restore_keeps_content"):
-        content = ctx.runtime.store.one("SELECT content FROM environments WHERE id = ?",
-                                        (job["environment_id"],))["content"]
-    with ctx.finish() as conn:
+    if defective(runtime, "restore_keeps_content"):
+        content = runtime.store.one("SELECT content FROM environments WHERE id = ?", (job["environment_id"],))["content"]
+    with ctx.finish(then=_late_checkpoint(ctx) if late_checkpoint else None) as conn:
         touch(conn, "environments", job["environment_id"], content=content)
-        _mark_site_and_env(conn, job, "active")
+        _mark_site_and_env(conn, job, "restoring" if defective(runtime, "restore_leaves_restoring") else "active")
+        if defective(runtime, "restored_preview_down"):
+            runtime.previews.take_down(job["environment_id"])
 
 
-def _write_checkpoint(ctx, job):
+def _late_checkpoint(ctx):
+    """The mutant checkpoint_taken_after_restore: the checkpoint holds the restored content and is created after
+    the job's finished_at (written in the job's last transaction, so it is listed as soon as the job succeeded)."""
+    def write(conn):
+        checkpoint = _write_checkpoint_artifact(ctx, ctx.job)  # reads the restored content of this transaction
+        finished = row(conn, "SELECT finished_at FROM jobs WHERE id = ?", (ctx.job["id"],))["finished_at"]
+        _record_checkpoint(conn, ctx.runtime, ctx.job, checkpoint, iso_seconds_after(finished, 0.001))
+    return write
+
+
+def _write_checkpoint_artifact(ctx, job) -> tuple:
+    """The pre-restore full backup's artifact: (id, path, checksum, size)."""
     checkpoint_id = str(uuid.uuid4())
     path = artifacts.backup_path(ctx.runtime.data_dir, job["environment_id"], checkpoint_id)
-    checksum, size = _write_snapshot(ctx, job["environment_id"], path, "full")
-    now = now_iso()
-    with ctx.tx() as conn:
-        conn.execute("INSERT INTO backups (id, environment_id, backup_scope, status, storage_type, storage_path, "
-                     "retention_until, checksum, size_bytes, artifact_path, created_at, completed_at) "
-                     "VALUES (?, ?, 'full', 'completed', 's3', ?, ?, ?, ?, ?, ?, ?)",
-                     (checkpoint_id, job["environment_id"], artifacts.storage_path(job["environment_id"], checkpoint_id),
-                      iso_days_after(now, 30), checksum, size, path, now, now))
+    return (checkpoint_id, path, *_write_snapshot(ctx, job["environment_id"], path, "full"))
 
 
-def _restorable(backup, environment_id, runtime=None) -> bool:
+def _record_checkpoint(conn, runtime, job, checkpoint, created_at):
+    checkpoint_id, path, checksum, size = checkpoint
+    scope = "db" if defective(runtime, "checkpoint_not_full") else "full"
+    if defective(runtime, "checkpoint_without_checksum"):
+        checksum = None
+    conn.execute("INSERT INTO backups (id, environment_id, backup_scope, status, storage_type, storage_path, "
+                 "retention_until, checksum, size_bytes, artifact_path, created_at, completed_at) "
+                 "VALUES (?, ?, ?, 'completed', 's3', ?, ?, ?, ?, ?, ?, ?)",
+                 (checkpoint_id, job["environment_id"], scope,
+                  artifacts.storage_path(job["environment_id"], checkpoint_id), iso_days_after(created_at, 30),
+                  checksum, size, path, created_at, created_at))
+
+
+def _restorable(backup, environment_id, runtime) -> bool:
     """The job's own re-check; the restore_accepts_* defects skip the part they break (and the checksum check,
     since a backup without a checksum or of another environment is exactly what they let through)."""
-    foreign_ok = runtime is not None and defective(runtime, "restore_accepts_foreign_backup")
-    incomplete_ok = runtime is not None and defective(runtime, "restore_accepts_incomplete_backup")
+    foreign_ok = defective(runtime, "restore_accepts_foreign_backup")
+    incomplete_ok = defective(runtime, "restore_accepts_incomplete_backup")
     if not backup or backup["status"] != "completed" or not backup["artifact_path"]:
         return False
     if backup["environment_id"] != environment_id and not foreign_ok:
@@ -182,7 +222,7 @@ def _restorable(backup, environment_id, runtime=None) -> bool:
     if not backup["checksum"] or not backup["size_bytes"]:
         return False
     try:
-        return artifacts.checksum(backup["artifact_path"]) == backup["checksum"]
+        return _recorded_checksum(runtime, artifacts.checksum(backup["artifact_path"])) == backup["checksum"]
     except OSError:
         return False
 

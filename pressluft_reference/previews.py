@@ -4,6 +4,7 @@ The port is allocated when the environment is created and kept bound (without li
 are refused) while the environment is not serving; it starts listening when the environment is active.
 """
 
+import contextlib
 import html
 import sys
 import threading
@@ -11,6 +12,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from . import log
+from .defects import active as defective
 from .store import row
 
 SERVING_STATUSES = ("active", "restoring")
@@ -75,6 +77,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if fault.get("delay_seconds"):
             time.sleep(fault["delay_seconds"])
         status = fault.get("status") or 200
+        if status in (301, 302) and defective(runtime, "redirects_answered_as_307"):
+            status = 307
         location = fault.get("location") or ("/" if 300 <= status < 400 else None)
         self._answer(status, _page(environment), location)
 
@@ -108,10 +112,19 @@ class Previews:
         self.runtime = runtime
         self._lock = threading.Lock()
         self._servers = {}  # environment id → PreviewServer (bound; listening while serving)
+        self._down = set()  # environments whose preview a mutant took down for good (restored_preview_down)
 
-    def reserve(self) -> PreviewServer:
-        """A bound, not yet listening server on a free port, for an environment about to be created."""
-        return PreviewServer(0, self.runtime)
+    @contextlib.contextmanager
+    def reserved(self):
+        """A bound, not yet listening server on a free port, for an environment about to be created in the block;
+        stopped when the block raises before `adopt` handed it to an environment."""
+        server = PreviewServer(0, self.runtime)
+        try:
+            yield server
+        except BaseException:
+            if server.environment_id is None:
+                server.stop()
+            raise
 
     def adopt(self, environment_id: str, server: PreviewServer, conn):
         """Hands a reserved server to the environment created in the open transaction `conn`."""
@@ -136,7 +149,9 @@ class Previews:
             return
         fault = self.runtime.faults.preview_for(environment_id, found["site_id"], found["site_slug"],
                                                 found["environment_type"]) or {}
-        serving = found["status"] in SERVING_STATUSES and not fault.get("refuse")
+        serving = (found["status"] in SERVING_STATUSES and not fault.get("refuse") and environment_id not in self._down
+                   and not (found["environment_type"] != "production"
+                            and defective(self.runtime, "clone_preview_not_served")))
         with self._lock:
             server = self._servers.get(environment_id) or self._bind(environment_id, found["preview_port"])
             if serving and not server.listening:
@@ -148,6 +163,10 @@ class Previews:
                 server = self._bind(environment_id, server.port)
         if server.port != found["preview_port"]:
             self._record_port(environment_id, server.port, conn)
+
+    def take_down(self, environment_id):
+        """Closes that preview for the rest of the process (the mutant restored_preview_down); `sync` applies it."""
+        self._down.add(environment_id)
 
     def sync_all(self):
         for found in self.runtime.store.all("SELECT id FROM environments ORDER BY seq"):

@@ -41,15 +41,25 @@ def probe_codes(node: dict) -> list:
     return ["node_unreachable"] if node["hostname"] == PENDING_HOST else []
 
 
-def evaluate(node: dict, injected=None, never_ready: bool = False) -> dict:
-    """`never_ready` (the mutant `--defect node_never_ready`): a provisioned node keeps `runtime_missing`."""
+def acquiring(node: dict) -> bool:
+    """Acquisition has not given the node a host yet (and has not failed for good)."""
+    return node["hostname"] == PENDING_HOST and node["status"] != "unreachable"
+
+
+def evaluate(node: dict, injected=None, mutant=lambda name: False) -> dict:
+    """`mutant(name)` tells whether that `--defect` is on: `node_never_ready` (a provisioned node keeps
+    `runtime_missing`), `node_ready_while_acquiring` (no codes while acquiring), `ready_node_keeps_reason_codes`
+    (a ready node still lists `runtime_missing`)."""
     if injected is not None:
         codes = ordered(injected)
+    elif mutant("node_ready_while_acquiring") and acquiring(node):
+        codes = []
     else:
-        codes = static_codes(node) or probe_codes(node) or (["runtime_missing"] if never_ready else [])
+        codes = static_codes(node) or probe_codes(node) or (["runtime_missing"] if mutant("node_never_ready") else [])
+    shown = ["runtime_missing"] if not codes and mutant("ready_node_keeps_reason_codes") else codes
     return {
         "is_ready": not codes,
-        "reason_codes": codes,
-        "guidance": [GUIDANCE[code] for code in codes],
+        "reason_codes": shown,
+        "guidance": [GUIDANCE[code] for code in shown],
         "checked_at": now_iso(),
     }

@@ -36,12 +36,13 @@ def preview_url(port: int) -> str:
     return f"http://127.0.0.1:{port}/"
 
 
-def environment(found: dict) -> dict:
+def environment(found: dict, preview_port: int = None) -> dict:
+    """`preview_port`: another port to show in preview_url (only the mutant preview_url_points_to_source)."""
     return {
         "id": found["id"], "site_id": found["site_id"], "name": found["name"], "slug": found["slug"],
         "environment_type": found["environment_type"], "status": found["status"], "node_id": found["node_id"],
         "source_environment_id": found["source_environment_id"], "promotion_preset": found["promotion_preset"],
-        "preview_url": preview_url(found["preview_port"]), "primary_domain_id": None, "current_release_id": None,
+        "preview_url": preview_url(preview_port or found["preview_port"]), "primary_domain_id": None, "current_release_id": None,
         "drift_status": found["drift_status"], "drift_checked_at": None, "last_drift_check_id": None,
         "fastcgi_cache_enabled": True, "redis_cache_enabled": True,
         "created_at": found["created_at"], "updated_at": found["updated_at"], "state_version": found["state_version"],

@@ -22,5 +22,9 @@ def iso_after(seconds: float) -> str:
 
 
 def iso_days_after(start_iso: str, days: int) -> str:
+    return iso_seconds_after(start_iso, days * 86400)
+
+
+def iso_seconds_after(start_iso: str, seconds: float) -> str:
     start = datetime.strptime(start_iso, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
-    return iso(start + timedelta(days=days))
+    return iso(start + timedelta(seconds=seconds))

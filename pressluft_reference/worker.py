@@ -8,8 +8,10 @@ import time
 
 from . import jobqueue, jobtypes, log
 from .config import PRESSLUFT_BACKOFF, backoff_after
-from .defects import active as defective
+from .defects import FAILING_JOB_TYPES, active as defective
 from .jobtypes import JobFailed
+
+DEFECT_TIMEOUT = 1.0  # --defect hung_jobs_fail_with_job_timeout: seconds a job may run after its claim
 
 
 class Interrupted(Exception):
@@ -22,6 +24,7 @@ class JobContext:
         self.runtime = worker.runtime
         self.job = job
         self.plan = plan
+        self.claimed = time.monotonic()
 
     def pause(self, seconds: float):
         deadline = time.monotonic() + seconds
@@ -30,6 +33,9 @@ class JobContext:
                 raise Interrupted()
             if not self.runtime.store.read(lambda conn: jobqueue.is_current(conn, self.job)):
                 raise Interrupted()
+            if (time.monotonic() - self.claimed >= DEFECT_TIMEOUT
+                    and defective(self.runtime, "hung_jobs_fail_with_job_timeout")):
+                raise JobFailed("JOB_TIMEOUT", "job exceeded its timeout (reference defect)", False)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return
@@ -38,7 +44,11 @@ class JobContext:
     def phase(self, name: str, share: float, fails_here=None):
         """Spends this phase's share of the job's duration; an injected failure strikes in the first phase that
         accepts its error code, or in the last phase."""
-        self.pause(self.runtime.config.durations[self.job["job_type"]] * share)
+        job_type = self.job["job_type"]
+        self.pause(self.runtime.config.durations[job_type] * share)
+        if job_type in FAILING_JOB_TYPES and defective(self.runtime, FAILING_JOB_TYPES[job_type]):
+            raise JobFailed("ANSIBLE_SYNTAX_ERROR", f"{job_type} playbook has a syntax error (reference defect)",
+                            False, name)
         plan = self.plan
         if plan and plan.fails(self.job["attempt_count"]) and (fails_here is None or fails_here(plan.error_code)):
             raise JobFailed(plan.error_code, plan.error_message, plan.retryable, name)
@@ -55,10 +65,13 @@ class JobContext:
             yield conn
 
     @contextlib.contextmanager
-    def finish(self):
+    def finish(self, then=None):
+        """The job's last transaction: its block's changes, the job succeeded, then `then(conn)` if given."""
         with self.tx() as conn:
             yield conn
             jobqueue.succeed(conn, self.job)
+            if then is not None:
+                then(conn)
             self.runtime.previews.sync(self.job["environment_id"], conn)
 
 
@@ -105,6 +118,7 @@ class Worker:
 
     def _execute(self, job):
         try:
+            self._duplicate_if_retried(job)
             node = self.runtime.store.one("SELECT name FROM nodes WHERE id = ?", (job["node_id"],))
             site = self.runtime.store.one("SELECT slug FROM sites WHERE id = ?", (job["site_id"],))
             plan = self.runtime.faults.plan_for(job, node["name"] if node else None, site["slug"] if site else None)
@@ -128,24 +142,46 @@ class Worker:
             with self._threads_lock:
                 self._threads.discard(threading.current_thread())
 
+    def _duplicate_if_retried(self, job):
+        """The mutant retry_duplicates_job: a retry of node_provision enqueues a second one, past the guard."""
+        if job["job_type"] == "node_provision" and job["attempt_count"] > 1 and defective(
+                self.runtime, "retry_duplicates_job"):
+            with self.runtime.store.tx() as conn:
+                jobqueue.enqueue(conn, "node_provision", "", node_id=job["node_id"], guarded=False)
+
     def _fail(self, job, failure: JobFailed, plan=None):
         with self.runtime.store.tx() as conn:
             if not jobqueue.is_current(conn, job):
                 return
-            retryable = failure.retryable and not defective(self.runtime, "retryable_errors_are_terminal")
-            if jobqueue.may_retry(job, retryable):
+            retryable = ((failure.retryable or defective(self.runtime, "non_retryable_errors_retried"))
+                         and not defective(self.runtime, "retryable_errors_are_terminal"))
+            forced = jobqueue.FORCED_NON_RETRYABLE - (
+                {"env_restore"} if defective(self.runtime, "restore_retried") else set())
+            if jobqueue.may_retry(job, retryable, forced):
                 held = plan is not None and plan.holds(job["attempt_count"])  # hold_last_retry: the real backoff
                 schedule = PRESSLUFT_BACKOFF if held else self.runtime.config.backoff
-                delay = backoff_after(schedule, job["attempt_count"])
-                jobqueue.requeue(conn, job, failure.code, failure.message, delay)
-                jobtypes.on_requeue(conn, job, failure.phase)
+                self._requeue(conn, job, failure.code, failure.message, backoff_after(schedule, job["attempt_count"]),
+                              failure.phase)
                 status = "queued"
             else:
-                jobqueue.fail(conn, job, failure.code, failure.message)
-                jobtypes.settle_failed(conn, job, self.runtime)
+                self._fail_for_good(conn, job, failure.code, failure.message)
                 status = "failed"
             self.runtime.previews.sync(job["environment_id"], conn)
         self._log(job, status, error_code=failure.code)
+
+    def _requeue(self, conn, job, code, message, delay, phase=None):
+        if defective(self.runtime, "retry_forgets_error"):
+            code = message = None
+        if defective(self.runtime, "retry_without_run_after"):
+            delay = None
+        jobqueue.requeue(conn, job, code, message, delay)
+        jobtypes.on_requeue(conn, job, phase)
+
+    def _fail_for_good(self, conn, job, code, message):
+        if defective(self.runtime, "failed_job_loses_error"):
+            code = message = None
+        jobqueue.fail(conn, job, code, message)
+        jobtypes.settle_failed(conn, job, self.runtime)
 
     def _cancel(self, job):
         with self.runtime.store.tx() as conn:
@@ -167,11 +203,9 @@ class Worker:
             for job in jobqueue.interrupted(conn):
                 message = "job interrupted by a control-plane restart"
                 if job["attempt_count"] < job["max_attempts"]:
-                    jobqueue.requeue(conn, job, jobqueue.INTERRUPTED_CODE, message + "; requeued", 0)
-                    jobtypes.on_requeue(conn, job)
+                    self._requeue(conn, job, jobqueue.INTERRUPTED_CODE, message + "; requeued", 0)
                     status = "queued"
                 else:
-                    jobqueue.fail(conn, job, jobqueue.INTERRUPTED_CODE, message)
-                    jobtypes.settle_failed(conn, job, self.runtime)
+                    self._fail_for_good(conn, job, jobqueue.INTERRUPTED_CODE, message)
                     status = "failed"
                 self._log(job, status, error_code=jobqueue.INTERRUPTED_CODE)

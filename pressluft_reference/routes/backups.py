@@ -9,7 +9,8 @@ from ..httpapi import Response
 from ..store import row
 from ..timeutil import iso_days_after, now_iso
 from ..defects import active as defective
-from .common import require
+from ..jobtypes import touch
+from .common import mutants_on_refusal, require
 
 SCOPES = ("db", "files", "full")
 RETENTION_DAYS = 30
@@ -37,42 +38,59 @@ def create_backup(req):
     scope = data.get("backup_scope")
     if scope not in SCOPES:
         raise bad_request("backup_scope must be db, files, or full")
+    runtime = req.runtime
+    if defective(runtime, "backup_scope_stored_as_db"):
+        scope = "db"
     backup_id, now = str(uuid.uuid4()), now_iso()
-    with req.runtime.store.tx() as conn:
+    job_id = str(uuid.uuid4()) if defective(runtime, "backup_id_differs_from_job") else backup_id
+    with runtime.store.tx() as conn:
         env = require(conn, "environments", req.params["env_id"], "environment not found")
         jobqueue.enqueue(conn, "backup_create", "conflicting backup mutation", site_id=env["site_id"],
-                         environment_id=env["id"], node_id=env["node_id"], job_id=backup_id,
-                         node_guard=req.runtime.config.node_guard)
+                         environment_id=env["id"], node_id=env["node_id"], backup_id=backup_id, job_id=job_id,
+                         node_guard=runtime.config.node_guard)
         conn.execute("INSERT INTO backups (id, environment_id, backup_scope, status, storage_type, storage_path, "
                      "retention_until, created_at) VALUES (?, ?, ?, 'pending', 's3', ?, ?, ?)",
                      (backup_id, env["id"], scope, artifacts.storage_path(env["id"], backup_id),
                       iso_days_after(now, RETENTION_DAYS), now))
-    return Response(202, {"job_id": backup_id})
+    return Response(202, {"job_id": job_id})
 
 
 def restore(req):
     data = parse_object(req.body, {"backup_id": text})
-    with req.runtime.store.tx() as conn:
-        env = require(conn, "environments", req.params["env_id"], "environment not found")
-        backup_id = data.get("backup_id")
-        if blank(backup_id):
-            raise bad_request("invalid restore request")
-        backup = row(conn, "SELECT * FROM backups WHERE id = ?", (backup_id,))
-        if backup is None:
-            raise not_found("backup not found")
-        foreign = backup["environment_id"] != env["id"] and not defective(req.runtime,
-                                                                            "restore_accepts_foreign_backup")
-        incomplete = ((backup["checksum"] is None or not backup["size_bytes"] or backup["size_bytes"] <= 0)
-                      and not defective(req.runtime, "restore_accepts_incomplete_backup"))
-        if foreign or backup["status"] != "completed" or incomplete:
-            raise bad_request("invalid restore request")
-        if env["status"] != "active":
-            raise conflict("environment is not active")
-        job_id = jobqueue.enqueue(conn, "env_restore", "conflicting environment mutation", site_id=env["site_id"],
-                                  environment_id=env["id"], node_id=env["node_id"], backup_id=backup["id"],
-                                  node_guard=req.runtime.config.node_guard)
-        now = now_iso()
-        for table, resource_id in (("environments", env["id"]), ("sites", env["site_id"])):
-            conn.execute(f"UPDATE {table} SET status = 'restoring', updated_at = ?, "
-                         "state_version = state_version + 1 WHERE id = ?", (now, resource_id))
+    runtime, env_id, backup_id = req.runtime, req.params["env_id"], data.get("backup_id")
+
+    def leave_restoring(conn):  # the mutant refused_restore_leaves_restoring
+        touch(conn, "environments", env_id, "restoring")
+
+    def queue_refused(conn):  # the mutant refusals_still_queue_jobs
+        env = require(conn, "environments", env_id, "environment not found")
+        jobqueue.enqueue(conn, "env_restore", "", site_id=env["site_id"], environment_id=env_id,
+                         node_id=env["node_id"], backup_id=backup_id, guarded=False)
+
+    with mutants_on_refusal(runtime, lambda refusal: refusal.status == 400,
+                            {"refused_restore_leaves_restoring": leave_restoring,
+                             "refusals_still_queue_jobs": queue_refused}):
+        with runtime.store.tx() as conn:
+            env = require(conn, "environments", env_id, "environment not found")
+            if blank(backup_id):
+                raise bad_request("invalid restore request")
+            backup = row(conn, "SELECT * FROM backups WHERE id = ?", (backup_id,))
+            if backup is None:
+                raise not_found("backup not found")
+            foreign = backup["environment_id"] != env["id"] and not defective(runtime,
+                                                                                "restore_accepts_foreign_backup")
+            incomplete = ((backup["checksum"] is None or not backup["size_bytes"] or backup["size_bytes"] <= 0)
+                          and not defective(runtime, "restore_accepts_incomplete_backup"))
+            if foreign or backup["status"] != "completed" or incomplete:
+                raise bad_request("invalid restore request")
+            if env["status"] != "active":
+                raise conflict("environment is not active")
+            job_id = jobqueue.enqueue(conn, "env_restore", "conflicting environment mutation",
+                                      site_id=env["site_id"], environment_id=env["id"], node_id=env["node_id"],
+                                      backup_id=backup["id"], node_guard=runtime.config.node_guard,
+                                      max_attempts=3 if defective(runtime, "restore_retried") else None)
+            now = now_iso()
+            for table, resource_id in (("environments", env["id"]), ("sites", env["site_id"])):
+                conn.execute(f"UPDATE {table} SET status = 'restoring', updated_at = ?, "
+                             "state_version = state_version + 1 WHERE id = ?", (now, resource_id))
     return Response(202, {"job_id": job_id})

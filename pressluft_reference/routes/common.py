@@ -1,5 +1,7 @@
 """Helpers shared by the resource routes: lookups that 404, readiness with faults, the create preflight."""
 
+import contextlib
+
 from .. import readiness
 from ..defects import active as defective
 from ..errors import ApiError, not_found
@@ -11,7 +13,7 @@ NO_PROVIDER_NODE_MESSAGE = ("target node is not ready: node_unreachable. "
 
 def node_readiness(runtime, node: dict) -> dict:
     return readiness.evaluate(node, runtime.faults.readiness_codes(node["id"]),
-                              never_ready=defective(runtime, "node_never_ready"))
+                              mutant=lambda name: defective(runtime, name))
 
 
 def preflight_blocks(runtime, result: dict) -> bool:
@@ -19,10 +21,14 @@ def preflight_blocks(runtime, result: dict) -> bool:
     return not result["is_ready"] and not defective(runtime, "preflight_ignores_readiness")
 
 
-def node_not_ready(codes, guidance=None) -> ApiError:
-    message = "target node is not ready: " + ", ".join(codes)
-    if guidance:
-        message += ". " + " ".join(guidance)
+def node_not_ready(runtime, codes, guidance=None, message=None) -> ApiError:
+    """The preflight's 409: reason codes in the message (and in `details`, REF-REC §9.13)."""
+    if defective(runtime, "preflight_names_no_reasons"):
+        return ApiError(409, "node_not_ready", "target node is not ready")
+    if message is None:
+        message = "target node is not ready: " + ", ".join(codes)
+        if guidance:
+            message += ". " + " ".join(guidance)
     return ApiError(409, "node_not_ready", message, {"reason_codes": list(codes)})
 
 
@@ -30,14 +36,14 @@ def pick_ready_node(runtime, conn) -> dict:
     """Site-create target selection: the first ready provider node in creation order (digest §2.3)."""
     candidates = [dict(found) for found in conn.execute("SELECT * FROM nodes WHERE is_local = 0 ORDER BY seq")]
     if not candidates:
-        raise ApiError(409, "node_not_ready", NO_PROVIDER_NODE_MESSAGE, {"reason_codes": ["node_unreachable"]})
+        raise node_not_ready(runtime, ["node_unreachable"], message=NO_PROVIDER_NODE_MESSAGE)
     first = None
     for node in candidates:
         result = node_readiness(runtime, node)
         if not preflight_blocks(runtime, result):
             return node
         first = first or result
-    raise node_not_ready(first["reason_codes"], first["guidance"])
+    raise node_not_ready(runtime, first["reason_codes"], first["guidance"])
 
 
 def require(conn, table: str, resource_id: str, message: str) -> dict:
@@ -50,3 +56,19 @@ def require(conn, table: str, resource_id: str, message: str) -> dict:
 def read_required(req, table: str, param: str, message: str) -> dict:
     """The row of `table` whose id is the path parameter `param`, read on its own; 404 with `message` if none."""
     return req.runtime.store.read(lambda conn: require(conn, table, req.params[param], message))
+
+
+@contextlib.contextmanager
+def mutants_on_refusal(runtime, refused, effects: dict):
+    """Mutants that act on a refused request (whose own transaction was rolled back): when the block raises an
+    ApiError for which `refused(error)` holds, `effects` (defect name → `effect(conn)`, in order) run for each
+    active defect, in one transaction of their own; the refusal is answered unchanged."""
+    try:
+        yield
+    except ApiError as refusal:
+        active = [effect for name, effect in effects.items() if defective(runtime, name)]
+        if active and refused(refusal):
+            with runtime.store.tx() as conn:
+                for effect in active:
+                    effect(conn)
+        raise

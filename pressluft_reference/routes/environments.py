@@ -4,11 +4,12 @@ import uuid
 
 from .. import jobqueue, serializers
 from ..body import blank, parse_object, text
+from ..defects import active as defective
 from ..errors import ApiError, bad_request, conflict, not_found
 from ..httpapi import Response
 from ..store import row
 from ..timeutil import now_iso
-from .common import node_not_ready, node_readiness, preflight_blocks, read_required, require
+from .common import mutants_on_refusal, node_not_ready, node_readiness, preflight_blocks, read_required, require
 
 ENV_TYPES = ("staging", "clone")
 PRESETS = ("content-protect", "commerce-protect")
@@ -25,15 +26,23 @@ def register(router):
 def list_environments(req):
     def query(conn):
         require(conn, "sites", req.params["site_id"], "site not found")
-        return [dict(env) for env in conn.execute(
+        return [_shown(req.runtime, conn, dict(env)) for env in conn.execute(
             "SELECT * FROM environments WHERE site_id = ? ORDER BY environment_type != 'production', seq",
             (req.params["site_id"],))]
-    return Response(200, [serializers.environment(env) for env in req.runtime.store.read(query)])
+    return Response(200, req.runtime.store.read(query))
 
 
 def get_environment(req):
     env = read_required(req, "environments", "env_id", "environment not found")
-    return Response(200, serializers.environment(env))
+    return Response(200, req.runtime.store.read(lambda conn: _shown(req.runtime, conn, env)))
+
+
+def _shown(runtime, conn, env: dict) -> dict:
+    """The environment as the API shows it; the mutant preview_url_points_to_source shows its source's preview."""
+    source = None
+    if env["source_environment_id"] and defective(runtime, "preview_url_points_to_source"):
+        source = _environment(conn, env["source_environment_id"])
+    return serializers.environment(env, source["preview_port"] if source else None)
 
 
 def create_environment(req):
@@ -46,44 +55,63 @@ def create_environment(req):
     if data.get("promotion_preset") not in PRESETS:
         raise bad_request("promotion_preset is invalid")
     runtime, site_id = req.runtime, req.params["site_id"]
-    source_id = data.get("source_environment_id")
+    source_id, slug = data.get("source_environment_id"), data["slug"].strip()
     env_id, now = str(uuid.uuid4()), now_iso()
-    preview = runtime.previews.reserve()
-    try:
+
+    def record_refused(conn):  # the mutant refused_environment_is_recorded (IMPL keeps it after an enqueue conflict)
+        if not row(conn, "SELECT 1 AS taken FROM environments WHERE site_id = ? AND slug = ?", (site_id, slug)):
+            _store_environment(conn, runtime, preview, env_id, site_id, data, _environment(conn, source_id), now)
+
+    def queue_refused(conn):  # the mutant refusals_still_queue_jobs
+        jobqueue.enqueue(conn, "env_create", "", site_id=site_id, environment_id=env_id,
+                         node_id=_environment(conn, source_id)["node_id"], guarded=False)
+
+    with runtime.previews.reserved() as preview, mutants_on_refusal(
+            runtime, lambda refusal: refusal.code == "node_not_ready",
+            {"refused_environment_is_recorded": record_refused, "refusals_still_queue_jobs": queue_refused}):
         with runtime.store.tx() as conn:
             source = None
             if not blank(source_id):
-                source = row(conn, "SELECT * FROM environments WHERE id = ?", (source_id,))
+                source = _environment(conn, source_id)
                 if source is None or source["site_id"] != site_id:
                     raise bad_request("invalid environment create request")
                 node = row(conn, "SELECT * FROM nodes WHERE id = ?", (source["node_id"],))
                 if node is None:
-                    raise node_not_ready(["node_unreachable"])
+                    raise node_not_ready(runtime, ["node_unreachable"])
                 readiness = node_readiness(runtime, node)
                 if preflight_blocks(runtime, readiness):
-                    raise node_not_ready(readiness["reason_codes"], readiness["guidance"])
+                    raise node_not_ready(runtime, readiness["reason_codes"], readiness["guidance"])
             require(conn, "sites", site_id, "site not found")
             if source is None:
                 raise bad_request("invalid environment create request")
-            slug = data["slug"].strip()
             if row(conn, "SELECT 1 AS taken FROM environments WHERE site_id = ? AND slug = ?", (site_id, slug)):
                 raise conflict("conflicting environment mutation")
             job_id = jobqueue.enqueue(conn, "env_create", "conflicting environment mutation",
                                       site_id=site_id, environment_id=env_id, node_id=source["node_id"],
                                       node_guard=req.runtime.config.node_guard)
-            conn.execute(
-                "INSERT INTO environments (id, site_id, name, slug, environment_type, status, node_id, "
-                "source_environment_id, promotion_preset, preview_port, content, drift_status, created_at, "
-                "updated_at, state_version) VALUES (?, ?, ?, ?, ?, 'cloning', ?, ?, ?, ?, ?, 'unknown', ?, ?, 1)",
-                (env_id, site_id, data["name"].strip(), slug, data["type"], source["node_id"], source["id"],
-                 data["promotion_preset"], preview.port, source["content"], now, now))
+            _store_environment(conn, runtime, preview, env_id, site_id, data, source, now)
             conn.execute("UPDATE sites SET status = 'cloning', updated_at = ?, state_version = state_version + 1 "
                          "WHERE id = ? AND status = 'active'", (now, site_id))
-            runtime.previews.adopt(env_id, preview, conn)
-    except BaseException:
-        preview.stop()
-        raise
     return Response(202, {"job_id": job_id})
+
+
+def _environment(conn, env_id):
+    return row(conn, "SELECT * FROM environments WHERE id = ?", (env_id,))
+
+
+def _store_environment(conn, runtime, preview, env_id, site_id, data, source, now):
+    """A new clone or staging environment of `source`, cloning, on the reserved preview. The mutants
+    env_type_stored_as_clone, env_source_not_recorded and env_on_unknown_node store one field wrongly."""
+    env_type = "clone" if defective(runtime, "env_type_stored_as_clone") else data["type"]
+    source_id = None if defective(runtime, "env_source_not_recorded") else source["id"]
+    node_id = str(uuid.uuid4()) if defective(runtime, "env_on_unknown_node") else source["node_id"]
+    conn.execute(
+        "INSERT INTO environments (id, site_id, name, slug, environment_type, status, node_id, "
+        "source_environment_id, promotion_preset, preview_port, content, drift_status, created_at, "
+        "updated_at, state_version) VALUES (?, ?, ?, ?, ?, 'cloning', ?, ?, ?, ?, ?, 'unknown', ?, ?, 1)",
+        (env_id, site_id, data["name"].strip(), data["slug"].strip(), env_type, node_id, source_id,
+         data["promotion_preset"], preview.port, source["content"], now, now))
+    runtime.previews.adopt(env_id, preview, conn)
 
 
 def wordpress_version(req):

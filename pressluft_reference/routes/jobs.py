@@ -26,6 +26,8 @@ def _shown(req, job) -> dict:
     shown = serializers.job(job)
     if shown["status"] == "cancelled" and defective(req.runtime, "cancelled_job_reported_running"):
         shown["status"] = "running"
+    elif shown["status"] == "running" and defective(req.runtime, "running_job_reported_queued"):
+        shown["status"] = "queued"
     return shown
 
 

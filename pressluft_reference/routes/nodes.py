@@ -4,11 +4,12 @@ import uuid
 
 from .. import jobqueue, serializers
 from ..body import blank, parse_object, text
+from ..defects import active as defective
 from ..errors import bad_request, conflict
 from ..httpapi import Response
 from ..readiness import PENDING_HOST
 from ..timeutil import now_iso
-from .common import node_readiness
+from .common import mutants_on_refusal, node_readiness
 
 
 def register(router):
@@ -27,15 +28,29 @@ def create_node(req):
         raise bad_request("provider_id is required")
     provider_id = data["provider_id"].strip().lower()
     name = data.get("name") if not blank(data.get("name")) else f"{provider_id}-node"
+    runtime = req.runtime
+    usable = ("connected", "degraded") if defective(runtime, "degraded_provider_acquires") else ("connected",)
+
+    def queue_refused(conn):  # the mutant refusals_still_queue_jobs: for a node that was never recorded
+        jobqueue.enqueue(conn, "node_provision", "", node_id=str(uuid.uuid4()), guarded=False)
+
+    with mutants_on_refusal(runtime, lambda refusal: refusal.message == "provider is not connected",
+                            {"refusals_still_queue_jobs": queue_refused}):
+        with runtime.store.tx() as conn:
+            provider = conn.execute("SELECT status FROM providers WHERE provider_id = ?", (provider_id,)).fetchone()
+            if provider is None or provider["status"] not in usable:
+                raise conflict("provider is not connected")
+            job_ids = [_request_node(conn, runtime, provider_id, name)
+                       for _ in range(2 if defective(runtime, "node_request_acquires_twice") else 1)]
+    return Response(202, {"job_id": job_ids[0]})
+
+
+def _request_node(conn, runtime, provider_id, name) -> str:
+    """Records the node and queues its node_provision; returns the job id."""
     node_id, now = str(uuid.uuid4()), now_iso()
-    with req.runtime.store.tx() as conn:
-        provider = conn.execute("SELECT status FROM providers WHERE provider_id = ?", (provider_id,)).fetchone()
-        if provider is None or provider["status"] != "connected":
-            raise conflict("provider is not connected")
-        # REF-REC of digest §4.3: the node is `provisioning` (not ready) until acquisition and provisioning finish.
-        conn.execute("INSERT INTO nodes (id, provider_id, name, hostname, public_ip, ssh_port, ssh_user, status, "
-                     "is_local, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 22, 'ubuntu', 'provisioning', 0, ?, ?)",
-                     (node_id, provider_id, name, PENDING_HOST, PENDING_HOST, now, now))
-        job_id = jobqueue.enqueue(conn, "node_provision", "conflicting node mutation", node_id=node_id,
-                                  node_guard=req.runtime.config.node_guard)
-    return Response(202, {"job_id": job_id})
+    # REF-REC of digest §4.3: the node is `provisioning` (not ready) until acquisition and provisioning finish.
+    conn.execute("INSERT INTO nodes (id, provider_id, name, hostname, public_ip, ssh_port, ssh_user, status, "
+                 "is_local, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 22, 'ubuntu', 'provisioning', 0, ?, ?)",
+                 (node_id, provider_id, name, PENDING_HOST, PENDING_HOST, now, now))
+    return jobqueue.enqueue(conn, "node_provision", "conflicting node mutation", node_id=node_id,
+                            node_guard=runtime.config.node_guard)

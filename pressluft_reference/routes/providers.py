@@ -34,6 +34,8 @@ def connect(req):
     status, message, guidance = check_token(token)
     if defective(req.runtime, "any_token_connects"):
         status, message, guidance = check_token("accepted")
+    if status == "degraded" and defective(req.runtime, "degraded_without_guidance"):
+        guidance = []
     now = now_iso()
     with req.runtime.store.tx() as conn:
         conn.execute(

@@ -8,7 +8,7 @@ from ..errors import bad_request, conflict
 from ..httpapi import Response
 from ..store import row
 from ..timeutil import now_iso
-from .common import pick_ready_node, read_required
+from .common import mutants_on_refusal, pick_ready_node, read_required
 
 
 def register(router):
@@ -32,9 +32,22 @@ def create_site(req):
         raise bad_request("name and slug are required")
     name, slug = data["name"].strip(), data["slug"].strip()
     runtime = req.runtime
-    preview = runtime.previews.reserve()
     site_id, env_id, now = str(uuid.uuid4()), str(uuid.uuid4()), now_iso()
-    try:
+
+    def record_refused(conn):  # the mutant refused_site_is_recorded (IMPL keeps the records of an enqueue conflict)
+        if not row(conn, "SELECT 1 AS taken FROM sites WHERE slug = ?", (slug,)):
+            node = _first_candidate(conn)
+            _store_site(conn, runtime, preview, site_id, env_id, name, slug, node["id"] if node else str(uuid.uuid4()),
+                        now)
+
+    def queue_refused(conn):  # the mutant refusals_still_queue_jobs
+        node = _first_candidate(conn)
+        jobqueue.enqueue(conn, "site_create", "", site_id=site_id, environment_id=env_id,
+                         node_id=node["id"] if node else None, guarded=False)
+
+    with runtime.previews.reserved() as preview, mutants_on_refusal(
+            runtime, lambda refusal: refusal.code == "node_not_ready",
+            {"refused_site_is_recorded": record_refused, "refusals_still_queue_jobs": queue_refused}):
         with runtime.store.tx() as conn:
             node = pick_ready_node(runtime, conn)
             if row(conn, "SELECT 1 AS taken FROM sites WHERE slug = ?", (slug,)):
@@ -42,16 +55,23 @@ def create_site(req):
             job_id = jobqueue.enqueue(conn, "site_create", "conflicting site mutation",
                                       site_id=site_id, environment_id=env_id, node_id=node["id"],
                                       node_guard=req.runtime.config.node_guard)
-            conn.execute("INSERT INTO sites (id, name, slug, status, primary_environment_id, created_at, updated_at, "
-                         "state_version) VALUES (?, ?, ?, 'active', ?, ?, ?, 1)", (site_id, name, slug, env_id, now, now))
-            conn.execute(
-                "INSERT INTO environments (id, site_id, name, slug, environment_type, status, node_id, "
-                "source_environment_id, promotion_preset, preview_port, content, drift_status, created_at, "
-                "updated_at, state_version) VALUES (?, ?, 'Production', 'production', 'production', 'active', ?, "
-                "NULL, 'content-protect', ?, ?, 'unknown', ?, ?, 1)",
-                (env_id, site_id, node["id"], preview.port, f"Welcome to {name}.", now, now))
-            runtime.previews.adopt(env_id, preview, conn)
-    except BaseException:
-        preview.stop()
-        raise
+            _store_site(conn, runtime, preview, site_id, env_id, name, slug, node["id"], now)
     return Response(202, {"job_id": job_id})
+
+
+def _store_site(conn, runtime, preview, site_id, env_id, name, slug, node_id, now):
+    """The site and its production environment, both active, serving on the reserved preview."""
+    conn.execute("INSERT INTO sites (id, name, slug, status, primary_environment_id, created_at, updated_at, "
+                 "state_version) VALUES (?, ?, ?, 'active', ?, ?, ?, 1)", (site_id, name, slug, env_id, now, now))
+    conn.execute(
+        "INSERT INTO environments (id, site_id, name, slug, environment_type, status, node_id, "
+        "source_environment_id, promotion_preset, preview_port, content, drift_status, created_at, "
+        "updated_at, state_version) VALUES (?, ?, 'Production', 'production', 'production', 'active', ?, "
+        "NULL, 'content-protect', ?, ?, 'unknown', ?, ?, 1)",
+        (env_id, site_id, node_id, preview.port, f"Welcome to {name}.", now, now))
+    runtime.previews.adopt(env_id, preview, conn)
+
+
+def _first_candidate(conn):
+    """The provider node whose readiness a refused site creation reported (None when there is none)."""
+    return row(conn, "SELECT id FROM nodes WHERE is_local = 0 ORDER BY seq LIMIT 1")

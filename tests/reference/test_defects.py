@@ -5,6 +5,7 @@ the defect, and must observe the specified value on the first and the defective 
 import re
 import subprocess
 import sys
+import time
 
 import pytest
 import requests
@@ -136,6 +137,309 @@ def cancelled_job_status(api):
     return api.job(job_id)["status"], listed["status"]
 
 
+def _unique(prefix: str) -> str:
+    return f"{prefix}-{time.monotonic_ns()}"
+
+
+def _node_job(api, name, **fault):
+    """Requests a node called `name` whose node_provision meets that job fault (if any); returns (job id, node id)."""
+    if fault:
+        api.fault("jobs", {"match": {"job_type": "node_provision", "node_name": name}, **fault})
+    return api.create_node(name)
+
+
+def ready_node_readiness(api):
+    job_id, node_id = _node_job(api, _unique("ready"))
+    assert api.wait_job(job_id)["status"] == "succeeded"
+    readiness = api.node(node_id)["readiness"]
+    return readiness["is_ready"], readiness["reason_codes"], len(readiness["guidance"])
+
+
+def nodes_and_jobs_per_request(api):
+    name = _unique("twice")
+    job_id, _ = api.create_node(name)
+    node_ids = {node["id"] for node in api.nodes() if node["name"] == name}
+    jobs = [job for job in api.jobs() if job["node_id"] in node_ids]
+    assert jobs[0]["id"] == job_id and all(job["job_type"] == "node_provision" for job in jobs)
+    for job in jobs:
+        api.wait_job(job["id"])
+    return len(node_ids), len(jobs)
+
+
+def readiness_while_acquiring(api):
+    job_id, node_id = _node_job(api, _unique("acquiring"), outcome="hang")
+    api.wait_job(job_id, statuses=("running",))
+    node = api.node(node_id)
+    api.post(f"/api/jobs/{job_id}/cancel")
+    assert node["hostname"] == "pending.provider"
+    return node["readiness"]["is_ready"], node["readiness"]["reason_codes"]
+
+
+def degraded_guidance(api):
+    guidance = api.connect_provider(REJECTED)["guidance"]
+    api.connect_provider()
+    return len(guidance)
+
+
+def node_request_on_a_degraded_provider(api):
+    api.connect_provider(REJECTED)
+    status = api.post("/api/nodes", {"provider_id": "hetzner", "name": _unique("degraded")}).status_code
+    api.connect_provider()
+    return status
+
+
+def preflight_refusal(api):
+    api.fault("node-readiness", {"node_id": None, "reason_codes": ["runtime_missing"]})
+    response = api.post("/api/sites", {"name": "Blocked", "slug": _unique("blocked")})
+    api.fault("node-readiness", {"node_id": None, "reason_codes": []})
+    body = check_error(response, 409, "node_not_ready")
+    return body["message"].split(".")[0], "details" in body
+
+
+def _held_retry(api, **extra):
+    """A node_provision whose first attempt fails with a retryable error and waits the real 60 s backoff."""
+    job_id, _ = _node_job(api, _unique("held"), outcome="fail", error_code="PROVIDER_API_ERROR", attempts=1,
+                          hold_last_retry=True, **extra)
+    return api.wait_job(job_id, statuses=("queued", "succeeded"), predicate=lambda job: job["attempt_count"] >= 1)
+
+
+def error_while_waiting_to_retry(api):
+    job = _held_retry(api)
+    api.post(f"/api/jobs/{job['id']}/cancel")
+    return job["status"], job["error_code"], job["error_message"] is None
+
+
+def run_after_while_waiting_to_retry(api):
+    job = _held_retry(api)
+    api.post(f"/api/jobs/{job['id']}/cancel")
+    return job["run_after"] is None
+
+
+def node_jobs_after_a_retry(api):
+    job_id, node_id = _node_job(api, _unique("retried"), outcome="fail", error_code="PROVIDER_API_ERROR", attempts=1)
+    api.wait_job(job_id)
+    time.sleep(0.3)  # a duplicate, if any, runs after the first
+    jobs = [api.wait_job(job["id"]) for job in api.jobs() if job["node_id"] == node_id]
+    return len(jobs), {job["status"] for job in jobs}
+
+
+def error_of_a_failed_job(api):
+    job_id, _ = _node_job(api, _unique("failing"), outcome="fail", error_code="PROVIDER_ACQUISITION_FAILED")
+    job = api.wait_job(job_id)
+    return job["status"], job["error_code"], job["error_message"] is None
+
+
+def job_after_a_non_retryable_error(api):
+    job_id, _ = _node_job(api, _unique("syntax"), outcome="fail", error_code="ANSIBLE_SYNTAX_ERROR", attempts=1)
+    job = api.wait_job(job_id)
+    return job["status"], job["attempt_count"]
+
+
+def restore_after_a_retryable_error(api):
+    site = api.create_site()
+    production = site["production"]
+    backup = api.backup(production["id"])["backup"]
+    api.fault("jobs", {"match": {"job_type": "env_restore", "site_id": site["site"]["id"]}, "outcome": "fail",
+                       "error_code": "ANSIBLE_PLAY_ERROR", "attempts": 1})
+    response = api.post(f"/api/environments/{production['id']}/restore", {"backup_id": backup["id"]})
+    job = api.wait_job(response.json()["job_id"])
+    return job["status"], job["attempt_count"], job["max_attempts"]
+
+
+def _hanging_clone(api):
+    site = api.create_site()
+    api.fault("jobs", {"match": {"job_type": "env_create", "site_id": site["site"]["id"]}, "outcome": "hang"})
+    job_id = api.create_env(site["site"]["id"], site["production"]["id"]).json()["job_id"]
+    return api.wait_job(job_id, statuses=("queued", "running"), predicate=lambda job: job["started_at"])
+
+
+def status_of_a_running_job(api):
+    job = _hanging_clone(api)
+    listed = next(item for item in api.jobs() if item["id"] == job["id"])
+    api.post(f"/api/jobs/{job['id']}/cancel")
+    return job["status"], listed["status"]
+
+
+def hanging_job_after_its_claim(api):
+    job = _hanging_clone(api)
+    time.sleep(1.5)
+    job = api.job(job["id"])
+    api.post(f"/api/jobs/{job['id']}/cancel")
+    return job["status"], job["error_code"], job["error_message"]
+
+
+SYNTAX_ERROR = "ANSIBLE_SYNTAX_ERROR"
+
+
+def clone_outcome(api):
+    site = api.create_site()
+    job, clone = _clone(api, site)
+    return job["status"], job["attempt_count"], job["error_code"], job["error_message"], clone["status"]
+
+
+def backup_outcome(api):
+    production = api.create_site()["production"]
+    made = api.backup(production["id"])
+    job = made["job"]
+    return job["status"], job["attempt_count"], job["error_code"], job["error_message"], made["backup"]["status"]
+
+
+def restore_outcome(api):
+    production = api.create_site()["production"]
+    backup = api.backup(production["id"])["backup"]
+    response = api.post(f"/api/environments/{production['id']}/restore", {"backup_id": backup["id"]})
+    job = api.wait_job(response.json()["job_id"])
+    return job["status"], job["attempt_count"], job["error_code"], job["error_message"], \
+        api.env(production["id"])["status"]
+
+
+def staging_type(api):
+    site = api.create_site()
+    response = api.create_env(site["site"]["id"], site["production"]["id"], "staging")
+    return api.env(api.wait_job(response.json()["job_id"])["environment_id"])["environment_type"]
+
+
+def clone_source_and_node(api):
+    site = api.create_site()
+    job, clone = _clone(api, site)
+    production = site["production"]
+    return job["status"], clone["source_environment_id"] == production["id"], clone["node_id"] == production["node_id"]
+
+
+def _answer(url):
+    try:
+        return preview(url).status_code
+    except requests.ConnectionError:
+        return "refused"
+
+
+def clone_previews(api):
+    site = api.create_site()
+    job, clone = _clone(api, site)
+    production_url = site["production"]["preview_url"]
+    return job["status"], _answer(production_url), _answer(clone["preview_url"]), clone["preview_url"] == production_url
+
+
+def redirect_answers(api):
+    production = api.create_site()["production"]
+    answers = []
+    for status in (301, 302):
+        api.fault("preview", {"environment_id": production["id"], "status": status, "location": "https://x.test/"})
+        answer = preview(production["preview_url"])
+        answers.append((answer.status_code, answer.headers["Location"]))
+    return answers
+
+
+def _backup_of_new_site(api, scope="full"):
+    production = api.create_site()["production"]
+    response = api.post(f"/api/environments/{production['id']}/backups", {"backup_scope": scope})
+    job = api.wait_job(response.json()["job_id"])
+    backups = api.backups(production["id"])
+    assert len(backups) == 1
+    return production, job, backups[0]
+
+
+def backup_and_its_job(api):
+    _, job, backup = _backup_of_new_site(api)
+    return job["status"], backup["id"] == job["id"], backup["status"]
+
+
+def backup_record(api):
+    _, job, backup = _backup_of_new_site(api)
+    return job["status"], backup["status"], backup["checksum"] is None, backup["completed_at"] is None
+
+
+def _checkpoint(api, production, backup):
+    """Restores `backup`; returns the restore job and the pre-restore checkpoint it wrote."""
+    known = {item["id"] for item in api.backups(production["id"])}
+    response = api.post(f"/api/environments/{production['id']}/restore", {"backup_id": backup["id"]})
+    job = api.wait_job(response.json()["job_id"])
+    assert job["status"] == "succeeded"
+    return job, next(item for item in api.backups(production["id"]) if item["id"] not in known)
+
+
+def scopes_of_backup_and_checkpoint(api):
+    production, _, backup = _backup_of_new_site(api, "full")
+    return backup["backup_scope"], _checkpoint(api, production, backup)[1]["backup_scope"]
+
+
+def checksum_length_and_restore(api):
+    production, _, backup = _backup_of_new_site(api)
+    checkpoint = _checkpoint(api, production, backup)[1]
+    return len(backup["checksum"]), len(checkpoint["checksum"])
+
+
+def backup_size(api):
+    _, _, backup = _backup_of_new_site(api)
+    return backup["status"], backup["size_bytes"] == 0
+
+
+def checkpoint_record(api):
+    production, _, backup = _backup_of_new_site(api)
+    checkpoint = _checkpoint(api, production, backup)[1]
+    return checkpoint["status"], checkpoint["backup_scope"], checkpoint["checksum"] is None, checkpoint["size_bytes"] > 0
+
+
+def checkpoint_time_and_content(api):
+    production = api.create_site()["production"]
+    api.post(f"/_reference/environments/{production['id']}/content", {"content": "Spring catalogue"})
+    backup = api.backup(production["id"])["backup"]
+    api.post(f"/_reference/environments/{production['id']}/content", {"content": "Broken summer sale"})
+    job, checkpoint = _checkpoint(api, production, backup)
+    _checkpoint(api, production, checkpoint)  # restoring the checkpoint brings back what it holds
+    held = "Spring catalogue" if "Spring catalogue" in preview(production["preview_url"]).text else "other"
+    return checkpoint["created_at"] > job["finished_at"], held
+
+
+def after_a_restore(api):
+    site = api.create_site()
+    production = site["production"]
+    backup = api.backup(production["id"])["backup"]
+    _checkpoint(api, production, backup)
+    return api.env(production["id"])["status"], api.get(f"/api/sites/{site['site']['id']}").json()["status"], \
+        _answer(production["preview_url"])
+
+
+def refusals_and_jobs(api):
+    site = api.create_site()
+    known = {job["id"] for job in api.jobs()}
+    api.fault("node-readiness", {"node_id": None, "reason_codes": ["runtime_missing"]})
+    statuses = [api.post("/api/sites", {"name": "Blocked", "slug": _unique("blocked")}).status_code,
+                api.create_env(site["site"]["id"], site["production"]["id"]).status_code]
+    api.fault("node-readiness", {"node_id": None, "reason_codes": []})
+    statuses.append(api.post(f"/api/environments/{site['production']['id']}/restore", {"backup_id": ""}).status_code)
+    api.connect_provider(REJECTED)
+    statuses.append(api.post("/api/nodes", {"provider_id": "hetzner"}).status_code)
+    api.connect_provider()
+    queued = sorted(job["job_type"] for job in api.jobs() if job["id"] not in known)
+    time.sleep(0.5)  # the mutant's jobs run (and fail) before the next probe
+    return statuses, queued
+
+
+def refused_site_records(api):
+    slug = _unique("refused")
+    api.fault("node-readiness", {"node_id": None, "reason_codes": ["runtime_missing"]})
+    status = api.post("/api/sites", {"name": "Refused", "slug": slug}).status_code
+    api.fault("node-readiness", {"node_id": None, "reason_codes": []})
+    sites = [site for site in api.get("/api/sites").json() if site["slug"] == slug]
+    envs = [env["slug"] for site in sites for env in api.get(f"/api/sites/{site['id']}/environments").json()]
+    return status, len(sites), envs
+
+
+def refused_environment_records(api):
+    site = api.create_site()
+    api.fault("node-readiness", {"node_id": None, "reason_codes": ["runtime_missing"]})
+    status = api.create_env(site["site"]["id"], site["production"]["id"]).status_code
+    api.fault("node-readiness", {"node_id": None, "reason_codes": []})
+    return status, [env["status"] for env in api.get(f"/api/sites/{site['site']['id']}/environments").json()]
+
+
+def environment_after_a_refused_restore(api):
+    production = api.create_site()["production"]
+    status = api.post(f"/api/environments/{production['id']}/restore", {"backup_id": ""}).status_code
+    return status, api.env(production["id"])["status"]
+
+
 # defect → (probe, what a reference without defects shows, what the mutant shows, needs a ready node first)
 CASES = {
     "env_create_leaves_cloning": (env_create_status, "active", "cloning", True),
@@ -152,6 +456,66 @@ CASES = {
     "node_never_ready": (readiness_after_provisioning, (True, []), (False, ["runtime_missing"]), False),
     "cancelled_job_reported_running": (cancelled_job_status, ("cancelled", "cancelled"), ("running", "running"),
                                        True),
+    "ready_node_keeps_reason_codes": (ready_node_readiness, (True, [], 0), (True, ["runtime_missing"], 1), False),
+    "node_request_acquires_twice": (nodes_and_jobs_per_request, (1, 1), (2, 2), False),
+    "node_ready_while_acquiring": (readiness_while_acquiring, (False, ["node_status_not_active"]), (True, []), False),
+    "degraded_without_guidance": (degraded_guidance, 1, 0, False),
+    "degraded_provider_acquires": (node_request_on_a_degraded_provider, 409, 202, False),
+    "preflight_names_no_reasons": (preflight_refusal, ("target node is not ready: runtime_missing", True),
+                                   ("target node is not ready", False), True),
+    "retry_forgets_error": (error_while_waiting_to_retry, ("queued", "PROVIDER_API_ERROR", False),
+                            ("queued", None, True), False),
+    "retry_without_run_after": (run_after_while_waiting_to_retry, False, True, False),
+    "retry_duplicates_job": (node_jobs_after_a_retry, (1, {"succeeded"}), (2, {"succeeded"}), False),
+    "failed_job_loses_error": (error_of_a_failed_job, ("failed", "PROVIDER_ACQUISITION_FAILED", False),
+                               ("failed", None, True), False),
+    "non_retryable_errors_retried": (job_after_a_non_retryable_error, ("failed", 1), ("succeeded", 2), False),
+    "restore_retried": (restore_after_a_retryable_error, ("failed", 1, 1), ("succeeded", 2, 3), True),
+    "running_job_reported_queued": (status_of_a_running_job, ("running", "running"), ("queued", "queued"), True),
+    "hung_jobs_fail_with_job_timeout": (hanging_job_after_its_claim, ("running", None, None),
+                                        ("failed", "JOB_TIMEOUT", "job exceeded its timeout (reference defect)"),
+                                        True),
+    "env_create_fails": (clone_outcome, ("succeeded", 1, None, None, "active"),
+                         ("failed", 1, SYNTAX_ERROR, "env_create playbook has a syntax error (reference defect)",
+                          "failed"), True),
+    "backup_create_fails": (backup_outcome, ("succeeded", 1, None, None, "completed"),
+                            ("failed", 1, SYNTAX_ERROR,
+                             "backup_create playbook has a syntax error (reference defect)", "failed"), True),
+    "restore_fails": (restore_outcome, ("succeeded", 1, None, None, "active"),
+                      ("failed", 1, SYNTAX_ERROR, "env_restore playbook has a syntax error (reference defect)",
+                       "failed"), True),
+    "env_type_stored_as_clone": (staging_type, "staging", "clone", True),
+    "env_source_not_recorded": (clone_source_and_node, ("succeeded", True, True), ("succeeded", False, True), True),
+    "env_on_unknown_node": (clone_source_and_node, ("succeeded", True, True), ("succeeded", True, False), True),
+    "clone_preview_not_served": (clone_previews, ("succeeded", 200, 200, False), ("succeeded", 200, "refused", False),
+                                 True),
+    "preview_url_points_to_source": (clone_previews, ("succeeded", 200, 200, False), ("succeeded", 200, 200, True),
+                                     True),
+    "redirects_answered_as_307": (redirect_answers, [(301, "https://x.test/"), (302, "https://x.test/")],
+                                  [(307, "https://x.test/"), (307, "https://x.test/")], True),
+    "backup_id_differs_from_job": (backup_and_its_job, ("succeeded", True, "completed"),
+                                   ("succeeded", False, "completed"), True),
+    "backup_left_running": (backup_record, ("succeeded", "completed", False, False), ("succeeded", "running", True, True),
+                            True),
+    "backup_scope_stored_as_db": (scopes_of_backup_and_checkpoint, ("full", "full"), ("db", "full"), True),
+    "backup_checksum_not_sha256": (checksum_length_and_restore, (71, 71), (39, 39), True),
+    "backup_size_zero": (backup_size, ("completed", False), ("completed", True), True),
+    "checkpoint_not_full": (checkpoint_record, ("completed", "full", False, True), ("completed", "db", False, True),
+                            True),
+    "checkpoint_without_checksum": (checkpoint_record, ("completed", "full", False, True),
+                                    ("completed", "full", True, True), True),
+    "checkpoint_taken_after_restore": (checkpoint_time_and_content, (False, "other"), (True, "Spring catalogue"),
+                                       True),
+    "restore_leaves_restoring": (after_a_restore, ("active", "active", 200), ("restoring", "restoring", 200), True),
+    "restored_preview_down": (after_a_restore, ("active", "active", 200), ("active", "active", "refused"), True),
+    "refusals_still_queue_jobs": (refusals_and_jobs, ([409, 409, 400, 409], []),
+                                  ([409, 409, 400, 409], ["env_create", "env_restore", "node_provision",
+                                                          "site_create"]), True),
+    "refused_site_is_recorded": (refused_site_records, (409, 0, []), (409, 1, ["production"]), True),
+    "refused_environment_is_recorded": (refused_environment_records, (409, ["active"]), (409, ["active", "cloning"]),
+                                        True),
+    "refused_restore_leaves_restoring": (environment_after_a_refused_restore, (400, "active"), (400, "restoring"),
+                                         True),
 }
 
 
