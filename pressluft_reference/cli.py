@@ -80,6 +80,8 @@ def parse_args(argv) -> Config:
                         metavar="error_rate=R,latency_max=S,statuses=502+503,methods=GET,seed=N")
     parser.add_argument("--admin-email", type=_non_empty, default="admin@pressluft.local")
     parser.add_argument("--admin-password", type=_non_empty, default="pressluft-dev-password")
+    parser.add_argument("--quirks", action="store_true",
+                        help="reproduce the tolerable differences of the real implementation (job-<nanos> ids, …)")
     parser.add_argument("--defect", choices=DEFECT_NAMES, action="append", default=[], metavar="NAME",
                         help="a mutant target for proving the suite (repeatable): " + ", ".join(DEFECT_NAMES))
     args = parser.parse_args(argv)
@@ -91,7 +93,7 @@ def parse_args(argv) -> Config:
                     enable_faults=args.enable_faults, durations=durations,
                     node_guard=args.guard_scope == "site-and-node", http_faults=args.http_faults,
                     admin_email=args.admin_email, admin_password=args.admin_password,
-                    defects=frozenset(args.defect))
+                    defects=frozenset(args.defect), quirks=args.quirks)
     if args.retry_backoff:
         config.backoff = args.retry_backoff
     return config

@@ -39,4 +39,5 @@ class Config:
     admin_email: str = "admin@pressluft.local"
     admin_password: str = "pressluft-dev-password"
     defects: frozenset = frozenset()  # --defect NAME: mutant targets for proving the suite (defects.py)
+    quirks: bool = False  # --quirks: the tolerable differences of the real implementation (IMPL), docs
 

@@ -1,5 +1,6 @@
 """What each job type does to its resources: the run itself, and the effects of failure or cancellation."""
 
+import time
 import uuid
 
 from . import artifacts
@@ -30,17 +31,21 @@ def touch(conn, table: str, resource_id, status: str = None, **columns):
 
 
 # node_provision: acquisition (host pending.provider → 127.0.0.1), then provisioning, then node active.
+# The node is `provisioning` from the claim on; with --quirks (IMPL, digest §4.3) it stays `active` while acquiring.
 
 def run_node_provision(ctx):
+    quirks = ctx.runtime.config.quirks
     with ctx.tx() as conn:
-        touch(conn, "nodes", ctx.job["node_id"], "provisioning")
         node = row(conn, "SELECT * FROM nodes WHERE id = ?", (ctx.job["node_id"],))
+        if node is not None and not (quirks and node["hostname"] == PENDING_HOST):
+            touch(conn, "nodes", node["id"], "provisioning")
     if node is None:
         raise JobFailed("ANSIBLE_UNKNOWN_EXIT", f"node not found for job {ctx.job['id']}", False)
     if node["hostname"] == PENDING_HOST:
         ctx.phase("acquisition", 0.5, fails_here=lambda code: code.startswith("PROVIDER_"))
         with ctx.tx() as conn:
-            touch(conn, "nodes", node["id"], hostname=SIMULATED_HOST, public_ip=SIMULATED_HOST, ssh_user="root")
+            touch(conn, "nodes", node["id"], "provisioning" if quirks else None, hostname=SIMULATED_HOST,
+                  public_ip=SIMULATED_HOST, ssh_user="root")
     ctx.phase("provisioning", 0.5)
     with ctx.finish() as conn:
         touch(conn, "nodes", node["id"], "active")
@@ -170,7 +175,8 @@ def run_env_restore(ctx):
     except (OSError, KeyError, ValueError) as exc:
         raise JobFailed("ANSIBLE_UNKNOWN_EXIT", f"read backup artifact: {exc}", False) from None
     if defective(runtime, "restore_keeps_content"):
-        content = runtime.store.one("SELECT content FROM environments WHERE id = ?", (job["environment_id"],))["content"]
+        content = runtime.store.one("SELECT content FROM environments WHERE id = ?",
+                                    (job["environment_id"],))["content"]
     with ctx.finish(then=_late_checkpoint(ctx) if late_checkpoint else None) as conn:
         touch(conn, "environments", job["environment_id"], content=content)
         _mark_site_and_env(conn, job, "restoring" if defective(runtime, "restore_leaves_restoring") else "active")
@@ -190,9 +196,21 @@ def _late_checkpoint(ctx):
 
 def _write_checkpoint_artifact(ctx, job) -> tuple:
     """The pre-restore full backup's artifact: (id, path, checksum, size)."""
-    checkpoint_id = str(uuid.uuid4())
+    checkpoint_id = _checkpoint_id(ctx.runtime, job["environment_id"])
     path = artifacts.backup_path(ctx.runtime.data_dir, job["environment_id"], checkpoint_id)
     return (checkpoint_id, path, *_write_snapshot(ctx, job["environment_id"], path, "full"))
+
+
+def _checkpoint_id(runtime, environment_id) -> str:
+    """A UUID; with --quirks IMPL's `pre-<env_id[:8]>-<unix seconds>`, waiting for the next second when a checkpoint
+    of this environment already has this second's id (IMPL would overwrite it)."""
+    if not runtime.config.quirks:
+        return str(uuid.uuid4())
+    while True:
+        checkpoint_id = f"pre-{environment_id[:8]}-{int(time.time())}"
+        if runtime.store.one("SELECT 1 AS taken FROM backups WHERE id = ?", (checkpoint_id,)) is None:
+            return checkpoint_id
+        time.sleep(1.0 - time.time() % 1.0 + 0.001)
 
 
 def _record_checkpoint(conn, runtime, job, checkpoint, created_at):

@@ -48,7 +48,7 @@ class Runtime:
 
     def start(self):
         log.event("start", data_dir=self.data_dir, temporary=self._temporary, faults=self.config.enable_faults,
-                  defects=",".join(sorted(self.config.defects)) or None,
+                  defects=",".join(sorted(self.config.defects)) or None, quirks=self.config.quirks,
                   http_faults=bool(self.config.http_faults))
         self.worker.resume_interrupted()
         self.previews.sync_all()

@@ -6,7 +6,8 @@ from .provider_sim import CATALOG, NEVER_CONNECTED_GUIDANCE
 from .timeutil import ZERO_TIME
 
 
-def provider(provider_id: str, found) -> dict:
+def provider(provider_id: str, found, quirks: bool = False) -> dict:
+    """`quirks` (IMPL): a connected provider's guidance is null, not []."""
     entry = CATALOG[provider_id]
     base = {"provider_id": provider_id, "display_name": entry["display_name"],
             "capabilities": list(entry["capabilities"])}
@@ -14,13 +15,17 @@ def provider(provider_id: str, found) -> dict:
         return {**base, "status": "disconnected", "secret_configured": False,
                 "guidance": list(NEVER_CONNECTED_GUIDANCE), "last_status_message": "Provider not connected",
                 "connected_at": None, "last_checked_at": None, "updated_at": ZERO_TIME}
+    guidance = None if quirks and found["status"] == "connected" else json.loads(found["guidance"])
     return {**base, "status": found["status"], "secret_configured": bool(found["secret_sha256"]),
-            "guidance": json.loads(found["guidance"]), "last_status_message": found["last_status_message"],
+            "guidance": guidance, "last_status_message": found["last_status_message"],
             "connected_at": found["connected_at"], "last_checked_at": found["last_checked_at"],
             "updated_at": found["updated_at"]}
 
 
-def node(found: dict, readiness: dict) -> dict:
+def node(found: dict, readiness: dict, quirks: bool = False) -> dict:
+    """`quirks` (IMPL): `reason_codes` of a node without codes is null (a nil slice), not []."""
+    if quirks and not readiness["reason_codes"]:
+        readiness = {**readiness, "reason_codes": None}
     return {"id": found["id"], "name": found["name"], "hostname": found["hostname"],
             "public_ip": found["public_ip"] or None, "ssh_port": found["ssh_port"], "status": found["status"],
             "is_local": bool(found["is_local"]), "last_seen_at": found["last_seen_at"],

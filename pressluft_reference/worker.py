@@ -147,7 +147,7 @@ class Worker:
         if job["job_type"] == "node_provision" and job["attempt_count"] > 1 and defective(
                 self.runtime, "retry_duplicates_job"):
             with self.runtime.store.tx() as conn:
-                jobqueue.enqueue(conn, "node_provision", "", node_id=job["node_id"], guarded=False)
+                jobqueue.enqueue(conn, self.runtime.config, "node_provision", node_id=job["node_id"], guarded=False)
 
     def _fail(self, job, failure: JobFailed, plan=None):
         with self.runtime.store.tx() as conn:

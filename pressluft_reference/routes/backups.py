@@ -45,9 +45,9 @@ def create_backup(req):
     job_id = str(uuid.uuid4()) if defective(runtime, "backup_id_differs_from_job") else backup_id
     with runtime.store.tx() as conn:
         env = require(conn, "environments", req.params["env_id"], "environment not found")
-        jobqueue.enqueue(conn, "backup_create", "conflicting backup mutation", site_id=env["site_id"],
-                         environment_id=env["id"], node_id=env["node_id"], backup_id=backup_id, job_id=job_id,
-                         node_guard=runtime.config.node_guard)
+        jobqueue.enqueue(conn, runtime.config, "backup_create", "conflicting backup mutation",
+                         site_id=env["site_id"], environment_id=env["id"], node_id=env["node_id"],
+                         backup_id=backup_id, job_id=job_id)
         conn.execute("INSERT INTO backups (id, environment_id, backup_scope, status, storage_type, storage_path, "
                      "retention_until, created_at) VALUES (?, ?, ?, 'pending', 's3', ?, ?, ?)",
                      (backup_id, env["id"], scope, artifacts.storage_path(env["id"], backup_id),
@@ -64,7 +64,7 @@ def restore(req):
 
     def queue_refused(conn):  # the mutant refusals_still_queue_jobs
         env = require(conn, "environments", env_id, "environment not found")
-        jobqueue.enqueue(conn, "env_restore", "", site_id=env["site_id"], environment_id=env_id,
+        jobqueue.enqueue(conn, runtime.config, "env_restore", site_id=env["site_id"], environment_id=env_id,
                          node_id=env["node_id"], backup_id=backup_id, guarded=False)
 
     with mutants_on_refusal(runtime, lambda refusal: refusal.status == 400,
@@ -85,10 +85,10 @@ def restore(req):
                 raise bad_request("invalid restore request")
             if env["status"] != "active":
                 raise conflict("environment is not active")
-            job_id = jobqueue.enqueue(conn, "env_restore", "conflicting environment mutation",
+            job_id = jobqueue.enqueue(conn, runtime.config, "env_restore", "conflicting environment mutation",
                                       site_id=env["site_id"], environment_id=env["id"], node_id=env["node_id"],
-                                      backup_id=backup["id"], node_guard=runtime.config.node_guard,
-                                      max_attempts=3 if defective(runtime, "restore_retried") else None)
+                                      backup_id=backup["id"], max_attempts=3 if defective(runtime, "restore_retried")
+                                      else None)
             now = now_iso()
             for table, resource_id in (("environments", env["id"]), ("sites", env["site_id"])):
                 conn.execute(f"UPDATE {table} SET status = 'restoring', updated_at = ?, "

@@ -22,14 +22,15 @@ def preflight_blocks(runtime, result: dict) -> bool:
 
 
 def node_not_ready(runtime, codes, guidance=None, message=None) -> ApiError:
-    """The preflight's 409: reason codes in the message (and in `details`, REF-REC §9.13)."""
+    """The preflight's 409: reason codes in the message (and in `details`, REF-REC §9.13, except with --quirks)."""
     if defective(runtime, "preflight_names_no_reasons"):
         return ApiError(409, "node_not_ready", "target node is not ready")
     if message is None:
         message = "target node is not ready: " + ", ".join(codes)
         if guidance:
             message += ". " + " ".join(guidance)
-    return ApiError(409, "node_not_ready", message, {"reason_codes": list(codes)})
+    details = None if runtime.config.quirks else {"reason_codes": list(codes)}  # IMPL: codes only in the message
+    return ApiError(409, "node_not_ready", message, details)
 
 
 def pick_ready_node(runtime, conn) -> dict:

@@ -63,7 +63,7 @@ def create_environment(req):
             _store_environment(conn, runtime, preview, env_id, site_id, data, _environment(conn, source_id), now)
 
     def queue_refused(conn):  # the mutant refusals_still_queue_jobs
-        jobqueue.enqueue(conn, "env_create", "", site_id=site_id, environment_id=env_id,
+        jobqueue.enqueue(conn, runtime.config, "env_create", site_id=site_id, environment_id=env_id,
                          node_id=_environment(conn, source_id)["node_id"], guarded=False)
 
     with runtime.previews.reserved() as preview, mutants_on_refusal(
@@ -86,9 +86,8 @@ def create_environment(req):
                 raise bad_request("invalid environment create request")
             if row(conn, "SELECT 1 AS taken FROM environments WHERE site_id = ? AND slug = ?", (site_id, slug)):
                 raise conflict("conflicting environment mutation")
-            job_id = jobqueue.enqueue(conn, "env_create", "conflicting environment mutation",
-                                      site_id=site_id, environment_id=env_id, node_id=source["node_id"],
-                                      node_guard=req.runtime.config.node_guard)
+            job_id = jobqueue.enqueue(conn, runtime.config, "env_create", "conflicting environment mutation",
+                                      site_id=site_id, environment_id=env_id, node_id=source["node_id"])
             _store_environment(conn, runtime, preview, env_id, site_id, data, source, now)
             conn.execute("UPDATE sites SET status = 'cloning', updated_at = ?, state_version = state_version + 1 "
                          "WHERE id = ? AND status = 'active'", (now, site_id))

@@ -1,5 +1,6 @@
 """GET/POST /api/nodes: provider-acquired nodes only; creation answers 202 with a node_provision job."""
 
+import random
 import uuid
 
 from .. import jobqueue, serializers
@@ -18,8 +19,12 @@ def register(router):
 
 
 def list_nodes(req):
-    nodes = req.runtime.store.all("SELECT * FROM nodes ORDER BY seq")
-    return Response(200, [serializers.node(node, node_readiness(req.runtime, node)) for node in nodes])
+    runtime = req.runtime
+    nodes = runtime.store.all("SELECT * FROM nodes ORDER BY seq")
+    if runtime.config.quirks:  # IMPL keeps nodes in a map: any order, another one on each call
+        random.shuffle(nodes)
+    return Response(200, [serializers.node(node, node_readiness(runtime, node), runtime.config.quirks)
+                          for node in nodes])
 
 
 def create_node(req):
@@ -32,7 +37,7 @@ def create_node(req):
     usable = ("connected", "degraded") if defective(runtime, "degraded_provider_acquires") else ("connected",)
 
     def queue_refused(conn):  # the mutant refusals_still_queue_jobs: for a node that was never recorded
-        jobqueue.enqueue(conn, "node_provision", "", node_id=str(uuid.uuid4()), guarded=False)
+        jobqueue.enqueue(conn, runtime.config, "node_provision", node_id=str(uuid.uuid4()), guarded=False)
 
     with mutants_on_refusal(runtime, lambda refusal: refusal.message == "provider is not connected",
                             {"refusals_still_queue_jobs": queue_refused}):
@@ -49,8 +54,9 @@ def _request_node(conn, runtime, provider_id, name) -> str:
     """Records the node and queues its node_provision; returns the job id."""
     node_id, now = str(uuid.uuid4()), now_iso()
     # REF-REC of digest §4.3: the node is `provisioning` (not ready) until acquisition and provisioning finish.
+    # IMPL (--quirks): `active` at once; only the simulated probe to pending.provider says node_unreachable.
+    status = "active" if runtime.config.quirks else "provisioning"
     conn.execute("INSERT INTO nodes (id, provider_id, name, hostname, public_ip, ssh_port, ssh_user, status, "
-                 "is_local, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 22, 'ubuntu', 'provisioning', 0, ?, ?)",
-                 (node_id, provider_id, name, PENDING_HOST, PENDING_HOST, now, now))
-    return jobqueue.enqueue(conn, "node_provision", "conflicting node mutation", node_id=node_id,
-                            node_guard=runtime.config.node_guard)
+                 "is_local, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 22, 'ubuntu', ?, 0, ?, ?)",
+                 (node_id, provider_id, name, PENDING_HOST, PENDING_HOST, status, now, now))
+    return jobqueue.enqueue(conn, runtime.config, "node_provision", "conflicting node mutation", node_id=node_id)

@@ -18,9 +18,12 @@ def register(router):
 
 
 def list_providers(req):
-    store = req.runtime.store
-    return Response(200, [serializers.provider(provider_id, store.one(
-        "SELECT * FROM providers WHERE provider_id = ?", (provider_id,))) for provider_id in sorted(CATALOG)])
+    return Response(200, [_shown(req.runtime, provider_id) for provider_id in sorted(CATALOG)])
+
+
+def _shown(runtime, provider_id) -> dict:
+    found = runtime.store.one("SELECT * FROM providers WHERE provider_id = ?", (provider_id,))
+    return serializers.provider(provider_id, found, runtime.config.quirks)
 
 
 def connect(req):
@@ -46,5 +49,4 @@ def connect(req):
             "last_checked_at = excluded.last_checked_at, updated_at = excluded.updated_at",
             (provider_id, status, hashlib.sha256(token.encode()).hexdigest(), json.dumps(guidance), message,
              now, now, now))
-    found = req.runtime.store.one("SELECT * FROM providers WHERE provider_id = ?", (provider_id,))
-    return Response(200, serializers.provider(provider_id, found))
+    return Response(200, _shown(req.runtime, provider_id))

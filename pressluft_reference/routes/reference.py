@@ -31,7 +31,7 @@ def register(router, enabled: bool):
 def capabilities(req, enabled):
     return Response(200, {"implementation": "pressluft_reference", "version": VERSION,
                           "fault_injection": enabled, "faults": list(FAULT_NAMES) if enabled else [],
-                          "defects": sorted(req.runtime.config.defects)})
+                          "defects": sorted(req.runtime.config.defects), "quirks": req.runtime.config.quirks})
 
 
 def list_faults(req):

@@ -42,7 +42,7 @@ def create_site(req):
 
     def queue_refused(conn):  # the mutant refusals_still_queue_jobs
         node = _first_candidate(conn)
-        jobqueue.enqueue(conn, "site_create", "", site_id=site_id, environment_id=env_id,
+        jobqueue.enqueue(conn, runtime.config, "site_create", site_id=site_id, environment_id=env_id,
                          node_id=node["id"] if node else None, guarded=False)
 
     with runtime.previews.reserved() as preview, mutants_on_refusal(
@@ -52,9 +52,8 @@ def create_site(req):
             node = pick_ready_node(runtime, conn)
             if row(conn, "SELECT 1 AS taken FROM sites WHERE slug = ?", (slug,)):
                 raise conflict("conflicting site mutation")
-            job_id = jobqueue.enqueue(conn, "site_create", "conflicting site mutation",
-                                      site_id=site_id, environment_id=env_id, node_id=node["id"],
-                                      node_guard=req.runtime.config.node_guard)
+            job_id = jobqueue.enqueue(conn, runtime.config, "site_create", "conflicting site mutation",
+                                      site_id=site_id, environment_id=env_id, node_id=node["id"])
             _store_site(conn, runtime, preview, site_id, env_id, name, slug, node["id"], now)
     return Response(202, {"job_id": job_id})
 

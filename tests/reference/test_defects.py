@@ -377,7 +377,8 @@ def backup_size(api):
 def checkpoint_record(api):
     production, _, backup = _backup_of_new_site(api)
     checkpoint = _checkpoint(api, production, backup)[1]
-    return checkpoint["status"], checkpoint["backup_scope"], checkpoint["checksum"] is None, checkpoint["size_bytes"] > 0
+    return (checkpoint["status"], checkpoint["backup_scope"], checkpoint["checksum"] is None,
+            checkpoint["size_bytes"] > 0)
 
 
 def checkpoint_time_and_content(api):
@@ -495,8 +496,8 @@ CASES = {
                                   [(307, "https://x.test/"), (307, "https://x.test/")], True),
     "backup_id_differs_from_job": (backup_and_its_job, ("succeeded", True, "completed"),
                                    ("succeeded", False, "completed"), True),
-    "backup_left_running": (backup_record, ("succeeded", "completed", False, False), ("succeeded", "running", True, True),
-                            True),
+    "backup_left_running": (backup_record, ("succeeded", "completed", False, False),
+                            ("succeeded", "running", True, True), True),
     "backup_scope_stored_as_db": (scopes_of_backup_and_checkpoint, ("full", "full"), ("db", "full"), True),
     "backup_checksum_not_sha256": (checksum_length_and_restore, (71, 71), (39, 39), True),
     "backup_size_zero": (backup_size, ("completed", False), ("completed", True), True),
