@@ -3,9 +3,8 @@
 from dataclasses import dataclass, field
 from typing import Optional
 
-JOB_TYPES = ("node_provision", "site_create", "env_create", "backup_create", "env_restore")
-
-# Total duration of each job type in seconds; jobs with several phases split it evenly.
+# Every job type, with the total duration of one attempt in seconds (jobs with several phases split it evenly).
+# This is the one list of job types: jobtypes.HANDLERS must cover exactly these (checked at import).
 DEFAULT_DURATIONS = {
     "node_provision": 0.6,
     "site_create": 0.3,
@@ -13,6 +12,7 @@ DEFAULT_DURATIONS = {
     "backup_create": 0.3,
     "env_restore": 0.6,
 }
+JOB_TYPES = tuple(DEFAULT_DURATIONS)
 DEFAULT_BACKOFF = (0.5, 1.0, 2.0)
 PRESSLUFT_BACKOFF = (60.0, 300.0, 900.0)  # the real worker's delays before retry 1, 2, 3… (digest §3.2)
 

@@ -2,12 +2,16 @@
 
 import time
 import uuid
+from dataclasses import dataclass
+from typing import Callable
 
-from . import artifacts
+from . import artifacts, records
+from .config import JOB_TYPES
 from .defects import active as defective
 from .readiness import PENDING_HOST
+from .records import touch
 from .store import row
-from .timeutil import iso_days_after, iso_seconds_after, now_iso
+from .timeutil import iso_seconds_after, now_iso
 
 SIMULATED_HOST = "127.0.0.1"
 
@@ -16,18 +20,6 @@ class JobFailed(Exception):
     def __init__(self, code: str, message: str, retryable: bool, phase: str = None):
         super().__init__(f"{code}: {message}")
         self.code, self.message, self.retryable, self.phase = code, message, retryable, phase
-
-
-def touch(conn, table: str, resource_id, status: str = None, **columns):
-    """Updates one row, bumping updated_at (and state_version for sites and environments)."""
-    if resource_id is None:
-        return
-    if status is not None:
-        columns["status"] = status
-    columns["updated_at"] = now_iso()
-    assignments = ", ".join(f"{name} = ?" for name in columns)
-    versioned = ", state_version = state_version + 1" if table in ("sites", "environments") else ""
-    conn.execute(f"UPDATE {table} SET {assignments}{versioned} WHERE id = ?", (*columns.values(), resource_id))
 
 
 # node_provision: acquisition (host pending.provider → 127.0.0.1), then provisioning, then node active.
@@ -56,8 +48,8 @@ def requeue_node_provision(conn, job, phase):
         touch(conn, "nodes", job["node_id"], "unreachable")
 
 
-def settle_node_provision(conn, job, runtime=None):
-    if runtime is not None and defective(runtime, "failed_node_reported_ready"):
+def settle_node_provision(conn, job, runtime):
+    if defective(runtime, "failed_node_reported_ready"):
         touch(conn, "nodes", job["node_id"], "active", hostname=SIMULATED_HOST, public_ip=SIMULATED_HOST,
               ssh_user="root")
         return
@@ -72,9 +64,8 @@ def run_site_create(ctx):
         _mark_site_and_env(conn, ctx.job, "active")
 
 
-def settle_site_or_env(conn, job, runtime=None):
-    mutant = runtime is not None and job["job_type"] in ("env_create", "env_restore") and defective(
-        runtime, "failed_job_marks_active")
+def settle_site_or_env(conn, job, runtime):
+    mutant = job["job_type"] in ("env_create", "env_restore") and defective(runtime, "failed_job_marks_active")
     _mark_site_and_env(conn, job, "active" if mutant else "failed")
 
 
@@ -131,7 +122,7 @@ def requeue_backup_create(conn, job, phase):
     conn.execute("UPDATE backups SET status = 'pending' WHERE id = ?", (_backup_id(job),))
 
 
-def settle_backup_create(conn, job, runtime=None):
+def settle_backup_create(conn, job, runtime):
     conn.execute("UPDATE backups SET status = 'failed', checksum = NULL, size_bytes = NULL, completed_at = NULL "
                  "WHERE id = ?", (_backup_id(job),))
 
@@ -218,12 +209,9 @@ def _record_checkpoint(conn, runtime, job, checkpoint, created_at):
     scope = "db" if defective(runtime, "checkpoint_not_full") else "full"
     if defective(runtime, "checkpoint_without_checksum"):
         checksum = None
-    conn.execute("INSERT INTO backups (id, environment_id, backup_scope, status, storage_type, storage_path, "
-                 "retention_until, checksum, size_bytes, artifact_path, created_at, completed_at) "
-                 "VALUES (?, ?, ?, 'completed', 's3', ?, ?, ?, ?, ?, ?, ?)",
-                 (checkpoint_id, job["environment_id"], scope,
-                  artifacts.storage_path(job["environment_id"], checkpoint_id), iso_days_after(created_at, 30),
-                  checksum, size, path, created_at, created_at))
+    records.insert_backup(conn, backup_id=checkpoint_id, environment_id=job["environment_id"], backup_scope=scope,
+                          created_at=created_at, status="completed", checksum=checksum, size_bytes=size,
+                          artifact_path=path, completed_at=created_at)
 
 
 def _restorable(backup, environment_id, runtime) -> bool:
@@ -249,29 +237,32 @@ def _no_requeue_effect(conn, job, phase):
     pass
 
 
-RUN = {
-    "node_provision": run_node_provision,
-    "site_create": run_site_create,
-    "env_create": run_env_create,
-    "backup_create": run_backup_create,
-    "env_restore": run_env_restore,
+@dataclass(frozen=True)
+class JobType:
+    run: Callable  # run(ctx): the attempt; raises JobFailed
+    settle_failed: Callable  # settle_failed(conn, job, runtime): resources of a job ended failed or cancelled
+    on_requeue: Callable = _no_requeue_effect  # on_requeue(conn, job, phase): resources of a job waiting to retry
+
+
+HANDLERS = {
+    "node_provision": JobType(run_node_provision, settle_node_provision, requeue_node_provision),
+    "site_create": JobType(run_site_create, settle_site_or_env),
+    "env_create": JobType(run_env_create, settle_site_or_env),
+    "backup_create": JobType(run_backup_create, settle_backup_create, requeue_backup_create),
+    "env_restore": JobType(run_env_restore, settle_site_or_env),
 }
-ON_REQUEUE = {"node_provision": requeue_node_provision, "backup_create": requeue_backup_create}
-SETTLE_FAILED = {
-    "node_provision": settle_node_provision,
-    "site_create": settle_site_or_env,
-    "env_create": settle_site_or_env,
-    "backup_create": settle_backup_create,
-    "env_restore": settle_site_or_env,
-}
+if set(HANDLERS) != set(JOB_TYPES):  # config.JOB_TYPES (the --job-duration names) is the one list of job types
+    raise AssertionError(f"job types without handlers or durations: {set(HANDLERS) ^ set(JOB_TYPES)}")
+
+
+def run(ctx):
+    HANDLERS[ctx.job["job_type"]].run(ctx)
 
 
 def on_requeue(conn, job, phase=None):
-    ON_REQUEUE.get(job["job_type"], _no_requeue_effect)(conn, job, phase)
+    HANDLERS[job["job_type"]].on_requeue(conn, job, phase)
 
 
-def settle_failed(conn, job, runtime=None):
+def settle_failed(conn, job, runtime):
     """Resource effects of a job that ends failed or cancelled: no false-positive active status."""
-    settle = SETTLE_FAILED.get(job["job_type"])
-    if settle:
-        settle(conn, job, runtime)
+    HANDLERS[job["job_type"]].settle_failed(conn, job, runtime)

@@ -5,16 +5,14 @@ import shutil
 import tempfile
 import threading
 
-from . import log
+from . import dashboard, log
 from .faults import Faults
-from .httpapi import ApiServer, Html, Response, Text
+from .httpapi import ApiServer
 from .previews import Previews
 from .routes import api_router, reference_router
 from .sessions import Sessions
 from .store import Store
 from .worker import Worker
-
-DASHBOARD_PAGES = ("/", "/providers", "/nodes", "/sites", "/jobs")
 
 
 class Runtime:
@@ -34,6 +32,7 @@ class Runtime:
             self.worker = Worker(self)
             self.api_router = api_router()
             self.reference_router = reference_router(config.enable_faults)
+            self.dashboard = dashboard.page  # the non-API pages (httpapi calls it for every other path)
             self.server = ApiServer((config.host, config.port), self)
         except BaseException:
             self._remove_temporary()
@@ -67,16 +66,3 @@ class Runtime:
     def _remove_temporary(self):
         if self._temporary:
             shutil.rmtree(self.data_dir, ignore_errors=True)
-
-    def dashboard(self, method: str, path: str) -> Response:
-        """The non-API pages: 200 HTML like the real dashboard (GET / is the liveness probe)."""
-        parts = path.strip("/").split("/")
-        known = path in DASHBOARD_PAGES or (len(parts) == 2 and parts[0] == "sites" and parts[1] and
-                                            not path.endswith("/"))
-        if not known:
-            return Response(404, Text("404 page not found\n"))
-        if method not in ("GET", "HEAD"):
-            return Response(405, Text("method not allowed\n"))
-        title = path.strip("/") or "dashboard"
-        return Response(200, Html(f"<!doctype html><html><head><title>Pressluft reference – {title}</title></head>"
-                                  f"<body><h1>Pressluft reference control plane</h1><p>{title}</p></body></html>"))

@@ -129,7 +129,7 @@ class Worker:
                     return
                 if plan and plan.outcome == "hang":
                     ctx.hang()
-                jobtypes.RUN[job["job_type"]](ctx)
+                jobtypes.run(ctx)
                 self._log(job, "succeeded")
             except JobFailed as failure:
                 self._fail(job, failure, plan)

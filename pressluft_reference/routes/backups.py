@@ -2,18 +2,16 @@
 
 import uuid
 
-from .. import artifacts, jobqueue, serializers
+from .. import jobqueue, records, serializers
 from ..body import blank, parse_object, text
+from ..defects import active as defective
 from ..errors import bad_request, conflict, not_found
 from ..httpapi import Response
 from ..store import row
-from ..timeutil import iso_days_after, now_iso
-from ..defects import active as defective
-from ..jobtypes import touch
+from ..timeutil import now_iso
 from .common import mutants_on_refusal, require
 
 SCOPES = ("db", "files", "full")
-RETENTION_DAYS = 30
 
 
 def register(router):
@@ -48,10 +46,8 @@ def create_backup(req):
         jobqueue.enqueue(conn, runtime.config, "backup_create", "conflicting backup mutation",
                          site_id=env["site_id"], environment_id=env["id"], node_id=env["node_id"],
                          backup_id=backup_id, job_id=job_id)
-        conn.execute("INSERT INTO backups (id, environment_id, backup_scope, status, storage_type, storage_path, "
-                     "retention_until, created_at) VALUES (?, ?, ?, 'pending', 's3', ?, ?, ?)",
-                     (backup_id, env["id"], scope, artifacts.storage_path(env["id"], backup_id),
-                      iso_days_after(now, RETENTION_DAYS), now))
+        records.insert_backup(conn, backup_id=backup_id, environment_id=env["id"], backup_scope=scope,
+                              created_at=now)
     return Response(202, {"job_id": job_id})
 
 
@@ -60,7 +56,7 @@ def restore(req):
     runtime, env_id, backup_id = req.runtime, req.params["env_id"], data.get("backup_id")
 
     def leave_restoring(conn):  # the mutant refused_restore_leaves_restoring
-        touch(conn, "environments", env_id, "restoring")
+        records.touch(conn, "environments", env_id, "restoring")
 
     def queue_refused(conn):  # the mutant refusals_still_queue_jobs
         env = require(conn, "environments", env_id, "environment not found")
@@ -89,8 +85,6 @@ def restore(req):
                                       site_id=env["site_id"], environment_id=env["id"], node_id=env["node_id"],
                                       backup_id=backup["id"], max_attempts=3 if defective(runtime, "restore_retried")
                                       else None)
-            now = now_iso()
-            for table, resource_id in (("environments", env["id"]), ("sites", env["site_id"])):
-                conn.execute(f"UPDATE {table} SET status = 'restoring', updated_at = ?, "
-                             "state_version = state_version + 1 WHERE id = ?", (now, resource_id))
+            records.touch(conn, "environments", env["id"], "restoring")
+            records.touch(conn, "sites", env["site_id"], "restoring")
     return Response(202, {"job_id": job_id})

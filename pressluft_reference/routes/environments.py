@@ -2,7 +2,7 @@
 
 import uuid
 
-from .. import jobqueue, serializers
+from .. import jobqueue, records, serializers
 from ..body import blank, parse_object, text
 from ..defects import active as defective
 from ..errors import ApiError, bad_request, conflict, not_found
@@ -89,8 +89,8 @@ def create_environment(req):
             job_id = jobqueue.enqueue(conn, runtime.config, "env_create", "conflicting environment mutation",
                                       site_id=site_id, environment_id=env_id, node_id=source["node_id"])
             _store_environment(conn, runtime, preview, env_id, site_id, data, source, now)
-            conn.execute("UPDATE sites SET status = 'cloning', updated_at = ?, state_version = state_version + 1 "
-                         "WHERE id = ? AND status = 'active'", (now, site_id))
+            if require(conn, "sites", site_id, "site not found")["status"] == "active":
+                records.touch(conn, "sites", site_id, "cloning")
     return Response(202, {"job_id": job_id})
 
 
@@ -104,12 +104,11 @@ def _store_environment(conn, runtime, preview, env_id, site_id, data, source, no
     env_type = "clone" if defective(runtime, "env_type_stored_as_clone") else data["type"]
     source_id = None if defective(runtime, "env_source_not_recorded") else source["id"]
     node_id = str(uuid.uuid4()) if defective(runtime, "env_on_unknown_node") else source["node_id"]
-    conn.execute(
-        "INSERT INTO environments (id, site_id, name, slug, environment_type, status, node_id, "
-        "source_environment_id, promotion_preset, preview_port, content, drift_status, created_at, "
-        "updated_at, state_version) VALUES (?, ?, ?, ?, ?, 'cloning', ?, ?, ?, ?, ?, 'unknown', ?, ?, 1)",
-        (env_id, site_id, data["name"].strip(), data["slug"].strip(), env_type, node_id, source_id,
-         data["promotion_preset"], preview.port, source["content"], now, now))
+    records.insert_environment(conn, env_id=env_id, site_id=site_id, name=data["name"].strip(),
+                               slug=data["slug"].strip(), environment_type=env_type, status="cloning",
+                               node_id=node_id, source_environment_id=source_id,
+                               promotion_preset=data["promotion_preset"], preview_port=preview.port,
+                               content=source["content"], now=now)
     runtime.previews.adopt(env_id, preview, conn)
 
 

@@ -2,7 +2,7 @@
 
 import uuid
 
-from .. import jobqueue, serializers
+from .. import jobqueue, records, serializers
 from ..body import blank, parse_object, text
 from ..errors import bad_request, conflict
 from ..httpapi import Response
@@ -60,14 +60,11 @@ def create_site(req):
 
 def _store_site(conn, runtime, preview, site_id, env_id, name, slug, node_id, now):
     """The site and its production environment, both active, serving on the reserved preview."""
-    conn.execute("INSERT INTO sites (id, name, slug, status, primary_environment_id, created_at, updated_at, "
-                 "state_version) VALUES (?, ?, ?, 'active', ?, ?, ?, 1)", (site_id, name, slug, env_id, now, now))
-    conn.execute(
-        "INSERT INTO environments (id, site_id, name, slug, environment_type, status, node_id, "
-        "source_environment_id, promotion_preset, preview_port, content, drift_status, created_at, "
-        "updated_at, state_version) VALUES (?, ?, 'Production', 'production', 'production', 'active', ?, "
-        "NULL, 'content-protect', ?, ?, 'unknown', ?, ?, 1)",
-        (env_id, site_id, node_id, preview.port, f"Welcome to {name}.", now, now))
+    records.insert_site(conn, site_id=site_id, name=name, slug=slug, primary_environment_id=env_id, now=now)
+    records.insert_environment(conn, env_id=env_id, site_id=site_id, name="Production", slug="production",
+                               environment_type="production", status="active", node_id=node_id,
+                               source_environment_id=None, promotion_preset="content-protect",
+                               preview_port=preview.port, content=f"Welcome to {name}.", now=now)
     runtime.previews.adopt(env_id, preview, conn)
 
 

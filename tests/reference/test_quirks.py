@@ -79,7 +79,7 @@ def test_a_requested_node_is_active_on_pending_provider_until_acquired(api):
     assert JOB_ID.match(job_id)
     node_id = api.job(job_id)["node_id"]
     seen = set()
-    while (job := api.job(job_id))["status"] != "succeeded":
+    while api.job(job_id)["status"] != "succeeded":
         node = api.node(node_id)
         seen.add((node["status"], node["hostname"], tuple(node["readiness"]["reason_codes"] or ())))
         time.sleep(0.02)
