@@ -4,19 +4,21 @@ from __future__ import annotations
 from behave import fixture, use_fixture
 
 from support import reporting
-from support.allure_formatter import reports_dir
-from support.cleanups import quietly
+from support.cleanups import Restorations, quietly
 from support.diagnostics import SuiteFailure
-from support.faults import NO_FAULT_INJECTION, FaultSession
-from support.run import start_run
-from support.spec_catalogue import FAILURE_CLASSES, SPEC_ITEMS, SPEC_URL
-from support.verdicts import block_for, diagnosed_exception, print_verdict, verdict_for, with_summary_first
+from support.faults import FaultSession
+from support.run import banner, start_run
+from support.scenario import ScenarioState
+from support.skips import reason_to_skip
+from support.verdicts import block_for, print_verdict, suite_error_line, suite_error_text, verdict_for, with_summary_first
 
 
 @fixture
 def wave5_run(context):
-    """The run: target, operator, capabilities; the provider node is secured lazily (run.provider_node())."""
+    """The run: target, operator, capabilities; the node and the shared site are made on first use."""
     context.run = start_run(userdata=context.config.userdata)
+    if not context.run.embedded:
+        print_verdict(banner(context.run))
     yield context.run
     if not context.run.embedded:
         print(context.run.ledger.report(), flush=True)
@@ -34,9 +36,9 @@ def scenario_faults(context):
 
 def before_all(context):
     context.run = None
-    context.results_dir = reporting.results_dir(context.config, reports_dir(context.config))
-    if reports_dir(context.config):
-        context.config.junit_directory = f"{reports_dir(context.config)}/junit"
+    context.tally = reporting.RunTally()
+    context.results_dir = reporting.results_dir(context.config)
+    reporting.follow_reports_dir(context.config)
     reporting.enable_dynamic_labels()
     try:
         use_fixture(wave5_run, context)
@@ -45,16 +47,21 @@ def before_all(context):
         reporting.write_run_result(context.results_dir, name="The run could not start", message=failure.line,
                                    category=failure.category)
         reporting.write_result_files(context.results_dir, reporting.run_properties(None, failure))
+        context.tally.could_not_start(failure)
         context.abort(reason="the run could not start (see the [wave5] line above)")
 
 
 def before_scenario(context, scenario):
     context.step_mark = context.scenario_mark = context.run.journal.mark()
-    context.failure = None
-    reporting.label_scenario(scenario.effective_tags, SPEC_URL, SPEC_ITEMS, FAILURE_CLASSES)
-    if "fault_injection" in scenario.effective_tags and not context.run.capabilities.fault_injection:
-        scenario.skip(reason=NO_FAULT_INJECTION)
-        reporting.mark_skipped(NO_FAULT_INJECTION)
+    context.failure = context.suite_error = None
+    context.state = ScenarioState()
+    context.restorations = Restorations()
+    reporting.label_scenario(scenario.effective_tags)
+    skip = reason_to_skip(scenario.effective_tags, context.run)
+    context.tally.selected(skipped=skip is not None)
+    if skip:
+        scenario.skip(reason=skip)
+        reporting.mark_skipped(skip)
         return
     use_fixture(scenario_faults, context)
 
@@ -67,30 +74,40 @@ def after_step(context, step):
     exchanges = context.run.journal.since(context.step_mark)
     if exchanges:
         reporting.attach_text("HTTP exchanges (redacted)", "\n\n".join(e.render() for e in exchanges))
-    if step.status.has_failed() and step.exception is not None:
-        context.failure = verdict_for(step.exception, context.run.journal)
-        context.failed_step = step
-        reporting.attach_text("diagnosis", block_for(context.failure, context.run.journal, context.scenario_mark,
-                                                     context.run.log_tail()))
-        step.exception = diagnosed_exception(context.failure, step.exception)
+    if not (step.status.has_failed() and step.exception is not None):
+        return
+    failure = verdict_for(step.exception, context.run.journal)
+    if failure is None:  # an error in the suite's own code: it keeps its traceback
+        context.suite_error = suite_error_line(step.name, step.exception)
+        reporting.attach_text("suite error", suite_error_text(step.name, step.exception))
+        return
+    context.failure, context.failed_step = failure, step
+    block = block_for(failure, context.run.journal, context.scenario_mark, context.run.log_tail())
+    reporting.attach_text("diagnosis", block)
+    step.exception, step.exc_traceback = AssertionError(block), None  # a verdict, not a crash: no traceback
+    step.error_message = block
 
 
 def after_scenario(context, scenario):
-    if not scenario.status.has_failed():
-        return
-    failure = context.failure
-    if failure is None:  # a hook failed, not a step
-        failure = verdict_for(scenario.exception or AssertionError(scenario.error_message or "hook failed"),
-                              context.run.journal)
-    else:
-        step = context.failed_step
-        step.error_message = with_summary_first(step.error_message, failure)
-    scenario.error_message = with_summary_first(scenario.error_message, failure)
-    print_verdict(block_for(failure, context.run.journal, context.scenario_mark, context.run.log_tail()))
+    context.tally.ended(scenario.status.name)
+    if context.suite_error:
+        print_verdict(context.suite_error)
+    elif scenario.status.has_failed():
+        failure = context.failure
+        if failure is None:  # a hook failed, not a step
+            failure = verdict_for(AssertionError(scenario.error_message or "hook failed"), context.run.journal)
+        scenario.error_message = with_summary_first(scenario.error_message, failure)
+        print_verdict(block_for(failure, context.run.journal, context.scenario_mark, context.run.log_tail()))
+    unrestored = context.restorations.run_all()  # a shared state that could not be put back is its own verdict
+    for failure in unrestored:
+        print_verdict(failure.line)
+        context.tally.ended("failed")
+    if unrestored:
+        raise unrestored[0]
 
 
 def after_all(context):
-    run = context.run
-    if run is None or context.results_dir is None:
-        return
-    reporting.write_result_files(context.results_dir, reporting.run_properties(run, None))
+    if context.run is not None and context.results_dir is not None:
+        reporting.write_result_files(context.results_dir, reporting.run_properties(context.run, None))
+    reports = context.run.settings.reports_dir if context.run is not None else None
+    context.tally.write(reports)

@@ -49,6 +49,7 @@ class Faults:
     def reset(self):
         with self._lock:
             self._readiness = {}  # node id (None: every node) → reason codes
+            self._preflight = {}  # site slug prefix → reason codes the create preflight sees (the node list does not)
             self._jobs = []  # pending job faults, each with a remaining count
             self._plans = {}  # job id → JobPlan bound at the job's claim
             self._previews = {}  # ("environment"|"site"|"all", id) → preview behaviour
@@ -60,7 +61,9 @@ class Faults:
         with self._lock:
             return {
                 "node-readiness": [{"node_id": node_id, "reason_codes": codes}
-                                   for node_id, codes in self._readiness.items()],
+                                   for node_id, codes in self._readiness.items()]
+                + [{"preflight_site_slug_prefix": prefix, "reason_codes": codes}
+                   for prefix, codes in self._preflight.items()],
                 "jobs": [dict(fault) for fault in self._jobs],
                 "job-plans": {job_id: vars(plan) for job_id, plan in self._plans.items()},
                 "preview": [dict(fault) for fault in self._previews.values()],
@@ -77,6 +80,19 @@ class Faults:
                 self._readiness[node_id] = list(codes)
             else:
                 self._readiness.pop(node_id, None)
+
+    def set_preflight_readiness(self, site_slug_prefix, codes):
+        with self._lock:
+            if codes:
+                self._preflight[site_slug_prefix] = list(codes)
+            else:
+                self._preflight.pop(site_slug_prefix, None)
+
+    def preflight_codes(self, site_slug):
+        """The reason codes the create preflight of a site with this slug (or of its environments) sees."""
+        with self._lock:
+            return next((codes for prefix, codes in self._preflight.items()
+                         if site_slug and site_slug.startswith(prefix)), None)
 
     def readiness_codes(self, node_id):
         with self._lock:

@@ -1,43 +1,147 @@
-"""Steps that run the smoke commands from the repository root, as the resume-run loop does."""
-from behave import then, when
+"""Steps that run the smoke commands from the repository root, as a resume-run loop does, and read what they
+answered. Faults set for a smoke name the site it will make (by the run id the smoke is given)."""
+from behave import given, then, use_step_matcher, when
 
-from support.diagnostics import Category, SuiteFailure, parse_summary_lines
-from support.smoke_command import run_smoke_command, unused_local_url
+from support import checks
+from support.cleanups import cancel_jobs_in_flight, quietly
+from support.smokes import run_smoke, unused_local_url
 
-
-@when('the "{smoke}" smoke command is run from the repository root against this run\'s control plane')
-def step_run_smoke_command(context, smoke):
-    context.smoke_run = run_smoke_command(smoke, context.run.base_url, context.run.settings)
-
-
-@when('the "{smoke}" smoke command is run from the repository root against a control plane that is not there')
-def step_run_smoke_command_nowhere(context, smoke):
-    context.smoke_run = run_smoke_command(smoke, unused_local_url(), context.run.settings)
+BUDGET_KINDS = {"job": "clone", "preview": "preview"}  # "with a job budget of N seconds" is the clone job's
 
 
-def _mismatch(context, what):
-    return SuiteFailure(Category.CONTRACT_VIOLATION, context.smoke_run.command_line, what,
-                        details={"smoke output (tail)": context.smoke_run.tail()})
+def _smoke_run_id(context) -> str:
+    state = context.state
+    if state.smoke_run_id is None:
+        state.smoke_run_id = context.run.ledger.slug("smoke")
+    return state.smoke_run_id
 
 
-@then("it exits with status {status:d}")
-def step_exit_status(context, status):
-    if context.smoke_run.exit_code != status:
-        lines = parse_summary_lines(context.smoke_run.output)
-        raise _mismatch(context, f"exited with status {context.smoke_run.exit_code}, expected {status}"
-                        + (f"; its verdict: {lines[0]['category']}: {lines[0]['reason']}" if lines else ""))
+def _smoke_site_prefix(context) -> str:
+    return f"{_smoke_run_id(context)}-"
 
 
-@then("its output reports the smoke as passed")
-def step_output_passed(context):
-    run = context.smoke_run
-    if "[smoke] success" not in run.output or parse_summary_lines(run.output):
-        raise _mismatch(context, "the output does not report the smoke as passed")
+# -- what will go wrong in the smoke's flow ------------------------------------------------------------
+@given('the next environment creation will fail with "{code}" and the message "{message}"')
+def step_environment_creation_fails(context, code, message):
+    context.faults.jobs({"job_type": "env_create", "site_slug_prefix": _smoke_site_prefix(context)}, "fail",
+                        error_code=code, error_message=message)
 
 
-@then('its output has one failure line with the category "{category}"')
-def step_one_failure_line(context, category):
-    lines = parse_summary_lines(context.smoke_run.output)
-    if len(lines) != 1 or lines[0]["category"] != category:
-        raise _mismatch(context, f"expected one failure line with the category {category}, found "
-                        + (", ".join(line["category"] for line in lines) or "none"))
+@given('the next restore will fail with "{code}" and the message "{message}"')
+def step_restore_fails(context, code, message):
+    context.faults.jobs({"job_type": "env_restore", "site_slug_prefix": _smoke_site_prefix(context)}, "fail",
+                        error_code=code, error_message=message)
+
+
+@given("the next environment creation will end cancelled")
+def step_environment_creation_cancelled(context):
+    context.faults.jobs({"job_type": "env_create", "site_slug_prefix": _smoke_site_prefix(context)}, "cancel")
+
+
+@given("the next environment creation will never end")
+def step_environment_creation_hangs(context):
+    prefix = _smoke_site_prefix(context)
+    context.faults.jobs({"job_type": "env_create", "site_slug_prefix": prefix}, "hang")
+    context.add_cleanup(quietly("cancel the hung job", cancel_jobs_in_flight, context.run.operator,
+                                slug_prefix=prefix))
+
+
+@given("the node will turn out not ready because of {reasons} when the smoke creates its site")
+def step_preflight_finds_node_not_ready(context, reasons):
+    """The smoke found its node ready; the readiness preflight of its site creation does not (a race a real
+    node can run into: its SSH or sudo check fails just then)."""
+    context.faults.preflight_readiness([code.strip() for code in reasons.split(",")],
+                                       site_slug_prefix=_smoke_site_prefix(context))
+
+
+@given("the preview of the next clone will {misbehave}")
+def step_clone_preview_misbehaves(context, misbehave):
+    behaviour = {"answer 500": {"status": 500}, "refuse connections": {"refuse": True}}[misbehave]
+    context.faults.preview(site_slug_prefix=_smoke_site_prefix(context), environment_type="clone", **behaviour)
+
+
+# -- running a smoke -----------------------------------------------------------------------------------
+use_step_matcher("re")
+
+
+@when(r"the operator runs the (?P<smoke>clone preview|backup and restore) smoke(?: from the repository root)?"
+      r"(?: with a (?P<budget>job|preview) budget of (?P<seconds>\d+(?:\.\d+)?) seconds?)?")
+def step_run_smoke(context, smoke, budget=None, seconds=None):
+    budgets = {BUDGET_KINDS[budget]: float(seconds)} if budget else {}
+    context.state.smoke = run_smoke(smoke, context.run.settings, run_id=_smoke_run_id(context), budgets=budgets)
+
+
+@when(r"the operator runs the (?P<smoke>clone preview|backup and restore) smoke against an address where no "
+      r"control plane answers")
+def step_run_smoke_nowhere(context, smoke):
+    context.state.smoke = run_smoke(smoke, context.run.settings, run_id=_smoke_run_id(context),
+                                    base_url=unused_local_url())
+
+
+@then(r"the smoke fails(?: within (?P<seconds>\d+) seconds)? as (?P<words>[^,]+)")
+def step_smoke_fails_as(context, words, seconds=None):
+    checks.smoke_failed_as(context.state.need("smoke"), words, float(seconds) if seconds else None)
+
+
+@then(r"the smoke fails as unreachable, naming the preview address of the new clone")
+def step_smoke_unreachable_naming_clone(context):
+    smoke = context.state.need("smoke")
+    checks.smoke_failed_as(smoke, "unreachable")
+    checks.smoke_failure_names_clone_preview(context.run.operator, smoke)
+
+
+use_step_matcher("parse")
+
+
+@then("the smoke passes")
+def step_smoke_passes(context):
+    checks.smoke_passed(context.state.need("smoke"))
+
+
+@then("its failure names the {request} request and its job")
+def step_failure_names_request_and_job(context, request):
+    checks.smoke_failure_names_request(context.run.operator, context.state.need("smoke"), request, names_job=True)
+
+
+@then("its failure names the {request} request, no job and the reasons {reasons}")
+def step_failure_names_request_and_reasons(context, request, reasons):
+    smoke = context.state.need("smoke")
+    checks.smoke_failure_names_request(context.run.operator, smoke, request, names_job=False)
+    checks.smoke_failure_reasons(smoke, [code.strip() for code in reasons.split(",")])
+
+
+@then('its failure gives the reason "{reason}"')
+def step_failure_reason(context, reason):
+    checks.smoke_failure_reason(context.state.need("smoke"), reason)
+
+
+@then('its failure gives the last answer "{answer}" when its {seconds:g} second budget was spent')
+def step_failure_last_answer(context, answer, seconds):
+    checks.smoke_failure_last_answer(context.state.need("smoke"), answer, seconds)
+
+
+@then("its failure says the job was still running when its {seconds:g} second budget was spent")
+def step_failure_still_running(context, seconds):
+    checks.smoke_failure_still_running(context.state.need("smoke"), seconds)
+
+
+@then('the environment creation ended failed with "{code}" after all its allowed attempts')
+def step_environment_creation_failed(context, code):
+    checks.smoke_job_ended_failed(context.run.operator, context.state.need("smoke"), "environment creation",
+                                  code=code, attempts="after all its allowed attempts")
+
+
+@then('the restore ended failed with "{code}" after its single allowed attempt')
+def step_restore_failed(context, code):
+    checks.smoke_job_ended_failed(context.run.operator, context.state.need("smoke"), "restore", code=code,
+                                  attempts="after its single allowed attempt")
+
+
+@then("the new environment is marked failed, not active")
+def step_new_environment_failed(context):
+    checks.smoke_environment_failed(context.run.operator, context.state.need("smoke"), "clone")
+
+
+@then("the restored production is marked failed, not active")
+def step_restored_production_failed(context):
+    checks.smoke_environment_failed(context.run.operator, context.state.need("smoke"), "production")

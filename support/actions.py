@@ -12,11 +12,11 @@ from typing import Optional
 
 from support import schemas
 from support.actor import Operator
+from support.categories import Category
 from support.client import Answer
-from support.diagnostics import Category, PollHistory, SuiteFailure
-from support.polling import poll_until, scope_wait
-from support.questions import TheJobs, jobs_touching
+from support.diagnostics import SuiteFailure
 from support.reporting import narrate
+from support.waits import wait_until_free
 
 
 @dataclass
@@ -31,18 +31,9 @@ class Submission:
         return self.answer.command
 
     @property
-    def status(self) -> int:
-        return self.answer.status
-
-    @property
     def job_id(self) -> Optional[str]:
         body = self.answer.json
         return body.get("job_id") if self.answer.status == 202 and isinstance(body, dict) else None
-
-    @property
-    def error(self) -> dict:
-        body = self.answer.json
-        return body if isinstance(body, dict) else {}
 
     def accepted(self) -> str:
         """The job id of a 202; any other answer is a verdict (preflight_blocked, auth_failed, …)."""
@@ -50,22 +41,12 @@ class Submission:
         if answer.status == 202:
             schemas.check("job_response", answer.json, command=answer.command)
             return self.job_id
-        code = self.error.get("code")
-        if answer.status == 409 and code == "node_not_ready":
-            category = Category.PREFLIGHT_BLOCKED
-        elif answer.status == 401:
-            category = Category.AUTH_FAILED
-        elif answer.status in (502, 503, 504):
-            category = Category.TARGET_UNAVAILABLE
-        elif is_enqueue_conflict(answer) and self.resubmissions:  # a job in flight never ended in the budget
-            category = Category.JOB_TIMEOUT
-        else:
-            category = Category.CONTRACT_VIOLATION
-        reason = answer.reason
-        if category is Category.JOB_TIMEOUT:
-            reason += f" (still refused after {len(self.resubmissions)} re-submissions: a job in flight did not end)"
-        raise SuiteFailure(category, answer.command, reason,
-                           details={"re-submissions": self.resubmissions} if self.resubmissions else None)
+        details = {"re-submissions": self.resubmissions} if self.resubmissions else None
+        if is_enqueue_conflict(answer) and self.resubmissions:  # a job in flight never ended in the budget
+            raise SuiteFailure(Category.JOB_TIMEOUT, answer.command,
+                               f"{answer.reason} (still refused after {len(self.resubmissions)} re-submissions: "
+                               "a job in flight did not end)", details=details)
+        raise answer.verdict("202", details=details)
 
 
 def is_enqueue_conflict(answer: Answer) -> bool:
@@ -73,17 +54,16 @@ def is_enqueue_conflict(answer: Answer) -> bool:
     return answer.status == 409 and body.get("code") == "conflict" and "conflicting" in (body.get("message") or "")
 
 
-def _submit(operator: Operator, path: str, body: dict, *, busy_scope: Optional[dict] = None,
-            budget: Optional[float] = None) -> Submission:
+def _submit(operator: Operator, path: str, body: dict, *, busy_scope: Optional[dict], budget: float) -> Submission:
     """POST once; on an enqueue-guard conflict, wait for the scope to be free and submit again."""
     answer = operator.client.post(path, body)
     submission = Submission(answer)
     if busy_scope is None:
         return submission
-    deadline = time.monotonic() + (budget if budget is not None else operator.settings.job_timeout)
+    deadline = time.monotonic() + budget
     pauses = 0
     while is_enqueue_conflict(submission.answer) and time.monotonic() < deadline:
-        polls = _wait_until_free(operator, busy_scope, deadline - time.monotonic())
+        polls = wait_until_free(operator, busy_scope, deadline - time.monotonic())
         note = ""
         if polls <= 1:  # our scope looked free, so the guard holds for another (e.g. the node): back off, politely
             pause = min(2.0, 0.1 * 1.5 ** pauses, max(0.0, deadline - time.monotonic()))
@@ -97,24 +77,6 @@ def _submit(operator: Operator, path: str, body: dict, *, busy_scope: Optional[d
         submission = Submission(operator.client.post(path, body, note="re-submit after 409 conflict"),
                                 resubmissions=previous)
     return submission
-
-
-def _wait_until_free(operator: Operator, scope: dict, budget: float) -> int:
-    """Polls the jobs list until no job of the scope is queued or running; the number of polls made."""
-    history = PollHistory(what="the scope to be free")
-
-    def in_flight() -> list:
-        jobs = operator.asks_for(TheJobs(quiet=True))
-        return [job for job in jobs_touching(jobs, **scope) if job.get("status") in ("queued", "running")]
-
-    try:
-        poll_until(in_flight, lambda busy: not busy, budget=max(budget, 0.1), what="the scope to be free",
-                   describe=lambda busy: (f"{len(busy)} jobs in flight", None), wait=scope_wait(),
-                   on_timeout=lambda **kw: SuiteFailure(Category.JOB_TIMEOUT, "wait for a free scope", "busy"),
-                   history=history, kind="scope", subject=",".join(f"{k}={v}" for k, v in scope.items()) or "all")
-    except SuiteFailure:
-        pass  # the caller's deadline decides
-    return history.attempts
 
 
 def _site_scope(site_id: Optional[str]) -> Optional[dict]:
@@ -155,7 +117,8 @@ class CreateSite:
         with narrate(f"Create the site {self.slug}"):
             # the enqueue guard is per node: wait for the node to have no job in flight
             scope = {"node_id": self.node_id} if self.node_id else {}
-            return _submit(operator, "/api/sites", {"name": self.name, "slug": self.slug}, busy_scope=scope)
+            return _submit(operator, "/api/sites", {"name": self.name, "slug": self.slug}, busy_scope=scope,
+                           budget=operator.settings.budgets.site)
 
 
 @dataclass
@@ -173,7 +136,7 @@ class CreateEnvironment:
                     "source_environment_id": self.source_environment_id,
                     "promotion_preset": self.promotion_preset}
             return _submit(operator, f"/api/sites/{self.site_id}/environments", body,
-                           busy_scope={"site_id": self.site_id})
+                           busy_scope={"site_id": self.site_id}, budget=operator.settings.budgets.clone)
 
 
 @dataclass
@@ -185,7 +148,8 @@ class TakeBackup:
     def perform_as(self, operator: Operator) -> Submission:
         with narrate(f"Take a {self.scope} backup of {self.environment_id}"):
             return _submit(operator, f"/api/environments/{self.environment_id}/backups",
-                           {"backup_scope": self.scope}, busy_scope=_site_scope(self.site_id))
+                           {"backup_scope": self.scope}, busy_scope=_site_scope(self.site_id),
+                           budget=operator.settings.budgets.backup)
 
 
 @dataclass
@@ -197,8 +161,14 @@ class RestoreEnvironment:
     def perform_as(self, operator: Operator) -> Submission:
         with narrate(f"Restore {self.environment_id} from the backup {self.backup_id}"):
             return _submit(operator, f"/api/environments/{self.environment_id}/restore",
-                           {"backup_id": self.backup_id}, busy_scope=_site_scope(self.site_id))
+                           {"backup_id": self.backup_id}, busy_scope=_site_scope(self.site_id),
+                           budget=operator.settings.budgets.restore)
 
 
-__all__ = ["Submission", "ConnectProvider", "RequestNode", "CreateSite", "CreateEnvironment", "TakeBackup",
-           "RestoreEnvironment", "is_enqueue_conflict"]
+@dataclass
+class CancelJob:
+    job_id: str
+
+    def perform_as(self, operator: Operator) -> Answer:
+        with narrate(f"Cancel the job {self.job_id}"):
+            return operator.client.post(f"/api/jobs/{self.job_id}/cancel")

@@ -18,11 +18,13 @@ import requests
 from tenacity import Retrying, retry_if_exception_type, retry_if_result, stop_after_attempt, stop_after_delay
 from tenacity import wait_exponential, wait_random
 
-from support.diagnostics import Category, SuiteFailure, http_reason
+from support.categories import Category
+from support.diagnostics import SuiteFailure, http_reason
 from support.journal import Exchange, Journal
 from support.redaction import secrets
 
-RETRYABLE_STATUSES = {502, 503, 504}
+RETRYABLE_STATUSES = frozenset({502, 503, 504})  # an answer from a proxy or a restarting server: try again
+REACHABLE_PREVIEW_STATUSES = (200, 301, 302)     # a preview answers: what a browser gets before any redirect
 SESSION_COOKIE = "session_token"
 # A read is tried up to 8 times within 12 s: with 20 % of answers failing, 0.2^8 ≈ 3e-6 of the reads
 # are lost (docs/robustness.md); a target that is down still fails a read within the budget.
@@ -59,6 +61,27 @@ class Answer:
     @property
     def reason(self) -> str:
         return http_reason(self.status, self.json, self.text)
+
+    @property
+    def error_code(self) -> Optional[str]:
+        body = self.json
+        return body.get("code") if isinstance(body, dict) else None
+
+    def category(self) -> Category:
+        """The category of an answer that is not the one expected: the one home of this mapping."""
+        if self.status == 409 and self.error_code == "node_not_ready":
+            return Category.PREFLIGHT_BLOCKED
+        if self.status == 401:
+            return Category.AUTH_FAILED
+        if self.status in RETRYABLE_STATUSES:
+            return Category.TARGET_UNAVAILABLE
+        return Category.CONTRACT_VIOLATION
+
+    def verdict(self, expected: str, **details) -> SuiteFailure:
+        """This answer as a verdict, when `expected` (e.g. "200") was what the contract asks for."""
+        reason = self.reason if self.category() is not Category.CONTRACT_VIOLATION \
+            else f"expected {expected}, got {self.reason}"
+        return SuiteFailure(self.category(), self.command, reason, **details)
 
 
 def describe_connection_error(exc: BaseException) -> str:

@@ -11,31 +11,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any, Iterable, Optional
 
+from support.categories import Category
 
-class Category(str, Enum):
-    PREFLIGHT_BLOCKED = "preflight_blocked"
-    JOB_FAILED = "job_failed"
-    JOB_CANCELLED = "job_cancelled"
-    JOB_TIMEOUT = "job_timeout"
-    NODE_NOT_READY = "node_not_ready"
-    PREVIEW_UNREACHABLE = "preview_unreachable"
-    CONTRACT_VIOLATION = "contract_violation"
-    AUTH_FAILED = "auth_failed"
-    TARGET_UNAVAILABLE = "target_unavailable"
-    CONFIG_ERROR = "config_error"
-
-    def __str__(self) -> str:
-        return self.value
-
-
-PRODUCT_DEFECTS = (
-    Category.PREFLIGHT_BLOCKED, Category.JOB_FAILED, Category.JOB_CANCELLED, Category.JOB_TIMEOUT,
-    Category.NODE_NOT_READY, Category.PREVIEW_UNREACHABLE, Category.CONTRACT_VIOLATION,
-)
-TARGET_PROBLEMS = (Category.AUTH_FAILED, Category.TARGET_UNAVAILABLE, Category.CONFIG_ERROR)
 
 PREFIX = "[wave5] FAIL"
 SUMMARY_PATTERN = re.compile(
@@ -121,33 +100,24 @@ def http_reason(status: int, body: Any, text: str = "") -> str:
     return f"{status} {snippet}".strip() if snippet else str(status)
 
 
-def job_reason(job: dict) -> str:
-    code, message = job.get("error_code"), job.get("error_message")
-    if code or message:
-        return f"{code or 'no error_code'}: {message or ''}".rstrip(": ")
-    return f"job ended {job.get('status')} without error_code"
-
-
-def category_for_unexpected(exc: BaseException) -> Category:
-    """The closest category for a failure that is not already a SuiteFailure."""
+def as_suite_failure(exc: BaseException, *, command: str = "none") -> Optional[SuiteFailure]:
+    """An exception raised in a step as a verdict: a SuiteFailure is one; a plain assertion is a contract
+    violation; no answer from the target is target_unavailable. Anything else is an error in the suite's own
+    code, not a verdict on Pressluft: None."""
     import requests
 
     if isinstance(exc, SuiteFailure):
-        return exc.category
-    if isinstance(exc, (requests.ConnectionError, requests.Timeout)):
-        return Category.TARGET_UNAVAILABLE
-    return Category.CONTRACT_VIOLATION
-
-
-def as_suite_failure(exc: BaseException, *, command: str = "none") -> SuiteFailure:
-    """Any exception raised in a step, turned into a verdict with one category."""
-    if isinstance(exc, SuiteFailure):
         return exc
+    if isinstance(exc, (requests.ConnectionError, requests.Timeout)):
+        category = Category.TARGET_UNAVAILABLE
+    elif isinstance(exc, AssertionError):
+        category = Category.CONTRACT_VIOLATION
+    else:
+        return None
     message = str(exc).strip() or type(exc).__name__
     first = next((line.strip() for line in message.splitlines() if line.strip()), message)
-    if not isinstance(exc, AssertionError):
-        first = f"{type(exc).__name__}: {first}"
-    return SuiteFailure(category_for_unexpected(exc), command, first)
+    return SuiteFailure(category, command, first if isinstance(exc, AssertionError) else
+                        f"{type(exc).__name__}: {first}")
 
 
 def _json(value: Any) -> str:

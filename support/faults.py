@@ -9,10 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
+from support.categories import Category
 from support.client import PressluftClient
-from support.diagnostics import Category, SuiteFailure
-
-NO_FAULT_INJECTION = "the target offers no fault injection"
+from support.diagnostics import SuiteFailure
 
 
 @dataclass(frozen=True)
@@ -58,21 +57,43 @@ class FaultSession:
         self._post("node-readiness", {"reason_codes": list(reason_codes), "node_id": node_id})
         self._remember(lambda: self._post("node-readiness", {"reason_codes": [], "node_id": node_id}))
 
+    def preflight_readiness(self, reason_codes: list[str], *, site_slug_prefix: str) -> None:
+        """The create preflight for sites whose slug starts with the prefix (and their environments) finds the
+        node not ready for these reasons, while the node list still reports it as it is."""
+        body = {"reason_codes": list(reason_codes), "node_id": None, "preflight_site_slug_prefix": site_slug_prefix}
+        self._post("node-readiness", body)
+        self._remember(lambda: self._post("node-readiness", {**body, "reason_codes": []}))
+
     def jobs(self, match: dict, outcome: str, *, error_code: Optional[str] = None,
              error_message: Optional[str] = None, retryable: Optional[bool] = None,
-             attempts: Optional[int] = None, count: int = 1) -> None:
+             attempts: Optional[int] = None, count: int = 1, hold_last_retry: bool = False) -> None:
+        """The next `count` jobs matching `match` (job_type, site_id, environment_id, node_id, node_name,
+        site_slug_prefix) fail, hang or end cancelled; `hold_last_retry` keeps the retry after the last
+        injected failure scheduled as far ahead as Pressluft would (until `make_due`)."""
         body = {"match": match, "outcome": outcome, "count": count}
         for key, value in (("error_code", error_code), ("error_message", error_message),
                            ("retryable", retryable), ("attempts", attempts)):
             if value is not None:
                 body[key] = value
+        if hold_last_retry:
+            body["hold_last_retry"] = True
         self._post("jobs", body)
         # a job fault is used up by the matching job; scoped by site/environment/node so it cannot leak
 
+    def make_due(self, job_id: str) -> None:
+        """A retry Pressluft scheduled for later comes due now."""
+        answer = self.client.post(f"/_reference/jobs/{job_id}/due", {})
+        if answer.status != 200:
+            raise SuiteFailure(Category.CONFIG_ERROR, answer.command,
+                               f"the target could not make the retry due: {answer.reason}")
+
     def preview(self, *, environment_id: Optional[str] = None, site_id: Optional[str] = None,
+                site_slug_prefix: Optional[str] = None, environment_type: Optional[str] = None,
                 status: int = 200, location: Optional[str] = None, delay_seconds: float = 0.0,
                 refuse: bool = False) -> None:
-        scope = {"environment_id": environment_id, "site_id": site_id}
+        scope = {key: value for key, value in (("environment_id", environment_id), ("site_id", site_id),
+                                                ("site_slug_prefix", site_slug_prefix),
+                                                ("environment_type", environment_type)) if value is not None}
         self._post("preview", {**scope, "status": status, "location": location, "delay_seconds": delay_seconds,
                                "refuse": refuse})
         self._remember(lambda: self._post("preview", {**scope, "status": 200, "location": None,

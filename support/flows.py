@@ -1,21 +1,19 @@
-"""The two Wave 5 smoke flows as plain functions (digest §7), with proper diagnostics.
-
-Both take the run's provider-acquired node as given (see support.provider_node) and raise a
-SuiteFailure naming the failed command, the job and the reason when something goes wrong.
+"""What the operator does in the Wave 5 flows, a request at a time: each request is kept with what was
+listed just before it (the evidence a later check compares with), and the Given steps' longer flows
+(a live site, an active clone, a completed full backup) wait until they are done.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Optional
 
-from support.actions import CreateEnvironment, CreateSite, RestoreEnvironment, TakeBackup
+from support.actions import CreateEnvironment, CreateSite, RestoreEnvironment, Submission, TakeBackup
 from support.actor import Operator
-from support.diagnostics import Category, SuiteFailure
-from support.matchers import a_completed_backup_with_integrity_data
-from support.polling import parse_time
-from support.questions import TheBackups, TheEnvironments, TheSites, by_slug, production_of
-from support.reporting import narrate
-from support.waits import require_success, wait_for_job, wait_for_preview
+from support.categories import Category
+from support.diagnostics import SuiteFailure
+from support.jobs import require_success
+from support.questions import TheBackups, TheEnvironment, TheEnvironments, TheJobs, TheSites, by_slug, production_of
+from support.waits import wait_for_job, wait_for_preview
 
 
 @dataclass
@@ -30,162 +28,138 @@ class LiveSite:
 
 
 @dataclass
-class SmokeReport:
-    """What a smoke did; `failure` is set when it did not pass."""
+class Request:
+    """One request of the operator: its answer, what it names, and what was listed just before it."""
 
-    name: str
-    site: Optional[LiveSite] = None
-    jobs: dict = field(default_factory=dict)      # step name -> job
-    environment: Optional[dict] = None
-    backup: Optional[dict] = None
-    preview_status: Optional[int] = None
-    failure: Optional[SuiteFailure] = None
+    submission: Submission
+    slug: Optional[str] = None               # what it creates is called so
+    type: Optional[str] = None               # an environment's type
+    site_id: Optional[str] = None
+    environment_id: Optional[str] = None     # the environment it acts on (backup, restore)
+    backup_id: Optional[str] = None          # the backup it restores
+    node_id: Optional[str] = None            # the node the environment was on before
+    jobs_before: list = field(default_factory=list)
+    sites_before: list = field(default_factory=list)
+    environments_before: list = field(default_factory=list)
+    backups_before: list = field(default_factory=list)
 
     @property
-    def passed(self) -> bool:
-        return self.failure is None
+    def command(self) -> str:
+        return self.submission.command
+
+    @property
+    def job_id(self) -> Optional[str]:
+        return self.submission.job_id
+
+    def accepted(self) -> str:
+        return self.submission.accepted()
 
 
-@dataclass
-class Budgets:
-    job: Optional[float] = None
-    preview: Optional[float] = None
+def _jobs(operator: Operator) -> list:
+    return operator.asks_for(TheJobs(quiet=True))
 
 
-def create_live_site(operator: Operator, *, label: str = "site", node_id: Optional[str] = None,
-                     job_budget: Optional[float] = None) -> LiveSite:
-    """POST /api/sites, wait for site_create to succeed, and find the site and its production."""
+def request_site(operator: Operator, *, label: str = "site", node_id: Optional[str] = None) -> Request:
     slug = operator.ledger.slug(label)
+    jobs, sites = _jobs(operator), operator.asks_for(TheSites(quiet=True))
     submission = operator.attempts_to(CreateSite(f"Wave 5 {slug}", slug, node_id=node_id))
-    job_id = submission.accepted()
-    job, history = wait_for_job(operator, job_id, command=submission.command, budget=job_budget)
-    site = by_slug(operator.asks_for(TheSites(quiet=True)), slug)
-    if site is not None:
-        operator.ledger.record("site", site["id"], slug)
-    require_success(job, command=submission.command, history=history)
-    if site is None:
-        raise SuiteFailure(Category.CONTRACT_VIOLATION, "GET /api/sites",
-                           f"the site {slug} is not listed after its creation job succeeded", job_id=job_id)
-    environments = operator.asks_for(TheEnvironments(site["id"], quiet=True))
-    production = production_of(environments)
-    if production is None:
-        raise SuiteFailure(Category.CONTRACT_VIOLATION, f"GET /api/sites/{site['id']}/environments",
-                           "the new site has no production environment", job_id=job_id)
-    return LiveSite(site, production, job)
+    return Request(submission, slug=slug, jobs_before=jobs, sites_before=sites)
 
 
-def create_environment(operator: Operator, site: LiveSite, *, type: str = "clone",
-                       job_budget: Optional[float] = None, report: Optional[SmokeReport] = None) -> dict:
-    """POST a clone/staging of production, wait for env_create to succeed, return the new environment."""
+def request_environment(operator: Operator, site: LiveSite, type: str) -> Request:
     slug = operator.ledger.slug(type)
+    jobs = _jobs(operator)
+    environments = operator.asks_for(TheEnvironments(site.id, quiet=True))
     submission = operator.attempts_to(CreateEnvironment(site.id, site.production["id"], type,
                                                         f"Wave 5 {type} {slug}", slug))
-    job_id = submission.accepted()
-    job, history = wait_for_job(operator, job_id, command=submission.command, budget=job_budget)
-    if report is not None:
-        report.jobs["environment creation"] = job
-    environment = by_slug(operator.asks_for(TheEnvironments(site.id, quiet=True)), slug)
-    if environment is not None:
-        operator.ledger.record("environment", environment["id"], slug)
-        if report is not None:
-            report.environment = environment
-    require_success(job, command=submission.command, history=history)
-    if environment is None:
+    return Request(submission, slug=slug, type=type, site_id=site.id, jobs_before=jobs,
+                   environments_before=environments, node_id=site.production.get("node_id"))
+
+
+def request_backup(operator: Operator, site: LiveSite, environment: dict) -> Request:
+    submission = operator.attempts_to(TakeBackup(environment["id"], site_id=site.id))
+    return Request(submission, site_id=site.id, environment_id=environment["id"])
+
+
+def request_restore(operator: Operator, site: LiveSite, environment: dict, backup: dict, *,
+                    wait_for_guard: bool = True) -> Request:
+    """Restore `environment` from `backup`; the backups and jobs listed just before are kept (the checkpoint
+    the restore takes must be a new one)."""
+    jobs = _jobs(operator)
+    backups = operator.asks_for(TheBackups(environment["id"], quiet=True))
+    current = operator.asks_for(TheEnvironment(environment["id"], quiet=True))
+    submission = operator.attempts_to(RestoreEnvironment(environment["id"], backup["id"],
+                                                         site_id=site.id if wait_for_guard else None))
+    return Request(submission, site_id=site.id, environment_id=environment["id"], backup_id=backup["id"],
+                   node_id=current.get("node_id"), jobs_before=jobs, backups_before=backups)
+
+
+def finish(operator: Operator, request: Request, budget: float) -> dict:
+    """Waits for an accepted request's job to end and requires it to have succeeded."""
+    job_id = request.accepted()
+    job, history = wait_for_job(operator, job_id, command=request.command, budget=budget)
+    return require_success(job, command=request.command, history=history)
+
+
+# -- the longer flows of the Given steps ---------------------------------------------------------------
+def create_live_site(operator: Operator, *, label: str = "site", node_id: Optional[str] = None) -> LiveSite:
+    """A new site whose site_create succeeded, whose production environment is active and answers."""
+    request = request_site(operator, label=label, node_id=node_id)
+    job = finish(operator, request, operator.settings.budgets.site)
+    site = by_slug(operator.asks_for(TheSites(quiet=True)), request.slug)
+    if site is None:
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, "GET /api/sites",
+                           f"the site {request.slug} is not listed after its creation job succeeded", job_id=job["id"])
+    operator.ledger.record("site", site["id"], request.slug)
+    production = production_of(operator.asks_for(TheEnvironments(site["id"], quiet=True)))
+    if production is None:
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, f"GET /api/sites/{site['id']}/environments",
+                           "the new site has no production environment", job_id=job["id"])
+    live = LiveSite(site, production, job)
+    ensure_live(operator, live)
+    return live
+
+
+def ensure_live(operator: Operator, site: LiveSite) -> None:
+    """Live: production is active and its preview answers 200, 301 or 302."""
+    production = operator.asks_for(TheEnvironment(site.production["id"], quiet=True))
+    if production.get("status") != "active":
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, f"GET /api/environments/{production['id']}",
+                           f"production of the site {site.site.get('slug')} is {production.get('status')}, not active",
+                           job_id=(site.job or {}).get("id"))
+    wait_for_preview(operator, production["preview_url"])
+
+
+def create_environment(operator: Operator, site: LiveSite, type: str) -> dict:
+    """A clone or staging environment of production whose env_create succeeded and that is active."""
+    request = request_environment(operator, site, type)
+    job = finish(operator, request, operator.settings.budgets.clone)
+    environment = by_slug(operator.asks_for(TheEnvironments(site.id, quiet=True)), request.slug)
+    if environment is None or environment.get("status") != "active":
         raise SuiteFailure(Category.CONTRACT_VIOLATION, f"GET /api/sites/{site.id}/environments",
-                           f"the environment {slug} is not listed after its creation job succeeded",
-                           job_id=job_id)
+                           f"the {type} {request.slug} is "
+                           + (f"{environment.get('status')}, not active" if environment else "not listed")
+                           + " after its creation job succeeded", job_id=job["id"])
+    operator.ledger.record("environment", environment["id"], request.slug)
     return environment
 
 
-def take_full_backup(operator: Operator, site: LiveSite, environment: dict, *,
-                     job_budget: Optional[float] = None, report: Optional[SmokeReport] = None) -> dict:
-    submission = operator.attempts_to(TakeBackup(environment["id"], site_id=site.id))
-    job_id = submission.accepted()
-    job, history = wait_for_job(operator, job_id, command=submission.command, budget=job_budget)
-    if report is not None:
-        report.jobs["backup"] = job
-    require_success(job, command=submission.command, history=history)
-    operator.ledger.record("backup", job_id)
-    return job
-
-
-def completed_full_backup(operator: Operator, environment: dict, *, job_id: Optional[str] = None) -> dict:
-    """The backup the smoke restores: the one the job made when known, else the first completed full one."""
-    command = f"GET /api/environments/{environment['id']}/backups"
-    backups = operator.asks_for(TheBackups(environment["id"], quiet=True))
-    backup = next((b for b in backups if job_id and b.get("id") == job_id), None)
+def take_full_backup(operator: Operator, site: LiveSite, environment: dict) -> dict:
+    """A full backup whose backup_create succeeded, as listed (its id is the job's id)."""
+    request = request_backup(operator, site, environment)
+    job = finish(operator, request, operator.settings.budgets.backup)
+    operator.ledger.record("backup", job["id"])
+    backup = next((b for b in operator.asks_for(TheBackups(environment["id"], quiet=True)) if b.get("id") == job["id"]),
+                  None)
     if backup is None:
-        backup = next((b for b in backups if b.get("status") == "completed" and b.get("backup_scope") == "full"),
-                      None)
-    if backup is None:
-        raise SuiteFailure(Category.CONTRACT_VIOLATION, command, "no completed full backup is listed",
-                           job_id=job_id)
-    matcher = a_completed_backup_with_integrity_data()
-    if not matcher.matches(backup):
-        raise SuiteFailure(Category.CONTRACT_VIOLATION, command,
-                           f"failed to resolve completed full backup with metadata: {matcher.reason_for(backup)}",
-                           job_id=job_id)
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, f"GET /api/environments/{environment['id']}/backups",
+                           f"the backup {job['id']} made by the job is not listed", job_id=job["id"])
     return backup
 
 
-def backup_made_by(operator: Operator, environment: dict, job_id: Optional[str]) -> Optional[dict]:
-    """The backup a backup job made: the one with the job's id (the contract), else the newest one."""
-    backups = operator.asks_for(TheBackups(environment["id"]))
-    backup = next((b for b in backups if b.get("id") == job_id), None)
-    return backup or (sorted(backups, key=lambda b: b.get("created_at") or "")[-1] if backups else None)
-
-
-def pre_restore_checkpoints(backups: list, restore_job: dict, restored: dict) -> list:
-    """The completed full backups other than the one restored, made no earlier than the restore job (when
-    its created_at, or theirs, cannot be read, they count)."""
-    restore_started = parse_time(restore_job.get("created_at"))
-    return [b for b in backups if b.get("id") != restored["id"] and b.get("backup_scope") == "full"
-            and a_completed_backup_with_integrity_data().matches(b)
-            and (restore_started is None or (parse_time(b.get("created_at")) or restore_started)
-                 >= restore_started)]
-
-
-def restore(operator: Operator, site: LiveSite, environment: dict, backup: dict, *,
-            job_budget: Optional[float] = None, report: Optional[SmokeReport] = None) -> dict:
-    submission = operator.attempts_to(RestoreEnvironment(environment["id"], backup["id"], site_id=site.id))
-    job_id = submission.accepted()
-    job, history = wait_for_job(operator, job_id, command=submission.command, budget=job_budget)
-    if report is not None:
-        report.jobs["restore"] = job
-    return require_success(job, command=submission.command, history=history)
-
-
-def clone_preview_smoke(operator: Operator, *, site: Optional[LiveSite] = None, node_id: Optional[str] = None,
-                        budgets: Budgets = Budgets()) -> SmokeReport:
-    """Site (unless given) → clone of production → the clone's preview answers 200/301/302."""
-    report = SmokeReport("site clone preview", site=site)
-    with narrate("Run the clone preview smoke"):
-        try:
-            if report.site is None:
-                report.site = create_live_site(operator, label="clone-site", node_id=node_id, job_budget=budgets.job)
-            environment = create_environment(operator, report.site, type="clone", job_budget=budgets.job,
-                                             report=report)
-            report.preview_status, _ = wait_for_preview(operator, environment["preview_url"],
-                                                        budget=budgets.preview)
-        except SuiteFailure as failure:
-            report.failure = failure
-    return report
-
-
-def backup_restore_smoke(operator: Operator, *, site: Optional[LiveSite] = None, node_id: Optional[str] = None,
-                         budgets: Budgets = Budgets()) -> SmokeReport:
-    """Site (unless given) → full backup of production → listed with integrity data → restore → preview."""
-    report = SmokeReport("backup restore", site=site)
-    with narrate("Run the backup and restore smoke"):
-        try:
-            if report.site is None:
-                report.site = create_live_site(operator, label="restore-site", node_id=node_id,
-                                               job_budget=budgets.job)
-            production = report.site.production
-            job = take_full_backup(operator, report.site, production, job_budget=budgets.job, report=report)
-            report.backup = completed_full_backup(operator, production, job_id=job.get("id"))
-            restore(operator, report.site, production, report.backup, job_budget=budgets.job, report=report)
-            report.preview_status, _ = wait_for_preview(operator, production["preview_url"], budget=budgets.preview)
-        except SuiteFailure as failure:
-            report.failure = failure
-    return report
+def completed_full_backup(operator: Operator, site: LiveSite, environment: dict) -> dict:
+    backup = take_full_backup(operator, site, environment)
+    if backup.get("status") != "completed":
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, f"GET /api/environments/{environment['id']}/backups",
+                           f"the backup {backup['id']} is {backup.get('status')}, not completed", job_id=backup["id"])
+    return backup

@@ -1,18 +1,25 @@
 """Small named PyHamcrest matchers whose mismatch text reads like English.
 
-Each matcher also knows which failure category a mismatch belongs to, so that `expect()` can turn
-it into a verdict with one summary line.
+Each matcher checks every property its name promises against the values it was given (what the scenario
+asked for), names each property that differs in its mismatch text, and knows which failure category a
+mismatch belongs to, so that `expect()` can turn it into a verdict with one summary line.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional
+import re
+from typing import Any, Callable, Iterable, Optional
 
 from hamcrest import assert_that
 from hamcrest.core.base_matcher import BaseMatcher
 from hamcrest.core.description import Description
 from hamcrest.core.string_description import StringDescription
 
-from support.diagnostics import Category, SuiteFailure, job_reason
+from support.categories import Category
+from support.client import REACHABLE_PREVIEW_STATUSES
+from support.diagnostics import SuiteFailure
+from support.jobs import category_of, job_reason
+
+SHA256_CHECKSUM = re.compile(r"^sha256:[0-9a-f]{64}$")
 
 
 class VerdictMatcher(BaseMatcher):
@@ -30,18 +37,45 @@ class VerdictMatcher(BaseMatcher):
 
 
 class _RecordMatcher(VerdictMatcher):
-    """A matcher of one record (a dict) of the API; anything else is described as not being one."""
+    """A matcher of one record (a dict) of the API by a list of (what, check) properties; the mismatch text
+    says which of them differ."""
 
     noun = "a record"
 
-    def describe_mismatch(self, item: Any, description: Description) -> None:
-        if not isinstance(item, dict):
-            description.append_text(f"got {item!r} instead of {self.noun}")
-            return
-        self.describe_record_mismatch(item, description)
-
-    def describe_record_mismatch(self, record: dict, description: Description) -> None:
+    def properties(self) -> list[tuple[str, Callable[[dict], Optional[str]]]]:
+        """(what the property is, a check returning None when it holds, else what was found)."""
         raise NotImplementedError
+
+    def title(self, record: dict) -> str:
+        return f"{self.noun[2:] if self.noun.startswith('a ') else self.noun} {record.get('id')}"
+
+    def differences(self, record: Any) -> list[str]:
+        if not isinstance(record, dict):
+            return [f"got {record!r} instead of {self.noun}"]
+        found = []
+        for what, check in self.properties():
+            problem = check(record)
+            if problem is not None:
+                found.append(f"{problem} (expected {what})")
+        return found
+
+    def _matches(self, record: Any) -> bool:
+        return not self.differences(record)
+
+    def describe_to(self, description: Description) -> None:
+        description.append_text(f"{self.noun} with " + ", ".join(what for what, _ in self.properties()))
+
+    def describe_mismatch(self, record: Any, description: Description) -> None:
+        problems = self.differences(record)
+        prefix = f"the {self.title(record)}: " if isinstance(record, dict) else ""
+        description.append_text(prefix + "; ".join(problems))
+
+
+def _is(field: str, expected: Any, label: Optional[str] = None) -> tuple:
+    def check(record: dict) -> Optional[str]:
+        value = record.get(field)
+        return None if value == expected else f"{label or field} is {value!r}"
+    return f"{label or field} {expected!r}", check
 
 
 def _codes(readiness: Optional[dict]) -> list:
@@ -49,166 +83,221 @@ def _codes(readiness: Optional[dict]) -> list:
 
 
 # -- jobs ----------------------------------------------------------------------------------------
-class _JobThatEnded(_RecordMatcher):
-    noun = "a job"
-
-    def __init__(self, status: str):
-        self.status = status
-
+class _JobThatSucceeded(VerdictMatcher):
     def _matches(self, job) -> bool:
-        return isinstance(job, dict) and job.get("status") == self.status
+        return isinstance(job, dict) and job.get("status") == "succeeded"
 
     def describe_to(self, description: Description) -> None:
-        description.append_text(f"a job that {self.status}" if self.status == "succeeded"
-                                else f"a job that ended {self.status}")
+        description.append_text("a job that succeeded")
 
-    def describe_record_mismatch(self, job, description: Description) -> None:
+    def describe_mismatch(self, job, description: Description) -> None:
+        if not isinstance(job, dict):
+            description.append_text(f"got {job!r} instead of a job")
+            return
         name = f"the {job.get('job_type') or 'job'} job {job.get('id')}"
         status = job.get("status")
         if status == "failed":
             description.append_text(f"{name} ended failed with {job_reason(job)}")
         elif status == "cancelled":
             description.append_text(f"{name} ended cancelled")
-        elif status == "succeeded":
-            description.append_text(f"{name} succeeded")
         else:
             description.append_text(f"{name} is still {status}")
 
     def category_for(self, job) -> Category:
-        status = job.get("status") if isinstance(job, dict) else None
-        return {"failed": Category.JOB_FAILED, "cancelled": Category.JOB_CANCELLED,
-                "queued": Category.JOB_TIMEOUT, "running": Category.JOB_TIMEOUT}.get(
-                    status, Category.CONTRACT_VIOLATION)
+        return category_of(job)
 
     def reason_for(self, job) -> str:
-        if isinstance(job, dict) and job.get("status") in ("failed", "cancelled") and self.status == "succeeded":
+        if isinstance(job, dict) and job.get("status") in ("failed", "cancelled"):
             return job_reason(job) if job.get("error_code") else f"job ended {job.get('status')}"
         return super().reason_for(job)
 
 
 def a_job_that_succeeded() -> VerdictMatcher:
-    return _JobThatEnded("succeeded")
+    return _JobThatSucceeded()
 
 
-def a_job_that_ended(status: str) -> VerdictMatcher:
-    return _JobThatEnded(status)
+ATTEMPT_RULES = {
+    # the sentence's words → (what it means, the check of attempt_count/max_attempts/run_after)
+    "without a retry": ("one attempt, no retry", lambda job: job.get("attempt_count") == 1),
+    "after its single allowed attempt": ("one attempt of one allowed",
+                                         lambda job: job.get("attempt_count") == 1 == job.get("max_attempts")),
+    "after all its allowed attempts": ("every allowed attempt used, each retry scheduled with a run_after",
+                                       lambda job: (job.get("attempt_count") or 0) >= 1
+                                       and job.get("attempt_count") == job.get("max_attempts")
+                                       and (job.get("attempt_count") == 1 or bool(job.get("run_after")))),
+}
 
 
-class _FailedJobWithError(_RecordMatcher):
+class _FailedJob(_RecordMatcher):
     noun = "a job"
 
-    def __init__(self, code: str, message: Optional[str]):
-        self.code, self.message = code, message
+    def __init__(self, code: str, message: Optional[str], attempts: Optional[str]):
+        self.code, self.message, self.attempts = code, message, attempts
 
-    def _matches(self, job) -> bool:
-        return (isinstance(job, dict) and job.get("status") == "failed" and job.get("error_code") == self.code
-                and (self.message is None or job.get("error_message") == self.message)
-                and bool(job.get("finished_at"))
-                and job.get("attempt_count", 0) <= job.get("max_attempts", 0))
+    def title(self, job: dict) -> str:
+        return f"{job.get('job_type') or 'job'} job {job.get('id')}"
 
-    def describe_to(self, description: Description) -> None:
-        description.append_text(f"a job that ended failed with {self.code}"
-                                + (f": {self.message}" if self.message else "")
-                                + ", finished, within its allowed attempts")
-
-    def describe_record_mismatch(self, job, description: Description) -> None:
-        description.append_text(
-            f"the job {job.get('id')} is {job.get('status')} with {job.get('error_code')}: "
-            f"{job.get('error_message')}, finished_at={job.get('finished_at')}, "
-            f"attempt {job.get('attempt_count')} of {job.get('max_attempts')}")
+    def properties(self):
+        found = [_is("status", "failed"), _is("error_code", self.code)]
+        if self.message is not None:
+            found.append(_is("error_message", self.message))
+        found.append(("finished_at set", lambda job: None if job.get("finished_at") else "finished_at is null"))
+        found.append(("attempt_count within max_attempts",
+                      lambda job: None if (job.get("attempt_count") or 0) <= (job.get("max_attempts") or 0)
+                      else f"attempt {job.get('attempt_count')} of {job.get('max_attempts')}"))
+        if self.attempts is not None:
+            what, rule = ATTEMPT_RULES[self.attempts]
+            found.append((what, lambda job: None if rule(job) else
+                          f"attempt {job.get('attempt_count')} of {job.get('max_attempts')}, "
+                          f"run_after {job.get('run_after')!r}"))
+        return found
 
     def category_for(self, job) -> Category:
-        return _JobThatEnded("failed").category_for(job) if isinstance(job, dict) and job.get(
-            "status") != "failed" else Category.CONTRACT_VIOLATION
+        if isinstance(job, dict) and job.get("status") in ("queued", "running"):
+            return Category.JOB_TIMEOUT
+        return Category.CONTRACT_VIOLATION
 
 
-def a_failed_job_with_error(code: str, message: Optional[str] = None) -> VerdictMatcher:
-    return _FailedJobWithError(code, message)
+def a_job_that_ended_failed(code: str, message: Optional[str] = None, *, attempts: Optional[str] = None
+                            ) -> VerdictMatcher:
+    """`attempts`: one of ATTEMPT_RULES' phrases, as the feature text says it."""
+    return _FailedJob(code, message, attempts)
 
 
 # -- nodes ---------------------------------------------------------------------------------------
-class _ReadyNode(_RecordMatcher):
+class _Node(_RecordMatcher):
     noun = "a node"
-    category = Category.NODE_NOT_READY
 
-    def __init__(self, ready: bool = True):
+    def __init__(self, ready: bool):
         self.ready = ready
 
-    def _matches(self, node) -> bool:
-        if not isinstance(node, dict):
-            return False
-        readiness = node.get("readiness") or {}
+    def title(self, node: dict) -> str:
+        return f"node {node.get('name')} ({node.get('id')})"
+
+    def properties(self):
+        def readiness(node):
+            readiness = node.get("readiness") or {}
+            if readiness.get("is_ready") is self.ready:
+                return None
+            return f"it is {'ready' if readiness.get('is_ready') else 'not ready'} " \
+                   f"({', '.join(_codes(readiness)) or 'no reason codes'}, status {node.get('status')})"
+
+        def codes(node):
+            listed = _codes(node.get("readiness"))
+            if self.ready:
+                return f"it lists {', '.join(listed)}" if listed else None
+            return None if listed else "it names no reason code"
+
         if self.ready:
-            return readiness.get("is_ready") is True and not _codes(readiness)
-        return readiness.get("is_ready") is False and bool(_codes(readiness))
-
-    def describe_to(self, description: Description) -> None:
-        description.append_text("a ready node with no outstanding reason codes" if self.ready
-                                else "a node reported not ready, with reason codes")
-
-    def describe_record_mismatch(self, node, description: Description) -> None:
-        readiness = node.get("readiness") or {}
-        codes = ", ".join(_codes(readiness)) or "no reason codes"
-        state = "ready" if readiness.get("is_ready") else "not ready"
-        description.append_text(f"the node {node.get('name')} ({node.get('id')}) is {state} "
-                                f"with {codes}, status {node.get('status')}")
+            return [("readiness is_ready true", readiness), ("no outstanding reason codes", codes)]
+        return [("readiness is_ready false", readiness), ("reason codes saying why", codes)]
 
     def category_for(self, node) -> Category:
-        return Category.NODE_NOT_READY if self.ready else Category.CONTRACT_VIOLATION
+        if self.ready and isinstance(node, dict) and not (node.get("readiness") or {}).get("is_ready"):
+            return Category.NODE_NOT_READY
+        return Category.CONTRACT_VIOLATION
 
 
 def a_ready_node() -> VerdictMatcher:
-    return _ReadyNode(True)
+    return _Node(True)
 
 
 def a_node_not_ready() -> VerdictMatcher:
-    return _ReadyNode(False)
+    return _Node(False)
 
 
 # -- backups -------------------------------------------------------------------------------------
+def _sha256(backup: dict) -> Optional[str]:
+    checksum = backup.get("checksum")
+    return None if isinstance(checksum, str) and SHA256_CHECKSUM.match(checksum) else f"checksum is {checksum!r}"
+
+
+def _positive_size(backup: dict) -> Optional[str]:
+    size = backup.get("size_bytes")
+    return None if isinstance(size, int) and not isinstance(size, bool) and size > 0 else f"size_bytes is {size!r}"
+
+
 class _CompletedBackup(_RecordMatcher):
     noun = "a backup"
 
-    def _matches(self, backup) -> bool:
-        return (isinstance(backup, dict) and backup.get("status") == "completed"
-                and isinstance(backup.get("checksum"), str) and backup["checksum"].startswith("sha256:")
-                and len(backup["checksum"]) > len("sha256:")
-                and isinstance(backup.get("size_bytes"), int) and backup["size_bytes"] > 0)
+    def __init__(self, scope: Optional[str], environment_id: Optional[str]):
+        self.scope, self.environment_id = scope, environment_id
 
-    def describe_to(self, description: Description) -> None:
-        description.append_text("a completed backup with a sha256 checksum and a positive size")
+    def properties(self):
+        found = [_is("status", "completed")]
+        if self.scope is not None:
+            found.append(_is("backup_scope", self.scope))
+        if self.environment_id is not None:
+            found.append(_is("environment_id", self.environment_id))
+        found += [("a checksum of sha256: and 64 hex digits", _sha256), ("a positive size_bytes", _positive_size)]
+        return found
 
-    def describe_record_mismatch(self, backup, description: Description) -> None:
-        description.append_text(f"the backup {backup.get('id')} is {backup.get('status')} with checksum "
-                                f"{backup.get('checksum')!r} and size {backup.get('size_bytes')!r}")
 
-
-def a_completed_backup_with_integrity_data() -> VerdictMatcher:
-    return _CompletedBackup()
+def a_completed_backup(*, scope: Optional[str] = "full", of: Optional[str] = None) -> VerdictMatcher:
+    """Completed, with that scope, of that environment, with a sha256 checksum and a positive size."""
+    return _CompletedBackup(scope, of)
 
 
 # -- environments --------------------------------------------------------------------------------
-class _EnvironmentWithStatus(_RecordMatcher):
+class _Environment(_RecordMatcher):
     noun = "an environment"
 
-    def __init__(self, status: str, node_id: Optional[str]):
-        self.status, self.node_id = status, node_id
+    def __init__(self, status: str, type: Optional[str], source: Optional[str], node: Optional[str],
+                 preview_other_than: Optional[str]):
+        self.status, self.type, self.source, self.node = status, type, source, node
+        self.preview_other_than = preview_other_than
 
-    def _matches(self, env) -> bool:
-        return (isinstance(env, dict) and env.get("status") == self.status
-                and (self.node_id is None or env.get("node_id") == self.node_id))
+    def title(self, env: dict) -> str:
+        return f"environment {env.get('slug')} ({env.get('id')})"
 
-    def describe_to(self, description: Description) -> None:
-        description.append_text(f"an environment that is {self.status}"
-                                + (f" on node {self.node_id}" if self.node_id else ""))
+    def properties(self):
+        found = [_is("status", self.status)]
+        if self.type is not None:
+            found.append(_is("environment_type", self.type))
+        if self.source is not None:
+            found.append(_is("source_environment_id", self.source, "source environment"))
+        if self.node is not None:
+            found.append(_is("node_id", self.node, "node"))
+        if self.preview_other_than is not None:
+            other = self.preview_other_than
+            found.append(("a preview address of its own",
+                          lambda env: None if env.get("preview_url") and env.get("preview_url") != other
+                          else f"its preview address is {env.get('preview_url')!r}, its source's"))
+        return found
 
-    def describe_record_mismatch(self, env, description: Description) -> None:
-        description.append_text(f"the environment {env.get('slug')} ({env.get('id')}) is {env.get('status')} "
-                                f"on node {env.get('node_id')}")
+
+def an_environment(status: str, *, type: Optional[str] = None, source: Optional[str] = None,
+                   node: Optional[str] = None, preview_other_than: Optional[str] = None) -> VerdictMatcher:
+    return _Environment(status, type, source, node, preview_other_than)
 
 
 def an_environment_that_is(status: str, on_node: Optional[str] = None) -> VerdictMatcher:
-    return _EnvironmentWithStatus(status, on_node)
+    return _Environment(status, None, None, on_node, None)
+
+
+# -- previews ------------------------------------------------------------------------------------
+class _PreviewAnswer(VerdictMatcher):
+    """A preview answer (status or None, what was got) with this status, which counts as reachable."""
+
+    def __init__(self, status: int):
+        self.status = status
+
+    def _matches(self, answer) -> bool:
+        return answer[0] == self.status and self.status in REACHABLE_PREVIEW_STATUSES
+
+    def describe_to(self, description: Description) -> None:
+        description.append_text(f"a preview answer {self.status}, which counts as reachable")
+
+    def describe_mismatch(self, answer, description: Description) -> None:
+        description.append_text(f"the preview answered {answer[1]}")
+
+    def category_for(self, answer) -> Category:
+        return Category.CONTRACT_VIOLATION if answer[0] in REACHABLE_PREVIEW_STATUSES \
+            else Category.PREVIEW_UNREACHABLE
+
+
+def a_preview_answer(status: int) -> VerdictMatcher:
+    return _PreviewAnswer(status)
 
 
 # -- error answers -------------------------------------------------------------------------------
@@ -281,6 +370,6 @@ def expect(actual: Any, matcher: BaseMatcher, *, command: str, job_id: Optional[
                        details={"expected": str(expected)})
 
 
-__all__ = ["assert_that", "expect", "a_job_that_succeeded", "a_job_that_ended", "a_failed_job_with_error",
-           "a_ready_node", "a_node_not_ready", "a_completed_backup_with_integrity_data",
-           "an_environment_that_is", "an_error_envelope_with_code"]
+__all__ = ["assert_that", "expect", "a_job_that_succeeded", "a_job_that_ended_failed", "a_ready_node",
+           "a_node_not_ready", "a_completed_backup", "an_environment", "an_environment_that_is", "a_preview_answer",
+           "an_error_envelope_with_code", "ATTEMPT_RULES"]

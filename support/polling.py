@@ -1,43 +1,90 @@
-"""Waiting for asynchronous outcomes, built on tenacity.
+"""The one poll engine of the suite, built on tenacity: every wait of the suite goes through `poll()`.
 
-Wait strategies compose: `+` adds two waits (tenacity), `|` takes the first one that has an
-opinion (`wait_until_run_after() | wait_until_expected_end(DURATIONS) | backoff()`: sleep until a
-queued job's run_after when there is one; for a running job of a type whose duration this run has
-already seen, sleep until just before it should end and then look closely; otherwise back off).
-Every wait is clipped to what is left of its budget, so a wait ends at its budget, and a wait that
-ends still waiting raises StillWaiting with the job id, the last state, the number of polls and the
-time spent.
+A `Wait` says what to fetch, when it is done, how to name what it saw, and what to raise when time is up.
+Its `Deadline` is where time is up: the budget from the start, moved later (never past the ceiling) when
+the caller extends it, e.g. for a retry Pressluft scheduled beyond the budget (support/waits.py).
 
-Two poll policies (PRESSLUFT_POLL_POLICY): `adaptive` (the default, above) and `fixed-2s`, the
-original bash smokes' schedule (jobs and node readiness every 2 s, previews every 3 s), kept to
-measure the adaptive one against (scripts/bench). Every wait can be recorded as one JSON line
-(`record_waits_to`), with the wall-clock moment its outcome was noticed.
+Wait strategies compose: `+` adds two waits (tenacity), `|` takes the first one that has an opinion
+(`wait_until_run_after() | wait_until_expected_end(model) | backoff()`: sleep until a queued job's
+run_after when there is one; for a running job of a type whose duration this run has seen, close in on its
+expected end; otherwise back off). Every sleep is clipped to the deadline.
+
+Two poll policies: `adaptive` (the strategies above) and `fixed-2s`, the original bash smokes' schedule
+(jobs and nodes every 2 s, previews every 3 s), kept to measure the adaptive one against (scripts/bench).
 """
 from __future__ import annotations
 
-import json
-import os
 import random
-import re
-import statistics
-import threading
 import time
-from datetime import datetime, timezone
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Callable, Optional, Tuple
 
-from tenacity import RetryCallState, Retrying, retry_if_result, stop_after_delay
+from tenacity import RetryCallState, Retrying, retry_if_result
+from tenacity.stop import stop_base
 from tenacity.wait import wait_base, wait_exponential, wait_fixed
 
-from support.diagnostics import Category, PollHistory, SuiteFailure
+from support.categories import Category
+from support.diagnostics import PollHistory, SuiteFailure
+from support.jobs import DurationModel
+from support.times import parse_time, utc_now
+from support.waitlog import WAITS
 
-TERMINAL_JOB_STATES = ("succeeded", "failed", "cancelled")
-REACHABLE_PREVIEW_STATUSES = (200, 301, 302)
 POLICIES = ("adaptive", "fixed-2s")
 DEFAULT_POLICY = "adaptive"
 
 
+# -- where time is up ------------------------------------------------------------------------------
+class Deadline:
+    """`budget` seconds from `start`; `extend_to()` moves it later, never beyond `ceiling` from the start."""
+
+    def __init__(self, budget: float, ceiling: Optional[float] = None, clock: Callable[[], float] = time.monotonic):
+        self.clock = clock
+        self.start = clock()
+        self.budget = budget
+        self.ceiling = max(budget, ceiling if ceiling is not None else budget)
+        self.at = self.start + budget
+        self.extended = False
+
+    def extend_to(self, moment: float) -> bool:
+        """Moves the deadline to `moment` (monotonic), capped by the ceiling; True if it moved."""
+        target = min(moment, self.start + self.ceiling)
+        if target <= self.at:
+            return False
+        self.at, self.extended = target, True
+        return True
+
+    @property
+    def at_ceiling(self) -> bool:
+        return self.at >= self.start + self.ceiling
+
+    def left(self) -> float:
+        return self.at - self.clock()
+
+    def elapsed(self) -> float:
+        return self.clock() - self.start
+
+
+class stop_at_deadline(stop_base):
+    def __init__(self, deadline: Deadline):
+        self.deadline = deadline
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        return self.deadline.left() <= 0
+
+
+class wait_within(wait_base):
+    """Any wait, but never past the deadline."""
+
+    def __init__(self, inner: wait_base, deadline: Deadline):
+        self.inner, self.deadline = inner, deadline
+
+    def __call__(self, retry_state: RetryCallState) -> float:
+        return max(0.0, min(self.inner(retry_state), self.deadline.left()))
+
+
 # -- wait strategies ---------------------------------------------------------------------------
-def _polled_job(retry_state: RetryCallState, status: str) -> Optional[dict]:
+def _polled(retry_state: RetryCallState, status: str) -> Optional[dict]:
     """The job the last poll returned, when it is in this status; otherwise None."""
     outcome = retry_state.outcome
     if outcome is None or outcome.failed:
@@ -78,82 +125,34 @@ class wait_either(_composable):
 class wait_until_run_after(_composable):
     """When the last poll saw a queued job with a future run_after: the seconds until then."""
 
-    def __init__(self, margin: float = 0.05, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
+    def __init__(self, margin: float = 0.05, clock: Callable[[], datetime] = utc_now):
         self.margin = margin
         self.clock = clock
 
     def __call__(self, retry_state: RetryCallState) -> float:
-        job = _polled_job(retry_state, "queued")
-        if job is None:
-            return 0.0
-        run_after = parse_time(job.get("run_after"))
+        job = _polled(retry_state, "queued")
+        run_after = parse_time(job.get("run_after")) if job else None
         if run_after is None:
             return 0.0
         seconds = (run_after - self.clock()).total_seconds()
         return seconds + self.margin if seconds > 0 else 0.0
 
 
-class wait_within_budget(wait_base):
-    """Any wait, but never past the end of the budget."""
-
-    def __init__(self, inner: wait_base, budget: float):
-        self.inner, self.budget = inner, budget
-
-    def __call__(self, retry_state: RetryCallState) -> float:
-        left = self.budget - (retry_state.seconds_since_start or 0.0)
-        return max(0.0, min(self.inner(retry_state), left))
-
-
-class DurationModel:
-    """How long the jobs of each type took in this run (finished_at - started_at of their last attempt)."""
-
-    def __init__(self, keep: int = 7):
-        self.keep = keep
-        self._seen: dict = {}
-        self._lock = threading.Lock()
-
-    def observe(self, job: Any) -> None:
-        if not isinstance(job, dict) or job.get("status") != "succeeded":
-            return
-        started, finished = parse_time(job.get("started_at")), parse_time(job.get("finished_at"))
-        if started is None or finished is None or finished < started:
-            return
-        with self._lock:
-            seen = self._seen.setdefault(job.get("job_type"), [])
-            seen.append((finished - started).total_seconds())
-            del seen[:-self.keep]
-
-    def expected(self, job_type: Optional[str]) -> Optional[float]:
-        with self._lock:
-            seen = self._seen.get(job_type)
-            return statistics.median(seen) if seen else None
-
-    def clear(self) -> None:
-        with self._lock:
-            self._seen.clear()
-
-
-DURATIONS = DurationModel()
-
-
 class wait_until_expected_end(_composable):
     """For a running job of a type seen before: close in on its expected end, sleeping half of what is
-    left each time (so a state in between, e.g. a failed attempt queued to retry, is still seen), until
-    `lead` before it; then look every `step` seconds for a short while (`grace`, plus 10 % of the
-    expected duration). After that, or with nothing to go on (no started_at, an unseen type, a clock that
-    disagrees), no opinion."""
+    left each time (so a state in between is still seen), until `lead` before it; then look every `step`
+    seconds for a short while (`grace`, plus 10 % of the expected duration). After that, or with nothing
+    to go on (no started_at, an unseen type, a clock that disagrees), no opinion."""
 
     def __init__(self, model: DurationModel, lead: float = 0.03, step: float = 0.04, grace: float = 0.3,
-                 fraction: float = 0.5, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
+                 fraction: float = 0.5, clock: Callable[[], datetime] = utc_now):
         self.model, self.lead, self.step, self.grace, self.clock = model, lead, step, grace, clock
         self.fraction = fraction
 
     def __call__(self, retry_state: RetryCallState) -> float:
-        job = _polled_job(retry_state, "running")
-        if job is None:
-            return 0.0
-        started = parse_time(job.get("started_at"))
-        expected = self.model.expected(job.get("job_type"))
+        job = _polled(retry_state, "running")
+        started = parse_time(job.get("started_at")) if job else None
+        expected = self.model.expected(job.get("job_type")) if job else None
         if started is None or expected is None:
             return 0.0
         left = (started - self.clock()).total_seconds() + expected
@@ -169,106 +168,25 @@ class wait_until_expected_end(_composable):
 def backoff(first: float = 0.05, cap: float = 4.0, factor: float = 1.5, jitter: float = 0.02,
             seed: int = 5) -> wait_base:
     """Starts fast (about 50 ms), grows by half each poll up to the cap, with a little seeded jitter.
-    A 60 s wait makes at most 25 polls (tests/suite/test_polling.py)."""
+    A 60 s wait makes at most 25 polls (tests/suite/test_poll_schedule.py)."""
     return wait_exponential(multiplier=first, min=first, max=cap, exp_base=factor) + wait_seeded_jitter(jitter, seed)
 
 
-def poll_policy(name: Optional[str] = None) -> str:
-    """The policy named (or PRESSLUFT_POLL_POLICY, or adaptive)."""
-    name = name or os.environ.get("PRESSLUFT_POLL_POLICY") or DEFAULT_POLICY
-    return name if name in POLICIES else DEFAULT_POLICY
-
-
-def job_wait(policy: Optional[str] = None) -> wait_base:
-    if poll_policy(policy) == "fixed-2s":
+def job_wait(policy: str, model: DurationModel) -> wait_base:
+    if policy == "fixed-2s":
         return wait_fixed(2.0)
-    return wait_until_run_after() | wait_until_expected_end(DURATIONS) | backoff()
+    return wait_until_run_after() | wait_until_expected_end(model) | backoff()
 
 
-def readiness_wait(policy: Optional[str] = None) -> wait_base:
-    return wait_fixed(2.0) if poll_policy(policy) == "fixed-2s" else backoff()
+def readiness_wait(policy: str) -> wait_base:
+    return wait_fixed(2.0) if policy == "fixed-2s" else backoff()
 
 
-def scope_wait(policy: Optional[str] = None) -> wait_base:
-    """Waiting for a site or node to have no job in flight (after an enqueue-guard 409)."""
-    return wait_fixed(2.0) if poll_policy(policy) == "fixed-2s" else backoff()
+def preview_wait(policy: str) -> wait_base:
+    return wait_fixed(3.0) if policy == "fixed-2s" else backoff()
 
 
-def preview_wait(policy: Optional[str] = None) -> wait_base:
-    return wait_fixed(3.0) if poll_policy(policy) == "fixed-2s" else backoff()
-
-
-# -- the record of every wait -------------------------------------------------------------------
-class WaitLog:
-    """One JSON line per finished wait: what, how many polls, when it started and when its outcome
-    was noticed (wall clock, to compare with the target's timestamps). One file per process."""
-
-    def __init__(self):
-        self.path: Optional[str] = None
-        self._lock = threading.Lock()
-
-    def record_to(self, directory: Optional[str]) -> Optional[str]:
-        if not directory:
-            self.path = None
-            return None
-        os.makedirs(directory, exist_ok=True)
-        self.path = os.path.join(directory, f"waits-{os.getpid()}.jsonl")
-        return self.path
-
-    def write(self, entry: dict) -> None:
-        if not self.path:
-            return
-        line = json.dumps(entry, default=str) + "\n"
-        with self._lock:
-            try:
-                with open(self.path, "a", encoding="utf-8") as out:
-                    out.write(line)
-            except OSError:
-                pass
-
-
-WAITS = WaitLog()
-
-
-def record_waits_to(directory: Optional[str]) -> Optional[str]:
-    return WAITS.record_to(directory)
-
-
-# -- times ---------------------------------------------------------------------------------------
-_FRACTION = re.compile(r"\.(\d+)")
-
-
-def parse_time(text: Optional[str]) -> Optional[datetime]:
-    """RFC 3339 (Go's nanoseconds too) to an aware datetime; None for null or junk."""
-    if not text or not isinstance(text, str):
-        return None
-    text = text.strip().replace("Z", "+00:00").replace("z", "+00:00")
-    text = _FRACTION.sub(lambda m: "." + m.group(1)[:6].ljust(6, "0"), text, count=1)
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-# -- the wait ----------------------------------------------------------------------------------
-class StillWaiting(SuiteFailure):
-    """A wait that used its whole budget without seeing the outcome it waited for."""
-
-    def __init__(self, category: Category | str, command: str, *, what: str, last_state: str, attempts: int,
-                 elapsed: float, budget: float, history: PollHistory, job_id: Optional[str] = None,
-                 last: Any = None, reason: Optional[str] = None):
-        self.what = what
-        self.last_state = last_state
-        self.attempts = attempts
-        self.elapsed = elapsed
-        self.budget = budget
-        self.last = last
-        reason = reason or f"still {last_state} after {int(elapsed)} s, {attempts} polls"
-        super().__init__(category, command, reason, job_id=job_id, poll=history,
-                         job=last if isinstance(last, dict) and "attempt_count" in last else None)
-
-
+# -- the engine ----------------------------------------------------------------------------------
 class Unanswered:
     """A poll that got no usable answer (target_unavailable after the client's own GET retries)."""
 
@@ -277,103 +195,134 @@ class Unanswered:
         self.label = f"target unavailable ({failure.reason})"
 
 
-def poll_until(fetch: Callable[[], Any], done: Callable[[Any], bool], *, budget: float, what: str,
-               describe: Callable[[Any], Tuple[str, Optional[str]]], on_timeout: Callable[..., StillWaiting],
-               wait: Optional[wait_base] = None, sleep: Callable[[float], None] = time.sleep,
-               history: Optional[PollHistory] = None, kind: Optional[str] = None,
-               subject: Optional[str] = None) -> Tuple[Any, PollHistory]:
-    """Calls fetch until done(result) or the budget is spent.
+@dataclass
+class Outcome:
+    """How a wait ended without its outcome: handed to `Wait.timed_out`, which builds the verdict."""
 
-    `describe(result)` names the state (and an error, if any) for the poll history. On timeout,
-    `on_timeout(last=…, last_state=…, attempts=…, elapsed=…, history=…)` builds the error raised.
-    With a `kind` (job, node, preview, scope) the wait is written to the wait log (WAITS).
-    A fetch that fails with target_unavailable (no usable answer even after the client's own GET
-    retries) counts as a poll and is tried again within the budget; it shows in the poll history.
-    Only when no poll got an answer in the whole budget is that target_unavailable raised.
-    """
-    history = history if history is not None else PollHistory(what=what)
-    history.what = what
-    strategy = wait or backoff()
-    started = time.monotonic()
-    started_wall = time.time()
-    noticed = {"at": None, "label": None}
+    last: Any
+    state: str
+    history: PollHistory
+    deadline: Deadline
 
-    seen = {"answered": Unanswered}  # the last real answer: a timeout is judged on it, not on a transient error
+    @property
+    def polls(self) -> int:
+        return self.history.attempts
 
-    def attempt():
+    @property
+    def elapsed(self) -> float:
+        return self.history.elapsed
+
+
+@dataclass
+class Wait:
+    """What to wait for. `describe(result)` names the state and an error seen, if any, for the history;
+    `observe(result, deadline)` may move the deadline (a scheduled retry); `timed_out(outcome)` builds the
+    SuiteFailure raised when the deadline passes."""
+
+    what: str
+    fetch: Callable[[], Any]
+    done: Callable[[Any], bool]
+    describe: Callable[[Any], Tuple[str, Optional[str]]]
+    timed_out: Callable[[Outcome], SuiteFailure]
+    deadline: Deadline
+    strategy: Optional[wait_base] = None
+    observe: Optional[Callable[[Any, Deadline], None]] = None
+    kind: Optional[str] = None
+    subject: Optional[str] = None
+    policy: str = DEFAULT_POLICY
+
+
+class _Polling:
+    """One run of a Wait: tries, the history, the last real answer, the wait-log entry."""
+
+    def __init__(self, wait: Wait, history: Optional[PollHistory]):
+        self.wait = wait
+        self.history = history if history is not None else PollHistory(what=wait.what)
+        self.history.what = wait.what
+        self.started_wall = time.time()
+        self.noticed_at: Optional[float] = None
+        self.label: Optional[str] = None
+        self.answered: Any = Unanswered  # the last real answer: a timeout is judged on it, not on an outage
+
+    def attempt(self) -> Any:
         try:
-            result = fetch()
+            result = self.wait.fetch()
         except SuiteFailure as failure:
             if failure.category is not Category.TARGET_UNAVAILABLE:
                 raise
-            result = Unanswered(failure)  # transient (502/503/504, no answer): poll again within the budget
-        noticed["at"] = time.time()
-        history.attempts += 1
-        history.elapsed = time.monotonic() - started
+            result = Unanswered(failure)  # transient (502/503/504, no answer): poll again before the deadline
+        self.noticed_at = time.time()
+        self.history.attempts += 1
+        self.history.elapsed = self.wait.deadline.elapsed()
         if isinstance(result, Unanswered):
-            label, error = result.label, result.label
-        else:
-            seen["answered"] = result
-            label, error = describe(result)
-        noticed["label"] = label
-        history.saw(label, error)
+            self.label = result.label
+            self.history.saw(result.label, result.label)
+            return result
+        self.answered = result
+        self.label, error = self.wait.describe(result)
+        self.history.saw(self.label, error)
+        if self.wait.observe is not None:
+            self.wait.observe(result, self.wait.deadline)
         return result
 
-    def run_after_part(state: RetryCallState) -> float:
-        inner = strategy
-        while isinstance(inner, wait_either):
-            if isinstance(inner.second, wait_until_run_after):
-                return inner.second(state)
-            inner = inner.first
-        return inner(state) if isinstance(inner, wait_until_run_after) else 0.0
+    def before_sleep(self, state: RetryCallState) -> None:
+        result = state.outcome.result() if state.outcome and not state.outcome.failed else None
+        if isinstance(result, dict) and result.get("status") == "queued" and parse_time(result.get("run_after")):
+            self.history.slept_for_run_after += state.upcoming_sleep
 
-    def record_sleep(state: RetryCallState) -> None:
-        slept = run_after_part(state)
-        if slept:
-            history.slept_for_run_after += min(slept, state.upcoming_sleep)
-
-    def log(outcome: str) -> None:
-        if kind and WAITS.path:
-            WAITS.write({"kind": kind, "subject": subject, "what": what, "policy": poll_policy(),
-                         "outcome": outcome, "state": noticed["label"], "polls": history.attempts,
-                         "started": started_wall, "noticed": noticed["at"], "elapsed": round(history.elapsed, 4),
-                         "slept_for_run_after": round(history.slept_for_run_after, 3), "budget": budget,
-                         "pid": os.getpid()})
-
-    def give_up(state: RetryCallState):
+    def give_up(self, state: RetryCallState):
+        self.history.elapsed = self.wait.deadline.elapsed()
         last = state.outcome.result()
         if isinstance(last, Unanswered):
-            if seen["answered"] is Unanswered:  # no answer in the whole budget: the target is unavailable
-                history.elapsed = time.monotonic() - started
-                log("unavailable")
-                last.failure.poll = history
+            if self.answered is Unanswered:  # no answer before the deadline: the target is unavailable
+                self.log("unavailable")
+                last.failure.poll = self.history
                 raise last.failure
-            last = seen["answered"]
-        label, _ = describe(last)
-        history.elapsed = time.monotonic() - started
-        log("timeout")
-        raise on_timeout(last=last, last_state=label, attempts=history.attempts,
-                         elapsed=time.monotonic() - started, history=history)
+            last = self.answered
+        label, _ = self.wait.describe(last)
+        self.log("timeout")
+        raise self.wait.timed_out(Outcome(last, label, self.history, self.wait.deadline))
 
+    def log(self, outcome: str) -> None:
+        wait = self.wait
+        if wait.kind:
+            WAITS.write({"kind": wait.kind, "subject": wait.subject, "what": wait.what, "policy": wait.policy,
+                         "outcome": outcome, "state": self.label, "polls": self.history.attempts,
+                         "started": self.started_wall, "noticed": self.noticed_at,
+                         "elapsed": round(self.history.elapsed, 4),
+                         "slept_for_run_after": round(self.history.slept_for_run_after, 3),
+                         "budget": wait.deadline.budget, "extended": wait.deadline.extended})
+
+
+def poll(wait: Wait, *, sleep: Callable[[float], None] = time.sleep,
+         history: Optional[PollHistory] = None) -> Tuple[Any, PollHistory]:
+    """Fetches until `done(result)` or the deadline passes. A fetch that fails with target_unavailable
+    (no usable answer even after the client's own GET retries) counts as a poll and is tried again; only
+    when no poll got an answer before the deadline is that target_unavailable raised."""
+    polling = _Polling(wait, history)
     retrying = Retrying(
-        stop=stop_after_delay(budget),
-        wait=wait_within_budget(strategy, budget),
-        retry=retry_if_result(lambda result: isinstance(result, Unanswered) or not done(result)),
-        before_sleep=record_sleep,
-        retry_error_callback=give_up,
+        stop=stop_at_deadline(wait.deadline),
+        wait=wait_within(wait.strategy or backoff(), wait.deadline),
+        retry=retry_if_result(lambda result: isinstance(result, Unanswered) or not wait.done(result)),
+        before_sleep=polling.before_sleep,
+        retry_error_callback=polling.give_up,
         sleep=sleep,
     )
+    result = retrying(polling.attempt)
+    polling.history.elapsed = wait.deadline.elapsed()
+    polling.log("done")
+    return result, polling.history
 
-    result = retrying(attempt)
-    history.elapsed = time.monotonic() - started
-    log("done")
-    return result, history
 
+class StillWaiting(SuiteFailure):
+    """A wait that ended without the outcome it waited for: the job, the last state, polls and time spent."""
 
-def job_state(job: dict) -> Tuple[str, Optional[str]]:
-    """`queued`, `running`, `queued, waiting to retry after PROVIDER_API_ERROR`, `failed`, …"""
-    status = job.get("status", "unknown")
-    error = job.get("error_code")
-    if status == "queued" and error:
-        return f"queued, waiting to retry after {error}", error
-    return status, error
+    def __init__(self, category: Category | str, command: str, outcome: Outcome, *, reason: str,
+                 job_id: Optional[str] = None, node: Optional[dict] = None, last_answer: Optional[str] = None):
+        self.outcome = outcome
+        self.last_state = outcome.state
+        self.budget = outcome.deadline.budget
+        last = outcome.last
+        super().__init__(category, command, reason, job_id=job_id, poll=outcome.history, node=node,
+                         last_answer=last_answer,
+                         job=last if isinstance(last, dict) and "attempt_count" in last else None)

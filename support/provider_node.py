@@ -1,41 +1,67 @@
-"""The run's provider-acquired node: connect the provider, reuse a ready node or request exactly one,
-and wait through its pre-provision states without submitting anything again.
+"""The provider connection and provider-acquired nodes: connect the provider; for a run, reuse a ready node,
+wait for one still being acquired, or request exactly one; for a scenario, request a new node.
+
+Never pay for the same node twice: when no provider node is ready but one is still being acquired (its
+node_provision job queued, running or waiting for a retry Pressluft scheduled), the run waits for that one
+instead of requesting another. A node whose acquisition failed for good is never reused.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Optional
 
 from support import schemas
-from support.actions import ConnectProvider, RequestNode
+from support.actions import ConnectProvider, RequestNode, Submission
 from support.actor import Operator
-from support.diagnostics import Category, PollHistory, SuiteFailure
-from support.questions import TheNodes, node_by_id, provider_nodes
+from support.categories import Category
+from support.diagnostics import SuiteFailure
+from support.jobs import in_flight, require_success
+from support.polling import Deadline, Wait, poll
+from support.questions import TheJobs, TheNodes, jobs_touching, node_by_id, provider_nodes
 from support.reporting import narrate
-from support.waits import readiness_state, require_success, wait_for_job, wait_for_node_ready
+from support.waits import is_ready, wait_for_job
+
+REUSED, ADOPTED, REQUESTED = "reused", "adopted", "requested"
+
+
+def run_node_name(run_id: str) -> str:
+    """The name of the node a run requests for itself (scenarios' own node requests are named otherwise)."""
+    return f"{run_id}-run-node"
 
 
 @dataclass
 class Acquisition:
-    """What securing (or requesting) a node saw."""
+    """The run's node: how it was secured (reused, adopted while in flight, requested) and its job."""
 
-    node: Optional[dict] = None
-    reused: bool = False
-    requests: int = 0                   # POST /api/nodes made by this acquisition
+    node_id: Optional[str]
+    how: str
     job_id: Optional[str] = None
     job: Optional[dict] = None
-    command: str = "POST /api/nodes"
-    job_states: list = field(default_factory=list)     # e.g. queued, running, "queued, waiting to retry after X"
-    job_errors: list = field(default_factory=list)     # error codes seen while the job was not terminal
-    readiness_seen: list = field(default_factory=list)  # node readiness states seen while acquiring
-    history: Optional[PollHistory] = None
-    readiness_history: Optional[PollHistory] = None
-    elapsed: float = 0.0
+    name: Optional[str] = None
+
+    def describe(self) -> str:
+        return {REUSED: f"reuses the ready node {self.name} ({self.node_id})",
+                ADOPTED: f"waits for the node {self.name} ({self.node_id}) that is still being acquired "
+                         f"(job {self.job_id})",
+                REQUESTED: "acquires a new node"}[self.how]
+
+
+@dataclass
+class NodeRequest:
+    """A node the operator requested in a scenario, and what was listed just before."""
+
+    name: str
+    submission: Submission
+    nodes_before: set = field(default_factory=set)
+    jobs_before: list = field(default_factory=list)
 
     @property
-    def node_id(self) -> Optional[str]:
-        return self.node.get("id") if self.node else None
+    def command(self) -> str:
+        return self.submission.command
+
+    @property
+    def job_id(self) -> Optional[str]:
+        return self.submission.job_id
 
 
 def connect_provider(operator: Operator, token: Optional[str] = None, *, require_connected: bool = True) -> dict:
@@ -43,8 +69,7 @@ def connect_provider(operator: Operator, token: Optional[str] = None, *, require
     settings = operator.settings
     answer = operator.attempts_to(ConnectProvider(settings.provider_id, token or settings.provider_token or ""))
     if answer.status != 200:
-        category = Category.AUTH_FAILED if answer.status == 401 else Category.CONTRACT_VIOLATION
-        raise SuiteFailure(category, answer.command, f"expected 200, got {answer.reason}")
+        raise answer.verdict("200")
     connection = schemas.check("provider_connection", answer.json, command=answer.command)
     if require_connected and connection.get("status") != "connected":
         guidance = " ".join(connection.get("guidance") or [])
@@ -54,80 +79,101 @@ def connect_provider(operator: Operator, token: Optional[str] = None, *, require
     return connection
 
 
-def request_node(operator: Operator, name: str, *, budget: Optional[float] = None,
-                 require_ready: bool = True) -> Acquisition:
-    """Request one node and wait until its job ends and (when it succeeded) the node is ready."""
-    settings = operator.settings
-    budget = budget if budget is not None else settings.node_timeout
-    started = time.monotonic()
-    acquisition = Acquisition()
-    before = {node["id"] for node in operator.asks_for(TheNodes(quiet=True))}
-    submission = operator.attempts_to(RequestNode(settings.provider_id, name))
-    acquisition.requests += 1
-    acquisition.command = submission.command
-    acquisition.job_id = job_id = submission.accepted()
-    operator.ledger.record("node acquisition job", job_id, note=name)
+def request_new_node(operator: Operator, name: str) -> NodeRequest:
+    """POST /api/nodes once, whatever it answers; nothing is waited for."""
+    nodes_before = {node["id"] for node in operator.asks_for(TheNodes(quiet=True))}
+    jobs_before = operator.asks_for(TheJobs(quiet=True))
+    submission = operator.attempts_to(RequestNode(operator.settings.provider_id, name))
+    if submission.job_id:
+        operator.ledger.record("node acquisition job", submission.job_id, note=name)
+    return NodeRequest(name, submission, nodes_before, jobs_before)
 
-    def watch(job: dict) -> None:
-        nodes = operator.asks_for(TheNodes(quiet=True))
-        node = node_by_id(nodes, job.get("node_id")) if job.get("node_id") else next(
-            (n for n in nodes if n["id"] not in before and n.get("name") == name), None)
-        if node is not None:
-            acquisition.node = node
-            label, _ = readiness_state(node)
-            if job.get("status") not in ("succeeded", "failed", "cancelled") and label not in acquisition.readiness_seen:
-                acquisition.readiness_seen.append(label)
-        if job.get("status") in ("queued", "running") and job.get("error_code") not in (None, *acquisition.job_errors):
-            acquisition.job_errors.append(job["error_code"])
 
-    job, history = wait_for_job(operator, job_id, command=submission.command, budget=budget, also_watch=watch)
-    acquisition.job, acquisition.history = job, history
-    acquisition.job_states = list(history.states)
-    if acquisition.node is not None:
-        operator.ledger.record("node", acquisition.node["id"], acquisition.node.get("name"))
-    if not require_ready:
-        acquisition.elapsed = time.monotonic() - started
-        return acquisition
-    require_success(job, command=submission.command, history=history)
-    node_id = job.get("node_id") or acquisition.node_id
-    if node_id is None:
-        raise SuiteFailure(Category.CONTRACT_VIOLATION, submission.command,
-                           "the node acquisition job succeeded but no new node is listed", job_id=job_id, job=job)
-    left = max(1.0, budget - (time.monotonic() - started))
-    node, readiness_history = wait_for_node_ready(operator, node_id, budget=left, command="GET /api/nodes",
-                                                  job_id=job_id)
-    acquisition.node, acquisition.readiness_history = node, readiness_history
-    acquisition.elapsed = time.monotonic() - started
-    return acquisition
+def node_of(operator: Operator, request: NodeRequest, job: Optional[dict] = None) -> Optional[dict]:
+    """The node a request made: the job's node, else the one new node listed under the requested name."""
+    nodes = operator.asks_for(TheNodes(quiet=True))
+    if job and job.get("node_id"):
+        return node_by_id(nodes, job["node_id"])
+    return next((node for node in nodes if node["id"] not in request.nodes_before and node.get("name") == request.name),
+                None)
+
+
+def _acquisitions_in_flight(operator: Operator, nodes: list) -> list:
+    """(node, job) of provider nodes that are not ready and whose node_provision job is still in flight."""
+    jobs = operator.asks_for(TheJobs(quiet=True))
+    found = []
+    for node in provider_nodes(nodes):
+        if is_ready(node):
+            continue
+        job = next((job for job in reversed(jobs_touching(jobs, node_id=node["id"], job_type="node_provision"))
+                    if in_flight(job)), None)
+        if job is not None:
+            found.append((node, job))
+    return sorted(found, key=lambda pair: pair[0].get("created_at") or "")
+
+
+def plan_run_node(operator: Operator) -> Acquisition:
+    """Which node the run will use, without changing anything: a ready one, one in flight, or a new one."""
+    nodes = operator.asks_for(TheNodes(quiet=True))
+    ready = sorted((node for node in provider_nodes(nodes) if is_ready(node)), key=lambda n: n.get("created_at") or "")
+    if ready:
+        return Acquisition(ready[0]["id"], REUSED, name=ready[0].get("name"))
+    in_flight_now = _acquisitions_in_flight(operator, nodes)
+    if in_flight_now:
+        node, job = in_flight_now[0]
+        return Acquisition(node["id"], ADOPTED, job_id=job["id"], job=job, name=node.get("name"))
+    return Acquisition(None, REQUESTED, name=run_node_name(operator.ledger.run_id))
 
 
 def secure_run_node(operator: Operator) -> Acquisition:
-    """Connect the provider; reuse a ready non-local node, or request exactly one and wait for it."""
+    """Connect the provider, then reuse, adopt or request the run's node and wait until its job succeeded.
+    Readiness is judged by whoever needs the node (support/checks.py)."""
     with narrate("Secure the run's provider-acquired node"):
         connect_provider(operator)
-        nodes = operator.asks_for(TheNodes())
-        ready = [node for node in provider_nodes(nodes) if (node.get("readiness") or {}).get("is_ready")]
-        if ready:
-            ready.sort(key=lambda node: node.get("created_at") or "")
-            return Acquisition(node=ready[0], reused=True)
-        return _where_sites_land(operator, request_node(operator, operator.ledger.slug("node")))
+        acquisition = plan_run_node(operator)
+        if acquisition.how == REUSED:
+            return acquisition
+        if acquisition.how == REQUESTED:
+            request = request_new_node(operator, acquisition.name)
+            acquisition.job_id = request.submission.accepted()
+        budget = operator.settings.budgets.node
+        job, history = wait_for_job(operator, acquisition.job_id, command="POST /api/nodes", budget=budget)
+        acquisition.job = require_success(job, command="POST /api/nodes", history=history)
+        acquisition.node_id = job.get("node_id") or acquisition.node_id
+        if acquisition.node_id is None:
+            raise SuiteFailure(Category.CONTRACT_VIOLATION, "POST /api/nodes",
+                               "the node acquisition job succeeded without naming its node", job_id=job.get("id"),
+                               job=job)
+        operator.ledger.record("node", acquisition.node_id, acquisition.name)
+        return _where_sites_land(operator, acquisition)
 
 
-def _where_sites_land(operator: Operator, acquisition: Acquisition, pause: float = 0.5) -> Acquisition:
+def _where_sites_land(operator: Operator, acquisition: Acquisition) -> Acquisition:
     """Another run may have requested a node at the same moment. Sites land on the oldest ready provider
-    node, so a node older than ours that is still being acquired is waited for (within the node budget),
-    and the oldest ready one becomes the run's node. Ours stays in the ledger of created resources."""
-    mine = acquisition.node or {}
+    node, so a node older than ours that is still provisioning is waited for (within the node budget), and
+    the oldest ready one becomes the run's node. Ours stays in the ledger of created resources."""
+    mine = node_by_id(operator.asks_for(TheNodes(quiet=True)), acquisition.node_id) or {}
     created = mine.get("created_at") or ""
-    deadline = time.monotonic() + operator.settings.node_timeout
-    while True:
-        older = [node for node in provider_nodes(operator.asks_for(TheNodes(quiet=True)))
-                 if node["id"] != mine.get("id") and (node.get("created_at") or "") < created]
-        if not any(node.get("status") == "provisioning" for node in older) or time.monotonic() > deadline:
-            break
-        time.sleep(pause)
-    ready = sorted((node for node in older if (node.get("readiness") or {}).get("is_ready")),
-                   key=lambda node: node.get("created_at") or "")
+
+    def older() -> list:
+        return [node for node in provider_nodes(operator.asks_for(TheNodes(quiet=True)))
+                if node["id"] != acquisition.node_id and (node.get("created_at") or "") < created]
+
+    wait = Wait(what="older nodes to finish provisioning", fetch=older,
+                done=lambda nodes: not any(node.get("status") == "provisioning" for node in nodes),
+                describe=lambda nodes: (f"{len(nodes)} older nodes", None),
+                timed_out=lambda outcome: SuiteFailure(Category.NODE_NOT_READY, "GET /api/nodes", "older nodes"),
+                deadline=Deadline(operator.settings.budgets.node), kind="scope", subject="older nodes",
+                policy=operator.settings.poll_policy)
+    try:
+        nodes, _ = poll(wait)
+    except SuiteFailure:
+        nodes = older()
+    ready = sorted((node for node in nodes if is_ready(node)), key=lambda node: node.get("created_at") or "")
     if ready:
-        acquisition.node = ready[0]
+        acquisition.node_id, acquisition.name = ready[0]["id"], ready[0].get("name")
     return acquisition
+
+
+__all__ = ["Acquisition", "NodeRequest", "connect_provider", "request_new_node", "node_of",
+           "plan_run_node", "secure_run_node"]

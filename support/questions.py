@@ -7,16 +7,14 @@ from typing import Any, Optional
 from support import schemas
 from support.actor import Operator
 from support.client import Answer
-from support.diagnostics import Category, SuiteFailure
+from support.categories import Category
+from support.diagnostics import SuiteFailure
 from support.reporting import narrate
 
 
 def _ok(answer: Answer, schema: Optional[str], many: bool = False) -> Any:
-    if answer.status == 401:
-        raise SuiteFailure(Category.AUTH_FAILED, answer.command, answer.reason)
     if answer.status != 200:
-        category = Category.TARGET_UNAVAILABLE if answer.status in (502, 503, 504) else Category.CONTRACT_VIOLATION
-        raise SuiteFailure(category, answer.command, f"expected 200, got {answer.reason}")
+        raise answer.verdict("200")
     body = answer.json
     if body is None:
         raise SuiteFailure(Category.CONTRACT_VIOLATION, answer.command, "answered 200 without a JSON body")
@@ -59,10 +57,6 @@ def TheSites(quiet: bool = False) -> _Get:
     return _Get("/api/sites", "site", many=True, title="List the sites", quiet=quiet)
 
 
-def TheSite(site_id: str, quiet: bool = False) -> _Get:
-    return _Get(f"/api/sites/{site_id}", "site", title=f"Look at the site {site_id}", quiet=quiet)
-
-
 def TheEnvironments(site_id: str, quiet: bool = False) -> _Get:
     return _Get(f"/api/sites/{site_id}/environments", "environment", many=True,
                 title="List the site's environments", quiet=quiet)
@@ -79,6 +73,10 @@ def TheBackups(environment_id: str, quiet: bool = False) -> _Get:
 
 
 # -- small derived answers -------------------------------------------------------------------------
+def provider_connection(connections: list, provider_id: str) -> Optional[dict]:
+    return next((item for item in connections if item.get("provider_id") == provider_id), None)
+
+
 def node_by_id(nodes: list, node_id: str) -> Optional[dict]:
     return next((node for node in nodes if node.get("id") == node_id), None)
 

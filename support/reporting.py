@@ -20,8 +20,13 @@ from allure_commons.model2 import Label, Status, TestResult
 from allure_commons.reporter import AllureReporter
 from allure_commons.types import AttachmentType
 
-from support.diagnostics import PRODUCT_DEFECTS, TARGET_PROBLEMS, Category
+from support.allure_formatter import results_folder
+from support.config import reports_dir_requested
+from support.categories import KINDS, SUITE_ERROR, TARGET_PROBLEMS, Category
 from support.redaction import secrets
+from support.spec_catalogue import ACCEPTANCE_CRITERIA, FAILURE_CLASSES, SCENARIOS, SPEC_URL, SUPPORTING
+
+EPIC = "Wave 5 runtime e2e"
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,12 +41,6 @@ def narrate(title: str) -> Iterator[None]:
 
 def attach_text(name: str, text: str) -> None:
     allure.attach(secrets.redact_text(text) or "", name=name, attachment_type=AttachmentType.TEXT)
-
-
-def attach_json(name: str, data) -> None:
-    allure.attach(secrets.redact_text(json.dumps(secrets.redact_json(data), indent=2, sort_keys=True,
-                                                 default=str)),
-                  name=name, attachment_type=AttachmentType.JSON)
 
 
 # -- dynamic labels for behave ---------------------------------------------------------------------
@@ -74,15 +73,19 @@ def enable_dynamic_labels() -> None:
         allure_commons.plugin_manager.register(BehaveLabels())
 
 
-def label_scenario(tags, spec_url: str, spec_items: dict, failure_classes: dict) -> None:
-    """AC/SC tags as `ac`/`story` labels, failure-class tags as `failure_class`, a link to the spec."""
+def label_scenario(tags) -> None:
+    """The report reads like the spec: Epic "Wave 5 runtime e2e" → the feature → a story per spec item the
+    scenario proves (AC/SC, or a companion spec's item); failure-class tags as `failure_class`; a spec link."""
+    allure.dynamic.epic(EPIC)
     for tag in tags:
-        if tag in spec_items:
+        if tag in ACCEPTANCE_CRITERIA or tag in SCENARIOS:
             allure.dynamic.label("ac" if tag.startswith("AC-") else "spec_scenario", tag)
-            allure.dynamic.story(f"{tag}: {spec_items[tag]}")
-        elif tag in failure_classes:
+            allure.dynamic.story(f"{tag}: {({**ACCEPTANCE_CRITERIA, **SCENARIOS})[tag]}")
+        elif tag in SUPPORTING:
+            allure.dynamic.story(f"{tag}: {SUPPORTING[tag]}")
+        elif tag in FAILURE_CLASSES:
             allure.dynamic.label("failure_class", tag)
-    allure.dynamic.link(spec_url, name="Wave 5 runtime e2e spec")
+    allure.dynamic.link(SPEC_URL, name="Wave 5 runtime e2e spec")
 
 
 def mark_skipped(reason: str) -> None:
@@ -93,16 +96,13 @@ def mark_skipped(reason: str) -> None:
 
 # -- files beside the results ---------------------------------------------------------------------
 def categories() -> list[dict]:
-    def rule(name: str, members, statuses) -> dict:
-        pattern = "|".join(c.value for c in members)
-        return {"name": name, "matchedStatuses": statuses,
-                # the first verdict of the message decides (a reason may quote another verdict, e.g. a smoke's)
-                "messageRegex": rf"(?s)(?:(?!\[wave5\]).)*\[wave5\] FAIL category=({pattern}) .*"}
-
-    product = [rule(f"Product defect: {c.value}", [c], ["failed", "broken"]) for c in PRODUCT_DEFECTS]
-    target = [rule(f"Target or configuration problem: {c.value}", [c], ["failed", "broken"])
-              for c in TARGET_PROBLEMS]
-    return product + target + [{"name": "Suite defect (no [wave5] verdict)", "matchedStatuses": ["broken"]}]
+    """categories.json: one Allure category per failure kind (support/categories.py), by the first verdict of
+    the message (a reason may quote another verdict, e.g. a smoke's); an error in the suite's own code, which
+    has no verdict, is a suite error."""
+    rules = [{"name": kind.allure_category, "matchedStatuses": ["failed", "broken"],
+              "messageRegex": rf"(?s)(?:(?!\[wave5\]).)*\[wave5\] FAIL category={kind.category.value} .*"}
+             for kind in KINDS]
+    return rules + [{"name": SUITE_ERROR, "matchedStatuses": ["broken", "failed"]}]
 
 
 def git_revision() -> str:
@@ -164,7 +164,7 @@ def write_run_result(results_dir: Path, *, name: str, message: str, trace: str =
     results_dir.mkdir(parents=True, exist_ok=True)
     now = int(time.time() * 1000)
     test_uuid = str(uuid.uuid4())
-    status = Status.BROKEN if category in TARGET_PROBLEMS else Status.FAILED
+    status = Status.BROKEN if Category(category) in TARGET_PROBLEMS else Status.FAILED
     result = {
         "uuid": test_uuid, "historyId": "wave5-run-setup", "testCaseId": "wave5-run-setup",
         "name": name, "fullName": f"Wave 5 run: {name}", "status": status,
@@ -179,37 +179,22 @@ def write_run_result(results_dir: Path, *, name: str, message: str, trace: str =
     return path
 
 
-def results_dir_from_config(config, default: str) -> Path:
-    """Where the Allure formatter of this behave run writes."""
-    outputs = list(getattr(config, "outputs", []) or [])
-    for index, name in enumerate(getattr(config, "format", None) or []):
-        if "allure" in name.lower() and index < len(outputs) and getattr(outputs[index], "name", None):
-            return Path(outputs[index].name)
-    return Path(default)
+def results_dir(config) -> Optional[Path]:
+    """Where this behave run's Allure results go (None when no Allure formatter runs)."""
+    return results_folder(config)
 
 
-__all__ = ["narrate", "attach_text", "attach_json", "enable_dynamic_labels", "label_scenario", "categories", "results_dir", "run_properties",
-           "environment_properties", "write_result_files", "write_run_result", "results_dir_from_config"]
-
-
-def results_dir(config, base: Optional[str]) -> Optional[Path]:
-    """Where Allure results go: under PRESSLUFT_REPORTS_DIR when set, else the Allure formatter's outfile.
-    None when no Allure formatter runs."""
-    formats = [name.lower() for name in (getattr(config, "format", None) or [])]
-    if not any("allure" in name for name in formats):
-        return None
-    if base:
-        return Path(base) / "allure-results"
-    return results_dir_from_config(config, "reports/allure-results")
+def follow_reports_dir(config) -> None:
+    """JUnit XML goes under PRESSLUFT_REPORTS_DIR too, when that is set."""
+    requested = reports_dir_requested(userdata=getattr(config, "userdata", None) or {})
+    if requested:
+        config.junit_directory = f"{requested}/junit"
 
 
 def run_properties(run, failure) -> dict:
     """environment.properties of a run (or of a run that could not start)."""
     if run is None:
-        import os
-
-        url = os.environ.get("PRESSLUFT_BASE_URL") or "(embedded reference target)"
-        props = environment_properties(target_url=url, embedded="PRESSLUFT_BASE_URL" not in os.environ,
+        props = environment_properties(target_url="(unknown: the run could not start)", embedded=False,
                                        run_id="none")
         props["run.setup_failure"] = failure.line if failure is not None else "none"
         return props
@@ -221,3 +206,35 @@ def run_properties(run, failure) -> dict:
     # every one of them (type, id, slug): against an external target they stay there, nothing is deleted
     props["run.created_resources"] = (f"{len(items)}: " + "; ".join(i.describe() for i in items)) if items else "0"
     return props
+
+
+class RunTally:
+    """How many scenarios the run selected, skipped, passed and failed, written to `run-summary.json` in the
+    reports folder: a smoke command reads it to tell "passed" from "ran nothing" (tools/smoke.py)."""
+
+    FILE = "run-summary.json"
+
+    def __init__(self):
+        self.counts = {"selected": 0, "skipped": 0, "passed": 0, "failed": 0}
+        self.start_failure: Optional[str] = None
+
+    def selected(self, *, skipped: bool) -> None:
+        self.counts["selected"] += 1
+        self.counts["skipped"] += int(skipped)
+
+    def ended(self, status: str) -> None:
+        if status == "passed":
+            self.counts["passed"] += 1
+        elif status in ("failed", "error", "hook_error"):
+            self.counts["failed"] += 1
+
+    def could_not_start(self, failure) -> None:
+        self.start_failure = failure.line
+
+    def write(self, reports_dir: Optional[str]) -> None:
+        if not reports_dir:
+            return
+        try:
+            Path(reports_dir, self.FILE).write_text(json.dumps({**self.counts, "start_failure": self.start_failure}))
+        except OSError:
+            pass

@@ -1,39 +1,43 @@
-"""From a failed step or scenario to its one summary line and diagnostic block (no behave imports)."""
+"""From a failed step or scenario to its one summary line and diagnostic block (no behave imports).
+
+A verdict (a SuiteFailure: Pressluft, the target or the configuration did not do what the spec says) is
+reported as its `[wave5] FAIL` line and block, without a Python traceback. Any other exception is an error
+in the suite's own code: it keeps its traceback and is reported as a suite error, never as a verdict.
+"""
 from __future__ import annotations
 
 import sys
+import traceback
 from typing import Optional
 
 from support.diagnostics import PREFIX, SuiteFailure, as_suite_failure, render_block
 from support.journal import Journal
 from support.redaction import secrets
 
-
-class BrokenStep(Exception):
-    """An unexpected error in a step, carrying its summary line (reported as broken, not failed)."""
+SUITE_ERROR_PREFIX = "[wave5] SUITE ERROR"
 
 
-def verdict_for(exception: BaseException, journal: Optional[Journal]) -> SuiteFailure:
+def verdict_for(exception: BaseException, journal: Optional[Journal]) -> Optional[SuiteFailure]:
+    """The verdict an exception stands for, or None when it is an error in the suite's own code."""
     last = journal.last(1) if journal is not None else []
     command = last[0].command if last else "none"
     return as_suite_failure(exception, command=command)
-
-
-def diagnosed_exception(failure: SuiteFailure, original: BaseException) -> BaseException:
-    """The exception to report in place of the original: same kind (failed/broken), summary line first."""
-    if original is failure:
-        return original
-    detail = str(original).strip()
-    text = failure.line + (f"\n{detail}" if detail and detail not in failure.line else "")
-    replacement = AssertionError(text) if isinstance(original, AssertionError) else BrokenStep(text)
-    replacement.__cause__ = original
-    return replacement
 
 
 def block_for(failure: SuiteFailure, journal: Optional[Journal], since: int = 0, log_tail: str = "",
               max_exchanges: int = 6) -> str:
     exchanges = journal.since(since)[-max_exchanges:] if journal is not None else []
     return render_block(failure, exchanges, log_tail)
+
+
+def suite_error_line(step_text: str, exception: BaseException) -> str:
+    first = (str(exception).strip().splitlines() or [""])[0]
+    return f'{SUITE_ERROR_PREFIX} in step "{step_text}": {type(exception).__name__}: {first}'
+
+
+def suite_error_text(step_text: str, exception: BaseException) -> str:
+    trace = "".join(traceback.format_exception(type(exception), exception, exception.__traceback__))
+    return suite_error_line(step_text, exception) + "\n" + trace
 
 
 def print_verdict(block: str, stream=None) -> None:

@@ -1,33 +1,37 @@
 @wave5
 Feature: Clone and staging environments with a reachable preview
   An operator copies a site's production environment into a clone or a staging
-  environment. On the run's provider-acquired node the copy must finish, become
-  active and answer on its preview address, the way a browser would see it
-  before following any redirect.
+  environment. On the provider-acquired node the copy must finish, be recorded
+  as the kind of copy that was asked for, become active on the same node as
+  production, and answer on a preview address of its own the way a browser sees
+  it before following any redirect: 200, 301 or 302.
 
   Background:
-    Given a ready provider-acquired node for this run
-    And a new site whose production environment is live
+    Given a ready provider-acquired node
+    And a site whose production environment is live
 
-  @AC-1 @SC-1 @critical @smoke-clone
-  Scenario: A clone of production gets a reachable preview
-    When the operator creates a clone environment from production
+  @AC-1 @critical
+  Scenario Outline: A <type> environment made from production gets a reachable preview
+    When the operator creates a <type> environment from production
     Then the environment creation job succeeds
-    And the new environment is active on the run's provider-acquired node
-    And the preview of the new environment is reachable
+    And the new environment is an active <type> environment copied from production, on the same node
+    And the preview of the new environment answers 200, 301 or 302
 
-  @AC-1 @SC-1
-  Scenario: A staging copy of production gets a reachable preview
-    When the operator creates a staging environment from production
-    Then the environment creation job succeeds
-    And the new environment is active on the run's provider-acquired node
-    And the preview of the new environment is reachable
+    @smoke-clone
+    Examples: A clone
+      | type  |
+      | clone |
 
-  @AC-1 @SC-1 @fault_injection
-  Scenario Outline: A preview that redirects still counts as reachable
-    Given a clone environment of production that is active
-    And the clone environment's preview answers with a <status> redirect
-    Then the preview of the clone environment is reachable with answer <status>
+    Examples: A staging environment
+      | type    |
+      | staging |
+
+  @AC-1 @fault_injection
+  Scenario Outline: A preview that redirects counts as reachable, without the redirect being followed
+    Given an active clone of production
+    And the clone's preview redirects with <status> to an address that does not answer
+    When the operator opens the clone's preview
+    Then the preview answers <status> and counts as reachable
 
     Examples:
       | status |

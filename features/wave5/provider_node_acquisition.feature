@@ -1,29 +1,42 @@
 @wave5
-Feature: Provider-acquired node for the run
+Feature: Provider-acquired node
   Every success path of Wave 5 runs on a node that Pressluft acquires from the
-  provider (Hetzner Cloud). The suite acquires that node once per run, or reuses
-  one that is already ready, and waits through the provider's pre-provision
-  states without anyone clicking "retry".
+  provider (Hetzner Cloud). Pressluft accepts a node request at once and does the
+  acquisition in the background. While it does, the node is reported not ready.
+  A transient provider error is retried by Pressluft on its own schedule, so that
+  nobody has to click "retry"; an error the provider reports as final ends the
+  acquisition failed, with the provider's reason; and a credential the provider
+  rejects blocks any acquisition, with guidance for the operator.
 
-  @AC-1 @AC-5 @SC-1 @critical
-  Scenario: The run's node is acquired or confirmed, and becomes ready
+  @AC-1 @SC-1 @critical
+  Scenario: A provider-acquired node is confirmed or acquired, and is ready
     Given the provider is connected with the operator's credential
-    When the run secures its provider-acquired node
+    When the operator makes sure a provider-acquired node is ready
     Then that node is ready with no outstanding reason codes
-    And the node was requested at most once during this run
+    And Pressluft acquired at most one new node for it
 
   @AC-5 @fault_injection
-  Scenario: Transient provider errors during acquisition are waited out, not re-submitted
+  Scenario: Transient provider errors are retried by Pressluft, without anyone clicking retry
     Given the provider is connected with the operator's credential
     And the provider will fail the first 2 acquisition attempts with the transient error "PROVIDER_API_ERROR"
     When the operator requests a new provider-acquired node
-    Then the acquisition is seen waiting to retry after the error "PROVIDER_API_ERROR"
+    Then Pressluft schedules another attempt after 2 failed attempts with "PROVIDER_API_ERROR"
     And the new node is reported not ready while it is being acquired
-    And the new node becomes ready without the request being submitted again
+    When the scheduled attempt comes due
+    Then the new node becomes ready without the request being submitted again
 
-  @AC-1 @SERIAL
-  Scenario: A rejected provider credential blocks node acquisition with guidance
+  @hetzner-node-provider-S2 @runtime_provision_failure @fault_injection
+  Scenario: An acquisition that the provider fails for good ends failed with the provider's error
+    Given the provider is connected with the operator's credential
+    And the provider will fail the next acquisition with "PROVIDER_ACQUISITION_FAILED" and the message "hetzner action failed: server limit reached"
+    When the operator requests a new provider-acquired node
+    Then the acquisition ends failed with "PROVIDER_ACQUISITION_FAILED" and the message "hetzner action failed: server limit reached", without a retry
+    And the new node is listed as not ready
+
+  @hetzner-sdk-integration-S2 @disruptive @SERIAL
+  Scenario: A provider credential that the provider rejects blocks node acquisition, with guidance
     Given the provider is connected with a credential the provider rejects
+    When the operator requests a new provider-acquired node
     Then the provider connection is reported degraded with guidance for the operator
-    And a request for a new provider-acquired node is refused because the provider is not connected
-    And no node acquisition job was queued
+    And the node request is refused because the provider is not connected
+    And no node acquisition was queued

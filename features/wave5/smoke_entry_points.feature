@@ -1,22 +1,22 @@
 @wave5
-Feature: Smoke entry points for the resume-run loop
-  The two smoke commands replace the original bash smokes. They run from the
-  repository root, ask for nothing, and answer with an exit status a loop can
-  act on: 0 when the flow works, 1 when it does not.
+Feature: Smoke commands as closeout gates for resume-run loops
+  The two smoke commands are Wave 5's closeout gates: a resume-run loop runs
+  them from the repository root, without answering any question, until they
+  pass. Each answers with an exit status the loop can act on: 0 only when its
+  whole flow worked, 1 otherwise, with one line that says why.
 
-  @AC-4 @smoke-entry
-  Scenario Outline: A smoke command passes against a working control plane
-    When the "<smoke>" smoke command is run from the repository root against this run's control plane
-    Then it exits with status 0
-    And its output reports the smoke as passed
+  @AC-4 @SC-1 @smoke-entry
+  Scenario Outline: The <smoke> smoke passes against a working control plane
+    Given a ready provider-acquired node
+    When the operator runs the <smoke> smoke from the repository root
+    Then the smoke passes
 
     Examples:
-      | smoke                 |
-      | site clone preview    |
-      | backup restore        |
+      | smoke              |
+      | clone preview      |
+      | backup and restore |
 
   @AC-4 @smoke-entry
-  Scenario: A smoke command fails fast and clearly when the control plane cannot be reached
-    When the "site clone preview" smoke command is run from the repository root against a control plane that is not there
-    Then it exits with status 1
-    And its output has one failure line with the category "target_unavailable"
+  Scenario: A smoke fails fast and clearly when the control plane cannot be reached
+    When the operator runs the clone preview smoke against an address where no control plane answers
+    Then the smoke fails within 5 seconds as unable to reach the control plane

@@ -11,9 +11,12 @@ NO_PROVIDER_NODE_MESSAGE = ("target node is not ready: node_unreachable. "
                             "Create a provider-backed node from /nodes first.")
 
 
-def node_readiness(runtime, node: dict) -> dict:
-    return readiness.evaluate(node, runtime.faults.readiness_codes(node["id"]),
-                              mutant=lambda name: defective(runtime, name))
+def node_readiness(runtime, node: dict, preflight_for_slug=None) -> dict:
+    """The node's readiness; `preflight_for_slug`: as the create preflight of that site sees it."""
+    injected = runtime.faults.preflight_codes(preflight_for_slug) if preflight_for_slug else None
+    if injected is None:
+        injected = runtime.faults.readiness_codes(node["id"])
+    return readiness.evaluate(node, injected, mutant=lambda name: defective(runtime, name))
 
 
 def preflight_blocks(runtime, result: dict) -> bool:
@@ -33,14 +36,14 @@ def node_not_ready(runtime, codes, guidance=None, message=None) -> ApiError:
     return ApiError(409, "node_not_ready", message, details)
 
 
-def pick_ready_node(runtime, conn) -> dict:
+def pick_ready_node(runtime, conn, slug=None) -> dict:
     """Site-create target selection: the first ready provider node in creation order (digest §2.3)."""
     candidates = [dict(found) for found in conn.execute("SELECT * FROM nodes WHERE is_local = 0 ORDER BY seq")]
     if not candidates:
         raise node_not_ready(runtime, ["node_unreachable"], message=NO_PROVIDER_NODE_MESSAGE)
     first = None
     for node in candidates:
-        result = node_readiness(runtime, node)
+        result = node_readiness(runtime, node, preflight_for_slug=slug)
         if not preflight_blocks(runtime, result):
             return node
         first = first or result

@@ -78,7 +78,8 @@ def create_environment(req):
                 node = row(conn, "SELECT * FROM nodes WHERE id = ?", (source["node_id"],))
                 if node is None:
                     raise node_not_ready(runtime, ["node_unreachable"])
-                readiness = node_readiness(runtime, node)
+                site = row(conn, "SELECT slug FROM sites WHERE id = ?", (site_id,))
+                readiness = node_readiness(runtime, node, preflight_for_slug=site["slug"] if site else None)
                 if preflight_blocks(runtime, readiness):
                     raise node_not_ready(runtime, readiness["reason_codes"], readiness["guidance"])
             require(conn, "sites", site_id, "site not found")

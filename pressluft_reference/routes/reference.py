@@ -58,9 +58,14 @@ def _check(condition: bool, message: str):
 
 
 def node_readiness_fault(req):
-    data = _parse(req, {"reason_codes": text_list, "node_id": nullable_text}, required=("reason_codes",))
+    data = _parse(req, {"reason_codes": text_list, "node_id": nullable_text,
+                        "preflight_site_slug_prefix": strict_text}, required=("reason_codes",))
     unknown = [code for code in data["reason_codes"] if code not in REASON_CODES]
     _check(not unknown, f"unknown reason codes {unknown}")
+    prefix = data.get("preflight_site_slug_prefix")
+    if prefix is not None:  # only the create preflight of those sites sees it: a node turning unready just then
+        req.runtime.faults.set_preflight_readiness(prefix, data["reason_codes"])
+        return Response(200, {"preflight_site_slug_prefix": prefix, "reason_codes": data["reason_codes"]})
     req.runtime.faults.set_readiness(data.get("node_id"), data["reason_codes"])
     return Response(200, {"node_id": data.get("node_id"), "reason_codes": data["reason_codes"]})
 

@@ -49,7 +49,7 @@ def create_site(req):
             runtime, lambda refusal: refusal.code == "node_not_ready",
             {"refused_site_is_recorded": record_refused, "refusals_still_queue_jobs": queue_refused}):
         with runtime.store.tx() as conn:
-            node = pick_ready_node(runtime, conn)
+            node = pick_ready_node(runtime, conn, slug)
             if row(conn, "SELECT 1 AS taken FROM sites WHERE slug = ?", (slug,)):
                 raise conflict("conflicting site mutation")
             job_id = jobqueue.enqueue(conn, runtime.config, "site_create", "conflicting site mutation",

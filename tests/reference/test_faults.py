@@ -242,3 +242,18 @@ def test_preview_fault_scoped_by_slug_prefix_and_environment_type(api, node_id):
 
 def _at(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def test_a_preflight_readiness_fault_blocks_only_the_creations_of_sites_with_that_slug_prefix(api, node_id):
+    api.fault("node-readiness", {"reason_codes": ["sudo_unavailable", "runtime_missing"], "node_id": None,
+                                 "preflight_site_slug_prefix": "smoke-7-"})
+    listed = next(node for node in api.get("/api/nodes").json() if node["id"] == node_id)
+    assert listed["readiness"]["is_ready"] is True  # the node list does not see it
+    refused = api.post("/api/sites", {"name": "S", "slug": "smoke-7-site-1"})
+    check_error(refused, 409, "node_not_ready")
+    assert "sudo_unavailable, runtime_missing" in refused.json()["message"]
+    other = api.post("/api/sites", {"name": "S", "slug": "other-site-1"})
+    assert other.status_code == 202, other.text
+    api.wait_job(other.json()["job_id"])
+    api.fault("node-readiness", {"reason_codes": [], "node_id": None, "preflight_site_slug_prefix": "smoke-7-"})
+    assert api.post("/api/sites", {"name": "S", "slug": "smoke-7-site-2"}).status_code == 202

@@ -1,73 +1,133 @@
-"""Settings from PRESSLUFT_* variables; bad values are config_error verdicts."""
+"""Settings from PRESSLUFT_* variables; bad values are config_error verdicts, for every variable."""
 import pytest
 
-from support.config import (EMBEDDED_PROVIDER_TOKEN, ConfigError, load_settings, require_provider_token)
-from support.diagnostics import Category
+from support.categories import Category
+from support.config import (EMBEDDED_BUDGETS, EMBEDDED_PROVIDER_TOKEN, REAL_PRESSLUFT_BUDGETS,
+                            REAL_PRESSLUFT_RETRY_CEILING, ConfigError, load_settings, require_provider_token)
+
+REAL = {"PRESSLUFT_BASE_URL": "https://pressluft.example"}
 
 
-def test_defaults_start_the_embedded_target_with_the_dev_credentials_and_smoke_budgets():
-    settings = load_settings({})
+@pytest.fixture
+def env(tmp_path):
+    """Variables with the reports folder in a temporary directory (load_settings checks it is writable)."""
+    return lambda **values: {"PRESSLUFT_REPORTS_DIR": str(tmp_path / "reports"), **values}
+
+
+def test_defaults_start_the_embedded_target_with_the_dev_credentials_and_short_budgets(env):
+    settings = load_settings(env())
     assert settings.embedded and settings.base_url is None
     assert (settings.email, settings.password) == ("admin@pressluft.local", "pressluft-dev-password")
-    assert settings.provider_id == "hetzner"
-    assert settings.job_timeout == 180 and settings.preview_timeout == 60
-    assert settings.node_timeout >= 180 + 60
+    assert settings.provider_id == "hetzner" and settings.poll_policy == "adaptive"
+    assert settings.budgets == EMBEDDED_BUDGETS and not settings.allow_disruptive
 
 
-def test_every_setting_is_read_from_its_variable():
-    settings = load_settings({"PRESSLUFT_BASE_URL": "https://pressluft.example:8443/", "PRESSLUFT_EMAIL": "ops@x.io",
-                              "PRESSLUFT_PASSWORD": "pw", "PRESSLUFT_PROVIDER_ID": "Hetzner",
-                              "PRESSLUFT_PROVIDER_TOKEN": "tok", "PRESSLUFT_JOB_TIMEOUT": "30",
-                              "PRESSLUFT_NODE_TIMEOUT": "90", "PRESSLUFT_PREVIEW_TIMEOUT": "2.5"})
+def test_a_real_target_gets_budgets_that_fit_a_real_pressluft(env):
+    settings = load_settings(env(**REAL))
+    assert settings.budgets == REAL_PRESSLUFT_BUDGETS
+    assert settings.budgets.node >= 600 and settings.budgets.site >= 300 and settings.budgets.preview >= 105
+    assert settings.retry_ceiling == REAL_PRESSLUFT_RETRY_CEILING >= (60 + 300 + 900)
+
+
+def test_every_setting_is_read_from_its_variable(env):
+    settings = load_settings(env(PRESSLUFT_BASE_URL="https://pressluft.example:8443/", PRESSLUFT_EMAIL="ops@x.io",
+                                 PRESSLUFT_PASSWORD="pw", PRESSLUFT_PROVIDER_ID="Hetzner",
+                                 PRESSLUFT_PROVIDER_TOKEN="tok", PRESSLUFT_NODE_TIMEOUT="90",
+                                 PRESSLUFT_SITE_TIMEOUT="31", PRESSLUFT_CLONE_TIMEOUT="32",
+                                 PRESSLUFT_BACKUP_TIMEOUT="33", PRESSLUFT_RESTORE_TIMEOUT="34",
+                                 PRESSLUFT_PREVIEW_TIMEOUT="2.5", PRESSLUFT_RETRY_CEILING="100",
+                                 PRESSLUFT_POLL_POLICY="fixed-2s", PRESSLUFT_RUN_ID="w5-loop-7",
+                                 PRESSLUFT_ALLOW_DISRUPTIVE="1", PRESSLUFT_KEEP_DATA="yes",
+                                 PRESSLUFT_REFERENCE_ARGS="--job-duration all=2"))
     assert settings.base_url == "https://pressluft.example:8443" and not settings.embedded
     assert (settings.email, settings.password, settings.provider_id) == ("ops@x.io", "pw", "hetzner")
-    assert (settings.job_timeout, settings.node_timeout, settings.preview_timeout) == (30, 90, 2.5)
-    assert settings.provider_token == "tok"
+    budgets = settings.budgets
+    assert (budgets.node, budgets.site, budgets.clone, budgets.backup, budgets.restore, budgets.preview) == \
+        (90, 31, 32, 33, 34, 2.5)
+    assert settings.provider_token == "tok" and settings.retry_ceiling == 100
+    assert settings.poll_policy == "fixed-2s" and settings.run_id == "w5-loop-7"
+    assert settings.allow_disruptive and settings.keep_data
+    assert settings.reference_args == ("--job-duration", "all=2")
 
 
-def test_the_node_budget_covers_the_job_budget_plus_readiness_by_default():
-    assert load_settings({"PRESSLUFT_JOB_TIMEOUT": "600"}).node_timeout == 660
+def test_the_job_budget_sets_every_job_kind_but_the_node_and_a_specific_one_wins(env):
+    budgets = load_settings(env(PRESSLUFT_JOB_TIMEOUT="30", PRESSLUFT_BACKUP_TIMEOUT="5")).budgets
+    assert (budgets.site, budgets.clone, budgets.restore, budgets.backup) == (30, 30, 30, 5)
+    assert budgets.node == EMBEDDED_BUDGETS.node
+    assert budgets.for_job("env_create") == 30 and budgets.for_job("node_provision") == EMBEDDED_BUDGETS.node
 
 
-def test_the_hetzner_token_is_the_fallback_provider_token():
-    assert load_settings({"HETZNER_API_TOKEN": "hz"}).provider_token == "hz"
-    assert load_settings({"HETZNER_API_TOKEN": "hz", "PRESSLUFT_PROVIDER_TOKEN": "pl"}).provider_token == "pl"
+def test_the_hetzner_token_is_the_fallback_provider_token(env):
+    assert load_settings(env(HETZNER_API_TOKEN="hz")).provider_token == "hz"
+    assert load_settings(env(HETZNER_API_TOKEN="hz", PRESSLUFT_PROVIDER_TOKEN="pl")).provider_token == "pl"
 
 
-def test_userdata_overrides_the_environment():
-    settings = load_settings({"PRESSLUFT_JOB_TIMEOUT": "30"}, {"PRESSLUFT_JOB_TIMEOUT": "5"})
-    assert settings.job_timeout == 5
+def test_userdata_overrides_the_environment(env):
+    settings = load_settings(env(PRESSLUFT_JOB_TIMEOUT="30"), {"PRESSLUFT_JOB_TIMEOUT": "5"})
+    assert settings.budgets.clone == 5
 
 
-@pytest.mark.parametrize("name, value", [
-    ("PRESSLUFT_JOB_TIMEOUT", "soon"), ("PRESSLUFT_NODE_TIMEOUT", "-1"), ("PRESSLUFT_PREVIEW_TIMEOUT", "0"),
-    ("PRESSLUFT_JOB_TIMEOUT", "nan"), ("PRESSLUFT_JOB_TIMEOUT", "inf"),
-])
-def test_a_non_numeric_or_non_positive_budget_is_a_config_error(name, value):
+BAD_VALUES = [
+    ("PRESSLUFT_BASE_URL", "localhost:8080"), ("PRESSLUFT_BASE_URL", "ftp://host/"), ("PRESSLUFT_BASE_URL", "http://"),
+    ("PRESSLUFT_BASE_URL", "http://host:notaport"), ("PRESSLUFT_BASE_URL", "http://host/?q=1"),
+    ("PRESSLUFT_JOB_TIMEOUT", "soon"), ("PRESSLUFT_JOB_TIMEOUT", "nan"), ("PRESSLUFT_JOB_TIMEOUT", "inf"),
+    ("PRESSLUFT_NODE_TIMEOUT", "-1"), ("PRESSLUFT_SITE_TIMEOUT", "x"), ("PRESSLUFT_CLONE_TIMEOUT", "0"),
+    ("PRESSLUFT_BACKUP_TIMEOUT", "1m"), ("PRESSLUFT_RESTORE_TIMEOUT", "-5"), ("PRESSLUFT_PREVIEW_TIMEOUT", "0"),
+    ("PRESSLUFT_RETRY_CEILING", "forever"), ("PRESSLUFT_CONNECT_TIMEOUT", "0"), ("PRESSLUFT_READ_TIMEOUT", "later"),
+    ("PRESSLUFT_POLL_POLICY", "bogus"), ("PRESSLUFT_KEEP_DATA", "maybe"), ("PRESSLUFT_ALLOW_DISRUPTIVE", "please"),
+    ("PRESSLUFT_RUN_ID", "Has Spaces"), ("PRESSLUFT_RUN_ID", "x"), ("PRESSLUFT_REFERENCE_ARGS", "--flag 'unclosed"),
+    ("PRESSLUFT_REPORTS_DIR", "/proc/nope"),
+]
+
+
+@pytest.mark.parametrize("name, value", BAD_VALUES)
+def test_a_bad_value_of_any_variable_is_a_config_error_naming_it(env, name, value):
     with pytest.raises(ConfigError) as caught:
-        load_settings({name: value})
+        load_settings(env(**{name: value}))
     assert caught.value.category is Category.CONFIG_ERROR
     assert caught.value.command == f"read {name}"
     assert name in caught.value.reason and value in caught.value.reason
+    assert "\n" not in caught.value.line
 
 
-@pytest.mark.parametrize("url", ["localhost:8080", "ftp://host/", "http://", "http://host:notaport",
-                                 "http://host/?q=1", "not a url"])
-def test_a_malformed_base_url_is_a_config_error(url):
-    with pytest.raises(ConfigError) as caught:
-        load_settings({"PRESSLUFT_BASE_URL": url})
-    assert "PRESSLUFT_BASE_URL" in caught.value.reason
+def test_every_variable_the_suite_reads_has_a_bad_value_test():
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    read = set(re.findall(r'"(PRESSLUFT_[A-Z_]+)"', (root / "support" / "config.py").read_text()))
+    free_form = {"PRESSLUFT_EMAIL", "PRESSLUFT_PASSWORD", "PRESSLUFT_PROVIDER_ID", "PRESSLUFT_PROVIDER_TOKEN"}
+    assert read - free_form <= {name for name, _ in BAD_VALUES}
 
 
-def test_a_real_target_needs_a_provider_token_and_the_reference_gets_a_fake_one():
-    settings = load_settings({"PRESSLUFT_BASE_URL": "http://127.0.0.1:9"})
+def test_no_module_but_config_reads_a_pressluft_variable():
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    readers = [path.relative_to(root).as_posix() for folder in ("support", "steps", "tools")
+               for path in (root / folder).glob("*.py") if path.name != "config.py"
+               and re.search(r"environ(\.get)?\(?\[?[\"']PRESSLUFT_", path.read_text())]
+    assert readers == [] or set(readers) <= {"tools/bench.py", "tools/parallel.py"}, readers
+
+
+def test_a_real_target_needs_a_provider_token_and_the_reference_gets_a_fake_one(env):
+    settings = load_settings(env(PRESSLUFT_BASE_URL="http://127.0.0.1:9"))
     with pytest.raises(ConfigError) as caught:
         require_provider_token(settings, target_is_reference=False)
     assert "PRESSLUFT_PROVIDER_TOKEN" in caught.value.reason
     assert require_provider_token(settings, target_is_reference=True).provider_token == EMBEDDED_PROVIDER_TOKEN
 
 
-def test_describe_never_shows_a_secret():
-    described = str(load_settings({"PRESSLUFT_PASSWORD": "pw-secret", "PRESSLUFT_PROVIDER_TOKEN": "tok-secret"})
+def test_describe_never_shows_a_secret(env):
+    described = str(load_settings(env(PRESSLUFT_PASSWORD="pw-secret", PRESSLUFT_PROVIDER_TOKEN="tok-secret"))
                     .describe())
     assert "pw-secret" not in described and "tok-secret" not in described
+
+
+def test_a_child_run_gets_the_same_settings_through_its_environment(env):
+    settings = load_settings(env(PRESSLUFT_BASE_URL="http://h:1", PRESSLUFT_CLONE_TIMEOUT="7",
+                                 PRESSLUFT_POLL_POLICY="fixed-2s"))
+    again = load_settings(env(**settings.as_environment()))
+    assert again.budgets == settings.budgets and again.base_url == settings.base_url
+    assert again.poll_policy == "fixed-2s" and again.retry_ceiling == settings.retry_ceiling

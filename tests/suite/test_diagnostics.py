@@ -38,12 +38,15 @@ def test_http_reasons_read_status_code_and_message():
 
 @pytest.mark.parametrize("error, category", [
     (AssertionError("expected 3 but was 4"), Category.CONTRACT_VIOLATION),
-    (KeyError("job_id"), Category.CONTRACT_VIOLATION),
     (requests.ConnectionError("refused"), Category.TARGET_UNAVAILABLE),
 ])
 def test_other_failures_get_the_closest_category_and_the_last_command(error, category):
     failure = as_suite_failure(error, command="GET /api/jobs")
     assert failure.category is category and failure.command == "GET /api/jobs"
+
+
+def test_an_error_in_the_suite_itself_is_no_verdict():
+    assert as_suite_failure(KeyError("job_id"), command="GET /api/jobs") is None
 
 
 def test_the_block_shows_requests_job_history_readiness_and_log_tail():

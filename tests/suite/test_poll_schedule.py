@@ -6,8 +6,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from tenacity import RetryCallState, Retrying
 
-from support import polling
-from support.polling import (DurationModel, backoff, job_wait, poll_until, preview_wait, readiness_wait,
+from support import polling, waitlog
+from support.jobs import DurationModel, job_state
+from support.polling import (Deadline, Wait, backoff, job_wait, poll, preview_wait, readiness_wait,
                              wait_until_expected_end, wait_until_run_after)
 
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -26,7 +27,7 @@ def simulate(make_strategy, job_at, limit=600.0):
     while now[0] < limit:
         job = job_at(now[0])
         polls += 1
-        label = polling.job_state(job)[0]
+        label = job_state(job)
         if label not in seen:
             seen.append(label)
         if job["status"] in TERMINAL:
@@ -137,30 +138,26 @@ def test_a_target_clock_far_ahead_is_not_trusted():
     assert wait(state) == 0.0
 
 
-def test_the_fixed_2s_policy_is_the_smokes_schedule(monkeypatch):
-    monkeypatch.setenv("PRESSLUFT_POLL_POLICY", "fixed-2s")
+def test_the_fixed_2s_policy_is_the_smokes_schedule():
     state = RetryCallState(Retrying(), fn=None, args=(), kwargs={})
     state.set_result({"status": "running"})
-    assert job_wait()(state) == 2.0 and readiness_wait()(state) == 2.0 and preview_wait()(state) == 3.0
-    polls, noticed, _ = simulate(lambda clock: job_wait(), plain_job(60.0))
+    model = DurationModel()
+    assert job_wait("fixed-2s", model)(state) == 2.0 and readiness_wait("fixed-2s")(state) == 2.0
+    assert preview_wait("fixed-2s")(state) == 3.0
+    polls, noticed, _ = simulate(lambda clock: job_wait("fixed-2s", model), plain_job(60.0))
     assert polls == 32 and noticed == pytest.approx(62.0)
 
 
-def test_an_unknown_policy_name_means_adaptive(monkeypatch):
-    monkeypatch.setenv("PRESSLUFT_POLL_POLICY", "whatever")
-    assert polling.poll_policy() == "adaptive"
-
-
 def test_every_wait_is_written_to_the_wait_log_with_the_moment_it_noticed(tmp_path):
-    log = polling.WaitLog()
+    log = waitlog.WaitLog()
     log.record_to(str(tmp_path))
     answers = [{"status": "running"}, {"status": "succeeded"}]
     original = polling.WAITS
     polling.WAITS = log
     try:
-        poll_until(lambda: answers.pop(0), lambda job: job["status"] in TERMINAL, budget=5, what="job j1",
-                   describe=polling.job_state, wait=backoff(first=0.01), kind="job", subject="j1",
-                   on_timeout=lambda **kw: AssertionError(kw))
+        poll(Wait(what="job j1", fetch=lambda: answers.pop(0), done=lambda job: job["status"] in TERMINAL,
+                  describe=lambda job: (job_state(job), None), timed_out=lambda outcome: AssertionError(outcome),
+                  deadline=Deadline(5), strategy=backoff(first=0.01), kind="job", subject="j1"))
     finally:
         polling.WAITS = original
     [entry] = [json.loads(line) for line in next(tmp_path.glob("waits-*.jsonl")).read_text().splitlines()]

@@ -5,10 +5,11 @@ import pytest
 from tenacity import RetryCallState, Retrying
 from tenacity.wait import wait_fixed
 
-from support.diagnostics import Category
-from support.polling import (StillWaiting, backoff, job_state, job_wait, parse_time, poll_until,
-                             wait_either, wait_until_run_after, wait_within_budget)
-from support.waits import require_success
+from support.categories import Category
+from support.jobs import DURATIONS, job_state, require_success, scheduled_retry
+from support.polling import (Deadline, Outcome, StillWaiting, Wait, backoff, job_wait, poll, wait_either,
+                             wait_until_run_after, wait_within)
+from support.times import parse_time
 
 
 def state_with(result, attempt=1, since_start=0.0):
@@ -60,11 +61,35 @@ def test_strategies_add_up_with_plus():
     assert combined(state_with(None)) == 0.75
 
 
-def test_a_wait_is_clipped_to_what_is_left_of_its_budget():
-    state = state_with(None)
-    state.start_time -= 9.5  # 9.5 s spent of a 10 s budget
-    clipped = wait_within_budget(wait_fixed(5), budget=10)
-    assert clipped(state) == pytest.approx(0.5, abs=0.05)
+class Clock:
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_a_wait_is_clipped_to_what_is_left_before_its_deadline():
+    clock = Clock()
+    deadline = Deadline(10, clock=clock)
+    clock.now += 9.5  # 9.5 s spent of a 10 s budget
+    assert wait_within(wait_fixed(5), deadline)(state_with(None)) == pytest.approx(0.5)
+
+
+def test_a_deadline_moves_later_on_request_but_never_past_its_ceiling():
+    clock = Clock()
+    deadline = Deadline(10, ceiling=30, clock=clock)
+    assert not deadline.extend_to(clock.now + 5)  # earlier than the deadline: unchanged
+    assert deadline.extend_to(clock.now + 20) and deadline.left() == pytest.approx(20)
+    assert not deadline.at_ceiling
+    assert deadline.extend_to(clock.now + 60) and deadline.left() == pytest.approx(30) and deadline.at_ceiling
+
+
+def _job_wait(fetch, budget, timed_out, observe=None, strategy=None, ceiling=None):
+    return Wait(what="job job-1", fetch=fetch, done=lambda j: j["status"] in ("succeeded", "failed", "cancelled"),
+                describe=lambda job: (job_state(job), job.get("error_code")), timed_out=timed_out,
+                deadline=Deadline(budget, ceiling=ceiling), strategy=strategy or job_wait("adaptive", DURATIONS),
+                observe=observe)
 
 
 def test_a_queued_job_with_run_after_is_slept_on_not_polled():
@@ -73,9 +98,8 @@ def test_a_queued_job_with_run_after_is_slept_on_not_polled():
                 "run_after": iso(now + timedelta(seconds=30))},
                {"id": "job-1", "status": "succeeded"}]
     sleeps = []
-    job, history = poll_until(lambda: answers.pop(0), lambda j: j["status"] in ("succeeded", "failed", "cancelled"),
-                              budget=60, what="job job-1", describe=job_state, wait=job_wait(),
-                              sleep=sleeps.append, on_timeout=lambda **kw: AssertionError(kw))
+    job, history = poll(_job_wait(lambda: answers.pop(0), 60, lambda outcome: AssertionError(outcome)),
+                        sleep=sleeps.append)
     assert job["status"] == "succeeded"
     assert len(sleeps) == 1 and 29 < sleeps[0] < 31
     assert history.attempts == 2
@@ -84,24 +108,33 @@ def test_a_queued_job_with_run_after_is_slept_on_not_polled():
     assert history.slept_for_run_after == pytest.approx(sleeps[0], abs=0.05)
 
 
-def test_a_wait_that_ends_still_waiting_says_job_state_polls_and_time():
-    def timed_out(*, last, last_state, attempts, elapsed, history):
-        return StillWaiting(Category.JOB_TIMEOUT, "POST /api/sites", what="job job-7", last_state=last_state,
-                            attempts=attempts, elapsed=elapsed, budget=0.3, history=history, job_id="job-7",
-                            last=last)
+def test_a_wait_that_ends_still_waiting_hands_the_last_state_polls_and_time_to_its_verdict():
+    def timed_out(outcome: Outcome):
+        return StillWaiting(Category.JOB_TIMEOUT, "POST /api/sites", outcome, job_id="job-7",
+                            reason=f"still {outcome.state} when its {outcome.deadline.budget:g} s budget was spent")
 
     with pytest.raises(StillWaiting) as caught:
-        poll_until(lambda: {"id": "job-7", "status": "running", "attempt_count": 1}, lambda j: False, budget=0.3,
-                   what="job job-7", describe=job_state, on_timeout=timed_out, wait=wait_fixed(0.05))
+        poll(_job_wait(lambda: {"id": "job-7", "status": "running", "attempt_count": 1}, 0.3, timed_out,
+                       strategy=wait_fixed(0.05)))
     error = caught.value
-    assert error.job_id == "job-7"
-    assert error.last_state == "running"
-    assert error.attempts >= 3
-    assert 0.3 <= error.elapsed < 1.0
+    assert error.job_id == "job-7" and error.last_state == "running" and error.budget == 0.3
+    assert error.outcome.polls >= 3 and 0.3 <= error.outcome.elapsed < 1.0
     assert error.category is Category.JOB_TIMEOUT
-    assert error.reason == f"still running after 0 s, {error.attempts} polls"
+    assert error.reason == "still running when its 0.3 s budget was spent"
     assert error.job == {"id": "job-7", "status": "running", "attempt_count": 1}
-    assert 'job_id=job-7 reason="still running after 0 s' in error.line
+    assert 'job_id=job-7 reason="still running when its 0.3 s budget was spent"' in error.line
+
+
+def test_a_scheduled_retry_is_a_queued_job_with_its_error_a_run_after_and_attempts_left():
+    job = {"id": "j", "status": "queued", "attempt_count": 1, "max_attempts": 3, "error_code": "PROVIDER_API_ERROR",
+           "run_after": "2026-01-01T00:01:00Z"}
+    retry = scheduled_retry(job)
+    assert retry.attempt == 1 and retry.error_code == "PROVIDER_API_ERROR"
+    assert "attempt 2 of 3" in retry.describe()
+    assert scheduled_retry({**job, "attempt_count": 3}) is None  # no attempt left
+    assert scheduled_retry({**job, "run_after": None}) is None
+    assert scheduled_retry({**job, "status": "running"}) is None
+    assert scheduled_retry({**job, "attempt_count": 0}) is None  # never ran: not a retry
 
 
 def test_cancelled_is_terminal_and_reported_as_cancelled_not_as_a_timeout():

@@ -7,12 +7,13 @@ import pytest
 
 from support import reporting
 from support.client import PressluftClient
-from support.diagnostics import Category, SuiteFailure
+from support.categories import Category
+from support.diagnostics import SuiteFailure
 from support.faults import discover
 from support.redaction import secrets
 from support.resources import ResourceLedger
 from support.target import EmbeddedTarget
-from support.verdicts import BrokenStep, diagnosed_exception, verdict_for, with_summary_first
+from support.verdicts import SUITE_ERROR_PREFIX, suite_error_line, verdict_for, with_summary_first
 
 
 def test_categories_match_the_summary_line_and_split_product_defects_from_target_problems():
@@ -91,15 +92,14 @@ def test_the_embedded_target_starts_answers_and_stops():
     assert not target.running and not target.work_dir.exists()
 
 
-def test_a_step_failure_becomes_a_verdict_that_keeps_failed_and_broken_apart(journal):
+def test_a_step_failure_is_a_verdict_and_an_error_in_the_suite_is_not(journal):
     journal.record("GET", "/api/jobs/j1", status=200)
     failed = verdict_for(AssertionError("expected 1, got 2"), journal)
     assert failed.category is Category.CONTRACT_VIOLATION and failed.command == "GET /api/jobs/j1"
-    replacement = diagnosed_exception(failed, AssertionError("expected 1, got 2"))
-    assert isinstance(replacement, AssertionError) and str(replacement).startswith("[wave5] FAIL")
-    broken = diagnosed_exception(verdict_for(KeyError("id"), journal), KeyError("id"))
-    assert isinstance(broken, BrokenStep) and "KeyError" in str(broken)
     assert with_summary_first("ASSERT FAILED: x", failed).splitlines()[0] == failed.line
+    assert verdict_for(KeyError("id"), journal) is None  # a suite error, never a verdict on Pressluft
+    line = suite_error_line("the backup job succeeds", KeyError("id"))
+    assert line.startswith(SUITE_ERROR_PREFIX) and "KeyError" in line and "[wave5] FAIL" not in line
 
 
 def test_the_suite_never_imports_the_reference():

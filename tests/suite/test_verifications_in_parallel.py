@@ -6,7 +6,7 @@ from support.client import PressluftClient
 from support.config import load_settings
 from support.diagnostics import SuiteFailure
 from support.resources import ResourceLedger
-from support.verifications import no_job_was_queued
+from support.checks import no_job_queued as no_job_was_queued
 
 
 

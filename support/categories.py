@@ -1,0 +1,83 @@
+"""The one vocabulary of failures: categories, the words the feature text uses for them, the spec's
+failure classes and the Allure groups, in one table.
+
+A reader who meets a word anywhere (a `[wave5] FAIL category=…` line, "the smoke fails as timed out" in a
+feature, `@unreachable_preview` on a scenario, "Product defect: job_timeout" in Allure) finds it here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Optional
+
+
+class Category(str, Enum):
+    PREFLIGHT_BLOCKED = "preflight_blocked"
+    JOB_FAILED = "job_failed"
+    JOB_CANCELLED = "job_cancelled"
+    JOB_TIMEOUT = "job_timeout"
+    NODE_NOT_READY = "node_not_ready"
+    PREVIEW_UNREACHABLE = "preview_unreachable"
+    CONTRACT_VIOLATION = "contract_violation"
+    AUTH_FAILED = "auth_failed"
+    TARGET_UNAVAILABLE = "target_unavailable"
+    CONFIG_ERROR = "config_error"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+PRODUCT_DEFECT = "Product defect"
+TARGET_PROBLEM = "Target or configuration problem"
+SUITE_ERROR = "Suite error"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of failure: its category, how feature text says it ("the smoke fails as …"), the spec's
+    failure class it stands for (its scenario tag), and its Allure group."""
+
+    category: Category
+    words: str
+    group: str
+    failure_class: Optional[str] = None
+    spec_title: Optional[str] = None
+
+    @property
+    def allure_category(self) -> str:
+        return f"{self.group}: {self.category.value}"
+
+
+KINDS = (
+    Kind(Category.PREFLIGHT_BLOCKED, "blocked by node readiness", PRODUCT_DEFECT, "preflight_blocked",
+         "Preflight blocked"),
+    Kind(Category.JOB_FAILED, "a failed job", PRODUCT_DEFECT, "runtime_provision_failure",
+         "Runtime provision failure after enqueue"),
+    Kind(Category.PREVIEW_UNREACHABLE, "unreachable", PRODUCT_DEFECT, "unreachable_preview", "Unreachable preview"),
+    Kind(Category.JOB_CANCELLED, "a cancelled job", PRODUCT_DEFECT),
+    Kind(Category.JOB_TIMEOUT, "timed out", PRODUCT_DEFECT),
+    Kind(Category.NODE_NOT_READY, "a node that is not ready", PRODUCT_DEFECT),
+    Kind(Category.CONTRACT_VIOLATION, "a contract violation", PRODUCT_DEFECT),
+    Kind(Category.AUTH_FAILED, "refused sign-in", TARGET_PROBLEM),
+    Kind(Category.TARGET_UNAVAILABLE, "unable to reach the control plane", TARGET_PROBLEM),
+    Kind(Category.CONFIG_ERROR, "a configuration error", TARGET_PROBLEM),
+)
+
+_BY_CATEGORY = {kind.category: kind for kind in KINDS}
+_BY_WORDS = {kind.words: kind for kind in KINDS}
+
+FAILURE_CLASSES = {kind.failure_class: kind.spec_title for kind in KINDS if kind.failure_class}
+PRODUCT_DEFECTS = tuple(kind.category for kind in KINDS if kind.group == PRODUCT_DEFECT)
+TARGET_PROBLEMS = tuple(kind.category for kind in KINDS if kind.group == TARGET_PROBLEM)
+
+
+def kind_of(category: Category | str) -> Kind:
+    return _BY_CATEGORY[Category(category)]
+
+
+def category_named(words: str) -> Category:
+    """The category feature text means by "the smoke fails as <words>"; a KeyError names the known words."""
+    try:
+        return _BY_WORDS[words].category
+    except KeyError:
+        raise KeyError(f"unknown failure words {words!r}; known: {', '.join(_BY_WORDS)}") from None

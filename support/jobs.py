@@ -1,0 +1,134 @@
+"""Pressluft's job model as the suite reads it (contract digest §3): states, error codes, retries, durations.
+
+One home for what a job record means: which states are terminal, when a job is waiting for a retry that
+Pressluft scheduled, which error codes Pressluft retries, how a job's state is named in a poll history,
+and how long jobs of each type took in this run.
+"""
+from __future__ import annotations
+
+import statistics
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+from support.categories import Category
+from support.diagnostics import PollHistory, SuiteFailure
+from support.times import parse_time
+
+TERMINAL = ("succeeded", "failed", "cancelled")
+IN_FLIGHT = ("queued", "running")
+# docs/error-codes.md at 6164b449: the codes Pressluft re-queues while attempts remain.
+RETRYABLE_ERROR_CODES = frozenset({
+    "ANSIBLE_TIMEOUT", "ANSIBLE_PLAY_ERROR", "ANSIBLE_HOST_FAILED", "ANSIBLE_HOST_UNREACHABLE",
+    "PROVIDER_ACQUISITION_TIMEOUT", "PROVIDER_API_ERROR",
+})
+# Job types whose failures Pressluft never retries, whatever the code (digest §3.3).
+NEVER_RETRIED = frozenset({"backup_create", "env_restore"})
+# Pressluft's retry backoff after attempts 1, 2 and 3 or more (digest §3.2).
+PRESSLUFT_BACKOFF = (60.0, 300.0, 900.0)
+
+
+def is_terminal(job: Any) -> bool:
+    return isinstance(job, dict) and job.get("status") in TERMINAL
+
+
+def in_flight(job: Any) -> bool:
+    return isinstance(job, dict) and job.get("status") in IN_FLIGHT
+
+
+def is_retried(job_type: Optional[str], error_code: Optional[str]) -> bool:
+    """Whether Pressluft re-queues a failed attempt of this type with this code (while attempts remain)."""
+    return job_type not in NEVER_RETRIED and error_code in RETRYABLE_ERROR_CODES
+
+
+@dataclass(frozen=True)
+class ScheduledRetry:
+    """A job Pressluft has scheduled to run again: queued, its last error kept, run_after ahead."""
+
+    job_id: str
+    attempt: int            # the attempts made so far
+    max_attempts: int
+    error_code: Optional[str]
+    run_after: datetime
+
+    def seconds_ahead(self, now: Optional[datetime] = None) -> float:
+        return (self.run_after - (now or datetime.now(timezone.utc))).total_seconds()
+
+    def describe(self) -> str:
+        return f"attempt {self.attempt + 1} of {self.max_attempts} at {self.run_after.isoformat()}" + (
+            f" after {self.error_code}" if self.error_code else "")
+
+
+def scheduled_retry(job: Any) -> Optional[ScheduledRetry]:
+    """The retry Pressluft scheduled for this job, if it is queued with a run_after and attempts left."""
+    if not isinstance(job, dict) or job.get("status") != "queued":
+        return None
+    run_after = parse_time(job.get("run_after"))
+    attempts, most = job.get("attempt_count") or 0, job.get("max_attempts") or 0
+    if run_after is None or attempts < 1 or attempts >= most:
+        return None
+    return ScheduledRetry(str(job.get("id")), attempts, most, job.get("error_code"), run_after)
+
+
+def job_state(job: dict) -> str:
+    """`queued`, `running`, `queued, waiting to retry after PROVIDER_API_ERROR`, `failed`, …"""
+    status = job.get("status", "unknown")
+    if status == "queued" and job.get("error_code"):
+        return f"queued, waiting to retry after {job['error_code']}"
+    return status
+
+
+def job_reason(job: dict) -> str:
+    code, message = job.get("error_code"), job.get("error_message")
+    if code or message:
+        return f"{code or 'no error_code'}: {message or ''}".rstrip(": ")
+    return f"job ended {job.get('status')} without error_code"
+
+
+def category_of(job: Any) -> Category:
+    """The category of a job that did not succeed: failed, cancelled, or still in flight (a timeout)."""
+    status = job.get("status") if isinstance(job, dict) else None
+    return {"failed": Category.JOB_FAILED, "cancelled": Category.JOB_CANCELLED, "queued": Category.JOB_TIMEOUT,
+            "running": Category.JOB_TIMEOUT}.get(status, Category.CONTRACT_VIOLATION)
+
+
+def require_success(job: dict, *, command: str, history: Optional[PollHistory] = None) -> dict:
+    """A succeeded job passes; failed is job_failed, cancelled is job_cancelled."""
+    if job.get("status") == "succeeded":
+        return job
+    reason = job_reason(job) if job.get("status") == "failed" or job.get("error_code") else \
+        f"job ended {job.get('status')}"
+    raise SuiteFailure(category_of(job), command, reason, job_id=job.get("id"), job=job, poll=history)
+
+
+class DurationModel:
+    """How long the jobs of each type took in this run (finished_at - started_at of their last attempt)."""
+
+    def __init__(self, keep: int = 7):
+        self.keep = keep
+        self._seen: dict = {}
+        self._lock = threading.Lock()
+
+    def observe(self, job: Any) -> None:
+        if not isinstance(job, dict) or job.get("status") != "succeeded":
+            return
+        started, finished = parse_time(job.get("started_at")), parse_time(job.get("finished_at"))
+        if started is None or finished is None or finished < started:
+            return
+        with self._lock:
+            seen = self._seen.setdefault(job.get("job_type"), [])
+            seen.append((finished - started).total_seconds())
+            del seen[:-self.keep]
+
+    def expected(self, job_type: Optional[str]) -> Optional[float]:
+        with self._lock:
+            seen = self._seen.get(job_type)
+            return statistics.median(seen) if seen else None
+
+    def clear(self) -> None:
+        with self._lock:
+            self._seen.clear()
+
+
+DURATIONS = DurationModel()

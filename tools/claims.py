@@ -1,0 +1,320 @@
+"""The claim catalogue: every Then step of features/wave5 is a claim about Pressluft; each lists the properties
+it checks and, for each property, the reference mutant (`python -m pressluft_reference --defect NAME`) that
+breaks exactly that property and the scenario that must then fail at that step, with that category.
+
+    python -m tools.claims            writes docs/claims.md
+    python -m tools.claims --check    exits 1 when docs/claims.md is stale
+
+tests/acceptance/test_claims_fail_on_mutants.py runs every mutant and checks the verdict; tests/spec checks
+that every Then step definition has a claim here with at least one mutant.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "claims.md"
+
+# Budgets of the runs whose mutant makes a wait run out (the control run uses them too).
+SHORT = {"PRESSLUFT_NODE_TIMEOUT": "3", "PRESSLUFT_JOB_TIMEOUT": "3", "PRESSLUFT_PREVIEW_TIMEOUT": "2"}
+
+CV, JOB_FAILED, NOT_READY, UNREACHABLE = "contract_violation", "job_failed", "node_not_ready", "preview_unreachable"
+
+NODE = "A provider-acquired node is confirmed or acquired, and is ready"
+TRANSIENT = "Transient provider errors are retried by Pressluft, without anyone clicking retry"
+ACQUISITION_FAILS = "An acquisition that the provider fails for good ends failed with the provider's error"
+REJECTED = "A provider credential that the provider rejects blocks node acquisition, with guidance"
+CLONE = "A clone environment made from production gets a reachable preview -- @1.1 A clone"
+STAGING = "A staging environment made from production gets a reachable preview -- @2.1 A staging environment"
+REDIRECT = "A preview that redirects counts as reachable, without the redirect being followed -- @1.{}"
+BACKUP = "A full backup is created, listed with its integrity data and restored"
+CONTENT = "A restore brings back the content that was backed up"
+INCOMPLETE = "A backup without complete integrity data cannot be restored -- @1.{}"
+FOREIGN = "A backup of another environment cannot be restored here"
+PREFLIGHT_SITE = "A node that is not ready blocks site creation before anything is queued -- @1.{}"
+PREFLIGHT_ENV = "A node that is not ready blocks environment creation before anything is queued"
+PREFLIGHT_SMOKE = "The clone smoke fails as blocked by node readiness, naming the refused request and the reasons"
+CLONE_FAILS = "A clone whose provisioning keeps failing ends failed, and the clone smoke reports it"
+RESTORE_FAILS = "A restore that fails ends failed, and the backup and restore smoke reports it"
+CANCELLED = "A job that ends cancelled fails the smoke as cancelled, not as timed out"
+HANGS = "A job that never ends fails the smoke as timed out when its budget is spent"
+SMOKE_PASSES = "The {} smoke passes against a working control plane -- @1.{}"
+UNREACHABLE_SMOKE = "A clone preview that never answers 200, 301 or 302 fails the clone smoke as unreachable -- @1.{}"
+
+
+@dataclass(frozen=True)
+class Mutant:
+    defect: str
+    scenario: str
+    category: str
+    env: tuple = ()  # (name, value) pairs: the budgets a run needs to end in time
+
+    @property
+    def key(self) -> tuple:
+        return self.defect, self.scenario
+
+
+@dataclass(frozen=True)
+class Property:
+    text: str
+    mutants: tuple = ()
+    without_mutant: str = ""  # why no target defect can break it alone (and where it is proven instead)
+
+
+@dataclass(frozen=True)
+class Claim:
+    step: str                    # the step definition's pattern, as written in steps/
+    properties: tuple = field(default_factory=tuple)
+
+    @property
+    def mutants(self) -> list[Mutant]:
+        return [mutant for prop in self.properties for mutant in prop.mutants]
+
+
+def m(defect: str, scenario: str, category: str = CV, env: Optional[dict] = None) -> Mutant:
+    return Mutant(defect, scenario, category, tuple(sorted((env or {}).items())))
+
+
+NODE_BUDGET = {"PRESSLUFT_NODE_TIMEOUT": SHORT["PRESSLUFT_NODE_TIMEOUT"]}
+JOB_BUDGET = {"PRESSLUFT_JOB_TIMEOUT": SHORT["PRESSLUFT_JOB_TIMEOUT"]}
+PREVIEW_BUDGET = {"PRESSLUFT_PREVIEW_TIMEOUT": SHORT["PRESSLUFT_PREVIEW_TIMEOUT"]}
+SMOKE_DIAGNOSIS_ONLY = "the line's wording is the smoke's own; tests/acceptance/test_failure_verdicts.py checks it"
+
+CLAIMS = (
+    # -- the provider-acquired node --------------------------------------------------------------------
+    Claim("that node is ready with no outstanding reason codes", (
+        Property("the node becomes ready within the node budget", (m("node_never_ready", NODE, NOT_READY, NODE_BUDGET),)),
+        Property("its readiness lists no reason code", (m("ready_node_keeps_reason_codes", NODE),)),
+    )),
+    Claim("Pressluft acquired at most one new node for it", (
+        Property("one node and one acquisition job for the run's one request",
+                 (m("node_request_acquires_twice", NODE),)),
+    )),
+    Claim('Pressluft schedules another attempt after {count:d} failed attempts with "{code}"', (
+        Property("the job did not end failed: it is queued to run again", (m("retryable_errors_are_terminal", TRANSIENT,
+                                                                             JOB_FAILED),)),
+        Property("it keeps the error code of the failed attempt while it waits",
+                 (m("retry_forgets_error", TRANSIENT),)),
+        Property("its run_after lies ahead of its last change", (m("retry_without_run_after", TRANSIENT),)),
+        Property("it counts exactly the failed attempts, with attempts left",
+                 without_mutant="no target defect miscounts attempts without also changing the other properties; "
+                                "tests/suite/test_checks.py feeds such a job to the check"),
+    )),
+    Claim("the new node is reported not ready while it is being acquired", (
+        Property("the node is listed, not ready, with reason codes while its job is in flight",
+                 (m("node_ready_while_acquiring", TRANSIENT),)),
+    )),
+    Claim("the new node becomes ready without the request being submitted again", (
+        Property("one acquisition job for the node, one request", (m("retry_duplicates_job", TRANSIENT),)),
+        Property("the node becomes ready", (m("node_never_ready", TRANSIENT, NOT_READY, NODE_BUDGET),)),
+    )),
+    Claim('the acquisition ends failed with "{code}" and the message "{message}", without a retry', (
+        Property("failed with that error code and message, finished", (m("failed_job_loses_error", ACQUISITION_FAILS),)),
+        Property("after one attempt (the error is not retried)", (m("non_retryable_errors_retried", ACQUISITION_FAILS),)),
+    )),
+    Claim("the new node is listed as not ready", (
+        Property("listed, not ready, with reason codes", (m("failed_node_reported_ready", ACQUISITION_FAILS),)),
+    )),
+    Claim("the provider connection is reported degraded with guidance for the operator", (
+        Property("status degraded", (m("any_token_connects", REJECTED),)),
+        Property("guidance lines for the operator", (m("degraded_without_guidance", REJECTED),)),
+    )),
+    Claim("the node request is refused because the provider is not connected", (
+        Property("409 conflict naming that the provider is not connected", (m("degraded_provider_acquires", REJECTED),)),
+    )),
+    Claim("no node acquisition was queued", (
+        Property("no new node_provision job", (m("refusals_still_queue_jobs", REJECTED),)),
+    )),
+    # -- sites and the preflight -----------------------------------------------------------------------
+    Claim("the creation is refused as blocked by node readiness, naming {reasons}", (
+        Property("409 node_not_ready", tuple(m("preflight_ignores_readiness", PREFLIGHT_SITE.format(row))
+                                            for row in (1, 2, 3)) + (m("preflight_ignores_readiness", PREFLIGHT_ENV),)),
+        Property("the message names every reason code of the scenario",
+                 (m("preflight_names_no_reasons", PREFLIGHT_SITE.format(1)),)),
+    )),
+    Claim("no job was queued", (
+        Property("no new job of any type", (m("refusals_still_queue_jobs", PREFLIGHT_SITE.format(2)),
+                                            m("refusals_still_queue_jobs", PREFLIGHT_ENV))),
+    )),
+    Claim("no site was recorded", (
+        Property("the site list is unchanged, no site of the attempted slug", (m("refused_site_is_recorded",
+                                                                                  PREFLIGHT_SITE.format(1)),)),
+    )),
+    Claim("no environment was added to the site", (
+        Property("the site's environments are unchanged", (m("refused_environment_is_recorded", PREFLIGHT_ENV),)),
+    )),
+    # -- clone and staging environments ----------------------------------------------------------------
+    Claim("the environment creation job succeeds", (
+        Property("the env_create job the request queued ended succeeded", (m("env_create_fails", CLONE, JOB_FAILED),)),
+    )),
+    Claim("the new environment is an active {type} environment copied from production, on the same node", (
+        Property("status active", (m("env_create_leaves_cloning", CLONE), m("env_create_leaves_cloning", STAGING))),
+        Property("environment_type is the requested type", (m("env_type_stored_as_clone", STAGING),)),
+        Property("source environment is production", (m("env_source_not_recorded", CLONE),)),
+        Property("on production's node", (m("env_on_unknown_node", CLONE),)),
+        Property("a preview address of its own", (m("preview_url_points_to_source", CLONE),)),
+    )),
+    Claim("the preview of the new environment answers 200, 301 or 302", (
+        Property("200, 301 or 302 within the preview budget", (m("clone_preview_not_served", CLONE, UNREACHABLE,
+                                                                 PREVIEW_BUDGET),)),
+    )),
+    Claim("the preview answers {status:d} and counts as reachable", (
+        Property("the answer is the redirect status, one of 200, 301 or 302, not followed",
+                 tuple(m("redirects_answered_as_307", REDIRECT.format(row), UNREACHABLE) for row in (1, 2))),
+    )),
+    # -- backups and restores --------------------------------------------------------------------------
+    Claim("the backup job succeeds", (
+        Property("the backup_create job ended succeeded", (m("backup_create_fails", BACKUP, JOB_FAILED),)),
+    )),
+    Claim("the backup is listed as a completed full backup of production, with a sha256 checksum and a positive "
+          "size", (
+        Property("the backup with the job's id is listed for production", (m("backup_id_differs_from_job", BACKUP),)),
+        Property("status completed", (m("backup_left_running", BACKUP),)),
+        Property("backup_scope full", (m("backup_scope_stored_as_db", BACKUP),)),
+        Property("checksum sha256: and 64 hex digits", (m("backup_checksum_not_sha256", BACKUP),)),
+        Property("a positive size_bytes", (m("backup_size_zero", BACKUP),)),
+    )),
+    Claim("the restore job succeeds", (
+        Property("the env_restore job ended succeeded", (m("restore_fails", BACKUP, JOB_FAILED),)),
+    )),
+    Claim("a full checkpoint of production taken by that restore is listed among its backups", (
+        Property("a backup not listed before the restore is listed", (m("restore_skips_checkpoint", BACKUP),)),
+        Property("it is a full backup", (m("checkpoint_not_full", BACKUP),)),
+        Property("completed with a sha256 checksum and a positive size", (m("checkpoint_without_checksum", BACKUP),)),
+        Property("taken while that restore job ran", (m("checkpoint_taken_after_restore", BACKUP),)),
+    )),
+    Claim("production is active again on the same node", (
+        Property("status active", (m("restore_leaves_restoring", BACKUP),)),
+        Property("on the node it was on before the restore",
+                 without_mutant="the same matcher property as 'on production's node' of the clone claim, broken "
+                                "there by env_on_unknown_node"),
+    )),
+    Claim("the preview of production answers 200, 301 or 302", (
+        Property("200, 301 or 302 within the preview budget", (m("restored_preview_down", BACKUP, UNREACHABLE,
+                                                                 PREVIEW_BUDGET),)),
+    )),
+    Claim('the preview of production shows "{content}" again', (
+        Property("the preview answers 200 with the backed-up content", (m("restore_keeps_content", CONTENT),)),
+    )),
+    Claim("the restore is refused as an invalid request", (
+        Property("400 bad_request", tuple(m("restore_accepts_incomplete_backup", INCOMPLETE.format(row))
+                                          for row in (1, 2)) + (m("restore_accepts_foreign_backup", FOREIGN),)),
+    )),
+    Claim("no restore was queued", (
+        Property("no new job for production", (m("refusals_still_queue_jobs", FOREIGN),
+                                               m("refusals_still_queue_jobs", INCOMPLETE.format(1)))),
+    )),
+    Claim("production stays active", (
+        Property("status active", (m("refused_restore_leaves_restoring", FOREIGN),
+                                   m("refused_restore_leaves_restoring", INCOMPLETE.format(2)))),
+    )),
+    # -- the smoke commands ----------------------------------------------------------------------------
+    Claim("the smoke passes", (
+        Property("exit 0 after at least one passed scenario, no failure line",
+                 (m("env_create_leaves_cloning", SMOKE_PASSES.format("clone preview", 1)),
+                  m("restore_skips_checkpoint", SMOKE_PASSES.format("backup and restore", 2)))),
+    )),
+    Claim(r"the smoke fails(?: within (?P<seconds>\d+) seconds)? as (?P<words>[^,]+)", (
+        Property("exit 1 with one failure line of the category the words name",
+                 (m("preflight_ignores_readiness", PREFLIGHT_SMOKE),
+                  m("cancelled_job_reported_running", CANCELLED, CV, JOB_BUDGET),
+                  m("hung_jobs_fail_with_job_timeout", HANGS))),
+        Property("within the seconds the sentence gives", without_mutant="no target is involved in the one scenario "
+                 "that states a time (the control plane is not there); tests/acceptance/test_smoke_commands.py "
+                 "checks that a slow failure fails the check"),
+    )),
+    Claim(r"the smoke fails as unreachable, naming the preview address of the new clone", (
+        Property("category preview_unreachable and the command GET of the clone's own preview address",
+                 (m("preview_url_points_to_source", UNREACHABLE_SMOKE.format(1)),)),
+    )),
+    Claim("its failure names the {request} request and its job", (
+        Property("the command of that request of the smoke's site, and the job Pressluft lists for it",
+                 (m("backup_create_fails", RESTORE_FAILS),)),
+    )),
+    Claim("its failure names the {request} request, no job and the reasons {reasons}", (
+        Property("the reasons of the preflight", (m("preflight_names_no_reasons", PREFLIGHT_SMOKE),)),
+        Property("the refused request, and no job", without_mutant="a refused creation queues nothing, so no target "
+                 "defect makes the smoke name a job here; " + SMOKE_DIAGNOSIS_ONLY),
+    )),
+    Claim('its failure gives the reason "{reason}"', (
+        Property("the job's error code and message", (m("failed_job_loses_error", CLONE_FAILS),)),
+    )),
+    Claim('its failure gives the last answer "{answer}" when its {seconds:g} second budget was spent', (
+        Property("the last answer the preview gave, and the budget of the When step",
+                 (m("clone_preview_not_served", UNREACHABLE_SMOKE.format(1)),)),
+    )),
+    Claim("its failure says the job was still running when its {seconds:g} second budget was spent", (
+        Property("the job's last state, and the budget of the When step", (m("running_job_reported_queued", HANGS),)),
+    )),
+    Claim('the environment creation ended failed with "{code}" after all its allowed attempts', (
+        Property("failed with that code after max_attempts attempts, each retry scheduled",
+                 (m("retryable_errors_are_terminal", CLONE_FAILS),)),
+    )),
+    Claim('the restore ended failed with "{code}" after its single allowed attempt', (
+        Property("failed with that code after one attempt of one allowed", (m("restore_retried", RESTORE_FAILS),)),
+    )),
+    Claim("the new environment is marked failed, not active", (
+        Property("the smoke site's clone is failed", (m("failed_job_marks_active", CLONE_FAILS),)),
+    )),
+    Claim("the restored production is marked failed, not active", (
+        Property("the smoke site's production is failed", (m("failed_job_marks_active", RESTORE_FAILS),)),
+    )),
+)
+
+
+def mutants() -> list[Mutant]:
+    """Every (defect, scenario) run, once, in catalogue order."""
+    seen, found = set(), []
+    for claim in CLAIMS:
+        for mutant in claim.mutants:
+            if mutant.key not in seen:
+                seen.add(mutant.key)
+                found.append(mutant)
+    return found
+
+
+def claims_of(mutant: Mutant) -> list[Claim]:
+    return [claim for claim in CLAIMS if any(candidate.key == mutant.key for candidate in claim.mutants)]
+
+
+def figure() -> str:
+    runs = mutants()
+    return f"claims {len(CLAIMS)}, mutants {len({mutant.defect for mutant in runs})}, mutant runs {len(runs)}"
+
+
+def render() -> str:
+    lines = ["# Claims: what each Then step checks, and the mutant that breaks it", "",
+             "Generated by `python -m tools.claims` from tools/claims.py; do not edit by hand.", "",
+             "Every Then step of `features/wave5` is a claim about Pressluft. Each property it checks is broken by "
+             "a reference mutant (`python -m pressluft_reference --defect NAME`, a control plane that behaves the "
+             "way a buggy Pressluft would), and `tests/acceptance/test_claims_fail_on_mutants.py` proves that the "
+             "scenario fails **at that step**, with that category, while the unmutated reference passes them all.",
+             "", f"Figure: {figure()}.", ""]
+    for claim in CLAIMS:
+        lines += [f"## Then {claim.step}", "", "| property | mutant | scenario | category |", "|---|---|---|---|"]
+        for prop in claim.properties:
+            if not prop.mutants:
+                lines.append(f"| {prop.text} | — | {prop.without_mutant} | |")
+            for mutant in prop.mutants:
+                lines.append(f"| {prop.text} | `{mutant.defect}` | {mutant.scenario.strip()} | `{mutant.category}` |")
+        lines.append("")
+    return "\n".join(lines).replace("|  |", "| |")
+
+
+def main(argv: list[str]) -> int:
+    text = render()
+    if "--check" in argv:
+        if not DOC.exists() or DOC.read_text() != text:
+            print("claims: docs/claims.md is stale; run python -m tools.claims", file=sys.stderr)
+            return 1
+        return 0
+    DOC.write_text(text)
+    print(f"wrote {DOC.relative_to(ROOT)}: {figure()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

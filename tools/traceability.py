@@ -1,0 +1,259 @@
+"""The traceability matrix: which scenario proves which part of which spec item, and what is still missing.
+
+    python -m tools.traceability            writes docs/traceability.md
+    python -m tools.traceability --check    exits 1 when it is stale, or when tags and this catalogue disagree
+
+Each spec item (AC-n, SC-n of docs/spec/feature-wave5-runtime-e2e.md, and the companion items of
+support/spec_catalogue.py) is split into the parts it promises; each scenario says which parts it proves.
+A scenario's AC/SC tags must be exactly the items it proves here (tags never overclaim). An item whose parts
+are not all proven is marked partial, with what is missing, on the embedded default and, separately, on a
+target without fault injection (where @fault_injection scenarios are skipped).
+"""
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from behave.parser import parse_file
+
+from support.spec_catalogue import (ACCEPTANCE_CRITERIA, FAILURE_CLASSES, SCENARIOS, SPEC_COMMIT, SPEC_PATH, SPEC_URL,
+                                    SUPPORTING)
+
+ROOT = Path(__file__).resolve().parents[1]
+FEATURES = ROOT / "features" / "wave5"
+MATRIX = ROOT / "docs" / "traceability.md"
+ITEMS = {**ACCEPTANCE_CRITERIA, **SCENARIOS, **SUPPORTING}
+
+# What each item promises, part by part.
+PARTS = {
+    "AC-1": {"node": "a provider-acquired node is acquired or confirmed, and ready",
+             "clone": "a clone environment is created and active on that node",
+             "staging": "a staging environment is created and active on that node",
+             "reachable": "the new environment's preview answers 200",
+             "redirect": "a preview answering 301 or 302 counts as reachable (not followed)"},
+    "AC-2": {"backup": "a full backup is created", "listed": "it is listed with a sha256 checksum and a positive size",
+             "restore": "it is restored, after a pre-restore checkpoint",
+             "same node": "on the same provider-acquired node", "content": "the backed-up content comes back",
+             "preview": "production's preview answers after the restore"},
+    "AC-3": {"preflight": "a preflight block names the refused request, no job and the reasons",
+             "job failed": "a job failing after enqueue names the request, its job and its error code and message",
+             "cancelled": "a cancelled job is reported as cancelled, with its request and job",
+             "timed out": "a job that never ends is reported as timed out with its budget",
+             "unreachable": "an unreachable preview names the preview address and the last answer",
+             "deterministic": "the same fault gives the same line, ids, ports and durations masked"},
+    "AC-4": {"passes": "each smoke runs from the repository root, asks for nothing and exits 0 when its flow works",
+             "fails fast": "a smoke fails within seconds with one line when the control plane cannot be reached",
+             "exit 1": "a smoke whose flow fails exits 1 with one failure line"},
+    "AC-5": {"not ready": "the node is reported not ready while it is acquired",
+             "retried": "a transient provider error is retried on Pressluft's schedule, not re-submitted",
+             "ready": "the node becomes ready without a manual retry"},
+    "SC-1": {"node": "provider acquisition succeeds and the node is ready",
+             "clone smoke": "the clone preview smoke passes end to end",
+             "backup smoke": "the backup and restore smoke passes end to end"},
+    "SC-2": {"site": "site creation is refused before anything is queued or recorded",
+             "environment": "environment creation is refused before anything is queued or recorded",
+             "smoke": "the smoke fails as blocked by node readiness, naming the request and the reasons"},
+    "SC-3": {"clone": "a clone failing after enqueue ends failed and marked failed; the smoke names it and its job",
+             "restore": "a restore failing after enqueue ends failed and marked failed; the smoke names it and its job"},
+    "hetzner-sdk-integration-S2": {"degraded": "a rejected token leaves the provider degraded, with guidance",
+                                   "refused": "node acquisition is refused, nothing queued"},
+    "hetzner-node-provider-S2": {"failed": "the acquisition job ends failed with the provider's error, not retried",
+                                 "not ready": "the node is not reported ready"},
+    "backup-restore-S3": {"checksum": "a backup without a checksum is refused, nothing queued",
+                          "size": "a backup with a size of zero is refused, nothing queued",
+                          "foreign": "a backup of another environment is refused, nothing queued"},
+}
+
+# Which parts each scenario (a Scenario Outline counts once) proves.
+COVERAGE = {
+    "A full backup is created, listed with its integrity data and restored":
+        {"AC-2": ["backup", "listed", "restore", "same node", "preview"]},
+    "A restore brings back the content that was backed up": {"AC-2": ["content"]},
+    "A backup without complete integrity data cannot be restored": {"backup-restore-S3": ["checksum", "size"]},
+    "A backup of another environment cannot be restored here": {"backup-restore-S3": ["foreign"]},
+    "A <type> environment made from production gets a reachable preview": {"AC-1": ["clone", "staging", "reachable"]},
+    "A preview that redirects counts as reachable, without the redirect being followed": {"AC-1": ["redirect"]},
+    "A clone whose provisioning keeps failing ends failed, and the clone smoke reports it":
+        {"SC-3": ["clone"], "AC-3": ["job failed"]},
+    "A restore that fails ends failed, and the backup and restore smoke reports it":
+        {"SC-3": ["restore"], "AC-3": ["job failed"]},
+    "A job that ends cancelled fails the smoke as cancelled, not as timed out": {"AC-3": ["cancelled"]},
+    "A job that never ends fails the smoke as timed out when its budget is spent": {"AC-3": ["timed out"]},
+    "A node that is not ready blocks site creation before anything is queued": {"SC-2": ["site"]},
+    "A node that is not ready blocks environment creation before anything is queued": {"SC-2": ["environment"]},
+    "The clone smoke fails as blocked by node readiness, naming the refused request and the reasons":
+        {"SC-2": ["smoke"], "AC-3": ["preflight"]},
+    "A provider-acquired node is confirmed or acquired, and is ready": {"AC-1": ["node"], "SC-1": ["node"]},
+    "Transient provider errors are retried by Pressluft, without anyone clicking retry":
+        {"AC-5": ["not ready", "retried", "ready"]},
+    "An acquisition that the provider fails for good ends failed with the provider's error":
+        {"hetzner-node-provider-S2": ["failed", "not ready"]},
+    "A provider credential that the provider rejects blocks node acquisition, with guidance":
+        {"hetzner-sdk-integration-S2": ["degraded", "refused"]},
+    "The <smoke> smoke passes against a working control plane":
+        {"AC-4": ["passes"], "SC-1": ["clone smoke", "backup smoke"]},
+    "A smoke fails fast and clearly when the control plane cannot be reached": {"AC-4": ["fails fast"]},
+    "A clone preview that never answers 200, 301 or 302 fails the clone smoke as unreachable":
+        {"AC-3": ["unreachable"]},
+}
+# Parts proven by a pytest test rather than a scenario (they hold on every target: the smoke's own behaviour).
+PROVEN_BY_TESTS = {
+    ("AC-3", "deterministic"): "tests/acceptance/test_determinism.py",
+    ("AC-4", "exit 1"): "tests/acceptance/test_smoke_commands.py",
+}
+
+
+@dataclass(frozen=True)
+class ScenarioRef:
+    feature: str
+    name: str
+    location: str
+    tags: tuple
+
+    @property
+    def items(self) -> list:
+        return [tag for tag in self.tags if tag in ITEMS]
+
+    @property
+    def skipped_on_a_real_target(self) -> bool:
+        """Needs fault injection, or changes shared state (run only with PRESSLUFT_ALLOW_DISRUPTIVE=1)."""
+        return "fault_injection" in self.tags or "disruptive" in self.tags
+
+
+def collect_scenarios(features_dir: Path = FEATURES) -> list[ScenarioRef]:
+    """Scenarios and scenario outlines (once each, not per example row), with inherited tags."""
+    refs = []
+    for path in sorted(features_dir.glob("*.feature")):
+        feature = parse_file(str(path))
+        for scenario in feature.scenarios:
+            tags = tuple(dict.fromkeys([*feature.tags, *scenario.tags]))
+            location = f"{path.relative_to(features_dir.parent.parent).as_posix()}:{scenario.line}"
+            refs.append(ScenarioRef(feature.name, scenario.name, location, tags))
+    return refs
+
+
+def spec_header(path: Path = ROOT / SPEC_PATH) -> dict:
+    header = {}
+    for line in path.read_text().splitlines():
+        if not line.strip() or line.startswith("#"):
+            break
+        key, _, value = line.partition(":")
+        header[key.strip()] = value.strip()
+    return header
+
+
+def _numbered(text: str, heading: str) -> dict:
+    section = text.split(heading, 1)[1].split("\n## ", 1)[0]
+    return {int(number): " ".join(item.split()) for number, item in
+            re.findall(r"^(\d+)\. (.+?)(?=^\d+\. |\Z)", section, flags=re.M | re.S)}
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.replace("`", "").split())
+
+
+def spec_drift(path: Path = ROOT / SPEC_PATH) -> list[str]:
+    """Where the spec text kept in docs/spec and the catalogue this matrix is built from disagree."""
+    text = path.read_text()
+    found = []
+    for prefix, heading, catalogue in (("AC", "## Acceptance Criteria", ACCEPTANCE_CRITERIA),
+                                       ("SC", "## Scenarios (WHEN/THEN)", SCENARIOS)):
+        written = {f"{prefix}-{number}": _plain(item) for number, item in _numbered(text, heading).items()}
+        for item in sorted(set(written) | set(catalogue)):
+            if _plain(catalogue.get(item, "")) != written.get(item, ""):
+                found.append(f"{item} differs: the spec says {written.get(item, '(nothing)')!r}, the catalogue "
+                             f"{catalogue.get(item, '(nothing)')!r}")
+    return found
+
+
+def problems(scenarios: list[ScenarioRef]) -> list[str]:
+    found = spec_drift()
+    by_name = {s.name: s for s in scenarios}
+    for scenario in scenarios:
+        proves = COVERAGE.get(scenario.name)
+        if proves is None:
+            found.append(f"scenario '{scenario.name}' ({scenario.location}) proves nothing in tools/traceability.py")
+            continue
+        if sorted(proves) != sorted(scenario.items):
+            found.append(f"scenario '{scenario.name}' ({scenario.location}) is tagged {sorted(scenario.items)} but "
+                         f"proves {sorted(proves)}")
+        for item, parts in proves.items():
+            unknown = [part for part in parts if part not in PARTS.get(item, {})]
+            if unknown:
+                found.append(f"scenario '{scenario.name}' names unknown parts {unknown} of {item}")
+    found += [f"COVERAGE names a scenario that does not exist: '{name}'" for name in COVERAGE if name not in by_name]
+    for item in ITEMS:
+        if not any(item in s.items for s in scenarios):
+            found.append(f"{item} of the spec has no scenario")
+    for failure_class in FAILURE_CLASSES:
+        if not any(failure_class in s.tags for s in scenarios):
+            found.append(f"failure class {failure_class} has no scenario")
+    return found
+
+
+def missing_parts(item: str, scenarios: list[ScenarioRef], *, real_target: bool) -> list[str]:
+    proven = {part for s in scenarios if not (real_target and s.skipped_on_a_real_target)
+              for part in COVERAGE.get(s.name, {}).get(item, [])}
+    proven |= {part for (tested_item, part) in PROVEN_BY_TESTS if tested_item == item}
+    return [text for part, text in PARTS[item].items() if part not in proven]
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def render(scenarios: list[ScenarioRef]) -> str:
+    header = spec_header()
+    lines = ["# Traceability: the Wave 5 runtime e2e spec to the scenarios that prove it", "",
+             "Generated by `python -m tools.traceability` from the feature files' tags and tools/traceability.py; "
+             "do not edit by hand.", "",
+             f"Spec: [feature-wave5-runtime-e2e.md]({SPEC_URL}), kept verbatim in `{SPEC_PATH}`. "
+             f"Status: {header.get('Status')}. Owner: {header.get('Owner')}. "
+             f"Last reviewed: {header.get('Last Reviewed')}. Read at commit `{SPEC_COMMIT[:8]}`.", "",
+             "A scenario's tags name exactly the items it proves; each item is split into the parts it promises. "
+             "*Embedded default*: the run with no configuration. *Real Pressluft*: a target without fault injection, "
+             "where `@fault_injection` scenarios are skipped, and so are `@disruptive` ones unless "
+             "PRESSLUFT_ALLOW_DISRUPTIVE=1.", "",
+             "## Items", "", "| item | text | embedded default | real Pressluft |", "|---|---|---|---|"]
+    for item, text in ITEMS.items():
+        cells = []
+        for real_target in (False, True):
+            missing = missing_parts(item, scenarios, real_target=real_target)
+            cells.append("complete" if not missing else "partial: missing " + "; ".join(missing))
+        lines.append(f"| {item} | {_cell(text)} | {_cell(cells[0])} | {_cell(cells[1])} |")
+    lines += ["", "## Parts and the scenarios that prove them", ""]
+    for item, parts in PARTS.items():
+        lines += [f"### {item}", "", "| part | proven by |", "|---|---|"]
+        for part, text in parts.items():
+            proof = [f"{s.name} ({s.location}){' [not on a real Pressluft]' if s.skipped_on_a_real_target else ''}"
+                     for s in scenarios if part in COVERAGE.get(s.name, {}).get(item, [])]
+            if (item, part) in PROVEN_BY_TESTS:
+                proof.append(f"`{PROVEN_BY_TESTS[(item, part)]}` (a test of the smoke commands)")
+            lines.append(f"| {_cell(text)} | {_cell('; '.join(proof) or 'nothing')} |")
+        lines.append("")
+    lines += ["## Failure classes", "", "| tag | failure class | scenarios |", "|---|---|---|"]
+    for tag, text in FAILURE_CLASSES.items():
+        lines.append(f"| @{tag} | {text} | " + "; ".join(s.name for s in scenarios if tag in s.tags) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    check = "--check" in argv
+    scenarios = collect_scenarios()
+    found = problems(scenarios)
+    for problem in found:
+        print(f"traceability: {problem}", file=sys.stderr)
+    text = render(scenarios)
+    if check:
+        if not MATRIX.exists() or MATRIX.read_text() != text:
+            print("traceability: docs/traceability.md is stale; run python -m tools.traceability", file=sys.stderr)
+            return 1
+    else:
+        MATRIX.write_text(text)
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
