@@ -10,7 +10,8 @@ from support.diagnostics import SuiteFailure
 from support.faults import NO_FAULT_INJECTION, FaultSession
 from support.run import start_run
 from support.spec_catalogue import FAILURE_CLASSES, SPEC_ITEMS, SPEC_URL
-from support.verdicts import block_for, diagnosed_exception, print_verdict, verdict_for, with_summary_first
+from support.verdicts import (block_for, diagnosed_exception, print_verdict, startup_block, verdict_for,
+                             with_summary_first)
 
 
 @fixture
@@ -41,9 +42,10 @@ def before_all(context):
     try:
         use_fixture(wave5_run, context)
     except SuiteFailure as failure:  # the run cannot start: one line, no traceback, a run-level result
-        print_verdict(block_for(failure, None, log_tail=failure.details.pop("reference log (tail)", "")))
+        block = startup_block(failure)  # with the log tail of a target or server that could not start
+        print_verdict(block)
         reporting.write_run_result(context.results_dir, name="The run could not start", message=failure.line,
-                                   category=failure.category)
+                                   trace=block, category=failure.category)
         reporting.write_result_files(context.results_dir, reporting.run_properties(None, failure))
         context.abort(reason="the run could not start (see the [wave5] line above)")
 
@@ -71,7 +73,7 @@ def after_step(context, step):
         context.failure = verdict_for(step.exception, context.run.journal)
         context.failed_step = step
         reporting.attach_text("diagnosis", block_for(context.failure, context.run.journal, context.scenario_mark,
-                                                     context.run.log_tail()))
+                                                     context.run.log_tail(), log_title=context.run.log_title))
         step.exception = diagnosed_exception(context.failure, step.exception)
 
 
@@ -86,7 +88,8 @@ def after_scenario(context, scenario):
         step = context.failed_step
         step.error_message = with_summary_first(step.error_message, failure)
     scenario.error_message = with_summary_first(scenario.error_message, failure)
-    print_verdict(block_for(failure, context.run.journal, context.scenario_mark, context.run.log_tail()))
+    print_verdict(block_for(failure, context.run.journal, context.scenario_mark, context.run.log_tail(),
+                            log_title=context.run.log_title))
 
 
 def after_all(context):

@@ -1,13 +1,15 @@
 """Settings of a run, from PRESSLUFT_* environment variables (behave `-D NAME=value` may override them).
 
 No PRESSLUFT_BASE_URL means: start the embedded reference target on a free port for this run.
+PRESSLUFT_SERVER_CMD means: start that server under test for this run instead (support/server_process.py).
 """
 from __future__ import annotations
 
 import math
 import os
+import shlex
 from dataclasses import dataclass, replace
-from typing import Mapping, Optional
+from typing import Mapping, Optional, Tuple
 from urllib.parse import urlsplit
 
 from support.diagnostics import Category, SuiteFailure
@@ -22,6 +24,9 @@ DEFAULT_NODE_TIMEOUT = 240.0
 DEFAULT_PREVIEW_TIMEOUT = 60.0
 DEFAULT_CONNECT_TIMEOUT = 3.0
 DEFAULT_READ_TIMEOUT = 30.0
+# The bash smokes wait 30 x 1 s for `pressluft dev` to answer GET /; a `go run` may take longer to compile.
+DEFAULT_SERVER_START_TIMEOUT = 60.0
+PORT_PLACEHOLDER = "{port}"
 
 
 class ConfigError(SuiteFailure):
@@ -43,11 +48,16 @@ class Settings:
     read_timeout: float
     keep_data: bool
     reports_dir: str
+    # The server under test, started by the run itself (PRESSLUFT_SERVER_*; support/server_process.py)
+    server_command: Optional[Tuple[str, ...]] = None
+    server_build_command: Optional[Tuple[str, ...]] = None
+    server_dir: str = "."
+    server_start_timeout: float = DEFAULT_SERVER_START_TIMEOUT
 
     @property
     def embedded(self) -> bool:
         """True when the suite starts the reference target itself."""
-        return self.base_url is None
+        return self.base_url is None and self.server_command is None
 
     def with_base_url(self, url: str) -> "Settings":
         return replace(self, base_url=url)
@@ -100,6 +110,28 @@ def _base_url(env, userdata) -> Optional[str]:
     return raw.rstrip("/")
 
 
+def _command(name: str, env, userdata) -> Optional[Tuple[str, ...]]:
+    """A command line, split like a shell would (no shell runs it). Set but empty is a config_error."""
+    raw = userdata.get(name, env.get(name))
+    if raw is None:
+        return None
+    try:
+        argv = tuple(shlex.split(str(raw)))
+    except ValueError as exc:
+        raise ConfigError(f"{name} cannot be split into words ({exc}): '{raw}'", name) from None
+    if not argv:
+        raise ConfigError(f"{name} is set but empty: give a command line, or unset it", name)
+    return argv
+
+
+def _server_dir(env, userdata) -> str:
+    raw = _lookup("PRESSLUFT_SERVER_DIR", env, userdata)
+    path = os.path.abspath(raw or os.getcwd())
+    if not os.path.isdir(path):
+        raise ConfigError(f"PRESSLUFT_SERVER_DIR is not a directory: '{raw}'", "PRESSLUFT_SERVER_DIR")
+    return path
+
+
 def load_settings(env: Mapping[str, str] | None = None, userdata: Mapping[str, str] | None = None) -> Settings:
     """Read and validate the settings; a bad value raises ConfigError (category config_error)."""
     env = os.environ if env is None else env
@@ -109,8 +141,19 @@ def load_settings(env: Mapping[str, str] | None = None, userdata: Mapping[str, s
     email = _lookup("PRESSLUFT_EMAIL", env, userdata) or DEFAULT_EMAIL
     password = _lookup("PRESSLUFT_PASSWORD", env, userdata) or DEFAULT_PASSWORD
     token = _lookup("PRESSLUFT_PROVIDER_TOKEN", env, userdata) or _lookup("HETZNER_API_TOKEN", env, userdata)
+    base_url = _base_url(env, userdata)
+    server_command = _command("PRESSLUFT_SERVER_CMD", env, userdata)
+    server_build_command = _command("PRESSLUFT_SERVER_BUILD_CMD", env, userdata)
+    server_start_timeout = _budget("PRESSLUFT_SERVER_START_TIMEOUT", DEFAULT_SERVER_START_TIMEOUT, env, userdata)
+    if server_command is None and server_build_command is not None:
+        raise ConfigError("PRESSLUFT_SERVER_BUILD_CMD is set without PRESSLUFT_SERVER_CMD: nothing would run what "
+                          "it builds", "PRESSLUFT_SERVER_BUILD_CMD")
+    if server_command is not None and base_url is None and not any(PORT_PLACEHOLDER in part
+                                                                    for part in server_command):
+        raise ConfigError("PRESSLUFT_SERVER_CMD has no {port} and PRESSLUFT_BASE_URL is not set: where will the "
+                          "server listen?", "PRESSLUFT_SERVER_CMD")
     return Settings(
-        base_url=_base_url(env, userdata),
+        base_url=base_url,
         email=email,
         password=password,
         provider_id=(_lookup("PRESSLUFT_PROVIDER_ID", env, userdata) or DEFAULT_PROVIDER).lower(),
@@ -122,6 +165,10 @@ def load_settings(env: Mapping[str, str] | None = None, userdata: Mapping[str, s
         read_timeout=_budget("PRESSLUFT_READ_TIMEOUT", DEFAULT_READ_TIMEOUT, env, userdata),
         keep_data=_lookup("PRESSLUFT_KEEP_DATA", env, userdata) in ("1", "true", "yes"),
         reports_dir=_lookup("PRESSLUFT_REPORTS_DIR", env, userdata) or "reports",
+        server_command=server_command,
+        server_build_command=server_build_command,
+        server_dir=_server_dir(env, userdata) if server_command is not None else os.getcwd(),
+        server_start_timeout=server_start_timeout,
     )
 
 

@@ -208,8 +208,10 @@ def run_properties(run, failure) -> dict:
     if run is None:
         import os
 
-        url = os.environ.get("PRESSLUFT_BASE_URL") or "(embedded reference target)"
-        props = environment_properties(target_url=url, embedded="PRESSLUFT_BASE_URL" not in os.environ,
+        server = "PRESSLUFT_SERVER_CMD" in os.environ  # the server under test, started by the run
+        url = os.environ.get("PRESSLUFT_BASE_URL") or ("(the server under test)" if server
+                                                       else "(embedded reference target)")
+        props = environment_properties(target_url=url, embedded="PRESSLUFT_BASE_URL" not in os.environ and not server,
                                        run_id="none")
         props["run.setup_failure"] = failure.line if failure is not None else "none"
         return props
@@ -217,6 +219,9 @@ def run_properties(run, failure) -> dict:
                                    target_version=run.capabilities.version,
                                    fault_injection=run.capabilities.fault_injection,
                                    defects=run.capabilities.defects)
+    if getattr(run, "server", None) is not None:  # PRESSLUFT_SERVER_CMD
+        props["target.server_command"] = secrets.redact_text(" ".join(run.server.argv))
+        props["target.server_log"] = str(run.server.log_path)
     items = run.ledger.items
     # every one of them (type, id, slug): against an external target they stay there, nothing is deleted
     props["run.created_resources"] = (f"{len(items)}: " + "; ".join(i.describe() for i in items)) if items else "0"

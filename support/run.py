@@ -1,5 +1,6 @@
-"""One run of the suite: settings, the target (embedded or external), the signed-in operator, fault
-injection capabilities, the run id, and the run's provider-acquired node (secured lazily, once).
+"""One run of the suite: settings, the target (embedded, a server under test the run starts, or external), the
+signed-in operator, fault injection capabilities, the run id, and the run's provider-acquired node (secured
+lazily, once).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from support.provider_node import Acquisition, secure_run_node
 from support.waits import learn_job_durations
 from support.redaction import secrets
 from support.resources import ResourceLedger
+from support.server_process import ServerUnderTest
 from support.target import EmbeddedTarget
 
 
@@ -33,6 +35,7 @@ class Run:
     capabilities: fault_api.Capabilities
     ledger: ResourceLedger
     target: Optional[EmbeddedTarget] = None
+    server: Optional[ServerUnderTest] = None  # PRESSLUFT_SERVER_CMD: the server under test, started by this run
     _acquisition: Optional[Acquisition] = None
     _acquisition_failure: Optional[SuiteFailure] = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -45,8 +48,15 @@ class Run:
     def base_url(self) -> str:
         return self.client.base_url
 
-    def log_tail(self, lines: int = 30) -> str:
+    def log_tail(self, lines: int = 40) -> str:
+        if self.server is not None:
+            return self.server.log_tail(lines)
         return self.target.log_tail(lines) if self.target else ""
+
+    @property
+    def log_title(self) -> str:
+        """The heading of log_tail() in a diagnosis."""
+        return self.server.log_title if self.server is not None else "reference target log (tail)"
 
     def provider_node(self) -> Acquisition:
         """Secured on first use, then the same node for the whole run. A failed acquisition is not
@@ -69,6 +79,8 @@ class Run:
     def stop(self) -> None:
         if self.target is not None:
             self.target.stop()
+        if self.server is not None:
+            self.server.stop()
 
 
 def start_run(env: Optional[Mapping[str, str]] = None, userdata: Optional[Mapping[str, str]] = None) -> Run:
@@ -89,6 +101,9 @@ def start_run(env: Optional[Mapping[str, str]] = None, userdata: Optional[Mappin
         except BaseException:
             target.stop()
             raise
+    server = ServerUnderTest(settings) if settings.server_command else None
+    if server is not None:  # stopped again by server.start() itself when it cannot start
+        settings = settings.with_base_url(server.start())
     target_seconds = time.monotonic() - target_started
     try:
         journal = Journal()
@@ -105,8 +120,10 @@ def start_run(env: Optional[Mapping[str, str]] = None, userdata: Optional[Mappin
         WAITS.write({"kind": "run", "pid": os.getpid(), "ready": time.time(), "embedded": target is not None,
                      "target_start_seconds": round(target_seconds, 4) if target is not None else None,
                      "target_pid": target.process.pid if target is not None and target.process else None})
-        return Run(settings, journal, client, operator, capabilities, ledger, target)
+        return Run(settings, journal, client, operator, capabilities, ledger, target, server)
     except BaseException:
         if target is not None:
             target.stop()
+        if server is not None:
+            server.stop()
         raise
