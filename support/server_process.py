@@ -24,6 +24,9 @@ from support.config import PORT_PLACEHOLDER, ConfigError, Settings
 from support.diagnostics import Category, SuiteFailure
 from support.redaction import secrets
 
+# The settings of a server under test: a run that hands its server to other processes (workers) drops them
+SERVER_VARIABLES = ("PRESSLUFT_SERVER_CMD", "PRESSLUFT_SERVER_BUILD_CMD", "PRESSLUFT_SERVER_DIR",
+                    "PRESSLUFT_SERVER_START_TIMEOUT")
 SERVER_LOG = "server.log"
 BUILD_LOG = "server-build.log"
 POLL_INTERVAL = 0.1  # seconds between two GET / while the server starts
@@ -109,7 +112,7 @@ class ServerUnderTest:
         finally:
             build.stop(self.grace)  # anything the build left running in its group
         if status != 0:
-            tail = build.log_tail()
+            tail = secrets.redact_text(build.log_tail()) or ""
             raise SuiteFailure(Category.CONFIG_ERROR, command_line(self.build_command),
                                f"PRESSLUFT_SERVER_BUILD_CMD {describe_exit(status)}"
                                + (f": {_last_lines(tail)}" if tail else " and printed nothing"),
@@ -153,7 +156,8 @@ class ServerUnderTest:
     # -- during and after the run ---------------------------------------------------------------------------------
 
     def log_tail(self, lines: int = TAIL_LINES) -> str:
-        return read_tail(self.log_path, lines)
+        """The end of its log, redacted (the file itself is the server's own output, as it wrote it)."""
+        return secrets.redact_text(read_tail(self.log_path, lines)) or ""
 
     @property
     def log_title(self) -> str:

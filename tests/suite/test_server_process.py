@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import uuid
 
 import pytest
 
 from support import smoke_command
 from support.config import ConfigError, load_settings
 from support.diagnostics import Category, SuiteFailure, render_block
+from support.redaction import MASK, secrets
 from support.server_process import ServerUnderTest, free_port
 from support.verdicts import startup_block
 from test_child_process import marker, processes_with
@@ -71,6 +73,16 @@ def test_bad_server_settings_are_config_errors(env, setting, reason):
 def test_a_command_without_port_is_fine_when_the_base_url_says_where_it_listens():
     settings = load_settings({"PRESSLUFT_SERVER_CMD": "pressluft dev", "PRESSLUFT_BASE_URL": "http://127.0.0.1:18481"})
     assert settings.server_command == ("pressluft", "dev") and settings.base_url == "http://127.0.0.1:18481"
+
+
+def test_the_servers_log_tail_is_redacted(tmp_path):
+    secret = f"s3cret-{uuid.uuid4().hex}"
+    secrets.add(secret)
+    server = ServerUnderTest(server_settings(tmp_path, "pressluft dev --port {port}"))
+    server.log_path.parent.mkdir(parents=True)
+    server.log_path.write_text(f"event=start\npassword={secret}\nSet-Cookie: session_token=abc123; Path=/\n")
+    assert server.log_tail() == f"event=start\npassword={MASK}\nSet-Cookie: session_token={MASK}; Path=/"
+    assert secret in server.log_path.read_text()  # the file is the server's own output
 
 
 def test_a_startup_failure_shows_its_log_under_its_own_heading():
