@@ -70,7 +70,7 @@ def after_step(context, step):
     if exchanges:
         reporting.attach_text("HTTP exchanges (redacted)", "\n\n".join(e.render() for e in exchanges))
     if step.status.has_failed() and step.exception is not None:
-        context.failure = verdict_for(step.exception, context.run.journal)
+        context.failure = context.run.explain(verdict_for(step.exception, context.run.journal))
         context.failed_step = step
         reporting.attach_text("diagnosis", block_for(context.failure, context.run.journal, context.scenario_mark,
                                                      context.run.log_tail(), log_title=context.run.log_title))
@@ -82,8 +82,8 @@ def after_scenario(context, scenario):
         return
     failure = context.failure
     if failure is None:  # a hook failed, not a step
-        failure = verdict_for(scenario.exception or AssertionError(scenario.error_message or "hook failed"),
-                              context.run.journal)
+        error = scenario.exception or AssertionError(scenario.error_message or "hook failed")
+        failure = context.run.explain(verdict_for(error, context.run.journal))
     else:
         step = context.failed_step
         step.error_message = with_summary_first(step.error_message, failure)

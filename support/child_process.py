@@ -100,6 +100,11 @@ class ChildProcess:
     def poll(self) -> Optional[int]:
         return self.popen.poll() if self.popen is not None else None
 
+    @property
+    def exited_by_itself(self) -> bool:
+        """It has ended, and not because it was stopped."""
+        return self.poll() is not None and not self._stopping
+
     def wait(self, timeout: Optional[float] = None) -> Optional[int]:
         """Its exit status, or None when it still runs after `timeout` seconds."""
         try:

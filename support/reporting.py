@@ -220,7 +220,7 @@ def run_properties(run, failure) -> dict:
                                    fault_injection=run.capabilities.fault_injection,
                                    defects=run.capabilities.defects)
     if getattr(run, "server", None) is not None:  # PRESSLUFT_SERVER_CMD
-        props["target.server_command"] = secrets.redact_text(" ".join(run.server.argv))
+        props["target.server_command"] = run.server.command_line
         props["target.server_log"] = str(run.server.log_path)
     items = run.ledger.items
     # every one of them (type, id, slug): against an external target they stay there, nothing is deleted

@@ -58,6 +58,10 @@ class Run:
         """The heading of log_tail() in a diagnosis."""
         return self.server.log_title if self.server is not None else "reference target log (tail)"
 
+    def explain(self, failure: SuiteFailure) -> SuiteFailure:
+        """The verdict of a failure: target_unavailable when the server under test has ended by itself."""
+        return self.server.explain(failure) if self.server is not None else failure
+
     def provider_node(self) -> Acquisition:
         """Secured on first use, then the same node for the whole run. A failed acquisition is not
         repeated either: every later scenario that needs the node gets the same verdict."""

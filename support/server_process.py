@@ -148,7 +148,7 @@ class ServerUnderTest:
         self.stop()
         tail = self.log_tail()
         last = _last_lines(tail, count=1)
-        raise SuiteFailure(Category.TARGET_UNAVAILABLE, command_line(self.argv),
+        raise SuiteFailure(Category.TARGET_UNAVAILABLE, self.command_line,
                            f"the server under test {what}" + (f"; its log ends: {last}" if last else
                                                               "; its log is empty"),
                            details={"server log": str(self.log_path), "server log (tail)": tail})
@@ -166,9 +166,23 @@ class ServerUnderTest:
         gone = f"the server {describe_exit(status)}; " if status is not None else ""
         return f"server log (tail; {gone}all of it in {self.log_path})"
 
+    def explain(self, failure: SuiteFailure) -> SuiteFailure:
+        """A failure seen after the server ended by itself (it crashed, or exited) is that: target_unavailable,
+        with its exit status and the end of its log; what the scenario saw stays in the details."""
+        if self.child is None or not self.child.exited_by_itself:
+            return failure
+        last = _last_lines(self.log_tail(), count=1)
+        return SuiteFailure(Category.TARGET_UNAVAILABLE, self.command_line,
+                            f"the server under test {describe_exit(self.child.poll())} during the run"
+                            + (f"; its log ends: {last}" if last else ""),
+                            job_id=failure.job_id, job=failure.job, poll=failure.poll, node=failure.node,
+                            last_answer=failure.last_answer,
+                            details={**failure.details, "what the scenario saw": failure.line})
+
     @property
-    def pid(self) -> Optional[int]:
-        return self.child.pid if self.child is not None else None
+    def command_line(self) -> str:
+        """The command it was started with ({port} filled in), redacted."""
+        return command_line(self.argv)
 
     def stop(self) -> Optional[int]:
         return self.child.stop(self.grace) if self.child is not None else None

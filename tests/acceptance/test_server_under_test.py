@@ -159,6 +159,9 @@ def test_the_gate_builds_and_starts_the_server_passes_and_stops_it(repo, smoke, 
     assert re.search(r"^pressluft dev --port \d+ $", log, re.M)  # both streams captured: stdout and stderr
     assert "pressluft_reference listening on http://127.0.0.1:" in log and "event=request method=GET path=/ " in log
     assert log.rstrip().endswith("event=stopped")  # stopped by SIGTERM, cleanly
+    properties = (repo.reports / "allure-results" / "environment.properties").read_text()
+    assert re.search(r"^target.server_command=\./bin/pressluft dev --port \d+$", properties, re.M)
+    assert f"target.server_log={repo.reports / 'server.log'}" in properties
     assert repo.leftovers() == []
 
 
@@ -243,6 +246,40 @@ def test_a_run_interrupted_halfway_stops_the_server(repo, whom, sig, status):
     assert repo.server_log().rstrip().endswith("event=stopped")  # the server had its SIGTERM and stopped cleanly
     if whom == "gate":
         assert f"[smoke] interrupted by {signal.Signals(sig).name}: backup-restore smoke stopped" in output.read_text()
+
+
+def test_a_server_that_dies_during_the_run_is_shown_dead_with_its_log(repo):
+    env = repo.env(STANDIN_PRESSLUFT_ARGS="--job-duration all=120", PRESSLUFT_NODE_TIMEOUT="4",
+                   PRESSLUFT_JOB_TIMEOUT="3")
+    output = repo.reports.parent / "output.txt"
+    with open(output, "w") as sink:
+        process = subprocess.Popen(["scripts/smoke-site-clone-preview.sh"], cwd=repo.root, env=env, stdout=sink,
+                                   stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+        try:
+            wait_for(lambda: "job_type=node_provision status=running" in repo.server_log() or
+                     process.poll() is not None, "the run's node job to be running")
+            [reference] = [p for p in repo.server_processes() if "-m pressluft_reference" in p]
+            os.kill(int(reference.split(":")[0]), signal.SIGKILL)  # the server crashes; its wrapper ends too
+            _, stderr = process.communicate(timeout=120)
+        finally:
+            if process.poll() is None:
+                process.kill()
+    run = BehaveRun(process.returncode, "", stderr, repo.reports, 0)
+    verdict = only_verdict(run)
+    assert process.returncode == 1 and verdict["category"] == "target_unavailable"
+    assert re.fullmatch(r"\./bin/pressluft dev --port \d+", verdict["command"])
+    assert verdict["reason"].startswith("the server under test exited with status 137 during the run; its log ends: ")
+    result = run.result_named("A clone of production")
+    assert run.category_of(result) == "Target or configuration problem: target_unavailable"
+    diagnosis = run.attachments(result, "diagnosis")[0]
+    assert diagnosis.splitlines()[0] == next(line for line in stderr.splitlines() if line.startswith("[wave5] FAIL"))
+    assert "what the scenario saw: [wave5] FAIL category=" in diagnosis  # the wait that ran into the dead server
+    heading = (f"--- server log (tail; the server exited with status {128 + signal.SIGKILL}; "
+               f"all of it in {repo.reports / 'server.log'}) ---")
+    assert heading in stderr
+    tail = stderr.split(heading)[1].split("[smoke] FAIL")[0].strip().splitlines()
+    assert any(line.startswith("event=job job_id=") for line in tail) and tail[-1] in verdict["reason"]
+    assert repo.leftovers() == []
 
 
 def test_a_smoke_run_by_a_scenario_uses_the_runs_server_and_starts_no_second_one(repo, tmp_path):

@@ -117,6 +117,35 @@ def test_the_server_is_started_on_a_free_port_answers_and_is_stopped(tmp_path):
     assert "the server was killed by signal SIGTERM" in server.log_title
 
 
+def test_a_failure_after_the_server_ended_by_itself_is_target_unavailable(tmp_path):
+    mark = marker()
+    (tmp_path / mark).mkdir()
+    server = ServerUnderTest(server_settings(tmp_path, f"{HTTP_SERVER} --directory {tmp_path / mark}"))
+    server.start()
+    seen = SuiteFailure(Category.JOB_TIMEOUT, "GET /api/jobs/j1", "still running after 3 s, 9 polls", job_id="j1")
+    try:
+        assert server.explain(seen) is seen  # still running: the failure is what it is
+        server.child.popen.kill()
+        server.child.wait()
+        explained = server.explain(seen)
+        assert explained.category is Category.TARGET_UNAVAILABLE and explained.job_id == "j1"
+        assert explained.command == server.command_line
+        assert explained.reason.startswith("the server under test was killed by signal SIGKILL during the run")
+        assert explained.details["what the scenario saw"] == seen.line
+        assert "the server was killed by signal SIGKILL; " in server.log_title
+    finally:
+        server.stop()
+    assert processes_with(mark) == []
+
+
+def test_a_failure_after_the_run_stopped_the_server_stays_what_it_was(tmp_path):
+    server = ServerUnderTest(server_settings(tmp_path, HTTP_SERVER))
+    server.start()
+    server.stop()  # e.g. on SIGINT, before the interrupted step's verdict
+    seen = SuiteFailure(Category.CONTRACT_VIOLATION, "GET /api/nodes", "KeyboardInterrupt")
+    assert server.explain(seen) is seen
+
+
 def test_the_base_url_names_the_port(tmp_path):
     port = free_port()
     settings = server_settings(tmp_path, HTTP_SERVER, PRESSLUFT_BASE_URL=f"http://127.0.0.1:{port}")
