@@ -10,7 +10,7 @@ from support.faults import FaultSession
 from support.run import banner, start_run
 from support.scenario import ScenarioState
 from support.skips import reason_to_skip
-from support.verdicts import block_for, print_verdict, suite_error_line, suite_error_text, verdict_for, with_summary_first
+from support.verdicts import print_verdict, startup_block, suite_error_line, suite_error_text, verdict_for, with_summary_first
 
 
 @fixture
@@ -43,9 +43,10 @@ def before_all(context):
     try:
         use_fixture(wave5_run, context)
     except SuiteFailure as failure:  # the run cannot start: one line, no traceback, a run-level result
-        print_verdict(block_for(failure, None, log_tail=failure.details.pop("reference log (tail)", "")))
+        block = startup_block(failure)  # with the log tail of a target or server that could not start
+        print_verdict(block)
         reporting.write_run_result(context.results_dir, name="The run could not start", message=failure.line,
-                                   category=failure.category)
+                                   trace=block, category=failure.category)
         reporting.write_result_files(context.results_dir, reporting.run_properties(None, failure))
         context.tally.could_not_start(failure)
         context.abort(reason="the run could not start (see the [wave5] line above)")
@@ -81,8 +82,8 @@ def after_step(context, step):
         context.suite_error = suite_error_line(step.name, step.exception)
         reporting.attach_text("suite error", suite_error_text(step.name, step.exception))
         return
-    context.failure, context.failed_step = failure, step
-    block = block_for(failure, context.run.journal, context.scenario_mark, context.run.log_tail())
+    context.failure = failure = context.run.explain(failure)
+    block = context.run.diagnosis(failure, since=context.scenario_mark)
     reporting.attach_text("diagnosis", block)
     step.exception, step.exc_traceback = AssertionError(block), None  # a verdict, not a crash: no traceback
     step.error_message = block
@@ -95,9 +96,10 @@ def after_scenario(context, scenario):
     elif scenario.status.has_failed():
         failure = context.failure
         if failure is None:  # a hook failed, not a step
-            failure = verdict_for(AssertionError(scenario.error_message or "hook failed"), context.run.journal)
+            failure = context.run.explain(verdict_for(AssertionError(scenario.error_message or "hook failed"),
+                                                      context.run.journal))
         scenario.error_message = with_summary_first(scenario.error_message, failure)
-        print_verdict(block_for(failure, context.run.journal, context.scenario_mark, context.run.log_tail()))
+        print_verdict(context.run.diagnosis(failure, since=context.scenario_mark))
     unrestored = context.restorations.run_all()  # a shared state that could not be put back is its own verdict
     for failure in unrestored:
         print_verdict(failure.line)

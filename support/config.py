@@ -1,7 +1,8 @@
 """Settings of a run: every PRESSLUFT_* variable is read and validated here, and nowhere else.
 
 behave `-D NAME=value` overrides the variable of the same name. No PRESSLUFT_BASE_URL means: start the
-embedded reference target on a free port for this run. A bad value raises ConfigError, which the run
+embedded reference target on a free port for this run; PRESSLUFT_SERVER_CMD means: start that server under
+test for this run instead (support/server_process.py). A bad value raises ConfigError, which the run
 reports as one `[wave5] FAIL category=config_error` line.
 """
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 import shlex
 import tempfile
 from dataclasses import dataclass, field, replace
-from typing import Mapping, Optional
+from typing import Mapping, Optional, Tuple
 from urllib.parse import urlsplit
 
 from support.categories import Category
@@ -26,6 +27,8 @@ DEFAULT_CONNECT_TIMEOUT = 3.0
 DEFAULT_READ_TIMEOUT = 30.0
 POLL_POLICIES = ("adaptive", "fixed-2s")
 RUN_ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,39}$")
+DEFAULT_SERVER_START_TIMEOUT = 60.0
+PORT_PLACEHOLDER = "{port}"
 
 
 @dataclass(frozen=True)
@@ -87,11 +90,16 @@ class Settings:
     run_id: Optional[str] = None
     allow_disruptive: bool = False
     reference_args: tuple = field(default=())
+    # The server under test, started by the run itself (PRESSLUFT_SERVER_*; support/server_process.py)
+    server_command: Optional[Tuple[str, ...]] = None
+    server_build_command: Optional[Tuple[str, ...]] = None
+    server_dir: str = "."
+    server_start_timeout: float = DEFAULT_SERVER_START_TIMEOUT
 
     @property
     def embedded(self) -> bool:
         """True when the suite starts the reference target itself."""
-        return self.base_url is None
+        return self.base_url is None and self.server_command is None
 
     # the budgets most steps need, by their old names
     @property
@@ -164,6 +172,19 @@ class _Reader:
             return False
         raise ConfigError(f"{name} must be 1 or 0 (true/false, yes/no), got '{raw}'", name)
 
+    def command(self, name: str) -> Optional[Tuple[str, ...]]:
+        """A command line, split like a shell would (no shell runs it). Set but empty is a config_error."""
+        raw = self.userdata.get(name, self.env.get(name))
+        if raw is None:
+            return None
+        try:
+            argv = tuple(shlex.split(str(raw)))
+        except ValueError as error:
+            raise ConfigError(f"{name} cannot be split into words ({error}): '{raw}'", name) from None
+        if not argv:
+            raise ConfigError(f"{name} is set but empty: give a command line, or unset it", name)
+        return argv
+
     def choice(self, name: str, choices: tuple, default: str) -> str:
         raw = self.text(name)
         if raw is None:
@@ -229,11 +250,36 @@ def _reference_args(read: _Reader) -> tuple:
         raise ConfigError(f"{name} is not a valid argument list ({error}): '{raw}'", name) from None
 
 
+def _server_dir(read: _Reader) -> str:
+    name = "PRESSLUFT_SERVER_DIR"
+    raw = read.text(name)
+    path = os.path.abspath(raw or os.getcwd())
+    if not os.path.isdir(path):
+        raise ConfigError(f"{name} is not a directory: '{raw}'", name)
+    return path
+
+
+def _server(read: _Reader, base_url: Optional[str]) -> dict:
+    command = read.command("PRESSLUFT_SERVER_CMD")
+    build = read.command("PRESSLUFT_SERVER_BUILD_CMD")
+    start_timeout = read.seconds("PRESSLUFT_SERVER_START_TIMEOUT", DEFAULT_SERVER_START_TIMEOUT)
+    if command is None and build is not None:
+        raise ConfigError("PRESSLUFT_SERVER_BUILD_CMD is set without PRESSLUFT_SERVER_CMD: nothing would run what "
+                          "it builds", "PRESSLUFT_SERVER_BUILD_CMD")
+    if command is not None and base_url is None and not any(PORT_PLACEHOLDER in part for part in command):
+        raise ConfigError("PRESSLUFT_SERVER_CMD has no {port} and PRESSLUFT_BASE_URL is not set: where will the "
+                          "server listen?", "PRESSLUFT_SERVER_CMD")
+    return {"server_command": command, "server_build_command": build,
+            "server_dir": _server_dir(read) if command is not None else os.getcwd(),
+            "server_start_timeout": start_timeout}
+
+
 def load_settings(env: Mapping[str, str] | None = None, userdata: Mapping[str, str] | None = None) -> Settings:
     """Read and validate every setting; a bad value raises ConfigError (category config_error)."""
     read = _Reader(os.environ if env is None else env, userdata or {})
     base_url = _base_url(read)
-    embedded = base_url is None
+    server = _server(read, base_url)
+    embedded = base_url is None and server["server_command"] is None
     token = read.text("PRESSLUFT_PROVIDER_TOKEN") or read.text("HETZNER_API_TOKEN")
     return Settings(
         base_url=base_url,
@@ -252,6 +298,7 @@ def load_settings(env: Mapping[str, str] | None = None, userdata: Mapping[str, s
         run_id=_run_id(read),
         allow_disruptive=read.flag("PRESSLUFT_ALLOW_DISRUPTIVE"),
         reference_args=_reference_args(read),
+        **server,
     )
 
 

@@ -139,7 +139,8 @@ def _collapse(exchanges: list) -> list[str]:
     return rendered
 
 
-def render_block(failure: SuiteFailure, exchanges: Iterable = (), log_tail: str = "") -> str:
+def render_block(failure: SuiteFailure, exchanges: Iterable = (), log_tail: str = "",
+                 log_title: str = "reference target log (tail)") -> str:
     """The short block printed and attached under the summary line."""
     parts = [failure.line]
     exchanges = list(exchanges)
@@ -164,6 +165,6 @@ def render_block(failure: SuiteFailure, exchanges: Iterable = (), log_tail: str 
     for key, value in failure.details.items():
         parts.append(f"{key}: {value if isinstance(value, str) else _json(value)}")
     if log_tail:
-        parts.append("--- reference target log (tail) ---")
+        parts.append(f"--- {log_title} ---")
         parts.append(log_tail.rstrip())
     return "\n".join(parts)

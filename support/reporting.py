@@ -202,6 +202,9 @@ def run_properties(run, failure) -> dict:
                                    target_version=run.capabilities.version,
                                    fault_injection=run.capabilities.fault_injection,
                                    defects=run.capabilities.defects)
+    if getattr(run, "server", None) is not None:  # PRESSLUFT_SERVER_CMD
+        props["target.server_command"] = run.server.command_line
+        props["target.server_log"] = str(run.server.log_path)
     items = run.ledger.items
     # every one of them (type, id, slug): against an external target they stay there, nothing is deleted
     props["run.created_resources"] = (f"{len(items)}: " + "; ".join(i.describe() for i in items)) if items else "0"

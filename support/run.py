@@ -1,5 +1,6 @@
-"""One run of the suite: settings, the target (embedded or external), the signed-in operator, fault
-injection capabilities, the run id, and what the run makes once and shares between scenarios.
+"""One run of the suite: settings, the target (embedded, a server under test the run starts, or external),
+the signed-in operator, fault injection capabilities, the run id, and what the run makes once and shares
+between scenarios.
 
 Made once per run, on first use: the provider-acquired node; a live site for the scenarios that only add
 to it (clones, staging copies, backups that must be refused) and its active clone. Scenarios that change
@@ -24,7 +25,9 @@ from support.journal import Journal
 from support.provider_node import Acquisition, plan_run_node, run_node_name, secure_run_node
 from support.redaction import secrets
 from support.resources import ResourceLedger
+from support.server_process import ServerUnderTest
 from support.target import EmbeddedTarget
+from support.verdicts import block_for
 from support.waitlog import WAITS
 from support.waits import learn_job_durations, wait_for_node_ready
 
@@ -70,6 +73,7 @@ class Run:
     capabilities: fault_api.Capabilities
     ledger: ResourceLedger
     target: Optional[EmbeddedTarget] = None
+    server: Optional[ServerUnderTest] = None  # PRESSLUFT_SERVER_CMD: the server under test, started by this run
     node_plan: Optional[Acquisition] = None
     backups: list = field(default_factory=list)   # completed full backups made in this run (environment, backup)
 
@@ -90,8 +94,23 @@ class Run:
     def run_node_name(self) -> str:
         return run_node_name(self.ledger.run_id)
 
-    def log_tail(self, lines: int = 30) -> str:
+    def log_tail(self, lines: int = 40) -> str:
+        if self.server is not None:
+            return self.server.log_tail(lines)
         return self.target.log_tail(lines) if self.target else ""
+
+    @property
+    def log_title(self) -> str:
+        """The heading of log_tail() in a diagnosis."""
+        return self.server.log_title if self.server is not None else "reference target log (tail)"
+
+    def explain(self, failure: SuiteFailure) -> SuiteFailure:
+        """The verdict of a failure: target_unavailable when the server under test has ended by itself."""
+        return self.server.explain(failure) if self.server is not None else failure
+
+    def diagnosis(self, failure: SuiteFailure, *, since: int = 0) -> str:
+        """The block printed and attached under a failure: last requests, job, history, the target's log."""
+        return block_for(failure, self.journal, since, self.log_tail(), log_title=self.log_title)
 
     # -- what the run makes once -----------------------------------------------------------------------
     def provider_node(self) -> Acquisition:
@@ -141,6 +160,8 @@ class Run:
     def stop(self) -> None:
         if self.target is not None:
             self.target.stop()
+        if self.server is not None:
+            self.server.stop()
 
 
 def start_run(env=None, userdata=None) -> Run:
@@ -159,6 +180,9 @@ def start_run(env=None, userdata=None) -> Run:
         except BaseException:
             target.stop()
             raise
+    server = ServerUnderTest(settings) if settings.server_command else None
+    if server is not None:  # stopped again by server.start() itself when it cannot start
+        settings = settings.with_base_url(server.start())
     target_seconds = time.monotonic() - target_started
     try:
         journal = Journal()
@@ -170,7 +194,7 @@ def start_run(env=None, userdata=None) -> Run:
         secrets.add(settings.provider_token)
         ledger = ResourceLedger(settings.run_id)
         operator = Operator(client, settings, ledger, journal)
-        run = Run(settings, journal, client, operator, capabilities, ledger, target)
+        run = Run(settings, journal, client, operator, capabilities, ledger, target, server)
         if target is None:  # a target that may have run jobs already: learn how long they take; say the plan
             learn_job_durations(operator)
             run.node_plan = plan_run_node(operator)
@@ -181,6 +205,8 @@ def start_run(env=None, userdata=None) -> Run:
     except BaseException:
         if target is not None:
             target.stop()
+        if server is not None:
+            server.stop()
         raise
 
 

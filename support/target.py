@@ -5,7 +5,6 @@ import os
 import re
 import selectors
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -13,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Optional
 
+from support.child_process import DEFAULT_GRACE, TAIL_LINES, ChildProcess, read_tail
 from support.diagnostics import Category, SuiteFailure
 
 READY_LINE = re.compile(r"pressluft_reference listening on (http://\S+)")
@@ -32,21 +32,22 @@ class EmbeddedTarget:
         self.work_dir = Path(tempfile.mkdtemp(prefix="pressluft-w5-"))
         self.data_dir = self.work_dir / "data"
         self.log_path = self.work_dir / "reference.log"
-        self.process: Optional[subprocess.Popen] = None
+        self.child: Optional[ChildProcess] = None
         self.base_url: Optional[str] = None
         self.last_log_tail = ""
+
+    @property
+    def process(self) -> Optional[subprocess.Popen]:
+        return self.child.popen if self.child is not None else None
 
     def start(self) -> str:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         command = [sys.executable, "-m", "pressluft_reference", "--host", "127.0.0.1", "--port", "0",
                    *(["--enable-faults"] if self.enable_faults else []), "--data-dir", str(self.data_dir),
                    *self.extra_args]
-        log = open(self.log_path, "ab")
-        try:
-            self.process = subprocess.Popen(command, cwd=self.cwd, stdout=subprocess.PIPE, stderr=log,
-                                            stdin=subprocess.DEVNULL, start_new_session=True)
-        finally:
-            log.close()
+        # stdout (the ready line) to a pipe, the log (stderr) to the file
+        self.child = ChildProcess(command, cwd=self.cwd, log_path=self.log_path, name="the embedded reference target",
+                                  stdout_to_pipe=True, on_stopped=self._after_stop).start()
         self.base_url = self._read_ready_line()
         return self.base_url
 
@@ -81,31 +82,24 @@ class EmbeddedTarget:
         raise SuiteFailure(Category.TARGET_UNAVAILABLE, COMMAND, f"the embedded reference target {why}",
                            details={"reference log (tail)": tail})
 
-    def log_tail(self, lines: int = 40) -> str:
+    def log_tail(self, lines: int = TAIL_LINES) -> str:
         if not self.log_path.exists():
             return self.last_log_tail
-        try:
-            text = self.log_path.read_text(errors="replace")
-        except OSError:
-            return ""
-        return "\n".join(text.splitlines()[-lines:])
+        return read_tail(self.log_path, lines)
 
     @property
     def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
+        return self.child is not None and self.child.running
 
-    def stop(self, grace: float = 5.0) -> None:
-        process = self.process
+    def stop(self, grace: float = DEFAULT_GRACE) -> None:
+        """SIGTERM, then SIGKILL after `grace` seconds (support/child_process.py); then its work dir goes."""
+        if self.child is not None:
+            self.child.stop(grace)
+        else:
+            self._after_stop()
+
+    def _after_stop(self) -> None:
         self.last_log_tail = self.log_tail()
-        if process is not None and process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=grace)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=grace)
-        if process is not None and process.stdout:
-            process.stdout.close()
         if not self.keep_data:
             shutil.rmtree(self.work_dir, ignore_errors=True)
 

@@ -25,9 +25,23 @@ def verdict_for(exception: BaseException, journal: Optional[Journal]) -> Optiona
 
 
 def block_for(failure: SuiteFailure, journal: Optional[Journal], since: int = 0, log_tail: str = "",
-              max_exchanges: int = 6) -> str:
+              max_exchanges: int = 6, log_title: str = "reference target log (tail)") -> str:
     exchanges = journal.since(since)[-max_exchanges:] if journal is not None else []
-    return render_block(failure, exchanges, log_tail)
+    return render_block(failure, exchanges, log_tail, log_title)
+
+
+# A run that could not start: the log tail that came with its failure, and the heading it is shown under
+STARTUP_LOGS = {"reference log (tail)": "reference target log (tail)",  # support/target.py
+                "server log (tail)": "server log (tail)",  # support/server_process.py
+                "build output (tail)": "build output (tail)"}
+
+
+def startup_block(failure: SuiteFailure) -> str:
+    """The block of a run that could not start, its log tail (if any) shown as the log section."""
+    for key, title in STARTUP_LOGS.items():
+        if key in failure.details:
+            return block_for(failure, None, log_tail=failure.details.pop(key), log_title=title)
+    return block_for(failure, None)
 
 
 def suite_error_line(step_text: str, exception: BaseException) -> str:

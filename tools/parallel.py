@@ -26,7 +26,8 @@ from support.config import load_settings  # noqa: E402
 from support.diagnostics import SuiteFailure  # noqa: E402
 from support.run import start_run  # noqa: E402
 from support.target import EmbeddedTarget  # noqa: E402
-from support.verdicts import block_for, print_verdict  # noqa: E402
+from support.server_process import SERVER_VARIABLES  # noqa: E402
+from support.verdicts import block_for, print_verdict, startup_block  # noqa: E402
 
 
 def parse(argv):
@@ -64,7 +65,7 @@ def main(argv=None) -> int:
     options, rest = parse(sys.argv[1:] if argv is None else argv)
     started = time.monotonic()
     env = dict(os.environ)
-    target = None
+    target = run = None
     try:
         settings = load_settings(env)
         if settings.embedded:
@@ -74,6 +75,10 @@ def main(argv=None) -> int:
             env["PRESSLUFT_BASE_URL"] = target.start()
             env.pop("PRESSLUFT_REFERENCE_ARGS", None)
         run = start_run(env)
+        if run.server is not None:  # PRESSLUFT_SERVER_CMD: the run's server is every worker's target
+            env["PRESSLUFT_BASE_URL"] = run.base_url
+            for name in SERVER_VARIABLES:
+                env.pop(name, None)
         acquisition = run.provider_node()
         env["PRESSLUFT_PROVIDER_TOKEN"] = run.settings.provider_token or ""
         print(f"[parallel] target {env['PRESSLUFT_BASE_URL']}"
@@ -89,11 +94,13 @@ def main(argv=None) -> int:
               f"behavex exit {result.returncode}", flush=True)
         return result.returncode
     except SuiteFailure as failure:
-        print_verdict(block_for(failure, None, log_tail=target.log_tail() if target else ""))
+        print_verdict(block_for(failure, None, log_tail=target.log_tail()) if target else startup_block(failure))
         return 1
     finally:
         if target is not None:
             target.stop()
+        if run is not None:
+            run.stop()
 
 
 if __name__ == "__main__":

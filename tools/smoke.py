@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -24,6 +25,18 @@ SMOKES = {
     "backup-restore": ("@smoke-backup-restore", "restore completed and preview reachable"),
 }
 ROOT = Path(__file__).resolve().parents[1]
+STOPPING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def _stop_gracefully(received: list):
+    """SIGINT, SIGTERM and SIGHUP (a resume-run loop giving up) end the run the way Ctrl-C does: behave aborts,
+    the run stops what it started (the server under test), and the smoke exits 128+N."""
+    def handler(signum, frame):
+        received.append(signum)
+        raise KeyboardInterrupt
+    for sig in STOPPING:
+        if signal.getsignal(sig) is not signal.SIG_IGN:
+            signal.signal(sig, handler)
 
 
 def _tag_expression(tag: str, extra: list[str]) -> str:
@@ -45,7 +58,17 @@ def main(argv: list[str]) -> int:
         summary.unlink()
     except OSError:
         pass
-    status = behave_main([f"--tags={tag}", "--format=progress", *extra, "features/wave5"])
+    received: list = []
+    _stop_gracefully(received)
+    try:
+        status = behave_main([f"--tags={tag}", "--format=progress", *extra, "features/wave5"])
+    except KeyboardInterrupt:
+        status = 1
+    if received:
+        name_of = signal.Signals(received[0]).name
+        print(f"[smoke] interrupted by {name_of}: {name} smoke stopped (behave exit {status})", file=sys.stderr,
+              flush=True)
+        return 128 + received[0]
     try:
         counts = json.loads(summary.read_text())
     except (OSError, ValueError):
