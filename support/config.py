@@ -264,8 +264,8 @@ def _server(read: _Reader, base_url: Optional[str]) -> dict:
     build = read.command("PRESSLUFT_SERVER_BUILD_CMD")
     start_timeout = read.seconds("PRESSLUFT_SERVER_START_TIMEOUT", DEFAULT_SERVER_START_TIMEOUT)
     if command is None and build is not None:
-        raise ConfigError("PRESSLUFT_SERVER_BUILD_CMD is set without PRESSLUFT_SERVER_CMD: nothing would run what "
-                          "it builds", "PRESSLUFT_SERVER_BUILD_CMD")
+        raise ConfigError(f"PRESSLUFT_SERVER_BUILD_CMD '{shlex.join(build)}' is set without PRESSLUFT_SERVER_CMD: "
+                          "nothing would run what it builds", "PRESSLUFT_SERVER_BUILD_CMD")
     if command is not None and base_url is None and not any(PORT_PLACEHOLDER in part for part in command):
         raise ConfigError("PRESSLUFT_SERVER_CMD has no {port} and PRESSLUFT_BASE_URL is not set: where will the "
                           "server listen?", "PRESSLUFT_SERVER_CMD")

@@ -76,14 +76,18 @@ BAD_VALUES = [
     ("PRESSLUFT_RETRY_CEILING", "forever"), ("PRESSLUFT_CONNECT_TIMEOUT", "0"), ("PRESSLUFT_READ_TIMEOUT", "later"),
     ("PRESSLUFT_POLL_POLICY", "bogus"), ("PRESSLUFT_KEEP_DATA", "maybe"), ("PRESSLUFT_ALLOW_DISRUPTIVE", "please"),
     ("PRESSLUFT_RUN_ID", "Has Spaces"), ("PRESSLUFT_RUN_ID", "x"), ("PRESSLUFT_REFERENCE_ARGS", "--flag 'unclosed"),
-    ("PRESSLUFT_REPORTS_DIR", "/proc/nope"),
+    ("PRESSLUFT_REPORTS_DIR", "/proc/nope"), ("PRESSLUFT_SERVER_CMD", "./pressluft dev --port 'unclosed"),
+    ("PRESSLUFT_SERVER_BUILD_CMD", "go build"), ("PRESSLUFT_SERVER_START_TIMEOUT", "a minute"),
+    ("PRESSLUFT_SERVER_DIR", "/no/such/dir"),
 ]
 
 
 @pytest.mark.parametrize("name, value", BAD_VALUES)
 def test_a_bad_value_of_any_variable_is_a_config_error_naming_it(env, name, value):
+    server = {} if name in ("PRESSLUFT_SERVER_CMD", "PRESSLUFT_SERVER_BUILD_CMD") else \
+        {"PRESSLUFT_SERVER_CMD": "./pressluft dev --port {port}"} if name.startswith("PRESSLUFT_SERVER_") else {}
     with pytest.raises(ConfigError) as caught:
-        load_settings(env(**{name: value}))
+        load_settings(env(**server, **{name: value}))
     assert caught.value.category is Category.CONFIG_ERROR
     assert caught.value.command == f"read {name}"
     assert name in caught.value.reason and value in caught.value.reason
