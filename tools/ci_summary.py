@@ -1,6 +1,7 @@
 """scripts/ci-summary: a run's verdict in Markdown, for the CI job summary ($GITHUB_STEP_SUMMARY).
 
-    scripts/ci-summary [--results DIR] [--stderr FILE]... [--verdict FILE] [--report-url URL] [--title TEXT]
+    scripts/ci-summary [--results DIR] [--stderr FILE]... [--verdict FILE] [--report-url URL] [--artifact-url URL]
+                       [--title TEXT] [--output FILE]
 
 Reads the Allure results (one *-result.json per scenario) and behave's stderr, and writes: the verdict, the
 number of passed, failed, broken and skipped scenarios, every `[wave5] FAIL` line as behave printed it, the failed
@@ -127,7 +128,7 @@ def _md(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def render(summary: Summary, title: str, report_url: Optional[str]) -> str:
+def render(summary: Summary, title: str, report_url: Optional[str], artifact_url: Optional[str] = None) -> str:
     counts = {status: n for status, n in summary.counts.items() if n or status in STATUSES}
     out = [f"## {_md(title)}: {summary.verdict}", ""]
     out.append("| " + " | ".join(counts) + " | total |")
@@ -136,6 +137,8 @@ def render(summary: Summary, title: str, report_url: Optional[str]) -> str:
     out.append("")
     if report_url:
         out += [f"Report: {report_url}", ""]
+    if artifact_url:
+        out += [f"Report and results as an artifact: {artifact_url}", ""]
     if summary.problems:
         out += ["### Shards", ""] + [f"- {_md(problem)}" for problem in summary.problems] + [""]
     if summary.unreadable:
@@ -172,6 +175,7 @@ def main(argv=None) -> int:
     parser.add_argument("--verdict", metavar="FILE", help="scripts/shard merge's verdict.json "
                                                           "(default: verdict.json beside the results, if any)")
     parser.add_argument("--report-url", help="where the HTML report is")
+    parser.add_argument("--artifact-url", help="the artifact holding the report and the results")
     parser.add_argument("--title", default="Wave 5 acceptance")
     parser.add_argument("--output", default=os.environ.get("GITHUB_STEP_SUMMARY") or None,
                         help="append here (default $GITHUB_STEP_SUMMARY, else standard output)")
@@ -189,7 +193,8 @@ def main(argv=None) -> int:
         if options.output:
             _write(f"## {_md(secrets.redact_text(options.title))}: no results\n\n{_md(line)}\n", options.output)
         return 1
-    _write(secrets.redact_text(render(summary, options.title, options.report_url)), options.output)
+    _write(secrets.redact_text(render(summary, options.title, options.report_url or None,
+                                                options.artifact_url or None)), options.output)
     return 0
 
 

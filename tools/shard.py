@@ -448,9 +448,10 @@ def _copy_junit(source: Path, target: Path, names: set) -> None:
 
 
 def build_report(results: Path, report: Path, history: Optional[Path]) -> int:
-    command = [str(ROOT / "scripts" / "report"), "--results", str(results), "--output", str(report)]
+    command = [str(ROOT / "scripts" / "report"), "--results", str(Path(results).resolve()),
+               "--output", str(Path(report).resolve())]
     if history is not None:
-        command += ["--history", str(history)]
+        command += ["--history", str(Path(history).resolve())]
     return subprocess.run(command, cwd=ROOT).returncode
 
 

@@ -2,6 +2,7 @@
 
     scripts/publish-site --part embedded --title "Embedded reference" --results DIR [--remote origin]
                          [--branch pages-site] [--run-url URL] [--verdict FILE] [--site-out DIR] [--attempts 5]
+    scripts/publish-site --part embedded --fetch-history FILE     (read only: the published history so far)
 
 The site (what GitHub Pages serves) lives on a branch of its own, `pages-site`: one commit, no parents, holding
 
@@ -77,12 +78,10 @@ def fetch_site(repo: Path, remote: str, branch: str, into: Path) -> str:
     return commit
 
 
-def read_history(path: Path) -> list[str]:
+def history_lines(text: str) -> list[str]:
     """The lines of a history file that are JSON objects (anything else, e.g. an HTML error page, is dropped)."""
-    if not path.is_file():
-        return []
     kept = []
-    for line in path.read_text(errors="replace").splitlines():
+    for line in text.splitlines():
         try:
             if isinstance(json.loads(line), dict):
                 kept.append(line)
@@ -91,9 +90,25 @@ def read_history(path: Path) -> list[str]:
     return kept
 
 
+def read_history(path: Path) -> list[str]:
+    return history_lines(path.read_text(errors="replace")) if path.is_file() else []
+
+
+def fetch_history(repo: Path, remote: str, branch: str, part: str, dest: Path, out=sys.stdout) -> int:
+    """Read only: the part's published history into `dest` (for a report that is not published, e.g. of a pull
+    request, so that it shows the trend so far). Returns the number of runs; no site yet is 0 runs."""
+    with tempfile.TemporaryDirectory(prefix="site-") as tmp:
+        commit = fetch_site(repo, remote, branch, Path(tmp))
+        lines = read_history(Path(tmp) / part / "history.jsonl") if commit else []
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text("".join(line + "\n" for line in lines))
+    print(f"publish-site: {len(lines)} runs of the {part} history on {branch} copied to {dest}", file=out)
+    return len(lines)
+
+
 def build_part(results: Path, history: Path, output: Path) -> None:
-    command = [str(ROOT / "scripts" / "report"), "--results", str(results), "--output", str(output),
-               "--history", str(history)]
+    command = [str(ROOT / "scripts" / "report"), "--results", str(Path(results).resolve()),
+               "--output", str(Path(output).resolve()), "--history", str(Path(history).resolve())]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     if done.returncode != 0:
         raise PublishError("scripts/report failed: " + (done.stderr.strip().splitlines() or ["?"])[-1])
@@ -222,8 +237,10 @@ def publish(*, repo: Path, remote: str, branch: str, part: str, title: str, resu
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/publish-site", description=__doc__.splitlines()[0])
     parser.add_argument("--part", required=True, help="the site's folder for this report (embedded, real-target)")
-    parser.add_argument("--title", required=True, help="its name on the index page")
-    parser.add_argument("--results", required=True, help="the run's Allure results")
+    parser.add_argument("--title", help="its name on the index page")
+    parser.add_argument("--results", help="the run's Allure results")
+    parser.add_argument("--fetch-history", metavar="FILE",
+                        help="only copy the part's published history to FILE (read only) and stop")
     parser.add_argument("--stderr", action="append", default=[], metavar="FILE", help="behave's stderr (repeatable)")
     parser.add_argument("--verdict", help="scripts/shard merge's verdict.json")
     parser.add_argument("--run-url", help="the CI run, linked from the index")
@@ -233,7 +250,15 @@ def main(argv=None) -> int:
     parser.add_argument("--site-out", help="also copy the published site here")
     parser.add_argument("--attempts", type=int, default=5)
     options = parser.parse_args(argv)
+    if not options.fetch_history and not (options.title and options.results):
+        parser.error("--title and --results are required (unless --fetch-history)")
     try:
+        if options.fetch_history:
+            if not PART.fullmatch(options.part):
+                raise PublishError(f"a part is a lower-case folder name like 'embedded', not {options.part!r}")
+            fetch_history(Path(options.repo), options.remote, options.branch, options.part,
+                          Path(options.fetch_history))
+            return 0
         publish(repo=Path(options.repo), remote=options.remote, branch=options.branch, part=options.part,
                 title=options.title, results=Path(options.results), run_url=options.run_url,
                 verdict_file=Path(options.verdict) if options.verdict else None, stderr_files=options.stderr,

@@ -81,9 +81,10 @@ def test_shard_problems_of_the_merge_are_listed(tmp_path):
 
 def test_a_passing_run(tmp_path):
     results = write_results(tmp_path, [result("Alpha", "passes")])
-    done = summary_cli("--results", results)
+    done = summary_cli("--results", results, "--artifact-url", "https://ci/artifacts/1", "--report-url", "")
     assert done.returncode == 0
     assert "## Wave 5 acceptance: passed" in done.stdout and "FAIL" not in done.stdout
+    assert "Report and results as an artifact: https://ci/artifacts/1" in done.stdout and "Report: " not in done.stdout
 
 
 def test_no_results_is_one_line_and_exit_1(tmp_path):

@@ -56,6 +56,14 @@ def published(origin: Path) -> dict:
         return {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}
 
 
+def fake_build(results_dir, history, output):
+    """scripts/report's part, quickly: one history line per run, a page."""
+    with open(history, "a") as handle:
+        handle.write(json.dumps({"uuid": f"run-{results_dir.parent.name}"}) + "\n")
+    output.mkdir(parents=True)
+    (output / "index.html").write_text(f"report of {results_dir.parent.name}")
+
+
 def test_history_is_kept_across_publications_and_the_parts_stay_side_by_side(tmp_path, origin):
     work = clone(tmp_path, origin, "work")
     first = results(tmp_path / "run1", "passed", "failed")
@@ -64,7 +72,8 @@ def test_history_is_kept_across_publications_and_the_parts_stay_side_by_side(tmp
     site.publish(part="embedded", title="Embedded reference", results=first, run_url="https://ci/1", **run)
     summary = site.publish(part="embedded", title="Embedded reference", results=second, run_url="https://ci/2", **run)
     assert summary["runs_in_history"] == 2 and summary["verdict"] == "passed"
-    site.publish(part="real-target", title="Real Pressluft", results=results(tmp_path / "real", "skipped"), **run)
+    site.publish(part="real-target", title="Real Pressluft", results=results(tmp_path / "real", "skipped"),
+                 build=fake_build, **run)
 
     files = published(origin)
     history = [json.loads(line) for line in files["embedded/history.jsonl"].decode().splitlines()]
@@ -79,14 +88,6 @@ def test_history_is_kept_across_publications_and_the_parts_stay_side_by_side(tmp
     assert json.loads(files["real-target/summary.json"])["counts"]["skipped"] == 1
     # the branch holds the current site only: one commit, no parents
     assert git("rev-list", "--count", "pages-site", cwd=origin).strip() == "1"
-
-
-def fake_build(results_dir, history, output):
-    """scripts/report's part, quickly: one history line per run, a page."""
-    with open(history, "a") as handle:
-        handle.write(json.dumps({"uuid": f"run-{results_dir.parent.name}"}) + "\n")
-    output.mkdir(parents=True)
-    (output / "index.html").write_text(f"report of {results_dir.parent.name}")
 
 
 def test_two_publications_at_once_lose_no_history_line(tmp_path, origin):
@@ -120,3 +121,30 @@ def test_no_results_or_a_bad_part_is_one_line_and_exit_1(tmp_path, origin):
                                *map(str, args)], capture_output=True, text=True)
         assert done.returncode == 1 and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert git("ls-remote", "--heads", origin, "pages-site").strip() == ""
+
+
+def test_fetch_history_copies_the_published_history_read_only(tmp_path, origin):
+    work = clone(tmp_path, origin, "work")
+    dest = tmp_path / "out" / "history.jsonl"
+    assert site.fetch_history(work, "origin", "pages-site", "embedded", dest, out=io.StringIO()) == 0  # no site
+    assert dest.read_text() == ""
+    run = dict(repo=work, remote="origin", branch="pages-site", part="embedded", title="E", build=fake_build)
+    site.publish(results=results(tmp_path / "a", "passed"), **run)
+    site.publish(results=results(tmp_path / "b", "passed"), **run)
+    before = git("rev-parse", "pages-site", cwd=origin)
+    done = subprocess.run([str(ROOT / "scripts" / "publish-site"), "--repo", str(work), "--part", "embedded",
+                           "--fetch-history", str(dest)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert [json.loads(line)["uuid"] for line in dest.read_text().splitlines()] == ["run-a", "run-b"]
+    assert git("rev-parse", "pages-site", cwd=origin) == before
+
+
+def test_the_command_line_takes_paths_relative_to_the_caller(tmp_path, origin):
+    work = clone(tmp_path, origin, "work")
+    results(tmp_path / "run", "passed")
+    done = subprocess.run([str(ROOT / "scripts" / "publish-site"), "--repo", "work", "--part", "embedded",
+                           "--title", "E", "--results", "run/allure-results", "--site-out", "site"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "site" / "embedded" / "index.html").is_file()
+    assert (tmp_path / "site" / "embedded" / "history.jsonl").read_text().count("\n") == 1

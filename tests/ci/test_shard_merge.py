@@ -102,3 +102,13 @@ def test_an_empty_shard_runs_nothing_and_passes(tmp_path):
     units = [shard.Unit("features/x.feature", 3, "X", "only one")]
     the_plan = shard.plan(units, 2)
     assert [len(s) for s in the_plan.shards] == [1, 0]
+
+
+def test_relative_paths_are_the_callers_and_the_report_is_built(tmp_path):
+    make_shard(tmp_path / "s1", 1, 2, ONE)
+    make_shard(tmp_path / "s2", 2, 2, TWO)
+    done = subprocess.run([str(ROOT / "scripts" / "shard"), "merge", "s1", "s2", "--output", "merged",
+                           "--history", "history.jsonl"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (tmp_path / "merged" / "allure-report" / "index.html").is_file()
+    assert (tmp_path / "history.jsonl").read_text().count("\n") == 1
