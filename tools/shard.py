@@ -68,6 +68,12 @@ class Unit:
     feature: str         # the feature's name (Allure: the start of fullName)
     name: str            # the scenario's name as behave reports it, without trailing blanks
     tags: tuple = ()     # effective tags, sorted
+    keyword: str = "Scenario"
+
+    @property
+    def reported_name(self) -> str:
+        """The name of its Allure result (allure-behave names a scenario without a name by its keyword)."""
+        return self.name or self.keyword
 
     @property
     def key(self) -> str:
@@ -121,7 +127,7 @@ def collect(paths: Iterable = (FEATURES,), tags: Optional[list] = None) -> list[
             if wanted is not None and not wanted.check(effective):
                 continue
             units.append(Unit(_display_path(path), scenario.line, feature.name, scenario.name.strip(),
-                              tuple(effective)))
+                              tuple(effective), scenario.keyword))
     return sorted(units, key=lambda unit: (unit.path, unit.line))
 
 
@@ -196,14 +202,17 @@ def parse_shard(text: str) -> tuple[int, int]:
 
 # --- running one shard --------------------------------------------------------------------------
 
-def shard_command(units: list[Unit]) -> list:
+def shard_command(units: list[Unit], everything: bool = False) -> list:
     """behave's arguments that run exactly these scenarios: their feature files, and one anchored --name per
-    scenario name. (Locations file:line would select them too, but behave then reports every other scenario of
-    those files as skipped, and allure-behave writes a result for each; scenarios left out by --name are not
-    reported, as with --tags, under the AllureFormatter.hide_excluded setting of pyproject.toml.)"""
+    scenario name (none when the shard has every scenario). Locations file:line would select them too, but
+    behave then reports every other scenario of those files as skipped, and allure-behave writes a result for
+    each; scenarios left out by --name are not reported under AllureFormatter.hide_excluded (set here too)."""
     files = sorted({unit.path for unit in units})
+    if everything:
+        return files
     names = sorted({unit.name for unit in units})
-    return [arg for name in names for arg in ("--name", "^" + re.escape(name) + r"\s*$")] + files
+    return ["-D", "AllureFormatter.hide_excluded=true",
+            *[arg for name in names for arg in ("--name", "^" + re.escape(name) + r"\s*$")], *files]
 
 
 def behave_executable() -> list:
@@ -230,7 +239,7 @@ def run_shard(index: int, total: int, reports: Path, *, paths=(FEATURES,), tags=
     manifest = {
         "shard": index, "of": total, "plan": the_plan.digest, "scenarios_in_plan": len(units),
         "tags": list(tags or []), "weight_ms": the_plan.load(index),
-        "scenarios": [{"location": u.location, "feature": u.feature, "name": u.name,
+        "scenarios": [{"location": u.location, "feature": u.feature, "name": u.reported_name,
                        "weight_ms": the_plan.weight[u.key]} for u in mine],
         "exit_code": None, "wall_seconds": None,
     }
@@ -249,7 +258,7 @@ def run_shard(index: int, total: int, reports: Path, *, paths=(FEATURES,), tags=
             print("[shard] note: PRESSLUFT_BASE_URL is set; shards running at the same time share that target, "
                   "so its @SERIAL scenarios may collide (docs/ci.md)", file=out, flush=True)
         tag_args = [f"--tags={expression}" for expression in tags or []]  # behave excludes what the plan left out
-        command = [*behave_executable(), *behave_args, *tag_args, *shard_command(mine)]
+        command = [*behave_executable(), *behave_args, *tag_args, *shard_command(mine, everything=len(mine) == len(units))]
         code = _run_teeing_stderr(command, run_env, reports / STDERR_LOG)
     manifest["exit_code"] = code
     manifest["wall_seconds"] = round(time.monotonic() - started, 2)
@@ -386,7 +395,7 @@ def merge(folders: Iterable, output: Path, expect: Optional[int] = None) -> Merg
             problems.append(f"{label}: no result for {len(missing)} of its {len(manifest.get('scenarios', []))} "
                             f"scenarios ({'; '.join(missing[:5])}{'; …' if len(missing) > 5 else ''})")
         _copy_results(folder / "allure-results", output / "allure-results", properties, index)
-        names = {scenario["name"] for scenario in manifest.get("scenarios", [])}
+        names = {scenario["name"] for scenario in manifest.get("scenarios", [])}  # their reported names
         for xml in sorted((folder / "junit").glob("*.xml")):
             _copy_junit(xml, output / "junit" / f"shard-{index}-{xml.name}", names)
         log = folder / STDERR_LOG

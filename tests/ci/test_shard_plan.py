@@ -23,7 +23,7 @@ def selected_by(command: list, units: list[Unit]) -> list[Unit]:
     """What behave runs of `units` given shard_command's arguments: the files named, the names matched."""
     names = [re.compile(command[i + 1]) for i, arg in enumerate(command) if arg == "--name"]
     files = {arg for arg in command if arg.endswith(".feature")}
-    return [u for u in units if u.path in files and any(n.search(u.name + " ") for n in names)]
+    return [u for u in units if u.path in files and (not names or any(n.search(u.name + " ") for n in names))]
 
 
 def assert_exactly_once(units, the_plan):
@@ -31,6 +31,8 @@ def assert_exactly_once(units, the_plan):
     assert set(assigned) == set(units) and set(assigned.values()) == {1}
     ran = Counter(u for shard_units in the_plan.shards for u in selected_by(shard_command(shard_units), units))
     assert ran == Counter(units), "some scenario would run in no shard or in two"
+    if the_plan.total == 1:
+        assert selected_by(shard_command(the_plan.shards[0], everything=True), units) == units
 
 
 @pytest.mark.parametrize("total", [1, 2, 3, 4, 5, 7, 40])
@@ -90,6 +92,9 @@ Feature: Beta
   Scenario: same name
     Given a step
 
+  Scenario:
+    Given a step without a name
+
   Scenario Outline: more (regex chars?) [x] <v>
     Given a step
     Examples:
@@ -110,7 +115,8 @@ def features(tmp_path):
 def test_outline_rows_of_several_examples_tables_rules_and_duplicate_names_are_covered(features):
     units = collect([features])
     names = Counter(u.name for u in units)
-    assert len(units) == 10
+    assert len(units) == 11
+    assert [u.reported_name for u in units if not u.name] == ["Scenario"]
     assert names["same name"] == 3
     assert sum(1 for u in units if u.name.startswith("rows")) == 3  # two tables, three rows
     assert any(u.name == "in a rule" for u in units)
@@ -125,7 +131,7 @@ def test_tags_on_examples_and_on_the_feature_select_rows(features):
     tagged = collect([features], ["@tagged"])
     assert [u.name for u in tagged] == ["rows 3 -- @2.1 second"]
     assert "slow" in tagged[0].tags and "area" in tagged[0].tags
-    assert len(collect([features], ["not @slow"])) == 7
+    assert len(collect([features], ["not @slow"])) == 8
 
 
 def test_a_new_feature_file_is_picked_up(features):
