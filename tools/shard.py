@@ -3,6 +3,7 @@
     scripts/shard plan N                    which scenario runs in which shard (--json for machines)
     scripts/shard run I/N [-- behave args]  run shard I of N: `behave <its scenarios>` against its own target
     scripts/shard merge DIR...              one set of Allure results, one report, one verdict
+    scripts/shard all N                     shards 1..N at the same time on this machine, then merge
     scripts/shard durations RESULTS         per-scenario seconds of a run, for the balance (tools/shard_durations.json)
 
 The unit of assignment is one scenario as behave runs and Allure reports it: a plain scenario, or one row of a
@@ -279,6 +280,38 @@ def _run_teeing_stderr(command: list, env: dict, log: Path) -> int:
         return process.wait()
 
 
+def run_all(total: int, base: Path, *, paths=(FEATURES,), tags=None, durations=DURATIONS, behave_args=(),
+            history: Optional[Path] = None, report: bool = True, out=sys.stdout) -> int:
+    """The CI matrix on one machine: shards 1..N at the same time (each a process with its own target; console
+    output to <base>/shard-I/console.log), then merge. Exit status of the merge."""
+    base = Path(base).resolve()
+    base.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    processes = []
+    for index in range(1, total + 1):
+        folder = base / f"shard-{index}"
+        folder.mkdir(exist_ok=True)
+        command = [sys.executable, "-m", "tools.shard", "run", f"{index}/{total}", "--reports", str(folder),
+                   "--durations", str(durations) if durations else "none"]
+        command += [arg for path in paths for arg in ("--features", str(path))]
+        command += [arg for expression in tags or [] for arg in ("--tags", expression)]
+        if behave_args:
+            command += ["--", *behave_args]
+        log = open(folder / "console.log", "w")
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        processes.append((index, log, subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
+                                                       stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)))
+    print(f"[shard] {total} shards started, console output in {_display_path(base)}/shard-*/console.log",
+          file=out, flush=True)
+    for index, log, process in processes:
+        code = process.wait()
+        log.close()
+        print(f"[shard] {index}/{total} finished: exit {code}", file=out, flush=True)
+    print(f"[shard] all {total} shards: wall {time.monotonic() - started:.1f} s", file=out, flush=True)
+    merged = merge([base / f"shard-{i}" for i in range(1, total + 1)], base / "merged", expect=total)
+    return _report_merge(merged, base / "merged", None, history, report, out)
+
+
 # --- merging ------------------------------------------------------------------------------------
 
 @dataclass
@@ -456,6 +489,26 @@ def _copy_junit(source: Path, target: Path, names: set) -> None:
         tree.write(target, encoding="utf-8", xml_declaration=True)
 
 
+def _report_merge(merged: Merge, output: Path, report: Optional[Path], history: Optional[Path], build: bool,
+                  out=sys.stdout) -> int:
+    """Prints the shards, the problems and the verdict; builds the report; the merge's exit status."""
+    for index, manifest in sorted(merged.shards.items()):
+        print(f"[shard] {index}/{manifest['of']}: {len(manifest.get('scenarios', []))} scenarios, "
+              f"behave exit {manifest.get('exit_code')}, wall {manifest.get('wall_seconds')} s", file=out)
+    for problem in merged.problems:
+        print(f"[shard] problem: {problem}", file=out)
+    counts = ", ".join(f"{n} {status}" for status, n in merged.counts.items()) or "no results"
+    report_code = 0
+    if build and merged.results:
+        out.flush()
+        report_code = build_report(output / "allure-results", report or output / "allure-report", history)
+    print(f"[shard] verdict: {'failed' if merged.failed else 'passed'} ({merged.results} results: {counts}; "
+          f"{len(merged.shards)} of {merged.total} shards)", file=out)
+    if report_code:
+        print(f"[shard] the report could not be built (scripts/report exit {report_code})", file=out)
+    return 1 if merged.failed or report_code else 0
+
+
 def build_report(results: Path, report: Path, history: Optional[Path]) -> int:
     command = [str(ROOT / "scripts" / "report"), "--results", str(Path(results).resolve()),
                "--output", str(Path(report).resolve())]
@@ -513,6 +566,13 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--no-report", action="store_true", help="check and merge only")
     m.add_argument("--expect", type=int, metavar="N", help="the number of shards there must be")
 
+    a = sub.add_parser("all", parents=[common], help="run shards 1..N at the same time here, then merge "
+                                                      "(the CI matrix on one machine)")
+    a.add_argument("total", type=int, metavar="N")
+    a.add_argument("--reports", metavar="DIR", help="shard-I/ and merged/ go here (default reports/shards)")
+    a.add_argument("--history", metavar="FILE", help="Allure history file (default: scripts/report's)")
+    a.add_argument("--no-report", action="store_true", help="check and merge only")
+
     d = sub.add_parser("durations", parents=[common], help="per-scenario seconds of a run's Allure results")
     d.add_argument("results", metavar="ALLURE_RESULTS")
     d.add_argument("--write", action="store_true", help="write them to --durations instead of printing them")
@@ -557,22 +617,13 @@ def main(argv=None) -> int:
         if options.command == "merge":
             output = Path(options.output) if options.output else reports_base() / "merged"
             merged = merge(options.folders, output, options.expect)
-            for index, manifest in sorted(merged.shards.items()):
-                print(f"[shard] {index}/{manifest['of']}: {len(manifest.get('scenarios', []))} scenarios, "
-                      f"behave exit {manifest.get('exit_code')}, wall {manifest.get('wall_seconds')} s")
-            for problem in merged.problems:
-                print(f"[shard] problem: {problem}")
-            counts = ", ".join(f"{n} {status}" for status, n in merged.counts.items()) or "no results"
-            report_code = 0
-            if not options.no_report and merged.results:
-                report = Path(options.report) if options.report else output / "allure-report"
-                report_code = build_report(output / "allure-results", report,
-                                           Path(options.history) if options.history else None)
-            print(f"[shard] verdict: {'failed' if merged.failed else 'passed'} ({merged.results} results: {counts}; "
-                  f"{len(merged.shards)} of {merged.total} shards)")
-            if report_code:
-                print(f"[shard] the report could not be built (scripts/report exit {report_code})")
-            return 1 if merged.failed or report_code else 0
+            return _report_merge(merged, output, Path(options.report) if options.report else None,
+                                 Path(options.history) if options.history else None, not options.no_report)
+        if options.command == "all":
+            base = Path(options.reports) if options.reports else reports_base() / "shards"
+            return run_all(options.total, base, paths=paths, tags=options.tags,
+                           durations=_durations_path(options.durations), behave_args=behave_args,
+                           history=Path(options.history) if options.history else None, report=not options.no_report)
         if options.command == "durations":
             seconds = durations_from_results(Path(options.results), paths)
             if not seconds:
