@@ -112,3 +112,27 @@ def test_relative_paths_are_the_callers_and_the_report_is_built(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert (tmp_path / "merged" / "allure-report" / "index.html").is_file()
     assert (tmp_path / "history.jsonl").read_text().count("\n") == 1
+
+
+def shard_cli(*args, cwd=ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([str(ROOT / "scripts" / "shard"), *map(str, args)], cwd=cwd, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_a_shard_with_nothing_to_run_writes_its_manifest_and_passes(tmp_path):
+    features = tmp_path / "features"
+    features.mkdir()
+    (features / "one.feature").write_text("Feature: One\n  Scenario: only\n    Given a step\n")
+    done = shard_cli("run", "2/2", "--features", features, "--reports", tmp_path / "s2")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "[shard] 2/2: 0 of 1 scenarios" in done.stdout
+    manifest = json.loads((tmp_path / "s2" / "shard.json").read_text())
+    assert manifest["scenarios"] == [] and manifest["exit_code"] == 0 and manifest["of"] == 2
+
+
+def test_run_refuses_behave_selection_arguments_and_bad_shards(tmp_path):
+    for args in (["run", "1/2", "--", "-t", "@smoke"], ["run", "1/2", "--", "--name", "x"], ["run", "3/2"]):
+        done = shard_cli(*args, "--reports", tmp_path / "r") if "--" not in args else \
+            shard_cli(*args[:2], "--reports", tmp_path / "r", *args[2:])
+        assert done.returncode == 1 and done.stderr.startswith("[shard] error: ") and "Traceback" not in done.stderr
+    assert not (tmp_path / "r").exists()
