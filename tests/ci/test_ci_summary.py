@@ -1,0 +1,105 @@
+"""scripts/ci-summary: the job summary of a run from its Allure results and behave's stderr."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).parent))
+
+from shard_fixtures import FAIL_LINE, result  # noqa: E402
+
+SECRET = "s3cr3t-provider-token-value"
+OTHER_FAIL = '[wave5] FAIL category=preview_unreachable command="GET http://127.0.0.1:1/" reason="preview answered 500"'
+
+
+def write_results(folder: Path, items: list) -> Path:
+    results = folder / "allure-results"
+    results.mkdir(parents=True)
+    for data in items:
+        (results / f"{data['uuid']}-result.json").write_text(json.dumps(data))
+    return results
+
+
+def summary_cli(*args, env=None) -> subprocess.CompletedProcess:
+    full_env = {k: v for k, v in os.environ.items() if k != "GITHUB_STEP_SUMMARY"}
+    full_env.update(env or {})
+    return subprocess.run([str(ROOT / "scripts" / "ci-summary"), *map(str, args)], cwd=ROOT, env=full_env,
+                          capture_output=True, text=True)
+
+
+def sample(tmp_path: Path) -> Path:
+    return write_results(tmp_path, [
+        result("Alpha", "passes"),
+        result("Alpha", "passes too"),
+        result("Beta", "fails", "failed", FAIL_LINE + "\nthe diagnosis block"),
+        result("Beta", "breaks", "broken", OTHER_FAIL),
+        result("Gamma", f"skipped because {SECRET} is wrong", "skipped", "the target offers no fault injection"),
+    ])
+
+
+def test_counts_fail_lines_verbatim_failed_scenarios_and_the_link(tmp_path):
+    results = sample(tmp_path)
+    (tmp_path / "behave-stderr.log").write_text(
+        f"some noise\n\x1b[31m{FAIL_LINE}\x1b[0m\nmore noise with {SECRET}\n{OTHER_FAIL}\n")
+    summary_file = tmp_path / "summary.md"
+    summary_file.write_text("earlier step's summary\n")
+    done = summary_cli("--results", results, "--report-url", "https://owner.github.io/repo/embedded/",
+                       "--title", "Wave 5 on the embedded reference",
+                       env={"GITHUB_STEP_SUMMARY": str(summary_file), "PRESSLUFT_PROVIDER_TOKEN": SECRET})
+    assert done.returncode == 0, done.stderr
+    text = summary_file.read_text()
+    assert text.startswith("earlier step's summary\n## Wave 5 on the embedded reference: failed\n")  # appended
+    assert "| passed | failed | broken | skipped | total |" in text
+    assert "| 2 | 1 | 1 | 1 | 5 |" in text
+    lines = text.splitlines()
+    assert FAIL_LINE in lines and OTHER_FAIL in lines  # verbatim, whole lines, colour codes gone
+    assert "### `[wave5] FAIL` lines (2)" in text
+    assert "Report: https://owner.github.io/repo/embedded/" in text
+    assert "- **failed** Beta: fails" in text and "- **broken** Beta: breaks" in text
+    assert SECRET not in text and "noise" not in text
+
+
+def test_without_stderr_the_fail_lines_come_from_the_results(tmp_path):
+    results = sample(tmp_path)
+    done = summary_cli("--results", results)
+    assert done.returncode == 0
+    assert FAIL_LINE in done.stdout.splitlines() and OTHER_FAIL in done.stdout.splitlines()
+
+
+def test_shard_problems_of_the_merge_are_listed(tmp_path):
+    results = write_results(tmp_path, [result("Alpha", "passes")])
+    (tmp_path / "verdict.json").write_text(json.dumps({"problems": ["shard 2/3: results missing"]}))
+    done = summary_cli("--results", results)
+    assert "## Wave 5 acceptance: failed" in done.stdout
+    assert "- shard 2/3: results missing" in done.stdout
+
+
+def test_a_passing_run(tmp_path):
+    results = write_results(tmp_path, [result("Alpha", "passes")])
+    done = summary_cli("--results", results, "--artifact-url", "https://ci/artifacts/1", "--report-url", "")
+    assert done.returncode == 0
+    assert "## Wave 5 acceptance: passed" in done.stdout and "FAIL" not in done.stdout
+    assert "Report and results as an artifact: https://ci/artifacts/1" in done.stdout and "Report: " not in done.stdout
+
+
+def test_no_results_is_one_line_and_exit_1(tmp_path):
+    summary_file = tmp_path / "summary.md"
+    for folder in (tmp_path / "missing", tmp_path):
+        done = summary_cli("--results", folder, env={"GITHUB_STEP_SUMMARY": str(summary_file)})
+        assert done.returncode == 1
+        assert done.stdout == "" and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+        assert done.stderr.startswith("ci-summary: error: no ")
+    assert summary_file.read_text().count("## Wave 5 acceptance: no results") == 2
+
+
+def test_an_unreadable_result_is_counted_not_a_traceback(tmp_path):
+    results = write_results(tmp_path, [result("Alpha", "passes")])
+    (results / "garbage-result.json").write_text("{not json")
+    done = summary_cli("--results", results)
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    assert ": failed" in done.stdout and "Unreadable results (counted as broken): garbage-result.json" in done.stdout

@@ -1,0 +1,202 @@
+"""scripts/ci-summary: a run's verdict in Markdown, for the CI job summary ($GITHUB_STEP_SUMMARY).
+
+    scripts/ci-summary [--results DIR] [--stderr FILE]... [--verdict FILE] [--report-url URL] [--artifact-url URL]
+                       [--title TEXT] [--output FILE]
+
+Reads the Allure results (one *-result.json per scenario) and behave's stderr, and writes: the verdict, the
+number of passed, failed, broken and skipped scenarios, every `[wave5] FAIL` line as behave printed it, the failed
+and broken scenarios, the shards' problems (scripts/shard merge's verdict.json) and the link to the report.
+Appends to $GITHUB_STEP_SUMMARY when that is set (or to --output), else prints.
+
+Everything written passes through the project's redaction (support/redaction.py) with the secrets of the
+environment (PRESSLUFT_PASSWORD, PRESSLUFT_PROVIDER_TOKEN, HETZNER_API_TOKEN): the `[wave5]` lines never contain
+one, so they come out as they are.
+
+Exit status 0 when the summary was written (whatever the verdict: the job's verdict step decides), 1 with one
+line (also in the summary) when there are no results to summarise.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from support.redaction import SecretRegistry  # noqa: E402
+
+FAIL_PREFIX = "[wave5] FAIL"
+STATUSES = ("passed", "failed", "broken", "skipped")
+SECRET_VARIABLES = ("PRESSLUFT_PASSWORD", "PRESSLUFT_PROVIDER_TOKEN", "HETZNER_API_TOKEN")
+ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+
+
+class NoResults(Exception):
+    pass
+
+
+@dataclass
+class Summary:
+    counts: dict
+    fail_lines: list
+    failed: list                       # (status, "feature: name", first line of the message)
+    problems: list = field(default_factory=list)
+    unreadable: list = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def verdict(self) -> str:
+        bad = self.counts.get("failed", 0) + self.counts.get("broken", 0) + len(self.unreadable)
+        return "failed" if bad or self.problems else "passed"
+
+
+def read_results(results: Path) -> tuple[list, list]:
+    if not results.is_dir():
+        raise NoResults(f"no results directory {results}")
+    paths = sorted(results.glob("*-result.json"))
+    if not paths:
+        raise NoResults(f"no Allure results in {results} (no *-result.json: did the run start?)")
+    found, unreadable = [], []
+    for path in paths:
+        try:
+            data = json.loads(path.read_text(errors="replace"))
+            if not isinstance(data, dict):
+                raise ValueError("not a JSON object")
+            found.append(data)
+        except ValueError:
+            unreadable.append(path.name)
+    return found, unreadable
+
+
+def fail_lines_from(stderr_files: list) -> Optional[list]:
+    """Every [wave5] FAIL line of these files, in order; None when no file could be read."""
+    lines, read_any = [], False
+    for path in stderr_files:
+        try:
+            text = Path(path).read_text(errors="replace")
+        except OSError:
+            continue
+        read_any = True
+        for line in text.splitlines():
+            line = ANSI.sub("", line).rstrip()
+            at = line.find(FAIL_PREFIX)
+            if at >= 0:
+                lines.append(line[at:])
+    return lines if read_any else None
+
+
+def summarise(results: Path, stderr_files: list = (), verdict_file: Optional[Path] = None) -> Summary:
+    found, unreadable = read_results(results)
+    counts = {status: 0 for status in STATUSES}
+    failed = []
+    for result in found:
+        status = result.get("status") or "unknown"
+        counts[status] = counts.get(status, 0) + 1
+        if status in ("failed", "broken"):
+            message = ((result.get("statusDetails") or {}).get("message") or "").strip()
+            full = result.get("fullName") or result.get("name") or "?"
+            if result.get("name") and not full.endswith(result["name"].strip()):
+                full = f"{full}: {result['name'].strip()}"
+            failed.append((status, full.strip(), message.splitlines()[0] if message else ""))
+    lines = fail_lines_from(list(stderr_files))
+    if lines is None:  # no stderr: the same line heads the failing step's message
+        lines = [message for _, _, message in failed if message.startswith(FAIL_PREFIX)]
+    problems = []
+    if verdict_file is not None and Path(verdict_file).is_file():
+        try:
+            problems = list(json.loads(Path(verdict_file).read_text()).get("problems") or [])
+        except (ValueError, AttributeError):
+            problems = [f"unreadable {verdict_file}"]
+    return Summary(counts, lines, sorted(failed, key=lambda f: f[1]), problems, unreadable)
+
+
+def _fence(lines: list) -> str:
+    longest = max((len(run) for line in lines for run in re.findall(r"`+", line)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def _md(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def render(summary: Summary, title: str, report_url: Optional[str], artifact_url: Optional[str] = None) -> str:
+    counts = {status: n for status, n in summary.counts.items() if n or status in STATUSES}
+    out = [f"## {_md(title)}: {summary.verdict}", ""]
+    out.append("| " + " | ".join(counts) + " | total |")
+    out.append("|" + "---:|" * (len(counts) + 1))
+    out.append("| " + " | ".join(str(n) for n in counts.values()) + f" | {summary.total} |")
+    out.append("")
+    if report_url:
+        out += [f"Report: {report_url}", ""]
+    if artifact_url:
+        out += [f"Report and results as an artifact: {artifact_url}", ""]
+    if summary.problems:
+        out += ["### Shards", ""] + [f"- {_md(problem)}" for problem in summary.problems] + [""]
+    if summary.unreadable:
+        out += [f"Unreadable results (counted as broken): {', '.join(summary.unreadable)}", ""]
+    if summary.fail_lines:
+        fence = _fence(summary.fail_lines)
+        out += [f"### `[wave5] FAIL` lines ({len(summary.fail_lines)})", "", fence, *summary.fail_lines, fence, ""]
+    if summary.failed:
+        out += ["### Failed and broken scenarios", ""]
+        out += [f"- **{status}** {_md(name)}" + (f": {_md(message)}" if message and not message.startswith(FAIL_PREFIX)
+                                                  else "") for status, name, message in summary.failed]
+        out.append("")
+    return "\n".join(out) + "\n"
+
+
+def redactor(env=None) -> SecretRegistry:
+    env = os.environ if env is None else env
+    return SecretRegistry(env.get(name) for name in SECRET_VARIABLES)
+
+
+def _write(text: str, output: Optional[str]) -> None:
+    if output:
+        with open(output, "a", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        sys.stdout.write(text)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="scripts/ci-summary", description=__doc__.splitlines()[0])
+    parser.add_argument("--results", default="reports/allure-results", help="Allure results (default %(default)s)")
+    parser.add_argument("--stderr", action="append", default=None, metavar="FILE",
+                        help="behave's stderr (repeatable; default behave-stderr.log beside the results, if any)")
+    parser.add_argument("--verdict", metavar="FILE", help="scripts/shard merge's verdict.json "
+                                                          "(default: verdict.json beside the results, if any)")
+    parser.add_argument("--report-url", help="where the HTML report is")
+    parser.add_argument("--artifact-url", help="the artifact holding the report and the results")
+    parser.add_argument("--title", default="Wave 5 acceptance")
+    parser.add_argument("--output", default=os.environ.get("GITHUB_STEP_SUMMARY") or None,
+                        help="append here (default $GITHUB_STEP_SUMMARY, else standard output)")
+    options = parser.parse_args(argv)
+    secrets = redactor()
+    results = Path(options.results)
+    stderr = options.stderr if options.stderr is not None else \
+        [p for p in [results.parent / "behave-stderr.log"] if p.is_file()]
+    verdict = Path(options.verdict) if options.verdict else results.parent / "verdict.json"
+    try:
+        summary = summarise(results, stderr, verdict)
+    except NoResults as error:
+        line = secrets.redact_text(f"ci-summary: error: {error}")
+        print(line, file=sys.stderr)
+        if options.output:
+            _write(f"## {_md(secrets.redact_text(options.title))}: no results\n\n{_md(line)}\n", options.output)
+        return 1
+    _write(secrets.redact_text(render(summary, options.title, options.report_url or None,
+                                                options.artifact_url or None)), options.output)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
