@@ -14,7 +14,8 @@ export default {
       options: {
         reportName: env.ALLURE_REPORT_NAME || "Pressluft Wave 5 acceptance",
         singleFile: false,
-        groupBy: ["parentSuite", "suite", "subSuite"],
+        // the tree reads like the spec: Epic "Wave 5 runtime e2e" → the feature → the spec item (story)
+        groupBy: ["epic", "feature", "story"],
       },
     },
   },

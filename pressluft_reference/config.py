@@ -6,14 +6,14 @@ from typing import Optional
 # Every job type, with the total duration of one attempt in seconds (jobs with several phases split it evenly).
 # This is the one list of job types: jobtypes.HANDLERS must cover exactly these (checked at import).
 DEFAULT_DURATIONS = {
-    "node_provision": 0.6,
-    "site_create": 0.3,
-    "env_create": 0.3,
-    "backup_create": 0.3,
-    "env_restore": 0.6,
+    "node_provision": 0.3,
+    "site_create": 0.15,
+    "env_create": 0.15,
+    "backup_create": 0.15,
+    "env_restore": 0.3,
 }
 JOB_TYPES = tuple(DEFAULT_DURATIONS)
-DEFAULT_BACKOFF = (0.5, 1.0, 2.0)
+DEFAULT_BACKOFF = (0.2, 0.4, 0.8)
 PRESSLUFT_BACKOFF = (60.0, 300.0, 900.0)  # the real worker's delays before retry 1, 2, 3… (digest §3.2)
 
 

@@ -29,33 +29,51 @@ REPORT = ROOT / "scripts" / "report"
 CHROMIUM = os.environ.get("PRESSLUFT_CHROMIUM", "/usr/bin/chromium")
 IN_CI = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
 
-SUMMARY = (
-    '[wave5] FAIL category=job_failed command="POST /api/sites" job_id=abc '
-    'reason="ANSIBLE_HOST_FAILED: boom"'
-)
-
 FEATURE = """\
+@wave5
 Feature: Report rendering
+  @AC-1
   Scenario: A scenario that passes
-    Given a step that passes
+    When a step passes
 
-  Scenario: A scenario that fails with a summary
-    Given a step that fails with a wave5 summary line
+  @AC-3
+  Scenario: A scenario whose claim fails
+    When a step finds the job failed
+
+  @AC-3
+  Scenario: A scenario that hits an error in the suite's own code
+    When a step of the suite has a bug
 """
 
-STEPS = f"""\
-from behave import given
+# The real hooks (environment.py) and formatter of the suite, with three steps of our own.
+ENVIRONMENT = f"""\
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+from environment import *  # noqa: F401,F403 - the suite's own hooks
+"""
+
+STEPS = """\
+from behave import when
+
+from support.categories import Category
+from support.diagnostics import SuiteFailure
 
 
-@given("a step that passes")
+@when("a step passes")
 def step_passes(context):
     pass
 
 
-@given("a step that fails with a wave5 summary line")
-def step_fails(context):
-    raise AssertionError({SUMMARY!r} + "\\ndetails: the job log ends with the host failure")
+@when("a step finds the job failed")
+def step_claim_fails(context):
+    raise SuiteFailure(Category.JOB_FAILED, "POST /api/sites", "ANSIBLE_HOST_FAILED: boom", job_id="job-abc")
+
+
+@when("a step of the suite has a bug")
+def step_suite_bug(context):
+    return {}["job_id"]
 """
+SUMMARY = '[wave5] FAIL category=job_failed command="POST /api/sites" job_id=job-abc reason="ANSIBLE_HOST_FAILED: boom"'
 
 pytestmark = [
     pytest.mark.timeout(240),
@@ -66,19 +84,23 @@ pytestmark = [
 ]
 
 
-def _run_behave(workdir: Path, results: Path) -> None:
+def _run_behave(workdir: Path, results: Path) -> subprocess.CompletedProcess:
     (workdir / "features").mkdir(parents=True)
     (workdir / "steps").mkdir()
     (workdir / "features" / "report.feature").write_text(FEATURE)
+    (workdir / "environment.py").write_text(ENVIRONMENT)
     (workdir / "steps" / "report_steps.py").write_text(STEPS)
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PRESSLUFT_")}
+    env["PRESSLUFT_REPORTS_DIR"] = str(workdir / "reports")
     proc = subprocess.run(
-        [sys.executable, "-m", "behave", "--no-capture", "-f", "allure_behave.formatter:AllureFormatter",
+        [sys.executable, "-m", "behave", "--no-capture", "-f", "support.allure_formatter:AllureResultsFormatter",
          "-o", str(results), "-f", "plain", "features"],
-        cwd=workdir, capture_output=True, text=True, timeout=120,
+        cwd=workdir, capture_output=True, text=True, timeout=120, env=env,
     )
-    # One scenario fails on purpose: behave exits 1.
+    # One claim fails and one step breaks on purpose: behave exits 1.
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert len(list(results.glob("*-result.json"))) == 2, proc.stdout + proc.stderr
+    assert len(list(results.glob("*-result.json"))) == 3, proc.stdout + proc.stderr
+    return proc
 
 
 def _report(results: Path, output: Path, history: Path) -> str:
@@ -162,10 +184,35 @@ def _failed_result(output: Path) -> dict:
     return failed[0]
 
 
-def test_failing_scenario_summary_is_visible_and_history_is_kept(tmp_path):
+def _results_named(results: Path) -> dict:
+    return {data["name"]: data for data in (json.loads(path.read_text()) for path in results.glob("*-result.json"))}
+
+
+def test_a_verdict_reads_as_a_verdict_and_a_suite_error_as_a_suite_error(tmp_path):
+    """Results level: a failed claim's message starts with its [wave5] FAIL line and diagnosis, without a Python
+    traceback; an error in the suite's own code keeps its traceback and falls in the "Suite error" category."""
+    proc = _run_behave(tmp_path / "run", tmp_path / "run" / "reports" / "allure-results")
+    results = _results_named(tmp_path / "run" / "reports" / "allure-results")
+    verdict = results["A scenario whose claim fails"]
+    assert verdict["status"] == "failed"
+    assert verdict["statusDetails"]["message"].startswith(f"AssertionError: {SUMMARY}\n")
+    assert not verdict["statusDetails"].get("trace")
+    bug = results["A scenario that hits an error in the suite's own code"]
+    assert bug["status"] == "broken" and "KeyError" in bug["statusDetails"]["trace"] + bug["statusDetails"]["message"]
+    assert "[wave5] FAIL" not in bug["statusDetails"]["message"]
+    assert '[wave5] SUITE ERROR in step "a step of the suite has a bug": KeyError' in proc.stderr
+    assert proc.stderr.count("[wave5] FAIL") == 1
+    labels = {(label["name"], label["value"]) for label in verdict["labels"]}
+    assert ("epic", "Wave 5 runtime e2e") in labels and ("feature", "Report rendering") in labels
+    assert any(name == "story" and value.startswith("AC-3: ") for name, value in labels)
+    categories = json.loads((tmp_path / "run" / "reports" / "allure-results" / "categories.json").read_text())
+    assert categories[-1]["name"] == "Suite error"
+
+
+def test_the_report_groups_by_the_spec_shows_the_verdict_first_and_keeps_history(tmp_path):
     if IN_CI and shutil.which("node") is None:
         pytest.fail("node is required in CI for scripts/report")
-    results = tmp_path / "allure-results"
+    results = tmp_path / "run" / "reports" / "allure-results"
     output = tmp_path / "allure-report"
     history = tmp_path / "history.jsonl"
     _run_behave(tmp_path / "run", results)
@@ -173,20 +220,22 @@ def test_failing_scenario_summary_is_visible_and_history_is_kept(tmp_path):
     first = _report(results, output, history)
     assert "history: 1 run" in first
     failed = _failed_result(output)
-    assert failed["name"] == "A scenario that fails with a summary"
+    assert failed["name"] == "A scenario whose claim fails"
     assert SUMMARY in failed["error"]["message"]
 
     with _serve(output) as base:
+        tree = _visible_lines(_dump_dom(f"{base}/index.html", tmp_path / "chromium-tree"))
         # The report's client-side router opens a test result page at #<test result id>.
-        dom = _dump_dom(f"{base}/index.html#{failed['id']}", tmp_path / "chromium-profile")
-    lines = _visible_lines(dom)
-    text = "\n".join(lines)
-    assert "A scenario that fails with a summary" in text, text[:2000]
+        page = _visible_lines(_dump_dom(f"{base}/index.html#{failed['id']}", tmp_path / "chromium-profile"))
+    assert "Wave 5 runtime e2e" in tree and "Report rendering" in tree, "\n".join(tree)[:3000]
+    assert tree.index("Wave 5 runtime e2e") < tree.index("Report rendering")  # Epic, then its feature
+    text = "\n".join(page)
+    assert "A scenario whose claim fails" in text, text[:2000]
     # Whitespace collapsed like a browser does; the summary line itself has single spaces.
-    assert any(SUMMARY in line for line in lines), (
+    assert any(SUMMARY in line for line in page), (
         "the failing scenario's [wave5] summary line is not rendered on its report page:\n"
-        + "\n".join(line for line in lines if "wave5" in line or "Error" in line)[:2000]
-    )
+        + "\n".join(line for line in page if "wave5" in line or "Error" in line)[:2000])
+    assert "Traceback" not in text and 'File "' not in text, "a verdict's page shows a Python traceback"
 
     # A second run keeps the first in the history file and shows it in the report.
     second = _report(results, output, history)
