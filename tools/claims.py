@@ -223,7 +223,7 @@ CLAIMS = (
                   m("cancelled_job_reported_running", CANCELLED, CV, JOB_BUDGET),
                   m("hung_jobs_fail_with_job_timeout", HANGS))),
         Property("within the seconds the sentence gives", without_mutant="no target is involved in the one scenario "
-                 "that states a time (the control plane is not there); tests/acceptance/test_smoke_commands.py "
+                 "that states a time (the control plane is not there); tests/suite/test_checks.py "
                  "checks that a slow failure fails the check"),
     )),
     Claim(r"the smoke fails as unreachable, naming the preview address of the new clone", (
