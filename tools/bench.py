@@ -16,6 +16,10 @@ policy, once with PRESSLUFT_POLL_POLICY=fixed-2s. For each run it prints
 * polls per wait by kind, polls of the longest job wait, API requests per wait (the target's request log);
 * peak memory: the behave process (sampled RSS), its smoke child processes, the target (VmHWM).
 
+`scripts/bench --product-work`: the suite once against a reference without fault injection (as a real Pressluft
+is) whose jobs take `--job-duration` seconds (default 3): the product jobs the run submits, by type, and its
+wall against their critical path, beside the figures measured before the run shared its site (16 jobs).
+
 `scripts/bench --speedup`: the suite serially (`behave features/wave5`, default durations) and with
 `scripts/parallel -j N`; prints both walls, the speed-up and whether the verdicts are identical.
 
@@ -25,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import glob
+from collections import Counter
 import json
 import os
 import shutil
@@ -42,7 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from support.config import DEFAULT_EMAIL, DEFAULT_PASSWORD  # noqa: E402
-from support.polling import parse_time  # noqa: E402
+from support.times import parse_time  # noqa: E402
 from support.target import EmbeddedTarget  # noqa: E402
 
 BEHAVE = str(ROOT / ".venv" / "bin" / "behave") if (ROOT / ".venv" / "bin" / "behave").exists() else "behave"
@@ -187,10 +192,12 @@ def summary(values: list) -> dict:
 
 
 # -- one serial run against a fresh target -------------------------------------------------------
-def serial_run(policy: str, duration: float, backoff: str, reports_dir: str, behave_args: list) -> dict:
+def serial_run(policy: str, duration: float, backoff: str, reports_dir: str, behave_args: list,
+               enable_faults: bool = True) -> dict:
     shutil.rmtree(reports_dir, ignore_errors=True)
     os.makedirs(reports_dir, exist_ok=True)
-    target = EmbeddedTarget(extra_args=("--job-duration", f"all={duration:g}", "--retry-backoff", backoff))
+    target = EmbeddedTarget(extra_args=("--job-duration", f"all={duration:g}", "--retry-backoff", backoff),
+                            enable_faults=enable_faults)
     started = time.monotonic()
     url = target.start()
     target_ready = time.monotonic() - started
@@ -229,6 +236,7 @@ def serial_run(policy: str, duration: float, backoff: str, reports_dir: str, beh
         "policy": policy, "exit_code": exit_code, "wall": wall, "target_ready": target_ready,
         "behave_startup": (run_records[0]["ready"] - launched_wall) if run_records else None,
         "critical_path": path, "ratio": wall / path if path else None, "jobs": len(state["jobs"]),
+        "jobs_by_type": dict(sorted(Counter(job.get("job_type") for job in state["jobs"]).items())),
         "critical_path_life": life, "ratio_life": wall / life if life else None,
         "job_seconds": sum((parse_time(j["finished_at"]) - parse_time(j["started_at"])).total_seconds()
                            for j in state["jobs"] if j.get("started_at") and j.get("finished_at")),
@@ -350,6 +358,27 @@ def print_serial(runs: list, duration: float, backoff: str) -> None:
         print(f"\nverdicts identical in both runs: {'yes' if same else 'NO'} ({len(runs[0]['verdicts'])} scenarios)")
 
 
+# Measured before the run shared one live site between the scenarios that only add to it (issue 10), on a
+# reference without fault injection with 3 s jobs.
+BEFORE = {"jobs": 16, "jobs_by_type": {"backup_create": 3, "env_create": 4, "env_restore": 2, "node_provision": 1,
+                                       "site_create": 6}, "wall": 70.6, "job_seconds": 60.7}
+
+
+def print_product_work(run: dict, duration: float) -> None:
+    print(f"\nProduct work of one run on a reference without fault injection (jobs of {duration:g} s):\n")
+    print(f"{'':34}{'now':>26}{'before (16 jobs)':>30}")
+    rows = [("exit code", str(run["exit_code"]), "0"),
+            ("product jobs", str(run["jobs"]), str(BEFORE["jobs"])),
+            ("  by type", ", ".join(f"{k} {v}" for k, v in run["jobs_by_type"].items()),
+             ", ".join(f"{k} {v}" for k, v in BEFORE["jobs_by_type"].items())),
+            ("sum of the jobs' run times", fmt(run["job_seconds"], digits=1), fmt(BEFORE["job_seconds"], digits=1)),
+            ("critical path of the jobs", fmt(run["critical_path"], digits=1), "-"),
+            ("wall time (behave process)", fmt(run["wall"], digits=1), fmt(BEFORE["wall"], digits=1)),
+            ("wall / critical path", fmt(run["ratio"], "", 3), "-")]
+    for label, now, before in rows:
+        print(f"{label:34}{now:>26}  {before:>28}" if len(now) < 26 else f"{label:34}{now}\n{'':60}{before:>28}")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__.splitlines()[0])
     parser.add_argument("--job-duration", type=float, default=2.0, help="seconds per job (all types), default 2")
@@ -359,12 +388,22 @@ def main(argv=None) -> int:
     parser.add_argument("--long-job", type=float, default=60.0,
                         help="also poll one job of this many seconds, cold and warm (0: skip), default 60")
     parser.add_argument("--speedup", action="store_true", help="serial against scripts/parallel instead")
+    parser.add_argument("--product-work", action="store_true",
+                        help="product jobs per run and wall against their critical path, on a slow target without "
+                             "fault injection")
     parser.add_argument("-j", "--processes", type=int, default=4)
     options, behave_args = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
     reports = os.environ.get("PRESSLUFT_REPORTS_DIR") or str(ROOT / "reports" / "bench")
     os.makedirs(reports, exist_ok=True)
     started = time.monotonic()
-    if options.speedup:
+    if options.product_work:
+        duration = options.job_duration if "--job-duration" in (argv or sys.argv) else 3.0
+        run = serial_run("adaptive", duration, options.retry_backoff, os.path.join(reports, "product-work"),
+                         behave_args, enable_faults=False)
+        result = {"product_work": {k: v for k, v in run.items() if k != "verdicts"}, "job_duration": duration}
+        print_product_work(run, duration)
+        ok = run["exit_code"] == 0
+    elif options.speedup:
         result = speedup(options.processes, reports, behave_args)
         print(f"serial wall {result['serial_wall']:.1f} s, parallel wall ({result['processes']} workers) "
               f"{result['parallel_wall']:.1f} s: speed-up {result['speedup']:.2f}x; exit codes "
