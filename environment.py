@@ -10,7 +10,14 @@ from support.faults import FaultSession
 from support.run import banner, start_run
 from support.scenario import ScenarioState
 from support.skips import reason_to_skip
-from support.verdicts import print_verdict, startup_block, suite_error_line, suite_error_text, verdict_for, with_summary_first
+from support.verdicts import (
+    print_verdict,
+    startup_block,
+    suite_error_line,
+    suite_error_text,
+    verdict_for,
+    with_summary_first,
+)
 
 
 @fixture

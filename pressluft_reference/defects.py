@@ -52,7 +52,8 @@ DEFECTS = {
     "backup_size_zero": "completed backups (not the checkpoint) record size_bytes 0",
     "checkpoint_not_full": "the pre-restore checkpoint is stored with backup_scope db",
     "checkpoint_without_checksum": "the pre-restore checkpoint is stored completed with checksum null",
-    "checkpoint_taken_after_restore": "the pre-restore checkpoint is taken after the restore (holds the restored content)",
+    "checkpoint_taken_after_restore": "the pre-restore checkpoint is taken after the restore "
+                                      "(holds the restored content)",
     "restore_leaves_restoring": "a succeeded env_restore leaves the environment and site restoring",
     "restored_preview_down": "after a succeeded restore the environment's preview refuses connections",
     # refusals

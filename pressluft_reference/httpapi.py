@@ -84,7 +84,7 @@ class ApiHandler(BaseHTTPRequestHandler):
             response = self._dispatch(runtime, path)
         except ApiError as exc:
             response = Response(exc.status, exc.body())
-        except Exception as exc:  # a bug must still answer an envelope, never a dropped connection
+        except Exception as exc:  # noqa: BLE001 - a bug must still answer an envelope, never a dropped connection
             log.event("internal_error", method=self.command, path=path, error=repr(exc))
             response = Response(500, {"code": "internal_error", "message": "internal error"})
         self._send(response)

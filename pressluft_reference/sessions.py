@@ -5,7 +5,7 @@ import secrets
 import time
 from email.utils import formatdate
 
-from .timeutil import now_iso, iso_after
+from .timeutil import iso_after, now_iso
 
 DEV_EMAIL = "admin@pressluft.local"
 DEV_PASSWORD = "pressluft-dev-password"

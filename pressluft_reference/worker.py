@@ -8,7 +8,8 @@ import time
 
 from . import jobqueue, jobtypes, log
 from .config import PRESSLUFT_BACKOFF, backoff_after
-from .defects import FAILING_JOB_TYPES, active as defective
+from .defects import FAILING_JOB_TYPES
+from .defects import active as defective
 from .jobtypes import JobFailed
 
 DEFECT_TIMEOUT = 1.0  # --defect hung_jobs_fail_with_job_timeout: seconds a job may run after its claim
@@ -106,7 +107,7 @@ class Worker:
             try:
                 with self.runtime.store.tx() as conn:
                     claimed = jobqueue.claim_due(conn, self.worker_id, free, config.node_guard)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - the worker loop outlives a failed claim; it is logged
                 log.event("worker_error", error=repr(exc))
                 continue
             for job in claimed:
@@ -135,7 +136,7 @@ class Worker:
                 self._fail(job, failure, plan)
             except Interrupted:
                 pass
-            except Exception as exc:  # a bug in a handler ends the job failed instead of leaving it running
+            except Exception as exc:  # noqa: BLE001 - a bug in a handler ends the job failed, not left running
                 log.event("worker_error", job_id=job["id"], error=repr(exc))
                 self._fail(job, JobFailed("ANSIBLE_UNEXPECTED_ERROR", f"reference handler error: {exc!r}", False))
         finally:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional, Protocol
 
-from support.client import PreviewProbe, PressluftClient
+from support.client import PressluftClient, PreviewProbe
 from support.config import Settings
 from support.journal import Journal
 from support.resources import ResourceLedger

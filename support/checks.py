@@ -11,14 +11,34 @@ from support.actor import Operator
 from support.categories import Category, category_named
 from support.diagnostics import SuiteFailure
 from support.flows import LiveSite, Request
-from support.jobs import category_of, in_flight, is_terminal, job_reason, require_success
+from support.jobs import in_flight, is_terminal, job_reason, require_success
 from support.journal import Exchange
-from support.matchers import (a_completed_backup, a_job_that_ended_failed, a_job_that_succeeded, a_node_not_ready,
-                              a_preview_answer, a_ready_node, an_environment, an_environment_that_is,
-                              an_error_envelope_with_code, expect)
+from support.matchers import (
+    a_completed_backup,
+    a_job_that_ended_failed,
+    a_job_that_succeeded,
+    a_node_not_ready,
+    a_preview_answer,
+    a_ready_node,
+    an_environment,
+    an_environment_that_is,
+    an_error_envelope_with_code,
+    expect,
+)
 from support.provider_node import Acquisition, NodeRequest, node_of
-from support.questions import (TheBackups, TheEnvironment, TheEnvironments, TheJob, TheJobs, TheNodes, TheProviders,
-                               TheSites, by_slug, jobs_touching, node_by_id, provider_connection)
+from support.questions import (
+    TheBackups,
+    TheEnvironment,
+    TheEnvironments,
+    TheJob,
+    TheJobs,
+    TheNodes,
+    TheProviders,
+    TheSites,
+    by_slug,
+    jobs_touching,
+    provider_connection,
+)
 from support.smokes import SmokeRun, site_of
 from support.times import parse_time
 from support.waits import wait_for_job, wait_for_node_ready, wait_for_preview

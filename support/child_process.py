@@ -183,7 +183,7 @@ def stop_all(grace: float = DEFAULT_GRACE) -> None:
     for child in live_children():
         try:
             child.stop(grace)
-        except Exception:  # stopping the others matters more than why one could not be stopped
+        except Exception:  # noqa: BLE001 - stopping the others matters more than why one could not be stopped
             pass
 
 

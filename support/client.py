@@ -15,8 +15,15 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 import requests
-from tenacity import Retrying, retry_if_exception_type, retry_if_result, stop_after_attempt, stop_after_delay
-from tenacity import wait_exponential, wait_random
+from tenacity import (
+    Retrying,
+    retry_if_exception_type,
+    retry_if_result,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_exponential,
+    wait_random,
+)
 
 from support.categories import Category
 from support.diagnostics import SuiteFailure, http_reason

@@ -308,6 +308,15 @@ def reports_dir_requested(env: Mapping[str, str] | None = None, userdata: Mappin
     return _Reader(os.environ if env is None else env, userdata or {}).text("PRESSLUFT_REPORTS_DIR")
 
 
+SECRET_VARIABLES = ("PRESSLUFT_PASSWORD", "PRESSLUFT_PROVIDER_TOKEN", "HETZNER_API_TOKEN")
+
+
+def secret_values(env: Mapping[str, str] | None = None) -> list[str]:
+    """The secrets the environment holds (for redacting output that did not come from a run, e.g. in CI)."""
+    env = os.environ if env is None else env
+    return [env[name] for name in SECRET_VARIABLES if env.get(name)]
+
+
 def require_provider_token(settings: Settings, target_is_reference: bool) -> Settings:
     """A real Pressluft needs the operator's provider token; the reference accepts a fixed fake one."""
     if settings.provider_token:

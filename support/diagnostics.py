@@ -15,7 +15,6 @@ from typing import Any, Iterable, Optional
 
 from support.categories import Category
 
-
 PREFIX = "[wave5] FAIL"
 SUMMARY_PATTERN = re.compile(
     r'^\[wave5\] FAIL category=(?P<category>[a-z_]+) command="(?P<command>[^"]*)" '

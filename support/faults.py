@@ -120,7 +120,7 @@ class FaultSession:
             undo = self._undo.pop()
             try:
                 undo()
-            except Exception as exc:  # keep undoing the others
+            except Exception as exc:  # noqa: BLE001 - keep undoing the others; the first error is raised
                 errors.append(exc)
         if errors:
             raise errors[0]

@@ -6,8 +6,8 @@ from typing import Any, Optional
 
 from support import schemas
 from support.actor import Operator
-from support.client import Answer
 from support.categories import Category
+from support.client import Answer
 from support.diagnostics import SuiteFailure
 from support.reporting import narrate
 

@@ -21,8 +21,8 @@ from allure_commons.reporter import AllureReporter
 from allure_commons.types import AttachmentType
 
 from support.allure_formatter import results_folder
-from support.config import reports_dir_requested
 from support.categories import KINDS, SUITE_ERROR, TARGET_PROBLEMS, Category
+from support.config import reports_dir_requested
 from support.redaction import secrets
 from support.spec_catalogue import ACCEPTANCE_CRITERIA, FAILURE_CLASSES, SCENARIOS, SPEC_URL, SUPPORTING
 

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import glob
-from collections import Counter
 import json
 import os
 import shutil
@@ -38,17 +37,18 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 import psutil
 import requests
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from support.config import DEFAULT_EMAIL, DEFAULT_PASSWORD, reports_dir_requested
+from support.target import EmbeddedTarget
+from support.times import parse_time
 
-from support.config import DEFAULT_EMAIL, DEFAULT_PASSWORD  # noqa: E402
-from support.times import parse_time  # noqa: E402
-from support.target import EmbeddedTarget  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+
 
 BEHAVE = str(ROOT / ".venv" / "bin" / "behave") if (ROOT / ".venv" / "bin" / "behave").exists() else "behave"
 MB = 1024 * 1024
@@ -393,7 +393,7 @@ def main(argv=None) -> int:
                              "fault injection")
     parser.add_argument("-j", "--processes", type=int, default=4)
     options, behave_args = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
-    reports = os.environ.get("PRESSLUFT_REPORTS_DIR") or str(ROOT / "reports" / "bench")
+    reports = reports_dir_requested() or str(ROOT / "reports" / "bench")
     os.makedirs(reports, exist_ok=True)
     started = time.monotonic()
     if options.product_work:

@@ -26,14 +26,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from support.config import secret_values
+from support.redaction import SecretRegistry
 
-from support.redaction import SecretRegistry  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+
 
 FAIL_PREFIX = "[wave5] FAIL"
 STATUSES = ("passed", "failed", "broken", "skipped")
-SECRET_VARIABLES = ("PRESSLUFT_PASSWORD", "PRESSLUFT_PROVIDER_TOKEN", "HETZNER_API_TOKEN")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
 
@@ -155,8 +155,7 @@ def render(summary: Summary, title: str, report_url: Optional[str], artifact_url
 
 
 def redactor(env=None) -> SecretRegistry:
-    env = os.environ if env is None else env
-    return SecretRegistry(env.get(name) for name in SECRET_VARIABLES)
+    return SecretRegistry(secret_values(env))
 
 
 def _write(text: str, output: Optional[str]) -> None:

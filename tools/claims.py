@@ -86,7 +86,8 @@ SMOKE_DIAGNOSIS_ONLY = "the line's wording is the smoke's own; tests/acceptance/
 CLAIMS = (
     # -- the provider-acquired node --------------------------------------------------------------------
     Claim("that node is ready with no outstanding reason codes", (
-        Property("the node becomes ready within the node budget", (m("node_never_ready", NODE, NOT_READY, NODE_BUDGET),)),
+        Property("the node becomes ready within the node budget",
+                 (m("node_never_ready", NODE, NOT_READY, NODE_BUDGET),)),
         Property("its readiness lists no reason code", (m("ready_node_keeps_reason_codes", NODE),)),
     )),
     Claim("Pressluft acquired at most one new node for it", (
@@ -112,8 +113,10 @@ CLAIMS = (
         Property("the node becomes ready", (m("node_never_ready", TRANSIENT, NOT_READY, NODE_BUDGET),)),
     )),
     Claim('the acquisition ends failed with "{code}" and the message "{message}", without a retry', (
-        Property("failed with that error code and message, finished", (m("failed_job_loses_error", ACQUISITION_FAILS),)),
-        Property("after one attempt (the error is not retried)", (m("non_retryable_errors_retried", ACQUISITION_FAILS),)),
+        Property("failed with that error code and message, finished",
+                 (m("failed_job_loses_error", ACQUISITION_FAILS),)),
+        Property("after one attempt (the error is not retried)",
+                 (m("non_retryable_errors_retried", ACQUISITION_FAILS),)),
     )),
     Claim("the new node is listed as not ready", (
         Property("listed, not ready, with reason codes", (m("failed_node_reported_ready", ACQUISITION_FAILS),)),
@@ -123,7 +126,8 @@ CLAIMS = (
         Property("guidance lines for the operator", (m("degraded_without_guidance", REJECTED),)),
     )),
     Claim("the node request is refused because the provider is not connected", (
-        Property("409 conflict naming that the provider is not connected", (m("degraded_provider_acquires", REJECTED),)),
+        Property("409 conflict naming that the provider is not connected",
+                 (m("degraded_provider_acquires", REJECTED),)),
     )),
     Claim("no node acquisition was queued", (
         Property("no new node_provision job", (m("refusals_still_queue_jobs", REJECTED),)),

@@ -19,15 +19,15 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from support.config import load_settings
+from support.diagnostics import SuiteFailure
+from support.run import start_run
+from support.server_process import SERVER_VARIABLES
+from support.target import EmbeddedTarget
+from support.verdicts import block_for, print_verdict, startup_block
 
-from support.config import load_settings  # noqa: E402
-from support.diagnostics import SuiteFailure  # noqa: E402
-from support.run import start_run  # noqa: E402
-from support.target import EmbeddedTarget  # noqa: E402
-from support.server_process import SERVER_VARIABLES  # noqa: E402
-from support.verdicts import block_for, print_verdict, startup_block  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+
 
 
 def parse(argv):

@@ -40,6 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
 
+from support.config import reports_dir_requested
+
 ROOT = Path(__file__).resolve().parents[1]
 FEATURES = ROOT / "features" / "wave5"
 DURATIONS = ROOT / "tools" / "shard_durations.json"
@@ -50,7 +52,7 @@ DEFAULT_WEIGHT_MS = 1000
 
 def reports_base() -> Path:
     """Where the default folders go: PRESSLUFT_REPORTS_DIR (relative to the repository root), else reports/."""
-    base = Path(os.environ.get("PRESSLUFT_REPORTS_DIR") or "reports")
+    base = Path(reports_dir_requested() or "reports")
     return base if base.is_absolute() else ROOT / base
 FAILING = ("failed", "broken")
 
@@ -181,7 +183,7 @@ def plan(units: list[Unit], total: int, durations: Optional[dict] = None) -> Pla
         groups.setdefault(unit.name, []).append(unit)
     shards: list[list[Unit]] = [[] for _ in range(total)]
     loads = [0] * total
-    for name, group in sorted(groups.items(), key=lambda item: (-sum(weight[u.key] for u in item[1]),
+    for _name, group in sorted(groups.items(), key=lambda item: (-sum(weight[u.key] for u in item[1]),
                                                                   item[1][0].key, item[1][0].line)):
         target = min(range(total), key=lambda i: (loads[i], len(shards[i]), i))
         shards[target].extend(group)
@@ -259,7 +261,8 @@ def run_shard(index: int, total: int, reports: Path, *, paths=(FEATURES,), tags=
             print("[shard] note: PRESSLUFT_BASE_URL is set; shards running at the same time share that target, "
                   "so its @SERIAL scenarios may collide (docs/ci.md)", file=out, flush=True)
         tag_args = [f"--tags={expression}" for expression in tags or []]  # behave excludes what the plan left out
-        command = [*behave_executable(), *behave_args, *tag_args, *shard_command(mine, everything=len(mine) == len(units))]
+        command = [*behave_executable(), *behave_args, *tag_args,
+                   *shard_command(mine, everything=len(mine) == len(units))]
         code = _run_teeing_stderr(command, run_env, reports / STDERR_LOG)
     manifest["exit_code"] = code
     manifest["wall_seconds"] = round(time.monotonic() - started, 2)
@@ -484,7 +487,8 @@ def _copy_junit(source: Path, target: Path, names: set) -> None:
         cases = suite.findall("testcase")
         kept += len(cases)
         suite.set("tests", str(len(cases)))
-        suite.set("skipped", str(sum(1 for c in cases if c.get("status") == "skipped" or c.find("skipped") is not None)))
+        skipped = sum(1 for case in cases if case.get("status") == "skipped" or case.find("skipped") is not None)
+        suite.set("skipped", str(skipped))
     if kept:
         tree.write(target, encoding="utf-8", xml_declaration=True)
 
@@ -554,8 +558,8 @@ def _parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("run", parents=[common], help="run shard I of N (other arguments after -- go to behave)")
     r.add_argument("shard", metavar="I/N")
-    r.add_argument("--reports", metavar="DIR", help="this shard's reports folder (default reports/shard-I-of-N; reports is "
-                        "$PRESSLUFT_REPORTS_DIR when set)")
+    r.add_argument("--reports", metavar="DIR", help="this shard's reports folder (default reports/shard-I-of-N; "
+                                                    "reports is $PRESSLUFT_REPORTS_DIR when set)")
 
     m = sub.add_parser("merge", help="merge shards' reports folders into one report and one verdict")
     m.add_argument("folders", nargs="+", metavar="DIR", help="the shards' reports folders")

@@ -37,10 +37,10 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Optional
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from tools import ci_summary
 
-from tools import ci_summary  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+
 
 PART = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 SITE_TITLE = "Pressluft Wave 5 acceptance"
@@ -147,7 +147,8 @@ td,th{{padding:.4rem .8rem;border-bottom:1px solid #ddd;text-align:left}}.passed
 .failed{{color:#b42318;font-weight:bold}}</style></head>
 <body><h1>{SITE_TITLE}</h1>
 <p>The living report of the acceptance suite: one Allure report per target, each with the history of its runs.</p>
-<table><thead><tr><th>target</th><th>verdict</th><th>scenarios</th><th>updated</th><th>runs in history</th><th></th></tr></thead>
+<table><thead><tr><th>target</th><th>verdict</th><th>scenarios</th><th>updated</th><th>runs in history</th>
+<th></th></tr></thead>
 <tbody>
 {body}
 </tbody></table></body></html>

@@ -16,6 +16,7 @@ from pathlib import Path
 from behave.__main__ import main as behave_main
 
 from support.categories import Category
+from support.config import reports_dir_requested
 from support.diagnostics import SuiteFailure
 from support.reporting import RunTally
 from support.verdicts import print_verdict
@@ -52,7 +53,7 @@ def main(argv: list[str]) -> int:
     name, extra = argv[0], argv[1:]
     tag, success = SMOKES[name]
     os.chdir(ROOT)
-    reports = os.environ.setdefault("PRESSLUFT_REPORTS_DIR", f"reports/smoke-{name}")
+    reports = reports_dir_requested() or f"reports/smoke-{name}"
     summary = Path(reports, RunTally.FILE)
     try:
         summary.unlink()
@@ -61,7 +62,8 @@ def main(argv: list[str]) -> int:
     received: list = []
     _stop_gracefully(received)
     try:
-        status = behave_main([f"--tags={tag}", "--format=progress", *extra, "features/wave5"])
+        status = behave_main([f"--tags={tag}", "--format=progress", "-D", f"PRESSLUFT_REPORTS_DIR={reports}", *extra,
+                              "features/wave5"])
     except KeyboardInterrupt:
         status = 1
     if received:

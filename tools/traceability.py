@@ -18,8 +18,15 @@ from pathlib import Path
 
 from behave.parser import parse_file
 
-from support.spec_catalogue import (ACCEPTANCE_CRITERIA, FAILURE_CLASSES, SCENARIOS, SPEC_COMMIT, SPEC_PATH, SPEC_URL,
-                                    SUPPORTING)
+from support.spec_catalogue import (
+    ACCEPTANCE_CRITERIA,
+    FAILURE_CLASSES,
+    SCENARIOS,
+    SPEC_COMMIT,
+    SPEC_PATH,
+    SPEC_URL,
+    SUPPORTING,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 FEATURES = ROOT / "features" / "wave5"
@@ -56,7 +63,8 @@ PARTS = {
              "environment": "environment creation is refused before anything is queued or recorded",
              "smoke": "the smoke fails as blocked by node readiness, naming the request and the reasons"},
     "SC-3": {"clone": "a clone failing after enqueue ends failed and marked failed; the smoke names it and its job",
-             "restore": "a restore failing after enqueue ends failed and marked failed; the smoke names it and its job"},
+             "restore": "a restore failing after enqueue ends failed and marked failed; the smoke names it and "
+                        "its job"},
     "hetzner-sdk-integration-S2": {"degraded": "a rejected token leaves the provider degraded, with guidance",
                                    "refused": "node acquisition is refused, nothing queued"},
     "hetzner-node-provider-S2": {"failed": "the acquisition job ends failed with the provider's error, not retried",

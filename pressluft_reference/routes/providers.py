@@ -4,8 +4,8 @@ import hashlib
 import json
 
 from .. import serializers
-from ..defects import active as defective
 from ..body import blank, parse_object, text
+from ..defects import active as defective
 from ..errors import bad_request
 from ..httpapi import Response
 from ..provider_sim import CATALOG, check_token

@@ -4,14 +4,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).parent))
+from shard_fixtures import FAIL_LINE, result
 
-from shard_fixtures import FAIL_LINE, result  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
+
 
 SECRET = "s3cr3t-provider-token-value"
 OTHER_FAIL = '[wave5] FAIL category=preview_unreachable command="GET http://127.0.0.1:1/" reason="preview answered 500"'

@@ -5,18 +5,17 @@ from __future__ import annotations
 import io
 import json
 import subprocess
-import sys
 import tarfile
 from pathlib import Path
 
 import pytest
+from shard_fixtures import FAIL_LINE, result
+
+from tools import site
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).parent))
 
-from shard_fixtures import FAIL_LINE, result  # noqa: E402
-from tools import site  # noqa: E402
+
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -140,7 +139,7 @@ def test_fetch_history_copies_the_published_history_read_only(tmp_path, origin):
 
 
 def test_the_command_line_takes_paths_relative_to_the_caller(tmp_path, origin):
-    work = clone(tmp_path, origin, "work")
+    clone(tmp_path, origin, "work")
     results(tmp_path / "run", "passed")
     done = subprocess.run([str(ROOT / "scripts" / "publish-site"), "--repo", "work", "--part", "embedded",
                            "--title", "E", "--results", "run/allure-results", "--site-out", "site"],

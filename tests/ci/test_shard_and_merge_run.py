@@ -8,17 +8,16 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+from tools import shard
 
-from tools import shard  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
+
 
 pytestmark = pytest.mark.timeout(300)
 

@@ -7,14 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+from shard_fixtures import FAIL_LINE, make_shard
+
+from tools import shard
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).parent))
 
-from shard_fixtures import FAIL_LINE, make_shard  # noqa: E402
-from tools import shard  # noqa: E402
+
 
 ONE = [("Alpha", "a1"), ("Alpha", "rows -- @1.1 "), ("Beta", "b1")]
 TWO = [("Alpha", "rows -- @1.2 "), ("Beta", "b2")]

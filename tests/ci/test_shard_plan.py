@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+from tools import shard
+from tools.shard import ShardError, Unit, collect, parse_shard, plan, shard_command
 
-from tools import shard  # noqa: E402
-from tools.shard import ShardError, Unit, collect, parse_shard, plan, shard_command  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
+
 
 
 def selected_by(command: list, units: list[Unit]) -> list[Unit]:

@@ -1,9 +1,9 @@
 """Backups (real artifacts, lifecycle, expiry) and restore (every precondition of digest §6.2)."""
 
 import hashlib
+import json
 import sqlite3
 import tarfile
-import json
 from datetime import datetime, timedelta
 
 import pytest

@@ -109,9 +109,9 @@ _bodies = st.one_of(_json, st.fixed_dictionaries({}, optional={
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(body=_bodies, path=st.sampled_from(["/api/sites", "/api/nodes", "/api/providers", "/api/sites/{site}/environments",
-                                           "/api/environments/{env}/backups", "/api/environments/{env}/restore",
-                                           "/api/login"]))
+@given(body=_bodies, path=st.sampled_from(["/api/sites", "/api/nodes", "/api/providers",
+                                           "/api/sites/{site}/environments", "/api/environments/{env}/backups",
+                                           "/api/environments/{env}/restore", "/api/login"]))
 def test_arbitrary_bodies_never_cause_a_server_error(api, site, body, path):
     path = path.format(site=site["site"]["id"], env=site["production"]["id"])
     response = api.post(path, data=json.dumps(body).encode())

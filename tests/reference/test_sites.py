@@ -28,7 +28,8 @@ def test_node_under_acquisition_blocks_site_creation(fresh_server):
 
 
 @pytest.mark.parametrize("codes, message", [
-    (["runtime_missing", "sudo_unavailable"], f"target node is not ready: sudo_unavailable, runtime_missing. {SUDO} {WP}"),
+    (["runtime_missing", "sudo_unavailable"],
+     f"target node is not ready: sudo_unavailable, runtime_missing. {SUDO} {WP}"),
     (["node_unreachable"], "target node is not ready: node_unreachable. "
                            "Verify SSH reachability and credentials from Pressluft to the node."),
 ])

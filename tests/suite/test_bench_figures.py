@@ -1,12 +1,8 @@
 """scripts/bench's arithmetic: the critical path is the union of job intervals, latency is noticed - finished_at."""
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from tools.bench import critical_path, latencies, summary, union_seconds  # noqa: E402
+from tools.bench import critical_path, latencies, summary, union_seconds
 
 
 def job(job_id, created, started, finished, env=None):

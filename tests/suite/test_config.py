@@ -2,8 +2,15 @@
 import pytest
 
 from support.categories import Category
-from support.config import (EMBEDDED_BUDGETS, EMBEDDED_PROVIDER_TOKEN, REAL_PRESSLUFT_BUDGETS,
-                            REAL_PRESSLUFT_RETRY_CEILING, ConfigError, load_settings, require_provider_token)
+from support.config import (
+    EMBEDDED_BUDGETS,
+    EMBEDDED_PROVIDER_TOKEN,
+    REAL_PRESSLUFT_BUDGETS,
+    REAL_PRESSLUFT_RETRY_CEILING,
+    ConfigError,
+    load_settings,
+    require_provider_token,
+)
 
 REAL = {"PRESSLUFT_BASE_URL": "https://pressluft.example"}
 
@@ -112,7 +119,7 @@ def test_no_module_but_config_reads_a_pressluft_variable():
     readers = [path.relative_to(root).as_posix() for folder in ("support", "steps", "tools")
                for path in (root / folder).glob("*.py") if path.name != "config.py"
                and re.search(r"environ(\.get)?\(?\[?[\"']PRESSLUFT_", path.read_text())]
-    assert readers == [] or set(readers) <= {"tools/bench.py", "tools/parallel.py"}, readers
+    assert readers == [], readers
 
 
 def test_a_real_target_needs_a_provider_token_and_the_reference_gets_a_fake_one(env):

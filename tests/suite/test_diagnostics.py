@@ -2,8 +2,15 @@
 import pytest
 import requests
 
-from support.diagnostics import (Category, PollHistory, SuiteFailure, as_suite_failure, http_reason,
-                                 parse_summary_lines, render_block)
+from support.diagnostics import (
+    Category,
+    PollHistory,
+    SuiteFailure,
+    as_suite_failure,
+    http_reason,
+    parse_summary_lines,
+    render_block,
+)
 from support.journal import Journal
 from support.redaction import SecretRegistry
 

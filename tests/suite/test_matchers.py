@@ -2,13 +2,22 @@
 import pytest
 from hamcrest import assert_that
 
-from support.client import Answer
 from support.categories import Category
+from support.client import Answer
 from support.diagnostics import SuiteFailure
 from support.journal import Exchange
-from support.matchers import (a_completed_backup, a_job_that_ended_failed, a_job_that_succeeded, a_node_not_ready,
-                              a_preview_answer, a_ready_node, an_environment, an_environment_that_is,
-                              an_error_envelope_with_code, expect)
+from support.matchers import (
+    a_completed_backup,
+    a_job_that_ended_failed,
+    a_job_that_succeeded,
+    a_node_not_ready,
+    a_preview_answer,
+    a_ready_node,
+    an_environment,
+    an_environment_that_is,
+    an_error_envelope_with_code,
+    expect,
+)
 
 
 def mismatch(actual, matcher):

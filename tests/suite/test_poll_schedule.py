@@ -8,8 +8,17 @@ from tenacity import RetryCallState, Retrying
 
 from support import polling, waitlog
 from support.jobs import DurationModel, job_state
-from support.polling import (Deadline, Wait, backoff, job_wait, poll, preview_wait, readiness_wait,
-                             wait_until_expected_end, wait_until_run_after)
+from support.polling import (
+    Deadline,
+    Wait,
+    backoff,
+    job_wait,
+    poll,
+    preview_wait,
+    readiness_wait,
+    wait_until_expected_end,
+    wait_until_run_after,
+)
 
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)
 TERMINAL = ("succeeded", "failed", "cancelled")

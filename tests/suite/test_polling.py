@@ -7,8 +7,18 @@ from tenacity.wait import wait_fixed
 
 from support.categories import Category
 from support.jobs import DURATIONS, job_state, require_success, scheduled_retry
-from support.polling import (Deadline, Outcome, StillWaiting, Wait, backoff, job_wait, poll, wait_either,
-                             wait_until_run_after, wait_within)
+from support.polling import (
+    Deadline,
+    Outcome,
+    StillWaiting,
+    Wait,
+    backoff,
+    job_wait,
+    poll,
+    wait_either,
+    wait_until_run_after,
+    wait_within,
+)
 from support.times import parse_time
 
 

@@ -6,8 +6,8 @@ import sys
 import pytest
 
 from support import reporting
-from support.client import PressluftClient
 from support.categories import Category
+from support.client import PressluftClient
 from support.diagnostics import SuiteFailure
 from support.faults import discover
 from support.redaction import secrets

@@ -8,15 +8,15 @@ import sys
 import uuid
 
 import pytest
+from test_child_process import marker, processes_with
 
 from support import smokes
-from support.config import ConfigError, load_settings
 from support.categories import Category
+from support.config import ConfigError, load_settings
 from support.diagnostics import SuiteFailure, render_block
 from support.redaction import MASK, secrets
 from support.server_process import ServerUnderTest, free_port
 from support.verdicts import startup_block
-from test_child_process import marker, processes_with
 
 PY = sys.executable
 
@@ -166,7 +166,8 @@ def test_a_base_url_where_something_already_answers_is_a_config_error(tmp_path, 
 
 
 def test_a_server_that_exits_early_is_target_unavailable_with_its_status_and_log(tmp_path):
-    script = "import sys; print('starting'); print('listen tcp: bind: address already in use', file=sys.stderr); sys.exit(3)"
+    script = ("import sys; print('starting'); print('listen tcp: bind: address already in use', file=sys.stderr); "
+              "sys.exit(3)")
     server = ServerUnderTest(server_settings(tmp_path, f"{PY} -c \"{script}\" {{port}}"))
     with pytest.raises(SuiteFailure) as caught:
         server.start()
@@ -199,14 +200,16 @@ def test_a_command_that_is_not_found_is_a_config_error(tmp_path, setting):
 
 
 def test_a_failing_build_is_a_config_error_naming_the_command_with_its_output(tmp_path):
-    build = f"{PY} -c \"import sys; print('# pressluft/cmd'); print('main.go:12: undefined: foo', file=sys.stderr); sys.exit(1)\""
+    build = (f"{PY} -c \"import sys; print('# pressluft/cmd'); print('main.go:12: undefined: foo', file=sys.stderr); "
+             "sys.exit(1)\"")
     server = ServerUnderTest(server_settings(tmp_path, "./bin/pressluft dev --port {port}",
                                              PRESSLUFT_SERVER_BUILD_CMD=build))
     with pytest.raises(SuiteFailure) as caught:
         server.start()
     failure = caught.value
     assert failure.category is Category.CONFIG_ERROR and failure.command.startswith(PY) and "-c" in failure.command
-    assert failure.reason == "PRESSLUFT_SERVER_BUILD_CMD exited with status 1: # pressluft/cmd | main.go:12: undefined: foo"
+    assert failure.reason == ("PRESSLUFT_SERVER_BUILD_CMD exited with status 1: # pressluft/cmd | "
+                              "main.go:12: undefined: foo")
     assert failure.details["build output (tail)"].endswith("main.go:12: undefined: foo")
     assert server.child is None and not server.log_path.exists()
 
