@@ -75,18 +75,18 @@ class Faults:
 
     # node readiness
     def set_readiness(self, node_id, codes):
-        with self._lock:
-            if codes:
-                self._readiness[node_id] = list(codes)
-            else:
-                self._readiness.pop(node_id, None)
+        self._set_codes(self._readiness, node_id, codes)
 
     def set_preflight_readiness(self, site_slug_prefix, codes):
+        self._set_codes(self._preflight, site_slug_prefix, codes)
+
+    def _set_codes(self, faults: dict, key, codes):
+        """Sets (or, with no codes, clears) the reason codes of one readiness fault."""
         with self._lock:
             if codes:
-                self._preflight[site_slug_prefix] = list(codes)
+                faults[key] = list(codes)
             else:
-                self._preflight.pop(site_slug_prefix, None)
+                faults.pop(key, None)
 
     def preflight_codes(self, site_slug):
         """The reason codes the create preflight of a site with this slug (or of its environments) sees."""

@@ -104,7 +104,7 @@ def step_preview_shows_again(context, content):
 
 @then("the restore is refused as an invalid request")
 def step_restore_refused(context):
-    checks.refused(context.state.need("attempt").submission, code="bad_request", status=400)
+    checks.refused(context.state.need("attempt"), code="bad_request", status=400)
 
 
 @then("no restore was queued")

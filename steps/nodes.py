@@ -53,7 +53,7 @@ def step_request_node(context):
 
 @when("the scheduled attempt comes due")
 def step_retry_comes_due(context):
-    context.faults.make_due(context.state.need("node_request").submission.accepted())
+    context.faults.make_due(context.state.need("node_request").accepted())
 
 
 @then("that node is ready with no outstanding reason codes")
@@ -101,7 +101,7 @@ def step_degraded_with_guidance(context):
 
 @then("the node request is refused because the provider is not connected")
 def step_node_request_refused(context):
-    checks.refused(context.state.need("node_request").submission, code="conflict", status=409,
+    checks.refused(context.state.need("node_request"), code="conflict", status=409,
                    naming=["not connected"])
 
 

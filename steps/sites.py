@@ -39,7 +39,7 @@ def step_try_create_clone(context):
 
 @then("the creation is refused as blocked by node readiness, naming {reasons}")
 def step_refused_by_readiness(context, reasons):
-    checks.refused(context.state.need("attempt").submission, code="node_not_ready", status=409,
+    checks.refused(context.state.need("attempt"), code="node_not_ready", status=409,
                    naming=reason_codes(reasons))
 
 

@@ -7,25 +7,16 @@ from __future__ import annotations
 
 from typing import Iterable, Optional
 
+from support import matchers
+from support.actions import Submission
 from support.actor import Operator
 from support.categories import Category, category_named
 from support.diagnostics import SuiteFailure
 from support.flows import LiveSite, Request
 from support.jobs import in_flight, is_terminal, job_reason, require_success
 from support.journal import Exchange
-from support.matchers import (
-    a_completed_backup,
-    a_job_that_ended_failed,
-    a_job_that_succeeded,
-    a_node_not_ready,
-    a_preview_answer,
-    a_ready_node,
-    an_environment,
-    an_environment_that_is,
-    an_error_envelope_with_code,
-    expect,
-)
-from support.provider_node import Acquisition, NodeRequest, node_of
+from support.matchers import expect
+from support.provider_node import Acquisition, node_of
 from support.questions import (
     TheBackups,
     TheEnvironment,
@@ -58,7 +49,7 @@ def job_succeeded(operator: Operator, request: Request, budget: float) -> dict:
     flight after its budget and Pressluft's own retries: job_timeout)."""
     job_id = request.accepted()
     job, history = wait_for_job(operator, job_id, command=request.command, budget=budget)
-    return expect(job, a_job_that_succeeded(), command=request.command, job_id=job_id, poll=history)
+    return expect(job, matchers.a_job_that_succeeded(), command=request.command, job_id=job_id, poll=history)
 
 
 def job_ended_failed(operator: Operator, job: Optional[dict], *, command: str, code: str,
@@ -69,13 +60,14 @@ def job_ended_failed(operator: Operator, job: Optional[dict], *, command: str, c
         raise SuiteFailure(Category.CONTRACT_VIOLATION, "GET /api/jobs", f"no job of {command} is listed")
     if not is_terminal(job):
         job, _ = wait_for_job(operator, job["id"], command=command, budget=budget)
-    return expect(job, a_job_that_ended_failed(code, message, attempts=attempts), command=command, job_id=job["id"])
+    return expect(job, matchers.a_job_that_ended_failed(code, message, attempts=attempts), command=command,
+                  job_id=job["id"])
 
 
 # -- nodes ---------------------------------------------------------------------------------------------
-def node_request_ended_failed(operator: Operator, request: NodeRequest, *, code: str, message: Optional[str],
+def node_request_ended_failed(operator: Operator, request: Request, *, code: str, message: Optional[str],
                               attempts: str) -> dict:
-    job = operator.asks_for(TheJob(request.submission.accepted()))
+    job = operator.asks_for(TheJob(request.accepted()))
     return job_ended_failed(operator, job, command=request.command, code=code, message=message, attempts=attempts,
                             budget=operator.settings.budgets.node)
 
@@ -84,7 +76,7 @@ def node_is_ready(operator: Operator, acquisition: Acquisition) -> dict:
     """The node becomes ready (within the node budget) and lists no outstanding reason code."""
     node, history = wait_for_node_ready(operator, acquisition.node_id, budget=operator.settings.budgets.node,
                                         job_id=acquisition.job_id)
-    return expect(node, a_ready_node(), command="GET /api/nodes", job_id=acquisition.job_id, poll=history)
+    return expect(node, matchers.a_ready_node(), command="GET /api/nodes", job_id=acquisition.job_id, poll=history)
 
 
 def at_most_one_node_acquired(operator: Operator, name: str) -> None:
@@ -100,10 +92,10 @@ def at_most_one_node_acquired(operator: Operator, name: str) -> None:
                            job_id=jobs[-1]["id"] if jobs else None)
 
 
-def retry_scheduled(operator: Operator, request: NodeRequest, *, failed_attempts: int, error_code: str) -> dict:
+def retry_scheduled(operator: Operator, request: Request, *, failed_attempts: int, error_code: str) -> dict:
     """After `failed_attempts` failed attempts the job is queued again: attempt count, the last error kept,
     run_after ahead of the job's last change, attempts left."""
-    job_id = request.submission.accepted()
+    job_id = request.accepted()
 
     def scheduled_or_past(job: dict) -> bool:
         attempts = job.get("attempt_count") or 0
@@ -136,9 +128,9 @@ def retry_scheduled(operator: Operator, request: NodeRequest, *, failed_attempts
     return job
 
 
-def node_not_ready_while_acquiring(operator: Operator, request: NodeRequest) -> dict:
+def node_not_ready_while_acquiring(operator: Operator, request: Request) -> dict:
     """While the acquisition job is in flight, the new node is listed and reported not ready, with reasons."""
-    job = operator.asks_for(TheJob(request.submission.accepted()))
+    job = operator.asks_for(TheJob(request.accepted()))
     if not in_flight(job):
         raise SuiteFailure(Category.CONTRACT_VIOLATION, f"GET /api/jobs/{job.get('id')}",
                            f"the acquisition is no longer in flight (it is {job.get('status')})", job_id=job.get("id"),
@@ -146,20 +138,20 @@ def node_not_ready_while_acquiring(operator: Operator, request: NodeRequest) -> 
     return new_node_listed_not_ready(operator, request, job)
 
 
-def new_node_listed_not_ready(operator: Operator, request: NodeRequest, job: Optional[dict] = None) -> dict:
+def new_node_listed_not_ready(operator: Operator, request: Request, job: Optional[dict] = None) -> dict:
     """The node the request made is listed, and reported not ready with reason codes."""
-    job = job or operator.asks_for(TheJob(request.submission.accepted()))
+    job = job or operator.asks_for(TheJob(request.accepted()))
     node = node_of(operator, request, job)
     if node is None:
         raise SuiteFailure(Category.CONTRACT_VIOLATION, "GET /api/nodes",
-                           f"the node {request.name} that was requested is not listed", job_id=job.get("id"), job=job)
-    return expect(node, a_node_not_ready(), command="GET /api/nodes", job_id=job.get("id"))
+                           f"the node {request.slug} that was requested is not listed", job_id=job.get("id"), job=job)
+    return expect(node, matchers.a_node_not_ready(), command="GET /api/nodes", job_id=job.get("id"))
 
 
-def node_ready_without_resubmission(operator: Operator, request: NodeRequest, exchanges: list[Exchange]) -> dict:
+def node_ready_without_resubmission(operator: Operator, request: Request, exchanges: list[Exchange]) -> dict:
     """The acquisition job succeeded, the node is ready, and the node was requested once: one POST by the
     operator in this scenario, one acquisition job for the node."""
-    job_id = request.submission.accepted()
+    job_id = request.accepted()
     job, history = wait_for_job(operator, job_id, command=request.command, budget=operator.settings.budgets.node)
     require_success(job, command=request.command, history=history)
     node = node_of(operator, request, job)
@@ -167,7 +159,7 @@ def node_ready_without_resubmission(operator: Operator, request: NodeRequest, ex
         raise SuiteFailure(Category.CONTRACT_VIOLATION, "GET /api/nodes",
                            "the acquisition job succeeded but its node is not listed", job_id=job_id, job=job)
     node, readiness = wait_for_node_ready(operator, node["id"], budget=operator.settings.budgets.node, job_id=job_id)
-    expect(node, a_ready_node(), command="GET /api/nodes", job_id=job_id, poll=readiness)
+    expect(node, matchers.a_ready_node(), command="GET /api/nodes", job_id=job_id, poll=readiness)
     jobs = jobs_touching(operator.asks_for(TheJobs()), node_id=node["id"], job_type="node_provision")
     posts = [exchange for exchange in exchanges if exchange.command == "POST /api/nodes"]
     if len(jobs) != 1 or len(posts) != 1:
@@ -191,8 +183,8 @@ def provider_degraded_with_guidance(operator: Operator) -> dict:
 
 
 # -- refusals ------------------------------------------------------------------------------------------
-def refused(submission, *, code: str, status: int, naming: Iterable[str] = ()) -> None:
-    expect(submission.answer, an_error_envelope_with_code(code, status=status, naming=naming),
+def refused(submission: Submission, *, code: str, status: int, naming: Iterable[str] = ()) -> None:
+    expect(submission.answer, matchers.an_error_envelope_with_code(code, status=status, naming=naming),
            command=submission.command, job_id=submission.job_id)
 
 
@@ -253,21 +245,22 @@ def environment_is_active_copy(operator: Operator, request: Request, site: LiveS
     operator.ledger.record("environment", listed["id"], request.slug)
     environment = operator.asks_for(TheEnvironment(listed["id"]))
     production = site.production
-    return expect(environment, an_environment("active", type=type, source=production["id"], node=request.node_id,
-                                              preview_other_than=production.get("preview_url")),
-                  command=_env_command(listed["id"]), job_id=request.job_id)
+    copy = matchers.an_environment("active", type=type, source=production["id"], node=request.node_id,
+                                   preview_other_than=production.get("preview_url"))
+    return expect(environment, copy, command=_env_command(listed["id"]), job_id=request.job_id)
 
 
 def environment_active_on(operator: Operator, environment_id: str, node_id: Optional[str], *,
                           job_id: Optional[str] = None) -> dict:
     environment = operator.asks_for(TheEnvironment(environment_id))
-    return expect(environment, an_environment_that_is("active", on_node=node_id), command=_env_command(environment_id),
-                  job_id=job_id)
+    return expect(environment, matchers.an_environment_that_is("active", on_node=node_id),
+                  command=_env_command(environment_id), job_id=job_id)
 
 
 def environment_status(operator: Operator, environment_id: str, status: str, *, job_id: Optional[str] = None) -> dict:
     environment = operator.asks_for(TheEnvironment(environment_id))
-    return expect(environment, an_environment_that_is(status), command=_env_command(environment_id), job_id=job_id)
+    return expect(environment, matchers.an_environment_that_is(status), command=_env_command(environment_id),
+                  job_id=job_id)
 
 
 def preview_reachable(operator: Operator, url: str) -> int:
@@ -276,7 +269,7 @@ def preview_reachable(operator: Operator, url: str) -> int:
 
 
 def preview_answered(answer: tuple, status: int, url: str) -> None:
-    expect(answer, a_preview_answer(status), command=f"GET {url}")
+    expect(answer, matchers.a_preview_answer(status), command=f"GET {url}")
 
 
 def preview_shows(operator: Operator, url: str, content: str) -> None:
@@ -298,7 +291,7 @@ def backup_listed_complete(operator: Operator, request: Request, environment_id:
         raise SuiteFailure(Category.CONTRACT_VIOLATION, _backups_command(environment_id),
                            f"the backup {job_id} that the job made is not listed among the {len(backups)} backups",
                            job_id=job_id)
-    return expect(backup, a_completed_backup(scope="full", of=environment_id),
+    return expect(backup, matchers.a_completed_backup(scope="full", of=environment_id),
                   command=_backups_command(environment_id), job_id=job_id)
 
 
@@ -314,7 +307,7 @@ def checkpoint_listed(operator: Operator, restore: Request, restore_job: dict) -
     started, finished = parse_time(restore_job.get("started_at")), parse_time(restore_job.get("finished_at"))
     problems = []
     for backup in new:
-        matcher = a_completed_backup(scope="full", of=environment_id)
+        matcher = matchers.a_completed_backup(scope="full", of=environment_id)
         created = parse_time(backup.get("created_at"))
         if not matcher.matches(backup):
             problems.append(matcher.reason_for(backup))

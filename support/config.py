@@ -101,15 +101,6 @@ class Settings:
         """True when the suite starts the reference target itself."""
         return self.base_url is None and self.server_command is None
 
-    # the budgets most steps need, by their old names
-    @property
-    def node_timeout(self) -> float:
-        return self.budgets.node
-
-    @property
-    def preview_timeout(self) -> float:
-        return self.budgets.preview
-
     def with_base_url(self, url: str) -> "Settings":
         return replace(self, base_url=url)
 

@@ -28,11 +28,10 @@ class LiveSite:
 
 
 @dataclass
-class Request:
-    """One request of the operator: its answer, what it names, and what was listed just before it."""
+class Request(Submission):
+    """One request of the operator: its answer (a Submission), what it names, and what was listed just before it."""
 
-    submission: Submission
-    slug: Optional[str] = None               # what it creates is called so
+    slug: Optional[str] = None               # what it creates (a site, an environment, a node) is called so
     type: Optional[str] = None               # an environment's type
     site_id: Optional[str] = None
     environment_id: Optional[str] = None     # the environment it acts on (backup, restore)
@@ -42,17 +41,11 @@ class Request:
     sites_before: list = field(default_factory=list)
     environments_before: list = field(default_factory=list)
     backups_before: list = field(default_factory=list)
+    nodes_before: set = field(default_factory=set)
 
-    @property
-    def command(self) -> str:
-        return self.submission.command
-
-    @property
-    def job_id(self) -> Optional[str]:
-        return self.submission.job_id
-
-    def accepted(self) -> str:
-        return self.submission.accepted()
+    @classmethod
+    def of(cls, submission: Submission, **listed) -> "Request":
+        return cls(submission.answer, submission.resubmissions, **listed)
 
 
 def _jobs(operator: Operator) -> list:
@@ -63,7 +56,7 @@ def request_site(operator: Operator, *, label: str = "site", node_id: Optional[s
     slug = operator.ledger.slug(label)
     jobs, sites = _jobs(operator), operator.asks_for(TheSites(quiet=True))
     submission = operator.attempts_to(CreateSite(f"Wave 5 {slug}", slug, node_id=node_id))
-    return Request(submission, slug=slug, jobs_before=jobs, sites_before=sites)
+    return Request.of(submission, slug=slug, jobs_before=jobs, sites_before=sites)
 
 
 def request_environment(operator: Operator, site: LiveSite, type: str) -> Request:
@@ -72,13 +65,13 @@ def request_environment(operator: Operator, site: LiveSite, type: str) -> Reques
     environments = operator.asks_for(TheEnvironments(site.id, quiet=True))
     submission = operator.attempts_to(CreateEnvironment(site.id, site.production["id"], type,
                                                         f"Wave 5 {type} {slug}", slug))
-    return Request(submission, slug=slug, type=type, site_id=site.id, jobs_before=jobs,
+    return Request.of(submission, slug=slug, type=type, site_id=site.id, jobs_before=jobs,
                    environments_before=environments, node_id=site.production.get("node_id"))
 
 
 def request_backup(operator: Operator, site: LiveSite, environment: dict) -> Request:
     submission = operator.attempts_to(TakeBackup(environment["id"], site_id=site.id))
-    return Request(submission, site_id=site.id, environment_id=environment["id"])
+    return Request.of(submission, site_id=site.id, environment_id=environment["id"])
 
 
 def request_restore(operator: Operator, site: LiveSite, environment: dict, backup: dict, *,
@@ -90,7 +83,7 @@ def request_restore(operator: Operator, site: LiveSite, environment: dict, backu
     current = operator.asks_for(TheEnvironment(environment["id"], quiet=True))
     submission = operator.attempts_to(RestoreEnvironment(environment["id"], backup["id"],
                                                          site_id=site.id if wait_for_guard else None))
-    return Request(submission, site_id=site.id, environment_id=environment["id"], backup_id=backup["id"],
+    return Request.of(submission, site_id=site.id, environment_id=environment["id"], backup_id=backup["id"],
                    node_id=current.get("node_id"), jobs_before=jobs, backups_before=backups)
 
 

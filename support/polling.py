@@ -204,13 +204,6 @@ class Outcome:
     history: PollHistory
     deadline: Deadline
 
-    @property
-    def polls(self) -> int:
-        return self.history.attempts
-
-    @property
-    def elapsed(self) -> float:
-        return self.history.elapsed
 
 
 @dataclass

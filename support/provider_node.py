@@ -7,14 +7,15 @@ instead of requesting another. A node whose acquisition failed for good is never
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional
 
 from support import schemas
-from support.actions import ConnectProvider, RequestNode, Submission
+from support.actions import ConnectProvider, RequestNode
 from support.actor import Operator
 from support.categories import Category
 from support.diagnostics import SuiteFailure
+from support.flows import Request
 from support.jobs import in_flight, require_success
 from support.polling import Deadline, Wait, poll
 from support.questions import TheJobs, TheNodes, jobs_touching, node_by_id, provider_nodes
@@ -46,24 +47,6 @@ class Acquisition:
                 REQUESTED: "acquires a new node"}[self.how]
 
 
-@dataclass
-class NodeRequest:
-    """A node the operator requested in a scenario, and what was listed just before."""
-
-    name: str
-    submission: Submission
-    nodes_before: set = field(default_factory=set)
-    jobs_before: list = field(default_factory=list)
-
-    @property
-    def command(self) -> str:
-        return self.submission.command
-
-    @property
-    def job_id(self) -> Optional[str]:
-        return self.submission.job_id
-
-
 def connect_provider(operator: Operator, token: Optional[str] = None, *, require_connected: bool = True) -> dict:
     """POST /api/providers: must answer 200 (and, unless told otherwise, status connected)."""
     settings = operator.settings
@@ -79,22 +62,22 @@ def connect_provider(operator: Operator, token: Optional[str] = None, *, require
     return connection
 
 
-def request_new_node(operator: Operator, name: str) -> NodeRequest:
+def request_new_node(operator: Operator, name: str) -> Request:
     """POST /api/nodes once, whatever it answers; nothing is waited for."""
     nodes_before = {node["id"] for node in operator.asks_for(TheNodes(quiet=True))}
     jobs_before = operator.asks_for(TheJobs(quiet=True))
     submission = operator.attempts_to(RequestNode(operator.settings.provider_id, name))
     if submission.job_id:
         operator.ledger.record("node acquisition job", submission.job_id, note=name)
-    return NodeRequest(name, submission, nodes_before, jobs_before)
+    return Request.of(submission, slug=name, nodes_before=nodes_before, jobs_before=jobs_before)
 
 
-def node_of(operator: Operator, request: NodeRequest, job: Optional[dict] = None) -> Optional[dict]:
+def node_of(operator: Operator, request: Request, job: Optional[dict] = None) -> Optional[dict]:
     """The node a request made: the job's node, else the one new node listed under the requested name."""
     nodes = operator.asks_for(TheNodes(quiet=True))
     if job and job.get("node_id"):
         return node_by_id(nodes, job["node_id"])
-    return next((node for node in nodes if node["id"] not in request.nodes_before and node.get("name") == request.name),
+    return next((node for node in nodes if node["id"] not in request.nodes_before and node.get("name") == request.slug),
                 None)
 
 
@@ -135,7 +118,7 @@ def secure_run_node(operator: Operator) -> Acquisition:
             return acquisition
         if acquisition.how == REQUESTED:
             request = request_new_node(operator, acquisition.name)
-            acquisition.job_id = request.submission.accepted()
+            acquisition.job_id = request.accepted()
         budget = operator.settings.budgets.node
         job, history = wait_for_job(operator, acquisition.job_id, command="POST /api/nodes", budget=budget)
         acquisition.job = require_success(job, command="POST /api/nodes", history=history)
@@ -175,5 +158,5 @@ def _where_sites_land(operator: Operator, acquisition: Acquisition) -> Acquisiti
     return acquisition
 
 
-__all__ = ["Acquisition", "NodeRequest", "connect_provider", "request_new_node", "node_of",
+__all__ = ["Acquisition", "connect_provider", "request_new_node", "node_of",
            "plan_run_node", "secure_run_node"]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from support.flows import LiveSite, Request
-from support.provider_node import Acquisition, NodeRequest
+from support.provider_node import Acquisition
 from support.smokes import SmokeRun
 
 
@@ -41,7 +41,7 @@ class ScenarioState:
     node: Optional[dict] = None                    # the ready node the scenario runs on
     acquisition: Optional[Acquisition] = None      # the node the operator made sure of
     new_node_name: Optional[str] = None            # the name a node request of this scenario will use
-    node_request: Optional[NodeRequest] = None
+    node_request: Optional[Request] = None
     # the site and what was done to it
     site: Optional[LiveSite] = None
     environment_request: Optional[Request] = None

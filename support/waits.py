@@ -142,7 +142,7 @@ def wait_for_node_ready(operator: Operator, node_id: str, *, budget: float, comm
 def wait_for_preview(operator: Operator, url: str, *, budget: Optional[float] = None) -> Tuple[int, PollHistory]:
     """GET without following redirects until 200, 301 or 302; the last answer is kept for the verdict."""
     settings = operator.settings
-    budget = budget if budget is not None else settings.preview_timeout
+    budget = budget if budget is not None else settings.budgets.preview
 
     def fetch() -> tuple:
         status, last, _ = operator.preview.get(url, max_time=budget)

@@ -55,8 +55,7 @@ class OneJob:
 
 
 def request():
-    submission = SimpleNamespace(accepted=lambda: "job-1", command="POST /api/nodes")
-    return SimpleNamespace(submission=submission, command="POST /api/nodes")
+    return SimpleNamespace(accepted=lambda: "job-1", command="POST /api/nodes")
 
 
 def scheduled(**change):

@@ -128,7 +128,7 @@ def test_a_wait_that_ends_still_waiting_hands_the_last_state_polls_and_time_to_i
                        strategy=wait_fixed(0.05)))
     error = caught.value
     assert error.job_id == "job-7" and error.last_state == "running" and error.budget == 0.3
-    assert error.outcome.polls >= 3 and 0.3 <= error.outcome.elapsed < 1.0
+    assert error.outcome.history.attempts >= 3 and 0.3 <= error.outcome.history.elapsed < 1.0
     assert error.category is Category.JOB_TIMEOUT
     assert error.reason == "still running when its 0.3 s budget was spent"
     assert error.job == {"id": "job-7", "status": "running", "attempt_count": 1}
