@@ -4,6 +4,7 @@ from __future__ import annotations
 from behave import fixture, use_fixture
 
 from support import reporting
+from support.allure_formatter import results_folder
 from support.cleanups import Restorations, quietly
 from support.diagnostics import SuiteFailure
 from support.faults import FaultSession
@@ -44,7 +45,7 @@ def scenario_faults(context):
 def before_all(context):
     context.run = None
     context.tally = reporting.RunTally()
-    context.results_dir = reporting.results_dir(context.config)
+    context.results_dir = results_folder(context.config)
     reporting.follow_reports_dir(context.config)
     reporting.enable_dynamic_labels()
     try:

@@ -20,7 +20,6 @@ from allure_commons.model2 import Label, Status, TestResult
 from allure_commons.reporter import AllureReporter
 from allure_commons.types import AttachmentType
 
-from support.allure_formatter import results_folder
 from support.categories import KINDS, SUITE_ERROR, TARGET_PROBLEMS, Category
 from support.config import reports_dir_requested
 from support.redaction import secrets
@@ -177,11 +176,6 @@ def write_run_result(results_dir: Path, *, name: str, message: str, trace: str =
     path = results_dir / f"{test_uuid}-result.json"
     path.write_text(json.dumps(result, indent=2))
     return path
-
-
-def results_dir(config) -> Optional[Path]:
-    """Where this behave run's Allure results go (None when no Allure formatter runs)."""
-    return results_folder(config)
 
 
 def follow_reports_dir(config) -> None:
