@@ -19,8 +19,9 @@ import sys
 import time
 from pathlib import Path
 
-from support.config import load_settings
+from support.config import BUDGET_VARIABLES, load_settings
 from support.diagnostics import SuiteFailure
+from support.provider_node import REQUESTED
 from support.run import start_run
 from support.server_process import SERVER_VARIABLES
 from support.target import EmbeddedTarget
@@ -41,8 +42,9 @@ def parse(argv):
 
 # behavex hands scenarios to its workers in the order of the feature files it is given: the features
 # with the longest scenarios first, so that no long scenario starts last (measured: 13.1 s -> 11.8 s).
-LONGEST_FIRST = ("failure_classes", "provider_node_acquisition", "smoke_entry_points", "backup_and_restore",
-                 "clone_environment_preview")
+# Ranked by a full embedded run's scenario times (the scenarios that run a smoke command are the longest).
+LONGEST_FIRST = ("failure_after_enqueue", "unreachable_preview", "smoke_entry_points", "backup_and_restore",
+                 "provider_node_acquisition", "clone_environment_preview")
 
 
 def feature_files(directory: Path = ROOT / "features" / "wave5") -> list:
@@ -74,6 +76,10 @@ def main(argv=None) -> int:
             target = EmbeddedTarget(keep_data=settings.keep_data, extra_args=tuple(extra))
             env["PRESSLUFT_BASE_URL"] = target.start()
             env.pop("PRESSLUFT_REFERENCE_ARGS", None)
+            # the workers see an external target: give them what a serial run on the embedded one has, its
+            # budgets and the @disruptive scenarios (this target is the run's alone)
+            env.update({name: f"{getattr(settings.budgets, kind):g}" for kind, name in BUDGET_VARIABLES.items()})
+            env.update(PRESSLUFT_RETRY_CEILING=f"{settings.retry_ceiling:g}", PRESSLUFT_ALLOW_DISRUPTIVE="1")
         run = start_run(env)
         if run.server is not None:  # PRESSLUFT_SERVER_CMD: the run's server is every worker's target
             env["PRESSLUFT_BASE_URL"] = run.base_url
@@ -83,7 +89,7 @@ def main(argv=None) -> int:
         env["PRESSLUFT_PROVIDER_TOKEN"] = run.settings.provider_token or ""
         print(f"[parallel] target {env['PRESSLUFT_BASE_URL']}"
               f"{' (embedded, --guard-scope site)' if target and not options.faithful_guard else ''}; "
-              f"node {acquisition.node_id} {'reused' if acquisition.reused else 'acquired'} "
+              f"node {acquisition.node_id} {'acquired' if acquisition.how == REQUESTED else acquisition.how} "
               f"in {time.monotonic() - started:.2f} s", flush=True)
         env.setdefault("PRESSLUFT_REPORTS_DIR", run.settings.reports_dir)
         command = behavex_command(options.processes, env["PRESSLUFT_REPORTS_DIR"], rest)

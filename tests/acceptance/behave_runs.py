@@ -1,6 +1,7 @@
-"""Helpers of the acceptance tests. Runs `behave features/wave5` in a subprocess and reads its verdicts: exit code, [wave5] lines,
-Allure results and JUnit XML. Faulty targets are reference servers started here with --enable-faults,
-their faults injected over the fault API, and handed to the suite as external targets."""
+"""Helpers of the acceptance tests. Runs `behave features/wave5`, or a smoke command (scripts/smoke*), in a
+subprocess and reads its verdicts: exit code, [wave5] lines, the smoke's success line, Allure results and JUnit
+XML. Faulty targets are reference servers started here with --enable-faults, their faults injected over the
+fault API, and handed to the suite as external targets."""
 from __future__ import annotations
 
 import json
@@ -11,19 +12,48 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Optional
 
 import requests
+from behave.parser import parse_file
 
-from support.diagnostics import parse_summary_lines
+from support.diagnostics import PREFIX, parse_summary_lines
 from support.target import EmbeddedTarget
+from support.verdicts import SUITE_ERROR_PREFIX
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "pressluft-dev-password"
 EMAIL = "admin@pressluft.local"
+SMOKE_SCRIPTS = {"site-clone-preview": "scripts/smoke-site-clone-preview.sh",
+                 "backup-restore": "scripts/smoke-backup-restore.sh"}
+SUCCESS_LINE = re.compile(r"^\[smoke\] success: (?P<what>.+) \((?P<count>\d+) scenarios? passed\)$", re.M)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A scenario of features/wave5 as behave names it (an outline row with its suffix), with its tags and steps."""
+
+    name: str
+    tags: frozenset
+    steps: tuple
+
+    def says(self, words: str) -> bool:
+        return any(words in step for step in self.steps)
+
+
+def wave5_scenarios() -> list[Scenario]:
+    found = []
+    for path in sorted((ROOT / "features" / "wave5").glob("*.feature")):
+        feature = parse_file(str(path))
+        background = [step.name for step in (feature.background.steps if feature.background else [])]
+        for scenario in feature.walk_scenarios():
+            found.append(Scenario(scenario.name.strip(), frozenset(scenario.effective_tags),
+                                  tuple(background + [step.name for step in scenario.steps])))
+    return found
 
 
 def closed_port_url() -> str:
@@ -101,6 +131,23 @@ class BehaveRun:
     def verdicts(self) -> list[dict]:
         return parse_summary_lines(self.stderr)
 
+    @property
+    def fail_lines(self) -> list[str]:
+        """Every `[wave5] FAIL` line, as printed (also one the summary pattern would not parse)."""
+        return [line for line in self.output.splitlines() if line.startswith(PREFIX)]
+
+    @property
+    def suite_errors(self) -> list[str]:
+        return [line for line in self.output.splitlines() if line.startswith(SUITE_ERROR_PREFIX)]
+
+    @property
+    def success_lines(self) -> list[re.Match]:
+        return list(SUCCESS_LINE.finditer(self.stdout + "\n" + self.stderr))
+
+    def summary(self) -> dict:
+        """run-summary.json, the tally a smoke command decides its exit status by."""
+        return json.loads((self.reports / "run-summary.json").read_text())
+
     def results(self) -> list[dict]:
         folder = self.reports / "allure-results"
         return [json.loads(p.read_text()) for p in folder.glob("*-result.json")] if folder.exists() else []
@@ -139,15 +186,27 @@ class BehaveRun:
         return "\n".join(texts)
 
 
-def run_behave(tmp_path: Path, *args: str, env: Optional[dict] = None, timeout: float = 240) -> BehaveRun:
+def _run(tmp_path: Path, command: list, env: Optional[dict], timeout: float) -> BehaveRun:
     reports = tmp_path / "reports"
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("PRESSLUFT_") and k != "HETZNER_API_TOKEN"}
     full_env.update({"PRESSLUFT_REPORTS_DIR": str(reports)})
     full_env.update(env or {})
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "behave", *args], cwd=ROOT, env=full_env, capture_output=True,
-                            text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    result = subprocess.run(command, cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=timeout,
+                            stdin=subprocess.DEVNULL)
     return BehaveRun(result.returncode, result.stdout, result.stderr, reports, time.monotonic() - started)
+
+
+def run_behave(tmp_path: Path, *args: str, env: Optional[dict] = None, timeout: float = 240) -> BehaveRun:
+    return _run(tmp_path, [sys.executable, "-m", "behave", *args], env, timeout)
+
+
+def run_smoke(tmp_path: Path, smoke: str, *args: str, env: Optional[dict] = None, script: bool = True,
+              timeout: float = 240) -> BehaveRun:
+    """A smoke command as an operator runs it from the repository root: `bash scripts/smoke-<smoke>.sh [args]`,
+    or with script=False `scripts/smoke <smoke> [args]`; its reports under tmp_path/reports."""
+    command = ["bash", SMOKE_SCRIPTS[smoke], *args] if script else [str(ROOT / "scripts" / "smoke"), smoke, *args]
+    return _run(tmp_path, command, env, timeout)
 
 
 class FaultyTarget:
@@ -181,14 +240,26 @@ class FaultyTarget:
     def env(self, **extra) -> dict:
         return {"PRESSLUFT_BASE_URL": self.url, **extra}
 
+    def sites(self, slug_prefix: str = "") -> list[dict]:
+        return [site for site in self.get("/api/sites") if (site.get("slug") or "").startswith(slug_prefix)]
+
+    def environments(self, site_id: str) -> list[dict]:
+        return self.get(f"/api/sites/{site_id}/environments")
+
     def stop(self):
         self.target.stop()
 
 
 def only_verdict(run: BehaveRun) -> dict:
     verdicts = run.verdicts
-    assert len(verdicts) == 1, f"expected one [wave5] FAIL line, got {len(verdicts)}:\n{run.stderr[-3000:]}"
+    assert len(verdicts) == 1 and len(run.fail_lines) == 1, \
+        f"expected one [wave5] FAIL line, got {len(run.fail_lines)}:\n{run.stderr[-3000:]}"
     return verdicts[0]
+
+
+def new_run_id() -> str:
+    """A run id of the suite's own form (w5-<8 hex>), to give a smoke and to scope its faults by."""
+    return f"w5-{uuid.uuid4().hex[:8]}"
 
 
 def assert_no_secrets(run: BehaveRun, *secrets: str) -> None:

@@ -8,8 +8,8 @@ selecting one scenario by name; the runs go three at a time.
 from __future__ import annotations
 
 import importlib
-import subprocess
 import re
+import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path

@@ -3,10 +3,12 @@ import re
 
 import pytest
 
-from behave_runs import assert_no_secrets, run_behave
+from behave_runs import assert_no_secrets, run_behave, wave5_scenarios
 from support.config import EMBEDDED_PROVIDER_TOKEN
 
-SCENARIOS = 27
+SCENARIOS = wave5_scenarios()
+CLONE = "A clone environment made from production gets a reachable preview -- @1.1 A clone"
+SMOKE_PASSES = "The clone preview smoke passes against a working control plane -- @1.1"
 
 
 @pytest.fixture(scope="module")
@@ -14,30 +16,57 @@ def full_run(tmp_path_factory):
     return run_behave(tmp_path_factory.mktemp("full"), "features/wave5")
 
 
-def test_the_full_run_passes_with_exit_0_well_under_a_minute(full_run):
+def test_the_full_run_passes_every_scenario_with_exit_0_well_under_a_minute(full_run):
     assert full_run.exit_code == 0, full_run.output[-4000:]
-    assert f"{SCENARIOS} scenarios passed, 0 failed, 0 skipped" in full_run.stdout
-    assert full_run.verdicts == []
+    assert len(SCENARIOS) == 27
+    assert f"{len(SCENARIOS)} scenarios passed, 0 failed, 0 skipped" in full_run.stdout
+    assert full_run.verdicts == [] and full_run.fail_lines == [] and full_run.suite_errors == []
+    assert "Traceback" not in full_run.output
     assert full_run.elapsed < 60
     print(f"full run: {full_run.elapsed:.1f} s")
 
 
+def test_an_embedded_run_prints_no_start_up_block_and_lists_no_resources(full_run):
+    """The start-up block and the list of created resources are for external targets, where they stay."""
+    assert "[wave5] run " not in full_run.stderr
+    assert not re.search(r"^run w5-[0-9a-f]{8} created", full_run.stdout, re.M)
+
+
 def test_plain_behave_shows_a_readable_console_format_and_writes_allure_and_junit(full_run):
     assert "Feature: Clone and staging environments with a reachable preview" in full_run.stdout  # pretty
+    assert f"Scenario Outline: {CLONE}  # features/wave5/clone_environment_preview.feature:" in full_run.stdout
     results = full_run.results()
-    assert len(results) == SCENARIOS and {r["status"] for r in results} == {"passed"}
+    assert sorted(r["name"].strip() for r in results) == sorted(s.name for s in SCENARIOS)
+    assert {r["status"] for r in results} == {"passed"}
     assert sorted((full_run.reports / "junit").glob("TESTS-*.xml"))
     assert (full_run.reports / "allure-results" / "categories.json").exists()
 
 
+def labels_of(result: dict) -> set:
+    return {(label["name"], label["value"]) for label in result["labels"]}
+
+
 def test_every_result_is_labelled_with_its_spec_items_and_links_to_the_spec(full_run):
-    result = full_run.result_named("A clone of production gets a reachable preview")
-    labels = {(label["name"], label["value"]) for label in result["labels"]}
-    assert {("ac", "AC-1"), ("spec_scenario", "SC-1"), ("severity", "critical")} <= labels
-    assert any(label[0] == "story" and label[1].startswith("AC-1: ") for label in labels)
-    assert any("feature-wave5-runtime-e2e.md" in link["url"] for link in result["links"])
-    failure_class = full_run.result_named("A node that is not ready blocks site creation")
-    assert ("failure_class", "preflight_blocked") in {(lb["name"], lb["value"]) for lb in failure_class["labels"]}
+    clone = full_run.result_named(CLONE)
+    assert {("ac", "AC-1"), ("severity", "critical")} <= labels_of(clone)
+    assert any(name == "story" and value.startswith("AC-1: ") for name, value in labels_of(clone))
+    assert any("feature-wave5-runtime-e2e.md" in link["url"] for link in clone["links"])
+    smoke = full_run.result_named(SMOKE_PASSES)
+    assert {("ac", "AC-4"), ("spec_scenario", "SC-1")} <= labels_of(smoke)
+    for result in full_run.results():
+        assert ("epic", "Wave 5 runtime e2e") in labels_of(result), result["name"]
+        assert any("feature-wave5-runtime-e2e.md" in link["url"] for link in result["links"]), result["name"]
+
+
+@pytest.mark.parametrize("failure_class, scenario", [
+    ("preflight_blocked", "A node that is not ready blocks site creation before anything is queued -- @1.1"),
+    ("preflight_blocked", "The clone smoke fails as blocked by node readiness"),
+    ("runtime_provision_failure", "A clone whose provisioning keeps failing ends failed"),
+    ("runtime_provision_failure", "A job that never ends fails the smoke as timed out"),
+    ("unreachable_preview", "A clone preview that never answers 200, 301 or 302 fails the clone smoke as unreachable"),
+])
+def test_the_failure_class_scenarios_carry_their_failure_class(full_run, failure_class, scenario):
+    assert ("failure_class", failure_class) in labels_of(full_run.result_named(scenario))
 
 
 def test_every_http_exchange_is_attached_redacted(full_run):
@@ -53,6 +82,8 @@ def test_environment_properties_name_the_embedded_target_and_versions(full_run):
     props = (full_run.reports / "allure-results" / "environment.properties").read_text()
     assert re.search(r"^target\.url=http://127\.0\.0\.1:\d+$", props, re.M)
     assert "target.embedded_reference=true" in props and "behave=1.3.3" in props
+    assert "target.fault_injection=true" in props and "target.defects=none" in props
+    assert re.search(r"^run\.id=w5-[0-9a-f]{8}$", props, re.M)
     assert re.search(r"^suite\.git_revision=\w+", props, re.M)
 
 
@@ -70,4 +101,4 @@ def test_a_users_format_replaces_the_console_format_and_keeps_allure(tmp_path):
     run = run_behave(tmp_path, "-f", "progress", "--tags=@smoke-clone", "features/wave5")
     assert run.exit_code == 0, run.output[-3000:]
     assert "Feature:" not in run.stdout and "features/wave5/clone_environment_preview.feature  ." in run.stdout
-    assert [r["status"] for r in run.results()] == ["passed"]
+    assert [(r["name"].strip(), r["status"]) for r in run.results()] == [(CLONE, "passed")]

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from behave.parser import parse_file
 
-from behave_runs import EMAIL, PASSWORD, ROOT, FaultyTarget, only_verdict, run_behave
+from behave_runs import EMAIL, PASSWORD, ROOT, only_verdict, run_behave
 
 NODE = "A provider-acquired node is confirmed or acquired, and is ready"
 REJECTED = "A provider credential that the provider rejects blocks node acquisition, with guidance"

@@ -27,7 +27,8 @@ def check_aborted_run(run, category, command, reason_part):
     assert run.exit_code == 1
     assert (verdict["category"], verdict["command"], verdict["job_id"]) == (category, command, "none")
     assert reason_part in verdict["reason"]
-    assert "Traceback" not in run.output
+    assert "Traceback" not in run.output and run.suite_errors == []
+    assert "[wave5] run " not in run.stderr  # no start-up block: the run never started
     assert "0 scenarios passed" in run.stdout and " passed, 0 failed" not in run.stdout.split("scenarios")[0]
     results = run.results()
     assert len(results) == 1 and results[0]["name"] == "The run could not start"
@@ -65,12 +66,17 @@ def test_a_real_target_without_a_provider_token_is_a_config_error(tmp_path, serv
 
 @pytest.mark.parametrize("name, value, reason", [
     ("PRESSLUFT_BASE_URL", "localhost:8080", "must be an http(s) URL with a host"),
-    ("PRESSLUFT_JOB_TIMEOUT", "three minutes", "must be a number of seconds"),
-    ("PRESSLUFT_PREVIEW_TIMEOUT", "-1", "must be a positive number of seconds"),
+    ("PRESSLUFT_JOB_TIMEOUT", "three minutes", "must be a number of seconds, got 'three minutes'"),
+    ("PRESSLUFT_PREVIEW_TIMEOUT", "-1", "must be a positive number of seconds, got '-1'"),
+    ("PRESSLUFT_NODE_TIMEOUT", "0", "must be a positive number of seconds, got '0'"),
+    ("PRESSLUFT_RESTORE_TIMEOUT", "inf", "must be a positive number of seconds, got 'inf'"),
+    ("PRESSLUFT_ALLOW_DISRUPTIVE", "maybe", "must be 1 or 0 (true/false, yes/no), got 'maybe'"),
+    ("PRESSLUFT_RUN_ID", "My_Run", "must be 3 to 40 lower-case letters, digits or dashes, got 'My_Run'"),
+    ("PRESSLUFT_POLL_POLICY", "fast", "must be one of adaptive, fixed-2s, got 'fast'"),
 ])
 def test_bad_configuration_is_a_config_error(tmp_path, name, value, reason):
     run = run_behave(tmp_path, "features/wave5", env={name: value})
-    check_aborted_run(run, "config_error", f"read {name}", reason)
+    check_aborted_run(run, "config_error", f"read {name}", f"{name} {reason}")
 
 
 def test_a_target_that_accepts_and_never_answers_is_target_unavailable_within_seconds(tmp_path):

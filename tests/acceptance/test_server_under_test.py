@@ -171,7 +171,8 @@ def test_a_faulty_server_fails_the_gate_with_its_log_in_the_diagnosis(repo):
     verdict = only_verdict(run)
     assert verdict["category"] == "contract_violation" and verdict["command"].startswith("GET /api/environments/")
     heading = f"--- server log (tail; all of it in {repo.reports / 'server.log'}) ---"
-    for text in (run.stderr, run.attachments(run.result_named("A clone environment made from production"), "diagnosis")[0]):
+    diagnosis = run.attachments(run.result_named("A clone environment made from production"), "diagnosis")[0]
+    for text in (run.stderr, diagnosis):
         tail = text.split(heading, 1)[1].split("[smoke] FAIL")[0].strip().splitlines()
         assert 0 < len(tail) <= 40
         assert any(re.match(r"event=job job_id=\S+ job_type=env_create status=succeeded", line) for line in tail)
@@ -209,7 +210,8 @@ def test_a_server_that_exits_early_is_target_unavailable_with_its_status_and_red
     assert tail[0] == f"pressluft dev --port {port} --admin-password {MASK} --no-such-flag"  # redacted
     assert "pressluft_reference: error: unrecognized arguments: --no-such-flag" in tail
     [result] = run.results()  # the run-level result carries the same block
-    assert result["name"] == "The run could not start" and "--- server log (tail) ---" in result["statusDetails"]["trace"]
+    assert result["name"] == "The run could not start"
+    assert "--- server log (tail) ---" in result["statusDetails"]["trace"]
     assert secret not in run.everything_written()
     assert repo.lines(repo.starts) == ["started"] and repo.leftovers() == []
 
@@ -283,7 +285,8 @@ def test_a_server_that_dies_during_the_run_is_shown_dead_with_its_log(repo):
 
 
 def test_a_smoke_run_by_a_scenario_uses_the_runs_server_and_starts_no_second_one(repo, tmp_path):
-    env = {"PATH": repo.path, "STANDIN_REPO": repo.mark, "PRESSLUFT_SERVER_BUILD_CMD": "go build -o ./bin/pressluft ./cmd/pressluft",
+    env = {"PATH": repo.path, "STANDIN_REPO": repo.mark,
+           "PRESSLUFT_SERVER_BUILD_CMD": "go build -o ./bin/pressluft ./cmd/pressluft",
            "PRESSLUFT_SERVER_CMD": "./bin/pressluft dev --port {port}", "PRESSLUFT_SERVER_DIR": str(repo.root)}
     run = run_behave(tmp_path, "--name", SMOKE_PASSES, "features/wave5", env=env)
     assert run.exit_code == 0, run.output[-3000:]

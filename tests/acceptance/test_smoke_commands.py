@@ -1,0 +1,180 @@
+"""The smoke commands as closeout gates (AC-4, issue 9 point 3): a smoke exits 0 only when at least one scenario
+ran and every selected one passed, and then says so in one success line; otherwise it exits 1 with exactly one
+`[wave5] FAIL` line saying why, and no success line and no traceback: a selection that runs nothing (a tag
+expression that selects no scenario, or none the target can run), a mutant target, a flow that fails anywhere,
+a run that cannot start. This proves the AC-4 part "a smoke whose flow fails exits 1 with one failure line"
+(docs/traceability.md). Also: the "fails within N seconds" check of the smoke-entry feature fails a smoke that
+fails slowly (tools/claims.py)."""
+from __future__ import annotations
+
+import re
+import socket
+
+import pytest
+
+from behave_runs import closed_port_url, new_run_id, run_smoke
+from support import checks
+from support.config import load_settings
+from support.diagnostics import SuiteFailure
+from support.smokes import run_smoke as run_smoke_as_the_feature_does
+
+SHORT = {"PRESSLUFT_JOB_TIMEOUT": "2", "PRESSLUFT_PREVIEW_TIMEOUT": "1", "PRESSLUFT_NODE_TIMEOUT": "2"}
+SCENARIO = {"site-clone-preview": "A clone environment made from production gets a reachable preview -- @1.1 A clone",
+            "backup-restore": "A full backup is created, listed with its integrity data and restored"}
+SUCCESS = {"site-clone-preview": "clone preview URL reachable",
+           "backup-restore": "restore completed and preview reachable"}
+TAG = {"site-clone-preview": "@smoke-clone", "backup-restore": "@smoke-backup-restore"}
+
+
+def check_failed(run, smoke: str, category: str) -> dict:
+    """Exit 1, exactly one [wave5] FAIL line (of that category), the smoke's closing line, nothing else."""
+    assert run.exit_code == 1, run.output[-3000:]
+    assert len(run.fail_lines) == 1 and len(run.verdicts) == 1, run.output[-3000:]
+    verdict = run.verdicts[0]
+    assert verdict["category"] == category, run.fail_lines[0]
+    assert run.success_lines == [] and "[smoke] success" not in run.output
+    assert "Traceback" not in run.output and run.suite_errors == []
+    assert run.stderr.rstrip().splitlines()[-1] == (f"[smoke] FAIL: {smoke} smoke failed (behave exit 1); the "
+                                                    "[wave5] FAIL line above says why")
+    return verdict
+
+
+# -- exit 0: at least one scenario ran, every selected one passed ----------------------------------------
+@pytest.mark.parametrize("smoke", list(SCENARIO))
+def test_a_smoke_whose_flow_works_exits_0_with_its_success_line(tmp_path, smoke):
+    run = run_smoke(tmp_path, smoke)  # the embedded reference target: what a checkout runs without settings
+    assert run.exit_code == 0, run.output[-3000:]
+    [success] = run.success_lines
+    assert success.group(0) == f"[smoke] success: {SUCCESS[smoke]} (1 scenario passed)"
+    assert run.fail_lines == [] and "[smoke] FAIL" not in run.output and "Traceback" not in run.output
+    assert run.summary() == {"selected": 1, "skipped": 0, "passed": 1, "failed": 0, "start_failure": None}
+    assert [(r["name"].strip(), r["status"]) for r in run.results()] == [(SCENARIO[smoke], "passed")]
+
+
+# -- exit 1: nothing ran ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("args", [("--tags=@no-such-tag",), ("-t", "@no-such-tag")])
+def test_a_tag_expression_that_selects_nothing_exits_1_with_one_config_error_line(tmp_path, faulty_target, args):
+    target = faulty_target()
+    run = run_smoke(tmp_path, "site-clone-preview", *args, env=target.env(), script=False)
+    verdict = check_failed(run, "site-clone-preview", "config_error")
+    assert verdict == {"category": "config_error", "command": "select the smoke's scenarios", "job_id": "none",
+                       "reason": "the tag expression '@smoke-clone and @no-such-tag' selected no scenario"}
+    assert run.summary()["selected"] == 0
+    assert target.jobs() == [] and target.sites() == []  # it made nothing, not even a node
+
+
+@pytest.mark.parametrize("smoke", list(SCENARIO))
+def test_asking_a_target_without_faults_for_the_fault_injection_scenarios_exits_1_with_one_config_error_line(
+        tmp_path, faulty_target, smoke):
+    """A target without fault injection, and only the @fault_injection scenarios asked for: no smoke scenario
+    is one (a smoke needs no fault), so the selection is empty; the line names the whole tag expression."""
+    target = faulty_target(enable_faults=False)
+    run = run_smoke(tmp_path, smoke, "--tags=@fault_injection", env=target.env(), script=False)
+    verdict = check_failed(run, smoke, "config_error")
+    assert verdict["command"] == "select the smoke's scenarios" and verdict["job_id"] == "none"
+    assert verdict["reason"] == f"the tag expression '{TAG[smoke]} and @fault_injection' selected no scenario"
+    assert run.summary()["passed"] == 0 and target.jobs() == []
+
+
+# -- exit 1: the flow fails ------------------------------------------------------------------------------
+def _job(job_type: str, outcome: str = "fail", **extra):
+    return lambda prefix: ("jobs", {"match": {"job_type": job_type, "site_slug_prefix": prefix}, "outcome": outcome,
+                                    **({"retryable": False} if outcome == "fail" else {}), **extra})
+
+
+def _preview(environment_type: str):
+    return lambda prefix: ("preview", {"site_slug_prefix": prefix, "environment_type": environment_type,
+                                       "status": 500})
+
+
+FLOW_FAILURES = {  # where the flow fails: (smoke, fault for the smoke's slug prefix, target flags, category)
+    "the node never becomes ready": (
+        "site-clone-preview", lambda prefix: ("node-readiness", {"reason_codes": ["runtime_missing"], "node_id": None}),
+        (), "node_not_ready"),
+    "site creation is refused by the preflight": (
+        "site-clone-preview", lambda prefix: ("node-readiness", {"reason_codes": ["runtime_missing"], "node_id": None,
+                                                                 "preflight_site_slug_prefix": prefix}),
+        (), "preflight_blocked"),
+    "site creation fails": ("site-clone-preview", _job("site_create"), (), "job_failed"),
+    "production's preview never answers": ("site-clone-preview", _preview("production"), (), "preview_unreachable"),
+    "the clone fails": ("site-clone-preview", _job("env_create"), (), "job_failed"),
+    "the clone ends cancelled": ("site-clone-preview", _job("env_create", "cancel"), (), "job_cancelled"),
+    "the clone's preview never answers": ("site-clone-preview", _preview("clone"), (), "preview_unreachable"),
+    "the backup fails": ("backup-restore", _job("backup_create"), (), "job_failed"),
+    "the backup has no checksum": (
+        "backup-restore", lambda prefix: ("backups", {"environment_id": None, "checksum": None}), (),
+        "contract_violation"),
+    "the restore fails": ("backup-restore", _job("env_restore"), (), "job_failed"),
+    "the restored preview never answers": ("backup-restore", None, ("--defect", "restored_preview_down"),
+                                           "preview_unreachable"),
+}
+
+
+@pytest.mark.parametrize("where", list(FLOW_FAILURES))
+def test_a_smoke_whose_flow_fails_exits_1_with_one_failure_line(tmp_path, faulty_target, where):
+    smoke, fault, flags, category = FLOW_FAILURES[where]
+    target = faulty_target(extra_args=flags)
+    run_id = new_run_id()
+    if fault is not None:
+        target.fault(*fault(f"{run_id}-"))
+    run = run_smoke(tmp_path, smoke, env=target.env(PRESSLUFT_RUN_ID=run_id, **SHORT))
+    check_failed(run, smoke, category)
+    assert run.summary()["failed"] == 1 and run.summary()["passed"] == 0
+    [result] = run.results()
+    assert (result["name"].strip(), result["status"]) == (SCENARIO[smoke], "failed")
+
+
+def test_a_smoke_against_a_mutant_target_exits_1_with_one_failure_line(tmp_path, faulty_target):
+    target = faulty_target(extra_args=("--defect", "env_create_leaves_cloning"))
+    run_id = new_run_id()
+    run = run_smoke(tmp_path, "site-clone-preview", env=target.env(PRESSLUFT_RUN_ID=run_id, **SHORT))
+    verdict = check_failed(run, "site-clone-preview", "contract_violation")
+    [site] = target.sites(f"{run_id}-")
+    [clone] = [env for env in target.environments(site["id"]) if env["environment_type"] == "clone"]
+    [job] = target.jobs(job_type="env_create")
+    assert clone["status"] == "cloning" and job["status"] == "succeeded"
+    assert (verdict["command"], verdict["job_id"]) == (f"GET /api/environments/{clone['id']}", job["id"])
+    assert "status is 'cloning' (expected status 'active')" in verdict["reason"]
+
+
+# -- exit 1: the run cannot start --------------------------------------------------------------------------
+@pytest.mark.parametrize("env, category, command", [
+    ({"PRESSLUFT_BASE_URL": "closed port"}, "target_unavailable", "POST /api/login"),
+    ({"PRESSLUFT_JOB_TIMEOUT": "soon"}, "config_error", "read PRESSLUFT_JOB_TIMEOUT"),
+])
+def test_a_smoke_whose_run_cannot_start_exits_1_with_only_that_line(tmp_path, env, category, command):
+    """The start failure is the one line: not also a selection error for the scenarios that never ran."""
+    env = {name: closed_port_url() if value == "closed port" else value for name, value in env.items()}
+    run = run_smoke(tmp_path, "backup-restore", env=env)
+    verdict = check_failed(run, "backup-restore", category)
+    assert verdict["command"] == command and "select the smoke's scenarios" not in run.output
+    assert run.results()[0]["name"] == "The run could not start"
+    assert run.elapsed < 10
+
+
+# -- the time check of "the smoke fails within N seconds" --------------------------------------------------
+def test_a_smoke_that_fails_slowly_fails_the_within_check_and_one_that_fails_fast_passes_it(tmp_path):
+    """The smoke-entry scenario runs the smoke against an address where nothing answers (connection refused, at
+    once). A control plane that accepts the connection and never answers makes the same smoke fail the same way
+    only after its sign-in read timeout (5 s): the check with 'within 5 seconds' fails it; without, it passes."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    silent = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    settings = load_settings(env={"PRESSLUFT_BASE_URL": silent, "PRESSLUFT_REPORTS_DIR": str(tmp_path)})
+    try:
+        slow = run_smoke_as_the_feature_does("clone preview", settings, run_id=new_run_id(), base_url=silent)
+    finally:
+        listener.close()
+    fast = run_smoke_as_the_feature_does("clone preview", settings, run_id=new_run_id(), base_url=closed_port_url())
+    words = "unable to reach the control plane"
+    for smoke in (slow, fast):
+        assert smoke.exit_code == 1 and [v["category"] for v in smoke.verdicts] == ["target_unavailable"]
+        checks.smoke_failed_as(smoke, words)  # the category alone: both pass
+    assert slow.elapsed > 5 > fast.elapsed, (slow.elapsed, fast.elapsed)
+    checks.smoke_failed_as(fast, words, 5)
+    with pytest.raises(SuiteFailure) as failure:
+        checks.smoke_failed_as(slow, words, 5)
+    assert failure.value.category.value == "contract_violation"
+    assert failure.value.command == "scripts/smoke-site-clone-preview.sh"
+    assert re.fullmatch(r"the smoke took \d+\.\d s to fail, more than 5 s", failure.value.reason)
