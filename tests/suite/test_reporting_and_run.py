@@ -103,7 +103,13 @@ def test_a_step_failure_is_a_verdict_and_an_error_in_the_suite_is_not(journal):
 
 
 def test_the_suite_never_imports_the_reference():
-    import support.run  # noqa: F401  (the whole library)
-    assert support.run.start_run
+    """The whole library, the hooks and the steps, imported in a fresh interpreter (this test process may have
+    imported the reference for tests of its own)."""
+    import subprocess
 
-    assert "pressluft_reference" not in sys.modules
+    probe = ("import sys, environment, support.run, support.checks\n"
+             "import steps.backups, steps.environments, steps.nodes, steps.sites, steps.smokes\n"
+             "assert 'pressluft_reference' not in sys.modules, sorted(m for m in sys.modules if 'pressluft' in m)")
+    root = __import__("pathlib").Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
