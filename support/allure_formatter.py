@@ -47,14 +47,19 @@ def _writable(folder: Path) -> bool:
         return False
 
 
+def writable_or_throwaway(folder: Path) -> Path:
+    """The folder, or a throwaway one (removed at exit) when it cannot be created or written to."""
+    if _writable(folder):
+        return folder
+    throwaway = tempfile.mkdtemp(prefix="pressluft-reports-")
+    atexit.register(shutil.rmtree, throwaway, True)
+    return Path(throwaway)
+
+
 class AllureResultsFormatter(AllureFormatter):
     name = "allure"
     description = "Allure results (allure-behave), honouring PRESSLUFT_REPORTS_DIR"
 
     def __init__(self, stream_opener, config):
-        folder = results_folder(config) or Path(stream_opener.name or DEFAULT_RESULTS)
-        if not _writable(folder):
-            throwaway = tempfile.mkdtemp(prefix="pressluft-allure-")
-            atexit.register(shutil.rmtree, throwaway, True)
-            folder = Path(throwaway)
+        folder = writable_or_throwaway(results_folder(config) or Path(stream_opener.name or DEFAULT_RESULTS))
         super().__init__(StreamOpener(filename=str(folder)), config)
