@@ -2,8 +2,8 @@
 
 1. N full runs of the suite, each against a reference target of its own with 20 % of the GETs answering
    502/503 and up to 1 s of latency on every GET (`--http-faults`): every run must pass.
-2. The bad configurations: each must give one category line, a non-zero exit, no traceback, nothing
-   passed, within its bound.
+2. The bad configurations: each must give one `[wave5] FAIL` line with its category (naming the variable,
+   where one is to blame), exit 1, no traceback, nothing passed, within its bound.
 3. Fuzzing the reference (schemathesis) and its invariants afterwards.
 
     python -m tools.chaos [--runs N] [--parallel P] [--seed S] [--examples E] [--skip-runs] [--skip-config]
@@ -41,6 +41,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # 20 % of the GETs answer 502 or 503, every GET is delayed by up to 1 s; for the whole life of the target
 CHAOS = "error_rate=0.2,latency_max=1.0,statuses=502+503,methods=GET"
 SUMMARY = re.compile(r"(\d+) scenarios? passed, (\d+) failed, (\d+) skipped")
+# a Python exception as behave prints it when a hook or the runner crashes (`FileNotFoundError: …`)
+EXCEPTION_LINE = re.compile(r"^(?:HOOK-ERROR|[A-Za-z_.]*(?:Error|Exception):)", re.M)
 
 
 def say(text: str) -> None:
@@ -236,10 +238,15 @@ class BadConfig:
     category: str
     reason_part: str
     bound: float  # seconds the run may take (its connect/read timeout plus 5 s)
+    variable: Optional[str] = None  # the variable to blame, when one is: the line must name it
 
 
 def bad_configurations(reference_url: str, html404_url: str, lookalike_url: str) -> list[BadConfig]:
     unreachable = closed_port_url()
+
+    def variable(name: str, value: str, case: str, reason_part: str) -> BadConfig:
+        return BadConfig(case, {name: value}, "config_error", reason_part, 5, variable=name)
+
     return [
         BadConfig("unreachable base URL", {"PRESSLUFT_BASE_URL": unreachable}, "target_unavailable",
                   "connection refused", 3 + 5),
@@ -248,13 +255,18 @@ def bad_configurations(reference_url: str, html404_url: str, lookalike_url: str)
         BadConfig("wrong credentials", {"PRESSLUFT_BASE_URL": reference_url, "PRESSLUFT_PASSWORD": "wrong-pw-1234"},
                   "auth_failed", "invalid credentials", 5),
         BadConfig("a real target without a provider token", {"PRESSLUFT_BASE_URL": lookalike_url}, "config_error",
-                  "no provider token", 5),
-        BadConfig("a malformed URL", {"PRESSLUFT_BASE_URL": "http://127.0.0.1:notaport"}, "config_error",
-                  "not a valid URL", 5),
-        BadConfig("a non-numeric budget", {"PRESSLUFT_JOB_TIMEOUT": "soon"}, "config_error",
-                  "must be a number of seconds", 5),
-        BadConfig("a negative budget", {"PRESSLUFT_NODE_TIMEOUT": "-5"}, "config_error",
-                  "must be a positive number of seconds", 5),
+                  "no provider token", 5, variable="PRESSLUFT_PROVIDER_TOKEN"),
+        variable("PRESSLUFT_BASE_URL", "http://127.0.0.1:notaport", "a malformed URL", "not a valid URL"),
+        variable("PRESSLUFT_JOB_TIMEOUT", "soon", "a non-numeric budget", "must be a number of seconds"),
+        variable("PRESSLUFT_NODE_TIMEOUT", "-5", "a negative budget", "must be a positive number of seconds"),
+        variable("PRESSLUFT_BACKUP_TIMEOUT", "0", "a zero budget of one job kind",
+                 "must be a positive number of seconds"),
+        variable("PRESSLUFT_RETRY_CEILING", "forever", "a bad retry ceiling", "must be a number of seconds"),
+        variable("PRESSLUFT_POLL_POLICY", "bogus", "an unknown poll policy", "must be one of adaptive, fixed-2s"),
+        variable("PRESSLUFT_REPORTS_DIR", "/proc/nope", "a reports folder that cannot be written to",
+                 "is not a folder the suite can write to"),
+        variable("PRESSLUFT_REFERENCE_ARGS", "--retry-backoff 'unclosed", "reference flags that cannot be split",
+                 "is not a valid argument list"),
     ]
 
 
@@ -266,10 +278,15 @@ def check_bad_config(run: SuiteRun, case: BadConfig) -> list[str]:
         problems.append(f"{len(lines)} [wave5] FAIL lines")
     elif f"category={case.category} " not in lines[0] or case.reason_part not in lines[0]:
         problems.append(f"wrong line: {lines[0]}")
-    if run.exit_code == 0:
-        problems.append("exit code 0")
+    elif case.variable and case.variable not in lines[0]:
+        problems.append(f"the line does not name {case.variable}: {lines[0]}")
+    if run.exit_code != 1:
+        problems.append(f"exit code {run.exit_code}")
     if "Traceback" in run.output:
         problems.append("a Python traceback")
+    crash = EXCEPTION_LINE.search(run.output)
+    if crash:
+        problems.append(f"a crash: {run.output[crash.start():].splitlines()[0]}")
     passed = SUMMARY.search(run.stdout)
     if passed and int(passed.group(1)) > 0:
         problems.append(f"{passed.group(1)} scenarios reported passed")
@@ -297,8 +314,8 @@ def bad_configuration_runs(workdir: Path) -> dict:
         html404.close()
         lookalike.close()
     clear = sum(not r["problems"] for r in results)
-    say(f"bad configuration: {clear}/{len(results)} clear (one category line, non-zero exit, no traceback, "
-        f"nothing passed, in bound); slowest {max(r['seconds'] for r in results):.1f} s")
+    say(f"bad configuration: {clear}/{len(results)} clear (one category line naming what is to blame, exit 1, "
+        f"no traceback, nothing passed, in bound); slowest {max(r['seconds'] for r in results):.1f} s")
     return {"cases": len(results), "clear": clear, "results": results}
 
 
