@@ -24,11 +24,16 @@ DEFAULT_RESULTS = "reports/allure-results"
 
 
 def results_folder(config) -> Optional[Path]:
-    """Where Allure results go: <PRESSLUFT_REPORTS_DIR>/allure-results when set, else the Allure formatter's
-    outfile. None when no Allure formatter runs."""
+    """Where this run's Allure results go: <PRESSLUFT_REPORTS_DIR>/allure-results when set, else the Allure
+    formatter's outfile; a throwaway folder when that one cannot be written to (the run reports that as its
+    config_error). None when no Allure formatter runs."""
     formats = [name.lower() for name in (getattr(config, "format", None) or [])]
     if not any("allure" in name for name in formats):
         return None
+    return writable_or_throwaway(_requested(config))
+
+
+def _requested(config) -> Path:
     base = reports_dir_requested(userdata=getattr(config, "userdata", None) or {})
     if base:
         return Path(base) / "allure-results"
@@ -47,14 +52,19 @@ def _writable(folder: Path) -> bool:
         return False
 
 
+def writable_or_throwaway(folder: Path) -> Path:
+    """The folder, or a throwaway one (removed at exit) when it cannot be created or written to."""
+    if _writable(folder):
+        return folder
+    throwaway = tempfile.mkdtemp(prefix="pressluft-reports-")
+    atexit.register(shutil.rmtree, throwaway, True)
+    return Path(throwaway)
+
+
 class AllureResultsFormatter(AllureFormatter):
     name = "allure"
     description = "Allure results (allure-behave), honouring PRESSLUFT_REPORTS_DIR"
 
     def __init__(self, stream_opener, config):
-        folder = results_folder(config) or Path(stream_opener.name or DEFAULT_RESULTS)
-        if not _writable(folder):
-            throwaway = tempfile.mkdtemp(prefix="pressluft-allure-")
-            atexit.register(shutil.rmtree, throwaway, True)
-            folder = Path(throwaway)
+        folder = results_folder(config) or writable_or_throwaway(Path(stream_opener.name or DEFAULT_RESULTS))
         super().__init__(StreamOpener(filename=str(folder)), config)

@@ -20,6 +20,7 @@ from allure_commons.model2 import Label, Status, TestResult
 from allure_commons.reporter import AllureReporter
 from allure_commons.types import AttachmentType
 
+from support.allure_formatter import writable_or_throwaway
 from support.categories import KINDS, SUITE_ERROR, TARGET_PROBLEMS, Category
 from support.config import reports_dir_requested
 from support.redaction import secrets
@@ -179,10 +180,12 @@ def write_run_result(results_dir: Path, *, name: str, message: str, trace: str =
 
 
 def follow_reports_dir(config) -> None:
-    """JUnit XML goes under PRESSLUFT_REPORTS_DIR too, when that is set."""
+    """JUnit XML goes under PRESSLUFT_REPORTS_DIR too, when that is set (a folder that cannot be written to is
+    the run's config_error to report: behave's JUnit reporter then writes to a throwaway folder instead of
+    crashing the run)."""
     requested = reports_dir_requested(userdata=getattr(config, "userdata", None) or {})
     if requested:
-        config.junit_directory = f"{requested}/junit"
+        config.junit_directory = str(writable_or_throwaway(Path(requested) / "junit"))
 
 
 def run_properties(run, failure) -> dict:

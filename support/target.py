@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 import selectors
+import shlex
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from support.diagnostics import Category, SuiteFailure
 
 READY_LINE = re.compile(r"pressluft_reference listening on (http://\S+)")
 COMMAND = "start the embedded reference target"
+USAGE_ERROR = 2  # python -m pressluft_reference: bad flags
 
 
 class EmbeddedTarget:
@@ -79,6 +81,11 @@ class EmbeddedTarget:
                else f"printed no ready line within {int(self.startup_timeout)} s")
         self.stop()
         tail = self.last_log_tail
+        if exit_code == USAGE_ERROR and self.extra_args:  # it refused the flags the user gave it
+            refusal = next((line for line in reversed(tail.splitlines()) if "error:" in line), tail.strip())
+            raise SuiteFailure(Category.CONFIG_ERROR, "read PRESSLUFT_REFERENCE_ARGS",
+                               f"PRESSLUFT_REFERENCE_ARGS '{shlex.join(self.extra_args)}' were refused by the embedded "
+                               f"reference target: {refusal}", details={"reference log (tail)": tail})
         raise SuiteFailure(Category.TARGET_UNAVAILABLE, COMMAND, f"the embedded reference target {why}",
                            details={"reference log (tail)": tail})
 

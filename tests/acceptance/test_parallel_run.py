@@ -1,14 +1,12 @@
 """scripts/parallel (behavex, 4 workers, one target, one node) gives the same verdicts as a serial behave run,
 and one merged set of Allure results. Speed is measured by scripts/bench --speedup, not asserted here."""
 import json
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+from tools import bench
+from tools.parallel import LONGEST_FIRST, feature_files
 
-from tools import bench  # noqa: E402
-from tools.parallel import LONGEST_FIRST, feature_files  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 SCENARIOS = 27
 

@@ -5,6 +5,8 @@ import re
 import pytest
 import requests
 
+import contract
+
 from .conftest import CREDENTIALS, check_error, check_schema
 
 PROTECTED = [
@@ -66,6 +68,15 @@ def test_every_api_route_needs_a_session(server, method, path, cookie):
     cookies = {"session_token": cookie} if cookie else None
     response = requests.request(method, server.url(path), cookies=cookies, timeout=5)
     check_error(response, 401, "unauthorized", "authentication required")
+
+
+def test_the_session_check_covers_every_operation_of_the_contract_but_login():
+    document = contract.load_openapi()
+    operations = {(method.upper(), re.sub(r"\{[^}]+\}", "{id}", "/api" + path))
+                  for path, item in document["paths"].items() for method in item}
+    protected = {(method, re.sub(r"/[0-9a-f-]{36}|/nope|/x(?=/|$)", "/{id}", path)) for method, path in PROTECTED}
+    missing = operations - protected - {("POST", "/api/login")}
+    assert not missing, f"routes without a session check in PROTECTED: {sorted(missing)}"
 
 
 def test_malformed_cookie_header_is_unauthenticated(server):

@@ -1,7 +1,7 @@
-"""Fixtures of the robustness tests (helpers in robust_runs.py, fuzzing.py)."""
+"""Fixtures of the robustness tests (the chaos command's parts are tools/chaos.py; behave in a subprocess and
+reference targets of our own are tests/acceptance/behave_runs.py)."""
 import pytest
 
-import robust_runs  # noqa: F401 - puts tests/acceptance on sys.path for behave_runs
 from behave_runs import FaultyTarget
 
 

@@ -2,9 +2,20 @@
 target_unavailable or job_timeout within its budgets; the run stops by itself, without a traceback.
 
 (A target that never answers even the login is tests/acceptance/test_run_cannot_start.py.)"""
+import re
+
 from behave_runs import StandIn, run_behave
 
 SMOKES = ("scripts/smoke-site-clone-preview.sh", "scripts/smoke-backup-restore.sh")
+VERDICT = re.compile(r"^\[wave5\] FAIL ", re.M)
+# a smoke command's own verdict, in the smoke's output quoted under the scenario's verdict
+QUOTED_VERDICT = re.compile(r"^\s*\| \[wave5\] FAIL category=([a-z_]+) ", re.M)
+
+
+def verdict_blocks(stderr):
+    """Each verdict line with the diagnosis printed under it, up to the next verdict line."""
+    starts = [match.start() for match in VERDICT.finditer(stderr)]
+    return [stderr[start:end] for start, end in zip(starts, starts[1:] + [len(stderr)], strict=True)]
 
 
 def check_every_verdict(run, categories, *, bound):
@@ -12,9 +23,12 @@ def check_every_verdict(run, categories, *, bound):
     assert run.elapsed < bound, f"the run took {run.elapsed:.0f} s (bound {bound} s)"
     assert "Traceback" not in run.output
     assert run.verdicts, run.stderr[-3000:]
-    for verdict in run.verdicts:
-        if verdict["command"] in SMOKES:  # a smoke command's own verdict is quoted in the reason
-            assert any(f"its verdict: {category}" in verdict["reason"] for category in categories), verdict
+    blocks = verdict_blocks(run.stderr)
+    assert len(blocks) == len(run.verdicts)
+    for verdict, block in zip(run.verdicts, blocks, strict=True):
+        if verdict["command"] in SMOKES:  # a scenario about the smoke's answer: the smoke's own verdict counts
+            quoted = QUOTED_VERDICT.findall(block)
+            assert quoted and set(quoted) <= set(categories), (verdict, quoted)
         else:
             assert verdict["category"] in categories, verdict
 

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import requests
 
-from behave_runs import run_behave
-from robust_runs import ROOT
+from behave_runs import ROOT, run_behave
 from support.target import EmbeddedTarget
 
 PASSWORD = "Sentinel-Pw-4c1d9e7b"

@@ -9,33 +9,16 @@ import subprocess
 import sys
 import textwrap
 import time
-import uuid
 from pathlib import Path
 
-import psutil
 import pytest
+from process_probes import marker, processes_with
 
 import support.child_process as child_process
 from support.child_process import ChildProcess, read_tail
 
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
-
-
-def marker() -> str:
-    return f"w5-marker-{uuid.uuid4().hex}"
-
-
-def processes_with(mark: str) -> list[str]:
-    """The command lines of the live processes (zombies aside) that carry this marker."""
-    found = []
-    for process in psutil.process_iter(["cmdline", "status"]):
-        try:
-            if process.info["status"] != psutil.STATUS_ZOMBIE and mark in " ".join(process.info["cmdline"] or ()):
-                found.append(" ".join(process.info["cmdline"]))
-        except psutil.Error:
-            continue
-    return found
 
 
 def wait_for(condition, tries: int = 200) -> bool:

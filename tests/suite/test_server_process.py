@@ -8,7 +8,7 @@ import sys
 import uuid
 
 import pytest
-from test_child_process import marker, processes_with
+from process_probes import marker, processes_with
 
 from support import smokes
 from support.categories import Category
