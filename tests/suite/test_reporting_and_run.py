@@ -74,13 +74,25 @@ def test_fault_injection_is_unavailable_where_capabilities_answer_404(fake_serve
     assert capabilities.is_reference and not capabilities.fault_injection
 
 
-def test_an_embedded_target_that_cannot_start_is_target_unavailable_with_its_log(tmp_path):
-    target = EmbeddedTarget(extra_args=("--port", "not-a-port"), startup_timeout=10)
+def test_an_embedded_target_that_does_not_get_ready_is_target_unavailable_with_its_log(tmp_path):
+    target = EmbeddedTarget(startup_timeout=0.001)
     with pytest.raises(SuiteFailure) as caught:
         target.start()
     assert caught.value.category is Category.TARGET_UNAVAILABLE
-    assert "exited with status" in caught.value.reason
-    assert "not a port number" in caught.value.details["reference log (tail)"]
+    assert "printed no ready line within" in caught.value.reason
+    assert "reference log (tail)" in caught.value.details
+    assert not target.work_dir.exists()
+
+
+def test_flags_the_embedded_target_refuses_are_a_config_error_naming_the_variable(tmp_path):
+    target = EmbeddedTarget(extra_args=("--port", "not-a-port"), startup_timeout=10)
+    with pytest.raises(SuiteFailure) as caught:
+        target.start()
+    assert caught.value.category is Category.CONFIG_ERROR
+    assert caught.value.command == "read PRESSLUFT_REFERENCE_ARGS"
+    assert caught.value.reason == ("PRESSLUFT_REFERENCE_ARGS '--port not-a-port' were refused by the embedded reference "
+                                   "target: pressluft_reference: error: argument --port: not a port number: "
+                                   "'not-a-port'")
     assert not target.work_dir.exists()
 
 
