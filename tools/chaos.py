@@ -16,32 +16,27 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
-import socket
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Optional
 
 import requests
 
 from support.config import DEFAULT_EMAIL, DEFAULT_PASSWORD
-from support.diagnostics import parse_summary_lines
 from support.target import EmbeddedTarget
+from tools.stand_ins import StandIn, closed_port_url
+from tools.suite_runs import SuiteRun, run_process
 
 ROOT = Path(__file__).resolve().parents[1]
 
 # 20 % of the GETs answer 502 or 503, every GET is delayed by up to 1 s; for the whole life of the target
 CHAOS = "error_rate=0.2,latency_max=1.0,statuses=502+503,methods=GET"
-SUMMARY = re.compile(r"(\d+) scenarios? passed, (\d+) failed, (\d+) skipped")
 # a Python exception as behave prints it when a hook or the runner crashes (`FileNotFoundError: …`)
 EXCEPTION_LINE = re.compile(r"^(?:HOOK-ERROR|[A-Za-z_.]*(?:Error|Exception):)", re.M)
 
@@ -51,48 +46,14 @@ def say(text: str) -> None:
 
 
 # -- a behave run in a subprocess -------------------------------------------------------------------
-@dataclass
-class SuiteRun:
-    exit_code: int
-    stdout: str
-    stderr: str
-    reports: Path
-    elapsed: float
-
-    @property
-    def output(self) -> str:
-        return self.stdout + self.stderr
-
-    @property
-    def verdicts(self) -> list[dict]:
-        return parse_summary_lines(self.stderr)
-
-    def scenario_counts(self) -> tuple[int, int, int]:
-        """Passed, failed, skipped, from behave's summary (zeros when there is none)."""
-        found = SUMMARY.search(self.stdout)
-        return tuple(int(n) for n in found.groups()) if found else (0, 0, 0)
-
-    def recorded_retries(self) -> int:
-        """Retried reads as the suite recorded them (the `[retry N of GET]` notes in the attached exchanges)."""
-        folder = self.reports / "allure-results"
-        if not folder.exists():
-            return 0
-        return sum(p.read_text(errors="replace").count("of GET]") for p in folder.glob("*-attachment*"))
-
-
 def run_suite(workdir: Path, *args: str, env: Optional[dict] = None, timeout: float = 1500) -> SuiteRun:
     """`behave ARGS` from the repository root with only these PRESSLUFT_* variables (reports under workdir);
     its stdout and stderr are kept beside the reports."""
-    reports = workdir / "reports"
     workdir.mkdir(parents=True, exist_ok=True)
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("PRESSLUFT_") and k != "HETZNER_API_TOKEN"}
-    full_env.update({"PRESSLUFT_REPORTS_DIR": str(reports), **(env or {})})
-    started = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "behave", *args], cwd=ROOT, env=full_env, capture_output=True,
-                            text=True, timeout=timeout, stdin=subprocess.DEVNULL)
-    (workdir / "behave.stdout").write_text(result.stdout)
-    (workdir / "behave.stderr").write_text(result.stderr)
-    return SuiteRun(result.returncode, result.stdout, result.stderr, reports, time.monotonic() - started)
+    run = run_process(workdir, [sys.executable, "-m", "behave", *args], env, timeout)
+    (workdir / "behave.stdout").write_text(run.stdout)
+    (workdir / "behave.stderr").write_text(run.stderr)
+    return run
 
 
 # -- transient faults ------------------------------------------------------------------------------
@@ -180,53 +141,6 @@ def transient_fault_runs(runs: int, parallel: int, first_seed: int, workdir: Pat
 
 
 # -- bad configurations ------------------------------------------------------------------------------
-class StandIn:
-    """A small HTTP server that is not the reference. `html404`: not Pressluft at all (every request 404
-    text/html). `lookalike`: signs in, answers nothing else (a real target, as far as the suite can tell)."""
-
-    def __init__(self, kind: str):
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
-            def do_POST(self):
-                self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if kind == "lookalike" and self.path == "/api/login":
-                    self._send(200, b'{"success": true}', "application/json",
-                               {"Set-Cookie": f"session_token={'cd' * 32}; Path=/; HttpOnly"})
-                else:
-                    self._send(404, b"<html><body>Not Found</body></html>", "text/html")
-
-            def do_GET(self):
-                self._send(404, b"<html><body>Not Found</body></html>", "text/html")
-
-            def _send(self, status, body, content_type, headers=None):
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                for name, value in (headers or {}).items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-def closed_port_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{sock.getsockname()[1]}"
-
-
 @dataclass
 class BadConfig:
     name: str
@@ -283,9 +197,9 @@ def check_bad_config(run: SuiteRun, case: BadConfig) -> list[str]:
     crash = EXCEPTION_LINE.search(run.output)
     if crash:
         problems.append(f"a crash: {run.output[crash.start():].splitlines()[0]}")
-    passed = SUMMARY.search(run.stdout)
-    if passed and int(passed.group(1)) > 0:
-        problems.append(f"{passed.group(1)} scenarios reported passed")
+    passed, _, _ = run.scenario_counts()
+    if passed > 0:
+        problems.append(f"{passed} scenarios reported passed")
     if run.elapsed > case.bound:
         problems.append(f"took {run.elapsed:.1f} s (bound {case.bound} s)")
     return problems

@@ -90,9 +90,9 @@ def test_flags_the_embedded_target_refuses_are_a_config_error_naming_the_variabl
         target.start()
     assert caught.value.category is Category.CONFIG_ERROR
     assert caught.value.command == "read PRESSLUFT_REFERENCE_ARGS"
-    assert caught.value.reason == ("PRESSLUFT_REFERENCE_ARGS '--port not-a-port' were refused by the embedded reference "
-                                   "target: pressluft_reference: error: argument --port: not a port number: "
-                                   "'not-a-port'")
+    assert caught.value.reason == ("PRESSLUFT_REFERENCE_ARGS '--port not-a-port' were refused by the embedded "
+                                   "reference target: pressluft_reference: error: argument --port: not a port "
+                                   "number: 'not-a-port'")
     assert not target.work_dir.exists()
 
 

@@ -1,0 +1,66 @@
+"""Stand-ins for a control plane in tests and in scripts/chaos: a small HTTP server that is not the reference,
+and an address where nothing listens."""
+from __future__ import annotations
+
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+def closed_port_url() -> str:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+class StandIn:
+    """A small HTTP server. `html404`: not Pressluft at all. `lookalike`: signs in but is not the
+    reference (so it counts as a real target). `goes_silent`: signs in like the reference and then never
+    answers another request. `session_token`: the cookie a sign-in gets."""
+
+    def __init__(self, kind: str, session_token: str = "ab" * 32):
+        release = self.release = threading.Event()
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if kind in ("lookalike", "goes_silent") and self.path == "/api/login":
+                    self._send(200, b'{"success": true}', "application/json",
+                               {"Set-Cookie": f"session_token={session_token}; Path=/; HttpOnly"})
+                elif kind == "goes_silent":
+                    release.wait()
+                else:
+                    self._send(404, b"<html><body>Not Found</body></html>", "text/html")
+
+            def do_GET(self):
+                if kind == "goes_silent" and self.path == "/_reference/capabilities":
+                    self._send(200, b'{"implementation": "pressluft_reference", "version": "0", '
+                                    b'"fault_injection": false, "faults": []}', "application/json")
+                elif kind == "goes_silent":
+                    release.wait()
+                else:
+                    self._send(404, b"<html><body>Not Found</body></html>", "text/html")
+
+            def _send(self, status, body, content_type, headers=None):
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def close(self):
+        self.release.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
