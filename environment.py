@@ -98,7 +98,6 @@ def after_step(context, step):
 
 
 def after_scenario(context, scenario):
-    context.tally.ended(scenario.status.name)
     if context.suite_error:
         print_verdict(context.suite_error)
     elif scenario.status.has_failed():
@@ -109,9 +108,9 @@ def after_scenario(context, scenario):
         scenario.error_message = with_summary_first(scenario.error_message, failure)
         print_verdict(context.run.diagnosis(failure, since=context.scenario_mark))
     unrestored = context.restorations.run_all()  # a shared state that could not be put back is its own verdict
+    context.tally.ended("failed" if unrestored else scenario.status.name)
     for failure in unrestored:
         print_verdict(failure.line)
-        context.tally.ended("failed")
     if unrestored:
         raise unrestored[0]
 

@@ -63,16 +63,11 @@ KINDS = (
     Kind(Category.CONFIG_ERROR, "a configuration error", TARGET_PROBLEM),
 )
 
-_BY_CATEGORY = {kind.category: kind for kind in KINDS}
 _BY_WORDS = {kind.words: kind for kind in KINDS}
 
 FAILURE_CLASSES = {kind.failure_class: kind.spec_title for kind in KINDS if kind.failure_class}
 PRODUCT_DEFECTS = tuple(kind.category for kind in KINDS if kind.group == PRODUCT_DEFECT)
 TARGET_PROBLEMS = tuple(kind.category for kind in KINDS if kind.group == TARGET_PROBLEM)
-
-
-def kind_of(category: Category | str) -> Kind:
-    return _BY_CATEGORY[Category(category)]
 
 
 def category_named(words: str) -> Category:

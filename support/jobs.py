@@ -1,7 +1,7 @@
 """Pressluft's job model as the suite reads it (contract digest §3): states, error codes, retries, durations.
 
 One home for what a job record means: which states are terminal, when a job is waiting for a retry that
-Pressluft scheduled, which error codes Pressluft retries, how a job's state is named in a poll history,
+Pressluft scheduled, how a job's state is named in a poll history,
 and how long jobs of each type took in this run.
 """
 from __future__ import annotations
@@ -18,15 +18,6 @@ from support.times import parse_time
 
 TERMINAL = ("succeeded", "failed", "cancelled")
 IN_FLIGHT = ("queued", "running")
-# docs/error-codes.md at 6164b449: the codes Pressluft re-queues while attempts remain.
-RETRYABLE_ERROR_CODES = frozenset({
-    "ANSIBLE_TIMEOUT", "ANSIBLE_PLAY_ERROR", "ANSIBLE_HOST_FAILED", "ANSIBLE_HOST_UNREACHABLE",
-    "PROVIDER_ACQUISITION_TIMEOUT", "PROVIDER_API_ERROR",
-})
-# Job types whose failures Pressluft never retries, whatever the code (digest §3.3).
-NEVER_RETRIED = frozenset({"backup_create", "env_restore"})
-# Pressluft's retry backoff after attempts 1, 2 and 3 or more (digest §3.2).
-PRESSLUFT_BACKOFF = (60.0, 300.0, 900.0)
 
 
 def is_terminal(job: Any) -> bool:
@@ -35,11 +26,6 @@ def is_terminal(job: Any) -> bool:
 
 def in_flight(job: Any) -> bool:
     return isinstance(job, dict) and job.get("status") in IN_FLIGHT
-
-
-def is_retried(job_type: Optional[str], error_code: Optional[str]) -> bool:
-    """Whether Pressluft re-queues a failed attempt of this type with this code (while attempts remain)."""
-    return job_type not in NEVER_RETRIED and error_code in RETRYABLE_ERROR_CODES
 
 
 @dataclass(frozen=True)
