@@ -13,8 +13,9 @@ import time
 from pathlib import Path
 from typing import Optional
 
+from support.categories import Category
 from support.child_process import DEFAULT_GRACE, TAIL_LINES, ChildProcess, read_tail
-from support.diagnostics import Category, SuiteFailure
+from support.diagnostics import SuiteFailure
 
 READY_LINE = re.compile(r"pressluft_reference listening on (http://\S+)")
 COMMAND = "start the embedded reference target"

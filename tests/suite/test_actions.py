@@ -3,9 +3,10 @@ import pytest
 
 from support.actions import CreateEnvironment, CreateSite, Submission
 from support.actor import Operator
+from support.categories import Category
 from support.client import PressluftClient
 from support.config import load_settings
-from support.diagnostics import Category, SuiteFailure
+from support.diagnostics import SuiteFailure
 from support.resources import ResourceLedger
 
 CONFLICT = (409, {"code": "conflict", "message": "conflicting environment mutation"})

@@ -3,8 +3,9 @@ import time
 
 import pytest
 
+from support.categories import Category
 from support.client import PressluftClient, PreviewProbe, TargetUnavailable
-from support.diagnostics import Category, SuiteFailure
+from support.diagnostics import SuiteFailure
 from support.redaction import secrets
 
 
