@@ -56,6 +56,24 @@ DEFECTS = {
                                       "(holds the restored content)",
     "restore_leaves_restoring": "a succeeded env_restore leaves the environment and site restoring",
     "restored_preview_down": "after a succeeded restore the environment's preview refuses connections",
+    # the right object, and every record it touches
+    "env_job_names_source_environment": "the jobs API shows an env_create job with its source environment's id "
+                                        "as environment_id",
+    "backup_and_restore_jobs_without_node": "the jobs API shows backup_create and env_restore jobs with node_id null",
+    "env_shown_under_other_site": "a clone or staging environment is shown with a site_id that is not its site's "
+                                  "(its site still lists it)",
+    "site_left_cloning_after_clone": "a succeeded env_create makes the environment active but leaves its site cloning",
+    "site_left_restoring_after_restore": "a succeeded env_restore makes the environment active but leaves its site "
+                                         "restoring",
+    "failed_job_leaves_site_active": "a failed or cancelled env_create/env_restore marks its environment failed but "
+                                     "its site active",
+    "refused_restore_leaves_site_restoring": "a restore refused with 400 leaves the site (not the environment) "
+                                             "restoring",
+    "restore_uses_newest_backup": "a restore brings back the newest completed backup of the environment, not the "
+                                  "one it was given",
+    "restore_merges_content": "a restore adds the backed-up content to the current content instead of replacing it",
+    "checkpoint_holds_restored_content": "the pre-restore checkpoint, taken while the restore runs, holds the "
+                                         "backed-up content instead of production's",
     # refusals
     "refusals_still_queue_jobs": "a refused create, restore or node request still inserts a queued job",
     "refused_site_is_recorded": "a site refused by the readiness preflight is stored anyway (with production)",

@@ -12,7 +12,7 @@ from typing import Optional
 from .errors import ApiError
 from .jobqueue import RETRYABLE_CODES
 
-FAULT_NAMES = ["node-readiness", "jobs", "preview", "backups", "http", "environment-content"]
+FAULT_NAMES = ["node-readiness", "jobs", "preview", "backups", "http", "environment-content", "backup-content"]
 JOB_MATCH_KEYS = ("job_type", "site_id", "environment_id", "node_id", "node_name", "site_slug_prefix")
 ENVIRONMENT_TYPES = ("production", "staging", "clone")
 

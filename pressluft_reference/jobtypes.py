@@ -65,15 +65,22 @@ def run_site_create(ctx):
 
 
 def settle_site_or_env(conn, job, runtime):
-    mutant = job["job_type"] in ("env_create", "env_restore") and defective(runtime, "failed_job_marks_active")
-    _mark_site_and_env(conn, job, "active" if mutant else "failed")
+    environment_job = job["job_type"] in ("env_create", "env_restore")
+    if environment_job and defective(runtime, "failed_job_marks_active"):
+        _mark_site_and_env(conn, job, "active")
+    elif environment_job and defective(runtime, "failed_job_leaves_site_active"):
+        _mark_site_and_env(conn, job, "failed", site_status="active")
+    else:
+        _mark_site_and_env(conn, job, "failed")
 
 
-def _mark_site_and_env(conn, job, status):
-    for table, resource_id in (("sites", job["site_id"]), ("environments", job["environment_id"])):
+def _mark_site_and_env(conn, job, status, site_status=None):
+    """The job's environment and site take `status` (the site `site_status` instead: only mutants)."""
+    for table, resource_id, wanted in (("sites", job["site_id"], site_status or status),
+                                       ("environments", job["environment_id"], status)):
         found = row(conn, f"SELECT status FROM {table} WHERE id = ?", (resource_id,))
-        if found and found["status"] != status:
-            touch(conn, table, resource_id, status)
+        if found and found["status"] != wanted:
+            touch(conn, table, resource_id, wanted)
 
 
 # env_create: copy the source environment's content, then env (and site) back to active.
@@ -87,7 +94,8 @@ def run_env_create(ctx):
         source = row(conn, "SELECT content FROM environments WHERE id = ?", (env["source_environment_id"],))
         status = "cloning" if defective(ctx.runtime, "env_create_leaves_cloning") else "active"
         touch(conn, "environments", env["id"], status, content=source["content"] if source else env["content"])
-        _mark_site_and_env(conn, ctx.job, status)
+        _mark_site_and_env(conn, ctx.job, status, site_status="cloning" if defective(
+            ctx.runtime, "site_left_cloning_after_clone") else None)
 
 
 # backup_create: pending → running → completed with a real artifact, or failed.
@@ -127,11 +135,12 @@ def settle_backup_create(conn, job, runtime):
                  "WHERE id = ?", (_backup_id(job),))
 
 
-def _write_snapshot(ctx, environment_id, path, scope):
+def _write_snapshot(ctx, environment_id, path, scope, content=None):
     env = ctx.runtime.store.one("SELECT * FROM environments WHERE id = ?", (environment_id,))
     site = ctx.runtime.store.one("SELECT id, name, slug FROM sites WHERE id = ?", (env["site_id"],))
+    content = env["content"] if content is None else content
     snapshot = {"site": site, "backup_scope": scope, "taken_at": now_iso(),
-                "environment": {"id": env["id"], "name": env["name"], "slug": env["slug"], "content": env["content"]}}
+                "environment": {"id": env["id"], "name": env["name"], "slug": env["slug"], "content": content}}
     try:
         checksum, size = artifacts.write(path, snapshot)
     except OSError as exc:
@@ -155,24 +164,42 @@ def run_env_restore(ctx):
     if not _restorable(backup, job["environment_id"], runtime):
         raise JobFailed("ANSIBLE_UNKNOWN_EXIT", "backup is not eligible for restore", False)
     ctx.phase("checkpoint", 0.5, fails_here=lambda code: False)
+    if defective(runtime, "restore_uses_newest_backup"):
+        backup = _newest_completed_backup(runtime, job["environment_id"]) or backup
     late_checkpoint = defective(runtime, "checkpoint_taken_after_restore")
     if not defective(runtime, "restore_skips_checkpoint") and not late_checkpoint:
-        checkpoint = _write_checkpoint_artifact(ctx, job)
+        checkpoint = _write_checkpoint_artifact(ctx, job, holding=_content_of(backup) if defective(
+            runtime, "checkpoint_holds_restored_content") else None)
         with ctx.tx() as conn:
             _record_checkpoint(conn, runtime, job, checkpoint, now_iso())
     ctx.phase("restore", 0.5)
-    try:
-        content = artifacts.read(backup["artifact_path"])["environment"]["content"]
-    except (OSError, KeyError, ValueError) as exc:
-        raise JobFailed("ANSIBLE_UNKNOWN_EXIT", f"read backup artifact: {exc}", False) from None
+    content = _content_of(backup)
+    current = runtime.store.one("SELECT content FROM environments WHERE id = ?", (job["environment_id"],))["content"]
     if defective(runtime, "restore_keeps_content"):
-        content = runtime.store.one("SELECT content FROM environments WHERE id = ?",
-                                    (job["environment_id"],))["content"]
+        content = current
+    elif defective(runtime, "restore_merges_content"):
+        content = f"{content}\n{current}"
     with ctx.finish(then=_late_checkpoint(ctx) if late_checkpoint else None) as conn:
         touch(conn, "environments", job["environment_id"], content=content)
-        _mark_site_and_env(conn, job, "restoring" if defective(runtime, "restore_leaves_restoring") else "active")
+        _mark_site_and_env(conn, job, "restoring" if defective(runtime, "restore_leaves_restoring") else "active",
+                           site_status="restoring" if defective(runtime, "site_left_restoring_after_restore")
+                           else None)
         if defective(runtime, "restored_preview_down"):
             runtime.previews.take_down(job["environment_id"])
+
+
+def _content_of(backup) -> str:
+    try:
+        return artifacts.read(backup["artifact_path"])["environment"]["content"]
+    except (OSError, KeyError, ValueError) as exc:
+        raise JobFailed("ANSIBLE_UNKNOWN_EXIT", f"read backup artifact: {exc}", False) from None
+
+
+def _newest_completed_backup(runtime, environment_id):
+    """The mutant restore_uses_newest_backup: the environment's newest completed backup, checkpoints included
+    (this restore's own is not written yet)."""
+    return runtime.store.one("SELECT * FROM backups WHERE environment_id = ? AND status = 'completed' "
+                             "AND artifact_path IS NOT NULL ORDER BY seq DESC LIMIT 1", (environment_id,))
 
 
 def _late_checkpoint(ctx):
@@ -185,11 +212,12 @@ def _late_checkpoint(ctx):
     return write
 
 
-def _write_checkpoint_artifact(ctx, job) -> tuple:
-    """The pre-restore full backup's artifact: (id, path, checksum, size)."""
+def _write_checkpoint_artifact(ctx, job, holding=None) -> tuple:
+    """The pre-restore full backup's artifact: (id, path, checksum, size); `holding`: other content to write
+    instead of the environment's (only the mutant checkpoint_holds_restored_content)."""
     checkpoint_id = _checkpoint_id(ctx.runtime, job["environment_id"])
     path = artifacts.backup_path(ctx.runtime.data_dir, job["environment_id"], checkpoint_id)
-    return (checkpoint_id, path, *_write_snapshot(ctx, job["environment_id"], path, "full"))
+    return (checkpoint_id, path, *_write_snapshot(ctx, job["environment_id"], path, "full", content=holding))
 
 
 def _checkpoint_id(runtime, environment_id) -> str:

@@ -58,6 +58,10 @@ def restore(req):
     def leave_restoring(conn):  # the mutant refused_restore_leaves_restoring
         records.touch(conn, "environments", env_id, "restoring")
 
+    def leave_site_restoring(conn):  # the mutant refused_restore_leaves_site_restoring
+        env = require(conn, "environments", env_id, "environment not found")
+        records.touch(conn, "sites", env["site_id"], "restoring")
+
     def queue_refused(conn):  # the mutant refusals_still_queue_jobs
         env = require(conn, "environments", env_id, "environment not found")
         jobqueue.enqueue(conn, runtime.config, "env_restore", site_id=env["site_id"], environment_id=env_id,
@@ -65,6 +69,7 @@ def restore(req):
 
     with mutants_on_refusal(runtime, lambda refusal: refusal.status == 400,
                             {"refused_restore_leaves_restoring": leave_restoring,
+                             "refused_restore_leaves_site_restoring": leave_site_restoring,
                              "refusals_still_queue_jobs": queue_refused}):
         with runtime.store.tx() as conn:
             env = require(conn, "environments", env_id, "environment not found")

@@ -38,11 +38,15 @@ def get_environment(req):
 
 
 def _shown(runtime, conn, env: dict) -> dict:
-    """The environment as the API shows it; the mutant preview_url_points_to_source shows its source's preview."""
+    """The environment as the API shows it; the mutant preview_url_points_to_source shows its source's preview,
+    env_shown_under_other_site a site id that is not its site's (the same one on every read)."""
     source = None
     if env["source_environment_id"] and defective(runtime, "preview_url_points_to_source"):
         source = _environment(conn, env["source_environment_id"])
-    return serializers.environment(env, source["preview_port"] if source else None)
+    shown = serializers.environment(env, source["preview_port"] if source else None)
+    if env["environment_type"] != "production" and defective(runtime, "env_shown_under_other_site"):
+        shown["site_id"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"other-site-of-{env['id']}"))
+    return shown
 
 
 def create_environment(req):

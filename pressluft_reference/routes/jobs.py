@@ -28,6 +28,13 @@ def _shown(req, job) -> dict:
         shown["status"] = "running"
     elif shown["status"] == "running" and defective(req.runtime, "running_job_reported_queued"):
         shown["status"] = "queued"
+    if shown["job_type"] == "env_create" and defective(req.runtime, "env_job_names_source_environment"):
+        env = req.runtime.store.one("SELECT source_environment_id FROM environments WHERE id = ?",
+                                    (shown["environment_id"],))
+        shown["environment_id"] = env["source_environment_id"] if env else shown["environment_id"]
+    if shown["job_type"] in ("backup_create", "env_restore") and defective(req.runtime,
+                                                                          "backup_and_restore_jobs_without_node"):
+        shown["node_id"] = None
     return shown
 
 

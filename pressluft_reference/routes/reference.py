@@ -1,6 +1,6 @@
 """The fault-injection API under /_reference/ (docs/architecture.md); only capabilities without --enable-faults."""
 
-from .. import VERSION
+from .. import VERSION, artifacts
 from ..body import boolean, integer, integer_list, nullable_text, number, parse_object, strict_text, text_list
 from ..config import JOB_TYPES
 from ..errors import bad_request, conflict, not_found
@@ -26,6 +26,7 @@ def register(router, enabled: bool):
     router.add("POST", "/_reference/faults/http", http_fault)
     router.add("POST", "/_reference/jobs/{job_id}/due", job_due)
     router.add("POST", "/_reference/environments/{env_id}/content", set_content)
+    router.add("GET", "/_reference/backups/{backup_id}/content", backup_content)
 
 
 def capabilities(req, enabled):
@@ -169,3 +170,19 @@ def set_content(req):
             raise not_found("environment not found")
         conn.execute("UPDATE environments SET content = ? WHERE id = ?", (data["content"], env_id))
     return Response(200, {"environment_id": env_id, "content": data["content"]})
+
+
+def backup_content(req):
+    """What a backup holds (a real Pressluft shows no backup's content): the environment's content its artifact
+    keeps, so that a check can tell what a checkpoint or a backup captured."""
+    backup = req.runtime.store.one("SELECT id, environment_id, artifact_path FROM backups WHERE id = ?",
+                                   (req.params["backup_id"],))
+    if backup is None:
+        raise not_found("backup not found")
+    if not backup["artifact_path"]:
+        raise conflict("backup has no artifact yet")
+    try:
+        content = artifacts.read(backup["artifact_path"])["environment"]["content"]
+    except (OSError, KeyError, ValueError):
+        raise conflict("backup artifact cannot be read") from None
+    return Response(200, {"backup_id": backup["id"], "environment_id": backup["environment_id"], "content": content})

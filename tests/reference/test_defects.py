@@ -382,13 +382,14 @@ def checkpoint_record(api):
 
 
 def checkpoint_time_and_content(api):
+    """Whether the checkpoint was created after the restore ended, and what it holds (the content before the
+    restore, "Broken summer sale", or the restored one)."""
     production = api.create_site()["production"]
     api.post(f"/_reference/environments/{production['id']}/content", {"content": "Spring catalogue"})
     backup = api.backup(production["id"])["backup"]
     api.post(f"/_reference/environments/{production['id']}/content", {"content": "Broken summer sale"})
     job, checkpoint = _checkpoint(api, production, backup)
-    _checkpoint(api, production, checkpoint)  # restoring the checkpoint brings back what it holds
-    held = "Spring catalogue" if "Spring catalogue" in preview(production["preview_url"]).text else "other"
+    held = api.get(f"/_reference/backups/{checkpoint['id']}/content").json()["content"]
     return checkpoint["created_at"] > job["finished_at"], held
 
 
@@ -439,6 +440,58 @@ def environment_after_a_refused_restore(api):
     production = api.create_site()["production"]
     status = api.post(f"/api/environments/{production['id']}/restore", {"backup_id": ""}).status_code
     return status, api.env(production["id"])["status"]
+
+
+def clone_job_names(api):
+    site = api.create_site()
+    response = api.create_env(site["site"]["id"], site["production"]["id"])
+    job = api.wait_job(response.json()["job_id"])
+    clone = next(env for env in api.get(f"/api/sites/{site['site']['id']}/environments").json()
+                 if env["environment_type"] != "production")
+    return job["status"], job["environment_id"] == clone["id"], job["environment_id"] == site["production"]["id"]
+
+
+def nodes_of_backup_and_restore_jobs(api):
+    production = api.create_site()["production"]
+    backup = api.backup(production["id"])
+    restore, _ = _checkpoint(api, production, backup["backup"])
+    return backup["job"]["node_id"] == production["node_id"], api.job(restore["id"])["node_id"] == production["node_id"]
+
+
+def site_of_a_clone(api):
+    site = api.create_site()
+    site_id = site["site"]["id"]
+    _, clone = _clone(api, site)
+    listed = [env for env in api.get(f"/api/sites/{site_id}/environments").json() if env["id"] == clone["id"]]
+    return clone["site_id"] == site_id, len(listed), listed[0]["site_id"] == site_id
+
+
+def after_a_clone(api):
+    site = api.create_site()
+    job, clone = _clone(api, site)
+    return job["status"], clone["status"], api.get(f"/api/sites/{site['site']['id']}").json()["status"]
+
+
+def site_after_a_refused_restore(api):
+    site = api.create_site()
+    production = site["production"]
+    status = api.post(f"/api/environments/{production['id']}/restore", {"backup_id": ""}).status_code
+    return status, api.env(production["id"])["status"], api.get(f"/api/sites/{site['site']['id']}").json()["status"]
+
+
+def content_after_restoring_the_older_of_two_backups(api):
+    """Content A, a backup, B, a second backup, C; the first backup restored: which of A, B, C the preview shows."""
+    production = api.create_site()["production"]
+    older = None
+    for content in ("Spring catalogue", "Summer sale"):
+        api.post(f"/_reference/environments/{production['id']}/content", {"content": content})
+        older = older or api.backup(production["id"])["backup"]
+        if content == "Summer sale":
+            api.backup(production["id"])
+    api.post(f"/_reference/environments/{production['id']}/content", {"content": "Autumn banner"})
+    _restore(api, production, older)
+    page = preview(production["preview_url"]).text
+    return tuple(text in page for text in ("Spring catalogue", "Summer sale", "Autumn banner"))
 
 
 # defect → (probe, what a reference without defects shows, what the mutant shows, needs a ready node first)
@@ -505,8 +558,8 @@ CASES = {
                             True),
     "checkpoint_without_checksum": (checkpoint_record, ("completed", "full", False, True),
                                     ("completed", "full", True, True), True),
-    "checkpoint_taken_after_restore": (checkpoint_time_and_content, (False, "other"), (True, "Spring catalogue"),
-                                       True),
+    "checkpoint_taken_after_restore": (checkpoint_time_and_content, (False, "Broken summer sale"),
+                                       (True, "Spring catalogue"), True),
     "restore_leaves_restoring": (after_a_restore, ("active", "active", 200), ("restoring", "restoring", 200), True),
     "restored_preview_down": (after_a_restore, ("active", "active", 200), ("active", "active", "refused"), True),
     "refusals_still_queue_jobs": (refusals_and_jobs, ([409, 409, 400, 409], []),
@@ -517,6 +570,23 @@ CASES = {
                                         True),
     "refused_restore_leaves_restoring": (environment_after_a_refused_restore, (400, "active"), (400, "restoring"),
                                          True),
+    # the right object, and every record it touches
+    "env_job_names_source_environment": (clone_job_names, ("succeeded", True, False), ("succeeded", False, True), True),
+    "backup_and_restore_jobs_without_node": (nodes_of_backup_and_restore_jobs, (True, True), (False, False), True),
+    "env_shown_under_other_site": (site_of_a_clone, (True, 1, True), (False, 1, False), True),
+    "site_left_cloning_after_clone": (after_a_clone, ("succeeded", "active", "active"),
+                                      ("succeeded", "active", "cloning"), True),
+    "site_left_restoring_after_restore": (after_a_restore, ("active", "active", 200), ("active", "restoring", 200),
+                                          True),
+    "failed_job_leaves_site_active": (failed_env_create_status, ("failed", "failed"), ("failed", "active"), True),
+    "refused_restore_leaves_site_restoring": (site_after_a_refused_restore, (400, "active", "active"),
+                                              (400, "active", "restoring"), True),
+    "restore_uses_newest_backup": (content_after_restoring_the_older_of_two_backups, (True, False, False),
+                                   (False, True, False), True),
+    "restore_merges_content": (content_after_restoring_the_older_of_two_backups, (True, False, False),
+                               (True, False, True), True),
+    "checkpoint_holds_restored_content": (checkpoint_time_and_content, (False, "Broken summer sale"),
+                                          (False, "Spring catalogue"), True),
 }
 
 

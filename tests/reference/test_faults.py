@@ -13,7 +13,8 @@ FAULT_ROUTES = [("GET", "/_reference/faults"), ("DELETE", "/_reference/faults"),
                 ("POST", "/_reference/faults/node-readiness"), ("POST", "/_reference/faults/jobs"),
                 ("POST", "/_reference/faults/preview"), ("POST", "/_reference/faults/backups"),
                 ("POST", "/_reference/faults/http"), ("POST", "/_reference/environments/x/content"),
-                ("POST", "/_reference/jobs/x/due"), ("GET", "/_reference/unknown")]
+                ("POST", "/_reference/jobs/x/due"), ("GET", "/_reference/backups/x/content"),
+                ("GET", "/_reference/unknown")]
 
 
 def test_capabilities_and_disabled_faults(fresh_server):
@@ -29,7 +30,8 @@ def test_capabilities_and_disabled_faults(fresh_server):
 def test_capabilities_when_enabled(server):
     body = requests.get(server.url("/_reference/capabilities"), timeout=5).json()
     assert body["fault_injection"] is True
-    assert set(body["faults"]) == {"node-readiness", "jobs", "preview", "backups", "http", "environment-content"}
+    assert set(body["faults"]) == {"node-readiness", "jobs", "preview", "backups", "http", "environment-content",
+                                   "backup-content"}
     check_error(requests.get(server.url("/_reference/unknown"), timeout=5), 404, "not_found")
     check_error(requests.post(server.url("/_reference/capabilities"), timeout=5), 405, "bad_request")
 
@@ -163,6 +165,20 @@ def test_environment_content(api, site):
     check_error(api.post("/_reference/environments/nope/content", {"content": "x"}), 404, "not_found")
     check_error(api.post(f"/_reference/environments/{env['id']}/content", {"content": 1}), 400, "bad_request")
     check_error(api.post(f"/_reference/environments/{env['id']}/content", {}), 400, "bad_request")
+
+
+def test_backup_content_is_what_the_backup_holds(api, site):
+    env = site["production"]
+    api.post(f"/_reference/environments/{env['id']}/content", {"content": "Spring catalogue"})
+    backup = api.backup(env["id"])["backup"]
+    api.post(f"/_reference/environments/{env['id']}/content", {"content": "Summer sale"})
+    response = api.get(f"/_reference/backups/{backup['id']}/content")
+    assert response.status_code == 200
+    assert response.json() == {"backup_id": backup["id"], "environment_id": env["id"], "content": "Spring catalogue"}
+    check_error(api.get("/_reference/backups/nope/content"), 404, "not_found")
+    api.fault("jobs", {"match": {"job_type": "backup_create", "environment_id": env["id"]}, "outcome": "hang"})
+    pending = api.post(f"/api/environments/{env['id']}/backups", {"backup_scope": "full"}).json()["job_id"]
+    check_error(api.get(f"/_reference/backups/{pending}/content"), 409, "conflict", "backup has no artifact yet")
 
 
 def test_refused_preview_port_stays_reserved(api, site):
