@@ -1,8 +1,16 @@
 """Steps about backups and restores of production."""
+import re
+
 from behave import given, then, when
 
 from support import checks
-from support.flows import completed_full_backup, request_backup, request_restore, take_full_backup
+from support.flows import (
+    backup_that_completed_without,
+    complete_backup_of_another,
+    completed_full_backup,
+    request_backup,
+    request_restore,
+)
 
 
 @when("the operator takes a full backup of production")
@@ -30,27 +38,46 @@ def step_backup_listed(context):
 def step_completed_backup(context):
     state = context.state
     state.backup = completed_full_backup(context.run.operator, state.need("site"), state.production)
+    state.first_backup = state.first_backup or state.backup
+
+
+@given("another completed full backup of production")
+def step_another_completed_backup(context):
+    state = context.state
+    state.need("first_backup")
+    state.backup = completed_full_backup(context.run.operator, state.need("site"), state.production)
 
 
 @given("a full backup of production that completed {defect}")
 def step_defective_backup(context, defect):
     state = context.state
-    production_id = state.production["id"]
-    fault = {"without a checksum": {"without_checksum": True}, "with a size of zero": {"size_bytes": 0}}[defect]
-    context.faults.backups(environment_id=production_id, **fault)
-    state.backup = take_full_backup(context.run.operator, state.need("site"), state.production)
+    missing = {"without a checksum": "checksum", "with a size of zero": "size"}[defect]
+    fault = {"checksum": {"without_checksum": True}, "size": {"size_bytes": 0}}[missing]
+    context.faults.backups(environment_id=state.production["id"], **fault)
+    state.backup = backup_that_completed_without(context.run.operator, state.need("site"), state.production, missing)
 
 
 @given("a completed full backup of another environment")
 def step_foreign_backup(context):
-    context.state.backup = context.run.backup_of_another_environment(context.state.need("site"))
+    state = context.state
+    state.backup = complete_backup_of_another(context.run.backup_of_another_environment(state.need("site")),
+                                              state.production)
+
+
+def _restore(context, backup: dict) -> None:
+    state = context.state
+    state.restore_request = request_restore(context.run.operator, state.need("site"), state.production, backup,
+                                            showing=state.production_content)
 
 
 @when("the operator restores production from that backup")
 def step_restore(context):
-    state = context.state
-    state.restore_request = request_restore(context.run.operator, state.need("site"), state.production,
-                                            state.need("backup"))
+    _restore(context, context.state.need("backup"))
+
+
+@when("the operator restores production from the first of those backups")
+def step_restore_first(context):
+    _restore(context, context.state.need("first_backup"))
 
 
 @when("the operator tries to restore production from that backup")
@@ -66,17 +93,17 @@ def step_restore_succeeds(context):
                                                      context.run.settings.budgets.restore)
 
 
-@then("a full checkpoint of production taken by that restore is listed among its backups")
+@then("a full checkpoint of production as it was just before that restore is listed among its backups")
 def step_checkpoint_listed(context):
     state = context.state
-    checks.checkpoint_listed(context.run.operator, state.need("restore_request"), state.need("restore_job"))
+    reader = context.faults.backup_content if context.run.capabilities.shows_backup_content else None
+    checks.checkpoint_listed(context.run.operator, state.need("restore_request"), state.need("restore_job"),
+                             read_content=reader)
 
 
 @then("production is active again on the same node")
 def step_production_active_again(context):
-    request = context.state.need("restore_request")
-    checks.environment_active_on(context.run.operator, request.environment_id, request.node_id,
-                                 job_id=request.job_id)
+    checks.environment_active_again(context.run.operator, context.state.need("restore_request"), "production")
 
 
 @then("the preview of production answers 200, 301 or 302")
@@ -89,6 +116,7 @@ def step_production_content(context, content):
     production = context.state.production
     context.faults.set_content(production["id"], content)
     checks.preview_shows(context.run.operator, production["preview_url"], content)
+    context.state.production_content = content
 
 
 @given('production\'s content was changed to "{content}" after that backup')
@@ -97,9 +125,11 @@ def step_change_content(context, content):
     step_production_content(context, content)
 
 
-@then('the preview of production shows "{content}" again')
-def step_preview_shows_again(context, content):
-    checks.preview_shows(context.run.operator, context.state.production["preview_url"], content)
+@then('the preview of production shows "{content}" again, with no trace of {replaced}')
+def step_preview_shows_again(context, content, replaced):
+    """`replaced`: the contents the restore must have replaced, quoted ("A" or "B")."""
+    checks.preview_shows(context.run.operator, context.state.production["preview_url"], content,
+                         replaced=re.findall(r'"([^"]+)"', replaced))
 
 
 @then("the restore is refused as an invalid request")
@@ -116,4 +146,6 @@ def step_no_restore_queued(context):
 
 @then("production stays active")
 def step_production_stays_active(context):
-    checks.environment_status(context.run.operator, context.state.production["id"], "active")
+    state = context.state
+    checks.environment_status(context.run.operator, state.production["id"], "active", site_id=state.need("site").id,
+                              type="production")

@@ -2,7 +2,7 @@
 from behave import given, then, when
 
 from support import checks
-from support.flows import request_environment
+from support.flows import environment_made_by, request_environment
 from support.smokes import unused_local_url
 
 
@@ -22,15 +22,15 @@ def step_environment_job_succeeds(context):
 def step_environment_is_active_copy(context, type):
     state = context.state
     environment = checks.environment_is_active_copy(context.run.operator, state.need("environment_request"),
-                                                    state.need("site"), type)
+                                                    state.need("environment_job"), state.need("site"), type)
     context.run.offer_clone(state.site, environment)
 
 
 @then("the preview of the new environment answers 200, 301 or 302")
 def step_new_environment_preview(context):
-    request = context.state.need("environment_request")
-    checks.preview_reachable(context.run.operator,
-                             checks.listed_environment(context.run.operator, request)["preview_url"])
+    job = context.state.need("environment_job")
+    environment = environment_made_by(context.run.operator, job, command=f"GET /api/jobs/{job['id']}")
+    checks.preview_reachable(context.run.operator, environment["preview_url"])
 
 
 @given("an active clone of production")

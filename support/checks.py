@@ -5,14 +5,14 @@ why. docs/claims.md lists the claims, their properties and the mutant target tha
 """
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from support import matchers
 from support.actions import Submission
 from support.actor import Operator
 from support.categories import Category, category_named
 from support.diagnostics import SuiteFailure
-from support.flows import LiveSite, Request
+from support.flows import LiveSite, Request, environment_made_by
 from support.jobs import in_flight, is_terminal, job_reason, require_success
 from support.journal import Exchange
 from support.matchers import expect
@@ -25,7 +25,9 @@ from support.questions import (
     TheJobs,
     TheNodes,
     TheProviders,
+    TheSite,
     TheSites,
+    by_id,
     by_slug,
     jobs_touching,
     provider_connection,
@@ -43,13 +45,24 @@ def _backups_command(environment_id: str) -> str:
     return f"GET /api/environments/{environment_id}/backups"
 
 
+def _site_command(site_id: str) -> str:
+    return f"GET /api/sites/{site_id}"
+
+
 # -- jobs ----------------------------------------------------------------------------------------------
 def job_succeeded(operator: Operator, request: Request, budget: float) -> dict:
     """The job the request queued ended succeeded (failed: job_failed, cancelled: job_cancelled, still in
-    flight after its budget and Pressluft's own retries: job_timeout)."""
+    flight after its budget and Pressluft's own retries: job_timeout), and it is the request's own: of the job
+    type the request queues, for the site, the environment (a creation: a new one) and the node the scenario
+    set up."""
     job_id = request.accepted()
     job, history = wait_for_job(operator, job_id, command=request.command, budget=budget)
-    return expect(job, matchers.a_job_that_succeeded(), command=request.command, job_id=job_id, poll=history)
+    expect(job, matchers.a_job_that_succeeded(), command=request.command, job_id=job_id, poll=history)
+    creation = request.job_type == "env_create"
+    own = matchers.a_job_of_the_request(
+        request.job_type, site=request.site_id, environment=request.environment_id, node=request.node_id,
+        new_environment_not_in=[env["id"] for env in request.environments_before] if creation else None)
+    return expect(job, own, command=f"GET /api/jobs/{job_id}", job_id=job_id)
 
 
 def job_ended_failed(operator: Operator, job: Optional[dict], *, command: str, code: str,
@@ -227,40 +240,54 @@ def no_environment_added(operator: Operator, attempt: Request, site: LiveSite) -
                            + ", ".join(f"{env.get('slug')} ({env.get('status')})" for env in extra))
 
 
-# -- environments and previews -------------------------------------------------------------------------
-def listed_environment(operator: Operator, request: Request) -> dict:
-    """The environment a creation request named, as the site lists it."""
-    listed = by_slug(operator.asks_for(TheEnvironments(request.site_id)), request.slug)
-    if listed is None:
-        raise SuiteFailure(Category.CONTRACT_VIOLATION, f"GET /api/sites/{request.site_id}/environments",
-                           f"the {request.type} {request.slug} is not listed among the site's environments",
-                           job_id=request.job_id)
-    return listed
+# -- sites, environments and previews ------------------------------------------------------------------
+def site_status(operator: Operator, site_id: str, status: str, *, job_id: Optional[str] = None) -> dict:
+    """The site itself (GET /api/sites/{id}) is in that status: an operation on one of its environments moves
+    the site too (digest §5.3), and must move it back."""
+    site = operator.asks_for(TheSite(site_id))
+    return expect(site, matchers.a_site_that_is(status), command=_site_command(site_id), job_id=job_id)
 
 
-def environment_is_active_copy(operator: Operator, request: Request, site: LiveSite, type: str) -> dict:
-    """The environment the request named is listed, active, of the requested type, copied from production,
-    on production's node, with a preview address of its own."""
-    listed = listed_environment(operator, request)
-    operator.ledger.record("environment", listed["id"], request.slug)
-    environment = operator.asks_for(TheEnvironment(listed["id"]))
+def environment_is_active_copy(operator: Operator, request: Request, job: dict, site: LiveSite, type: str) -> dict:
+    """The environment the creation job names bears the requested slug, belongs to the site and is listed
+    among its environments, is active, of the requested type, copied from production, on production's node,
+    with a preview address no other environment of the site has; and the site is active again."""
+    environment = environment_made_by(operator, job, command=f"GET /api/jobs/{job.get('id')}")
+    operator.ledger.record("environment", environment["id"], request.slug)
+    listed = operator.asks_for(TheEnvironments(site.id))
+    others = [env.get("preview_url") for env in listed if env.get("id") != environment["id"]]
     production = site.production
     copy = matchers.an_environment("active", type=type, source=production["id"], node=request.node_id,
-                                   preview_other_than=production.get("preview_url"))
-    return expect(environment, copy, command=_env_command(listed["id"]), job_id=request.job_id)
+                                   preview_other_than=[production.get("preview_url"), *others], site=site.id,
+                                   slug=request.slug)
+    expect(environment, copy, command=_env_command(environment["id"]), job_id=job["id"])
+    if by_id(listed, environment["id"]) is None:
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, f"GET /api/sites/{site.id}/environments",
+                           f"the {type} {environment['id']} is not listed among the site's environments",
+                           job_id=job["id"])
+    site_status(operator, site.id, "active", job_id=job["id"])
+    return environment
 
 
-def environment_active_on(operator: Operator, environment_id: str, node_id: Optional[str], *,
-                          job_id: Optional[str] = None) -> dict:
+def environment_active_again(operator: Operator, request: Request, type: str) -> dict:
+    """The environment the request acted on is active, of its type, of its site and on the node it was on
+    before; and its site is active again."""
+    environment = operator.asks_for(TheEnvironment(request.environment_id))
+    expect(environment, matchers.an_environment_that_is("active", on_node=request.node_id, type=type,
+                                                        site=request.site_id),
+           command=_env_command(request.environment_id), job_id=request.job_id)
+    site_status(operator, request.site_id, "active", job_id=request.job_id)
+    return environment
+
+
+def environment_status(operator: Operator, environment_id: str, status: str, *, site_id: str,
+                       type: Optional[str] = None, job_id: Optional[str] = None) -> dict:
+    """The environment is in that status, of that site (and type), and so is its site."""
     environment = operator.asks_for(TheEnvironment(environment_id))
-    return expect(environment, matchers.an_environment_that_is("active", on_node=node_id),
-                  command=_env_command(environment_id), job_id=job_id)
-
-
-def environment_status(operator: Operator, environment_id: str, status: str, *, job_id: Optional[str] = None) -> dict:
-    environment = operator.asks_for(TheEnvironment(environment_id))
-    return expect(environment, matchers.an_environment_that_is(status), command=_env_command(environment_id),
-                  job_id=job_id)
+    expect(environment, matchers.an_environment_that_is(status, type=type, site=site_id),
+           command=_env_command(environment_id), job_id=job_id)
+    site_status(operator, site_id, status, job_id=job_id)
+    return environment
 
 
 def preview_reachable(operator: Operator, url: str) -> int:
@@ -272,12 +299,19 @@ def preview_answered(answer: tuple, status: int, url: str) -> None:
     expect(answer, matchers.a_preview_answer(status), command=f"GET {url}")
 
 
-def preview_shows(operator: Operator, url: str, content: str) -> None:
+def preview_shows(operator: Operator, url: str, content: str, *, replaced: Iterable[str] = ()) -> None:
+    """The preview answers 200 with the content, and with none of the `replaced` contents (what a restore must
+    have replaced, not merged with)."""
     wait_for_preview(operator, url)
     status, last, body = operator.preview.get(url)
     if status != 200 or content not in body:
         raise SuiteFailure(Category.CONTRACT_VIOLATION, f"GET {url}",
                            f"the preview answered {last} without the content '{content}'")
+    traces = [text for text in replaced if text in body]
+    if traces:
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, f"GET {url}",
+                           f"the preview shows '{content}' but also " + " and ".join(f"'{text}'" for text in traces)
+                           + ", which it should have replaced")
 
 
 # -- backups and restores ------------------------------------------------------------------------------
@@ -295,9 +329,12 @@ def backup_listed_complete(operator: Operator, request: Request, environment_id:
                   command=_backups_command(environment_id), job_id=job_id)
 
 
-def checkpoint_listed(operator: Operator, restore: Request, restore_job: dict) -> dict:
+def checkpoint_listed(operator: Operator, restore: Request, restore_job: dict, *,
+                      read_content: Optional[Callable[[str], str]] = None) -> dict:
     """A backup that was not listed before the restore is listed now: a completed full backup of the
-    environment with integrity data, taken while that restore job ran (between its start and its end)."""
+    environment with integrity data, taken while that restore job ran (between its start and its end), holding
+    what the environment showed just before the restore (when the scenario knows it, `restore.content_before`,
+    and the target can show what a backup holds, `read_content`; otherwise judged by its time alone)."""
     environment_id, command = restore.environment_id, _backups_command(restore.environment_id)
     before = {backup["id"] for backup in restore.backups_before} | {restore.backup_id}
     new = [b for b in operator.asks_for(TheBackups(environment_id)) if b.get("id") not in before]
@@ -314,6 +351,10 @@ def checkpoint_listed(operator: Operator, restore: Request, restore_job: dict) -
         elif created is None or finished is None or created > finished or (started and created < started):
             problems.append(f"the backup {backup['id']} was created at {backup.get('created_at')}, not while the "
                             f"restore ran ({restore_job.get('started_at')} to {restore_job.get('finished_at')})")
+        elif restore.content_before is not None and read_content is not None \
+                and (held := read_content(backup["id"])) != restore.content_before:
+            problems.append(f"the backup {backup['id']} holds '{held}', not '{restore.content_before}', what "
+                            "production showed just before the restore")
         else:
             return backup
     raise SuiteFailure(Category.CONTRACT_VIOLATION, command,
@@ -377,12 +418,15 @@ def smoke_failure_names_request(operator: Operator, smoke: SmokeRun, request: st
 
 
 def smoke_failure_names_clone_preview(operator: Operator, smoke: SmokeRun) -> None:
+    """The failure line's command is GET of the preview address of the clone the smoke's env_create job made."""
     verdict = smoke_failure(smoke)
-    clone = site_of(operator, smoke).environment_of_type("clone")
+    clone = site_of(operator, smoke).environment_made("env_create")
+    if clone is not None and clone.get("environment_type") != "clone":
+        clone = None
     expected = f"GET {clone['preview_url']}" if clone else None
     if verdict["command"] != expected:
         raise _smoke_mismatch(smoke, f"the failure names {verdict['command']}, expected "
-                                     f"{expected or 'the preview address of the smoke site clone (none listed)'}")
+                                     f"{expected or 'the preview address of the clone the smoke site job made (none)'}")
 
 
 def smoke_failure_reason(smoke: SmokeRun, reason: str) -> None:
@@ -420,12 +464,16 @@ def smoke_job_ended_failed(operator: Operator, smoke: SmokeRun, request: str, *,
 
 
 def smoke_environment_failed(operator: Operator, smoke: SmokeRun, which: str) -> dict:
-    """`which`: "clone" (the smoke site's new environment) or "production"."""
+    """`which`: "clone" (the environment the smoke site's env_create job made) or "production" (the one its
+    env_restore job acted on): that environment, of that type and of the smoke's site, is failed, and so is
+    the site."""
     made = site_of(operator, smoke)
-    environment = made.production if which == "production" else made.environment_of_type(which)
-    if environment is None:
-        raise SuiteFailure(Category.CONTRACT_VIOLATION, "GET /api/sites",
-                           f"the smoke's site has no {which} environment listed")
-    job = made.job("env_restore" if which == "production" else "env_create")
-    return environment_status(operator, environment["id"], "failed", job_id=(job or {}).get("id"))
+    job_type = "env_restore" if which == "production" else "env_create"
+    job = made.job(job_type)
+    if made.site is None or job is None or not job.get("environment_id"):
+        what = f"has no {job_type} job naming an environment" if made.site else "is not listed"
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, "GET /api/jobs", f"the smoke's site {what}",
+                           job_id=(job or {}).get("id"))
+    return environment_status(operator, job["environment_id"], "failed", site_id=made.site["id"], type=which,
+                              job_id=job["id"])
 

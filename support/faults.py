@@ -13,6 +13,8 @@ from support.categories import Category
 from support.client import PressluftClient
 from support.diagnostics import SuiteFailure
 
+BACKUP_CONTENT = "backup-content"  # the capability of reading what a backup holds
+
 
 @dataclass(frozen=True)
 class Capabilities:
@@ -25,6 +27,11 @@ class Capabilities:
     @property
     def is_reference(self) -> bool:
         return self.implementation == "pressluft_reference"
+
+    @property
+    def shows_backup_content(self) -> bool:
+        """The target can show what a backup holds (a real Pressluft cannot)."""
+        return BACKUP_CONTENT in self.faults
 
 
 def discover(client: PressluftClient) -> Capabilities:
@@ -113,6 +120,16 @@ class FaultSession:
         if answer.status not in (200, 201, 204):
             raise SuiteFailure(Category.CONFIG_ERROR, answer.command,
                                f"the target refused the content change: {answer.reason}")
+
+    def backup_content(self, backup_id: str) -> str:
+        """What the backup holds: the content its artifact keeps (only where the capabilities offer it)."""
+        answer = self.client.get(f"/_reference/backups/{backup_id}/content")
+        body = answer.json if isinstance(answer.json, dict) else {}
+        if answer.status != 200 or not isinstance(body.get("content"), str):
+            raise SuiteFailure(Category.CONTRACT_VIOLATION, answer.command,
+                               f"the target cannot show what the backup {backup_id} holds: {answer.reason}",
+                               job_id=backup_id)
+        return body["content"]
 
     def undo_all(self) -> None:
         errors = []

@@ -7,12 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+from support import matchers
 from support.actions import CreateEnvironment, CreateSite, RestoreEnvironment, Submission, TakeBackup
 from support.actor import Operator
 from support.categories import Category
 from support.diagnostics import SuiteFailure
 from support.jobs import require_success
-from support.questions import TheBackups, TheEnvironment, TheEnvironments, TheJobs, TheSites, by_slug, production_of
+from support.matchers import expect
+from support.questions import TheBackups, TheEnvironment, TheEnvironments, TheJobs, TheSite, TheSites, by_id
 from support.waits import wait_for_job, wait_for_preview
 
 
@@ -31,12 +33,14 @@ class LiveSite:
 class Request(Submission):
     """One request of the operator: its answer (a Submission), what it names, and what was listed just before it."""
 
+    job_type: Optional[str] = None           # the job it queues when accepted
     slug: Optional[str] = None               # what it creates (a site, an environment, a node) is called so
     type: Optional[str] = None               # an environment's type
     site_id: Optional[str] = None
     environment_id: Optional[str] = None     # the environment it acts on (backup, restore)
     backup_id: Optional[str] = None          # the backup it restores
-    node_id: Optional[str] = None            # the node the environment was on before
+    node_id: Optional[str] = None            # the node the environment is (or was, before a restore) on
+    content_before: Optional[str] = None     # what the environment showed just before (a restore), when known
     jobs_before: list = field(default_factory=list)
     sites_before: list = field(default_factory=list)
     environments_before: list = field(default_factory=list)
@@ -56,7 +60,7 @@ def request_site(operator: Operator, *, label: str = "site", node_id: Optional[s
     slug = operator.ledger.slug(label)
     jobs, sites = _jobs(operator), operator.asks_for(TheSites(quiet=True))
     submission = operator.attempts_to(CreateSite(f"Wave 5 {slug}", slug, node_id=node_id))
-    return Request.of(submission, slug=slug, jobs_before=jobs, sites_before=sites)
+    return Request.of(submission, job_type="site_create", slug=slug, jobs_before=jobs, sites_before=sites)
 
 
 def request_environment(operator: Operator, site: LiveSite, type: str) -> Request:
@@ -65,26 +69,28 @@ def request_environment(operator: Operator, site: LiveSite, type: str) -> Reques
     environments = operator.asks_for(TheEnvironments(site.id, quiet=True))
     submission = operator.attempts_to(CreateEnvironment(site.id, site.production["id"], type,
                                                         f"Wave 5 {type} {slug}", slug))
-    return Request.of(submission, slug=slug, type=type, site_id=site.id, jobs_before=jobs,
-                   environments_before=environments, node_id=site.production.get("node_id"))
+    return Request.of(submission, job_type="env_create", slug=slug, type=type, site_id=site.id, jobs_before=jobs,
+                      environments_before=environments, node_id=site.production.get("node_id"))
 
 
 def request_backup(operator: Operator, site: LiveSite, environment: dict) -> Request:
     submission = operator.attempts_to(TakeBackup(environment["id"], site_id=site.id))
-    return Request.of(submission, site_id=site.id, environment_id=environment["id"])
+    return Request.of(submission, job_type="backup_create", site_id=site.id, environment_id=environment["id"],
+                      node_id=environment.get("node_id"))
 
 
 def request_restore(operator: Operator, site: LiveSite, environment: dict, backup: dict, *,
-                    wait_for_guard: bool = True) -> Request:
+                    wait_for_guard: bool = True, showing: Optional[str] = None) -> Request:
     """Restore `environment` from `backup`; the backups and jobs listed just before are kept (the checkpoint
-    the restore takes must be a new one)."""
+    the restore takes must be a new one), and `showing`: what the scenario saw the environment show just before
+    (the checkpoint must hold it)."""
     jobs = _jobs(operator)
     backups = operator.asks_for(TheBackups(environment["id"], quiet=True))
-    current = operator.asks_for(TheEnvironment(environment["id"], quiet=True))
     submission = operator.attempts_to(RestoreEnvironment(environment["id"], backup["id"],
                                                          site_id=site.id if wait_for_guard else None))
-    return Request.of(submission, site_id=site.id, environment_id=environment["id"], backup_id=backup["id"],
-                   node_id=current.get("node_id"), jobs_before=jobs, backups_before=backups)
+    return Request.of(submission, job_type="env_restore", site_id=site.id, environment_id=environment["id"],
+                      backup_id=backup["id"], node_id=environment.get("node_id"), jobs_before=jobs,
+                      backups_before=backups, content_before=showing)
 
 
 def finish(operator: Operator, request: Request, budget: float) -> dict:
@@ -96,18 +102,27 @@ def finish(operator: Operator, request: Request, budget: float) -> dict:
 
 # -- the longer flows of the Given steps ---------------------------------------------------------------
 def create_live_site(operator: Operator, *, label: str = "site", node_id: Optional[str] = None) -> LiveSite:
-    """A new site whose site_create succeeded, whose production environment is active and answers."""
+    """A new site whose site_create succeeded, whose production environment is active and answers: the site
+    and the production its job names (the site bearing the requested slug, active; its production environment
+    of that site, listed among its environments)."""
     request = request_site(operator, label=label, node_id=node_id)
     job = finish(operator, request, operator.settings.budgets.site)
-    site = by_slug(operator.asks_for(TheSites(quiet=True)), request.slug)
-    if site is None:
-        raise SuiteFailure(Category.CONTRACT_VIOLATION, "GET /api/sites",
-                           f"the site {request.slug} is not listed after its creation job succeeded", job_id=job["id"])
+    expect(job, matchers.a_job_of_the_request("site_create"), command=request.command, job_id=job["id"])
+    site_command = f"GET /api/sites/{job.get('site_id')}"
+    if not job.get("site_id") or not job.get("environment_id"):
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, f"GET /api/jobs/{job['id']}",
+                           f"the site creation job names the site {job.get('site_id')!r} and the environment "
+                           f"{job.get('environment_id')!r}", job_id=job["id"], job=job)
+    site = operator.asks_for(TheSite(job["site_id"], quiet=True))
+    expect(site, matchers.a_site_that_is("active", slug=request.slug), command=site_command, job_id=job["id"])
     operator.ledger.record("site", site["id"], request.slug)
-    production = production_of(operator.asks_for(TheEnvironments(site["id"], quiet=True)))
-    if production is None:
+    production = operator.asks_for(TheEnvironment(job["environment_id"], quiet=True))
+    expect(production, matchers.an_environment_that_is("active", type="production", site=site["id"]),
+           command=f"GET /api/environments/{job['environment_id']}", job_id=job["id"])
+    if by_id(operator.asks_for(TheEnvironments(site["id"], quiet=True)), production["id"]) is None:
         raise SuiteFailure(Category.CONTRACT_VIOLATION, f"GET /api/sites/{site['id']}/environments",
-                           "the new site has no production environment", job_id=job["id"])
+                           f"the production environment {production['id']} of the site creation job is not listed "
+                           "among the site's environments", job_id=job["id"])
     live = LiveSite(site, production, job)
     ensure_live(operator, live)
     return live
@@ -123,18 +138,24 @@ def ensure_live(operator: Operator, site: LiveSite) -> None:
     wait_for_preview(operator, production["preview_url"])
 
 
+def environment_made_by(operator: Operator, job: dict, *, command: str) -> dict:
+    """The environment a creation job names (its own environment_id), as Pressluft shows it."""
+    if not job.get("environment_id"):
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, command, "the environment creation job names no environment",
+                           job_id=job.get("id"), job=job)
+    return operator.asks_for(TheEnvironment(job["environment_id"], quiet=True))
+
+
 def create_environment(operator: Operator, site: LiveSite, type: str) -> dict:
-    """A clone or staging environment of production whose env_create succeeded and that is active."""
+    """A clone or staging environment of production whose env_create succeeded: the environment its job
+    names, bearing the requested slug, of that site, active, of that type, copied from production on its node."""
     request = request_environment(operator, site, type)
     job = finish(operator, request, operator.settings.budgets.clone)
-    environment = by_slug(operator.asks_for(TheEnvironments(site.id, quiet=True)), request.slug)
-    if environment is None or environment.get("status") != "active":
-        raise SuiteFailure(Category.CONTRACT_VIOLATION, f"GET /api/sites/{site.id}/environments",
-                           f"the {type} {request.slug} is "
-                           + (f"{environment.get('status')}, not active" if environment else "not listed")
-                           + " after its creation job succeeded", job_id=job["id"])
+    environment = environment_made_by(operator, job, command=request.command)
     operator.ledger.record("environment", environment["id"], request.slug)
-    return environment
+    copy = matchers.an_environment("active", type=type, source=site.production["id"], node=request.node_id,
+                                   site=site.id, slug=request.slug)
+    return expect(environment, copy, command=f"GET /api/environments/{environment['id']}", job_id=job["id"])
 
 
 def take_full_backup(operator: Operator, site: LiveSite, environment: dict) -> dict:
@@ -151,8 +172,36 @@ def take_full_backup(operator: Operator, site: LiveSite, environment: dict) -> d
 
 
 def completed_full_backup(operator: Operator, site: LiveSite, environment: dict) -> dict:
+    """A full backup of the environment that completed with its integrity data (a sha256 checksum, a size)."""
     backup = take_full_backup(operator, site, environment)
-    if backup.get("status") != "completed":
+    return expect(backup, matchers.a_completed_backup(scope="full", of=environment["id"]),
+                  command=f"GET /api/environments/{environment['id']}/backups", job_id=backup["id"])
+
+
+def backup_that_completed_without(operator: Operator, site: LiveSite, environment: dict, missing: str) -> dict:
+    """A full backup of the environment that completed with one integrity datum missing (`missing`: "checksum"
+    or "size"), the other one intact: a restore of it can be refused for that reason only."""
+    backup = take_full_backup(operator, site, environment)
+    complete = matchers.a_completed_backup(scope="full", of=environment["id"])
+    whole = {**backup, "checksum": "sha256:" + "0" * 64} if missing == "checksum" else {**backup, "size_bytes": 1}
+    lacking = backup.get("checksum") is None if missing == "checksum" else backup.get("size_bytes") == 0
+    if not complete.matches(whole) or not lacking:
+        found = f"its checksum is {backup.get('checksum')!r}" if missing == "checksum" \
+            else f"its size is {backup.get('size_bytes')!r}"
         raise SuiteFailure(Category.CONTRACT_VIOLATION, f"GET /api/environments/{environment['id']}/backups",
-                           f"the backup {backup['id']} is {backup.get('status')}, not completed", job_id=backup["id"])
+                           f"the backup {backup['id']} is not a full backup of {environment['id']} that completed "
+                           f"without its {missing} alone: {complete.reason_for(whole) if lacking else found}",
+                           job_id=backup["id"])
+    return backup
+
+
+def complete_backup_of_another(backup: dict, environment: dict) -> dict:
+    """`backup` is a completed full backup with its integrity data, of an environment other than `environment`:
+    a restore of it into `environment` can be refused for that reason only."""
+    command = f"GET /api/environments/{backup.get('environment_id')}/backups"
+    expect(backup, matchers.a_completed_backup(scope="full"), command=command, job_id=backup.get("id"))
+    if backup.get("environment_id") in (None, environment["id"]):
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, command,
+                           f"the backup {backup.get('id')} is of the environment {backup.get('environment_id')!r}, "
+                           f"not of another environment than {environment['id']}", job_id=backup.get("id"))
     return backup

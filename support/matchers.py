@@ -164,6 +164,42 @@ def a_job_that_ended_failed(code: str, message: Optional[str] = None, *, attempt
     return _FailedJob(code, message, attempts)
 
 
+class _JobOfRequest(_RecordMatcher):
+    """The job a request queued, as the scenario knows it: its type, its site, its environment (or, for a
+    creation, an environment that did not exist before) and its node."""
+
+    noun = "a job"
+
+    def __init__(self, job_type: str, site: Optional[str], environment: Optional[str], node: Optional[str],
+                 new_environment_not_in: Optional[Iterable[str]]):
+        self.job_type, self.site, self.environment, self.node = job_type, site, environment, node
+        self.existing = None if new_environment_not_in is None else set(new_environment_not_in)
+
+    def title(self, job: dict) -> str:
+        return f"{job.get('job_type') or 'job'} job {job.get('id')}"
+
+    def properties(self):
+        found = [_is("job_type", self.job_type)]
+        if self.site is not None:
+            found.append(_is("site_id", self.site, "site"))
+        if self.environment is not None:
+            found.append(_is("environment_id", self.environment, "environment"))
+        if self.existing is not None:
+            existing = self.existing
+            found.append(("a new environment",
+                          lambda job: None if job.get("environment_id") and job.get("environment_id") not in existing
+                          else f"it names the environment {job.get('environment_id')!r}, one that existed before"))
+        if self.node is not None:
+            found.append(_is("node_id", self.node, "node"))
+        return found
+
+
+def a_job_of_the_request(job_type: str, *, site: Optional[str] = None, environment: Optional[str] = None,
+                         node: Optional[str] = None, new_environment_not_in: Optional[Iterable[str]] = None
+                         ) -> VerdictMatcher:
+    return _JobOfRequest(job_type, site, environment, node, new_environment_not_in)
+
+
 # -- nodes ---------------------------------------------------------------------------------------
 class _Node(_RecordMatcher):
     noun = "a node"
@@ -243,15 +279,21 @@ class _Environment(_RecordMatcher):
     noun = "an environment"
 
     def __init__(self, status: str, type: Optional[str], source: Optional[str], node: Optional[str],
-                 preview_other_than: Optional[str]):
+                 preview_other_than: Optional[Iterable[str]], site: Optional[str] = None, slug: Optional[str] = None):
         self.status, self.type, self.source, self.node = status, type, source, node
-        self.preview_other_than = preview_other_than
+        self.preview_other_than = None if preview_other_than is None else set(preview_other_than)
+        self.site, self.slug = site, slug
 
     def title(self, env: dict) -> str:
         return f"environment {env.get('slug')} ({env.get('id')})"
 
     def properties(self):
-        found = [_is("status", self.status)]
+        found = []
+        if self.slug is not None:
+            found.append(_is("slug", self.slug))
+        if self.site is not None:
+            found.append(_is("site_id", self.site, "site"))
+        found.append(_is("status", self.status))
         if self.type is not None:
             found.append(_is("environment_type", self.type))
         if self.source is not None:
@@ -259,20 +301,41 @@ class _Environment(_RecordMatcher):
         if self.node is not None:
             found.append(_is("node_id", self.node, "node"))
         if self.preview_other_than is not None:
-            other = self.preview_other_than
+            others = self.preview_other_than
             found.append(("a preview address of its own",
-                          lambda env: None if env.get("preview_url") and env.get("preview_url") != other
-                          else f"its preview address is {env.get('preview_url')!r}, its source's"))
+                          lambda env: None if env.get("preview_url") and env.get("preview_url") not in others
+                          else f"its preview address is {env.get('preview_url')!r}, another environment's"))
         return found
 
 
 def an_environment(status: str, *, type: Optional[str] = None, source: Optional[str] = None,
-                   node: Optional[str] = None, preview_other_than: Optional[str] = None) -> VerdictMatcher:
-    return _Environment(status, type, source, node, preview_other_than)
+                   node: Optional[str] = None, preview_other_than: Optional[Iterable[str]] = None,
+                   site: Optional[str] = None, slug: Optional[str] = None) -> VerdictMatcher:
+    """`preview_other_than`: the preview addresses of the other environments (its source's among them)."""
+    return _Environment(status, type, source, node, preview_other_than, site, slug)
 
 
-def an_environment_that_is(status: str, on_node: Optional[str] = None) -> VerdictMatcher:
-    return _Environment(status, None, None, on_node, None)
+def an_environment_that_is(status: str, on_node: Optional[str] = None, *, type: Optional[str] = None,
+                           site: Optional[str] = None) -> VerdictMatcher:
+    return _Environment(status, type, None, on_node, None, site)
+
+
+# -- sites ---------------------------------------------------------------------------------------
+class _Site(_RecordMatcher):
+    noun = "a site"
+
+    def __init__(self, status: str, slug: Optional[str]):
+        self.status, self.slug = status, slug
+
+    def title(self, site: dict) -> str:
+        return f"site {site.get('slug')} ({site.get('id')})"
+
+    def properties(self):
+        return ([_is("slug", self.slug)] if self.slug is not None else []) + [_is("status", self.status)]
+
+
+def a_site_that_is(status: str, *, slug: Optional[str] = None) -> VerdictMatcher:
+    return _Site(status, slug)
 
 
 # -- previews ------------------------------------------------------------------------------------
@@ -370,6 +433,6 @@ def expect(actual: Any, matcher: BaseMatcher, *, command: str, job_id: Optional[
                        details={"expected": str(expected)})
 
 
-__all__ = ["assert_that", "expect", "a_job_that_succeeded", "a_job_that_ended_failed", "a_ready_node",
-           "a_node_not_ready", "a_completed_backup", "an_environment", "an_environment_that_is", "a_preview_answer",
-           "an_error_envelope_with_code", "ATTEMPT_RULES"]
+__all__ = ["assert_that", "expect", "a_job_that_succeeded", "a_job_that_ended_failed", "a_job_of_the_request",
+           "a_ready_node", "a_node_not_ready", "a_completed_backup", "an_environment", "an_environment_that_is",
+           "a_site_that_is", "a_preview_answer", "an_error_envelope_with_code", "ATTEMPT_RULES"]

@@ -57,6 +57,10 @@ def TheSites(quiet: bool = False) -> _Get:
     return _Get("/api/sites", "site", many=True, title="List the sites", quiet=quiet)
 
 
+def TheSite(site_id: str, quiet: bool = False) -> _Get:
+    return _Get(f"/api/sites/{site_id}", "site", title=f"Look at the site {site_id}", quiet=quiet)
+
+
 def TheEnvironments(site_id: str, quiet: bool = False) -> _Get:
     return _Get(f"/api/sites/{site_id}/environments", "environment", many=True,
                 title="List the site's environments", quiet=quiet)
@@ -83,6 +87,11 @@ def node_by_id(nodes: list, node_id: str) -> Optional[dict]:
 
 def provider_nodes(nodes: list) -> list:
     return [node for node in nodes if node.get("is_local") is False]
+
+
+def by_id(items: list, item_id: Optional[str]) -> Optional[dict]:
+    """The record of a listing with that id (None: none, or no id to look for)."""
+    return next((item for item in items if item_id is not None and item.get("id") == item_id), None)
 
 
 def by_slug(items: list, slug: str) -> Optional[dict]:

@@ -28,6 +28,7 @@ WHO_PROVIDES = {
     "preview_answer": "When the operator opens the clone's preview",
     "backup_request": "When the operator takes a full backup of production",
     "backup": "Then the backup is listed … / Given a completed full backup …",
+    "first_backup": "Given a completed full backup of production",
     "restore_request": "When the operator restores production from that backup",
     "restore_job": "Then the restore job succeeds",
     "attempt": "When the operator tries to …",
@@ -49,7 +50,9 @@ class ScenarioState:
     clone: Optional[dict] = None
     preview_answer: Optional[tuple] = None         # (status or None, what was got)
     backup_request: Optional[Request] = None
-    backup: Optional[dict] = None                  # the backup the scenario restores
+    backup: Optional[dict] = None                  # the backup the scenario restores ("that backup")
+    first_backup: Optional[dict] = None            # the first of the scenario's backups of production
+    production_content: Optional[str] = None       # what the scenario last saw production show (content it set)
     restore_request: Optional[Request] = None
     restore_job: Optional[dict] = None
     attempt: Optional[Request] = None              # a request the operator tried, expecting a refusal

@@ -17,7 +17,7 @@ from typing import Optional
 from support.actor import Operator
 from support.config import Settings
 from support.diagnostics import parse_summary_lines
-from support.questions import TheEnvironments, TheJobs, TheSites, jobs_touching, production_of
+from support.questions import TheEnvironments, TheJobs, TheSites, by_id, jobs_touching, production_of
 
 ROOT = Path(__file__).resolve().parents[1]
 SMOKES = {"clone preview": "scripts/smoke-site-clone-preview.sh",
@@ -93,12 +93,14 @@ class SmokeSite:
     def production(self) -> Optional[dict]:
         return production_of(self.environments)
 
-    def environment_of_type(self, type: str) -> Optional[dict]:
-        return next((env for env in self.environments if env.get("environment_type") == type), None)
-
     def job(self, job_type: str) -> Optional[dict]:
         found = jobs_touching(self.jobs, site_id=(self.site or {}).get("id"), job_type=job_type)
         return found[-1] if self.site and found else None
+
+    def environment_made(self, job_type: str) -> Optional[dict]:
+        """The environment of the site that its latest job of that type names (as the site lists it)."""
+        job = self.job(job_type)
+        return by_id(self.environments, job.get("environment_id")) if job else None
 
 
 def site_of(operator: Operator, smoke: SmokeRun) -> SmokeSite:

@@ -31,7 +31,7 @@ CLONE = "A clone environment made from production gets a reachable preview -- @1
 STAGING = "A staging environment made from production gets a reachable preview -- @2.1 A staging environment"
 REDIRECT = "A preview that redirects counts as reachable, without the redirect being followed -- @1.{}"
 BACKUP = "A full backup is created, listed with its integrity data and restored"
-CONTENT = "A restore brings back the content that was backed up"
+CONTENT = "Restoring the older of two backups brings back its content, with no trace of what came after"
 INCOMPLETE = "A backup without complete integrity data cannot be restored -- @1.{}"
 FOREIGN = "A backup of another environment cannot be restored here"
 PREFLIGHT_SITE = "A node that is not ready blocks site creation before anything is queued -- @1.{}"
@@ -153,17 +153,24 @@ CLAIMS = (
     # -- clone and staging environments ----------------------------------------------------------------
     Claim("the environment creation job succeeds", (
         Property("the env_create job the request queued ended succeeded", (m("env_create_fails", CLONE, JOB_FAILED),)),
+        Property("it is the request's own: env_create, of the site, for a new environment, on production's node",
+                 (m("env_job_names_source_environment", CLONE),)),
     )),
     Claim("the new environment is an active {type} environment copied from production, on the same node", (
+        Property("the environment the creation job names bears the requested slug, belongs to the site and is "
+                 "listed among its environments", (m("env_shown_under_other_site", CLONE),)),
         Property("status active", (m("env_create_leaves_cloning", CLONE), m("env_create_leaves_cloning", STAGING))),
         Property("environment_type is the requested type", (m("env_type_stored_as_clone", STAGING),)),
         Property("source environment is production", (m("env_source_not_recorded", CLONE),)),
         Property("on production's node", (m("env_on_unknown_node", CLONE),)),
-        Property("a preview address of its own", (m("preview_url_points_to_source", CLONE),)),
+        Property("a preview address no other environment of the site has", (m("preview_url_points_to_source",
+                                                                              CLONE),)),
+        Property("its site is active again (not left cloning)", (m("site_left_cloning_after_clone", CLONE),
+                                                                 m("site_left_cloning_after_clone", STAGING))),
     )),
     Claim("the preview of the new environment answers 200, 301 or 302", (
-        Property("200, 301 or 302 within the preview budget", (m("clone_preview_not_served", CLONE, UNREACHABLE,
-                                                                 PREVIEW_BUDGET),)),
+        Property("the preview of the environment the creation job names: 200, 301 or 302 within the preview budget",
+                 (m("clone_preview_not_served", CLONE, UNREACHABLE, PREVIEW_BUDGET),)),
     )),
     Claim("the preview answers {status:d} and counts as reachable", (
         Property("the answer is the redirect status, one of 200, 301 or 302, not followed",
@@ -172,6 +179,8 @@ CLAIMS = (
     # -- backups and restores --------------------------------------------------------------------------
     Claim("the backup job succeeds", (
         Property("the backup_create job ended succeeded", (m("backup_create_fails", BACKUP, JOB_FAILED),)),
+        Property("it is the request's own: backup_create of production, of its site, on its node",
+                 (m("backup_and_restore_jobs_without_node", BACKUP),)),
     )),
     Claim("the backup is listed as a completed full backup of production, with a sha256 checksum and a positive "
           "size", (
@@ -183,15 +192,21 @@ CLAIMS = (
     )),
     Claim("the restore job succeeds", (
         Property("the env_restore job ended succeeded", (m("restore_fails", BACKUP, JOB_FAILED),)),
+        Property("it is the request's own: env_restore of production, of its site, on its node",
+                 (m("backup_and_restore_jobs_without_node", CONTENT),)),
     )),
-    Claim("a full checkpoint of production taken by that restore is listed among its backups", (
+    Claim("a full checkpoint of production as it was just before that restore is listed among its backups", (
         Property("a backup not listed before the restore is listed", (m("restore_skips_checkpoint", BACKUP),)),
         Property("it is a full backup", (m("checkpoint_not_full", BACKUP),)),
         Property("completed with a sha256 checksum and a positive size", (m("checkpoint_without_checksum", BACKUP),)),
         Property("taken while that restore job ran", (m("checkpoint_taken_after_restore", BACKUP),)),
+        Property("it holds what production showed just before the restore (read where the target can show what a "
+                 "backup holds; a target that cannot, e.g. a real Pressluft, is judged by the checkpoint's time "
+                 "alone)", (m("checkpoint_holds_restored_content", CONTENT),)),
     )),
     Claim("production is active again on the same node", (
         Property("status active", (m("restore_leaves_restoring", BACKUP),)),
+        Property("its site is active again (not left restoring)", (m("site_left_restoring_after_restore", BACKUP),)),
         Property("on the node it was on before the restore",
                  without_mutant="the same matcher property as 'on production's node' of the clone claim, broken "
                                 "there by env_on_unknown_node"),
@@ -200,8 +215,10 @@ CLAIMS = (
         Property("200, 301 or 302 within the preview budget", (m("restored_preview_down", BACKUP, UNREACHABLE,
                                                                  PREVIEW_BUDGET),)),
     )),
-    Claim('the preview of production shows "{content}" again', (
-        Property("the preview answers 200 with the backed-up content", (m("restore_keeps_content", CONTENT),)),
+    Claim('the preview of production shows "{content}" again, with no trace of {replaced}', (
+        Property("the preview answers 200 with the content of the backup the restore was given",
+                 (m("restore_keeps_content", CONTENT), m("restore_uses_newest_backup", CONTENT))),
+        Property("none of the contents the restore replaced is left", (m("restore_merges_content", CONTENT),)),
     )),
     Claim("the restore is refused as an invalid request", (
         Property("400 bad_request", tuple(m("restore_accepts_incomplete_backup", INCOMPLETE.format(row))
@@ -214,6 +231,8 @@ CLAIMS = (
     Claim("production stays active", (
         Property("status active", (m("refused_restore_leaves_restoring", FOREIGN),
                                    m("refused_restore_leaves_restoring", INCOMPLETE.format(2)))),
+        Property("its site stays active", (m("refused_restore_leaves_site_restoring", FOREIGN),
+                                           m("refused_restore_leaves_site_restoring", INCOMPLETE.format(1)))),
     )),
     # -- the smoke commands ----------------------------------------------------------------------------
     Claim("the smoke passes", (
@@ -231,7 +250,8 @@ CLAIMS = (
                  "checks that a slow failure fails the check"),
     )),
     Claim(r"the smoke fails as unreachable, naming the preview address of the new clone", (
-        Property("category preview_unreachable and the command GET of the clone's own preview address",
+        Property("category preview_unreachable and the command GET of the preview address of the clone the smoke "
+                 "site's env_create job made",
                  (m("preview_url_points_to_source", UNREACHABLE_SMOKE.format(1)),)),
     )),
     Claim("its failure names the {request} request and its job", (
@@ -261,10 +281,18 @@ CLAIMS = (
         Property("failed with that code after one attempt of one allowed", (m("restore_retried", RESTORE_FAILS),)),
     )),
     Claim("the new environment is marked failed, not active", (
-        Property("the smoke site's clone is failed", (m("failed_job_marks_active", CLONE_FAILS),)),
+        Property("the environment the smoke site's env_create job names is a clone of that site",
+                 (m("env_job_names_source_environment", CLONE_FAILS),)),
+        Property("it is failed", (m("failed_job_marks_active", CLONE_FAILS),)),
+        Property("the smoke's site is failed too", (m("failed_job_leaves_site_active", CLONE_FAILS),)),
     )),
     Claim("the restored production is marked failed, not active", (
-        Property("the smoke site's production is failed", (m("failed_job_marks_active", RESTORE_FAILS),)),
+        Property("the environment the smoke site's env_restore job names is that site's production",
+                 without_mutant="the same matcher properties (type, site) as the clone's, broken there by "
+                                "env_job_names_source_environment; tests/suite/test_checks.py feeds a restore job "
+                                "naming the clone to the check"),
+        Property("it is failed", (m("failed_job_marks_active", RESTORE_FAILS),)),
+        Property("the smoke's site is failed too", (m("failed_job_leaves_site_active", RESTORE_FAILS),)),
     )),
 )
 

@@ -41,8 +41,10 @@ PARTS = {
              "reachable": "the new environment's preview answers 200",
              "redirect": "a preview answering 301 or 302 counts as reachable (not followed)"},
     "AC-2": {"backup": "a full backup is created", "listed": "it is listed with a sha256 checksum and a positive size",
-             "restore": "it is restored, after a pre-restore checkpoint",
-             "same node": "on the same provider-acquired node", "content": "the backed-up content comes back",
+             "restore": "it is restored, after a pre-restore checkpoint taken while the restore ran",
+             "checkpoint": "the pre-restore checkpoint holds production as it was just before the restore",
+             "same node": "on the same provider-acquired node",
+             "content": "the content of the backup restored comes back, in place of what came after it",
              "preview": "production's preview answers after the restore"},
     "AC-3": {"preflight": "a preflight block names the refused request, no job and the reasons",
              "job failed": "a job failing after enqueue names the request, its job and its error code and message",
@@ -78,7 +80,8 @@ PARTS = {
 COVERAGE = {
     "A full backup is created, listed with its integrity data and restored":
         {"AC-2": ["backup", "listed", "restore", "same node", "preview"]},
-    "A restore brings back the content that was backed up": {"AC-2": ["content"]},
+    "Restoring the older of two backups brings back its content, with no trace of what came after":
+        {"AC-2": ["content", "checkpoint"]},
     "A backup without complete integrity data cannot be restored": {"backup-restore-S3": ["checksum", "size"]},
     "A backup of another environment cannot be restored here": {"backup-restore-S3": ["foreign"]},
     "A <type> environment made from production gets a reachable preview": {"AC-1": ["clone", "staging", "reachable"]},

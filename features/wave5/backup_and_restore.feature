@@ -3,9 +3,11 @@ Feature: Backup and restore of an environment
   An operator takes a full backup of production and later restores it, on the
   same provider-acquired node as the clone flow. The backup must be complete and
   verifiable (a sha256 checksum and its size); the restore must first keep a full
-  checkpoint of production as it was, then bring the backed-up content back; and
-  production must be live again afterwards. A backup without complete integrity
-  data, or of another environment, is refused before anything is queued.
+  checkpoint of production as it was, then bring back the content of the backup
+  it was given in place of what production showed; and production and its site
+  must be live again afterwards. A backup without complete integrity data, or of
+  another environment, is refused before anything is queued, and production and
+  its site stay as they were.
 
   Background:
     Given a ready provider-acquired node
@@ -18,19 +20,22 @@ Feature: Backup and restore of an environment
     And the backup is listed as a completed full backup of production, with a sha256 checksum and a positive size
     When the operator restores production from that backup
     Then the restore job succeeds
-    And a full checkpoint of production taken by that restore is listed among its backups
+    And a full checkpoint of production as it was just before that restore is listed among its backups
     And production is active again on the same node
     And the preview of production answers 200, 301 or 302
 
   @AC-2 @fault_injection
-  Scenario: A restore brings back the content that was backed up
+  Scenario: Restoring the older of two backups brings back its content, with no trace of what came after
     Given a new site whose production environment is live
     And production shows the content "Spring catalogue"
     And a completed full backup of production
-    And production's content was changed to "Broken summer sale" after that backup
-    When the operator restores production from that backup
+    And production's content was changed to "Summer sale" after that backup
+    And another completed full backup of production
+    And production's content was changed to "Broken autumn banner" after that backup
+    When the operator restores production from the first of those backups
     Then the restore job succeeds
-    And the preview of production shows "Spring catalogue" again
+    And a full checkpoint of production as it was just before that restore is listed among its backups
+    And the preview of production shows "Spring catalogue" again, with no trace of "Summer sale" or "Broken autumn banner"
 
   @backup-restore-S3 @fault_injection
   Scenario Outline: A backup without complete integrity data cannot be restored

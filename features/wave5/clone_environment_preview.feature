@@ -2,9 +2,10 @@
 Feature: Clone and staging environments with a reachable preview
   An operator copies a site's production environment into a clone or a staging
   environment. On the provider-acquired node the copy must finish, be recorded
-  as the kind of copy that was asked for, become active on the same node as
-  production, and answer on a preview address of its own the way a browser sees
-  it before following any redirect: 200, 301 or 302.
+  as the kind of copy that was asked for, of that site, become active on the
+  same node as production while the site itself becomes active again, and
+  answer on a preview address of its own the way a browser sees it before
+  following any redirect: 200, 301 or 302.
 
   Background:
     Given a ready provider-acquired node

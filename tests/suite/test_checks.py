@@ -83,3 +83,71 @@ def test_a_retry_whose_run_after_is_not_ahead_is_not_scheduled():
     with pytest.raises(SuiteFailure) as caught:
         checks.retry_scheduled(OneJob(job), request(), failed_attempts=2, error_code="PROVIDER_API_ERROR")
     assert "is not ahead of its last change" in caught.value.reason
+
+
+class Answers:
+    """An operator whose every question (a GET) is answered from a table of paths."""
+
+    def __init__(self, answers: dict):
+        self.answers = answers
+
+    def asks_for(self, question):
+        return self.answers[question.path]
+
+
+SHA = "sha256:" + "a" * 64
+
+
+def checkpoint_case(content_before):
+    started = datetime(2026, 1, 1, 12, 0, 0, tzinfo=timezone.utc)
+    job = {"id": "r1", "started_at": started.isoformat(), "finished_at": (started + timedelta(seconds=2)).isoformat()}
+    checkpoint = {"id": "cp", "environment_id": "e1", "backup_scope": "full", "status": "completed", "checksum": SHA,
+                  "size_bytes": 10, "created_at": (started + timedelta(seconds=1)).isoformat()}
+    restore = SimpleNamespace(environment_id="e1", backups_before=[{"id": "b1"}], backup_id="b1",
+                              content_before=content_before)
+    return Answers({"/api/environments/e1/backups": [{"id": "b1"}, checkpoint]}), restore, job
+
+
+def test_a_checkpoint_must_hold_what_production_showed_where_the_target_can_show_it():
+    operator, restore, job = checkpoint_case("Broken autumn banner")
+    assert checks.checkpoint_listed(operator, restore, job, read_content=lambda _: "Broken autumn banner")["id"] == "cp"
+    with pytest.raises(SuiteFailure) as caught:
+        checks.checkpoint_listed(operator, restore, job, read_content=lambda _: "Spring catalogue")
+    assert "the backup cp holds 'Spring catalogue', not 'Broken autumn banner'" in caught.value.reason
+    # a target that cannot show what a backup holds (a real Pressluft): judged by its time alone
+    assert checks.checkpoint_listed(operator, restore, job, read_content=None)["id"] == "cp"
+    operator, restore, job = checkpoint_case(None)  # the scenario never saw what production showed
+    assert checks.checkpoint_listed(operator, restore, job, read_content=lambda _: "anything")["id"] == "cp"
+
+
+def test_a_preview_must_show_the_content_and_nothing_it_replaced():
+    page = "<div class='content'>Spring catalogue\nBroken autumn banner</div>"
+    operator = SimpleNamespace(preview=SimpleNamespace(get=lambda url: (200, "200", page)))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(checks, "wait_for_preview", lambda operator, url: (200, []))
+        checks.preview_shows(operator, "http://p/", "Spring catalogue", replaced=["Summer sale"])
+        with pytest.raises(SuiteFailure) as caught:
+            checks.preview_shows(operator, "http://p/", "Spring catalogue",
+                                 replaced=["Summer sale", "Broken autumn banner"])
+    assert caught.value.reason == ("the preview shows 'Spring catalogue' but also 'Broken autumn banner', which it "
+                                   "should have replaced")
+
+
+def smoke_site(restore_names: str, site_status: str = "failed") -> Answers:
+    site = {"id": "s1", "slug": "w5-test-s1-site-1", "status": site_status}
+    production = {"id": "p1", "site_id": "s1", "environment_type": "production", "status": "failed"}
+    clone = {"id": "c1", "site_id": "s1", "environment_type": "clone", "status": "failed"}
+    jobs = [{"id": "j1", "job_type": "env_restore", "site_id": "s1", "environment_id": restore_names}]
+    return Answers({"/api/sites": [site], "/api/sites/s1": site, "/api/sites/s1/environments": [production, clone],
+                    "/api/jobs": jobs, "/api/environments/p1": production, "/api/environments/c1": clone})
+
+
+def test_the_restored_production_is_the_one_the_restore_job_names_and_its_site_failed_too():
+    run = smoke("")
+    assert checks.smoke_environment_failed(smoke_site("p1"), run, "production")["id"] == "p1"
+    with pytest.raises(SuiteFailure) as caught:  # the restore job names the site's clone
+        checks.smoke_environment_failed(smoke_site("c1"), run, "production")
+    assert "environment_type is 'clone' (expected environment_type 'production')" in caught.value.reason
+    with pytest.raises(SuiteFailure) as caught:  # production failed, its site not
+        checks.smoke_environment_failed(smoke_site("p1", site_status="active"), run, "production")
+    assert "status is 'active' (expected status 'failed')" in caught.value.reason

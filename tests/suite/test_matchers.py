@@ -8,11 +8,13 @@ from support.diagnostics import SuiteFailure
 from support.journal import Exchange
 from support.matchers import (
     a_completed_backup,
+    a_job_of_the_request,
     a_job_that_ended_failed,
     a_job_that_succeeded,
     a_node_not_ready,
     a_preview_answer,
     a_ready_node,
+    a_site_that_is,
     an_environment,
     an_environment_that_is,
     an_error_envelope_with_code,
@@ -138,13 +140,36 @@ def test_an_environment_that_is_active_on_a_node():
 
 def test_an_environment_copy_checks_type_source_node_and_its_own_preview():
     env = {"id": "e2", "slug": "stg", "status": "active", "environment_type": "clone", "source_environment_id": None,
-           "node_id": "n1", "preview_url": "http://p/"}
+           "node_id": "n1", "preview_url": "http://p/", "site_id": "s1"}
     text = mismatch(env, an_environment("active", type="staging", source="prod", node="n1",
-                                        preview_other_than="http://p/"))
+                                        preview_other_than=["http://q/", "http://p/"], site="s1", slug="stg"))
     assert "environment_type is 'clone' (expected environment_type 'staging')" in text
     assert "source environment is None (expected source environment 'prod')" in text
-    assert "its preview address is 'http://p/', its source's" in text
-    assert "node is" not in text
+    assert "its preview address is 'http://p/', another environment's" in text
+    assert "node is" not in text and "site is" not in text and "slug is" not in text
+
+
+def test_an_environment_names_the_site_and_the_slug_it_was_asked_for():
+    env = {"id": "e2", "slug": "other", "status": "active", "site_id": "s9"}
+    text = mismatch(env, an_environment("active", site="s1", slug="stg"))
+    assert "slug is 'other' (expected slug 'stg'); site is 's9' (expected site 's1')" in text
+
+
+def test_a_site_that_is_active():
+    assert_that({"id": "s1", "slug": "shop", "status": "active"}, a_site_that_is("active"))
+    text = mismatch({"id": "s1", "slug": "shop", "status": "cloning"}, a_site_that_is("active"))
+    assert "the site shop (s1): status is 'cloning' (expected status 'active')" in text
+
+
+def test_a_job_of_the_request_names_its_type_site_environment_and_node():
+    job = {"id": "j1", "job_type": "env_create", "site_id": "s1", "environment_id": "prod", "node_id": "n1"}
+    assert_that(job, a_job_of_the_request("env_create", site="s1", node="n1", new_environment_not_in=["other"]))
+    text = mismatch(job, a_job_of_the_request("env_create", site="s1", node="n1", new_environment_not_in=["prod"]))
+    assert "it names the environment 'prod', one that existed before (expected a new environment)" in text
+    text = mismatch({**job, "job_type": "backup_create", "node_id": None},
+                    a_job_of_the_request("backup_create", site="s1", environment="e1", node="n1"))
+    assert "environment is 'prod' (expected environment 'e1'); node is None (expected node 'n1')" in text
+    assert "job_type is" not in text
 
 
 def test_a_preview_answer_must_be_the_expected_reachable_status():
