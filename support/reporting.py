@@ -20,6 +20,7 @@ from allure_commons.model2 import Label, Status, TestResult
 from allure_commons.reporter import AllureReporter
 from allure_commons.types import AttachmentType
 
+from support import installation
 from support.allure_formatter import writable_or_throwaway
 from support.categories import KINDS, SUITE_ERROR, TARGET_PROBLEMS, Category
 from support.config import reports_dir_requested
@@ -106,6 +107,9 @@ def categories() -> list[dict]:
 
 
 def git_revision() -> str:
+    """The checkout's commit; an installed package names its version instead (suite.version)."""
+    if not installation.git_checkout():
+        return "none (installed package)"
     try:
         out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
                              timeout=5)
@@ -142,6 +146,7 @@ def environment_properties(*, target_url: str, embedded: bool, run_id: str,
         "target.fault_injection": "unknown" if fault_injection is None else str(fault_injection).lower(),
         "target.defects": ", ".join(defects) or "none",  # a mutant reference target (--defect)
         "run.id": run_id,
+        "suite.version": installation.version(),  # names the Pressluft contract it checks
         "suite.git_revision": git_revision(),
         "python": platform.python_version(),
         "behave": v("behave"),

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from support import faults as fault_api
+from support import installation
 from support.actor import Operator
 from support.client import PressluftClient
 from support.config import Settings, load_settings, require_provider_token
@@ -219,5 +220,6 @@ def banner(run: Run) -> str:
              f"  node: {run.node_plan.describe() if run.node_plan else 'decided on first use'}",
              f"  fault injection: {'yes' if run.capabilities.fault_injection else 'no'}; "
              f"scenarios that change shared state: "
-             f"{'allowed' if run.settings.allow_disruptive else 'skipped (PRESSLUFT_ALLOW_DISRUPTIVE=1 allows them)'}"]
+             f"{'allowed' if run.settings.allow_disruptive else 'skipped (PRESSLUFT_ALLOW_DISRUPTIVE=1 allows them)'}",
+             f"  suite: {installation.describe()}"]
     return "\n".join(lines)

@@ -1,6 +1,7 @@
-"""The smoke commands (scripts/smoke-*.sh) run as an operator runs them, from the repository root in a
-subprocess, and what they left behind: their exit status, their `[wave5] FAIL` line, and the site they
-made on the target (found by the run id the smoke was given).
+"""The smoke commands run as an operator runs them, in a subprocess (in a checkout scripts/smoke-*.sh from the
+repository root, installed `pressluft-smoke <name>`: support/installation.py), and what they left behind: their
+exit status, their `[wave5] FAIL` line, and the site they made on the target (found by the run id the smoke was
+given).
 """
 from __future__ import annotations
 
@@ -11,17 +12,15 @@ import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Optional
 
+from support import installation
 from support.actor import Operator
 from support.config import Settings
 from support.diagnostics import parse_summary_lines
 from support.questions import TheEnvironments, TheJobs, TheSites, by_id, jobs_touching, production_of
 
-ROOT = Path(__file__).resolve().parents[1]
-SMOKES = {"clone preview": "scripts/smoke-site-clone-preview.sh",
-          "backup and restore": "scripts/smoke-backup-restore.sh"}
+SMOKES = {"clone preview": "site-clone-preview", "backup and restore": "backup-restore"}
 PASSED = re.compile(r"^\[smoke\] success: .* \((?P<count>\d+) scenarios? passed\)$", re.MULTILINE)
 
 
@@ -66,7 +65,7 @@ def run_smoke(name: str, settings: Settings, *, run_id: str, base_url: Optional[
               budgets: Optional[dict] = None, timeout: float = 900) -> SmokeRun:
     """Runs the smoke against `base_url` (default: the run's target) with the run's settings, the given
     budget overrides (e.g. {"clone": 2}) and its own run id; its reports go to a folder that is removed."""
-    script = SMOKES[name]
+    command, command_line = installation.smoke_command(SMOKES[name])
     smoke_settings = settings.with_budgets(**(budgets or {}))
     env = {key: value for key, value in os.environ.items()
            if not key.startswith("PRESSLUFT_") and key != "HETZNER_API_TOKEN"}
@@ -75,9 +74,9 @@ def run_smoke(name: str, settings: Settings, *, run_id: str, base_url: Optional[
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="pressluft-smoke-reports-") as reports:  # not ours to keep
         env["PRESSLUFT_REPORTS_DIR"] = reports
-        result = subprocess.run(["bash", script], cwd=ROOT, env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                                text=True, timeout=timeout)
-    return SmokeRun(name, script, run_id, result.returncode, result.stdout + result.stderr,
+        result = subprocess.run(command, cwd=installation.home(), env=env, stdin=subprocess.DEVNULL,
+                                capture_output=True, text=True, timeout=timeout)
+    return SmokeRun(name, command_line, run_id, result.returncode, result.stdout + result.stderr,
                     time.monotonic() - started, dict(budgets or {}))
 
 

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Optional
 
+from support import installation
 from support.categories import Category
 from support.child_process import DEFAULT_GRACE, TAIL_LINES, ChildProcess, read_tail
 from support.diagnostics import SuiteFailure
@@ -30,7 +31,9 @@ class EmbeddedTarget:
         self.keep_data = keep_data
         self.enable_faults = enable_faults
         self.startup_timeout = startup_timeout
-        self.cwd = cwd or str(Path(__file__).resolve().parents[1])
+        # `python -m pressluft_reference` runs from the folder holding it (and support/): a checkout's root, or the
+        # site-packages it was installed into (also one that is not on this interpreter's path: pip --target)
+        self.cwd = cwd or str(installation.PACKAGES)
         self.extra_args = tuple(extra_args)
         self.work_dir = Path(tempfile.mkdtemp(prefix="pressluft-w5-"))
         self.data_dir = self.work_dir / "data"

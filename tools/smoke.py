@@ -8,13 +8,11 @@ Exit 0 only when at least one scenario ran and every selected scenario passed; 1
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sys
 from pathlib import Path
 
-from behave.__main__ import main as behave_main
-
+from pressluft_acceptance.runner import run_behave
 from support.categories import Category
 from support.config import reports_dir_requested
 from support.diagnostics import SuiteFailure
@@ -25,7 +23,6 @@ SMOKES = {
     "site-clone-preview": ("@smoke-clone", "clone preview URL reachable"),
     "backup-restore": ("@smoke-backup-restore", "restore completed and preview reachable"),
 }
-ROOT = Path(__file__).resolve().parents[1]
 STOPPING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
@@ -52,8 +49,7 @@ def main(argv: list[str]) -> int:
         return 1
     name, extra = argv[0], argv[1:]
     tag, success = SMOKES[name]
-    os.chdir(ROOT)
-    reports = reports_dir_requested() or f"reports/smoke-{name}"
+    reports = reports_dir_requested() or f"reports/smoke-{name}"  # relative: to the directory it was run from
     summary = Path(reports, RunTally.FILE)
     try:
         summary.unlink()
@@ -62,8 +58,7 @@ def main(argv: list[str]) -> int:
     received: list = []
     _stop_gracefully(received)
     try:
-        status = behave_main([f"--tags={tag}", "--format=progress", "-D", f"PRESSLUFT_REPORTS_DIR={reports}", *extra,
-                              "features/wave5"])
+        status = run_behave([f"--tags={tag}", "--format=progress", "-D", f"PRESSLUFT_REPORTS_DIR={reports}", *extra])
     except KeyboardInterrupt:
         status = 1
     if received:

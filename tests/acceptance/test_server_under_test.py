@@ -27,6 +27,9 @@ DOC = ROOT / "docs" / "real-target.md"
 SMOKE_PASSES = "smoke passes against a working control plane"
 # what the caller of a gate may have set that the scripts read: not ours to pass on
 CALLER_VARIABLES = ("HETZNER_API_TOKEN", "PROVIDER_API_TOKEN", "PROVIDER_ID", "PORT", "GO_BIN")
+SMOKE_WORDS = {"site-clone-preview": "clone-preview", "backup-restore": "backup-restore"}  # pressluft-smoke's
+# the installed commands of the project (scripts/setup installs it into .venv): pressluft-smoke
+COMMANDS = str(Path(sys.executable).parent)
 
 FAKE_GO = '''#!{python}
 """A stand-in `go`: `go build -o OUT ./cmd/pressluft` writes OUT, a `pressluft` that runs the reference."""
@@ -56,12 +59,14 @@ echo started >> "{starts}"
 
 
 def gate_script(smoke: str) -> str:
-    """The replacement script docs/real-target.md shows (the backup/restore one differs in its last line)."""
+    """The replacement script docs/real-target.md shows: one line calling the installed `pressluft-smoke` (the
+    backup/restore one differs in the smoke it names)."""
     text = DOC.read_text()
     section = text[text.index("`scripts/smoke-site-clone-preview.sh` in Pressluft's repository:"):]
     script = re.search(r"```bash\n(.*?)```", section, re.S).group(1)
-    assert "smoke-site-clone-preview.sh" in script.splitlines()[-1]
-    return script.replace("scripts/smoke-site-clone-preview.sh", f"scripts/smoke-{smoke}.sh")
+    [line] = [line for line in script.splitlines() if line and not line.startswith("#")]
+    assert line.endswith(' exec pressluft-smoke clone-preview "$@"')
+    return script.replace("pressluft-smoke clone-preview", f"pressluft-smoke {SMOKE_WORDS[smoke]}")
 
 
 class PressluftRepo:
@@ -83,12 +88,11 @@ class PressluftRepo:
         wrapper = WRAPPER.format(python=PY, starts=self.starts, data=self.root / "data")
         (tools / "go").write_text(FAKE_GO.format(python=PY, builds=str(self.builds), wrapper=wrapper))
         (tools / "go").chmod(0o755)
-        self.path = f"{tools}{os.pathsep}{os.environ['PATH']}"
+        self.path = os.pathsep.join([str(tools), COMMANDS, os.environ["PATH"]])
 
     def env(self, **extra) -> dict:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PRESSLUFT_") and k not in CALLER_VARIABLES}
-        env.update(PATH=self.path, STANDIN_REPO=self.mark, PRESSLUFT_ACCEPTANCE_DIR=str(ROOT),
-                   PRESSLUFT_REPORTS_DIR=str(self.reports))
+        env.update(PATH=self.path, STANDIN_REPO=self.mark, PRESSLUFT_REPORTS_DIR=str(self.reports))
         env.update(extra)
         return env
 
@@ -106,8 +110,10 @@ class PressluftRepo:
         return path.read_text().splitlines() if path.exists() else []
 
     def server_processes(self) -> list[str]:
-        """Processes of the server (or the build): working directory in, or command line naming, the repository."""
-        return self._processes(lambda process, cmdline: self.mark in cmdline or process.cwd().startswith(self.mark))
+        """Processes of the server (or the build): working directory in, or command line naming, the repository;
+        not the gate's pressluft-smoke, which runs in Pressluft's root too."""
+        return self._processes(lambda process, cmdline: "pressluft-smoke" not in cmdline and (
+            self.mark in cmdline or process.cwd().startswith(self.mark)))
 
     def leftovers(self) -> list[str]:
         """Those, and every process started for this test that still runs (the gate, behave): they inherited
