@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
+from support import checks
 from support import faults as fault_api
 from support.actor import Operator
 from support.client import PressluftClient
@@ -29,7 +30,7 @@ from support.server_process import ServerUnderTest
 from support.target import EmbeddedTarget
 from support.verdicts import block_for
 from support.waitlog import WAITS
-from support.waits import learn_job_durations, wait_for_node_ready
+from support.waits import learn_job_durations
 
 
 class Once:
@@ -118,11 +119,9 @@ class Run:
         return self._node.get()
 
     def ready_node(self) -> dict:
-        """The run's node, once it is ready (within the node budget)."""
-        acquisition = self.provider_node()
-        node, _ = wait_for_node_ready(self.operator, acquisition.node_id, budget=self.settings.budgets.node,
-                                      job_id=acquisition.job_id)
-        return node
+        """The run's node, once it is ready (within the node budget) and ready in fact (checks.node_is_ready:
+        active, on a real host, made by an acquisition job that succeeded)."""
+        return checks.node_is_ready(self.operator, self.provider_node())
 
     def _make_shared_site(self) -> LiveSite:
         return create_live_site(self.operator, label="site", node_id=self.ready_node()["id"])
