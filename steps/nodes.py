@@ -63,8 +63,7 @@ def step_node_ready(context):
 
 @then("Pressluft acquired at most one new node for it")
 def step_at_most_one_node(context):
-    checks.at_most_one_node_acquired(context.run.operator, context.state.need("acquisition"),
-                                     context.run.run_node_name)
+    checks.at_most_one_node_acquired(context.run.operator, context.state.need("acquisition"))
 
 
 @then('Pressluft schedules another attempt after {count:d} failed attempts with "{code}"')

@@ -16,7 +16,7 @@ from support.flows import LiveSite, Request
 from support.jobs import CONTRACT_MAX_ATTEMPTS, in_flight, is_terminal, job_reason, require_success
 from support.journal import Exchange
 from support.matchers import expect
-from support.provider_node import REJECTED_CREDENTIAL, REQUESTED, Acquisition
+from support.provider_node import REJECTED_CREDENTIAL, REQUESTED, Acquisition, run_node_name
 from support.questions import (
     TheBackups,
     TheEnvironment,
@@ -74,14 +74,14 @@ def _shown_in(listing: list, made: list[dict], *, command: str, what: str, claim
     problems = [] if made else [f"this run made no {what} it could look for"]
     for record in made:
         listed = by_id.get(record["id"])
-        wrong = [f"{field} {listed.get(field)!r}" for field, value in record.items()
-                 if listed is not None and listed.get(field) != value]
         if listed is None:
             problems.append(f"{record['id']} is not listed")
-        elif wrong:
-            problems.append(f"{record['id']} is listed with {', '.join(wrong)}, not "
-                            + ", ".join(f"{field} {record[field]!r}" for field in record if field != "id"
-                                        and listed.get(field) != record[field]))
+            continue
+        wrong = [field for field in record if listed.get(field) != record[field]]
+        if wrong:
+            problems.append(f"{record['id']} is listed with "
+                            + ", ".join(f"{field} {listed.get(field)!r}" for field in wrong) + ", not "
+                            + ", ".join(f"{field} {record[field]!r}" for field in wrong))
     if problems:
         raise SuiteFailure(Category.CONTRACT_VIOLATION, command,
                            f"the {what} list does not show the {what} this run made ({'; '.join(problems)}), so it "
@@ -171,9 +171,10 @@ def node_is_ready(operator: Operator, acquisition: Acquisition) -> dict:
     return node
 
 
-def at_most_one_node_acquired(operator: Operator, acquisition: Acquisition, name: str) -> None:
-    """Pressluft acquired no more than one node for the run's one request: one node of that name, one job. The
-    listings first show what the run has: its node, and the acquisition job that made it."""
+def at_most_one_node_acquired(operator: Operator, acquisition: Acquisition) -> None:
+    """Pressluft acquired no more than one node for the run's one request: one node of the run's node name, one
+    job. The listings first show what the run has: its node, and the acquisition job that made it."""
+    name = run_node_name(operator.ledger.run_id)
     nodes, jobs = operator.asks_for(TheNodes()), operator.asks_for(TheJobs(quiet=True))
     made_nodes = [{"id": acquisition.node_id}]
     made_jobs = run_node_job_record(operator, acquisition)

@@ -23,7 +23,7 @@ from support.config import Settings, load_settings, require_provider_token
 from support.diagnostics import SuiteFailure
 from support.flows import LiveSite, create_environment, create_live_site, ensure_live, take_full_backup
 from support.journal import Journal
-from support.provider_node import Acquisition, plan_run_node, run_node_name, secure_run_node
+from support.provider_node import Acquisition, plan_run_node, secure_run_node
 from support.redaction import secrets
 from support.resources import ResourceLedger
 from support.server_process import ServerUnderTest
@@ -90,10 +90,6 @@ class Run:
     @property
     def base_url(self) -> str:
         return self.client.base_url
-
-    @property
-    def run_node_name(self) -> str:
-        return run_node_name(self.ledger.run_id)
 
     def log_tail(self, lines: int = 40) -> str:
         if self.server is not None:

@@ -53,6 +53,7 @@ class Target:
     def __init__(self, jobs=(), nodes=(), sites=(), environments=None, providers=()):
         self.jobs, self.nodes, self.sites, self.providers = list(jobs), list(nodes), list(sites), list(providers)
         self.environments = environments or {}
+        self.ledger = SimpleNamespace(run_id="w5-0000")
         self.settings = SimpleNamespace(retry_ceiling=1.0, poll_policy="adaptive", provider_id="hetzner",
                                         budgets=Budgets(node=0.3, site=0.3, clone=0.3, backup=0.3, restore=0.3,
                                                         preview=0.3))
@@ -209,15 +210,18 @@ def test_no_environment_added_first_shows_that_the_list_shows_production():
 
 
 def test_at_most_one_node_shows_first_that_the_lists_show_the_runs_node_and_its_job():
-    made = Acquisition("n2", REQUESTED, job_id="job-0", job=acquisition_job(), name="w5-node")
-    checks.at_most_one_node_acquired(Target([acquisition_job()], [READY_NODE]), made, "w5-node")
+    node = {**READY_NODE, "name": "w5-0000-run-node"}
+    made = Acquisition("n2", REQUESTED, job_id="job-0", job=acquisition_job(), name=node["name"])
+    checks.at_most_one_node_acquired(Target([acquisition_job()], [node]), made)
     with pytest.raises(SuiteFailure) as caught:
-        checks.at_most_one_node_acquired(Target([], [READY_NODE]), made, "w5-node")
+        checks.at_most_one_node_acquired(Target([], [node]), made)
     assert "the jobs list does not show the jobs this run made (job-0 is not listed)" in caught.value.reason
     with pytest.raises(SuiteFailure) as caught:  # the run's node listed under another name: not counted by name
-        checks.at_most_one_node_acquired(Target([acquisition_job()], [{**READY_NODE, "name": "hetzner-node"}]), made,
-                                         "w5-node")
-    assert "n2 is listed with name 'hetzner-node', not name 'w5-node'" in caught.value.reason
+        checks.at_most_one_node_acquired(Target([acquisition_job()], [{**node, "name": "hetzner-node"}]), made)
+    assert "n2 is listed with name 'hetzner-node', not name 'w5-0000-run-node'" in caught.value.reason
+    with pytest.raises(SuiteFailure) as caught:  # two nodes of the run's name
+        checks.at_most_one_node_acquired(Target([acquisition_job()], [node, {**node, "id": "n3"}]), made)
+    assert caught.value.reason.startswith("Pressluft acquired 2 nodes named w5-0000-run-node")
 
 
 PROVIDER = {"provider_id": "hetzner", "status": "degraded", "last_status_message": "Credential rejected by Hetzner API",
