@@ -137,14 +137,9 @@ ATTEMPT_RULES = {
 }
 
 
-def _job_identity(job_type: str, where: dict) -> list:
-    """The fields that say which job this is: its type, and the node, site and environment it belongs to."""
-    found = [_is("job_type", job_type)]
-    found += [_is(field, value) for field, value in where.items()]
-    return found
-
-
 class _JobOf(_RecordMatcher):
+    """A job by the fields that say which job it is: its type, and the node, site and environment it belongs to."""
+
     noun = "a job"
 
     def __init__(self, job_type: str, where: dict):
@@ -154,7 +149,7 @@ class _JobOf(_RecordMatcher):
         return f"{job.get('job_type') or 'job'} job {job.get('id')}"
 
     def properties(self):
-        return _job_identity(self.job_type, self.where)
+        return [_is("job_type", self.job_type)] + [_is(field, value) for field, value in self.where.items()]
 
 
 def a_job_of(job_type: str, **where) -> VerdictMatcher:
@@ -170,7 +165,7 @@ class _FailedJob(_JobOf):
 
     def properties(self):
         allowed = self.allowed
-        found = _job_identity(self.job_type, self.where) + [_is("status", "failed"), _is("error_code", self.code)]
+        found = super().properties() + [_is("status", "failed"), _is("error_code", self.code)]
         if self.message is not None:
             found.append(_is("error_message", self.message))
         found.append(("finished_at set", lambda job: None if job.get("finished_at") else "finished_at is null"))
