@@ -79,6 +79,26 @@ DEFECTS = {
     "refused_site_is_recorded": "a site refused by the readiness preflight is stored anyway (with production)",
     "refused_environment_is_recorded": "an environment refused by the readiness preflight is stored anyway (cloning)",
     "refused_restore_leaves_restoring": "a restore refused with 400 leaves the environment restoring",
+    # which node, which job, which listing (issue 18: green pins identity)
+    "ready_node_not_active": "a provisioned node stays provisioning, and readiness ignores the status (ready)",
+    "acquired_node_keeps_pending_host": "acquisition leaves the host pending.provider, and the probe answers anyway",
+    "node_name_ignored": "POST /api/nodes ignores the name it is given: every node is named <provider_id>-node",
+    "ready_node_with_failed_acquisition": "the reference starts with a ready provider node whose node_provision job "
+                                          "failed",
+    "node_job_type_misreported": "the jobs API shows node_provision jobs with job_type provision",
+    "node_jobs_listed_without_node": "the jobs API shows node_provision jobs with node_id null",
+    "jobs_list_shows_only_in_flight": "GET /api/jobs lists only queued and running jobs",
+    "jobs_listed_without_environment": "the jobs API shows every job but site_create with environment_id null",
+    "sites_list_hides_sites_on_unready_nodes": "GET /api/sites lists only sites whose production node is ready",
+    "environments_list_hides_unready_nodes": "GET /api/sites/{id}/environments lists only environments on a ready "
+                                             "node",
+    "preflight_names_every_reason": "the node_not_ready 409 names all seven reason codes with their guidance",
+    "preflight_reasons_unordered": "the node_not_ready 409 names the node's reason codes in reverse priority order",
+    "preflight_without_guidance": "the node_not_ready 409 names the node's reason codes without their guidance",
+    "env_create_single_attempt": "env_create jobs are queued with max_attempts 1 (a retryable error is never "
+                                 "retried)",
+    "rejected_token_reported_unavailable": "a rejected provider token is reported as the provider API being "
+                                          "unavailable (status 503)",
 }
 # the *_fails defects: the job type each one breaks
 FAILING_JOB_TYPES = {"env_create": "env_create_fails", "backup_create": "backup_create_fails",

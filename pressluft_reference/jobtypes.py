@@ -35,12 +35,14 @@ def run_node_provision(ctx):
         raise JobFailed("ANSIBLE_UNKNOWN_EXIT", f"node not found for job {ctx.job['id']}", False)
     if node["hostname"] == PENDING_HOST:
         ctx.phase("acquisition", 0.5, fails_here=lambda code: code.startswith("PROVIDER_"))
+        host = PENDING_HOST if defective(ctx.runtime, "acquired_node_keeps_pending_host") else SIMULATED_HOST
         with ctx.tx() as conn:
-            touch(conn, "nodes", node["id"], "provisioning" if quirks else None, hostname=SIMULATED_HOST,
-                  public_ip=SIMULATED_HOST, ssh_user="root")
+            touch(conn, "nodes", node["id"], "provisioning" if quirks else None, hostname=host, public_ip=host,
+                  ssh_user="root")
     ctx.phase("provisioning", 0.5)
     with ctx.finish() as conn:
-        touch(conn, "nodes", node["id"], "active")
+        touch(conn, "nodes", node["id"], "provisioning" if defective(ctx.runtime, "ready_node_not_active")
+              else "active")
 
 
 def requeue_node_provision(conn, job, phase):

@@ -5,12 +5,13 @@ import re
 CATALOG = {"hetzner": {"display_name": "Hetzner Cloud", "capabilities": ["node_acquisition", "provider_health"]}}
 
 NEVER_CONNECTED_GUIDANCE = ["Connect provider credentials to enable node acquisition."]
+REJECTED_MESSAGE = "Credential rejected by Hetzner API"
 
 
 def check_token(token: str):
     """Returns (status, last_status_message, guidance) like the live Hetzner check of digest §2.1."""
     if token == "invalid" or token.startswith("rejected"):
-        return ("degraded", "Credential rejected by Hetzner API",
+        return ("degraded", REJECTED_MESSAGE,
                 ["Generate a valid bearer token in Hetzner Cloud and reconnect provider."])
     if token.startswith("unavailable"):
         status = _status_suffix(token, 503)

@@ -23,9 +23,9 @@ def ordered(codes) -> list:
     return [code for code in REASON_CODES if code in set(codes)]
 
 
-def static_codes(node: dict) -> list:
+def static_codes(node: dict, ignore_status: bool = False) -> list:
     codes = []
-    if node["status"] != "active":
+    if node["status"] != "active" and not ignore_status:
         codes.append("node_status_not_active")
     if not (node["hostname"] or "").strip():
         codes.append("node_host_missing")
@@ -36,9 +36,9 @@ def static_codes(node: dict) -> list:
     return codes
 
 
-def probe_codes(node: dict) -> list:
+def probe_codes(node: dict, answers_anyway: bool = False) -> list:
     """The simulated SSH probe: a node answers once acquisition gave it a real host."""
-    return ["node_unreachable"] if node["hostname"] == PENDING_HOST else []
+    return ["node_unreachable"] if node["hostname"] == PENDING_HOST and not answers_anyway else []
 
 
 def acquiring(node: dict) -> bool:
@@ -49,13 +49,16 @@ def acquiring(node: dict) -> bool:
 def evaluate(node: dict, injected=None, mutant=lambda name: False) -> dict:
     """`mutant(name)` tells whether that `--defect` is on: `node_never_ready` (a provisioned node keeps
     `runtime_missing`), `node_ready_while_acquiring` (no codes while acquiring), `ready_node_keeps_reason_codes`
-    (a ready node still lists `runtime_missing`)."""
+    (a ready node still lists `runtime_missing`), `ready_node_not_active` (the status is not looked at),
+    `acquired_node_keeps_pending_host` (the probe answers on pending.provider once the node is provisioned)."""
     if injected is not None:
         codes = ordered(injected)
     elif mutant("node_ready_while_acquiring") and acquiring(node):
         codes = []
     else:
-        codes = static_codes(node) or probe_codes(node) or (["runtime_missing"] if mutant("node_never_ready") else [])
+        static = static_codes(node, ignore_status=mutant("ready_node_not_active"))
+        answers = mutant("acquired_node_keeps_pending_host") and node["status"] == "active"
+        codes = static or probe_codes(node, answers) or (["runtime_missing"] if mutant("node_never_ready") else [])
     shown = ["runtime_missing"] if not codes and mutant("ready_node_keeps_reason_codes") else codes
     return {
         "is_ready": not codes,

@@ -6,10 +6,12 @@ import tempfile
 import threading
 
 from . import dashboard, log
+from .defects import active as defective
 from .faults import Faults
 from .httpapi import ApiServer
 from .previews import Previews
 from .routes import api_router, reference_router
+from .routes.nodes import seed_node_with_failed_acquisition
 from .sessions import Sessions
 from .store import Store
 from .worker import Worker
@@ -50,6 +52,8 @@ class Runtime:
                   defects=",".join(sorted(self.config.defects)) or None, quirks=self.config.quirks,
                   http_faults=bool(self.config.http_faults))
         self.worker.resume_interrupted()
+        if defective(self, "ready_node_with_failed_acquisition"):
+            seed_node_with_failed_acquisition(self)
         self.previews.sync_all()
         self.worker.start()
         self._serve_thread.start()

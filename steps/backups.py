@@ -140,8 +140,9 @@ def step_restore_refused(context):
 @then("no restore was queued")
 def step_no_restore_queued(context):
     state = context.state
+    made = checks.site_job_record(state.need("site")) + checks.backup_job_record(state.need("backup"))
     checks.no_job_queued(context.run.operator, state.need("attempt").jobs_before, because="the restore was refused",
-                         job_type="env_restore", environment_id=state.production["id"])
+                         made=made, job_type="env_restore", environment_id=state.production["id"])
 
 
 @then("production stays active")

@@ -63,7 +63,7 @@ def step_node_ready(context):
 
 @then("Pressluft acquired at most one new node for it")
 def step_at_most_one_node(context):
-    checks.at_most_one_node_acquired(context.run.operator, context.run.run_node_name)
+    checks.at_most_one_node_acquired(context.run.operator, context.state.need("acquisition"))
 
 
 @then('Pressluft schedules another attempt after {count:d} failed attempts with "{code}"')
@@ -107,5 +107,7 @@ def step_node_request_refused(context):
 
 @then("no node acquisition was queued")
 def step_no_node_job(context):
-    checks.no_job_queued(context.run.operator, context.state.need("node_request").jobs_before,
-                         because="the provider is not connected", job_type="node_provision")
+    operator = context.run.operator
+    checks.no_job_queued(operator, context.state.need("node_request").jobs_before,
+                         because="the provider is not connected", job_type="node_provision",
+                         made=checks.run_node_job_record(operator, context.run.provider_node()))

@@ -39,19 +39,21 @@ def step_try_create_clone(context):
 
 @then("the creation is refused as blocked by node readiness, naming {reasons}")
 def step_refused_by_readiness(context, reasons):
-    checks.refused(context.state.need("attempt"), code="node_not_ready", status=409,
-                   naming=reason_codes(reasons))
+    checks.refused_by_readiness(context.state.need("attempt"), reason_codes(reasons))
 
 
 @then("no job was queued")
 def step_no_job_queued(context):
-    checks.no_job_queued(context.run.operator, context.state.need("attempt").jobs_before,
-                         because="the creation was refused")
+    operator = context.run.operator
+    made = checks.run_node_job_record(operator, context.run.provider_node()) \
+        + checks.site_job_record(context.state.need("site"))
+    checks.no_job_queued(operator, context.state.need("attempt").jobs_before, because="the creation was refused",
+                         made=made)
 
 
 @then("no site was recorded")
 def step_no_site_recorded(context):
-    checks.no_site_recorded(context.run.operator, context.state.need("attempt"))
+    checks.no_site_recorded(context.run.operator, context.state.need("attempt"), context.state.need("site"))
 
 
 @then("no environment was added to the site")

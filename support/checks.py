@@ -13,10 +13,10 @@ from support.actor import Operator
 from support.categories import Category, category_named
 from support.diagnostics import SuiteFailure
 from support.flows import LiveSite, Request, environment_made_by
-from support.jobs import in_flight, is_terminal, job_reason, require_success
+from support.jobs import CONTRACT_MAX_ATTEMPTS, in_flight, is_terminal, job_reason, require_success
 from support.journal import Exchange
 from support.matchers import expect
-from support.provider_node import Acquisition, node_of
+from support.provider_node import REJECTED_CREDENTIAL, REQUESTED, Acquisition, run_node_name
 from support.questions import (
     TheBackups,
     TheEnvironment,
@@ -30,9 +30,9 @@ from support.questions import (
     by_id,
     by_slug,
     jobs_touching,
-    provider_connection,
+    node_by_id,
 )
-from support.smokes import SmokeRun, site_of
+from support.smokes import SmokeRun, SmokeSite, site_of
 from support.times import parse_time
 from support.waits import wait_for_job, wait_for_node_ready, wait_for_preview
 
@@ -65,49 +65,151 @@ def job_succeeded(operator: Operator, request: Request, budget: float) -> dict:
     return expect(job, own, command=f"GET /api/jobs/{job_id}", job_id=job_id)
 
 
-def job_ended_failed(operator: Operator, job: Optional[dict], *, command: str, code: str,
-                     message: Optional[str] = None, attempts: Optional[str] = None, budget: float) -> dict:
-    """The job ended failed with that code (and message), finished, within its allowed attempts, and with the
-    attempts the sentence names (`attempts`: a phrase of support.matchers.ATTEMPT_RULES)."""
+def job_ended_failed(operator: Operator, job: Optional[dict], *, command: str, job_type: str, code: str,
+                     message: Optional[str] = None, attempts: Optional[str] = None, budget: float, **where) -> dict:
+    """The job (of that type, belonging where `where` says) ended failed with that code (and message),
+    finished, within the attempts the contract gives its type, and with the attempts the sentence names
+    (`attempts`: a phrase of support.matchers.ATTEMPT_RULES)."""
     if job is None:
         raise SuiteFailure(Category.CONTRACT_VIOLATION, "GET /api/jobs", f"no job of {command} is listed")
     if not is_terminal(job):
         job, _ = wait_for_job(operator, job["id"], command=command, budget=budget)
-    return expect(job, matchers.a_job_that_ended_failed(code, message, attempts=attempts), command=command,
-                  job_id=job["id"])
+    return expect(job, matchers.a_job_that_ended_failed(code, message, job_type=job_type, attempts=attempts, **where),
+                  command=command, job_id=job["id"])
+
+
+def _shown_in(listing: list, made: list[dict], *, command: str, what: str, claim: str,
+              job_id: Optional[str] = None) -> None:
+    """A "no X" claim can fail only when its listing can show an X: every record this run made before
+    (`made`: the fields each must be listed with, its id first) is in the listing, with those fields; else
+    the claim fails as a contract violation."""
+    by_id = {item.get("id"): item for item in listing if isinstance(item, dict)}
+    problems = [] if made else [f"this run made no {what} it could look for"]
+    for record in made:
+        listed = by_id.get(record["id"])
+        if listed is None:
+            problems.append(f"{record['id']} is not listed")
+            continue
+        wrong = [field for field in record if listed.get(field) != record[field]]
+        if wrong:
+            problems.append(f"{record['id']} is listed with "
+                            + ", ".join(f"{field} {listed.get(field)!r}" for field in wrong) + ", not "
+                            + ", ".join(f"{field} {record[field]!r}" for field in wrong))
+    if problems:
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, command,
+                           f"the {what} list does not show the {what} this run made ({'; '.join(problems)}), so it "
+                           f"cannot show that {claim}", job_id=job_id)
+
+
+def site_job_record(site: LiveSite) -> list[dict]:
+    """The site's creation job as the job list must show it: a site_create of the site and its production."""
+    if not site.job:
+        return []
+    return [{"id": site.job["id"], "job_type": "site_create", "site_id": site.id,
+             "environment_id": site.production["id"]}]
+
+
+def node_job_record(acquisition: Optional[Acquisition]) -> list[dict]:
+    """The run's node acquisition job (when the run requested or adopted one) as the job list must show it."""
+    if acquisition is None or not acquisition.job_id or not acquisition.job:
+        return []
+    return [{"id": acquisition.job_id, "job_type": "node_provision", "node_id": acquisition.job.get("node_id")}]
+
+
+def run_node_job_record(operator: Operator, acquisition: Acquisition) -> list[dict]:
+    """The job that made the run's node: the run's own acquisition job, or for a node the run reused, the newest
+    node_provision job the job list shows for it."""
+    return node_job_record(acquisition) or [
+        {"id": job["id"], "job_type": "node_provision", "node_id": acquisition.node_id}
+        for job in jobs_touching(operator.asks_for(TheJobs(quiet=True)), node_id=acquisition.node_id,
+                                 job_type="node_provision")[-1:]]
+
+
+def backup_job_record(backup: Optional[dict]) -> list[dict]:
+    """The backup_create job that made a backup of this run (its id is the backup's id)."""
+    if not backup:
+        return []
+    return [{"id": backup["id"], "job_type": "backup_create", "environment_id": backup.get("environment_id")}]
 
 
 # -- nodes ---------------------------------------------------------------------------------------------
+def _requested_node(operator: Operator, request: Request, job: dict) -> dict:
+    """The node a node request made, found by the id its acquisition job names: listed, not listed before the
+    request, the provider node of the requested name."""
+    nodes = operator.asks_for(TheNodes(quiet=True))
+    node = node_by_id(nodes, job.get("node_id")) if job.get("node_id") else None
+    if node is None or node["id"] in request.nodes_before:
+        what = ("names no node" if not job.get("node_id") else f"names the node {job['node_id']}, which is "
+                + ("not listed" if node is None else "older than the request"))
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, f"GET /api/jobs/{job.get('id')}",
+                           f"the acquisition job of the node {request.slug} {what}", job_id=job.get("id"), job=job)
+    return expect(node, matchers.a_provider_node_named(request.slug), command="GET /api/nodes", job_id=job.get("id"))
+
+
 def node_request_ended_failed(operator: Operator, request: Request, *, code: str, message: Optional[str],
                               attempts: str) -> dict:
     job = operator.asks_for(TheJob(request.accepted()))
-    return job_ended_failed(operator, job, command=request.command, code=code, message=message, attempts=attempts,
-                            budget=operator.settings.budgets.node)
+    node = _requested_node(operator, request, job)
+    return job_ended_failed(operator, job, command=request.command, job_type="node_provision", code=code,
+                            message=message, attempts=attempts, budget=operator.settings.budgets.node,
+                            node_id=node["id"], site_id=None, environment_id=None)
+
+
+def _acquisition_job(operator: Operator, node: dict, acquisition: Acquisition) -> Optional[dict]:
+    """The node_provision job that made the node: the run's own (requested or adopted), found by its id, or
+    the newest one the job list shows for the node (a reused node; None when none is listed)."""
+    if acquisition.job_id and (acquisition.job or {}).get("node_id") == node["id"]:
+        return operator.asks_for(TheJob(acquisition.job_id))
+    listed = jobs_touching(operator.asks_for(TheJobs(quiet=True)), node_id=node["id"], job_type="node_provision")
+    return operator.asks_for(TheJob(listed[-1]["id"])) if listed else None
 
 
 def node_is_ready(operator: Operator, acquisition: Acquisition) -> dict:
-    """The node becomes ready (within the node budget) and lists no outstanding reason code."""
+    """The run's node becomes ready (within the node budget), lists no outstanding reason code, and is ready in
+    fact: the provider node the run knows (its name), active, on the host acquisition gave it, and the
+    acquisition job that made it (when one is listed) is a node_provision of that node that succeeded."""
     node, history = wait_for_node_ready(operator, acquisition.node_id, budget=operator.settings.budgets.node,
                                         job_id=acquisition.job_id)
-    return expect(node, matchers.a_ready_node(), command="GET /api/nodes", job_id=acquisition.job_id, poll=history)
+    expect(node, matchers.a_ready_node(name=acquisition.name), command="GET /api/nodes", job_id=acquisition.job_id,
+           poll=history)
+    job = _acquisition_job(operator, node, acquisition)
+    if job is not None:
+        command = f"GET /api/jobs/{job.get('id')}"
+        expect(job, matchers.a_job_of("node_provision", node_id=node["id"]), command=command, job_id=job.get("id"))
+        if job.get("status") != "succeeded":
+            raise SuiteFailure(Category.CONTRACT_VIOLATION, command,
+                               f"the node {node.get('name')} ({node['id']}) is reported ready, but the acquisition "
+                               f"job that made it is {job.get('status')} ({job_reason(job)})", job_id=job.get("id"),
+                               job=job, node=node)
+    return node
 
 
-def at_most_one_node_acquired(operator: Operator, name: str) -> None:
-    """Pressluft acquired no more than one node for the run's one request: one node of that name, one job."""
-    nodes = [node for node in operator.asks_for(TheNodes()) if node.get("name") == name]
-    jobs = [job for node in nodes
-            for job in jobs_touching(operator.asks_for(TheJobs(quiet=True)), node_id=node["id"],
-                                     job_type="node_provision")]
-    if len(nodes) > 1 or len(jobs) > 1:
+def at_most_one_node_acquired(operator: Operator, acquisition: Acquisition) -> None:
+    """Pressluft acquired no more than one node for the run's one request: one node of the run's node name, one
+    job. The listings first show what the run has: its node, and the acquisition job that made it."""
+    name = run_node_name(operator.ledger.run_id)
+    nodes, jobs = operator.asks_for(TheNodes()), operator.asks_for(TheJobs(quiet=True))
+    made_nodes = [{"id": acquisition.node_id}]
+    made_jobs = run_node_job_record(operator, acquisition)
+    if acquisition.how == REQUESTED and acquisition.job:
+        made_nodes.append({"id": acquisition.job.get("node_id"), "name": name})
+    claim = "Pressluft acquired at most one node for the run"
+    _shown_in(nodes, made_nodes, command="GET /api/nodes", what="nodes", claim=claim, job_id=acquisition.job_id)
+    _shown_in(jobs, made_jobs, command="GET /api/jobs", what="jobs", claim=claim, job_id=acquisition.job_id)
+    named = [node for node in nodes if node.get("name") == name]
+    acquisitions = [job for node in named
+                    for job in jobs_touching(jobs, node_id=node["id"], job_type="node_provision")]
+    if len(named) > 1 or len(acquisitions) > 1:
         raise SuiteFailure(Category.CONTRACT_VIOLATION, "GET /api/nodes",
-                           f"Pressluft acquired {len(nodes)} nodes named {name} with {len(jobs)} acquisition jobs for "
-                           f"one request: {', '.join(node['id'] for node in nodes)}",
-                           job_id=jobs[-1]["id"] if jobs else None)
+                           f"Pressluft acquired {len(named)} nodes named {name} with {len(acquisitions)} acquisition "
+                           f"jobs for one request: {', '.join(node['id'] for node in named)}",
+                           job_id=acquisitions[-1]["id"] if acquisitions else None)
 
 
 def retry_scheduled(operator: Operator, request: Request, *, failed_attempts: int, error_code: str) -> dict:
-    """After `failed_attempts` failed attempts the job is queued again: attempt count, the last error kept,
-    run_after ahead of the job's last change, attempts left."""
+    """After `failed_attempts` failed attempts the acquisition job the request queued (of the node it made) is
+    queued again: attempt count, the last error kept, run_after ahead of the job's last change, attempts left
+    of those the contract gives node_provision."""
     job_id = request.accepted()
 
     def scheduled_or_past(job: dict) -> bool:
@@ -116,7 +218,11 @@ def retry_scheduled(operator: Operator, request: Request, *, failed_attempts: in
 
     job, history = wait_for_job(operator, job_id, command=request.command, budget=operator.settings.budgets.node,
                                 until=scheduled_or_past)
-    where = f"the acquisition job at attempt {job.get('attempt_count')} of {job.get('max_attempts')}"
+    node = _requested_node(operator, request, job)
+    expect(job, matchers.a_job_of("node_provision", node_id=node["id"], site_id=None, environment_id=None),
+           command=request.command, job_id=job_id)
+    allowed = CONTRACT_MAX_ATTEMPTS["node_provision"]
+    where = f"the acquisition job at attempt {job.get('attempt_count')} of {allowed}"
     if job.get("status") == "failed":
         raise SuiteFailure(Category.JOB_FAILED, request.command,
                            f"{where} ended failed with {job_reason(job)} instead of being scheduled again",
@@ -132,8 +238,8 @@ def retry_scheduled(operator: Operator, request: Request, *, failed_attempts: in
     if run_after is None or changed is None or run_after <= changed:
         problems.append(f"its run_after {job.get('run_after')!r} is not ahead of its last change "
                         f"{job.get('updated_at')!r}")
-    if (job.get("attempt_count") or 0) >= (job.get("max_attempts") or 0):
-        problems.append("it has no attempt left")
+    if (job.get("attempt_count") or 0) >= allowed:
+        problems.append(f"it has no attempt left of the {allowed} the contract gives node_provision")
     if problems:
         raise SuiteFailure(Category.CONTRACT_VIOLATION, request.command,
                            f"{where} is not scheduled to run again after {error_code}: " + "; ".join(problems),
@@ -152,27 +258,23 @@ def node_not_ready_while_acquiring(operator: Operator, request: Request) -> dict
 
 
 def new_node_listed_not_ready(operator: Operator, request: Request, job: Optional[dict] = None) -> dict:
-    """The node the request made is listed, and reported not ready with reason codes."""
+    """The node the request made (the node its job names, new, of the requested name) is listed, and reported
+    not ready with reason codes."""
     job = job or operator.asks_for(TheJob(request.accepted()))
-    node = node_of(operator, request, job)
-    if node is None:
-        raise SuiteFailure(Category.CONTRACT_VIOLATION, "GET /api/nodes",
-                           f"the node {request.slug} that was requested is not listed", job_id=job.get("id"), job=job)
-    return expect(node, matchers.a_node_not_ready(), command="GET /api/nodes", job_id=job.get("id"))
+    node = _requested_node(operator, request, job)
+    return expect(node, matchers.a_node_not_ready(name=request.slug), command="GET /api/nodes", job_id=job.get("id"))
 
 
 def node_ready_without_resubmission(operator: Operator, request: Request, exchanges: list[Exchange]) -> dict:
-    """The acquisition job succeeded, the node is ready, and the node was requested once: one POST by the
-    operator in this scenario, one acquisition job for the node."""
+    """The acquisition job succeeded, the node it made is ready, and the node was requested once: one POST by
+    the operator in this scenario, one acquisition job for the node."""
     job_id = request.accepted()
     job, history = wait_for_job(operator, job_id, command=request.command, budget=operator.settings.budgets.node)
     require_success(job, command=request.command, history=history)
-    node = node_of(operator, request, job)
-    if node is None:
-        raise SuiteFailure(Category.CONTRACT_VIOLATION, "GET /api/nodes",
-                           "the acquisition job succeeded but its node is not listed", job_id=job_id, job=job)
+    node = _requested_node(operator, request, job)
+    expect(job, matchers.a_job_of("node_provision", node_id=node["id"]), command=request.command, job_id=job_id)
     node, readiness = wait_for_node_ready(operator, node["id"], budget=operator.settings.budgets.node, job_id=job_id)
-    expect(node, matchers.a_ready_node(), command="GET /api/nodes", job_id=job_id, poll=readiness)
+    expect(node, matchers.a_ready_node(name=request.slug), command="GET /api/nodes", job_id=job_id, poll=readiness)
     jobs = jobs_touching(operator.asks_for(TheJobs()), node_id=node["id"], job_type="node_provision")
     posts = [exchange for exchange in exchanges if exchange.command == "POST /api/nodes"]
     if len(jobs) != 1 or len(posts) != 1:
@@ -184,14 +286,24 @@ def node_ready_without_resubmission(operator: Operator, request: Request, exchan
 
 # -- the provider connection ---------------------------------------------------------------------------
 def provider_degraded_with_guidance(operator: Operator) -> dict:
+    """The provider's one connection is degraded because the credential was rejected, and guides the operator
+    to a valid token (digest §2.1: what a rejected credential gives)."""
     provider_id = operator.settings.provider_id
-    connection = provider_connection(operator.asks_for(TheProviders()), provider_id)
+    connections = [item for item in operator.asks_for(TheProviders()) if item.get("provider_id") == provider_id]
+    connection = connections[0] if len(connections) == 1 else None
     guidance = (connection or {}).get("guidance")
+    message, advice = REJECTED_CREDENTIAL
     if connection is None or connection.get("status") != "degraded" or not guidance \
             or not all(isinstance(line, str) and line.strip() for line in guidance):
         raise SuiteFailure(Category.CONTRACT_VIOLATION, "GET /api/providers",
-                           f"the {provider_id} connection is {(connection or {}).get('status', 'not listed')} with "
-                           f"guidance {guidance!r}, not degraded with guidance")
+                           f"the {provider_id} connection is "
+                           + (f"listed {len(connections)} times" if len(connections) > 1 else
+                              f"{(connection or {}).get('status', 'not listed')} with guidance {guidance!r}")
+                           + ", not degraded with guidance")
+    if connection.get("last_status_message") != message or advice not in guidance:
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, "GET /api/providers",
+                           f"the {provider_id} connection says '{connection.get('last_status_message')}' with guidance "
+                           f"{guidance!r}, not that the credential was rejected ('{message}', guidance '{advice}')")
     return connection
 
 
@@ -201,12 +313,20 @@ def refused(submission: Submission, *, code: str, status: int, naming: Iterable[
            command=submission.command, job_id=submission.job_id)
 
 
-def no_job_queued(operator: Operator, jobs_before: list, *, because: str, job_type: Optional[str] = None,
-                  **scope) -> None:
+def refused_by_readiness(submission: Submission, codes: Iterable[str]) -> None:
+    """409 node_not_ready naming exactly the node's reason codes, in the contract's order, each with its
+    guidance, and nothing more."""
+    expect(submission.answer, matchers.a_node_not_ready_refusal(codes), command=submission.command,
+           job_id=submission.job_id)
+
+
+def no_job_queued(operator: Operator, jobs_before: list, *, because: str, made: list[dict],
+                  job_type: Optional[str] = None, **scope) -> None:
     """No new job (of that type, for that scope) is listed, and no new job of any type in the scope; without a
     scope, the job list is unchanged. (With a scope, jobs of other sites, e.g. of scenarios running in
-    parallel, do not count.)"""
+    parallel, do not count.) First the list shows the jobs this run made before (`made`)."""
     jobs = operator.asks_for(TheJobs())
+    _shown_in(jobs, made, command="GET /api/jobs", what="jobs", claim=f"no {job_type or 'job'} was queued")
     before = {job["id"] for job in jobs_before}
     new = [job for job in jobs if job["id"] not in before]
     if scope:
@@ -220,8 +340,11 @@ def no_job_queued(operator: Operator, jobs_before: list, *, because: str, job_ty
                            job_id=(matching or new)[0]["id"] if new else None)
 
 
-def no_site_recorded(operator: Operator, attempt: Request) -> None:
+def no_site_recorded(operator: Operator, attempt: Request, site: LiveSite) -> None:
+    """No site was added, none of the attempted slug; first the list shows the run's own live site."""
     sites = operator.asks_for(TheSites())
+    _shown_in(sites, [{"id": site.id, "slug": site.site.get("slug")}], command="GET /api/sites", what="sites",
+              claim="no site was recorded")
     before = {site["id"] for site in attempt.sites_before}
     extra = [site for site in sites if site["id"] not in before]
     if extra or by_slug(sites, attempt.slug):
@@ -231,11 +354,16 @@ def no_site_recorded(operator: Operator, attempt: Request) -> None:
 
 
 def no_environment_added(operator: Operator, attempt: Request, site: LiveSite) -> None:
+    """The site lists no environment it did not list before, none of the attempted slug; first the list shows
+    the site's own production."""
+    command = f"GET /api/sites/{site.id}/environments"
     environments = operator.asks_for(TheEnvironments(site.id))
+    _shown_in(environments, [{"id": site.production["id"], "site_id": site.id, "environment_type": "production"}],
+              command=command, what="environments", claim="no environment was added to the site")
     before = {env["id"] for env in attempt.environments_before}
     extra = [env for env in environments if env["id"] not in before]
-    if extra:
-        raise SuiteFailure(Category.CONTRACT_VIOLATION, f"GET /api/sites/{site.id}/environments",
+    if extra or by_slug(environments, attempt.slug):
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, command,
                            "an environment was added although its creation was refused: "
                            + ", ".join(f"{env.get('slug')} ({env.get('status')})" for env in extra))
 
@@ -399,21 +527,41 @@ def smoke_failed_as(smoke: SmokeRun, words: str, within: Optional[float] = None)
         raise _smoke_mismatch(smoke, f"the smoke took {smoke.elapsed:.1f} s to fail, more than {within:g} s")
 
 
+def _smoke_job(operator: Operator, smoke: SmokeRun, request: str) -> tuple[dict, SmokeSite]:
+    """The job of that request of the smoke's own site, found by the id the job list gives it, and checked to be
+    that request's: its type, the smoke's site, the environment it acts on (the new clone, or production for a
+    restore) and production's node."""
+    made = site_of(operator, smoke)
+    job_type = REQUEST_OF[request]
+    environment = made.production if job_type == "env_restore" else made.environment_of_type("clone")
+    listed = made.job(job_type)
+    if listed is None or environment is None or made.production is None:
+        missing = [what for what, found in ((f"{job_type} job", listed), ("environment it acts on", environment),
+                                            ("production", made.production)) if found is None]
+        raise _smoke_mismatch(smoke, f"the smoke's site {(made.site or {}).get('slug', '(none listed)')} lists no "
+                                     + " and no ".join(missing))
+    job = operator.asks_for(TheJob(listed["id"]))
+    expect(job, matchers.a_job_of(job_type, site_id=made.site["id"], environment_id=environment["id"],
+                                  node_id=made.production.get("node_id")),
+           command=f"GET /api/jobs/{listed['id']}", job_id=listed["id"])
+    return job, made
+
+
 def smoke_failure_names_request(operator: Operator, smoke: SmokeRun, request: str, names_job: bool) -> None:
     """The failure line's command is that request of the smoke's own site, and its job the job of that
-    request as Pressluft lists it (or no job)."""
+    request (see _smoke_job), or no job."""
     verdict = smoke_failure(smoke)
     made = site_of(operator, smoke)
     site, production = made.site, made.production
     expected = {"site creation": "POST /api/sites",
                 "environment creation": f"POST /api/sites/{site['id']}/environments" if site else None,
                 "restore": f"POST /api/environments/{production['id']}/restore" if production else None}[request]
-    job = made.job(REQUEST_OF[request]) if names_job else None
-    expected_job = job["id"] if job else "none"
-    if expected is None or verdict["command"] != expected or (names_job and job is None) \
-            or verdict["job_id"] != expected_job:
-        raise _smoke_mismatch(smoke, f"the failure names {verdict['command']} and the job {verdict['job_id']}, "
-                                     f"expected {expected or f'the {request} of the smoke site (none listed)'} and "
+    if expected is None or verdict["command"] != expected:
+        raise _smoke_mismatch(smoke, f"the failure names {verdict['command']}, expected "
+                                     f"{expected or f'the {request} of the smoke site (none listed)'}")
+    expected_job = _smoke_job(operator, smoke, request)[0]["id"] if names_job else "none"
+    if verdict["job_id"] != expected_job:
+        raise _smoke_mismatch(smoke, f"the failure names the job {verdict['job_id']}, expected "
                                      f"{'its job ' + expected_job if names_job else 'no job'}")
 
 
@@ -436,10 +584,15 @@ def smoke_failure_reason(smoke: SmokeRun, reason: str) -> None:
 
 
 def smoke_failure_reasons(smoke: SmokeRun, codes: list[str]) -> None:
+    """The reason is the node_not_ready refusal for exactly these codes: in the contract's order, each with its
+    guidance, nothing more."""
     verdict = smoke_failure(smoke)
-    missing = [code for code in codes if code not in verdict["reason"]]
-    if missing:
-        raise _smoke_mismatch(smoke, f"the failure reason '{verdict['reason']}' does not name {', '.join(missing)}")
+    reason, prefix = verdict["reason"], "409 node_not_ready: "
+    problems = (matchers.not_ready_message_differences(reason[len(prefix):], codes) if reason.startswith(prefix)
+                else [f"it does not begin '{prefix.strip()}'"])
+    if problems:
+        raise _smoke_mismatch(smoke, f"the failure reason '{reason}' is not the refusal for "
+                                     f"{', '.join(codes)}: " + "; ".join(problems))
 
 
 def smoke_failure_last_answer(smoke: SmokeRun, answer: str, budget: float) -> None:
@@ -456,11 +609,13 @@ def smoke_failure_still_running(smoke: SmokeRun, budget: float) -> None:
 
 
 def smoke_job_ended_failed(operator: Operator, smoke: SmokeRun, request: str, *, code: str, attempts: str) -> dict:
-    made = site_of(operator, smoke)
-    job = made.job(REQUEST_OF[request])
-    budget = operator.settings.budgets.for_job(REQUEST_OF[request])
-    return job_ended_failed(operator, job, command=f"the smoke's {request}", code=code, attempts=attempts,
-                            budget=budget)
+    """The job of that request of the smoke's site (see _smoke_job) ended failed with that code, after the
+    attempts the sentence names, counted against those the contract gives its type."""
+    job, made = _smoke_job(operator, smoke, request)
+    job_type = REQUEST_OF[request]
+    budget = operator.settings.budgets.for_job(job_type)
+    return job_ended_failed(operator, job, command=f"the smoke's {request}", job_type=job_type, code=code,
+                            attempts=attempts, budget=budget, site_id=made.site["id"])
 
 
 def smoke_environment_failed(operator: Operator, smoke: SmokeRun, which: str) -> dict:

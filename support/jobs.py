@@ -18,6 +18,10 @@ from support.times import parse_time
 
 TERMINAL = ("succeeded", "failed", "cancelled")
 IN_FLIGHT = ("queued", "running")
+# The attempts the contract gives each job type (digest §3.3): a verdict on attempts is made against these,
+# never against the max_attempts a job says it has.
+CONTRACT_MAX_ATTEMPTS = {"node_provision": 3, "site_create": 3, "env_create": 3, "backup_create": 3,
+                         "env_restore": 1}
 
 
 def is_terminal(job: Any) -> bool:

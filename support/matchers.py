@@ -17,7 +17,15 @@ from hamcrest.core.string_description import StringDescription
 from support.categories import Category
 from support.client import REACHABLE_PREVIEW_STATUSES
 from support.diagnostics import SuiteFailure
-from support.jobs import category_of, job_reason
+from support.jobs import CONTRACT_MAX_ATTEMPTS, category_of, job_reason
+from support.readiness import (
+    GUIDANCE,
+    NOT_READY_PREFIX,
+    PENDING_HOST,
+    in_priority_order,
+    named_in,
+    refusal_message,
+)
 
 SHA256_CHECKSUM = re.compile(r"^sha256:[0-9a-f]{64}$")
 
@@ -117,37 +125,56 @@ def a_job_that_succeeded() -> VerdictMatcher:
 
 
 ATTEMPT_RULES = {
-    # the sentence's words → (what it means, the check of attempt_count/max_attempts/run_after)
-    "without a retry": ("one attempt, no retry", lambda job: job.get("attempt_count") == 1),
-    "after its single allowed attempt": ("one attempt of one allowed",
-                                         lambda job: job.get("attempt_count") == 1 == job.get("max_attempts")),
-    "after all its allowed attempts": ("every allowed attempt used, each retry scheduled with a run_after",
-                                       lambda job: (job.get("attempt_count") or 0) >= 1
-                                       and job.get("attempt_count") == job.get("max_attempts")
-                                       and (job.get("attempt_count") == 1 or bool(job.get("run_after")))),
+    # the sentence's words → (what it means, given the attempts the contract allows; the check of the job)
+    "without a retry": ("one attempt, no retry", lambda job, allowed: job.get("attempt_count") == 1),
+    "after its single allowed attempt": (
+        "one attempt, the only one the contract allows (max_attempts {allowed})",
+        lambda job, allowed: allowed == 1 and job.get("attempt_count") == 1 == job.get("max_attempts")),
+    "after all its allowed attempts": (
+        "the {allowed} attempts the contract allows (max_attempts {allowed}), each retry scheduled with a run_after",
+        lambda job, allowed: job.get("attempt_count") == allowed == job.get("max_attempts")
+        and (allowed == 1 or bool(job.get("run_after")))),
 }
 
 
-class _FailedJob(_RecordMatcher):
+class _JobOf(_RecordMatcher):
+    """A job by the fields that say which job it is: its type, and the node, site and environment it belongs to."""
+
     noun = "a job"
 
-    def __init__(self, code: str, message: Optional[str], attempts: Optional[str]):
-        self.code, self.message, self.attempts = code, message, attempts
+    def __init__(self, job_type: str, where: dict):
+        self.job_type, self.where = job_type, where
 
     def title(self, job: dict) -> str:
         return f"{job.get('job_type') or 'job'} job {job.get('id')}"
 
     def properties(self):
-        found = [_is("status", "failed"), _is("error_code", self.code)]
+        return [_is("job_type", self.job_type)] + [_is(field, value) for field, value in self.where.items()]
+
+
+def a_job_of(job_type: str, **where) -> VerdictMatcher:
+    """A job of that type that belongs where the scenario put it (node_id, site_id, environment_id = …)."""
+    return _JobOf(job_type, where)
+
+
+class _FailedJob(_JobOf):
+    def __init__(self, job_type: str, where: dict, code: str, message: Optional[str], attempts: Optional[str]):
+        super().__init__(job_type, where)
+        self.code, self.message, self.attempts = code, message, attempts
+        self.allowed = CONTRACT_MAX_ATTEMPTS[job_type]
+
+    def properties(self):
+        allowed = self.allowed
+        found = super().properties() + [_is("status", "failed"), _is("error_code", self.code)]
         if self.message is not None:
             found.append(_is("error_message", self.message))
         found.append(("finished_at set", lambda job: None if job.get("finished_at") else "finished_at is null"))
-        found.append(("attempt_count within max_attempts",
-                      lambda job: None if (job.get("attempt_count") or 0) <= (job.get("max_attempts") or 0)
+        found.append((f"at most the {allowed} attempts the contract gives {self.job_type}",
+                      lambda job: None if (job.get("attempt_count") or 0) <= allowed
                       else f"attempt {job.get('attempt_count')} of {job.get('max_attempts')}"))
         if self.attempts is not None:
             what, rule = ATTEMPT_RULES[self.attempts]
-            found.append((what, lambda job: None if rule(job) else
+            found.append((what.format(allowed=allowed), lambda job: None if rule(job, allowed) else
                           f"attempt {job.get('attempt_count')} of {job.get('max_attempts')}, "
                           f"run_after {job.get('run_after')!r}"))
         return found
@@ -158,10 +185,12 @@ class _FailedJob(_RecordMatcher):
         return Category.CONTRACT_VIOLATION
 
 
-def a_job_that_ended_failed(code: str, message: Optional[str] = None, *, attempts: Optional[str] = None
-                            ) -> VerdictMatcher:
-    """`attempts`: one of ATTEMPT_RULES' phrases, as the feature text says it."""
-    return _FailedJob(code, message, attempts)
+def a_job_that_ended_failed(code: str, message: Optional[str] = None, *, job_type: str,
+                            attempts: Optional[str] = None, **where) -> VerdictMatcher:
+    """Failed with that code (and message), finished, a job of that type belonging where `where` says, within
+    the attempts the contract gives the type; `attempts`: one of ATTEMPT_RULES' phrases, as the feature text
+    says it."""
+    return _FailedJob(job_type, where, code, message, attempts)
 
 
 class _JobOfRequest(_RecordMatcher):
@@ -201,11 +230,18 @@ def a_job_of_the_request(job_type: str, *, site: Optional[str] = None, environme
 
 
 # -- nodes ---------------------------------------------------------------------------------------
+def _real_host(node: dict) -> Optional[str]:
+    """None when hostname and public_ip both hold the address acquisition gave the node."""
+    found = [f"{field} is {node.get(field)!r}" for field in ("hostname", "public_ip")
+             if not isinstance(node.get(field), str) or not node[field].strip() or node[field] == PENDING_HOST]
+    return "; ".join(found) or None
+
+
 class _Node(_RecordMatcher):
     noun = "a node"
 
-    def __init__(self, ready: bool):
-        self.ready = ready
+    def __init__(self, ready: Optional[bool], name: Optional[str]):
+        self.ready, self.name = ready, name  # ready None: only which node it is
 
     def title(self, node: dict) -> str:
         return f"node {node.get('name')} ({node.get('id')})"
@@ -224,9 +260,17 @@ class _Node(_RecordMatcher):
                 return f"it lists {', '.join(listed)}" if listed else None
             return None if listed else "it names no reason code"
 
+        found = [] if self.name is None else [_is("name", self.name)]
+        found.append(("a provider-acquired node (is_local false)",
+                      lambda node: None if node.get("is_local") is False else f"is_local is {node.get('is_local')!r}"))
+        if self.ready is None:
+            return found
         if self.ready:
-            return [("readiness is_ready true", readiness), ("no outstanding reason codes", codes)]
-        return [("readiness is_ready false", readiness), ("reason codes saying why", codes)]
+            return found + [("readiness is_ready true", readiness), ("no outstanding reason codes", codes),
+                            _is("status", "active"),
+                            (f"a host acquisition gave it (hostname and public_ip, not blank, not {PENDING_HOST})",
+                             _real_host)]
+        return found + [("readiness is_ready false", readiness), ("reason codes saying why", codes)]
 
     def category_for(self, node) -> Category:
         if self.ready and isinstance(node, dict) and not (node.get("readiness") or {}).get("is_ready"):
@@ -234,12 +278,19 @@ class _Node(_RecordMatcher):
         return Category.CONTRACT_VIOLATION
 
 
-def a_ready_node() -> VerdictMatcher:
-    return _Node(True)
+def a_ready_node(name: Optional[str] = None) -> VerdictMatcher:
+    """Ready with no reason code, and ready in fact: a provider node, active, on the host acquisition gave it
+    (and named `name` when given)."""
+    return _Node(True, name)
 
 
-def a_node_not_ready() -> VerdictMatcher:
-    return _Node(False)
+def a_node_not_ready(name: Optional[str] = None) -> VerdictMatcher:
+    return _Node(False, name)
+
+
+def a_provider_node_named(name: str) -> VerdictMatcher:
+    """The provider node of that name, ready or not."""
+    return _Node(None, name)
 
 
 # -- backups -------------------------------------------------------------------------------------
@@ -411,6 +462,68 @@ def an_error_envelope_with_code(code: str, *, status: Optional[int] = None,
     return _ErrorEnvelope(code, status, naming)
 
 
+def not_ready_message_differences(message: str, codes: Iterable[str]) -> list[str]:
+    """How a node_not_ready message differs from the contract's for these codes: every code the node reports and
+    no other, in the contract's priority order, each with its guidance, and nothing more (digest §2.3, §4.2)."""
+    expected = in_priority_order(codes)
+    named, rest = named_in(message)
+    if not named:
+        return [f"it does not name reason codes after '{NOT_READY_PREFIX.strip()}'"]
+    found = []
+    missing = [code for code in expected if code not in named]
+    extra = [code for code in named if code not in expected]
+    if missing:
+        found.append(f"it does not name {', '.join(missing)}")
+    if extra:
+        found.append(f"it names {', '.join(extra)}, which the node does not report")
+    if not missing and not extra and named != expected:
+        found.append(f"it names {', '.join(named)}, not in the contract's order {', '.join(expected)}")
+    unguided = [code for code in expected if code in GUIDANCE and GUIDANCE[code] not in rest]
+    if unguided:
+        found.append(f"it gives no guidance for {', '.join(unguided)}")
+    if not found and message != refusal_message(expected):
+        found.append(f"it says more than the reason codes and their guidance (expected '{refusal_message(expected)}')")
+    return found
+
+
+class _NodeNotReadyRefusal(VerdictMatcher):
+    """A 409 node_not_ready answer naming exactly the node's reason codes, as the contract words them."""
+
+    def __init__(self, codes: Iterable[str]):
+        self.codes = in_priority_order(codes)
+
+    def differences(self, answer) -> list[str]:
+        body = getattr(answer, "json", answer)
+        body = body if isinstance(body, dict) else {}
+        status = getattr(answer, "status", None)
+        if status != 409 or body.get("code") != "node_not_ready":
+            return ["it is not a 409 node_not_ready refusal"]
+        found = not_ready_message_differences(body.get("message") or "", self.codes)
+        details = body.get("details")
+        listed = details.get("reason_codes") if isinstance(details, dict) else None
+        if isinstance(details, dict) and "reason_codes" in details and listed != self.codes:
+            found.append(f"its details.reason_codes are {listed!r}, not {self.codes!r}")
+        return found
+
+    def _matches(self, answer) -> bool:
+        return not self.differences(answer)
+
+    def describe_to(self, description: Description) -> None:
+        description.append_text(f"a 409 node_not_ready answer: '{refusal_message(self.codes)}'")
+
+    def describe_mismatch(self, answer, description: Description) -> None:
+        body = getattr(answer, "json", answer)
+        body = body if isinstance(body, dict) else {}
+        text = f"the answer was {getattr(answer, 'status', '?')} {body.get('code', '(no error code)')}"
+        if body.get("message"):
+            text += f": {body['message']}"
+        description.append_text(text + ": " + "; ".join(self.differences(answer)))
+
+
+def a_node_not_ready_refusal(codes: Iterable[str]) -> VerdictMatcher:
+    return _NodeNotReadyRefusal(codes)
+
+
 # -- the verdict ---------------------------------------------------------------------------------
 def expect(actual: Any, matcher: BaseMatcher, *, command: str, job_id: Optional[str] = None,
            job: Optional[dict] = None, node: Optional[dict] = None, poll=None) -> Any:
@@ -435,4 +548,5 @@ def expect(actual: Any, matcher: BaseMatcher, *, command: str, job_id: Optional[
 
 __all__ = ["assert_that", "expect", "a_job_that_succeeded", "a_job_that_ended_failed", "a_job_of_the_request",
            "a_ready_node", "a_node_not_ready", "a_completed_backup", "an_environment", "an_environment_that_is",
-           "a_site_that_is", "a_preview_answer", "an_error_envelope_with_code", "ATTEMPT_RULES"]
+           "a_site_that_is", "a_preview_answer", "an_error_envelope_with_code", "a_node_not_ready_refusal",
+           "not_ready_message_differences", "a_job_of", "a_provider_node_named", "ATTEMPT_RULES"]

@@ -23,6 +23,10 @@ from support.reporting import narrate
 from support.waits import is_ready, wait_for_job
 
 REUSED, ADOPTED, REQUESTED = "reused", "adopted", "requested"
+# What the provider connection says when the provider rejects the credential (digest §2.1): its status message
+# and the guidance line for the operator.
+REJECTED_CREDENTIAL = ("Credential rejected by Hetzner API",
+                       "Generate a valid bearer token in Hetzner Cloud and reconnect provider.")
 
 
 def run_node_name(run_id: str) -> str:

@@ -15,22 +15,22 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
+from support import checks, installation
 from support import faults as fault_api
-from support import installation
 from support.actor import Operator
 from support.client import PressluftClient
 from support.config import Settings, load_settings, require_provider_token
 from support.diagnostics import SuiteFailure
 from support.flows import LiveSite, create_environment, create_live_site, ensure_live, take_full_backup
 from support.journal import Journal
-from support.provider_node import Acquisition, plan_run_node, run_node_name, secure_run_node
+from support.provider_node import Acquisition, plan_run_node, secure_run_node
 from support.redaction import secrets
 from support.resources import ResourceLedger
 from support.server_process import ServerUnderTest
 from support.target import EmbeddedTarget
 from support.verdicts import block_for
 from support.waitlog import WAITS
-from support.waits import learn_job_durations, wait_for_node_ready
+from support.waits import learn_job_durations
 
 
 class Once:
@@ -91,10 +91,6 @@ class Run:
     def base_url(self) -> str:
         return self.client.base_url
 
-    @property
-    def run_node_name(self) -> str:
-        return run_node_name(self.ledger.run_id)
-
     def log_tail(self, lines: int = 40) -> str:
         if self.server is not None:
             return self.server.log_tail(lines)
@@ -119,11 +115,9 @@ class Run:
         return self._node.get()
 
     def ready_node(self) -> dict:
-        """The run's node, once it is ready (within the node budget)."""
-        acquisition = self.provider_node()
-        node, _ = wait_for_node_ready(self.operator, acquisition.node_id, budget=self.settings.budgets.node,
-                                      job_id=acquisition.job_id)
-        return node
+        """The run's node, once it is ready (within the node budget) and ready in fact (checks.node_is_ready:
+        active, on a real host, made by an acquisition job that succeeded)."""
+        return checks.node_is_ready(self.operator, self.provider_node())
 
     def _make_shared_site(self) -> LiveSite:
         return create_live_site(self.operator, label="site", node_id=self.ready_node()["id"])

@@ -96,6 +96,10 @@ class SmokeSite:
         found = jobs_touching(self.jobs, site_id=(self.site or {}).get("id"), job_type=job_type)
         return found[-1] if self.site and found else None
 
+    def environment_of_type(self, type: str) -> Optional[dict]:
+        """The site's environment of that type, as the site lists it (independent of what any job names)."""
+        return next((env for env in self.environments if env.get("environment_type") == type), None)
+
     def environment_made(self, job_type: str) -> Optional[dict]:
         """The environment of the site that its latest job of that type names (as the site lists it)."""
         job = self.job(job_type)

@@ -82,6 +82,13 @@ NODE_BUDGET = {"PRESSLUFT_NODE_TIMEOUT": SHORT["PRESSLUFT_NODE_TIMEOUT"]}
 JOB_BUDGET = {"PRESSLUFT_JOB_TIMEOUT": SHORT["PRESSLUFT_JOB_TIMEOUT"]}
 PREVIEW_BUDGET = {"PRESSLUFT_PREVIEW_TIMEOUT": SHORT["PRESSLUFT_PREVIEW_TIMEOUT"]}
 SMOKE_DIAGNOSIS_ONLY = "the line's wording is the smoke's own; tests/acceptance/test_failure_verdicts.py checks it"
+SAME_NODE = ("the same check of the node a request made (support/checks.py _requested_node) as the claim before it in "
+             "the scenario, broken there by node_jobs_listed_without_node; node_name_ignored breaks the name in "
+             "'that node is ready' (here the faults are matched by the requested name); tests/suite/test_checks.py "
+             "feeds a node of another name, an older node and a local one")
+SAME_SMOKE_JOB = ("the same check of the smoke's job (support/checks.py _smoke_job) as 'its failure names the "
+                  "{request} request and its job' earlier in the scenario, broken there by "
+                  "jobs_listed_without_environment")
 
 CLAIMS = (
     # -- the provider-acquired node --------------------------------------------------------------------
@@ -89,10 +96,22 @@ CLAIMS = (
         Property("the node becomes ready within the node budget",
                  (m("node_never_ready", NODE, NOT_READY, NODE_BUDGET),)),
         Property("its readiness lists no reason code", (m("ready_node_keeps_reason_codes", NODE),)),
+        Property("it is the node the run knows: the name it requested (or found)", (m("node_name_ignored", NODE),)),
+        Property("ready in fact: status active", (m("ready_node_not_active", NODE),)),
+        Property("ready in fact: on the host acquisition gave it (not pending.provider, not blank)",
+                 (m("acquired_node_keeps_pending_host", NODE),)),
+        Property("the acquisition job that made it (a reused node's too) succeeded",
+                 (m("ready_node_with_failed_acquisition", NODE),)),
+        Property("that job is a node_provision of that node", (m("node_job_type_misreported", NODE),)),
+        Property("a provider node (is_local false)",
+                 without_mutant="no target defect makes a provider node local without also hiding it from the run's "
+                                "node plan; tests/suite/test_matchers.py feeds such a node to the check"),
     )),
     Claim("Pressluft acquired at most one new node for it", (
         Property("one node and one acquisition job for the run's one request",
                  (m("node_request_acquires_twice", NODE),)),
+        Property("first, the listings show the run's node and the acquisition job that made it",
+                 (m("jobs_list_shows_only_in_flight", NODE),)),
     )),
     Claim('Pressluft schedules another attempt after {count:d} failed attempts with "{code}"', (
         Property("the job did not end failed: it is queued to run again", (m("retryable_errors_are_terminal", TRANSIENT,
@@ -100,30 +119,42 @@ CLAIMS = (
         Property("it keeps the error code of the failed attempt while it waits",
                  (m("retry_forgets_error", TRANSIENT),)),
         Property("its run_after lies ahead of its last change", (m("retry_without_run_after", TRANSIENT),)),
-        Property("it counts exactly the failed attempts, with attempts left",
+        Property("it counts exactly the failed attempts, with attempts left of those the contract gives "
+                 "node_provision",
                  without_mutant="no target defect miscounts attempts without also changing the other properties; "
                                 "tests/suite/test_checks.py feeds such a job to the check"),
+        Property("it is the node_provision job of the node the request made (the node it names is new, of the "
+                 "requested name)", (m("node_jobs_listed_without_node", TRANSIENT),)),
     )),
     Claim("the new node is reported not ready while it is being acquired", (
         Property("the node is listed, not ready, with reason codes while its job is in flight",
                  (m("node_ready_while_acquiring", TRANSIENT),)),
+        Property("it is the node the request made (the node its job names, new, of the requested name)",
+                 without_mutant=SAME_NODE),
     )),
     Claim("the new node becomes ready without the request being submitted again", (
         Property("one acquisition job for the node, one request", (m("retry_duplicates_job", TRANSIENT),)),
         Property("the node becomes ready", (m("node_never_ready", TRANSIENT, NOT_READY, NODE_BUDGET),)),
+        Property("it is the node the request made, ready in fact (active, on its acquired host)",
+                 without_mutant=SAME_NODE),
     )),
     Claim('the acquisition ends failed with "{code}" and the message "{message}", without a retry', (
         Property("failed with that error code and message, finished",
                  (m("failed_job_loses_error", ACQUISITION_FAILS),)),
         Property("after one attempt (the error is not retried)",
                  (m("non_retryable_errors_retried", ACQUISITION_FAILS),)),
+        Property("the node_provision job of the node the request made",
+                 (m("node_jobs_listed_without_node", ACQUISITION_FAILS),)),
     )),
     Claim("the new node is listed as not ready", (
         Property("listed, not ready, with reason codes", (m("failed_node_reported_ready", ACQUISITION_FAILS),)),
+        Property("it is the node the request made", without_mutant=SAME_NODE),
     )),
     Claim("the provider connection is reported degraded with guidance for the operator", (
         Property("status degraded", (m("any_token_connects", REJECTED),)),
         Property("guidance lines for the operator", (m("degraded_without_guidance", REJECTED),)),
+        Property("the provider's one connection says the credential was rejected, with the guidance to a valid "
+                 "token", (m("rejected_token_reported_unavailable", REJECTED),)),
     )),
     Claim("the node request is refused because the provider is not connected", (
         Property("409 conflict naming that the provider is not connected",
@@ -131,6 +162,8 @@ CLAIMS = (
     )),
     Claim("no node acquisition was queued", (
         Property("no new node_provision job", (m("refusals_still_queue_jobs", REJECTED),)),
+        Property("first, the job list shows the acquisition job of the run's node",
+                 (m("jobs_list_shows_only_in_flight", REJECTED),)),
     )),
     # -- sites and the preflight -----------------------------------------------------------------------
     Claim("the creation is refused as blocked by node readiness, naming {reasons}", (
@@ -138,17 +171,29 @@ CLAIMS = (
                                             for row in (1, 2, 3)) + (m("preflight_ignores_readiness", PREFLIGHT_ENV),)),
         Property("the message names every reason code of the scenario",
                  (m("preflight_names_no_reasons", PREFLIGHT_SITE.format(1)),)),
+        Property("and no code the node does not report",
+                 (m("preflight_names_every_reason", PREFLIGHT_SITE.format(1)),)),
+        Property("in the contract's priority order", (m("preflight_reasons_unordered", PREFLIGHT_SITE.format(1)),)),
+        Property("each with its guidance, and nothing more (digest §2.3 message format)",
+                 (m("preflight_without_guidance", PREFLIGHT_SITE.format(2)),)),
     )),
     Claim("no job was queued", (
         Property("no new job of any type", (m("refusals_still_queue_jobs", PREFLIGHT_SITE.format(2)),
                                             m("refusals_still_queue_jobs", PREFLIGHT_ENV))),
+        Property("first, the job list shows the jobs this run made (its node's acquisition, its site's creation)",
+                 (m("jobs_list_shows_only_in_flight", PREFLIGHT_SITE.format(3)),)),
     )),
     Claim("no site was recorded", (
         Property("the site list is unchanged, no site of the attempted slug", (m("refused_site_is_recorded",
                                                                                   PREFLIGHT_SITE.format(1)),)),
+        Property("first, the site list shows the run's live site",
+                 (m("sites_list_hides_sites_on_unready_nodes", PREFLIGHT_SITE.format(1)),)),
     )),
     Claim("no environment was added to the site", (
-        Property("the site's environments are unchanged", (m("refused_environment_is_recorded", PREFLIGHT_ENV),)),
+        Property("the site's environments are unchanged, none of the attempted slug",
+                 (m("refused_environment_is_recorded", PREFLIGHT_ENV),)),
+        Property("first, the list shows the site's production",
+                 (m("environments_list_hides_unready_nodes", PREFLIGHT_ENV),)),
     )),
     # -- clone and staging environments ----------------------------------------------------------------
     Claim("the environment creation job succeeds", (
@@ -227,6 +272,10 @@ CLAIMS = (
     Claim("no restore was queued", (
         Property("no new job for production", (m("refusals_still_queue_jobs", FOREIGN),
                                                m("refusals_still_queue_jobs", INCOMPLETE.format(1)))),
+        Property("first, the job list shows the jobs this run made (the site's creation, the backup's job)",
+                 (m("jobs_list_shows_only_in_flight", FOREIGN),)),
+        Property("with the environment they belong to (the scope the claim reads)",
+                 (m("jobs_listed_without_environment", INCOMPLETE.format(1)),)),
     )),
     Claim("production stays active", (
         Property("status active", (m("refused_restore_leaves_restoring", FOREIGN),
@@ -257,9 +306,15 @@ CLAIMS = (
     Claim("its failure names the {request} request and its job", (
         Property("the command of that request of the smoke's site, and the job Pressluft lists for it",
                  (m("backup_create_fails", RESTORE_FAILS),)),
+        Property("that job is the request's: its type, the smoke's site, the environment it acts on, production's "
+                 "node", (m("jobs_listed_without_environment", CLONE_FAILS),
+                          m("env_job_names_source_environment", CLONE_FAILS))),
     )),
     Claim("its failure names the {request} request, no job and the reasons {reasons}", (
         Property("the reasons of the preflight", (m("preflight_names_no_reasons", PREFLIGHT_SMOKE),)),
+        Property("exactly the node's codes, in the contract's order, each with its guidance, nothing more",
+                 (m("preflight_names_every_reason", PREFLIGHT_SMOKE), m("preflight_reasons_unordered", PREFLIGHT_SMOKE),
+                  m("preflight_without_guidance", PREFLIGHT_SMOKE))),
         Property("the refused request, and no job", without_mutant="a refused creation queues nothing, so no target "
                  "defect makes the smoke name a job here; " + SMOKE_DIAGNOSIS_ONLY),
     )),
@@ -276,13 +331,21 @@ CLAIMS = (
     Claim('the environment creation ended failed with "{code}" after all its allowed attempts', (
         Property("failed with that code after max_attempts attempts, each retry scheduled",
                  (m("retryable_errors_are_terminal", CLONE_FAILS),)),
+        Property("the attempts are the 3 the contract gives env_create, not what the job says",
+                 (m("env_create_single_attempt", CLONE_FAILS),)),
+        Property("the env_create job of the smoke's clone", without_mutant=SAME_SMOKE_JOB),
     )),
     Claim('the restore ended failed with "{code}" after its single allowed attempt', (
-        Property("failed with that code after one attempt of one allowed", (m("restore_retried", RESTORE_FAILS),)),
+        Property("failed with that code after one attempt of the one the contract gives env_restore",
+                 (m("restore_retried", RESTORE_FAILS),)),
+        Property("the env_restore job of the smoke's production", without_mutant=SAME_SMOKE_JOB),
     )),
     Claim("the new environment is marked failed, not active", (
         Property("the environment the smoke site's env_create job names is a clone of that site",
-                 (m("env_job_names_source_environment", CLONE_FAILS),)),
+                 without_mutant="the job naming another environment is caught one step earlier, by the same "
+                                "smoke scenario's 'its failure names the {request} request and its job' "
+                                "(env_job_names_source_environment); tests/suite/test_checks.py feeds a job naming "
+                                "production to the check"),
         Property("it is failed", (m("failed_job_marks_active", CLONE_FAILS),)),
         Property("the smoke's site is failed too", (m("failed_job_leaves_site_active", CLONE_FAILS),)),
     )),

@@ -2,9 +2,12 @@
 and an address where nothing listens."""
 from __future__ import annotations
 
+import json
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import requests
 
 
 def closed_port_url() -> str:
@@ -62,5 +65,55 @@ class StandIn:
 
     def close(self):
         self.release.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class RevokingProxy:
+    """Passes every request on to `upstream`, except that the `nth` provider connect (POST /api/providers) gets
+    `token` instead of the credential it carries: an operator's credential the provider revokes while a run goes
+    on (the run connects with it once, and cannot connect with it again)."""
+
+    HOP_BY_HOP = ("host", "content-length", "connection", "transfer-encoding", "content-encoding", "keep-alive")
+
+    def __init__(self, upstream: str, nth: int, token: str = "rejected-revoked-during-the-run"):
+        session = requests.Session()
+        session.trust_env = False
+        lock, connects = threading.Lock(), [0]
+        hop_by_hop = self.HOP_BY_HOP
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def _forward(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if self.command == "POST" and self.path == "/api/providers":
+                    with lock:
+                        connects[0] += 1
+                        revoked = connects[0] == nth
+                    if revoked:
+                        body = json.dumps({**json.loads(body), "api_token": token}).encode()
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in hop_by_hop}
+                answer = session.request(self.command, upstream + self.path, data=body or None, headers=headers,
+                                         allow_redirects=False, timeout=30)
+                self.send_response(answer.status_code)
+                for name, value in answer.headers.items():
+                    if name.lower() not in hop_by_hop:
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(answer.content)))
+                self.end_headers()
+                self.wfile.write(answer.content)
+
+            do_GET = do_POST = do_DELETE = _forward
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def close(self):
         self.httpd.shutdown()
         self.httpd.server_close()

@@ -35,7 +35,8 @@ Feature: Provider-acquired node
 
   @hetzner-sdk-integration-S2 @disruptive @SERIAL
   Scenario: A provider credential that the provider rejects blocks node acquisition, with guidance
-    Given the provider is connected with a credential the provider rejects
+    Given a ready provider-acquired node
+    And the provider is connected with a credential the provider rejects
     When the operator requests a new provider-acquired node
     Then the provider connection is reported degraded with guidance for the operator
     And the node request is refused because the provider is not connected

@@ -24,10 +24,24 @@ def preflight_blocks(runtime, result: dict) -> bool:
     return not result["is_ready"] and not defective(runtime, "preflight_ignores_readiness")
 
 
+def on_ready_node(runtime, env_id) -> bool:
+    """Whether the environment's node is ready (the listing mutants hide what is not)."""
+    env = runtime.store.one("SELECT node_id FROM environments WHERE id = ?", (env_id,))
+    node = runtime.store.one("SELECT * FROM nodes WHERE id = ?", (env["node_id"],)) if env else None
+    return node is not None and node_readiness(runtime, node)["is_ready"]
+
+
 def node_not_ready(runtime, codes, guidance=None, message=None) -> ApiError:
-    """The preflight's 409: reason codes in the message (and in `details`, REF-REC §9.13, except with --quirks)."""
+    """The preflight's 409: reason codes in the message (and in `details`, REF-REC §9.13, except with --quirks).
+    The mutants preflight_* word it wrongly."""
     if defective(runtime, "preflight_names_no_reasons"):
         return ApiError(409, "node_not_ready", "target node is not ready")
+    if defective(runtime, "preflight_names_every_reason"):
+        codes, guidance, message = readiness.REASON_CODES, [readiness.GUIDANCE[c] for c in readiness.REASON_CODES], None
+    if defective(runtime, "preflight_reasons_unordered"):
+        codes, guidance = list(codes)[::-1], list(guidance or [])[::-1]
+    if defective(runtime, "preflight_without_guidance"):
+        guidance = None
     if message is None:
         message = "target node is not ready: " + ", ".join(codes)
         if guidance:

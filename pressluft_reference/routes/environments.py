@@ -9,7 +9,15 @@ from ..errors import ApiError, bad_request, conflict, not_found
 from ..httpapi import Response
 from ..store import row
 from ..timeutil import now_iso
-from .common import mutants_on_refusal, node_not_ready, node_readiness, preflight_blocks, read_required, require
+from .common import (
+    mutants_on_refusal,
+    node_not_ready,
+    node_readiness,
+    on_ready_node,
+    preflight_blocks,
+    read_required,
+    require,
+)
 
 ENV_TYPES = ("staging", "clone")
 PRESETS = ("content-protect", "commerce-protect")
@@ -24,12 +32,17 @@ def register(router):
 
 
 def list_environments(req):
+    runtime = req.runtime
+
     def query(conn):
         require(conn, "sites", req.params["site_id"], "site not found")
-        return [_shown(req.runtime, conn, dict(env)) for env in conn.execute(
+        return [dict(env) for env in conn.execute(
             "SELECT * FROM environments WHERE site_id = ? ORDER BY environment_type != 'production', seq",
             (req.params["site_id"],))]
-    return Response(200, req.runtime.store.read(query))
+    environments = runtime.store.read(query)
+    if defective(runtime, "environments_list_hides_unready_nodes"):
+        environments = [env for env in environments if on_ready_node(runtime, env["id"])]
+    return Response(200, runtime.store.read(lambda conn: [_shown(runtime, conn, env) for env in environments]))
 
 
 def get_environment(req):
@@ -92,7 +105,8 @@ def create_environment(req):
             if row(conn, "SELECT 1 AS taken FROM environments WHERE site_id = ? AND slug = ?", (site_id, slug)):
                 raise conflict("conflicting environment mutation")
             job_id = jobqueue.enqueue(conn, runtime.config, "env_create", "conflicting environment mutation",
-                                      site_id=site_id, environment_id=env_id, node_id=source["node_id"])
+                                      site_id=site_id, environment_id=env_id, node_id=source["node_id"],
+                                      max_attempts=1 if defective(runtime, "env_create_single_attempt") else None)
             _store_environment(conn, runtime, preview, env_id, site_id, data, source, now)
             if require(conn, "sites", site_id, "site not found")["status"] == "active":
                 records.touch(conn, "sites", site_id, "cloning")

@@ -14,7 +14,10 @@ def register(router):
 
 
 def list_jobs(req):
-    return Response(200, [_shown(req, job) for job in req.runtime.store.all("SELECT * FROM jobs ORDER BY seq")])
+    jobs = req.runtime.store.all("SELECT * FROM jobs ORDER BY seq")
+    if defective(req.runtime, "jobs_list_shows_only_in_flight"):
+        jobs = [job for job in jobs if job["status"] in jobqueue.ACTIVE_STATUSES]
+    return Response(200, [_shown(req, job) for job in jobs])
 
 
 def get_job(req):
@@ -23,7 +26,15 @@ def get_job(req):
 
 
 def _shown(req, job) -> dict:
+    """The job as the API shows it; the mutants below show one field wrongly."""
     shown = serializers.job(job)
+    runtime = req.runtime
+    if shown["job_type"] == "node_provision" and defective(runtime, "node_job_type_misreported"):
+        shown["job_type"] = "provision"
+    if shown["job_type"] == "node_provision" and defective(runtime, "node_jobs_listed_without_node"):
+        shown["node_id"] = None
+    if defective(runtime, "jobs_listed_without_environment") and shown["job_type"] != "site_create":
+        shown["environment_id"] = None
     if shown["status"] == "cancelled" and defective(req.runtime, "cancelled_job_reported_running"):
         shown["status"] = "running"
     elif shown["status"] == "running" and defective(req.runtime, "running_job_reported_queued"):

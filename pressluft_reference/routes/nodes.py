@@ -8,6 +8,7 @@ from ..body import blank, parse_object, text
 from ..defects import active as defective
 from ..errors import bad_request, conflict
 from ..httpapi import Response
+from ..jobtypes import SIMULATED_HOST
 from ..readiness import PENDING_HOST
 from ..timeutil import now_iso
 from .common import mutants_on_refusal, node_readiness
@@ -32,8 +33,9 @@ def create_node(req):
     if blank(data.get("provider_id")):
         raise bad_request("provider_id is required")
     provider_id = data["provider_id"].strip().lower()
-    name = data.get("name") if not blank(data.get("name")) else f"{provider_id}-node"
     runtime = req.runtime
+    named = not blank(data.get("name")) and not defective(runtime, "node_name_ignored")
+    name = data.get("name") if named else f"{provider_id}-node"
     usable = ("connected", "degraded") if defective(runtime, "degraded_provider_acquires") else ("connected",)
 
     def queue_refused(conn):  # the mutant refusals_still_queue_jobs: for a node that was never recorded
@@ -48,6 +50,22 @@ def create_node(req):
             job_ids = [_request_node(conn, runtime, provider_id, name)
                        for _ in range(2 if defective(runtime, "node_request_acquires_twice") else 1)]
     return Response(202, {"job_id": job_ids[0]})
+
+
+def seed_node_with_failed_acquisition(runtime) -> None:
+    """The mutant ready_node_with_failed_acquisition: at start, a provider node that looks ready (active, on the
+    simulated host) although the node_provision job that made it failed for good."""
+    with runtime.store.tx() as conn:
+        if conn.execute("SELECT 1 FROM nodes WHERE name = 'seeded-node'").fetchone():
+            return
+        node_id, now = str(uuid.uuid4()), now_iso()
+        conn.execute("INSERT INTO nodes (id, provider_id, name, hostname, public_ip, ssh_port, ssh_user, status, "
+                     "is_local, created_at, updated_at) VALUES (?, 'hetzner', 'seeded-node', ?, ?, 22, 'root', "
+                     "'active', 0, ?, ?)", (node_id, SIMULATED_HOST, SIMULATED_HOST, now, now))
+        job = jobqueue.get(conn, jobqueue.enqueue(conn, runtime.config, "node_provision", node_id=node_id,
+                                                  guarded=False))
+        conn.execute("UPDATE jobs SET attempt_count = max_attempts, started_at = ? WHERE id = ?", (now, job["id"]))
+        jobqueue.fail(conn, job, "ANSIBLE_HOST_FAILED", "node-provision playbook failed on target (seeded)")
 
 
 def _request_node(conn, runtime, provider_id, name) -> str:

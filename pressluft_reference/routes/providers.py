@@ -8,7 +8,7 @@ from ..body import blank, parse_object, text
 from ..defects import active as defective
 from ..errors import bad_request
 from ..httpapi import Response
-from ..provider_sim import CATALOG, check_token
+from ..provider_sim import CATALOG, REJECTED_MESSAGE, check_token
 from ..timeutil import now_iso
 
 
@@ -35,6 +35,8 @@ def connect(req):
     if blank(token):
         raise bad_request("provider secret is required")
     status, message, guidance = check_token(token)
+    if defective(req.runtime, "rejected_token_reported_unavailable") and message == REJECTED_MESSAGE:
+        status, message, guidance = check_token("unavailable")
     if defective(req.runtime, "any_token_connects"):
         status, message, guidance = check_token("accepted")
     if status == "degraded" and defective(req.runtime, "degraded_without_guidance"):

@@ -4,11 +4,12 @@ import uuid
 
 from .. import jobqueue, records, serializers
 from ..body import blank, parse_object, text
+from ..defects import active as defective
 from ..errors import bad_request, conflict
 from ..httpapi import Response
 from ..store import row
 from ..timeutil import now_iso
-from .common import mutants_on_refusal, pick_ready_node, read_required
+from .common import mutants_on_refusal, on_ready_node, pick_ready_node, read_required
 
 
 def register(router):
@@ -18,7 +19,11 @@ def register(router):
 
 
 def list_sites(req):
-    return Response(200, [serializers.site(site) for site in req.runtime.store.all("SELECT * FROM sites ORDER BY seq")])
+    runtime = req.runtime
+    sites = runtime.store.all("SELECT * FROM sites ORDER BY seq")
+    if defective(runtime, "sites_list_hides_sites_on_unready_nodes"):
+        sites = [site for site in sites if on_ready_node(runtime, site["primary_environment_id"])]
+    return Response(200, [serializers.site(site) for site in sites])
 
 
 def get_site(req):

@@ -12,6 +12,7 @@ import pytest
 from behave.parser import parse_file
 
 from behave_runs import EMAIL, PASSWORD, ROOT, only_verdict, run_behave
+from tools.stand_ins import RevokingProxy
 
 NODE = "A provider-acquired node is confirmed or acquired, and is ready"
 REJECTED = "A provider credential that the provider rejects blocks node acquisition, with guidance"
@@ -93,11 +94,17 @@ def test_with_consent_a_disruptive_scenario_runs_and_puts_the_connection_back(tm
 
 
 def test_a_connection_that_cannot_be_put_back_is_its_own_failure_line(tmp_path, faulty_target):
-    """The operator's own credential is one the provider rejects: the scenario passes, the restore cannot."""
+    """The provider revokes the operator's credential during the scenario (the third connect: after the run's node
+    and the rejected credential): the scenario passes, putting the connection back cannot."""
     target = faulty_target()
-    run = run_behave(tmp_path, *by_name(REJECTED), "features/wave5",
-                     env=target.env(PRESSLUFT_ALLOW_DISRUPTIVE="1", PRESSLUFT_PROVIDER_TOKEN="rejected-operator"))
+    proxy = RevokingProxy(target.url, nth=3)
+    try:
+        run = run_behave(tmp_path, *by_name(REJECTED), "features/wave5",
+                         env=target.env(PRESSLUFT_ALLOW_DISRUPTIVE="1", PRESSLUFT_BASE_URL=proxy.url))
+    finally:
+        proxy.close()
     assert run.exit_code == 1
+    assert [(r["name"].strip(), r["status"]) for r in run.results()] == [(REJECTED, "passed")]
     verdict = only_verdict(run)
     assert verdict["command"] == "POST /api/providers"
     assert verdict["reason"].startswith("could not reconnect the provider with the operator's credential after the "

@@ -492,6 +492,90 @@ def content_after_restoring_the_older_of_two_backups(api):
     _restore(api, production, older)
     page = preview(production["preview_url"]).text
     return tuple(text in page for text in ("Spring catalogue", "Summer sale", "Autumn banner"))
+def provisioned_node(api):
+    job_id, node_id = api.create_node(_unique("provisioned"))
+    assert api.wait_job(job_id)["status"] == "succeeded"
+    node = api.node(node_id)
+    return node["status"], node["hostname"], node["public_ip"], node["readiness"]["is_ready"]
+
+
+def name_of_a_named_node(api):
+    name = _unique("named")
+    job_id, _ = api.create_node(name)
+    node_id = api.job(job_id)["node_id"]
+    api.wait_job(job_id)
+    return api.node(node_id)["name"] == name
+
+
+def seeded_nodes(api):
+    """Provider nodes the target had before anyone asked for one: their readiness and their jobs' status."""
+    jobs = api.jobs()
+    return [(node["readiness"]["is_ready"], [job["status"] for job in jobs if job["node_id"] == node["id"]])
+            for node in api.nodes() if node["name"] == "seeded-node"]
+
+
+def node_job_as_shown(api):
+    job_id, _ = api.create_node(_unique("shown"))
+    api.wait_job(job_id)
+    node_ids = {node["id"] for node in api.nodes()}
+    listed = next(job for job in api.jobs() if job["id"] == job_id)
+    return [(job["job_type"], job["node_id"] in node_ids) for job in (listed, api.job(job_id))]
+
+
+def finished_job_listed(api):
+    job_id, _ = api.create_node(_unique("listed"))
+    status = api.wait_job(job_id)["status"]
+    return status, any(job["id"] == job_id for job in api.jobs())
+
+
+def site_job_environment(api):
+    """A backup job's environment as the job list and the job itself show it (site_create jobs keep theirs)."""
+    production_id = api.create_site()["production"]["id"]
+    job_id = api.backup(production_id)["job"]["id"]
+    listed = next(job for job in api.jobs() if job["id"] == job_id)
+    return listed["environment_id"] == production_id, api.job(job_id)["environment_id"] == production_id
+
+
+def listed_while_the_node_is_not_ready(api):
+    created = api.create_site()
+    site_id = created["site"]["id"]
+    api.fault("node-readiness", {"node_id": None, "reason_codes": ["runtime_missing"]})
+    try:
+        sites = [site["id"] for site in api.get("/api/sites").json()].count(site_id)
+        environments = len(api.get(f"/api/sites/{site_id}/environments").json())
+    finally:
+        api.fault("node-readiness", {"node_id": None, "reason_codes": []})
+    return sites, environments
+
+
+def refusal_message(api):
+    api.fault("node-readiness", {"node_id": None, "reason_codes": ["runtime_missing", "sudo_unavailable"]})
+    response = api.post("/api/sites", {"name": "Blocked", "slug": _unique("blocked")})
+    api.fault("node-readiness", {"node_id": None, "reason_codes": []})
+    return check_error(response, 409, "node_not_ready")["message"]
+
+
+SUDO = "Configure passwordless sudo for the node SSH user (sudo -n true must succeed)."
+WP = "Install required runtime tools on the node (wp CLI must be available)."
+GUIDED = f"target node is not ready: sudo_unavailable, runtime_missing. {SUDO} {WP}"
+EVERY_CODE = ("target node is not ready: node_status_not_active, node_host_missing, ssh_port_invalid, "
+              "ssh_user_missing, node_unreachable, sudo_unavailable, runtime_missing. Node status must be active "
+              "before create flows can "
+              "run. Set node hostname or public_ip so Pressluft can target the runtime host. Set a valid SSH port "
+              "(1-65535) on the node record. Set the SSH user for the node so runtime checks can authenticate. Verify "
+              f"SSH reachability and credentials from Pressluft to the node. {SUDO} {WP}")
+
+
+def clone_job_attempts(api):
+    site = api.create_site()
+    job_id = api.create_env(site["site"]["id"], site["production"]["id"]).json()["job_id"]
+    return api.wait_job(job_id)["max_attempts"]
+
+
+def rejected_token_message(api):
+    connection = api.connect_provider(REJECTED)
+    api.connect_provider()
+    return connection["status"], connection["last_status_message"]
 
 
 # defect → (probe, what a reference without defects shows, what the mutant shows, needs a ready node first)
@@ -587,6 +671,29 @@ CASES = {
                                (True, False, True), True),
     "checkpoint_holds_restored_content": (checkpoint_time_and_content, (False, "Broken summer sale"),
                                           (False, "Spring catalogue"), True),
+    "ready_node_not_active": (provisioned_node, ("active", "127.0.0.1", "127.0.0.1", True),
+                              ("provisioning", "127.0.0.1", "127.0.0.1", True), False),
+    "acquired_node_keeps_pending_host": (provisioned_node, ("active", "127.0.0.1", "127.0.0.1", True),
+                                         ("active", "pending.provider", "pending.provider", True), False),
+    "node_name_ignored": (name_of_a_named_node, True, False, False),
+    "ready_node_with_failed_acquisition": (seeded_nodes, [], [(True, ["failed"])], False),
+    "node_job_type_misreported": (node_job_as_shown, [("node_provision", True)] * 2, [("provision", True)] * 2,
+                                  False),
+    "node_jobs_listed_without_node": (node_job_as_shown, [("node_provision", True)] * 2,
+                                      [("node_provision", False)] * 2, False),
+    "jobs_list_shows_only_in_flight": (finished_job_listed, ("succeeded", True), ("succeeded", False), False),
+    "jobs_listed_without_environment": (site_job_environment, (True, True), (False, False), True),
+    "sites_list_hides_sites_on_unready_nodes": (listed_while_the_node_is_not_ready, (1, 1), (0, 1), True),
+    "environments_list_hides_unready_nodes": (listed_while_the_node_is_not_ready, (1, 1), (1, 0), True),
+    "preflight_names_every_reason": (refusal_message, GUIDED, EVERY_CODE, True),
+    "preflight_reasons_unordered": (refusal_message, GUIDED,
+                                    f"target node is not ready: runtime_missing, sudo_unavailable. {WP} {SUDO}", True),
+    "preflight_without_guidance": (refusal_message, GUIDED, "target node is not ready: sudo_unavailable, "
+                                   "runtime_missing", True),
+    "env_create_single_attempt": (clone_job_attempts, 3, 1, True),
+    "rejected_token_reported_unavailable": (rejected_token_message, ("degraded", "Credential rejected by Hetzner API"),
+                                            ("degraded", "Hetzner API unavailable during credential validation "
+                                             "(status 503)"), False),
 }
 
 

@@ -1,4 +1,5 @@
 """Checks of claims whose property no reference mutant breaks alone (tools/claims.py names these tests)."""
+import re
 from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 
@@ -6,7 +7,11 @@ import pytest
 
 from support import checks
 from support.categories import Category
+from support.config import Budgets
 from support.diagnostics import SuiteFailure
+from support.flows import LiveSite, Request
+from support.provider_node import REQUESTED, REUSED, Acquisition
+from support.readiness import GUIDANCE, REASON_CODES, refusal_message
 from support.smokes import SmokeRun
 
 LINE = '[wave5] FAIL category=preflight_blocked command="POST /api/sites" job_id=none reason="409 node_not_ready: x"'
@@ -42,46 +47,78 @@ def test_a_smoke_passes_only_with_exit_0_a_passed_scenario_and_no_failure_line()
             checks.smoke_passed(smoke(output, 0))
 
 
-class OneJob:
-    """An operator whose job is the given record (and whose node request was accepted)."""
+class Target:
+    """An operator whose questions are answered from these records, by the path each question asks for."""
 
-    def __init__(self, job):
-        self.job = job
-        self.settings = SimpleNamespace(retry_ceiling=1.0, poll_policy="adaptive",
-                                        budgets=SimpleNamespace(node=0.3))
+    def __init__(self, jobs=(), nodes=(), sites=(), environments=None, providers=()):
+        self.jobs, self.nodes, self.sites, self.providers = list(jobs), list(nodes), list(sites), list(providers)
+        self.environments = environments or {}
+        self.ledger = SimpleNamespace(run_id="w5-0000")
+        self.settings = SimpleNamespace(retry_ceiling=1.0, poll_policy="adaptive", provider_id="hetzner",
+                                        budgets=Budgets(node=0.3, site=0.3, clone=0.3, backup=0.3, restore=0.3,
+                                                        preview=0.3))
 
     def asks_for(self, question):
-        return self.job
+        path = question.path
+        if path.startswith("/api/jobs/"):
+            return next(job for job in self.jobs if job["id"] == path.rsplit("/", 1)[1])
+        found = re.fullmatch(r"/api/sites/(.+)/environments", path)
+        if found:
+            return self.environments.get(found.group(1), [])
+        return {"/api/jobs": self.jobs, "/api/nodes": self.nodes, "/api/sites": self.sites,
+                "/api/providers": self.providers}[path]
 
 
-def request():
-    return SimpleNamespace(accepted=lambda: "job-1", command="POST /api/nodes")
+NODE = {"id": "n2", "name": "w5-node", "status": "provisioning", "is_local": False, "hostname": "pending.provider",
+        "public_ip": "pending.provider", "readiness": {"is_ready": False, "reason_codes": ["node_status_not_active"]}}
+READY_NODE = {**NODE, "status": "active", "hostname": "203.0.113.5", "public_ip": "203.0.113.5",
+              "readiness": {"is_ready": True, "reason_codes": []}}
+
+
+def request(**change):
+    return Request(answer=None, slug="w5-node", nodes_before={"n1"}, **change)
+
+
+def node_request(job_id="job-1"):
+    """The 202 of a node request (its job id) and the nodes listed before it."""
+    made = request()
+    made.accepted = lambda: job_id
+    made.answer = SimpleNamespace(command="POST /api/nodes")
+    return made
 
 
 def scheduled(**change):
     now = datetime.now(timezone.utc)
-    job = {"id": "job-1", "status": "queued", "attempt_count": 2, "max_attempts": 3, "error_code": "PROVIDER_API_ERROR",
+    job = {"id": "job-1", "job_type": "node_provision", "node_id": "n2", "site_id": None, "environment_id": None,
+           "status": "queued", "attempt_count": 2, "max_attempts": 3, "error_code": "PROVIDER_API_ERROR",
            "updated_at": now.isoformat(), "run_after": (now + timedelta(minutes=5)).isoformat()}
     return {**job, **change}
 
 
+def retry_check(job, nodes=(NODE,)):
+    checks.retry_scheduled(Target([job], nodes), node_request(), failed_attempts=job.get("failed", 2),
+                           error_code="PROVIDER_API_ERROR")
+
+
 def test_a_retry_is_scheduled_after_exactly_the_failed_attempts_with_attempts_left():
-    checks.retry_scheduled(OneJob(scheduled()), request(), failed_attempts=2, error_code="PROVIDER_API_ERROR")
+    retry_check(scheduled())
     with pytest.raises(SuiteFailure) as caught:  # an attempt counted too many (a miscounting Pressluft)
-        checks.retry_scheduled(OneJob(scheduled(attempt_count=3, max_attempts=4)), request(), failed_attempts=2,
-                               error_code="PROVIDER_API_ERROR")
+        retry_check(scheduled(attempt_count=3, max_attempts=4))
     assert "it counts 3 attempts, not 2" in caught.value.reason
-    with pytest.raises(SuiteFailure) as caught:  # no attempt left, yet queued
-        checks.retry_scheduled(OneJob(scheduled(max_attempts=2)), request(), failed_attempts=2,
-                               error_code="PROVIDER_API_ERROR")
-    assert "it has no attempt left" in caught.value.reason
+
+
+def test_attempts_left_are_those_the_contract_gives_not_those_the_job_says():
+    with pytest.raises(SuiteFailure) as caught:  # queued again after 3 failures: the contract gives node_provision 3
+        checks.retry_scheduled(Target([scheduled(attempt_count=3, max_attempts=4)], [NODE]), node_request(),
+                               failed_attempts=3, error_code="PROVIDER_API_ERROR")
+    assert "it has no attempt left of the 3 the contract gives node_provision" in caught.value.reason
 
 
 def test_a_retry_whose_run_after_is_not_ahead_is_not_scheduled():
     job = scheduled()
     job["run_after"] = job["updated_at"]
     with pytest.raises(SuiteFailure) as caught:
-        checks.retry_scheduled(OneJob(job), request(), failed_attempts=2, error_code="PROVIDER_API_ERROR")
+        retry_check(job)
     assert "is not ahead of its last change" in caught.value.reason
 
 
@@ -142,6 +179,17 @@ def smoke_site(restore_names: str, site_status: str = "failed") -> Answers:
                     "/api/jobs": jobs, "/api/environments/p1": production, "/api/environments/c1": clone})
 
 
+def test_the_failed_clone_is_the_one_the_creation_job_names():
+    run = smoke("")
+    answers = smoke_site("p1")
+    answers.answers["/api/jobs"] = [{"id": "j2", "job_type": "env_create", "site_id": "s1", "environment_id": "c1"}]
+    assert checks.smoke_environment_failed(answers, run, "clone")["id"] == "c1"
+    answers.answers["/api/jobs"] = [{"id": "j2", "job_type": "env_create", "site_id": "s1", "environment_id": "p1"}]
+    with pytest.raises(SuiteFailure) as caught:  # the creation job names production, the clone's source
+        checks.smoke_environment_failed(answers, run, "clone")
+    assert "environment_type is 'production' (expected environment_type 'clone')" in caught.value.reason
+
+
 def test_the_restored_production_is_the_one_the_restore_job_names_and_its_site_failed_too():
     run = smoke("")
     assert checks.smoke_environment_failed(smoke_site("p1"), run, "production")["id"] == "p1"
@@ -151,3 +199,135 @@ def test_the_restored_production_is_the_one_the_restore_job_names_and_its_site_f
     with pytest.raises(SuiteFailure) as caught:  # production failed, its site not
         checks.smoke_environment_failed(smoke_site("p1", site_status="active"), run, "production")
     assert "status is 'active' (expected status 'failed')" in caught.value.reason
+@pytest.mark.parametrize("job, nodes, words", [
+    (scheduled(node_id=None), [NODE], "the acquisition job of the node w5-node names no node"),
+    (scheduled(node_id="n1"), [NODE, {**READY_NODE, "id": "n1"}], "names the node n1, which is older than the request"),
+    (scheduled(node_id="n3"), [NODE], "names the node n3, which is not listed"),
+    (scheduled(), [{**NODE, "name": "hetzner-node"}], "name is 'hetzner-node' (expected name 'w5-node')"),
+    (scheduled(), [{**NODE, "is_local": True}], "is_local is True"),
+    (scheduled(job_type="site_create"), [NODE], "job_type is 'site_create' (expected job_type 'node_provision')"),
+    (scheduled(site_id="s1"), [NODE], "site_id is 's1' (expected site_id None)"),
+])
+def test_the_retried_job_is_the_acquisition_of_the_node_the_request_made(job, nodes, words):
+    with pytest.raises(SuiteFailure) as caught:
+        retry_check(job, nodes)
+    assert words in caught.value.reason and caught.value.category is Category.CONTRACT_VIOLATION
+
+
+def reused(node=READY_NODE):
+    return Acquisition(node["id"], REUSED, name=node["name"])
+
+
+def acquisition_job(**change):
+    return {"id": "job-0", "job_type": "node_provision", "node_id": "n2", "site_id": None, "environment_id": None,
+            "status": "succeeded", "attempt_count": 1, "max_attempts": 3, **change}
+
+
+def test_a_reused_ready_node_is_judged_with_the_acquisition_job_that_made_it():
+    assert checks.node_is_ready(Target([acquisition_job()], [READY_NODE]), reused())["id"] == "n2"
+    assert checks.node_is_ready(Target([], [READY_NODE]), reused())["id"] == "n2"  # no job listed for it
+    with pytest.raises(SuiteFailure) as caught:
+        checks.node_is_ready(Target([acquisition_job(status="failed", error_code="ANSIBLE_HOST_FAILED",
+                                                     error_message="boom")], [READY_NODE]), reused())
+    assert caught.value.reason == ("the node w5-node (n2) is reported ready, but the acquisition job that made it is "
+                                   "failed (ANSIBLE_HOST_FAILED: boom)")
+    assert caught.value.category is Category.CONTRACT_VIOLATION
+
+
+def test_the_acquisition_job_of_the_run_is_read_by_its_id_and_must_be_a_node_provision_of_that_node():
+    made = Acquisition("n2", REQUESTED, job_id="job-0", job=acquisition_job(), name="w5-node")
+    assert checks.node_is_ready(Target([acquisition_job()], [READY_NODE]), made)["id"] == "n2"
+    with pytest.raises(SuiteFailure) as caught:
+        checks.node_is_ready(Target([acquisition_job(job_type="site_create")], [READY_NODE]), made)
+    assert "job_type is 'site_create'" in caught.value.reason
+
+
+LIVE = LiveSite({"id": "s1", "slug": "w5-site"}, {"id": "e1", "environment_type": "production", "site_id": "s1"},
+                {"id": "job-s", "job_type": "site_create"})
+SITE_JOB = {"id": "job-s", "job_type": "site_create", "site_id": "s1", "environment_id": "e1", "node_id": "n2",
+            "status": "succeeded"}
+
+
+def test_no_job_queued_first_shows_that_the_list_shows_the_jobs_this_run_made():
+    made = checks.site_job_record(LIVE)
+    checks.no_job_queued(Target([SITE_JOB]), [SITE_JOB], because="refused", made=made)
+    for listed, words in (([], "job-s is not listed"),
+                          ([{**SITE_JOB, "environment_id": None}],
+                           "job-s is listed with environment_id None, not environment_id 'e1'")):
+        with pytest.raises(SuiteFailure) as caught:
+            checks.no_job_queued(Target(listed), listed, because="refused", made=made)
+        assert caught.value.reason == (f"the jobs list does not show the jobs this run made ({words}), so it cannot "
+                                       "show that no job was queued")
+        assert caught.value.category is Category.CONTRACT_VIOLATION
+    with pytest.raises(SuiteFailure) as caught:
+        checks.no_job_queued(Target([SITE_JOB]), [SITE_JOB], because="refused", made=[])
+    assert "this run made no jobs it could look for" in caught.value.reason
+
+
+def test_no_site_recorded_first_shows_that_the_list_shows_the_runs_site():
+    attempt = Request(answer=None, slug="w5-site-2", sites_before=[LIVE.site])
+    checks.no_site_recorded(Target(sites=[LIVE.site]), attempt, LIVE)
+    with pytest.raises(SuiteFailure) as caught:
+        checks.no_site_recorded(Target(sites=[]), attempt, LIVE)
+    assert "the sites list does not show the sites this run made (s1 is not listed)" in caught.value.reason
+
+
+def test_no_environment_added_first_shows_that_the_list_shows_production():
+    attempt = Request(answer=None, slug="clone-2", environments_before=[LIVE.production])
+    checks.no_environment_added(Target(environments={"s1": [LIVE.production]}), attempt, LIVE)
+    with pytest.raises(SuiteFailure) as caught:
+        checks.no_environment_added(Target(environments={"s1": []}), attempt, LIVE)
+    assert "the environments list does not show the environments this run made (e1 is not listed)" \
+        in caught.value.reason
+    with pytest.raises(SuiteFailure) as caught:  # the refused slug, listed under an id seen before
+        checks.no_environment_added(Target(environments={"s1": [LIVE.production, {"id": "e1x", "slug": "clone-2"}]}),
+                                    Request(answer=None, slug="clone-2",
+                                            environments_before=[LIVE.production, {"id": "e1x"}]), LIVE)
+    assert "an environment was added although its creation was refused" in caught.value.reason
+
+
+def test_at_most_one_node_shows_first_that_the_lists_show_the_runs_node_and_its_job():
+    node = {**READY_NODE, "name": "w5-0000-run-node"}
+    made = Acquisition("n2", REQUESTED, job_id="job-0", job=acquisition_job(), name=node["name"])
+    checks.at_most_one_node_acquired(Target([acquisition_job()], [node]), made)
+    with pytest.raises(SuiteFailure) as caught:
+        checks.at_most_one_node_acquired(Target([], [node]), made)
+    assert "the jobs list does not show the jobs this run made (job-0 is not listed)" in caught.value.reason
+    with pytest.raises(SuiteFailure) as caught:  # the run's node listed under another name: not counted by name
+        checks.at_most_one_node_acquired(Target([acquisition_job()], [{**node, "name": "hetzner-node"}]), made)
+    assert "n2 is listed with name 'hetzner-node', not name 'w5-0000-run-node'" in caught.value.reason
+    with pytest.raises(SuiteFailure) as caught:  # two nodes of the run's name
+        checks.at_most_one_node_acquired(Target([acquisition_job()], [node, {**node, "id": "n3"}]), made)
+    assert caught.value.reason.startswith("Pressluft acquired 2 nodes named w5-0000-run-node")
+
+
+PROVIDER = {"provider_id": "hetzner", "status": "degraded", "last_status_message": "Credential rejected by Hetzner API",
+            "guidance": ["Generate a valid bearer token in Hetzner Cloud and reconnect provider."]}
+
+
+def test_a_degraded_connection_says_the_credential_was_rejected():
+    checks.provider_degraded_with_guidance(Target(providers=[PROVIDER]))
+    for listed, words in (([PROVIDER, PROVIDER], "listed 2 times"),
+                          ([{**PROVIDER, "last_status_message": "Hetzner API unavailable during credential validation "
+                                                                "(status 503)",
+                             "guidance": ["Retry provider connect after provider/API health recovers."]}],
+                           "not that the credential was rejected")):
+        with pytest.raises(SuiteFailure) as caught:
+            checks.provider_degraded_with_guidance(Target(providers=listed))
+        assert words in caught.value.reason
+
+
+REFUSED = ('[wave5] FAIL category=preflight_blocked command="POST /api/sites" job_id=none reason="409 node_not_ready: '
+           '{}"')
+
+
+def test_the_smokes_readiness_reasons_are_exactly_the_refusal_for_the_nodes_codes():
+    codes = ["sudo_unavailable", "runtime_missing"]
+    checks.smoke_failure_reasons(smoke(REFUSED.format(refusal_message(codes))), codes)
+    for message, words in ((refusal_message(REASON_CODES), "which the node does not report"),
+                           ("target node is not ready: runtime_missing, sudo_unavailable. " + " ".join(
+                               GUIDANCE[code] for code in codes[::-1]), "not in the contract's order"),
+                           ("target node is not ready: sudo_unavailable, runtime_missing", "no guidance")):
+        with pytest.raises(SuiteFailure) as caught:
+            checks.smoke_failure_reasons(smoke(REFUSED.format(message)), codes)
+        assert words in caught.value.reason

@@ -12,6 +12,7 @@ from support.matchers import (
     a_job_that_ended_failed,
     a_job_that_succeeded,
     a_node_not_ready,
+    a_node_not_ready_refusal,
     a_preview_answer,
     a_ready_node,
     a_site_that_is,
@@ -20,6 +21,7 @@ from support.matchers import (
     an_error_envelope_with_code,
     expect,
 )
+from support.readiness import REASON_CODES, refusal_message
 
 
 def mismatch(actual, matcher):
@@ -61,34 +63,56 @@ def test_a_still_running_job_is_said_to_be_still_running():
 
 
 def test_a_job_that_ended_failed_checks_code_message_finish_and_attempts():
-    assert_that(FAILED_JOB, a_job_that_ended_failed("ANSIBLE_HOST_FAILED", "wp core install failed on target"))
-    text = mismatch({**FAILED_JOB, "attempt_count": 4}, a_job_that_ended_failed("ANSIBLE_HOST_FAILED"))
-    assert "attempt 4 of 3 (expected attempt_count within max_attempts)" in text
+    assert_that(FAILED_JOB, a_job_that_ended_failed("ANSIBLE_HOST_FAILED", "wp core install failed on target",
+                                                    job_type="env_create"))
+    text = mismatch({**FAILED_JOB, "attempt_count": 4, "max_attempts": 5},
+                    a_job_that_ended_failed("ANSIBLE_HOST_FAILED", job_type="env_create"))
+    assert "attempt 4 of 5 (expected at most the 3 attempts the contract gives env_create)" in text
     text = mismatch({**FAILED_JOB, "error_code": None, "finished_at": None},
-                    a_job_that_ended_failed("ANSIBLE_HOST_FAILED"))
+                    a_job_that_ended_failed("ANSIBLE_HOST_FAILED", job_type="env_create"))
     assert "error_code is None (expected error_code 'ANSIBLE_HOST_FAILED')" in text
     assert "finished_at is null" in text
 
 
-def test_the_attempts_a_sentence_names_are_checked_against_the_job():
+def test_a_failed_job_is_the_job_of_that_type_where_the_scenario_put_it():
+    matcher = a_job_that_ended_failed("ANSIBLE_HOST_FAILED", job_type="env_create", site_id="s1",
+                                      environment_id="e1")
+    assert_that({**FAILED_JOB, "site_id": "s1", "environment_id": "e1"}, matcher)
+    text = mismatch({**FAILED_JOB, "job_type": "site_create", "site_id": "s1", "environment_id": "e0"}, matcher)
+    assert "job_type is 'site_create' (expected job_type 'env_create')" in text
+    assert "environment_id is 'e0' (expected environment_id 'e1')" in text
+
+
+def test_the_attempts_a_sentence_names_are_checked_against_the_contract_not_the_job():
     retried = {**FAILED_JOB, "run_after": "2026-01-01T00:00:00Z"}
-    assert_that(retried, a_job_that_ended_failed("ANSIBLE_HOST_FAILED", attempts="after all its allowed attempts"))
-    text = mismatch({**retried, "attempt_count": 1}, a_job_that_ended_failed(
-        "ANSIBLE_HOST_FAILED", attempts="after all its allowed attempts"))
-    assert "attempt 1 of 3" in text
-    assert "run_after" in mismatch({**FAILED_JOB, "run_after": None}, a_job_that_ended_failed(
-        "ANSIBLE_HOST_FAILED", attempts="after all its allowed attempts"))
-    assert "attempt 3 of 3" in mismatch(retried, a_job_that_ended_failed("ANSIBLE_HOST_FAILED",
+    all_allowed = a_job_that_ended_failed("ANSIBLE_HOST_FAILED", job_type="env_create",
+                                          attempts="after all its allowed attempts")
+    assert_that(retried, all_allowed)
+    assert "attempt 1 of 3" in mismatch({**retried, "attempt_count": 1}, all_allowed)
+    assert "run_after" in mismatch({**FAILED_JOB, "run_after": None}, all_allowed)
+    # queued with max_attempts 1, its retryable error never retried: 1 of 1 is not the 3 the contract gives
+    text = mismatch({**FAILED_JOB, "attempt_count": 1, "max_attempts": 1}, all_allowed)
+    assert "attempt 1 of 1, run_after None (expected the 3 attempts the contract allows (max_attempts 3)" in text
+    assert "attempt 3 of 3" in mismatch(retried, a_job_that_ended_failed("ANSIBLE_HOST_FAILED", job_type="env_create",
                                                                          attempts="without a retry"))
-    single = {**FAILED_JOB, "attempt_count": 1, "max_attempts": 1}
-    assert_that(single, a_job_that_ended_failed("ANSIBLE_HOST_FAILED", attempts="after its single allowed attempt"))
+    single = {**FAILED_JOB, "job_type": "env_restore", "attempt_count": 1, "max_attempts": 1}
+    one_allowed = a_job_that_ended_failed("ANSIBLE_HOST_FAILED", job_type="env_restore",
+                                          attempts="after its single allowed attempt")
+    assert_that(single, one_allowed)
+    assert "attempt 1 of 3" in mismatch({**single, "max_attempts": 3}, one_allowed)
+    assert "attempt 1 of 1" in mismatch({**single, "job_type": "env_create"}, a_job_that_ended_failed(
+        "ANSIBLE_HOST_FAILED", job_type="env_create", attempts="after its single allowed attempt"))
+
+
+READY = {"id": "n1", "name": "w5-node", "status": "active", "is_local": False, "hostname": "203.0.113.5",
+         "public_ip": "203.0.113.5", "readiness": {"is_ready": True, "reason_codes": []}}
 
 
 def test_a_ready_node_names_the_outstanding_reason_codes():
-    node = {"id": "n1", "name": "w5-node", "status": "active",
-            "readiness": {"is_ready": False, "reason_codes": ["sudo_unavailable", "runtime_missing"]}}
+    node = {**READY, "readiness": {"is_ready": False, "reason_codes": ["sudo_unavailable", "runtime_missing"]}}
     text = mismatch(node, a_ready_node())
-    assert "Expected: a node with readiness is_ready true, no outstanding reason codes" in text
+    assert "Expected: a node with a provider-acquired node (is_local false), readiness is_ready true, no " \
+           "outstanding reason codes" in text
     assert "the node w5-node (n1): it is not ready (sudo_unavailable, runtime_missing, status active)" in text
     with pytest.raises(SuiteFailure) as caught:
         expect(node, a_ready_node(), command="GET /api/nodes")
@@ -96,18 +120,35 @@ def test_a_ready_node_names_the_outstanding_reason_codes():
 
 
 def test_a_node_not_ready_rejects_a_ready_node_even_with_null_reason_codes():
-    node = {"id": "n1", "name": "w5-node", "status": "active", "readiness": {"is_ready": True, "reason_codes": None}}
+    node = {**READY, "readiness": {"is_ready": True, "reason_codes": None}}
     assert_that(node, a_ready_node())
     text = mismatch(node, a_node_not_ready())
     assert "it is ready (no reason codes, status active)" in text and "it names no reason code" in text
 
 
 def test_a_ready_node_that_lists_reason_codes_is_not_a_ready_node():
-    node = {"id": "n1", "name": "w5-node", "status": "active",
-            "readiness": {"is_ready": True, "reason_codes": ["runtime_missing"]}}
+    node = {**READY, "readiness": {"is_ready": True, "reason_codes": ["runtime_missing"]}}
     assert "it lists runtime_missing (expected no outstanding reason codes)" in mismatch(node, a_ready_node())
     with pytest.raises(SuiteFailure) as caught:
         expect(node, a_ready_node(), command="GET /api/nodes")
+    assert caught.value.category is Category.CONTRACT_VIOLATION
+
+
+@pytest.mark.parametrize("change, words", [
+    ({"status": "provisioning"}, "status is 'provisioning' (expected status 'active')"),
+    ({"hostname": "pending.provider", "public_ip": "pending.provider"},
+     "hostname is 'pending.provider'; public_ip is 'pending.provider'"),
+    ({"hostname": " "}, "hostname is ' '"),
+    ({"public_ip": None}, "public_ip is None"),
+    ({"is_local": True}, "is_local is True (expected a provider-acquired node (is_local false))"),
+    ({"name": "someone-else"}, "name is 'someone-else' (expected name 'w5-node')"),
+])
+def test_a_node_said_to_be_ready_is_not_trusted_on_is_ready_alone(change, words):
+    assert_that(READY, a_ready_node(name="w5-node"))
+    text = mismatch({**READY, **change}, a_ready_node(name="w5-node"))
+    assert words in text
+    with pytest.raises(SuiteFailure) as caught:
+        expect({**READY, **change}, a_ready_node(name="w5-node"), command="GET /api/nodes")
     assert caught.value.category is Category.CONTRACT_VIOLATION
 
 
@@ -200,3 +241,45 @@ def test_an_unexpected_answer_is_a_contract_violation():
                command="POST /api/sites")
     assert caught.value.category is Category.CONTRACT_VIOLATION
     assert caught.value.reason == "the answer was 202 (no error code)"
+
+
+def refusal(message, **extra):
+    return answer(409, {"code": "node_not_ready", "message": message, **extra})
+
+
+SUDO_RUNTIME = ["sudo_unavailable", "runtime_missing"]
+GUIDED = ("target node is not ready: sudo_unavailable, runtime_missing. Configure passwordless sudo for the node SSH "
+          "user (sudo -n true must succeed). Install required runtime tools on the node (wp CLI must be available).")
+
+
+def test_a_readiness_refusal_names_exactly_the_nodes_codes_in_the_contracts_order_with_their_guidance():
+    assert refusal_message(SUDO_RUNTIME) == GUIDED
+    assert_that(refusal(GUIDED), a_node_not_ready_refusal(SUDO_RUNTIME))
+    assert_that(refusal(GUIDED, details={"reason_codes": SUDO_RUNTIME}), a_node_not_ready_refusal(SUDO_RUNTIME))
+
+
+@pytest.mark.parametrize("message, details, words", [
+    (refusal_message(REASON_CODES), None, "it names node_status_not_active, node_host_missing, ssh_port_invalid, "
+                                          "ssh_user_missing, node_unreachable, which the node does not report"),
+    (refusal_message(["sudo_unavailable"]), None, "it does not name runtime_missing"),
+    (GUIDED.replace("sudo_unavailable, runtime_missing", "runtime_missing, sudo_unavailable"), None,
+     "it names runtime_missing, sudo_unavailable, not in the contract's order sudo_unavailable, runtime_missing"),
+    ("target node is not ready: sudo_unavailable, runtime_missing", None,
+     "it gives no guidance for sudo_unavailable, runtime_missing"),
+    (GUIDED + " Call support.", None, "it says more than the reason codes and their guidance"),
+    ("target node is not ready", None, "it does not name reason codes after 'target node is not ready:'"),
+    (GUIDED, {"reason_codes": REASON_CODES}, "its details.reason_codes are"),
+])
+def test_a_readiness_refusal_that_is_not_the_nodes_own_fails(message, details, words):
+    extra = {"details": {"reason_codes": list(details["reason_codes"])}} if details else {}
+    with pytest.raises(SuiteFailure) as caught:
+        expect(refusal(message, **extra), a_node_not_ready_refusal(SUDO_RUNTIME), command="POST /api/sites")
+    assert words in caught.value.reason
+    assert caught.value.category is Category.CONTRACT_VIOLATION
+
+
+def test_a_readiness_refusal_that_was_accepted_instead_is_a_contract_violation():
+    with pytest.raises(SuiteFailure) as caught:
+        expect(answer(202, {"job_id": "j"}), a_node_not_ready_refusal(["runtime_missing"]), command="POST /api/sites")
+    assert caught.value.category is Category.CONTRACT_VIOLATION
+    assert "it is not a 409 node_not_ready refusal" in caught.value.reason

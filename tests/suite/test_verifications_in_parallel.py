@@ -19,6 +19,7 @@ def job(job_id, job_type, site_id, environment_id, status):
 
 BEFORE = [job("j1", "site_create", S1, E1, "succeeded")]
 OTHER_SITE = job("j2", "env_create", S9, E9, "queued")
+MADE = [{"id": "j1", "job_type": "site_create", "site_id": S1, "environment_id": E1}]  # what this run made before
 
 
 def operator_for(url, journal):
@@ -28,7 +29,7 @@ def operator_for(url, journal):
 
 def test_a_job_of_another_site_does_not_count_when_the_check_has_a_scope(fake_server, journal):
     fake_server.on("GET", "/api/jobs", (200, BEFORE + [OTHER_SITE]))
-    no_job_was_queued(operator_for(fake_server.url, journal), BEFORE, because="refused",
+    no_job_was_queued(operator_for(fake_server.url, journal), BEFORE, because="refused", made=MADE,
                       job_type="env_restore", environment_id=E1)
 
 
@@ -37,7 +38,7 @@ def test_any_new_job_in_the_scope_is_a_verdict(fake_server, journal, job_type):
     own = job("j3", job_type, S1, E1, "queued")
     fake_server.on("GET", "/api/jobs", (200, BEFORE + [OTHER_SITE, own]))
     with pytest.raises(SuiteFailure) as caught:
-        no_job_was_queued(operator_for(fake_server.url, journal), BEFORE, because="refused",
+        no_job_was_queued(operator_for(fake_server.url, journal), BEFORE, because="refused", made=MADE,
                           job_type="env_restore", environment_id=E1)
     assert caught.value.job_id == "j3" and "1 jobs were queued" in caught.value.reason
 
@@ -45,4 +46,4 @@ def test_any_new_job_in_the_scope_is_a_verdict(fake_server, journal, job_type):
 def test_without_a_scope_any_new_job_is_a_verdict(fake_server, journal):
     fake_server.on("GET", "/api/jobs", (200, BEFORE + [OTHER_SITE]))
     with pytest.raises(SuiteFailure):
-        no_job_was_queued(operator_for(fake_server.url, journal), BEFORE, because="refused")
+        no_job_was_queued(operator_for(fake_server.url, journal), BEFORE, because="refused", made=MADE)
