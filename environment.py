@@ -61,6 +61,7 @@ def before_all(context):
 
 
 def before_scenario(context, scenario):
+    context.run.scenario = scenario.name
     context.step_mark = context.scenario_mark = context.run.journal.mark()
     context.failure = context.suite_error = None
     context.state = ScenarioState()
