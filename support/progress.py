@@ -81,6 +81,8 @@ class Watch:
 
     def next_line_in(self) -> float:
         """Seconds until a line may be due while nothing changes (a long sleep is cut there)."""
+        if self.seen is None:  # nothing seen yet, nothing to say
+            return float("inf")
         elapsed = self.deadline.elapsed()
         if not self.showing:
             return max(0.0, self.lines.show_after - elapsed)
