@@ -126,9 +126,6 @@ def after_scenario(context, scenario):
 
 
 def after_all(context):
-    nothing_ran = context.tally.nothing_ran(reporting.describe_selection(context.config.tags, context.config.name))
-    if nothing_ran is not None:
-        print_verdict(nothing_ran.line)
     if context.run is not None and context.results_dir is not None:
         reporting.write_result_files(context.results_dir, {**reporting.run_properties(context.run, None),
                                                            **context.tally.properties()})
