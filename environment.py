@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from behave import fixture, use_fixture
+from behave.model import ScenarioOutline
 
 from support import reporting
 from support.allure_formatter import results_folder
 from support.cleanups import Restorations, quietly
+from support.config import reports_dir_requested
 from support.diagnostics import SuiteFailure
 from support.faults import FaultSession
 from support.run import banner, start_run
@@ -19,6 +21,7 @@ from support.verdicts import (
     verdict_for,
     with_summary_first,
 )
+from tools.traceability import coverage  # which scenario proves which part of which spec item (support/proof.py)
 
 
 @fixture
@@ -44,7 +47,7 @@ def scenario_faults(context):
 
 def before_all(context):
     context.run = None
-    context.tally = reporting.RunTally()
+    context.tally = reporting.RunTally(coverage())
     context.results_dir = results_folder(context.config)
     reporting.follow_reports_dir(context.config)
     reporting.enable_dynamic_labels()
@@ -61,13 +64,17 @@ def before_all(context):
 
 
 def before_scenario(context, scenario):
+    context.run.scenario = scenario.name
     context.step_mark = context.scenario_mark = context.run.journal.mark()
     context.failure = context.suite_error = None
     context.state = ScenarioState()
     context.restorations = Restorations()
     reporting.label_scenario(scenario.effective_tags)
     skip = reason_to_skip(scenario.effective_tags, context.run)
-    context.tally.selected(skipped=skip is not None)
+    outline = scenario.parent if isinstance(scenario.parent, ScenarioOutline) else None
+    context.tally.selected(skipped=skip is not None, name=scenario.name, tags=scenario.effective_tags,
+                           unit=outline.name if outline else scenario.name,
+                           rows=len(outline.scenarios) if outline else 1, skip_reason=skip)
     if skip:
         scenario.skip(reason=skip)
         reporting.mark_skipped(skip)
@@ -98,6 +105,7 @@ def after_step(context, step):
 
 
 def after_scenario(context, scenario):
+    failure = None
     if context.suite_error:
         print_verdict(context.suite_error)
     elif scenario.status.has_failed():
@@ -108,7 +116,9 @@ def after_scenario(context, scenario):
         scenario.error_message = with_summary_first(scenario.error_message, failure)
         print_verdict(context.run.diagnosis(failure, since=context.scenario_mark))
     unrestored = context.restorations.run_all()  # a shared state that could not be put back is its own verdict
-    context.tally.ended("failed" if unrestored else scenario.status.name)
+    verdict = failure or (unrestored[0] if unrestored else None)
+    context.tally.ended("failed" if unrestored else scenario.status.name, suite_error=bool(context.suite_error),
+                        category=verdict.category if verdict is not None else None)
     for failure in unrestored:
         print_verdict(failure.line)
     if unrestored:
@@ -117,6 +127,8 @@ def after_scenario(context, scenario):
 
 def after_all(context):
     if context.run is not None and context.results_dir is not None:
-        reporting.write_result_files(context.results_dir, reporting.run_properties(context.run, None))
-    reports = context.run.settings.reports_dir if context.run is not None else None
-    context.tally.write(reports)
+        reporting.write_result_files(context.results_dir, {**reporting.run_properties(context.run, None),
+                                                           **context.tally.properties()})
+    reports = context.run.settings.reports_dir if context.run is not None else \
+        reports_dir_requested(userdata=context.config.userdata) or "reports"
+    context.tally.write(reports)  # again at the very end, with the final exit status (support/runner.py)

@@ -20,6 +20,7 @@ from behave.configuration import Configuration, read_configuration
 from behave.exception import ConfigError, TagExpressionError
 
 from support import installation
+from support.categories import NOT_JUDGED_STATUS
 
 
 def configuration_defaults() -> dict:
@@ -34,11 +35,11 @@ def configuration_defaults() -> dict:
 
 def run_behave(args: Sequence[str]) -> int:
     """behave's main with the suite's configuration: `args` are behave's command line (no path: the suite's
-    features/wave5). Its exit status, or 1 for a command line behave refuses (as behave's main does)."""
+    features/wave5). Its exit status, or 2 for a command line behave refuses (the run could not judge Pressluft)."""
     try:
         return behave_run(Configuration(list(args), load_config=False, **configuration_defaults()))
     except ConfigError as error:
         print(f"ConfigError: {error}")
     except TagExpressionError as error:
         print(f"TagExpressionError: {error}")
-    return 1
+    return NOT_JUDGED_STATUS  # a command line behave refuses: no run was judged

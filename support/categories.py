@@ -76,3 +76,30 @@ def category_named(words: str) -> Category:
         return _BY_WORDS[words].category
     except KeyError:
         raise KeyError(f"unknown failure words {words!r}; known: {', '.join(_BY_WORDS)}") from None
+
+
+# -- the exit status of a run (behave features/wave5, scripts/smoke, scripts/smoke-*.sh) ----------------------
+PASSED_STATUS = 0      # every selected scenario ran and passed
+PRODUCT_STATUS = 1     # Pressluft failed a check: a verdict of the product-defect group
+NOT_JUDGED_STATUS = 2  # the run could not judge Pressluft: a target or configuration problem, a suite error,
+#                        nothing selected that could run
+
+
+def exit_status(categories, *, suite_errors: int = 0, ran: int = 0) -> int:
+    """What a loop acts on: 2 when any failure is a target or configuration problem or an error in the suite's
+    own code, or when nothing ran (fix the set-up first: other verdicts may follow from it); else 1 when
+    Pressluft failed a check; else 0."""
+    categories = [Category(category) for category in categories]
+    if suite_errors or any(category in TARGET_PROBLEMS for category in categories):
+        return NOT_JUDGED_STATUS
+    if categories:
+        return PRODUCT_STATUS
+    return PASSED_STATUS if ran else NOT_JUDGED_STATUS
+
+
+def exit_statuses() -> dict:
+    """The three statuses and what each means, the categories named from the table above."""
+    return {PASSED_STATUS: "every selected scenario ran and passed",
+            PRODUCT_STATUS: "Pressluft failed a check (a verdict: " + ", ".join(PRODUCT_DEFECTS) + ")",
+            NOT_JUDGED_STATUS: "the run could not judge Pressluft (" + ", ".join(TARGET_PROBLEMS)
+                               + ", an error in the suite's own code, or nothing selected that could run)"}

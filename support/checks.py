@@ -10,7 +10,7 @@ from typing import Callable, Iterable, Optional
 from support import matchers
 from support.actions import Submission
 from support.actor import Operator
-from support.categories import Category, category_named
+from support.categories import PRODUCT_STATUS, Category, category_named, exit_status
 from support.diagnostics import SuiteFailure
 from support.flows import LiveSite, Request, environment_made_by
 from support.jobs import CONTRACT_MAX_ATTEMPTS, in_flight, is_terminal, job_reason, require_success
@@ -509,11 +509,14 @@ def smoke_passed(smoke: SmokeRun) -> None:
 
 
 def smoke_failure(smoke: SmokeRun) -> dict:
-    """The smoke's one failure line (it must have exited 1 with exactly one)."""
+    """The smoke's one failure line; it must have exited with the status of that line's category (1 Pressluft
+    failed a check, 2 the run could not judge it: support/categories.py)."""
     verdicts = smoke.verdicts
-    if smoke.exit_code != 1 or len(verdicts) != 1:
+    known = len(verdicts) == 1 and verdicts[0]["category"] in {category.value for category in Category}
+    expected = exit_status([verdicts[0]["category"]]) if known else PRODUCT_STATUS
+    if smoke.exit_code != expected or len(verdicts) != 1:
         raise _smoke_mismatch(smoke, f"the {smoke.name} smoke exited with status {smoke.exit_code} and "
-                                     f"{len(verdicts)} failure lines, expected status 1 and one failure line")
+                                     f"{len(verdicts)} failure lines, expected status {expected} and one failure line")
     return verdicts[0]
 
 

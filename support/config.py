@@ -316,3 +316,57 @@ def require_provider_token(settings: Settings, target_is_reference: bool) -> Set
         return replace(settings, provider_token=EMBEDDED_PROVIDER_TOKEN)
     raise ConfigError("no provider token: set PRESSLUFT_PROVIDER_TOKEN (or HETZNER_API_TOKEN) for a real target",
                       "PRESSLUFT_PROVIDER_TOKEN")
+
+
+# -- every variable, its meaning and its defaults (for --help of the smoke commands: tools/smoke.py) -----------
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    meaning: str
+    embedded: str   # its default against the embedded reference (no PRESSLUFT_BASE_URL, no PRESSLUFT_SERVER_CMD)
+    real: str       # its default against a real Pressluft
+
+
+def _budget_variable(kind: str, meaning: str) -> Variable:
+    return Variable(BUDGET_VARIABLES[kind], meaning, f"{getattr(EMBEDDED_BUDGETS, kind):g}",
+                    f"{getattr(REAL_PRESSLUFT_BUDGETS, kind):g}")
+
+
+VARIABLES = (
+    Variable("PRESSLUFT_BASE_URL", "a running Pressluft to test (http(s)://host[:port])",
+             "unset: the embedded reference", "the Pressluft under test"),
+    Variable("PRESSLUFT_EMAIL", "the operator account's email", DEFAULT_EMAIL, DEFAULT_EMAIL),
+    Variable("PRESSLUFT_PASSWORD", "the operator account's password", "the dev account's", "the dev account's"),
+    Variable("PRESSLUFT_PROVIDER_ID", "the provider to connect and acquire nodes from", DEFAULT_PROVIDER,
+             DEFAULT_PROVIDER),
+    Variable("PRESSLUFT_PROVIDER_TOKEN", "the provider's API token (or HETZNER_API_TOKEN)", "a fake token",
+             "none: required"),
+    _budget_variable("node", "seconds for a node's acquisition job, and again for its readiness"),
+    _budget_variable("site", "seconds for one attempt of site_create"),
+    _budget_variable("clone", "seconds for one attempt of env_create (clone or staging)"),
+    _budget_variable("backup", "seconds for one attempt of backup_create"),
+    _budget_variable("restore", "seconds for one attempt of env_restore"),
+    _budget_variable("preview", "seconds a preview may take to answer 200, 301 or 302"),
+    Variable(JOB_BUDGET_VARIABLE, "sets the site, clone, backup and restore budgets at once", "unset", "unset"),
+    Variable("PRESSLUFT_RETRY_CEILING", "the longest one job wait may last while Pressluft schedules retries",
+             f"{EMBEDDED_RETRY_CEILING:g}", f"{REAL_PRESSLUFT_RETRY_CEILING:g}"),
+    Variable("PRESSLUFT_CONNECT_TIMEOUT", "seconds to connect, per request", f"{DEFAULT_CONNECT_TIMEOUT:g}",
+             f"{DEFAULT_CONNECT_TIMEOUT:g}"),
+    Variable("PRESSLUFT_READ_TIMEOUT", "seconds to read an answer, per request", f"{DEFAULT_READ_TIMEOUT:g}",
+             f"{DEFAULT_READ_TIMEOUT:g}"),
+    Variable("PRESSLUFT_ALLOW_DISRUPTIVE", "1 runs the scenarios that change state the operator shares", "0", "0"),
+    Variable("PRESSLUFT_RUN_ID", "the run id every name of the run carries", "a new w5-<8 hex>",
+             "a new w5-<8 hex>"),
+    Variable("PRESSLUFT_REPORTS_DIR", "where reports go", "reports", "reports"),
+    Variable("PRESSLUFT_POLL_POLICY", "adaptive or fixed-2s (the bash smokes' schedule)", POLL_POLICIES[0],
+             POLL_POLICIES[0]),
+    Variable("PRESSLUFT_KEEP_DATA", "1 keeps the embedded reference's data and log", "0", "(not used)"),
+    Variable("PRESSLUFT_REFERENCE_ARGS", "extra arguments of the embedded reference", "none", "(not used)"),
+    Variable("PRESSLUFT_SERVER_CMD", "a server under test to start on {port}, wait for and stop", "unset",
+             "unset: no server is started"),
+    Variable("PRESSLUFT_SERVER_BUILD_CMD", "run once before the server starts", "unset", "unset"),
+    Variable("PRESSLUFT_SERVER_DIR", "where both server commands run", "the current directory",
+             "the current directory"),
+    Variable("PRESSLUFT_SERVER_START_TIMEOUT", "seconds the server may take to answer GET /",
+             f"{DEFAULT_SERVER_START_TIMEOUT:g}", f"{DEFAULT_SERVER_START_TIMEOUT:g}"),
+)

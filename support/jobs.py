@@ -69,6 +69,22 @@ def job_state(job: dict) -> str:
     return status
 
 
+def job_progress(job: Any) -> str:
+    """What a progress line says of a job: its type and state, the attempt n of m, and when the next one is due.
+    `env_create running, attempt 1 of 3`; `node_provision queued, waiting to retry after PROVIDER_API_ERROR,
+    attempt 2 of 3 due at 12:05:00 UTC`."""
+    if not isinstance(job, dict):
+        return str(job)
+    text = " ".join(part for part in (job.get("job_type"), job_state(job)) if part)
+    attempts, most = job.get("attempt_count") or 0, job.get("max_attempts")
+    retry = scheduled_retry(job)
+    if retry is not None:
+        return f"{text}, attempt {retry.attempt + 1} of {retry.max_attempts} due at {retry.run_after:%H:%M:%S} UTC"
+    if most and attempts:
+        return f"{text}, attempt {attempts} of {most}"
+    return f"{text}, no attempt yet of {most}" if most and job.get("status") == "queued" else text
+
+
 def job_reason(job: dict) -> str:
     code, message = job.get("error_code"), job.get("error_message")
     if code or message:

@@ -27,6 +27,7 @@ from tenacity.wait import wait_base, wait_exponential, wait_fixed
 from support.categories import Category
 from support.diagnostics import PollHistory, SuiteFailure
 from support.jobs import DurationModel
+from support.progress import PROGRESS, ProgressLines
 from support.times import parse_time, utc_now
 from support.waitlog import WAITS
 
@@ -210,7 +211,8 @@ class Outcome:
 class Wait:
     """What to wait for. `describe(result)` names the state and an error seen, if any, for the history;
     `observe(result, deadline)` may move the deadline (a scheduled retry); `timed_out(outcome)` builds the
-    SuiteFailure raised when the deadline passes."""
+    SuiteFailure raised when the deadline passes; `progress(result)` says what was seen on a progress line
+    (support/progress.py), when the state alone says less."""
 
     what: str
     fetch: Callable[[], Any]
@@ -223,13 +225,15 @@ class Wait:
     kind: Optional[str] = None
     subject: Optional[str] = None
     policy: str = DEFAULT_POLICY
+    progress: Optional[Callable[[Any], str]] = None  # what a poll saw, for the progress lines (default: the state)
 
 
 class _Polling:
     """One run of a Wait: tries, the history, the last real answer, the wait-log entry."""
 
-    def __init__(self, wait: Wait, history: Optional[PollHistory]):
+    def __init__(self, wait: Wait, history: Optional[PollHistory], progress: ProgressLines):
         self.wait = wait
+        self.watch = progress.watch(wait.what, wait.deadline)
         self.history = history if history is not None else PollHistory(what=wait.what)
         self.history.what = wait.what
         self.started_wall = time.time()
@@ -250,12 +254,14 @@ class _Polling:
         if isinstance(result, Unanswered):
             self.label = result.label
             self.history.saw(result.label, result.label)
+            self.watch.saw(result.label)
             return result
         self.answered = result
         self.label, error = self.wait.describe(result)
         self.history.saw(self.label, error)
         if self.wait.observe is not None:
             self.wait.observe(result, self.wait.deadline)
+        self.watch.saw(self.wait.progress(result) if self.wait.progress else self.label, final=self.wait.done(result))
         return result
 
     def before_sleep(self, state: RetryCallState) -> None:
@@ -269,11 +275,13 @@ class _Polling:
         if isinstance(last, Unanswered):
             if self.answered is Unanswered:  # no answer before the deadline: the target is unavailable
                 self.log("unavailable")
+                self.watch.ended("unavailable")
                 last.failure.poll = self.history
                 raise last.failure
             last = self.answered
         label, _ = self.wait.describe(last)
         self.log("timeout")
+        self.watch.ended("timeout")
         raise self.wait.timed_out(Outcome(last, label, self.history, self.wait.deadline))
 
     def log(self, outcome: str) -> None:
@@ -288,22 +296,24 @@ class _Polling:
 
 
 def poll(wait: Wait, *, sleep: Callable[[float], None] = time.sleep,
-         history: Optional[PollHistory] = None) -> Tuple[Any, PollHistory]:
+         history: Optional[PollHistory] = None, progress: Optional[ProgressLines] = None) -> Tuple[Any, PollHistory]:
     """Fetches until `done(result)` or the deadline passes. A fetch that fails with target_unavailable
     (no usable answer even after the client's own GET retries) counts as a poll and is tried again; only
-    when no poll got an answer before the deadline is that target_unavailable raised."""
-    polling = _Polling(wait, history)
+    when no poll got an answer before the deadline is that target_unavailable raised. A long wait shows its
+    progress (support/progress.py): its sleeps are cut where a line is due."""
+    polling = _Polling(wait, history, progress or PROGRESS)
     retrying = Retrying(
         stop=stop_at_deadline(wait.deadline),
         wait=wait_within(wait.strategy or backoff(), wait.deadline),
         retry=retry_if_result(lambda result: isinstance(result, Unanswered) or not wait.done(result)),
         before_sleep=polling.before_sleep,
         retry_error_callback=polling.give_up,
-        sleep=sleep,
+        sleep=lambda seconds: polling.watch.sleep(sleep, seconds),
     )
     result = retrying(polling.attempt)
     polling.history.elapsed = wait.deadline.elapsed()
     polling.log("done")
+    polling.watch.ended("done")
     return result, polling.history
 
 

@@ -6,6 +6,11 @@ Made once per run, on first use: the provider-acquired node; a live site for the
 to it (clones, staging copies, backups that must be refused) and its active clone. Scenarios that change
 production make a site of their own. Least product work per verified claim: on a real Pressluft every job
 is minutes of real work (docs/real-target.md).
+
+Fail once: when what the run shares cannot be made ready (its node does not become ready, its shared site
+or clone cannot be made or is not live), the scenario that waited for it fails with the full verdict, and
+every later scenario that needs it fails at once with the same category, job id and reason, naming the
+scenario where the wait was spent: one node budget per run, not one per scenario.
 """
 from __future__ import annotations
 
@@ -33,27 +38,67 @@ from support.waitlog import WAITS
 from support.waits import learn_job_durations
 
 
-class Once:
-    """A value made on first use and shared; a failure to make it is remembered and raised again, so every
-    scenario that needs it gets the same verdict instead of paying again."""
+class SpentBefore(SuiteFailure):
+    """A precondition of the run that failed in an earlier scenario, raised again at once: the same category,
+    command, job id and reason (and the job and node as they were then), naming the scenario where the wait
+    was spent."""
 
-    def __init__(self, make: Callable[[], object]):
-        self._make = make
-        self._value = None
+    def __init__(self, failure: SuiteFailure, scenario: Optional[str]):
+        self.original, self.spent_in = failure, scenario
+        where = f"in scenario '{scenario}'" if scenario else "earlier in the run"
+        super().__init__(failure.category, failure.command, f"{failure.reason} (the wait was spent {where})",
+                         job_id=failure.job_id, job=failure.job, node=failure.node, last_answer=failure.last_answer,
+                         details=dict(failure.details))
+
+
+class FailOnce:
+    """Fail once: the first failure of some work is kept, and every later call fails at once with it
+    (a SpentBefore naming the scenario where it failed) instead of paying for the wait again."""
+
+    def __init__(self, where: Callable[[], Optional[str]] = lambda: None):
+        self._where = where
         self._failure: Optional[SuiteFailure] = None
+        self._spent_in: Optional[str] = None
+
+    @property
+    def failed(self) -> bool:
+        return self._failure is not None
+
+    def run(self, work: Callable[[], object]):
+        if self._failure is not None:
+            raise SpentBefore(self._failure, self._spent_in)
+        try:
+            return work()
+        except SpentBefore as failure:  # what it needs failed before, elsewhere: the same verdict, the same place
+            self._failure, self._spent_in = failure.original, failure.spent_in
+            raise
+        except SuiteFailure as failure:
+            self._failure, self._spent_in = failure, self._where()
+            raise
+
+
+class Once:
+    """A value made on first use and shared, checked again (`recheck`) each later time it is handed out; a
+    failure to make or recheck it is kept (FailOnce), so every scenario that needs it gets the same verdict
+    at once instead of paying again."""
+
+    def __init__(self, make: Callable[[], object], *, recheck: Optional[Callable[[object], None]] = None,
+                 where: Callable[[], Optional[str]] = lambda: None):
+        self._make, self._recheck = make, recheck
+        self._value = None
+        self._fail_once = FailOnce(where)
         self._lock = threading.Lock()
 
     def get(self):
         with self._lock:
-            if self._failure is not None:
-                raise self._failure
-            if self._value is None:
-                try:
-                    self._value = self._make()
-                except SuiteFailure as failure:
-                    self._failure = failure
-                    raise
-            return self._value
+            return self._fail_once.run(self._get)
+
+    def _get(self):
+        if self._value is None:
+            self._value = self._make()
+        elif self._recheck is not None:
+            self._recheck(self._value)
+        return self._value
 
     def peek(self):
         return self._value
@@ -61,7 +106,7 @@ class Once:
     def offer(self, value) -> None:
         """A value made elsewhere (e.g. by a scenario) that can stand in, unless one is there already."""
         with self._lock:
-            if self._value is None and self._failure is None:
+            if self._value is None and not self._fail_once.failed:
                 self._value = value
 
 
@@ -77,11 +122,14 @@ class Run:
     server: Optional[ServerUnderTest] = None  # PRESSLUFT_SERVER_CMD: the server under test, started by this run
     node_plan: Optional[Acquisition] = None
     backups: list = field(default_factory=list)   # completed full backups made in this run (environment, backup)
+    scenario: Optional[str] = None  # the scenario running now: where a wait for what the run shares is spent
 
     def __post_init__(self):
-        self._node = Once(lambda: secure_run_node(self.operator))
-        self._site = Once(self._make_shared_site)
-        self._clone = Once(lambda: create_environment(self.operator, self.shared_site(), "clone"))
+        where = lambda: self.scenario  # noqa: E731
+        self._node = Once(lambda: secure_run_node(self.operator), where=where)
+        self._readiness = FailOnce(where)
+        self._site = Once(self._make_shared_site, recheck=lambda site: ensure_live(self.operator, site), where=where)
+        self._clone = Once(lambda: create_environment(self.operator, self.shared_site(), "clone"), where=where)
 
     @property
     def embedded(self) -> bool:
@@ -116,17 +164,17 @@ class Run:
 
     def ready_node(self) -> dict:
         """The run's node, once it is ready (within the node budget) and ready in fact (checks.node_is_ready:
-        active, on a real host, made by an acquisition job that succeeded)."""
-        return checks.node_is_ready(self.operator, self.provider_node())
+        active, on a real host, made by an acquisition job that succeeded). Looked at again each time (one poll
+        when it is ready); once it has failed to be, every later call fails at once with the same verdict."""
+        return self._readiness.run(lambda: checks.node_is_ready(self.operator, self.provider_node()))
 
     def _make_shared_site(self) -> LiveSite:
         return create_live_site(self.operator, label="site", node_id=self.ready_node()["id"])
 
     def shared_site(self) -> LiveSite:
-        """The run's live site for scenarios that only add to it; checked to be live each time it is handed out."""
-        site = self._site.get()
-        ensure_live(self.operator, site)
-        return site
+        """The run's live site for scenarios that only add to it; checked to be live each time it is handed out
+        (once it could not be made or found live, every later call fails at once)."""
+        return self._site.get()
 
     def active_clone(self, site: LiveSite) -> dict:
         """An active clone of the shared site's production (one a scenario made, or one made now)."""

@@ -8,6 +8,15 @@ DISRUPTIVE = ("it changes state the operator shares with others (the provider co
               "set PRESSLUFT_ALLOW_DISRUPTIVE=1 to run it against this target")
 
 
+SHORT = {NO_FAULT_INJECTION: "needs fault injection",
+         DISRUPTIVE: "changes shared state; PRESSLUFT_ALLOW_DISRUPTIVE=1 allows it"}
+
+
+def short_reason(reason: Optional[str]) -> str:
+    """A skip reason as the run's last line gives it."""
+    return SHORT.get(reason or "", reason or "skipped")
+
+
 def reason_to_skip(tags: Iterable[str], run) -> Optional[str]:
     tags = set(tags)
     if "fault_injection" in tags and not run.capabilities.fault_injection:

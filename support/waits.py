@@ -15,7 +15,7 @@ from support.actor import Operator
 from support.categories import Category
 from support.client import REACHABLE_PREVIEW_STATUSES
 from support.diagnostics import PollHistory, SuiteFailure
-from support.jobs import DURATIONS, ScheduledRetry, in_flight, is_terminal, job_state, scheduled_retry
+from support.jobs import DURATIONS, ScheduledRetry, in_flight, is_terminal, job_progress, job_state, scheduled_retry
 from support.polling import Deadline, Outcome, StillWaiting, Wait, job_wait, poll, preview_wait, readiness_wait
 from support.questions import TheJob, TheJobs, TheNodes, jobs_touching, node_by_id
 from support.reporting import narrate
@@ -89,7 +89,7 @@ def wait_for_job(operator: Operator, job_id: str, *, command: str, budget: float
                 timed_out=_job_timeout(command, job_id, schedule),
                 deadline=Deadline(budget, ceiling=settings.retry_ceiling),
                 strategy=job_wait(settings.poll_policy, DURATIONS), observe=schedule.observe, kind="job",
-                subject=job_id, policy=settings.poll_policy)
+                subject=job_id, policy=settings.poll_policy, progress=job_progress)
     with narrate(f"Wait up to {budget:g} s (more for retries Pressluft schedules) for the job {job_id}"):
         job, history = poll(wait)
     DURATIONS.observe(job)
@@ -157,7 +157,7 @@ def wait_for_preview(operator: Operator, url: str, *, budget: Optional[float] = 
     wait = Wait(what=f"preview {url}", fetch=fetch, done=lambda result: result[0] in REACHABLE_PREVIEW_STATUSES,
                 describe=lambda result: (result[1], None), timed_out=timed_out, deadline=Deadline(budget),
                 strategy=preview_wait(settings.poll_policy), kind="preview", subject=url,
-                policy=settings.poll_policy)
+                policy=settings.poll_policy, progress=lambda result: f"last answer {result[1]}")
     with narrate(f"Wait up to {budget:g} s for the preview {url} to answer 200, 301 or 302"):
         (status, _), history = poll(wait)
     return status, history

@@ -4,7 +4,8 @@
    502/503 and up to 1 s of latency on every GET (`--http-faults`), with the reference's default retry
    backoff: every run must pass.
 2. The bad configurations: each must give one `[wave5] FAIL` line with its category (naming the variable,
-   where one is to blame), exit 1, no traceback, nothing passed, within its bound.
+   where one is to blame), exit 2 (the run could not judge Pressluft), no traceback, nothing passed, within its
+   bound.
 3. Fuzzing the reference (schemathesis) and its invariants afterwards.
 
     python -m tools.chaos [--runs N] [--parallel P] [--seed S] [--examples E] [--skip-runs] [--skip-config]
@@ -28,6 +29,7 @@ from typing import Optional
 
 import requests
 
+from support.categories import exit_status
 from support.config import DEFAULT_EMAIL, DEFAULT_PASSWORD
 from support.target import EmbeddedTarget
 from tools.stand_ins import StandIn, closed_port_url
@@ -190,7 +192,7 @@ def check_bad_config(run: SuiteRun, case: BadConfig) -> list[str]:
         problems.append(f"wrong line: {lines[0]}")
     elif case.variable and case.variable not in lines[0]:
         problems.append(f"the line does not name {case.variable}: {lines[0]}")
-    if run.exit_code != 1:
+    if run.exit_code != exit_status([case.category]):  # 2: a set-up problem, the run could not judge Pressluft
         problems.append(f"exit code {run.exit_code}")
     if "Traceback" in run.output:
         problems.append("a Python traceback")
@@ -224,7 +226,7 @@ def bad_configuration_runs(workdir: Path) -> dict:
         html404.close()
         lookalike.close()
     clear = sum(not r["problems"] for r in results)
-    say(f"bad configuration: {clear}/{len(results)} clear (one category line naming what is to blame, exit 1, "
+    say(f"bad configuration: {clear}/{len(results)} clear (one category line naming what is to blame, exit 2, "
         f"no traceback, nothing passed, in bound); slowest {max(r['seconds'] for r in results):.1f} s")
     return {"cases": len(results), "clear": clear, "results": results}
 

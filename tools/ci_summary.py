@@ -1,11 +1,12 @@
 """scripts/ci-summary: a run's verdict in Markdown, for the CI job summary ($GITHUB_STEP_SUMMARY).
 
-    scripts/ci-summary [--results DIR] [--stderr FILE]... [--verdict FILE] [--report-url URL] [--artifact-url URL]
-                       [--title TEXT] [--output FILE]
+    scripts/ci-summary [--results DIR] [--stderr FILE]... [--verdict FILE] [--run-summary FILE] [--report-url URL]
+                       [--artifact-url URL] [--title TEXT] [--output FILE]
 
 Reads the Allure results (one *-result.json per scenario) and behave's stderr, and writes: the verdict, the
-number of passed, failed, broken and skipped scenarios, every `[wave5] FAIL` line as behave printed it, the failed
-and broken scenarios, the shards' problems (scripts/shard merge's verdict.json) and the link to the report.
+number of passed, failed, broken and skipped scenarios, what the run proved per spec item (its run-summary.json,
+merged by scripts/shard merge), every `[wave5] FAIL` line as behave printed it, the failed and broken scenarios,
+the shards' problems (scripts/shard merge's verdict.json) and the link to the report.
 Appends to $GITHUB_STEP_SUMMARY when that is set (or to --output), else prints.
 
 Everything written passes through the project's redaction (support/redaction.py) with the secrets of the
@@ -48,6 +49,7 @@ class Summary:
     failed: list                       # (status, "feature: name", first line of the message)
     problems: list = field(default_factory=list)
     unreadable: list = field(default_factory=list)
+    proof: Optional[dict] = None       # run-summary.json: what the run proved per spec item, and its last line
 
     @property
     def total(self) -> int:
@@ -94,7 +96,19 @@ def fail_lines_from(stderr_files: list) -> Optional[list]:
     return lines if read_any else None
 
 
-def summarise(results: Path, stderr_files: list = (), verdict_file: Optional[Path] = None) -> Summary:
+def read_run_summary(path: Optional[Path]) -> Optional[dict]:
+    """run-summary.json (support/reporting.py RunTally; merged by scripts/shard merge), if there is a readable one."""
+    if path is None or not Path(path).is_file():
+        return None
+    try:
+        data = json.loads(Path(path).read_text(errors="replace"))
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) and data.get("closing_line") else None
+
+
+def summarise(results: Path, stderr_files: list = (), verdict_file: Optional[Path] = None,
+              run_summary: Optional[Path] = None) -> Summary:
     found, unreadable = read_results(results)
     counts = {status: 0 for status in STATUSES}
     failed = []
@@ -116,7 +130,8 @@ def summarise(results: Path, stderr_files: list = (), verdict_file: Optional[Pat
             problems = list(json.loads(Path(verdict_file).read_text()).get("problems") or [])
         except (ValueError, AttributeError):
             problems = [f"unreadable {verdict_file}"]
-    return Summary(counts, lines, sorted(failed, key=lambda f: f[1]), problems, unreadable)
+    return Summary(counts, lines, sorted(failed, key=lambda f: f[1]), problems, unreadable,
+                   read_run_summary(run_summary))
 
 
 def _fence(lines: list) -> str:
@@ -139,6 +154,7 @@ def render(summary: Summary, title: str, report_url: Optional[str], artifact_url
         out += [f"Report: {report_url}", ""]
     if artifact_url:
         out += [f"Report and results as an artifact: {artifact_url}", ""]
+    out += _proof(summary.proof)
     if summary.problems:
         out += ["### Shards", ""] + [f"- {_md(problem)}" for problem in summary.problems] + [""]
     if summary.unreadable:
@@ -152,6 +168,22 @@ def render(summary: Summary, title: str, report_url: Optional[str], artifact_url
                                                   else "") for status, name, message in summary.failed]
         out.append("")
     return "\n".join(out) + "\n"
+
+
+def _proof(run: Optional[dict]) -> list:
+    """What the run proved, per spec item it selected: its last line, then one row per item."""
+    if not run:
+        return []
+    out = ["### What this run proved", "", f"`{run['closing_line'].replace('`', chr(39))}`", ""]
+    rows = [item for item in run.get("proof") or () if item.get("verdict") != "not selected"]
+    if rows:
+        out += ["| item | on this target | missing, and why |", "|---|---|---|"]
+        for item in rows:
+            missing = "; ".join(f"{m['part']} ({m['why']})" for m in item.get("missing") or ())
+            verdict = item["verdict"] + (f" ({item['why']})" if item.get("why") and not missing else "")
+            out.append(f"| {item['item']} | {_md(verdict)} | {_md(missing).replace('|', '&#124;')} |")
+        out.append("")
+    return out
 
 
 def redactor(env=None) -> SecretRegistry:
@@ -173,6 +205,8 @@ def main(argv=None) -> int:
                         help="behave's stderr (repeatable; default behave-stderr.log beside the results, if any)")
     parser.add_argument("--verdict", metavar="FILE", help="scripts/shard merge's verdict.json "
                                                           "(default: verdict.json beside the results, if any)")
+    parser.add_argument("--run-summary", metavar="FILE", help="what the run proved per spec item: its "
+                                                                 "run-summary.json (default: beside the results)")
     parser.add_argument("--report-url", help="where the HTML report is")
     parser.add_argument("--artifact-url", help="the artifact holding the report and the results")
     parser.add_argument("--title", default="Wave 5 acceptance")
@@ -184,8 +218,9 @@ def main(argv=None) -> int:
     stderr = options.stderr if options.stderr is not None else \
         [p for p in [results.parent / "behave-stderr.log"] if p.is_file()]
     verdict = Path(options.verdict) if options.verdict else results.parent / "verdict.json"
+    run_summary = Path(options.run_summary) if options.run_summary else results.parent / "run-summary.json"
     try:
-        summary = summarise(results, stderr, verdict)
+        summary = summarise(results, stderr, verdict, run_summary)
     except NoResults as error:
         line = secrets.redact_text(f"ci-summary: error: {error}")
         print(line, file=sys.stderr)

@@ -290,7 +290,8 @@ CLAIMS = (
                   m("restore_skips_checkpoint", SMOKE_PASSES.format("backup and restore", 2)))),
     )),
     Claim(r"the smoke fails(?: within (?P<seconds>\d+) seconds)? as (?P<words>[^,]+)", (
-        Property("exit 1 with one failure line of the category the words name",
+        Property("one failure line of the category the words name, and that category's exit status (1 Pressluft "
+                 "failed a check, 2 the run could not judge it)",
                  (m("preflight_ignores_readiness", PREFLIGHT_SMOKE),
                   m("cancelled_job_reported_running", CANCELLED, CV, JOB_BUDGET),
                   m("hung_jobs_fail_with_job_timeout", HANGS))),

@@ -41,6 +41,8 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from support.config import reports_dir_requested
+from support.reporting import RunTally
+from tools.traceability import coverage
 
 ROOT = Path(__file__).resolve().parents[1]
 FEATURES = ROOT / "features" / "wave5"
@@ -238,6 +240,7 @@ def run_shard(index: int, total: int, reports: Path, *, paths=(FEATURES,), tags=
     reports.mkdir(parents=True, exist_ok=True)
     for stale in ("allure-results", "junit"):  # results of an earlier run of this folder would be merged too
         shutil.rmtree(reports / stale, ignore_errors=True)
+    (reports / RunTally.FILE).unlink(missing_ok=True)
     (reports / "allure-results").mkdir()
     manifest = {
         "shard": index, "of": total, "plan": the_plan.digest, "scenarios_in_plan": len(units),
@@ -324,6 +327,7 @@ class Merge:
     problems: list                     # one line each
     counts: dict                       # status -> scenarios
     results: int
+    proof: list = field(default_factory=list)  # what the shards proved together, per spec item, and its last line
 
     @property
     def failed(self) -> bool:
@@ -332,7 +336,7 @@ class Merge:
     def verdict(self) -> dict:
         return {"verdict": "failed" if self.failed else "passed", "shards": self.total,
                 "shards_found": sorted(self.shards), "results": self.results, "counts": self.counts,
-                "problems": self.problems,
+                "problems": self.problems, "proof": self.proof[-1] if self.proof else None,
                 "wall_seconds": {str(i): m.get("wall_seconds") for i, m in sorted(self.shards.items())}}
 
 
@@ -437,15 +441,34 @@ def merge(folders: Iterable, output: Path, expect: Optional[int] = None) -> Merg
         log = folder / STDERR_LOG
         if log.is_file():
             stderr_parts.append(log.read_text(errors="replace"))
+    proven = _merge_run_summaries([Path(m["_folder"]) for _, m in sorted(shards.items())], output)
+    if proven is not None:  # what the shards proved together, not each shard's own line joined
+        properties.update({key: [value] for key, value in proven.properties().items()})
     if properties:
         (output / "allure-results" / "environment.properties").write_text(
             "".join(f"{key}={' | '.join(values)}\n" for key, values in properties.items())
             + f"shards={total}\n")
     (output / STDERR_LOG).write_text("".join(stderr_parts))
     result = Merge({i: {k: v for k, v in m.items() if k != "_folder"} for i, m in shards.items()}, total,
-                   problems, dict(sorted(counts.items())), results_total)
+                   problems, dict(sorted(counts.items())), results_total,
+                   proven.closing_lines() if proven is not None else [])
     write_json(output / "verdict.json", result.verdict())
     return result
+
+
+def _merge_run_summaries(folders: list, output: Path) -> Optional[RunTally]:
+    """The shards' run-summary.json as one (output/run-summary.json): counts, exit status, what was proven."""
+    summaries = []
+    for folder in folders:
+        try:
+            summaries.append(json.loads((folder / RunTally.FILE).read_text()))
+        except (OSError, ValueError):
+            continue
+    if not summaries:
+        return None
+    tally = RunTally.merged(summaries, coverage())
+    tally.write(str(output))
+    return tally
 
 
 def _copy_results(source: Path, target: Path, properties: dict, index: int) -> None:
@@ -506,6 +529,8 @@ def _report_merge(merged: Merge, output: Path, report: Optional[Path], history: 
     if build and merged.results:
         out.flush()
         report_code = build_report(output / "allure-results", report or output / "allure-report", history)
+    for line in merged.proof:  # what the shards proved together, per spec item
+        print(line, file=out)
     print(f"[shard] verdict: {'failed' if merged.failed else 'passed'} ({merged.results} results: {counts}; "
           f"{len(merged.shards)} of {merged.total} shards)", file=out)
     if report_code:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from behave.parser import parse_file
 
+from support.proof import Coverage
 from support.spec_catalogue import (
     ACCEPTANCE_CRITERIA,
     FAILURE_CLASSES,
@@ -114,6 +115,11 @@ PROVEN_BY_TESTS = {
     ("AC-3", "deterministic"): "tests/acceptance/test_determinism.py",
     ("AC-4", "exit 1"): "tests/acceptance/test_smoke_commands.py",
 }
+
+
+def coverage() -> Coverage:
+    """The tables above, for what a run proved per item (support/proof.py)."""
+    return Coverage(parts=PARTS, proves=COVERAGE, by_tests=frozenset(PROVEN_BY_TESTS))
 
 
 @dataclass(frozen=True)

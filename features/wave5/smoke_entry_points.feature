@@ -3,7 +3,9 @@ Feature: Smoke commands as closeout gates for resume-run loops
   The two smoke commands are Wave 5's closeout gates: a resume-run loop runs
   them from the repository root, without answering any question, until they
   pass. Each answers with an exit status the loop can act on: 0 only when its
-  whole flow worked, 1 otherwise, with one line that says why.
+  whole flow worked, 1 when Pressluft failed a check, 2 when the control plane
+  could not be judged (it cannot be reached, the settings are wrong), with one
+  line that says why.
 
   @AC-4 @SC-1 @smoke-entry
   Scenario Outline: The <smoke> smoke passes against a working control plane

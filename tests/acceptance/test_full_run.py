@@ -26,6 +26,18 @@ def test_the_full_run_passes_every_scenario_with_exit_0_well_under_a_minute(full
     print(f"full run: {full_run.elapsed:.1f} s")
 
 
+def test_the_full_run_proves_every_spec_item_and_says_so_in_its_last_line_with_no_progress_lines(full_run):
+    """Every wait against the embedded reference is shorter than the progress threshold: no progress line."""
+    assert full_run.stdout.rstrip().splitlines()[-1] == \
+        "[wave5] passed — proved AC-1, AC-2, AC-3, AC-4, AC-5, SC-1, SC-2, SC-3"
+    assert not re.search(r"^\[wave5\] (still |done |gave up )?waiting", full_run.output, re.M)
+    summary = full_run.summary()
+    assert summary["exit_status"] == 0 and {item["verdict"] for item in summary["proof"]} == {"proved"}
+    properties = (full_run.reports / "allure-results" / "environment.properties").read_text()
+    assert "proof=passed — proved AC-1, AC-2, AC-3, AC-4, AC-5, SC-1, SC-2, SC-3\n" in properties
+    assert "proof.SC-3=proved\n" in properties
+
+
 def test_an_embedded_run_prints_no_start_up_block_and_lists_no_resources(full_run):
     """The start-up block and the list of created resources are for external targets, where they stay."""
     assert "[wave5] run " not in full_run.stderr

@@ -12,6 +12,7 @@ import pytest
 from behave.parser import parse_file
 
 from behave_runs import EMAIL, PASSWORD, ROOT, only_verdict, run_behave
+from support.skips import DISRUPTIVE
 from tools.stand_ins import RevokingProxy
 
 NODE = "A provider-acquired node is confirmed or acquired, and is ready"
@@ -76,7 +77,10 @@ def test_the_start_up_block_says_target_account_budgets_and_node_and_no_secret(t
 def test_a_disruptive_scenario_is_skipped_on_an_external_target_without_consent_and_says_why(tmp_path, faulty_target):
     target = faulty_target()
     run = run_behave(tmp_path, *by_name(REJECTED), "features/wave5", env=target.env())
-    assert run.exit_code == 0 and "0 scenarios passed, 0 failed, 27 skipped" in run.stdout
+    assert run.exit_code == 2 and "0 scenarios passed, 0 failed, 27 skipped" in run.stdout  # nothing was judged
+    assert only_verdict(run) == {"category": "config_error", "command": "select the scenarios", "job_id": "none",
+                                 "reason": f"the names '{by_name(REJECTED)[1]}' selected 1 scenario, all skipped on "
+                                           f"this target ({DISRUPTIVE})"}
     assert "PRESSLUFT_ALLOW_DISRUPTIVE=1" in run.output  # the console says why
     result = run.result_named(REJECTED)
     assert result["status"] == "skipped"
@@ -103,7 +107,7 @@ def test_a_connection_that_cannot_be_put_back_is_its_own_failure_line(tmp_path, 
                          env=target.env(PRESSLUFT_ALLOW_DISRUPTIVE="1", PRESSLUFT_BASE_URL=proxy.url))
     finally:
         proxy.close()
-    assert run.exit_code == 1
+    assert run.exit_code == 2  # the operator's credential no longer connects: the set-up
     assert [(r["name"].strip(), r["status"]) for r in run.results()] == [(REJECTED, "passed")]
     verdict = only_verdict(run)
     assert verdict["command"] == "POST /api/providers"

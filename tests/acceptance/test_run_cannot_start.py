@@ -1,5 +1,6 @@
 """A target that cannot be reached, bad credentials or bad configuration: one [wave5] line in before_all,
-exit 1, no traceback, nothing reported passed, a run-level Allure result, quickly."""
+exit 2 (the run could not judge Pressluft), no traceback, nothing reported passed, a run-level Allure result,
+quickly; the last line says so."""
 import socket
 
 import pytest
@@ -24,7 +25,9 @@ def server():
 
 def check_aborted_run(run, category, command, reason_part):
     verdict = only_verdict(run)
-    assert run.exit_code == 1
+    assert run.exit_code == 2
+    assert run.stdout.rstrip().splitlines()[-1] == \
+        "[wave5] could not judge Pressluft (exit 2) — the run could not start: nothing was proven"
     assert (verdict["category"], verdict["command"], verdict["job_id"]) == (category, command, "none")
     assert reason_part in verdict["reason"]
     assert "Traceback" not in run.output and run.suite_errors == []

@@ -183,15 +183,15 @@ def test_a_faulty_server_fails_the_gate_with_its_log_in_the_diagnosis(repo):
         assert 0 < len(tail) <= 40
         assert any(re.match(r"event=job job_id=\S+ job_type=env_create status=succeeded", line) for line in tail)
         assert any(line.startswith("event=request method=GET path=/api/environments/") for line in tail)
-    assert run.stderr.rstrip().endswith("[smoke] FAIL: site-clone-preview smoke failed (behave exit 1); "
-                                        "the [wave5] FAIL line above says why")
+    assert run.stderr.rstrip().endswith("[smoke] FAIL: site-clone-preview smoke failed (exit 1: Pressluft failed a "
+                                        "check); the [wave5] FAIL line above says why")
     assert repo.leftovers() == []
 
 
 def test_a_failing_build_is_one_config_error_line_and_starts_nothing(repo):
     (repo.root / "cmd" / "pressluft").rmdir()
     run = repo.gate("site-clone-preview")
-    assert run.exit_code == 1
+    assert run.exit_code == 2  # the set-up, not Pressluft
     verdict = only_verdict(run)
     assert (verdict["category"], verdict["command"]) == ("config_error", "go build -o ./bin/pressluft ./cmd/pressluft")
     assert verdict["reason"] == ("PRESSLUFT_SERVER_BUILD_CMD exited with status 1: # github.com/pressluft/pressluft/"
@@ -205,7 +205,7 @@ def test_a_server_that_exits_early_is_target_unavailable_with_its_status_and_red
     secret = f"gate-password-{uuid.uuid4().hex[:8]}"
     run = repo.gate("backup-restore", PRESSLUFT_PASSWORD=secret,
                     STANDIN_PRESSLUFT_ARGS=f"--admin-password {secret} --no-such-flag")
-    assert run.exit_code == 1
+    assert run.exit_code == 2
     verdict = only_verdict(run)
     assert verdict["category"] == "target_unavailable"
     assert re.fullmatch(r"\./bin/pressluft dev --port \d+", verdict["command"])
@@ -226,7 +226,7 @@ def test_a_server_that_exits_early_is_target_unavailable_with_its_status_and_red
     ("gate", signal.SIGTERM, 128 + signal.SIGTERM),
     ("gate", signal.SIGINT, 128 + signal.SIGINT),
     ("behave", signal.SIGTERM, -signal.SIGTERM),
-    ("behave", signal.SIGINT, 1),  # KeyboardInterrupt: behave aborts the run
+    ("behave", signal.SIGINT, 2),  # KeyboardInterrupt: behave aborts the run, which could not judge Pressluft
 ], ids=["SIGTERM to the gate", "SIGINT to the gate", "SIGTERM to behave", "SIGINT to behave"])
 def test_a_run_interrupted_halfway_stops_the_server(repo, whom, sig, status):
     env = repo.env(STANDIN_PRESSLUFT_ARGS="--job-duration all=120")
@@ -274,7 +274,7 @@ def test_a_server_that_dies_during_the_run_is_shown_dead_with_its_log(repo):
                 process.kill()
     run = BehaveRun(process.returncode, "", stderr, repo.reports, 0)
     verdict = only_verdict(run)
-    assert process.returncode == 1 and verdict["category"] == "target_unavailable"
+    assert process.returncode == 2 and verdict["category"] == "target_unavailable"
     assert re.fullmatch(r"\./bin/pressluft dev --port \d+", verdict["command"])
     assert verdict["reason"].startswith("the server under test exited with status 137 during the run; its log ends: ")
     result = run.result_named("A clone environment made from production")
@@ -312,7 +312,7 @@ def test_bad_server_settings_are_one_config_error_line(repo, tmp_path, env, sett
     run = run_behave(tmp_path, "features/wave5", env={"STANDIN_REPO": repo.mark, "PRESSLUFT_SERVER_DIR": repo.mark,
                                                       **env})
     verdict = only_verdict(run)
-    assert run.exit_code == 1 and "Traceback" not in run.output
+    assert run.exit_code == 2 and "Traceback" not in run.output
     assert (verdict["category"], verdict["command"], verdict["job_id"]) == ("config_error", f"read {setting}", "none")
     assert verdict["reason"].startswith(reason)
     assert repo.lines(repo.starts) == [] and repo.leftovers() == []

@@ -1,10 +1,11 @@
-"""The smoke commands as closeout gates (AC-4, issue 9 point 3): a smoke exits 0 only when at least one scenario
-ran and every selected one passed, and then says so in one success line; otherwise it exits 1 with exactly one
-`[wave5] FAIL` line saying why, and no success line and no traceback: a selection that runs nothing (a tag
-expression that selects no scenario, or none the target can run), a mutant target, a flow that fails anywhere,
-a run that cannot start. This proves the AC-4 part "a smoke whose flow fails exits 1 with one failure line"
-(docs/traceability.md). Also: the "fails within N seconds" check of the smoke-entry feature fails a smoke that
-fails slowly (tools/claims.py)."""
+"""The smoke commands as closeout gates (AC-4, issue 9 point 3, issue 19 point 4): a smoke exits 0 only when at
+least one scenario ran and every selected one passed, and then says so in one success line; otherwise it exits with
+exactly one `[wave5] FAIL` line saying why, and no success line and no traceback: 1 when Pressluft failed a check
+(a mutant target, a flow that fails anywhere), 2 when the run could not judge it (a selection that runs nothing: a
+tag expression that selects no scenario, or none the target can run; a run that cannot start). This proves the AC-4
+part "a smoke whose flow fails exits 1 with one failure line" (docs/traceability.md). Also: the "fails within N
+seconds" check of the smoke-entry feature fails a smoke that fails slowly (tools/claims.py); --help of each smoke
+command says what it runs, its variables with their defaults and the exit statuses."""
 from __future__ import annotations
 
 import re
@@ -12,7 +13,7 @@ import socket
 
 import pytest
 
-from behave_runs import closed_port_url, new_run_id, run_smoke
+from behave_runs import ROOT, closed_port_url, new_run_id, run_process, run_smoke
 from support import checks
 from support.config import load_settings
 from support.diagnostics import SuiteFailure
@@ -26,15 +27,23 @@ SUCCESS = {"site-clone-preview": "clone preview URL reachable",
 TAG = {"site-clone-preview": "@smoke-clone", "backup-restore": "@smoke-backup-restore"}
 
 
+CLOSING = {1: "failed (exit 1: Pressluft failed a check)",
+           2: "could not judge Pressluft (exit 2: fix the set-up first)"}
+PRODUCT_DEFECTS = ("preflight_blocked", "job_failed", "job_cancelled", "job_timeout", "node_not_ready",
+                   "preview_unreachable", "contract_violation")
+
+
 def check_failed(run, smoke: str, category: str) -> dict:
-    """Exit 1, exactly one [wave5] FAIL line (of that category), the smoke's closing line, nothing else."""
-    assert run.exit_code == 1, run.output[-3000:]
+    """Exit 1 for a product defect, 2 for a set-up problem; exactly one [wave5] FAIL line (of that category), the
+    smoke's closing line, nothing else."""
+    status = 1 if category in PRODUCT_DEFECTS else 2
+    assert run.exit_code == status, run.output[-3000:]
     assert len(run.fail_lines) == 1 and len(run.verdicts) == 1, run.output[-3000:]
     verdict = run.verdicts[0]
     assert verdict["category"] == category, run.fail_lines[0]
     assert run.success_lines == [] and "[smoke] success" not in run.output
     assert "Traceback" not in run.output and run.suite_errors == []
-    assert run.stderr.rstrip().splitlines()[-1] == (f"[smoke] FAIL: {smoke} smoke failed (behave exit 1); the "
+    assert run.stderr.rstrip().splitlines()[-1] == (f"[smoke] FAIL: {smoke} smoke {CLOSING[status]}; the "
                                                     "[wave5] FAIL line above says why")
     return verdict
 
@@ -47,36 +56,38 @@ def test_a_smoke_whose_flow_works_exits_0_with_its_success_line(tmp_path, smoke)
     [success] = run.success_lines
     assert success.group(0) == f"[smoke] success: {SUCCESS[smoke]} (1 scenario passed)"
     assert run.fail_lines == [] and "[smoke] FAIL" not in run.output and "Traceback" not in run.output
-    assert run.summary() == {"selected": 1, "skipped": 0, "passed": 1, "failed": 0, "start_failure": None}
+    summary = run.summary()
+    assert {key: summary[key] for key in ("selected", "skipped", "passed", "failed", "start_failure", "exit_status")} \
+        == {"selected": 1, "skipped": 0, "passed": 1, "failed": 0, "start_failure": None, "exit_status": 0}
     assert [(r["name"].strip(), r["status"]) for r in run.results()] == [(SCENARIO[smoke], "passed")]
 
 
-# -- exit 1: nothing ran ---------------------------------------------------------------------------------
+# -- exit 2: nothing ran ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("args", [("--tags=@no-such-tag",), ("-t", "@no-such-tag")])
-def test_a_tag_expression_that_selects_nothing_exits_1_with_one_config_error_line(tmp_path, faulty_target, args):
+def test_a_tag_expression_that_selects_nothing_exits_2_with_one_config_error_line(tmp_path, faulty_target, args):
     target = faulty_target()
     run = run_smoke(tmp_path, "site-clone-preview", *args, env=target.env(), script=False)
     verdict = check_failed(run, "site-clone-preview", "config_error")
-    assert verdict == {"category": "config_error", "command": "select the smoke's scenarios", "job_id": "none",
+    assert verdict == {"category": "config_error", "command": "select the scenarios", "job_id": "none",
                        "reason": "the tag expression '@smoke-clone and @no-such-tag' selected no scenario"}
     assert run.summary()["selected"] == 0
     assert target.jobs() == [] and target.sites() == []  # it made nothing, not even a node
 
 
 @pytest.mark.parametrize("smoke", list(SCENARIO))
-def test_asking_a_target_without_faults_for_the_fault_injection_scenarios_exits_1_with_one_config_error_line(
+def test_asking_a_target_without_faults_for_the_fault_injection_scenarios_exits_2_with_one_config_error_line(
         tmp_path, faulty_target, smoke):
     """A target without fault injection, and only the @fault_injection scenarios asked for: no smoke scenario
     is one (a smoke needs no fault), so the selection is empty; the line names the whole tag expression."""
     target = faulty_target(enable_faults=False)
     run = run_smoke(tmp_path, smoke, "--tags=@fault_injection", env=target.env(), script=False)
     verdict = check_failed(run, smoke, "config_error")
-    assert verdict["command"] == "select the smoke's scenarios" and verdict["job_id"] == "none"
+    assert verdict["command"] == "select the scenarios" and verdict["job_id"] == "none"
     assert verdict["reason"] == f"the tag expression '{TAG[smoke]} and @fault_injection' selected no scenario"
     assert run.summary()["passed"] == 0 and target.jobs() == []
 
 
-# -- exit 1: the flow fails ------------------------------------------------------------------------------
+# -- exit 1: the flow fails (Pressluft failed a check) -----------------------------------------------------
 def _job(job_type: str, outcome: str = "fail", **extra):
     return lambda prefix: ("jobs", {"match": {"job_type": job_type, "site_slug_prefix": prefix}, "outcome": outcome,
                                     **({"retryable": False} if outcome == "fail" else {}), **extra})
@@ -137,17 +148,17 @@ def test_a_smoke_against_a_mutant_target_exits_1_with_one_failure_line(tmp_path,
     assert "status is 'cloning' (expected status 'active')" in verdict["reason"]
 
 
-# -- exit 1: the run cannot start --------------------------------------------------------------------------
+# -- exit 2: the run cannot start --------------------------------------------------------------------------
 @pytest.mark.parametrize("env, category, command", [
     ({"PRESSLUFT_BASE_URL": "closed port"}, "target_unavailable", "POST /api/login"),
     ({"PRESSLUFT_JOB_TIMEOUT": "soon"}, "config_error", "read PRESSLUFT_JOB_TIMEOUT"),
 ])
-def test_a_smoke_whose_run_cannot_start_exits_1_with_only_that_line(tmp_path, env, category, command):
+def test_a_smoke_whose_run_cannot_start_exits_2_with_only_that_line(tmp_path, env, category, command):
     """The start failure is the one line: not also a selection error for the scenarios that never ran."""
     env = {name: closed_port_url() if value == "closed port" else value for name, value in env.items()}
     run = run_smoke(tmp_path, "backup-restore", env=env)
     verdict = check_failed(run, "backup-restore", category)
-    assert verdict["command"] == command and "select the smoke's scenarios" not in run.output
+    assert verdict["command"] == command and "select the scenarios" not in run.output
     assert run.results()[0]["name"] == "The run could not start"
     assert run.elapsed < 10
 
@@ -169,7 +180,7 @@ def test_a_smoke_that_fails_slowly_fails_the_within_check_and_one_that_fails_fas
     fast = run_smoke_as_the_feature_does("clone preview", settings, run_id=new_run_id(), base_url=closed_port_url())
     words = "unable to reach the control plane"
     for smoke in (slow, fast):
-        assert smoke.exit_code == 1 and [v["category"] for v in smoke.verdicts] == ["target_unavailable"]
+        assert smoke.exit_code == 2 and [v["category"] for v in smoke.verdicts] == ["target_unavailable"]
         checks.smoke_failed_as(smoke, words)  # the category alone: both pass
     assert slow.elapsed > 5 > fast.elapsed, (slow.elapsed, fast.elapsed)
     checks.smoke_failed_as(fast, words, 5)
@@ -178,3 +189,46 @@ def test_a_smoke_that_fails_slowly_fails_the_within_check_and_one_that_fails_fas
     assert failure.value.category.value == "contract_violation"
     assert failure.value.command == "scripts/smoke-site-clone-preview.sh"
     assert re.fullmatch(r"the smoke took \d+\.\d s to fail, more than 5 s", failure.value.reason)
+
+
+# -- --help: what it runs, its variables with their defaults, the exit statuses ----------------------------
+def _says_variables_and_statuses(text: str) -> None:
+    from support.categories import PRODUCT_DEFECTS, TARGET_PROBLEMS
+    from support.config import VARIABLES
+
+    for variable in VARIABLES:  # every variable, with its defaults as support/config.py has them
+        [line] = [line for line in text.splitlines() if line.strip().startswith(variable.name + " ")]
+        assert variable.embedded in line and variable.real in line and variable.meaning in line, line
+    assert "PRESSLUFT_NODE_TIMEOUT          60 | 900;" in text
+    statuses = {line.split()[0]: line for line in text.splitlines() if re.match(r"^  [012] ", line)}
+    assert set(statuses) == {"0", "1", "2"}
+    assert all(category.value in statuses["1"] for category in PRODUCT_DEFECTS)
+    assert all(category.value in statuses["2"] for category in TARGET_PROBLEMS)
+    assert "nothing selected" in statuses["2"] and "128+N" in text
+
+
+@pytest.mark.parametrize("smoke", list(SCENARIO))
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_help_of_a_smoke_script_says_what_it_runs_its_variables_and_exit_statuses_not_behaves_help(
+        tmp_path, smoke, flag):
+    run = run_smoke(tmp_path, smoke, flag)
+    assert run.exit_code == 0 and run.stderr == "", run.output[-2000:]
+    text = run.stdout
+    assert text.startswith(f"usage: scripts/smoke-{smoke}.sh [extra behave arguments]")
+    assert f"behave --tags={TAG[smoke]} features/wave5" in text and f"  - {SCENARIO[smoke]}" in text
+    assert f"[smoke] success: {SUCCESS[smoke]}" in text
+    _says_variables_and_statuses(text)
+    assert "--no-capture" not in text and "usage: behave" not in text  # not behave's own help
+    assert not (tmp_path / "reports").exists()  # nothing ran
+
+
+def test_help_of_scripts_smoke_lists_both_smokes_and_exits_0(tmp_path):
+    run = run_process(tmp_path, [str(ROOT / "scripts" / "smoke"), "--help"], None, 60)
+    assert run.exit_code == 0 and run.stderr == "", run.output[-2000:]
+    for smoke in SCENARIO:
+        assert f"scripts/smoke-{smoke}.sh (scripts/smoke {smoke}) runs behave --tags={TAG[smoke]}" in run.stdout
+    _says_variables_and_statuses(run.stdout)
+    unknown = run_process(tmp_path, [str(ROOT / "scripts" / "smoke"), "nope"], None, 60)
+    assert unknown.exit_code == 2 and unknown.stdout == ""
+    assert unknown.stderr.startswith("[smoke] unknown smoke 'nope'; usage: scripts/smoke ") and \
+        unknown.stderr.count("\n") == 1

@@ -101,3 +101,34 @@ def test_an_unreadable_result_is_counted_not_a_traceback(tmp_path):
     done = summary_cli("--results", results)
     assert done.returncode == 0 and "Traceback" not in done.stderr
     assert ": failed" in done.stdout and "Unreadable results (counted as broken): garbage-result.json" in done.stdout
+
+
+def test_what_the_run_proved_per_spec_item_is_in_the_summary(tmp_path):
+    """The run's run-summary.json beside the results (as scripts/shard merge writes it): its last line, and one row
+    per spec item it selected, with what is missing and why."""
+    results = write_results(tmp_path, [result("Alpha", "passes")])
+    line = ("[wave5] passed — proved AC-4, SC-1; in part: AC-1 (rest: needs fault injection); not on this target: "
+            "AC-3 (needs fault injection)")
+    (tmp_path / "run-summary.json").write_text(json.dumps({"closing_line": line, "exit_status": 0, "proof": [
+        {"item": "AC-1", "verdict": "proved in part", "why": "needs fault injection",
+         "missing": [{"part": "a preview answering 301 or 302 counts as reachable (not followed)",
+                      "why": "needs fault injection"}]},
+        {"item": "AC-2", "verdict": "not selected", "why": "", "missing": []},
+        {"item": "AC-3", "verdict": "not proven", "why": "needs fault injection", "missing": [
+            {"part": "a job that never ends is reported as timed out with its budget",
+             "why": "needs fault injection"}]},
+        {"item": "AC-4", "verdict": "proved", "why": "", "missing": []}]}))
+    done = summary_cli("--results", results)
+    assert done.returncode == 0, done.stderr
+    text = done.stdout
+    assert f"### What this run proved\n\n`{line}`\n" in text
+    assert ("| AC-1 | proved in part | a preview answering 301 or 302 counts as reachable (not followed) (needs fault "
+            "injection) |") in text
+    assert "| AC-4 | proved |  |" in text and "| AC-2 " not in text
+    assert "| AC-3 | not proven | a job that never ends is reported as timed out with its budget (needs fault " \
+           "injection) |" in text
+    elsewhere = tmp_path / "elsewhere.json"
+    elsewhere.write_text(json.dumps({"closing_line": "[wave5] passed — proved AC-4", "proof": []}))
+    assert "`[wave5] passed — proved AC-4`" in summary_cli("--results", results, "--run-summary", elsewhere).stdout
+    (tmp_path / "run-summary.json").write_text("{broken")
+    assert "What this run proved" not in summary_cli("--results", results).stdout  # unreadable: left out

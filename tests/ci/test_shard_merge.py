@@ -135,3 +135,48 @@ def test_run_refuses_behave_selection_arguments_and_bad_shards(tmp_path):
             shard_cli(*args[:2], "--reports", tmp_path / "r", *args[2:])
         assert done.returncode == 1 and done.stderr.startswith("[shard] error: ") and "Traceback" not in done.stderr
     assert not (tmp_path / "r").exists()
+
+
+def _run_summary(folder: Path, outcomes: list) -> None:
+    """The run-summary.json a shard's run writes (support/reporting.py RunTally), from (scenario, tags, status)."""
+    from support.reporting import RunTally
+    from tools.traceability import coverage
+
+    tally = RunTally(coverage())
+    for name, unit, rows, tags, status in outcomes:
+        tally.selected(skipped=status == "skipped", name=name, unit=unit, rows=rows, tags=tags,
+                       skip_reason="the target offers no fault injection" if status == "skipped" else None)
+        tally.ended(status)
+    tally.nothing_ran("the run")
+    tally.write(str(folder))
+
+
+TYPE = "A <type> environment made from production gets a reachable preview"
+
+
+def test_what_the_shards_proved_together_is_merged_per_spec_item(tmp_path):
+    """Each shard ran one example of the AC-1 outline (each alone proves AC-1 in part); together they prove its
+    parts. A third shard whose only scenario was skipped (a selection error of its own) does not fail the merge."""
+    s1 = make_shard(tmp_path / "s1", 1, 3, ONE)
+    s2 = make_shard(tmp_path / "s2", 2, 3, TWO)
+    s3 = make_shard(tmp_path / "s3", 3, 3, [])
+    _run_summary(s1, [(f"{TYPE} -- @1.1", TYPE, 2, ("AC-1",), "passed")])
+    _run_summary(s2, [(f"{TYPE} -- @2.1", TYPE, 2, ("AC-1",), "passed")])
+    _run_summary(s3, [("A restore brings back the content that was backed up",
+                       "A restore brings back the content that was backed up", 1, ("AC-2", "fault_injection"),
+                       "skipped")])
+    assert json.loads((s1 / "run-summary.json").read_text())["closing_line"] == "[wave5] passed — in part: AC-1 " \
+        "(rest: not selected; not all its examples ran)"
+    done = merge_cli(s1, s2, s3, "--output", tmp_path / "merged")
+    merged = json.loads((tmp_path / "merged" / "run-summary.json").read_text())
+    [ac1] = [item for item in merged["proof"] if item["item"] == "AC-1"]
+    assert ac1["verdict"] == "proved in part" and "a staging environment is created and active on that node" in \
+        ac1["proven"]
+    assert merged["closing_line"] == ("[wave5] passed — in part: AC-1 (rest: not selected); not on this target: "
+                                      "AC-2 (needs fault injection)")
+    assert merged["exit_status"] == 0 and merged["passed"] == 2 and merged["skipped"] == 1
+    assert merged["closing_line"] in done.stdout
+    props = (tmp_path / "merged" / "allure-results" / "environment.properties").read_text()
+    assert f"proof={merged['closing_line'].removeprefix('[wave5] ')}\n" in props and " | " not in props.split(
+        "proof=")[1].splitlines()[0]
+    assert json.loads((tmp_path / "merged" / "verdict.json").read_text())["proof"] == merged["closing_line"]

@@ -1,7 +1,7 @@
 """Clear errors for bad configuration: every case of the chaos command's bad-configuration part (a target
 that is unreachable, not Pressluft, refuses the credentials or wants a provider token; a bad value of any
 kind of PRESSLUFT_* variable, the poll policy, the reports folder and the retry ceiling among them) ends in
-one `[wave5] FAIL` line with its category that names the variable to blame, exit 1, no traceback and no
+one `[wave5] FAIL` line with its category that names the variable to blame, exit 2, no traceback and no
 crash line of behave's, nothing passed, within seconds. The same check as `scripts/chaos`, and proof that
 it catches what it must."""
 from pathlib import Path
@@ -26,7 +26,7 @@ CASE = BadConfig("a reports folder that cannot be written to", {"PRESSLUFT_REPOR
                  "config_error", "is not a folder the suite can write to", 5, variable="PRESSLUFT_REPORTS_DIR")
 
 
-def run(stderr, *, exit_code=1, stdout="0 scenarios passed, 0 failed, 0 skipped, 27 untested\n", elapsed=0.5):
+def run(stderr, *, exit_code=2, stdout="0 scenarios passed, 0 failed, 0 skipped, 27 untested\n", elapsed=0.5):
     return SuiteRun(exit_code, stdout, stderr, Path("/nonexistent"), elapsed)
 
 
@@ -42,7 +42,7 @@ def test_the_check_catches_a_crash_a_traceback_a_wrong_exit_a_second_line_and_an
     runner_crash = run(f"{LINE}\nFileNotFoundError: [Errno 2] No such file or directory: '/proc/nope'\n")
     assert any(problem.startswith("a crash: FileNotFoundError") for problem in check_bad_config(runner_crash, CASE))
     assert "a Python traceback" in check_bad_config(run(f"{LINE}\nTraceback (most recent call last):\n"), CASE)
-    assert "exit code 2" in check_bad_config(run(LINE, exit_code=2), CASE)
+    assert "exit code 1" in check_bad_config(run(LINE, exit_code=1), CASE)  # a set-up problem is not a verdict
     assert "2 [wave5] FAIL lines" in check_bad_config(run(f"{LINE}\n{LINE}\n"), CASE)
     unnamed = LINE.replace('command="read PRESSLUFT_REPORTS_DIR"', 'command="read configuration"').replace(
         "PRESSLUFT_REPORTS_DIR is", "the folder is")

@@ -142,3 +142,25 @@ def test_a_child_run_gets_the_same_settings_through_its_environment(env):
     again = load_settings(env(**settings.as_environment()))
     assert again.budgets == settings.budgets and again.base_url == settings.base_url
     assert again.poll_policy == "fixed-2s" and again.retry_ceiling == settings.retry_ceiling
+
+
+def test_every_variable_read_here_is_in_the_catalogue_that_help_prints(tmp_path):
+    """support/config.py VARIABLES (what the smoke commands' --help prints) names every variable load_settings reads,
+    with the defaults the settings really take."""
+    import re
+    from pathlib import Path
+
+    from support import config
+
+    source = Path(config.__file__).read_text().split("# -- every variable, its meaning and its defaults")[0]
+    read = set(re.findall(r'"(PRESSLUFT_[A-Z_]+)"', source)) - {"PRESSLUFT_SERVER_"}
+    catalogue = {variable.name: variable for variable in config.VARIABLES}
+    assert read == set(catalogue), sorted(read ^ set(catalogue))
+    reports = {"PRESSLUFT_REPORTS_DIR": str(tmp_path)}
+    embedded = config.load_settings(env=reports)
+    real = config.load_settings(env={**reports, "PRESSLUFT_BASE_URL": "http://p"})
+    for kind, name in config.BUDGET_VARIABLES.items():
+        assert (catalogue[name].embedded, catalogue[name].real) == (f"{getattr(embedded.budgets, kind):g}",
+                                                                    f"{getattr(real.budgets, kind):g}")
+    assert (catalogue["PRESSLUFT_RETRY_CEILING"].embedded, catalogue["PRESSLUFT_RETRY_CEILING"].real) == (
+        f"{embedded.retry_ceiling:g}", f"{real.retry_ceiling:g}")

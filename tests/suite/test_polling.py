@@ -111,11 +111,11 @@ def test_a_queued_job_with_run_after_is_slept_on_not_polled():
     job, history = poll(_job_wait(lambda: answers.pop(0), 60, lambda outcome: AssertionError(outcome)),
                         sleep=sleeps.append)
     assert job["status"] == "succeeded"
-    assert len(sleeps) == 1 and 29 < sleeps[0] < 31
+    assert 29 < sum(sleeps) < 31  # one sleep, cut where a progress line may be due (support/progress.py)
     assert history.attempts == 2
     assert history.states == ["queued, waiting to retry after PROVIDER_API_ERROR", "succeeded"]
     assert history.errors == ["PROVIDER_API_ERROR"]
-    assert history.slept_for_run_after == pytest.approx(sleeps[0], abs=0.05)
+    assert history.slept_for_run_after == pytest.approx(sum(sleeps), abs=0.05)
 
 
 def test_a_wait_that_ends_still_waiting_hands_the_last_state_polls_and_time_to_its_verdict():
