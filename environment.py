@@ -116,6 +116,10 @@ def after_scenario(context, scenario):
 
 
 def after_all(context):
+    if context.run is not None:  # while its target still answers; the ledger printed at its end says what became
+        passed = context.tally.all_passed and not context.aborted  # of them
+        for line in context.run.release_provider_servers(passed=passed):
+            print_verdict(line)
     if context.run is not None and context.results_dir is not None:
         reporting.write_result_files(context.results_dir, reporting.run_properties(context.run, None))
     reports = context.run.settings.reports_dir if context.run is not None else None

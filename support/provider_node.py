@@ -20,6 +20,7 @@ from support.jobs import in_flight, require_success
 from support.polling import Deadline, Wait, poll
 from support.questions import TheJobs, TheNodes, jobs_touching, node_by_id, provider_nodes
 from support.reporting import narrate
+from support.resources import NODE_REQUEST
 from support.waits import is_ready, wait_for_job
 
 REUSED, ADOPTED, REQUESTED = "reused", "adopted", "requested"
@@ -68,7 +69,7 @@ def request_new_node(operator: Operator, name: str) -> Request:
     jobs_before = operator.asks_for(TheJobs(quiet=True))
     submission = operator.attempts_to(RequestNode(operator.settings.provider_id, name))
     if submission.job_id:
-        operator.ledger.record("node acquisition job", submission.job_id, note=name)
+        operator.ledger.record(NODE_REQUEST, submission.job_id, note=name)
     return Request.of(submission, slug=name, nodes_before=nodes_before, jobs_before=jobs_before)
 
 

@@ -205,6 +205,9 @@ def run_properties(run, failure) -> dict:
     items = run.ledger.items
     # every one of them (type, id, slug): against an external target they stay there, nothing is deleted
     props["run.created_resources"] = (f"{len(items)}: " + "; ".join(i.describe() for i in items)) if items else "0"
+    servers = run.ledger.servers
+    props["run.provider_servers"] = (run.ledger.servers_summary + ": " + "; ".join(s.describe() for s in servers)
+                                     if servers else "0")
     return props
 
 
@@ -217,16 +220,25 @@ class RunTally:
     def __init__(self):
         self.counts = {"selected": 0, "skipped": 0, "passed": 0, "failed": 0}
         self.start_failure: Optional[str] = None
+        self._skipped_when_selected = False
 
     def selected(self, *, skipped: bool) -> None:
         self.counts["selected"] += 1
         self.counts["skipped"] += int(skipped)
+        self._skipped_when_selected = skipped
 
     def ended(self, status: str) -> None:
         if status == "passed":
             self.counts["passed"] += 1
         elif status in ("failed", "error", "hook_error"):
             self.counts["failed"] += 1
+        elif status == "skipped" and not self._skipped_when_selected:  # skipped by one of its steps
+            self.counts["skipped"] += 1
+
+    @property
+    def all_passed(self) -> bool:
+        """The run started and no scenario failed."""
+        return self.start_failure is None and self.counts["failed"] == 0
 
     def could_not_start(self, failure) -> None:
         self.start_failure = failure.line

@@ -13,9 +13,11 @@ import os
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Callable, Optional
 
 from support import faults as fault_api
+from support import provider_servers
 from support.actor import Operator
 from support.client import PressluftClient
 from support.config import Settings, load_settings, require_provider_token
@@ -76,6 +78,7 @@ class Run:
     server: Optional[ServerUnderTest] = None  # PRESSLUFT_SERVER_CMD: the server under test, started by this run
     node_plan: Optional[Acquisition] = None
     backups: list = field(default_factory=list)   # completed full backups made in this run (environment, backup)
+    started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))  # before its target started
 
     def __post_init__(self):
         self._node = Once(lambda: secure_run_node(self.operator))
@@ -157,6 +160,19 @@ class Run:
         self.remember_backup(clone["id"], backup)
         return backup
 
+    def release_provider_servers(self, *, passed: bool) -> list[str]:
+        """At the end of the run, while the target still answers: the provider servers its node requests bought,
+        each deleted or kept as PRESSLUFT_RELEASE_NODE says (support/provider_servers.py) and listed in the ledger.
+        Returns the lines to print for the servers kept (none for a shared target, which keeps its node)."""
+        if self.embedded:  # the embedded reference simulates its provider: nothing was bought
+            return []
+        servers = provider_servers.bought_servers(self.operator)
+        provider_servers.release(servers, self.settings, passed=passed, since=self.started_at)
+        self.ledger.servers, self.ledger.servers_summary = servers, provider_servers.summary(servers)
+        if provider_servers.policy_for(self.settings) == provider_servers.NEVER:
+            return []
+        return [server.keep_line() for server in servers if server.billed]
+
     def stop(self) -> None:
         if self.target is not None:
             self.target.stop()
@@ -167,6 +183,7 @@ class Run:
 def start_run(env=None, userdata=None) -> Run:
     """Read the settings, start or reach the target, sign in. Any problem raises a SuiteFailure
     (config_error, target_unavailable or auth_failed), and an embedded target is stopped again."""
+    started_at = datetime.now(timezone.utc)
     settings = load_settings(env, userdata)
     secrets.add(settings.password)
     secrets.add(settings.provider_token)
@@ -194,7 +211,7 @@ def start_run(env=None, userdata=None) -> Run:
         secrets.add(settings.provider_token)
         ledger = ResourceLedger(settings.run_id)
         operator = Operator(client, settings, ledger, journal)
-        run = Run(settings, journal, client, operator, capabilities, ledger, target, server)
+        run = Run(settings, journal, client, operator, capabilities, ledger, target, server, started_at=started_at)
         if target is None:  # a target that may have run jobs already: learn how long they take; say the plan
             learn_job_durations(operator)
             run.node_plan = plan_run_node(operator)
@@ -219,5 +236,13 @@ def banner(run: Run) -> str:
              f"  node: {run.node_plan.describe() if run.node_plan else 'decided on first use'}",
              f"  fault injection: {'yes' if run.capabilities.fault_injection else 'no'}; "
              f"scenarios that change shared state: "
-             f"{'allowed' if run.settings.allow_disruptive else 'skipped (PRESSLUFT_ALLOW_DISRUPTIVE=1 allows them)'}"]
+             f"{'allowed' if run.settings.allow_disruptive else 'skipped (PRESSLUFT_ALLOW_DISRUPTIVE=1 allows them)'}",
+             f"  provider servers the run buys: {_release_plan(run.settings)}"]
     return "\n".join(lines)
+
+
+def _release_plan(settings: Settings) -> str:
+    policy = provider_servers.policy_for(settings)
+    return {provider_servers.ALWAYS: "deleted at the end of the run",
+            provider_servers.ON_PASS: "deleted at the end of a run that passes, kept after a failure",
+            provider_servers.NEVER: "kept for later runs"}[policy] + f" (PRESSLUFT_RELEASE_NODE={policy})"
