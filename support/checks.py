@@ -429,3 +429,36 @@ def smoke_environment_failed(operator: Operator, smoke: SmokeRun, which: str) ->
     job = made.job("env_restore" if which == "production" else "env_create")
     return environment_status(operator, environment["id"], "failed", job_id=(job or {}).get("id"))
 
+
+
+# -- the preflight while the target's first node is acquired (support/preflight_proof.py) ----------------
+def node_not_ready_when_answered(proof) -> dict:
+    """The node the run requested was listed right after the site creation's answer, not ready and with reason codes,
+    while its acquisition job was still in flight (read after that listing)."""
+    job_id = proof.node_request.job_id
+    if not proof.acquiring:  # such evidence proves nothing: the scenario is skipped before it gets here
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, f"GET /api/jobs/{job_id}",
+                           f"the acquisition was {(proof.job or {}).get('status')}, no longer in flight, right after "
+                           "the site creation was answered", job_id=job_id, job=proof.job)
+    if proof.node_after is None:
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, "GET /api/nodes",
+                           f"the node {proof.node_request.slug} that was requested is not listed", job_id=job_id)
+    return expect(proof.node_after, matchers.a_node_not_ready(), command="GET /api/nodes", job_id=job_id)
+
+
+def refused_naming_the_nodes_reasons(proof) -> None:
+    """Refused 409 node_not_ready, naming every reason code the node was listed with just before or just after the
+    attempt (the two agree unless its readiness changed in between, e.g. from acquisition to provisioning)."""
+    failure = None
+    for codes in proof.reasons_listed() or [[]]:
+        try:
+            return refused(proof.attempt, code="node_not_ready", status=409, naming=codes)
+        except SuiteFailure as mismatch:
+            failure = failure or mismatch
+    raise failure
+
+
+def held_right_after(outcome: Optional[SuiteFailure]) -> None:
+    """A check made right after the attempt's answer (support/preflight_proof.py) held; else its verdict."""
+    if outcome is not None:
+        raise outcome

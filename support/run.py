@@ -24,6 +24,7 @@ from support.config import Settings, load_settings, require_provider_token
 from support.diagnostics import SuiteFailure
 from support.flows import LiveSite, create_environment, create_live_site, ensure_live, take_full_backup
 from support.journal import Journal
+from support.preflight_proof import PreflightProof, try_site_while_acquiring, why_no_proof
 from support.provider_node import Acquisition, plan_run_node, run_node_name, secure_run_node
 from support.redaction import secrets
 from support.resources import ResourceLedger
@@ -79,9 +80,10 @@ class Run:
     node_plan: Optional[Acquisition] = None
     backups: list = field(default_factory=list)   # completed full backups made in this run (environment, backup)
     started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))  # before its target started
+    preflight_proof: Optional[PreflightProof] = None  # a site tried while the target's first node was acquired
 
     def __post_init__(self):
-        self._node = Once(lambda: secure_run_node(self.operator))
+        self._node = Once(lambda: secure_run_node(self.operator, while_first_acquired=self._try_site_while_acquiring))
         self._site = Once(self._make_shared_site)
         self._clone = Once(lambda: create_environment(self.operator, self.shared_site(), "clone"))
 
@@ -119,6 +121,24 @@ class Run:
     def provider_node(self) -> Acquisition:
         """The run's node, secured on first use (its acquisition job succeeded; readiness not yet judged)."""
         return self._node.get()
+
+    def _try_site_while_acquiring(self, node_request) -> None:
+        self.preflight_proof = try_site_while_acquiring(self.operator, node_request)
+
+    def preflight_while_acquiring(self) -> tuple[Optional[PreflightProof], Optional[str]]:
+        """The site creation the run tried while Pressluft acquired the target's first node (its node, secured on
+        first use), or why there is nothing to judge: the run did not acquire the target's first node, or the
+        acquisition had ended by the time the answer came (support/preflight_proof.py)."""
+        try:
+            acquisition = self.provider_node()
+        except SuiteFailure:
+            if self.preflight_proof is None:  # the evidence stands even when the acquisition failed later
+                raise
+            acquisition = None
+        proof = self.preflight_proof
+        if proof is None:
+            return None, why_no_proof(acquisition)
+        return proof, proof.not_provable()
 
     def ready_node(self) -> dict:
         """The run's node, once it is ready (within the node budget)."""
