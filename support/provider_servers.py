@@ -60,7 +60,7 @@ def monthly_cost(server_type: str) -> str:
     price = MONTHLY_EUR.get(server_type)
     if price is None:
         return f"cost unknown ({server_type} is not in the suite's price table)"
-    return f"about €{price:.2f}/month ({PRICES_AS_OF} list price)"
+    return f"about €{price:.2f}/month at {PRICES_AS_OF} list prices"
 
 
 def not_ours(server, *, name: str, address: str, since: datetime) -> Optional[str]:
@@ -153,11 +153,11 @@ def release(servers: list[BoughtServer], settings: Settings, *, passed: bool, si
     """Decide, and delete what the policy releases and is provably the run's; every server's fate and why are set."""
     policy = policy_for(settings)
     keep_why = {NEVER: "PRESSLUFT_RELEASE_NODE=never" if settings.release_node else
-                "a shared target keeps its node for later runs (PRESSLUFT_RELEASE_NODE=never)",
-                ON_PASS: "the run did not pass: kept for debugging (PRESSLUFT_RELEASE_NODE=on-pass)"}.get(policy, "")
+                "a shared target keeps its node for later runs; PRESSLUFT_RELEASE_NODE=never",
+                ON_PASS: "the run did not pass, kept for debugging; PRESSLUFT_RELEASE_NODE=on-pass"}.get(policy, "")
     release_them = should_release(policy, passed)
     release_why = ("PRESSLUFT_RELEASE_NODE=always" if policy == ALWAYS else
-                   "the run passed (PRESSLUFT_RELEASE_NODE=on-pass)")
+                   "the run passed; PRESSLUFT_RELEASE_NODE=on-pass")
     for server in servers:
         if not release_them:
             server.why = keep_why if server.address else server.why

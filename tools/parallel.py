@@ -98,6 +98,10 @@ def main(argv=None) -> int:
         result = subprocess.run(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
         print(f"[parallel] {options.processes} workers, wall {time.monotonic() - started:.1f} s, "
               f"behavex exit {result.returncode}", flush=True)
+        for line in run.release_provider_servers(passed=result.returncode == 0):  # the node this process acquired
+            print_verdict(line)
+        if run.ledger.servers:
+            print("\n".join(run.ledger.report().splitlines()[-len(run.ledger.servers) - 1:]), flush=True)
         return result.returncode
     except SuiteFailure as failure:
         print_verdict(block_for(failure, None, log_tail=target.log_tail()) if target else startup_block(failure))

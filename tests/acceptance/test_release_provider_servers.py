@@ -16,7 +16,7 @@ from tools.fake_hetzner import FakeHetznerCloud, created_before
 
 TOKEN = f"hcloud-gate-token-{uuid.uuid4().hex[:12]}"
 LEDGER_ENTRY = re.compile(r"^  - (?P<name>w5-[0-9a-f]{8}-run-node): cpx11 at (?P<ip>203\.0\.113\.\d+), "
-                          r"about €4\.35/month \(2024 list price\): (?P<fate>deleted|left running) \((?P<why>.*)\)$",
+                          r"about €4\.35/month at 2024 list prices: (?P<fate>deleted|left running) \((?P<why>.*)\)$",
                           re.M)
 
 
@@ -58,7 +58,7 @@ def test_a_passing_gate_deletes_the_server_it_bought_and_nothing_else(repo, fake
     assert "provider servers the run bought: 1 (1 deleted, 0 left)" in run.stdout
     [entry] = LEDGER_ENTRY.finditer(run.stdout)
     assert (entry["name"], entry["fate"], entry["why"]) == (node, "deleted",
-                                                             "the run passed (PRESSLUFT_RELEASE_NODE=on-pass)")
+                                                             "the run passed; PRESSLUFT_RELEASE_NODE=on-pass")
     assert "kept the provider server" not in run.output
     assert "provider servers the run buys: deleted at the end of a run that passes, kept after a failure " \
            "(PRESSLUFT_RELEASE_NODE=on-pass)" in run.stderr  # said up front
@@ -75,8 +75,8 @@ def test_a_failing_gate_keeps_exactly_its_server_and_names_it(repo, fake):
     [kept] = [server for server in fake.servers() if server["name"] == node]
     address = kept["public_net"]["ipv4"]["ip"]
     [line] = [line for line in run.stderr.splitlines() if line.startswith("[wave5] kept the provider server")]
-    assert line == (f"[wave5] kept the provider server {node} (cpx11 at {address}, about €4.35/month (2024 list "
-                    "price)): the run did not pass: kept for debugging (PRESSLUFT_RELEASE_NODE=on-pass); delete it "
+    assert line == (f"[wave5] kept the provider server {node} (cpx11 at {address}, about €4.35/month at 2024 list "
+                    "prices): the run did not pass, kept for debugging; PRESSLUFT_RELEASE_NODE=on-pass; delete it "
                     f"with `hcloud server delete {node}` or in the Hetzner Cloud console (https://console.hetzner.cloud),"
                     " or run with PRESSLUFT_RELEASE_NODE=always")
     assert [method for method, _ in fake.requests if method == "DELETE"] == []

@@ -82,7 +82,7 @@ def test_a_released_server_is_deleted_and_servers_of_another_name_address_or_tim
     assert left == {other_name["id"], same_name_other_address["id"], old["id"]}
     [server] = servers
     assert (server.fate, server.server_id, server.server_type) == (ps.DELETED, ours["id"], "cpx11")
-    assert server.why.startswith("the run passed (PRESSLUFT_RELEASE_NODE=on-pass); not touched: ")
+    assert server.why.startswith("the run passed; PRESSLUFT_RELEASE_NODE=on-pass; not touched: ")
     assert f"{same_name_other_address['id']} (its address is " in server.why
     assert f"{old['id']} (it was created at " in server.why
     assert ("DELETE", f"/v1/servers/{other_name['id']}") not in fake.requests
@@ -97,8 +97,8 @@ def test_a_run_that_did_not_pass_keeps_its_server_and_says_how_to_delete_it(sett
     [server] = servers
     assert server.fate == ps.LEFT and server.billed
     assert server.keep_line() == (
-        f"[wave5] kept the provider server {NAME} (cpx11 at {server.address}, about €4.35/month (2024 list price)): "
-        "the run did not pass: kept for debugging (PRESSLUFT_RELEASE_NODE=on-pass); delete it with "
+        f"[wave5] kept the provider server {NAME} (cpx11 at {server.address}, about €4.35/month at 2024 list prices): "
+        "the run did not pass, kept for debugging; PRESSLUFT_RELEASE_NODE=on-pass; delete it with "
         f"`hcloud server delete {NAME}` or in the Hetzner Cloud console (https://console.hetzner.cloud), or run with "
         "PRESSLUFT_RELEASE_NODE=always")
 
@@ -177,9 +177,9 @@ def test_the_ledger_says_what_was_bought_deleted_and_left_with_the_monthly_cost(
     assert ledger.report().splitlines() == [
         "run w5-0badf00d created no resources",
         "provider servers the run bought: 3 (1 deleted, 2 left, left running: cost unknown)",
-        f"  - {NAME}: cpx11 at 203.0.113.9, about €4.35/month (2024 list price): deleted "
+        f"  - {NAME}: cpx11 at 203.0.113.9, about €4.35/month at 2024 list prices: deleted "
         "(PRESSLUFT_RELEASE_NODE=always)",
-        "  - w5-0badf00d-node-3: cpx11 at 203.0.113.10, about €4.35/month (2024 list price): left running "
+        "  - w5-0badf00d-node-3: cpx11 at 203.0.113.10, about €4.35/month at 2024 list prices: left running "
         "(PRESSLUFT_RELEASE_NODE=never)",
         "  - w5-0badf00d-node-4: cx99 at 203.0.113.11, cost unknown (cx99 is not in the suite's price table): "
         "left running (kept)"]
