@@ -21,6 +21,11 @@ from support.verdicts import (
 )
 
 
+def release_provider_servers(run, passed: bool) -> None:
+    for line in run.release_provider_servers(passed=passed):
+        print_verdict(line)
+
+
 @fixture
 def wave5_run(context):
     """The run: target, operator, capabilities; the node and the shared site are made on first use."""
@@ -118,8 +123,7 @@ def after_scenario(context, scenario):
 def after_all(context):
     if context.run is not None:  # while its target still answers; the ledger printed at its end says what became
         passed = context.tally.all_passed and not context.aborted  # of them
-        for line in context.run.release_provider_servers(passed=passed):
-            print_verdict(line)
+        quietly("release the provider servers the run bought", release_provider_servers, context.run, passed)()
     if context.run is not None and context.results_dir is not None:
         reporting.write_result_files(context.results_dir, reporting.run_properties(context.run, None))
     reports = context.run.settings.reports_dir if context.run is not None else None
