@@ -24,6 +24,11 @@ from support.verdicts import (
 from tools.traceability import coverage  # which scenario proves which part of which spec item (support/proof.py)
 
 
+def release_provider_servers(run, passed: bool) -> None:
+    for line in run.release_provider_servers(passed=passed):
+        print_verdict(line)
+
+
 @fixture
 def wave5_run(context):
     """The run: target, operator, capabilities; the node and the shared site are made on first use."""
@@ -118,7 +123,8 @@ def after_scenario(context, scenario):
     unrestored = context.restorations.run_all()  # a shared state that could not be put back is its own verdict
     verdict = failure or (unrestored[0] if unrestored else None)
     context.tally.ended("failed" if unrestored else scenario.status.name, suite_error=bool(context.suite_error),
-                        category=verdict.category if verdict is not None else None)
+                        category=verdict.category if verdict is not None else None,
+                        skip_reason=getattr(scenario, "skip_reason", None))
     for failure in unrestored:
         print_verdict(failure.line)
     if unrestored:
@@ -126,6 +132,9 @@ def after_scenario(context, scenario):
 
 
 def after_all(context):
+    if context.run is not None:  # while its target still answers; the ledger printed at its end says what became
+        passed = context.tally.all_passed and not context.aborted  # of them
+        quietly("release the provider servers the run bought", release_provider_servers, context.run, passed)()
     if context.run is not None and context.results_dir is not None:
         reporting.write_result_files(context.results_dir, {**reporting.run_properties(context.run, None),
                                                            **context.tally.properties()})

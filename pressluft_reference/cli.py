@@ -5,6 +5,7 @@ import signal
 import sqlite3
 import sys
 import threading
+from urllib.parse import urlsplit
 
 from .config import DEFAULT_DURATIONS, JOB_TYPES, Config
 from .defects import DEFECT_NAMES
@@ -67,6 +68,13 @@ def _port(text: str) -> int:
     return value
 
 
+def _endpoint(text: str) -> str:
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(f"not an http(s) URL: {text!r}")
+    return text.rstrip("/")
+
+
 def parse_args(argv) -> Config:
     parser = _Parser(prog="python -m pressluft_reference", description="Pressluft Wave 5 reference control plane")
     parser.add_argument("--host", default="127.0.0.1")
@@ -84,6 +92,9 @@ def parse_args(argv) -> Config:
                         help="reproduce the tolerable differences of the real implementation (job-<nanos> ids, …)")
     parser.add_argument("--defect", choices=DEFECT_NAMES, action="append", default=[], metavar="NAME",
                         help="a mutant target for proving the suite (repeatable): " + ", ".join(DEFECT_NAMES))
+    parser.add_argument("--hetzner-endpoint", type=_endpoint, default=None, metavar="URL",
+                        help="acquire nodes through this Hetzner Cloud API (e.g. https://api.hetzner.cloud/v1) with "
+                             "the token of the provider connection, instead of simulating the provider")
     args = parser.parse_args(argv)
     durations = dict(DEFAULT_DURATIONS)
     for job_type, seconds in args.job_duration:
@@ -93,7 +104,7 @@ def parse_args(argv) -> Config:
                     enable_faults=args.enable_faults, durations=durations,
                     node_guard=args.guard_scope == "site-and-node", http_faults=args.http_faults,
                     admin_email=args.admin_email, admin_password=args.admin_password,
-                    defects=frozenset(args.defect), quirks=args.quirks)
+                    defects=frozenset(args.defect), quirks=args.quirks, hetzner_endpoint=args.hetzner_endpoint)
     if args.retry_backoff:
         config.backoff = args.retry_backoff
     return config

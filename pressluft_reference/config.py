@@ -40,4 +40,6 @@ class Config:
     admin_password: str = "pressluft-dev-password"
     defects: frozenset = frozenset()  # --defect NAME: mutant targets for proving the suite (defects.py)
     quirks: bool = False  # --quirks: the tolerable differences of the real implementation (IMPL), docs
+    # --hetzner-endpoint URL: acquire nodes and check credentials through that Hetzner Cloud API (hetzner.py)
+    hetzner_endpoint: Optional[str] = None
 

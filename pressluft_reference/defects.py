@@ -22,6 +22,8 @@ DEFECTS = {
     "ready_node_keeps_reason_codes": "a ready node reports is_ready true but also reason_codes [runtime_missing]",
     "node_request_acquires_twice": "one POST /api/nodes creates two nodes (same name), each with a node_provision job",
     "node_ready_while_acquiring": "a node whose host is still pending.provider is reported ready (IMPL, §9.8)",
+    "acquiring_node_listed_ready": "GET /api/nodes lists a node whose node_provision is in flight as ready (no reason "
+                                   "codes), while the create preflight still refuses it",
     "degraded_without_guidance": "a degraded provider connection has guidance []",
     "degraded_provider_acquires": "POST /api/nodes accepts a degraded provider",
     "preflight_names_no_reasons": "the node_not_ready 409 says only 'target node is not ready', without details",

@@ -5,7 +5,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Callable
 
-from . import artifacts, records
+from . import artifacts, hetzner, records
 from .config import JOB_TYPES
 from .defects import active as defective
 from .readiness import PENDING_HOST
@@ -22,7 +22,8 @@ class JobFailed(Exception):
         self.code, self.message, self.retryable, self.phase = code, message, retryable, phase
 
 
-# node_provision: acquisition (host pending.provider → 127.0.0.1), then provisioning, then node active.
+# node_provision: acquisition (host pending.provider → 127.0.0.1, or the IPv4 of the server created through
+# --hetzner-endpoint), then provisioning, then node active.
 # The node is `provisioning` from the claim on; with --quirks (IMPL, digest §4.3) it stays `active` while acquiring.
 
 def run_node_provision(ctx):
@@ -35,7 +36,8 @@ def run_node_provision(ctx):
         raise JobFailed("ANSIBLE_UNKNOWN_EXIT", f"node not found for job {ctx.job['id']}", False)
     if node["hostname"] == PENDING_HOST:
         ctx.phase("acquisition", 0.5, fails_here=lambda code: code.startswith("PROVIDER_"))
-        host = PENDING_HOST if defective(ctx.runtime, "acquired_node_keeps_pending_host") else SIMULATED_HOST
+        host = PENDING_HOST if defective(ctx.runtime, "acquired_node_keeps_pending_host") \
+            else _acquired_host(ctx.runtime, node)
         with ctx.tx() as conn:
             touch(conn, "nodes", node["id"], "provisioning" if quirks else None, hostname=host, public_ip=host,
                   ssh_user="root")
@@ -43,6 +45,17 @@ def run_node_provision(ctx):
     with ctx.finish() as conn:
         touch(conn, "nodes", node["id"], "provisioning" if defective(ctx.runtime, "ready_node_not_active")
               else "active")
+
+
+def _acquired_host(runtime, node) -> str:
+    """The acquired server's address: a server created through --hetzner-endpoint, else the simulated host."""
+    endpoint = runtime.config.hetzner_endpoint
+    if not endpoint:
+        return SIMULATED_HOST
+    try:
+        return hetzner.acquire_server(endpoint, runtime.provider_tokens.get(node["provider_id"]), node["name"])
+    except hetzner.ProviderError as error:
+        raise JobFailed(error.code, error.message, error.retryable, "acquisition") from None
 
 
 def requeue_node_provision(conn, job, phase):

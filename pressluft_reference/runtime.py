@@ -20,6 +20,7 @@ from .worker import Worker
 class Runtime:
     def __init__(self, config):
         self.config = config
+        self.provider_tokens = {}  # provider id -> token, in memory only, with --hetzner-endpoint (hetzner.py)
         self._temporary = config.data_dir is None
         if self._temporary:
             self.data_dir = tempfile.mkdtemp(prefix="pressluft_reference-")

@@ -1,7 +1,7 @@
 """Steps about sites and the readiness preflight."""
 from behave import given, then, when
 
-from support import checks
+from support import checks, reporting
 from support.flows import create_live_site, request_environment, request_site
 
 
@@ -59,3 +59,44 @@ def step_no_site_recorded(context):
 @then("no environment was added to the site")
 def step_no_environment_added(context):
     checks.no_environment_added(context.run.operator, context.state.need("attempt"), context.state.need("site"))
+
+
+# -- the preflight while the target's first node is acquired: what the run tried then, judged now ----------------
+@given("the operator has asked for the target's first provider-acquired node")
+def step_first_node(context):
+    proof, not_provable = context.run.preflight_while_acquiring()
+    if not_provable:
+        reporting.mark_skipped(not_provable)
+        context.scenario.skip(reason=not_provable)
+        return
+    context.state.preflight_proof = proof
+
+
+@when("the operator tries to create a site while Pressluft acquires that node")
+def step_site_while_acquiring(context):
+    """Tried by the run right after its node request was accepted (support/preflight_proof.py)."""
+    proof = context.state.need("preflight_proof")
+    reporting.attach_text("the site creation tried while the node was being acquired", proof.describe())
+    context.state.attempt = proof.attempt
+
+
+@then("that node was still being acquired, and reported not ready, when the creation was answered")
+def step_not_ready_when_answered(context):
+    checks.node_not_ready_when_answered(context.state.need("preflight_proof"))
+
+
+@then("that creation is refused as blocked by node readiness, naming the node's reasons")
+def step_refused_naming_the_nodes_reasons(context):
+    checks.refused_naming_the_nodes_reasons(context.state.need("preflight_proof"))
+
+
+@then("no job was queued for that creation")
+def step_no_job_for_that_creation(context):
+    checks.held_right_after(context.state.need("preflight_proof").no_job)
+
+
+@then("no site was recorded for that creation")
+def step_no_site_for_that_creation(context):
+    proof = context.state.need("preflight_proof")
+    checks.no_site_recorded(context.run.operator, proof.attempt, context.run.shared_site(),
+                            listed_after=proof.sites_after)

@@ -340,14 +340,18 @@ def no_job_queued(operator: Operator, jobs_before: list, *, because: str, made: 
                            job_id=(matching or new)[0]["id"] if new else None)
 
 
-def no_site_recorded(operator: Operator, attempt: Request, site: LiveSite) -> None:
-    """No site was added, none of the attempted slug; first the list shows the run's own live site."""
+def no_site_recorded(operator: Operator, attempt: Request, site: LiveSite, *,
+                     listed_after: Optional[list] = None) -> None:
+    """No site was added, none of the attempted slug; first the list shows the run's own live site. `listed_after`:
+    the sites listed right after the attempt, when the claim is judged later (none of them new, none of the
+    attempted slug; nor is any site of that slug listed now)."""
     sites = operator.asks_for(TheSites())
     _shown_in(sites, [{"id": site.id, "slug": site.site.get("slug")}], command="GET /api/sites", what="sites",
               claim="no site was recorded")
     before = {site["id"] for site in attempt.sites_before}
-    extra = [site for site in sites if site["id"] not in before]
-    if extra or by_slug(sites, attempt.slug):
+    after = sites if listed_after is None else listed_after
+    extra = [site for site in after if site["id"] not in before]
+    if extra or by_slug(sites, attempt.slug) or by_slug(after, attempt.slug):
         raise SuiteFailure(Category.CONTRACT_VIOLATION, "GET /api/sites",
                            "a site was recorded although its creation was refused: "
                            + ", ".join(f"{site.get('slug')} ({site.get('status')})" for site in extra))
@@ -635,3 +639,37 @@ def smoke_environment_failed(operator: Operator, smoke: SmokeRun, which: str) ->
     return environment_status(operator, job["environment_id"], "failed", site_id=made.site["id"], type=which,
                               job_id=job["id"])
 
+
+
+# -- the preflight while the target's first node is acquired (support/preflight_proof.py) ----------------
+def node_not_ready_when_answered(proof) -> dict:
+    """The node the run requested was listed right after the site creation's answer, not ready and with reason codes,
+    while its acquisition job was still in flight (read after that listing)."""
+    job_id = proof.node_request.job_id
+    if not proof.acquiring:  # such evidence proves nothing: the scenario is skipped before it gets here
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, f"GET /api/jobs/{job_id}",
+                           f"the acquisition was {(proof.job or {}).get('status')}, no longer in flight, right after "
+                           "the site creation was answered", job_id=job_id, job=proof.job)
+    if proof.node_after is None:
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, "GET /api/nodes",
+                           f"the node {proof.node_request.slug} that was requested is not listed", job_id=job_id)
+    return expect(proof.node_after, matchers.a_node_not_ready(), command="GET /api/nodes", job_id=job_id)
+
+
+def refused_naming_the_nodes_reasons(proof) -> None:
+    """Refused 409 node_not_ready, naming exactly the reason codes the node was listed with just before or just after
+    the attempt, in the contract's order, each with its guidance (the two agree unless its readiness changed in
+    between, e.g. from acquisition to provisioning)."""
+    failure = None
+    for codes in proof.reasons_listed() or [[]]:
+        try:
+            return refused_by_readiness(proof.attempt, codes)
+        except SuiteFailure as mismatch:
+            failure = failure or mismatch
+    raise failure
+
+
+def held_right_after(outcome: Optional[SuiteFailure]) -> None:
+    """A check made right after the attempt's answer (support/preflight_proof.py) held; else its verdict."""
+    if outcome is not None:
+        raise outcome

@@ -29,6 +29,10 @@ POLL_POLICIES = ("adaptive", "fixed-2s")
 RUN_ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,39}$")
 DEFAULT_SERVER_START_TIMEOUT = 60.0
 PORT_PLACEHOLDER = "{port}"
+# What becomes of the provider servers the run's node requests bought (support/provider_servers.py); unset: on-pass
+# for a server under test the run started (PRESSLUFT_SERVER_CMD), never for a shared target
+RELEASE_POLICIES = ("always", "on-pass", "never")
+DEFAULT_HCLOUD_ENDPOINT = "https://api.hetzner.cloud/v1"
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,8 @@ class Settings:
     server_build_command: Optional[Tuple[str, ...]] = None
     server_dir: str = "."
     server_start_timeout: float = DEFAULT_SERVER_START_TIMEOUT
+    release_node: Optional[str] = None    # PRESSLUFT_RELEASE_NODE as given (None: the default for the target)
+    hcloud_endpoint: str = DEFAULT_HCLOUD_ENDPOINT
 
     @property
     def embedded(self) -> bool:
@@ -186,7 +192,10 @@ class _Reader:
 
 
 def _base_url(read: _Reader) -> Optional[str]:
-    name = "PRESSLUFT_BASE_URL"
+    return _http_url(read, "PRESSLUFT_BASE_URL")
+
+
+def _http_url(read: _Reader, name: str) -> Optional[str]:
     raw = read.text(name)
     if raw is None:
         return None
@@ -289,6 +298,8 @@ def load_settings(env: Mapping[str, str] | None = None, userdata: Mapping[str, s
         run_id=_run_id(read),
         allow_disruptive=read.flag("PRESSLUFT_ALLOW_DISRUPTIVE"),
         reference_args=_reference_args(read),
+        release_node=read.choice("PRESSLUFT_RELEASE_NODE", RELEASE_POLICIES, None),
+        hcloud_endpoint=_http_url(read, "PRESSLUFT_HCLOUD_ENDPOINT") or DEFAULT_HCLOUD_ENDPOINT,
         **server,
     )
 
@@ -369,4 +380,8 @@ VARIABLES = (
              "the current directory"),
     Variable("PRESSLUFT_SERVER_START_TIMEOUT", "seconds the server may take to answer GET /",
              f"{DEFAULT_SERVER_START_TIMEOUT:g}", f"{DEFAULT_SERVER_START_TIMEOUT:g}"),
+    Variable("PRESSLUFT_RELEASE_NODE", "always, on-pass or never: delete the provider server the run's node bought",
+             "(not used: nothing is bought)", "on-pass with PRESSLUFT_SERVER_CMD, else never"),
+    Variable("PRESSLUFT_HCLOUD_ENDPOINT", "the Hetzner Cloud API the run releases servers through",
+             "(not used)", DEFAULT_HCLOUD_ENDPOINT),
 )

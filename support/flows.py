@@ -56,10 +56,12 @@ def _jobs(operator: Operator) -> list:
     return operator.asks_for(TheJobs(quiet=True))
 
 
-def request_site(operator: Operator, *, label: str = "site", node_id: Optional[str] = None) -> Request:
+def request_site(operator: Operator, *, label: str = "site", node_id: Optional[str] = None,
+                 once: bool = False) -> Request:
+    """`once`: one POST, never re-submitted after an enqueue-guard conflict."""
     slug = operator.ledger.slug(label)
     jobs, sites = _jobs(operator), operator.asks_for(TheSites(quiet=True))
-    submission = operator.attempts_to(CreateSite(f"Wave 5 {slug}", slug, node_id=node_id))
+    submission = operator.attempts_to(CreateSite(f"Wave 5 {slug}", slug, node_id=node_id, once=once))
     return Request.of(submission, job_type="site_create", slug=slug, jobs_before=jobs, sites_before=sites)
 
 

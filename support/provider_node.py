@@ -8,7 +8,7 @@ instead of requesting another. A node whose acquisition failed for good is never
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, Optional
 
 from support import schemas
 from support.actions import ConnectProvider, RequestNode
@@ -20,6 +20,7 @@ from support.jobs import in_flight, require_success
 from support.polling import Deadline, Wait, poll
 from support.questions import TheJobs, TheNodes, jobs_touching, node_by_id, provider_nodes
 from support.reporting import narrate
+from support.resources import NODE_REQUEST
 from support.waits import is_ready, wait_for_job
 
 REUSED, ADOPTED, REQUESTED = "reused", "adopted", "requested"
@@ -72,7 +73,7 @@ def request_new_node(operator: Operator, name: str) -> Request:
     jobs_before = operator.asks_for(TheJobs(quiet=True))
     submission = operator.attempts_to(RequestNode(operator.settings.provider_id, name))
     if submission.job_id:
-        operator.ledger.record("node acquisition job", submission.job_id, note=name)
+        operator.ledger.record(NODE_REQUEST, submission.job_id, note=name)
     return Request.of(submission, slug=name, nodes_before=nodes_before, jobs_before=jobs_before)
 
 
@@ -112,9 +113,11 @@ def plan_run_node(operator: Operator) -> Acquisition:
     return Acquisition(None, REQUESTED, name=run_node_name(operator.ledger.run_id))
 
 
-def secure_run_node(operator: Operator) -> Acquisition:
+def secure_run_node(operator: Operator, while_first_acquired: Optional[Callable[[Request], None]] = None
+                    ) -> Acquisition:
     """Connect the provider, then reuse, adopt or request the run's node and wait until its job succeeded.
-    Readiness is judged by whoever needs the node (support/checks.py)."""
+    Readiness is judged by whoever needs the node (support/checks.py). `while_first_acquired(request)` is called
+    right after the request was accepted when no node was listed before it: the target's first node."""
     with narrate("Secure the run's provider-acquired node"):
         connect_provider(operator)
         acquisition = plan_run_node(operator)
@@ -123,6 +126,8 @@ def secure_run_node(operator: Operator) -> Acquisition:
         if acquisition.how == REQUESTED:
             request = request_new_node(operator, acquisition.name)
             acquisition.job_id = request.accepted()
+            if while_first_acquired is not None and not request.nodes_before:
+                while_first_acquired(request)
         budget = operator.settings.budgets.node
         job, history = wait_for_job(operator, acquisition.job_id, command="POST /api/nodes", budget=budget)
         acquisition.job = require_success(job, command="POST /api/nodes", history=history)

@@ -211,6 +211,9 @@ def run_properties(run, failure) -> dict:
     items = run.ledger.items
     # every one of them (type, id, slug): against an external target they stay there, nothing is deleted
     props["run.created_resources"] = (f"{len(items)}: " + "; ".join(i.describe() for i in items)) if items else "0"
+    servers = run.ledger.servers
+    props["run.provider_servers"] = (run.ledger.servers_summary + ": " + "; ".join(s.describe() for s in servers)
+                                     if servers else "0")
     return props
 
 
@@ -250,7 +253,8 @@ class RunTally:
         self._current = {"name": name, "unit": unit or name, "tags": tuple(tags), "rows": rows,
                          "skip_reason": skip_reason if skipped else None}
 
-    def ended(self, status: str, *, category=None, suite_error: bool = False) -> None:
+    def ended(self, status: str, *, category=None, suite_error: bool = False,
+              skip_reason: Optional[str] = None) -> None:
         if status == "passed":
             self.counts["passed"] += 1
         elif status in ("failed", "error", "hook_error"):
@@ -260,12 +264,20 @@ class RunTally:
                 self.suite_errors += 1
             elif category is not None:
                 self.categories.append(Category(category))
+        elif status == "skipped" and self._current is not None and self._current["skip_reason"] is None:
+            self.counts["skipped"] += 1  # skipped by one of its steps, with the reason it gave
+            self._current["skip_reason"] = skip_reason or "skipped by one of its steps"
         if self._current is not None:
             if status == "failed":
                 category = proof.SUITE_ERROR if suite_error or category is None else Category(category).value
             self.outcomes.append(proof.ScenarioOutcome(status=status, category=category if status == "failed"
                                                        else None, **self._current))
             self._current = None
+
+    @property
+    def all_passed(self) -> bool:
+        """The run started and no scenario failed."""
+        return self.start_failure is None and self.counts["failed"] == 0
 
     def could_not_start(self, failure) -> None:
         self.start_failure = failure.line

@@ -6,6 +6,8 @@ import threading
 from dataclasses import dataclass
 from typing import Optional
 
+NODE_REQUEST = "node acquisition job"  # the kind of record a node request of the run leaves in the ledger
+
 
 def new_run_id() -> str:
     return f"w5-{_random.token_hex(4)}"
@@ -33,6 +35,10 @@ class ResourceLedger:
         self._items: list[Created] = []
         self._counter = 0
         self._lock = threading.Lock()
+        # what became of the provider servers the run's node requests bought (support/provider_servers.py), and
+        # the ledger's heading for them; set at the end of the run
+        self.servers: list = []
+        self.servers_summary = ""
 
     def slug(self, prefix: str) -> str:
         with self._lock:
@@ -53,7 +59,11 @@ class ResourceLedger:
     def report(self) -> str:
         items = self.items
         if not items:
-            return f"run {self.run_id} created no resources"
-        lines = [f"run {self.run_id} created {len(items)} resources on the target (not deleted):"]
-        lines += [f"  - {item.describe()}" for item in items]
+            lines = [f"run {self.run_id} created no resources"]
+        else:
+            lines = [f"run {self.run_id} created {len(items)} resources on the target (not deleted):"]
+            lines += [f"  - {item.describe()}" for item in items]
+        if self.servers:
+            lines.append(self.servers_summary)
+            lines += [f"  - {server.describe()}" for server in self.servers]
         return "\n".join(lines)

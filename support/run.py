@@ -18,9 +18,10 @@ import os
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Callable, Optional
 
-from support import checks, installation
+from support import checks, installation, provider_servers
 from support import faults as fault_api
 from support.actor import Operator
 from support.client import PressluftClient
@@ -28,6 +29,7 @@ from support.config import Settings, load_settings, require_provider_token
 from support.diagnostics import SuiteFailure
 from support.flows import LiveSite, create_environment, create_live_site, ensure_live, take_full_backup
 from support.journal import Journal
+from support.preflight_proof import PreflightProof, try_site_while_acquiring, why_no_proof
 from support.provider_node import Acquisition, plan_run_node, secure_run_node
 from support.redaction import secrets
 from support.resources import ResourceLedger
@@ -123,10 +125,13 @@ class Run:
     node_plan: Optional[Acquisition] = None
     backups: list = field(default_factory=list)   # completed full backups made in this run (environment, backup)
     scenario: Optional[str] = None  # the scenario running now: where a wait for what the run shares is spent
+    started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))  # before its target started
+    preflight_proof: Optional[PreflightProof] = None  # a site tried while the target's first node was acquired
 
     def __post_init__(self):
         where = lambda: self.scenario  # noqa: E731
-        self._node = Once(lambda: secure_run_node(self.operator), where=where)
+        self._node = Once(lambda: secure_run_node(self.operator, while_first_acquired=self._try_site_while_acquiring),
+                          where=where)
         self._readiness = FailOnce(where)
         self._site = Once(self._make_shared_site, recheck=lambda site: ensure_live(self.operator, site), where=where)
         self._clone = Once(lambda: create_environment(self.operator, self.shared_site(), "clone"), where=where)
@@ -161,6 +166,24 @@ class Run:
     def provider_node(self) -> Acquisition:
         """The run's node, secured on first use (its acquisition job succeeded; readiness not yet judged)."""
         return self._node.get()
+
+    def _try_site_while_acquiring(self, node_request) -> None:
+        self.preflight_proof = try_site_while_acquiring(self.operator, node_request)
+
+    def preflight_while_acquiring(self) -> tuple[Optional[PreflightProof], Optional[str]]:
+        """The site creation the run tried while Pressluft acquired the target's first node (its node, secured on
+        first use), or why there is nothing to judge: the run did not acquire the target's first node, or the
+        acquisition had ended by the time the answer came (support/preflight_proof.py)."""
+        try:
+            acquisition = self.provider_node()
+        except SuiteFailure:
+            if self.preflight_proof is None:  # the evidence stands even when the acquisition failed later
+                raise
+            acquisition = None
+        proof = self.preflight_proof
+        if proof is None:
+            return None, why_no_proof(acquisition)
+        return proof, proof.not_provable()
 
     def ready_node(self) -> dict:
         """The run's node, once it is ready (within the node budget) and ready in fact (checks.node_is_ready:
@@ -200,6 +223,19 @@ class Run:
         self.remember_backup(clone["id"], backup)
         return backup
 
+    def release_provider_servers(self, *, passed: bool) -> list[str]:
+        """At the end of the run, while the target still answers: the provider servers its node requests bought,
+        each deleted or kept as PRESSLUFT_RELEASE_NODE says (support/provider_servers.py) and listed in the ledger.
+        Returns the lines to print for the servers kept (none for a shared target, which keeps its node)."""
+        if self.embedded:  # the embedded reference simulates its provider: nothing was bought
+            return []
+        servers = provider_servers.bought_servers(self.operator)
+        provider_servers.release(servers, self.settings, passed=passed, since=self.started_at)
+        self.ledger.servers, self.ledger.servers_summary = servers, provider_servers.summary(servers)
+        if provider_servers.policy_for(self.settings) == provider_servers.NEVER:
+            return []
+        return [server.keep_line() for server in servers if server.billed]
+
     def stop(self) -> None:
         if self.target is not None:
             self.target.stop()
@@ -210,6 +246,7 @@ class Run:
 def start_run(env=None, userdata=None) -> Run:
     """Read the settings, start or reach the target, sign in. Any problem raises a SuiteFailure
     (config_error, target_unavailable or auth_failed), and an embedded target is stopped again."""
+    started_at = datetime.now(timezone.utc)
     settings = load_settings(env, userdata)
     secrets.add(settings.password)
     secrets.add(settings.provider_token)
@@ -237,7 +274,7 @@ def start_run(env=None, userdata=None) -> Run:
         secrets.add(settings.provider_token)
         ledger = ResourceLedger(settings.run_id)
         operator = Operator(client, settings, ledger, journal)
-        run = Run(settings, journal, client, operator, capabilities, ledger, target, server)
+        run = Run(settings, journal, client, operator, capabilities, ledger, target, server, started_at=started_at)
         if target is None:  # a target that may have run jobs already: learn how long they take; say the plan
             learn_job_durations(operator)
             run.node_plan = plan_run_node(operator)
@@ -263,5 +300,13 @@ def banner(run: Run) -> str:
              f"  fault injection: {'yes' if run.capabilities.fault_injection else 'no'}; "
              f"scenarios that change shared state: "
              f"{'allowed' if run.settings.allow_disruptive else 'skipped (PRESSLUFT_ALLOW_DISRUPTIVE=1 allows them)'}",
+             f"  provider servers the run buys: {_release_plan(run.settings)}",
              f"  suite: {installation.describe()}"]
     return "\n".join(lines)
+
+
+def _release_plan(settings: Settings) -> str:
+    policy = provider_servers.policy_for(settings)
+    return {provider_servers.ALWAYS: "deleted at the end of the run",
+            provider_servers.ON_PASS: "deleted at the end of a run that passes, kept after a failure",
+            provider_servers.NEVER: "kept for later runs"}[policy] + f" (PRESSLUFT_RELEASE_NODE={policy})"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from support.flows import LiveSite, Request
+from support.preflight_proof import PreflightProof
 from support.provider_node import Acquisition
 from support.smokes import SmokeRun
 
@@ -32,6 +33,7 @@ WHO_PROVIDES = {
     "restore_request": "When the operator restores production from that backup",
     "restore_job": "Then the restore job succeeds",
     "attempt": "When the operator tries to …",
+    "preflight_proof": "Given the operator has asked for the target's first provider-acquired node",
     "smoke": "When the operator runs the … smoke",
 }
 
@@ -56,6 +58,7 @@ class ScenarioState:
     restore_request: Optional[Request] = None
     restore_job: Optional[dict] = None
     attempt: Optional[Request] = None              # a request the operator tried, expecting a refusal
+    preflight_proof: Optional[PreflightProof] = None  # the site the run tried while its first node was acquired
     # a smoke command run
     smoke_run_id: Optional[str] = None             # allocated before the smoke runs, so faults can name its site
     smoke: Optional[SmokeRun] = None

@@ -21,6 +21,10 @@ from support.diagnostics import SuiteFailure
 READY_LINE = re.compile(r"pressluft_reference listening on (http://\S+)")
 COMMAND = "start the embedded reference target"
 USAGE_ERROR = 2  # python -m pressluft_reference: bad flags
+# A node's acquisition a little longer than the reference's 0.3 s: the run's site creation tried while its first node
+# is acquired (support/preflight_proof.py) is answered within a few hundredths of a second of the node request, and
+# its evidence is read within 0.6 s even on a loaded machine (flags given later, e.g. PRESSLUFT_REFERENCE_ARGS, win)
+NODE_PROVISION_SECONDS = 0.6
 
 
 class EmbeddedTarget:
@@ -50,7 +54,7 @@ class EmbeddedTarget:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         command = [sys.executable, "-m", "pressluft_reference", "--host", "127.0.0.1", "--port", "0",
                    *(["--enable-faults"] if self.enable_faults else []), "--data-dir", str(self.data_dir),
-                   *self.extra_args]
+                   "--job-duration", f"node_provision={NODE_PROVISION_SECONDS:g}", *self.extra_args]
         # stdout (the ready line) to a pipe, the log (stderr) to the file
         self.child = ChildProcess(command, cwd=self.cwd, log_path=self.log_path, name="the embedded reference target",
                                   stdout_to_pipe=True, on_stopped=self._after_stop).start()

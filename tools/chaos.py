@@ -175,6 +175,8 @@ def bad_configurations(reference_url: str, html404_url: str, lookalike_url: str)
                  "must be a positive number of seconds"),
         variable("PRESSLUFT_RETRY_CEILING", "forever", "a bad retry ceiling", "must be a number of seconds"),
         variable("PRESSLUFT_POLL_POLICY", "bogus", "an unknown poll policy", "must be one of adaptive, fixed-2s"),
+        variable("PRESSLUFT_RELEASE_NODE", "sometimes", "an unknown release policy",
+                 "must be one of always, on-pass, never"),
         variable("PRESSLUFT_REPORTS_DIR", "/proc/nope", "a reports folder that cannot be written to",
                  "is not a folder the suite can write to"),
         variable("PRESSLUFT_REFERENCE_ARGS", "--retry-backoff 'unclosed", "reference flags that cannot be split",

@@ -27,6 +27,7 @@ NODE = "A provider-acquired node is confirmed or acquired, and is ready"
 TRANSIENT = "Transient provider errors are retried by Pressluft, without anyone clicking retry"
 ACQUISITION_FAILS = "An acquisition that the provider fails for good ends failed with the provider's error"
 REJECTED = "A provider credential that the provider rejects blocks node acquisition, with guidance"
+FIRST_NODE = "Site creation is refused while the target's first node is being acquired, before anything is queued"
 CLONE = "A clone environment made from production gets a reachable preview -- @1.1 A clone"
 STAGING = "A staging environment made from production gets a reachable preview -- @2.1 A staging environment"
 REDIRECT = "A preview that redirects counts as reachable, without the redirect being followed -- @1.{}"
@@ -194,6 +195,34 @@ CLAIMS = (
                  (m("refused_environment_is_recorded", PREFLIGHT_ENV),)),
         Property("first, the list shows the site's production",
                  (m("environments_list_hides_unready_nodes", PREFLIGHT_ENV),)),
+    )),
+    # -- the preflight while the target's first node is acquired (judged from what the run kept then) ----
+    Claim("that node was still being acquired, and reported not ready, when the creation was answered", (
+        Property("the node the run requested is listed right after the answer, not ready, with reason codes",
+                 (m("acquiring_node_listed_ready", FIRST_NODE),)),
+        Property("its acquisition job, read after that listing, was still in flight",
+                 without_mutant="evidence whose acquisition had ended proves nothing either way, so the scenario is "
+                                "skipped with that reason rather than failed; tests/suite/test_preflight_proof.py "
+                                "feeds such evidence to the scenario's steps"),
+    )),
+    Claim("that creation is refused as blocked by node readiness, naming the node's reasons", (
+        Property("409 node_not_ready", (m("preflight_ignores_readiness", FIRST_NODE),)),
+        Property("the message names exactly the reason codes the node was listed with, in the contract's order",
+                 (m("preflight_names_no_reasons", FIRST_NODE), m("preflight_names_every_reason", FIRST_NODE))),
+        Property("each with its guidance", (m("preflight_without_guidance", FIRST_NODE),)),
+    )),
+    Claim("no job was queued for that creation", (
+        Property("no new job on the node, listed right after the answer",
+                 (m("refusals_still_queue_jobs", FIRST_NODE),)),
+    )),
+    Claim("no site was recorded for that creation", (
+        Property("the sites listed right after the answer are those listed before it, none of the attempted slug, "
+                 "and no site of that slug is listed now", (m("refused_site_is_recorded", FIRST_NODE),)),
+        Property("first, the list shows the run's own live site (none can exist while the target's first node is "
+                 "acquired, so the claim is judged later)",
+                 without_mutant="the same listing proof as 'no site was recorded' (checks.no_site_recorded), broken "
+                                "there by sites_list_hides_sites_on_unready_nodes; a mutant that hides sites only on "
+                                "nodes still being acquired would hide none by the time this claim is judged"),
     )),
     # -- clone and staging environments ----------------------------------------------------------------
     Claim("the environment creation job succeeds", (

@@ -6,6 +6,7 @@
 3. Run behavex (`--parallel-scheme scenario`) with PRESSLUFT_BASE_URL pointing at that target: every
    worker reuses the ready node; `@SERIAL` scenarios run on their own. Every worker's Allure formatter
    writes into the same `PRESSLUFT_REPORTS_DIR/allure-results`, so the results are one report.
+4. Release the Hetzner server the node of step 2 bought, as PRESSLUFT_RELEASE_NODE says (support/provider_servers.py).
 
 Exit status: behavex's (0 when every scenario passed); 1 when the run cannot start.
 """
@@ -98,6 +99,11 @@ def main(argv=None) -> int:
         result = subprocess.run(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
         print(f"[parallel] {options.processes} workers, wall {time.monotonic() - started:.1f} s, "
               f"behavex exit {result.returncode}", flush=True)
+        for line in run.release_provider_servers(passed=result.returncode == 0):  # the node this process acquired
+            print_verdict(line)
+        if run.ledger.servers:
+            print(run.ledger.servers_summary + "".join(f"\n  - {server.describe()}" for server in run.ledger.servers),
+                  flush=True)
         return result.returncode
     except SuiteFailure as failure:
         print_verdict(block_for(failure, None, log_tail=target.log_tail()) if target else startup_block(failure))

@@ -94,6 +94,8 @@ COVERAGE = {
     "A job that ends cancelled fails the smoke as cancelled, not as timed out": {"AC-3": ["cancelled"]},
     "A job that never ends fails the smoke as timed out when its budget is spent": {"AC-3": ["timed out"]},
     "A node that is not ready blocks site creation before anything is queued": {"SC-2": ["site"]},
+    "Site creation is refused while the target's first node is being acquired, before anything is queued":
+        {"SC-2": ["site"]},
     "A node that is not ready blocks environment creation before anything is queued": {"SC-2": ["environment"]},
     "The clone smoke fails as blocked by node readiness, naming the refused request and the reasons":
         {"SC-2": ["smoke"], "AC-3": ["preflight"]},
@@ -137,6 +139,14 @@ class ScenarioRef:
     def skipped_on_a_real_target(self) -> bool:
         """Needs fault injection, or changes shared state (run only with PRESSLUFT_ALLOW_DISRUPTIVE=1)."""
         return "fault_injection" in self.tags or "disruptive" in self.tags
+
+    @property
+    def real_target_note(self) -> str:
+        if self.skipped_on_a_real_target:
+            return " [not on a real Pressluft]"
+        if "first_node" in self.tags:  # support/preflight_proof.py
+            return " [on a real Pressluft too, when the run acquires the target's first node]"
+        return ""
 
 
 def collect_scenarios(features_dir: Path = FEATURES) -> list[ScenarioRef]:
@@ -217,6 +227,16 @@ def missing_parts(item: str, scenarios: list[ScenarioRef], *, real_target: bool)
     return [text for part, text in PARTS[item].items() if part not in proven]
 
 
+def first_node_parts(item: str, scenarios: list[ScenarioRef]) -> list[str]:
+    """Parts a real Pressluft proves only in a run that acquires the target's first node (@first_node scenarios)."""
+    always = {part for s in scenarios if not s.skipped_on_a_real_target and "first_node" not in s.tags
+              for part in COVERAGE.get(s.name, {}).get(item, [])}
+    always |= {part for (tested_item, part) in PROVEN_BY_TESTS if tested_item == item}
+    sometimes = {part for s in scenarios if "first_node" in s.tags and not s.skipped_on_a_real_target
+                 for part in COVERAGE.get(s.name, {}).get(item, [])}
+    return [text for part, text in PARTS[item].items() if part in sometimes - always]
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
@@ -232,19 +252,25 @@ def render(scenarios: list[ScenarioRef]) -> str:
              "A scenario's tags name exactly the items it proves; each item is split into the parts it promises. "
              "*Embedded default*: the run with no configuration. *Real Pressluft*: a target without fault injection, "
              "where `@fault_injection` scenarios are skipped, and so are `@disruptive` ones unless "
-             "PRESSLUFT_ALLOW_DISRUPTIVE=1.", "",
+             "PRESSLUFT_ALLOW_DISRUPTIVE=1; a `@first_node` scenario is proven there by a run that acquires the "
+             "target's first provider node (a fresh Pressluft, such as the closeout gate's), and skipped, saying so, "
+             "by a run that reuses one.", "",
              "## Items", "", "| item | text | embedded default | real Pressluft |", "|---|---|---|---|"]
     for item, text in ITEMS.items():
         cells = []
         for real_target in (False, True):
             missing = missing_parts(item, scenarios, real_target=real_target)
-            cells.append("complete" if not missing else "partial: missing " + "; ".join(missing))
+            cell = "complete" if not missing else "partial: missing " + "; ".join(missing)
+            conditional = first_node_parts(item, scenarios) if real_target else []
+            if conditional:
+                cell += " (when the run acquires the target's first node, else also: " + "; ".join(conditional) + ")"
+            cells.append(cell)
         lines.append(f"| {item} | {_cell(text)} | {_cell(cells[0])} | {_cell(cells[1])} |")
     lines += ["", "## Parts and the scenarios that prove them", ""]
     for item, parts in PARTS.items():
         lines += [f"### {item}", "", "| part | proven by |", "|---|---|"]
         for part, text in parts.items():
-            proof = [f"{s.name} ({s.location}){' [not on a real Pressluft]' if s.skipped_on_a_real_target else ''}"
+            proof = [f"{s.name} ({s.location}){s.real_target_note}"
                      for s in scenarios if part in COVERAGE.get(s.name, {}).get(item, [])]
             if (item, part) in PROVEN_BY_TESTS:
                 proof.append(f"`{PROVEN_BY_TESTS[(item, part)]}` (a test of the smoke commands)")

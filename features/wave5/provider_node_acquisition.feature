@@ -15,6 +15,15 @@ Feature: Provider-acquired node
     Then that node is ready with no outstanding reason codes
     And Pressluft acquired at most one new node for it
 
+  @SC-2 @first_node
+  Scenario: Site creation is refused while the target's first node is being acquired, before anything is queued
+    Given the operator has asked for the target's first provider-acquired node
+    When the operator tries to create a site while Pressluft acquires that node
+    Then that node was still being acquired, and reported not ready, when the creation was answered
+    And that creation is refused as blocked by node readiness, naming the node's reasons
+    And no job was queued for that creation
+    And no site was recorded for that creation
+
   @AC-5 @fault_injection
   Scenario: Transient provider errors are retried by Pressluft, without anyone clicking retry
     Given the provider is connected with the operator's credential

@@ -7,6 +7,7 @@ from .. import serializers
 from ..body import blank, parse_object, text
 from ..defects import active as defective
 from ..errors import bad_request
+from ..hetzner import check_credential
 from ..httpapi import Response
 from ..provider_sim import CATALOG, REJECTED_MESSAGE, check_token
 from ..timeutil import now_iso
@@ -34,13 +35,16 @@ def connect(req):
     token = data.get("api_token") or ""
     if blank(token):
         raise bad_request("provider secret is required")
-    status, message, guidance = check_token(token)
+    endpoint = req.runtime.config.hetzner_endpoint
+    status, message, guidance = check_credential(endpoint, token) if endpoint else check_token(token)
     if defective(req.runtime, "rejected_token_reported_unavailable") and message == REJECTED_MESSAGE:
         status, message, guidance = check_token("unavailable")
     if defective(req.runtime, "any_token_connects"):
         status, message, guidance = check_token("accepted")
     if status == "degraded" and defective(req.runtime, "degraded_without_guidance"):
         guidance = []
+    if endpoint:  # node_provision acquires with it; kept in memory only, never stored or logged
+        req.runtime.provider_tokens[provider_id] = token
     now = now_iso()
     with req.runtime.store.tx() as conn:
         conn.execute(

@@ -597,6 +597,7 @@ CASES = {
     "ready_node_keeps_reason_codes": (ready_node_readiness, (True, [], 0), (True, ["runtime_missing"], 1), False),
     "node_request_acquires_twice": (nodes_and_jobs_per_request, (1, 1), (2, 2), False),
     "node_ready_while_acquiring": (readiness_while_acquiring, (False, ["node_status_not_active"]), (True, []), False),
+    "acquiring_node_listed_ready": (readiness_while_acquiring, (False, ["node_status_not_active"]), (True, []), False),
     "degraded_without_guidance": (degraded_guidance, 1, 0, False),
     "degraded_provider_acquires": (node_request_on_a_degraded_provider, 409, 202, False),
     "preflight_names_no_reasons": (preflight_refusal, ("target node is not ready: runtime_missing", True),
@@ -725,6 +726,18 @@ def test_the_defect_changes_exactly_its_behaviour(fresh_server, api, defect):
     assert f"defects={defect}" in server.stderr()  # the start line names the mutant
     body = requests.get(server.url("/_reference/capabilities"), timeout=5).json()
     assert body["defects"] == [defect]
+
+
+def test_a_node_listed_ready_while_acquired_is_still_refused_by_the_site_preflight(fresh_server):
+    api = fresh_server("--defect", "acquiring_node_listed_ready").client()
+    job_id, node_id = _node_job(api, _unique("acquiring"), outcome="hang")
+    api.wait_job(job_id, statuses=("running",))
+    listed = api.node(node_id)["readiness"]
+    refused = api.post("/api/sites", {"name": "Site", "slug": _unique("site")})
+    api.post(f"/api/jobs/{job_id}/cancel")
+    assert (listed["is_ready"], listed["reason_codes"]) == (True, [])
+    check_error(refused, 409, "node_not_ready", "target node is not ready: node_status_not_active. Node status must "
+                                                "be active before create flows can run.")
 
 
 def test_a_failed_restore_leaves_production_active_on_the_mutant(fresh_server, api):

@@ -1,0 +1,46 @@
+"""SC-2 where the run acquires the target's first provider node, as on a fresh real Pressluft: the site creation the
+run tries while that node is acquired is refused, queues nothing and records nothing, and the scenario that judges
+it passes on a target without fault injection; a run that reuses a ready node skips it, saying why."""
+from __future__ import annotations
+
+import time
+
+from behave_runs import run_behave
+
+FIRST_NODE = "Site creation is refused while the target's first node is being acquired, before anything is queued"
+NAME = ["--name", "^" + FIRST_NODE.replace("'", ".") + "$"]
+
+
+def test_on_a_fresh_target_without_fault_injection_the_refusal_is_proven_and_costs_nothing(tmp_path, faulty_target):
+    target = faulty_target(enable_faults=False)
+    run = run_behave(tmp_path, *NAME, "features/wave5", env=target.env())
+    assert run.exit_code == 0, run.output[-3000:]
+    assert run.summary()["passed"] == 1 and run.verdicts == []
+    result = run.result_named(FIRST_NODE)
+    [evidence] = run.attachments(result, "the site creation tried while the node was being acquired")
+    lines = evidence.splitlines()
+    assert lines[1].startswith("site creation tried ") and lines[1].endswith("POST /api/sites answered 409 "
+                                                                             "node_not_ready")
+    assert lines[4] in ("its acquisition job right after: queued", "its acquisition job right after: running")
+    assert target.sites() == []  # refused: no site, and no job but the node's own acquisition
+    assert [job["job_type"] for job in target.get("/api/jobs")] == ["node_provision"]
+
+
+def test_a_run_that_reuses_a_ready_node_skips_the_scenario_and_says_why(tmp_path, faulty_target):
+    target = faulty_target(enable_faults=False)
+    target.api.post(target.url + "/api/providers", json={"provider_id": "hetzner", "api_token": "operator-token"},
+                    timeout=5)
+    job_id = target.api.post(target.url + "/api/nodes", json={"provider_id": "hetzner", "name": "earlier-node"},
+                             timeout=5).json()["job_id"]
+    for _ in range(200):
+        if target.get(f"/api/jobs/{job_id}")["status"] == "succeeded":
+            break
+        time.sleep(0.05)
+    run = run_behave(tmp_path, *NAME, "features/wave5", env=target.env())
+    assert run.exit_code == 0, run.output[-3000:]
+    assert run.summary() == {"selected": 1, "skipped": 1, "passed": 0, "failed": 0, "start_failure": None}
+    result = run.result_named(FIRST_NODE)
+    reason = ("the run reused the ready node earlier-node; the readiness preflight while a node is being acquired is "
+              "proven only by a run that acquires the target's first provider node")
+    assert result["status"] == "skipped" and {"name": "skip_reason", "value": reason} in result["labels"]
+    assert target.sites() == []
