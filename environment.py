@@ -8,6 +8,7 @@ from support.allure_formatter import results_folder
 from support.cleanups import Restorations, quietly
 from support.diagnostics import SuiteFailure
 from support.faults import FaultSession
+from support.redaction import secrets
 from support.run import banner, start_run
 from support.scenario import ScenarioState
 from support.skips import reason_to_skip
@@ -47,6 +48,7 @@ def before_all(context):
     context.tally = reporting.RunTally()
     context.results_dir = results_folder(context.config)
     reporting.follow_reports_dir(context.config)
+    reporting.start_afresh(context.config)  # one run, one report (the Allure results: support/allure_formatter.py)
     reporting.enable_dynamic_labels()
     try:
         use_fixture(wave5_run, context)
@@ -89,6 +91,7 @@ def after_step(context, step):
     if failure is None:  # an error in the suite's own code: it keeps its traceback
         context.suite_error = suite_error_line(step.name, step.exception)
         reporting.attach_text("suite error", suite_error_text(step.name, step.exception))
+        step.error_message = secrets.redact_text(step.error_message)
         return
     context.failure = failure = context.run.explain(failure)
     block = context.run.diagnosis(failure, since=context.scenario_mark)

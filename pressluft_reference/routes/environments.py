@@ -42,7 +42,7 @@ def _shown(runtime, conn, env: dict) -> dict:
     source = None
     if env["source_environment_id"] and defective(runtime, "preview_url_points_to_source"):
         source = _environment(conn, env["source_environment_id"])
-    return serializers.environment(env, source["preview_port"] if source else None)
+    return serializers.environment(env, source["preview_port"] if source else None, runtime.config.preview_host)
 
 
 def create_environment(req):
