@@ -45,11 +45,13 @@ def test_the_console_shows_each_feature_once_then_its_scenarios_then_the_summary
     headers = [i for i, line in enumerate(lines) if re.match(r"^\s*Feature: ", line)]
     assert [re.sub(r"\s+# features/.*$", "", lines[i].split("Feature: ", 1)[1]) for i in headers] == list(features), \
         "each feature's header exactly once, in the order of the files"
-    for (name, scenarios), start, end in zip(features.items(), headers, headers[1:] + [len(lines)]):
+    for (name, scenarios), start, end in zip(features.items(), headers, headers[1:] + [len(lines)], strict=True):
         shown = [line for line in lines[start:end] if re.match(r"^\s*Scenario( Outline)?: ", line)]
         assert len(shown) == len(scenarios), f"{name}: {len(shown)} scenario lines for {len(scenarios)} scenarios"
-    summary = next(i for i, line in enumerate(lines) if re.fullmatch(r"\d+ features? passed, 0 failed, 0 skipped", line))
-    assert summary > headers[-1] and lines[summary + 1].startswith(f"{sum(map(len, features.values()))} scenarios passed")
+    summary = next(i for i, line in enumerate(lines) if re.fullmatch(r"\d+ features? passed, 0 failed, 0 skipped",
+                                                                      line))
+    scenarios = sum(map(len, features.values()))
+    assert summary > headers[-1] and lines[summary + 1] == f"{scenarios} scenarios passed, 0 failed, 0 skipped"
     assert re.fullmatch(r"\d+ steps passed, 0 failed, 0 skipped", lines[summary + 2])
     assert lines[summary + 3].startswith("Took ")
 

@@ -27,7 +27,7 @@ TOKEN = "sentinel-token-8e2f5a3c"
 HEX64 = re.compile(r"(?<![0-9a-fA-F])[0-9a-fA-F]{64}(?![0-9a-fA-F])")
 TARGET_TOKEN, PREVIEW_TOKEN = "pl-7f3a9c51", "pv-2b8e4d06"   # each the unique part of a host name
 TARGET_HOST, PREVIEW_HOST = f"{TARGET_TOKEN}.sentinel.test", f"{PREVIEW_TOKEN}.sentinel.test"
-RESOLVER = '''"""Test only (tests/robustness/test_secrets_never_leak.py): names under .sentinel.test lead to 127.0.0.1."""
+RESOLVER = '''"""Test only (tests/robustness/test_secrets_never_leak.py): .sentinel.test names lead to 127.0.0.1."""
 import socket
 
 _getaddrinfo = socket.getaddrinfo

@@ -85,8 +85,8 @@ BAD_VALUES = [
     ("PRESSLUFT_RUN_ID", "Has Spaces"), ("PRESSLUFT_RUN_ID", "x"), ("PRESSLUFT_REFERENCE_ARGS", "--flag 'unclosed"),
     ("PRESSLUFT_REPORTS_DIR", "/proc/nope"), ("PRESSLUFT_SERVER_CMD", "./pressluft dev --port 'unclosed"),
     ("PRESSLUFT_SERVER_BUILD_CMD", "go build"), ("PRESSLUFT_SERVER_START_TIMEOUT", "a minute"),
-    ("PRESSLUFT_SERVER_DIR", "/no/such/dir"), ("PRESSLUFT_TARGET_NAME", "ops/prod"), ("PRESSLUFT_TARGET_NAME", "x" * 41),
-    ("PRESSLUFT_REPORTS_SHARED", "sometimes"),
+    ("PRESSLUFT_SERVER_DIR", "/no/such/dir"), ("PRESSLUFT_TARGET_NAME", "ops/prod"),
+    ("PRESSLUFT_TARGET_NAME", "x" * 41), ("PRESSLUFT_REPORTS_SHARED", "sometimes"),
 ]
 
 

@@ -57,7 +57,8 @@ def test_the_target_is_named_by_its_label_wherever_its_address_appears(registry)
     for text, shown in [
         ("GET https://pressluft.example:8443/pl/api/jobs", "GET <staging>/api/jobs"),
         ("connection refused at https://pressluft.example:8443/pl", "connection refused at <staging>"),
-        ("HTTPSConnectionPool(host='pressluft.example', port=8443)", "HTTPSConnectionPool(host='<staging>', port=8443)"),
+        ("HTTPSConnectionPool(host='pressluft.example', port=8443)",
+         "HTTPSConnectionPool(host='<staging>', port=8443)"),
         ("https://ops:pw@PRESSLUFT.EXAMPLE:8443/x", "<staging>/x"),
         ("pressluft.example:8443 and pressluft.example", "<staging> and <staging>"),
         # other names that merely contain it are not the target's
