@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from support.config import reports_dir_requested
+from support.resources import LEDGER_FILE
 
 ROOT = Path(__file__).resolve().parents[1]
 FEATURES = ROOT / "features" / "wave5"
@@ -405,7 +406,7 @@ def merge(folders: Iterable, output: Path, expect: Optional[int] = None) -> Merg
     counts: dict = {}
     results_total = 0
     properties: dict = {}
-    stderr_parts = []
+    stderr_parts, ledger_parts = [], []
     for index, manifest in sorted(shards.items()):
         folder = Path(manifest["_folder"])
         label = f"shard {index}/{manifest['of']}"
@@ -437,11 +438,14 @@ def merge(folders: Iterable, output: Path, expect: Optional[int] = None) -> Merg
         log = folder / STDERR_LOG
         if log.is_file():
             stderr_parts.append(log.read_text(errors="replace"))
+        if (folder / LEDGER_FILE).is_file():  # what the shard created on its target, also when it was cut off
+            ledger_parts.append((folder / LEDGER_FILE).read_text(errors="replace"))
     if properties:
         (output / "allure-results" / "environment.properties").write_text(
             "".join(f"{key}={' | '.join(values)}\n" for key, values in properties.items())
             + f"shards={total}\n")
     (output / STDERR_LOG).write_text("".join(stderr_parts))
+    (output / LEDGER_FILE).write_text("".join(ledger_parts))
     result = Merge({i: {k: v for k, v in m.items() if k != "_folder"} for i, m in shards.items()}, total,
                    problems, dict(sorted(counts.items())), results_total)
     write_json(output / "verdict.json", result.verdict())

@@ -101,3 +101,24 @@ def test_an_unreadable_result_is_counted_not_a_traceback(tmp_path):
     done = summary_cli("--results", results)
     assert done.returncode == 0 and "Traceback" not in done.stderr
     assert ": failed" in done.stdout and "Unreadable results (counted as broken): garbage-result.json" in done.stdout
+
+
+def test_the_target_is_named_by_its_label_and_what_the_run_created_is_listed(tmp_path):
+    """A real target's address never reaches a job summary, even where a result quotes it; --ledger lists the
+    resources the run left on the target (written as they were made: also after a run that was cut off)."""
+    address = "https://pressluft.secret-host.example:8443"
+    results = write_results(tmp_path, [
+        result("Alpha", "passes"),
+        result("Beta", f"fails at {address}", "failed", f"connection refused at {address}/api/jobs"),
+    ])
+    ledger = tmp_path / "created-resources.jsonl"
+    ledger.write_text('{"run_id": "w5-1", "kind": "site", "id": "s-1", "slug": "w5-1-site-1", "note": ""}\n'
+                      '{"run_id": "w5-1", "kind": "node", "id": "n-1", "slug": null, "note": "bought"}\n')
+    summary_file = tmp_path / "summary.md"
+    done = summary_cli("--results", results, "--ledger", ledger, env={
+        "GITHUB_STEP_SUMMARY": str(summary_file), "PRESSLUFT_BASE_URL": address, "PRESSLUFT_TARGET_NAME": "prod"})
+    assert done.returncode == 0, done.stderr
+    text = summary_file.read_text()
+    assert "secret-host" not in text and "&lt;prod&gt;" in text
+    assert "### Created on the target, not deleted: 2" in text
+    assert "- site s-1 (w5-1-site-1)" in text and "- node n-1 - bought" in text
