@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from behave.parser import parse_file
+
 from report_pages import CHROMIUM, IN_CI, dump_dom, have_chromium, serve, visible_lines
 
 ROOT = Path(__file__).resolve().parents[2]
