@@ -96,6 +96,10 @@ class AllureResultsFormatter(AllureFormatter):
 
     def __init__(self, stream_opener, config):
         folder = results_folder(config) or writable_or_throwaway(Path(stream_opener.name or DEFAULT_RESULTS))
+        # JUnit beside the results, and both emptied, before the runner starts: a dry run runs no hooks
+        from support import reporting  # here, not at the top: reporting imports this module
+        reporting.follow_reports_dir(config)
         if not reports_shared_requested(userdata=getattr(config, "userdata", None) or {}):
             clear_results(folder)
+            reporting.start_afresh(config)
         super().__init__(StreamOpener(filename=str(folder)), config)

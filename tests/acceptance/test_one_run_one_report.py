@@ -51,3 +51,11 @@ def test_processes_that_share_one_runs_folder_add_to_it(tmp_path):
     assert first.exit_code == second.exit_code == 0, second.output[-3000:]
     assert len(second.results()) == 2
     assert len(list((second.reports / "waits").glob("waits-*.jsonl"))) == 2
+
+
+def test_a_dry_run_writes_its_results_and_junit_where_it_was_told(tmp_path):
+    """behave runs no hooks in a dry run: the formatter points JUnit at the reports folder before the run starts
+    (scripts/test's dry run must not write into the user's reports/; tests/conftest.py watches that folder)."""
+    run = run_behave(tmp_path, "--dry-run", "--no-summary", "-f", "plain", "features/wave5")
+    assert run.exit_code == 0, run.output[-2000:]
+    assert sorted((run.reports / "junit").glob("TESTS-*.xml")) and run.results()
