@@ -8,7 +8,6 @@ from support.allure_formatter import results_folder
 from support.cleanups import Restorations, quietly
 from support.diagnostics import SuiteFailure
 from support.faults import FaultSession
-from support.redaction import secrets
 from support.run import banner, start_run
 from support.scenario import ScenarioState
 from support.skips import reason_to_skip
@@ -91,7 +90,6 @@ def after_step(context, step):
     if failure is None:  # an error in the suite's own code: it keeps its traceback
         context.suite_error = suite_error_line(step.name, step.exception)
         reporting.attach_text("suite error", suite_error_text(step.name, step.exception))
-        step.error_message = secrets.redact_text(step.error_message)
         return
     context.failure = failure = context.run.explain(failure)
     block = context.run.diagnosis(failure, since=context.scenario_mark)

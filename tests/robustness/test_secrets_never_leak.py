@@ -3,7 +3,8 @@
 One run of the whole suite against a target shaped like a real one: an external PRESSLUFT_BASE_URL whose host is a
 sentinel name (`pl-<hex>.sentinel.test`), previews whose addresses carry another sentinel name
 (`pv-<hex>.sentinel.test`, the reference's --preview-host), sentinel values for the operator's password and the
-provider token, and a clone that fails (so that diagnostics, captured requests and bodies are written). Neither
+provider token, a clone that fails and staging previews that answer 500 (so that diagnostics, captured requests and
+bodies, and failures naming a preview address are written: console, Allure, JUnit). Neither
 sentinel name resolves anywhere: a `sitecustomize` on the run's PYTHONPATH (inherited by the smoke commands the
 scenarios start) sends names under `.sentinel.test` to 127.0.0.1, where the reference and its previews listen, so
 no /etc/hosts entry is needed. Then none of the sentinels appears in stdout, stderr, any file under reports/
@@ -65,10 +66,14 @@ def leak_run(tmp_path_factory):
             "match": {"job_type": "env_create"}, "outcome": "fail", "retryable": False,
             "error_code": "ANSIBLE_HOST_FAILED", "error_message": "wp core install failed on target"})
         assert answer.status_code == 200
+        # and a staging preview never answers well: a verdict naming a preview address, in this run
+        answer = requests.post(url + "/_reference/faults/preview", timeout=5,
+                               json={"environment_type": "staging", "status": 500})
+        assert answer.status_code in (200, 201, 204), answer.text
         sentinel_url = url.replace("127.0.0.1", TARGET_HOST)
         run = run_behave(tmp_path, "-f", "pretty", "features/wave5", timeout=400, env={
             "PRESSLUFT_BASE_URL": sentinel_url, "PRESSLUFT_PASSWORD": PASSWORD, "PRESSLUFT_PROVIDER_TOKEN": TOKEN,
-            "PYTHONPATH": str(resolver)})
+            "PRESSLUFT_PREVIEW_TIMEOUT": "2", "PYTHONPATH": str(resolver)})
         assert run.exit_code == 1 and run.verdicts, "the run must fail somewhere, so that diagnostics are written"
         assert "diagnosis" in run.everything_written()
 
@@ -126,6 +131,9 @@ def test_the_target_is_named_by_its_label_and_no_output_carries_its_address_or_a
     assert all(PREVIEW_HOST in environment["preview_url"] for environment in environments)
     written = "\n".join(outputs.values())
     assert re.search(r"> GET <preview of env [0-9a-f]{8}>/", written), "no preview probe was attached"
+    hidden_preview = re.compile(r"GET <preview of env [0-9a-f]{8}>/")
+    assert any(verdict["category"] == "preview_unreachable" and hidden_preview.fullmatch(verdict["command"])
+               for verdict in run.verdicts), run.verdicts
     assert "[wave5] run " in run.stderr and " against external target\n" in run.stderr
     assert "target.name=external target" in written and "target.url=" not in written
     assert 'reason="connection refused at <external target>"' in outputs["unreachable run: stderr"]
