@@ -2,7 +2,8 @@
 smoke command, on every run. Each fault is provoked twice, on two fresh faulty targets, by running the smoke
 itself (bash scripts/smoke-*.sh with its own run id, the fault scoped to its sites by site_slug_prefix); the two
 lines must be identical once ids (uuids, job-<nanos>, run ids w5-xxxxxxxx, the environment of a preview address
-shown without its host), ports and measured durations are masked. Nothing else is masked: a poll count, an attempt count or a timestamp in a line would fail this test.
+shown without its host), ports and measured durations are masked. Nothing else is masked: a poll count, an attempt
+count or a timestamp in a line would fail this test.
 """
 from __future__ import annotations
 
