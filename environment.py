@@ -55,6 +55,7 @@ def before_all(context):
     context.tally = reporting.RunTally(coverage())
     context.results_dir = results_folder(context.config)
     reporting.follow_reports_dir(context.config)
+    reporting.start_afresh(context.config)  # one run, one report (the Allure results: support/allure_formatter.py)
     reporting.enable_dynamic_labels()
     try:
         use_fixture(wave5_run, context)

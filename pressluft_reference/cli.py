@@ -78,6 +78,8 @@ def _endpoint(text: str) -> str:
 def parse_args(argv) -> Config:
     parser = _Parser(prog="python -m pressluft_reference", description="Pressluft Wave 5 reference control plane")
     parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--preview-host", type=_non_empty, default="127.0.0.1", metavar="NAME",
+                        help="the host name preview addresses carry (it must lead to 127.0.0.1, where previews listen)")
     parser.add_argument("--port", type=_port, default=0)
     parser.add_argument("--data-dir", default=None)
     parser.add_argument("--enable-faults", action="store_true")
@@ -100,7 +102,7 @@ def parse_args(argv) -> Config:
     for job_type, seconds in args.job_duration:
         for name in JOB_TYPES if job_type == "all" else (job_type,):
             durations[name] = seconds
-    config = Config(host=args.host, port=args.port, data_dir=args.data_dir,
+    config = Config(host=args.host, port=args.port, preview_host=args.preview_host, data_dir=args.data_dir,
                     enable_faults=args.enable_faults, durations=durations,
                     node_guard=args.guard_scope == "site-and-node", http_faults=args.http_faults,
                     admin_email=args.admin_email, admin_password=args.admin_password,

@@ -25,6 +25,7 @@ def backoff_after(schedule: tuple, attempt: int) -> float:
 @dataclass
 class Config:
     host: str = "127.0.0.1"
+    preview_host: str = "127.0.0.1"  # the host preview_url names; the previews listen on 127.0.0.1 whatever it is
     port: int = 0
     data_dir: Optional[str] = None
     enable_faults: bool = False

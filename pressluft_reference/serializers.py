@@ -37,17 +37,18 @@ def site(found: dict) -> dict:
                                         "created_at", "updated_at", "state_version")}
 
 
-def preview_url(port: int) -> str:
-    return f"http://127.0.0.1:{port}/"
+def preview_url(port: int, host: str = "127.0.0.1") -> str:
+    return f"http://{host}:{port}/"
 
 
-def environment(found: dict, preview_port: int = None) -> dict:
-    """`preview_port`: another port to show in preview_url (only the mutant preview_url_points_to_source)."""
+def environment(found: dict, preview_port: int = None, preview_host: str = "127.0.0.1") -> dict:
+    """`preview_port`: another port to show in preview_url (only the mutant preview_url_points_to_source);
+    `preview_host`: the name preview_url gives the previews' host (--preview-host)."""
     return {
         "id": found["id"], "site_id": found["site_id"], "name": found["name"], "slug": found["slug"],
         "environment_type": found["environment_type"], "status": found["status"], "node_id": found["node_id"],
         "source_environment_id": found["source_environment_id"], "promotion_preset": found["promotion_preset"],
-        "preview_url": preview_url(preview_port or found["preview_port"]), "primary_domain_id": None,
+        "preview_url": preview_url(preview_port or found["preview_port"], preview_host), "primary_domain_id": None,
         "current_release_id": None,
         "drift_status": found["drift_status"], "drift_checked_at": None, "last_drift_check_id": None,
         "fastcgi_cache_enabled": True, "redis_cache_enabled": True,

@@ -27,6 +27,9 @@ DEFAULT_CONNECT_TIMEOUT = 3.0
 DEFAULT_READ_TIMEOUT = 30.0
 POLL_POLICIES = ("adaptive", "fixed-2s")
 RUN_ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,39}$")
+# What reports, summaries and the console call a target that is not the embedded reference, never its address
+DEFAULT_TARGET_NAME = "external target"
+TARGET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,39}$")
 DEFAULT_SERVER_START_TIMEOUT = 60.0
 PORT_PLACEHOLDER = "{port}"
 # What becomes of the provider servers the run's node requests bought (support/provider_servers.py); unset: on-pass
@@ -70,6 +73,10 @@ BUDGET_VARIABLES = {"node": "PRESSLUFT_NODE_TIMEOUT", "site": "PRESSLUFT_SITE_TI
                     "restore": "PRESSLUFT_RESTORE_TIMEOUT", "preview": "PRESSLUFT_PREVIEW_TIMEOUT"}
 JOB_BUDGET_VARIABLE = "PRESSLUFT_JOB_TIMEOUT"  # sets site, clone, backup and restore at once
 JOB_KINDS = ("site", "clone", "backup", "restore")
+# Every time budget a run reads, in seconds: real-target.yml lets each be set from the workflow's variables, and
+# tests/ci/test_workflows.py checks that against this list (and this list against what load_settings reads).
+TIME_BUDGET_VARIABLES = (*BUDGET_VARIABLES.values(), JOB_BUDGET_VARIABLE, "PRESSLUFT_RETRY_CEILING",
+                         "PRESSLUFT_CONNECT_TIMEOUT", "PRESSLUFT_READ_TIMEOUT", "PRESSLUFT_SERVER_START_TIMEOUT")
 
 
 class ConfigError(SuiteFailure):
@@ -101,6 +108,8 @@ class Settings:
     server_start_timeout: float = DEFAULT_SERVER_START_TIMEOUT
     release_node: Optional[str] = None    # PRESSLUFT_RELEASE_NODE as given (None: the default for the target)
     hcloud_endpoint: str = DEFAULT_HCLOUD_ENDPOINT
+    target_name: str = DEFAULT_TARGET_NAME  # shown instead of the address of a target that is not the embedded one
+    reports_shared: bool = False  # PRESSLUFT_REPORTS_SHARED: other processes of this run write into reports_dir too
 
     @property
     def embedded(self) -> bool:
@@ -115,7 +124,7 @@ class Settings:
 
     def describe(self) -> dict:
         """What may be shown: never a secret."""
-        return {"target": self.base_url or "(embedded reference target)", "account": self.email,
+        return {"target": self.target_name if self.base_url else "(embedded reference target)", "account": self.email,
                 "provider": self.provider_id, "provider token": "set" if self.provider_token else "unset",
                 "budgets": self.budgets.describe(), "retry ceiling": f"{self.retry_ceiling:g} s",
                 "poll policy": self.poll_policy}
@@ -126,7 +135,7 @@ class Settings:
                "PRESSLUFT_PROVIDER_ID": self.provider_id, "PRESSLUFT_PROVIDER_TOKEN": self.provider_token or "",
                "PRESSLUFT_RETRY_CEILING": f"{self.retry_ceiling:g}", "PRESSLUFT_POLL_POLICY": self.poll_policy,
                "PRESSLUFT_CONNECT_TIMEOUT": f"{self.connect_timeout:g}",
-               "PRESSLUFT_READ_TIMEOUT": f"{self.read_timeout:g}"}
+               "PRESSLUFT_READ_TIMEOUT": f"{self.read_timeout:g}", "PRESSLUFT_TARGET_NAME": self.target_name}
         if self.base_url:
             env["PRESSLUFT_BASE_URL"] = self.base_url
         for kind, name in BUDGET_VARIABLES.items():
@@ -199,16 +208,35 @@ def _http_url(read: _Reader, name: str) -> Optional[str]:
     raw = read.text(name)
     if raw is None:
         return None
+    # The value is not repeated in these lines: it is the address a report must never show (support/redaction.py).
     try:
         parts = urlsplit(raw)
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
-        raise ConfigError(f"{name} is not a valid URL: '{raw}'", name) from None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"{name} must be an http(s) URL with a host, got '{raw}'", name)
+        raise ConfigError(f"{name} is not a valid URL (its port is not a number from 0 to 65535)", name) from None
+    if parts.scheme not in ("http", "https"):
+        raise ConfigError(f"{name} must be an http(s) URL with a host: it does not start with http:// or https://",
+                          name)
+    if not parts.hostname:
+        raise ConfigError(f"{name} must be an http(s) URL with a host: it has none", name)
     if parts.query or parts.fragment:
-        raise ConfigError(f"{name} must not carry a query or fragment, got '{raw}'", name)
+        raise ConfigError(f"{name} must not carry a query or fragment (?… or #…)", name)
     return raw.rstrip("/")
+
+
+def _target_name(read: _Reader, base_url: Optional[str]) -> str:
+    name = "PRESSLUFT_TARGET_NAME"
+    raw = read.text(name)
+    if raw is None:
+        return DEFAULT_TARGET_NAME
+    if not TARGET_NAME.match(raw):
+        raise ConfigError(f"{name} must be 1 to 40 letters, digits, spaces, dots, dashes or underscores, starting "
+                          f"with a letter or digit, got '{raw}'", name)
+    host = urlsplit(base_url).hostname if base_url else None
+    if host and host.lower() in raw.lower():
+        raise ConfigError(f"{name} names the target by its address: choose a label that does not contain its host",
+                          name)
+    return raw
 
 
 def _budgets(read: _Reader, defaults: Budgets) -> Budgets:
@@ -300,6 +328,8 @@ def load_settings(env: Mapping[str, str] | None = None, userdata: Mapping[str, s
         reference_args=_reference_args(read),
         release_node=read.choice("PRESSLUFT_RELEASE_NODE", RELEASE_POLICIES, None),
         hcloud_endpoint=_http_url(read, "PRESSLUFT_HCLOUD_ENDPOINT") or DEFAULT_HCLOUD_ENDPOINT,
+        target_name=_target_name(read, base_url),
+        reports_shared=read.flag("PRESSLUFT_REPORTS_SHARED"),
         **server,
     )
 
@@ -308,6 +338,15 @@ def reports_dir_requested(env: Mapping[str, str] | None = None, userdata: Mappin
                           ) -> Optional[str]:
     """PRESSLUFT_REPORTS_DIR as given (unvalidated), for the Allure formatter that opens before the run."""
     return _Reader(os.environ if env is None else env, userdata or {}).text("PRESSLUFT_REPORTS_DIR")
+
+
+def reports_shared_requested(env: Mapping[str, str] | None = None, userdata: Mapping[str, str] | None = None) -> bool:
+    """PRESSLUFT_REPORTS_SHARED as given, for the Allure formatter that opens before the run (a bad value counts as
+    not shared here; the run reports it as its config_error)."""
+    try:
+        return _Reader(os.environ if env is None else env, userdata or {}).flag("PRESSLUFT_REPORTS_SHARED")
+    except ConfigError:
+        return False
 
 
 SECRET_VARIABLES = ("PRESSLUFT_PASSWORD", "PRESSLUFT_PROVIDER_TOKEN", "HETZNER_API_TOKEN")
@@ -369,6 +408,10 @@ VARIABLES = (
     Variable("PRESSLUFT_RUN_ID", "the run id every name of the run carries", "a new w5-<8 hex>",
              "a new w5-<8 hex>"),
     Variable("PRESSLUFT_REPORTS_DIR", "where reports go", "reports", "reports"),
+    Variable("PRESSLUFT_REPORTS_SHARED", "1: other processes of this run write into the same reports folder",
+             "0", "0"),
+    Variable("PRESSLUFT_TARGET_NAME", "what reports and the console call a target other than the embedded one",
+             "(not used)", DEFAULT_TARGET_NAME),
     Variable("PRESSLUFT_POLL_POLICY", "adaptive or fixed-2s (the bash smokes' schedule)", POLL_POLICIES[0],
              POLL_POLICIES[0]),
     Variable("PRESSLUFT_KEEP_DATA", "1 keeps the embedded reference's data and log", "0", "(not used)"),

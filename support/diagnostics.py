@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
 from support.categories import Category
+from support.redaction import secrets
 
 PREFIX = "[wave5] FAIL"
 SUMMARY_PATTERN = re.compile(
@@ -68,7 +69,8 @@ class SuiteFailure(AssertionError):
         self.node = node
         self.last_answer = last_answer
         self.details = details or {}
-        super().__init__(summary_line(self))
+        # what behave, Allure and JUnit show of it: redacted now (a reason may name a real target's address)
+        super().__init__(secrets.redact_text(summary_line(self)))
 
     @property
     def line(self) -> str:

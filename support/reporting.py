@@ -20,12 +20,13 @@ from allure_commons.model2 import Label, Status, TestResult
 from allure_commons.reporter import AllureReporter
 from allure_commons.types import AttachmentType
 
-from support import installation, proof
+from support import installation, proof, waitlog
 from support.allure_formatter import writable_or_throwaway
 from support.categories import KINDS, PASSED_STATUS, SUITE_ERROR, TARGET_PROBLEMS, Category, exit_status
-from support.config import reports_dir_requested
+from support.config import reports_dir_requested, reports_shared_requested
 from support.diagnostics import SuiteFailure
 from support.redaction import secrets
+from support.resources import LEDGER_FILE
 from support.spec_catalogue import ACCEPTANCE_CRITERIA, FAILURE_CLASSES, SCENARIOS, SPEC_URL, SUPPORTING
 
 EPIC = "Wave 5 runtime e2e"
@@ -36,9 +37,31 @@ ROOT = Path(__file__).resolve().parents[1]
 # -- narration and attachments --------------------------------------------------------------------
 @contextlib.contextmanager
 def narrate(title: str) -> Iterator[None]:
-    """An Allure step around an action or question."""
-    with allure.step(secrets.redact_text(title)):
+    """An Allure step around an action or question. An error passing through it is recorded redacted (its message
+    may name the target's address: `connection refused at …`, a preview address)."""
+    step = allure.step(secrets.redact_text(title))
+    step.__enter__()
+    try:
         yield
+    except BaseException as error:
+        step.__exit__(type(error), _redacted(error), error.__traceback__)
+        raise
+    step.__exit__(None, None, None)
+
+
+def _redacted(error: BaseException) -> BaseException:
+    """The error as the report may show it: of the same type (Allure names it), its message redacted."""
+    shown = secrets.redact_text(str(error))
+    if shown == str(error):
+        return error
+    try:
+        stand_in = type(error).__new__(type(error))
+        stand_in.args = (shown,)
+        if str(stand_in) == shown:
+            return stand_in
+    except (TypeError, ValueError, AttributeError):
+        pass
+    return (AssertionError if isinstance(error, AssertionError) else RuntimeError)(shown)
 
 
 def attach_text(name: str, text: str) -> None:
@@ -129,9 +152,14 @@ def _without_userinfo(url: str) -> str:
     return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
 
 
-def environment_properties(*, target_url: str, embedded: bool, run_id: str,
+EMBEDDED_TARGET_NAME = "embedded reference"
+
+
+def environment_properties(*, target_name: str, embedded: bool, run_id: str, target_url: Optional[str] = None,
                            target_version: Optional[str] = None, fault_injection: Optional[bool] = None,
                            defects: tuple = ()) -> dict:
+    """The report's environment. A target is named by its label (PRESSLUFT_TARGET_NAME); only the embedded
+    reference's loopback address is written as `target.url` (docs/suite.md: what a report shows of a target)."""
     from importlib.metadata import PackageNotFoundError, version
 
     def v(name: str) -> str:
@@ -140,8 +168,10 @@ def environment_properties(*, target_url: str, embedded: bool, run_id: str,
         except PackageNotFoundError:
             return "unknown"
 
-    props = {
-        "target.url": _without_userinfo(target_url),
+    props = {"target.name": target_name}
+    if embedded and target_url:
+        props["target.url"] = _without_userinfo(target_url)
+    props.update({
         "target.embedded_reference": str(embedded).lower(),
         "target.version": target_version or "unknown",
         "target.fault_injection": "unknown" if fault_injection is None else str(fault_injection).lower(),
@@ -153,14 +183,14 @@ def environment_properties(*, target_url: str, embedded: bool, run_id: str,
         "behave": v("behave"),
         "allure-behave": v("allure-behave"),
         "requests": v("requests"),
-    }
+    })
     return {key: secrets.redact_text(value) for key, value in props.items()}
 
 
 def write_result_files(results_dir: Path, properties: dict) -> None:
     results_dir.mkdir(parents=True, exist_ok=True)
     (results_dir / "categories.json").write_text(json.dumps(categories(), indent=2))
-    lines = [f"{key}={str(value).replace(chr(10), ' ')}" for key, value in properties.items()]
+    lines = [f"{key}={secrets.redact_text(str(value)).replace(chr(10), ' ')}" for key, value in properties.items()]
     (results_dir / "environment.properties").write_text("\n".join(lines) + "\n")
 
 
@@ -194,14 +224,42 @@ def follow_reports_dir(config) -> None:
         config.junit_directory = str(writable_or_throwaway(Path(requested) / "junit"))
 
 
+DEFAULT_REPORTS = "reports"
+
+
+def start_afresh(config) -> None:
+    """One run, one report: what earlier runs left in the reports folder goes (the Allure results are the
+    formatter's to empty): JUnit files, wait logs, the run summary, the list of created resources. Not when the
+    folder is shared by the processes of one run (PRESSLUFT_REPORTS_SHARED: the command that started them did)."""
+    userdata = getattr(config, "userdata", None) or {}
+    if reports_shared_requested(userdata=userdata):
+        return
+    junit = Path(config.junit_directory) if getattr(config, "junit", False) and config.junit_directory else None
+    clear_run_files(Path(reports_dir_requested(userdata=userdata) or DEFAULT_REPORTS), junit)
+
+
+def clear_run_files(reports: Path, junit: Optional[Path]) -> None:
+    """The files of an earlier run in a reports folder (by their names: nothing else a user keeps there)."""
+    places = [(reports / waitlog.FOLDER, "waits-*.jsonl"), (reports, RunTally.FILE), (reports, LEDGER_FILE)]
+    if junit is not None:
+        places.append((junit, "TESTS-*.xml"))
+    for folder, pattern in places:
+        for path in folder.glob(pattern):
+            try:
+                path.unlink()
+            except OSError:
+                pass
+
+
 def run_properties(run, failure) -> dict:
     """environment.properties of a run (or of a run that could not start)."""
     if run is None:
-        props = environment_properties(target_url="(unknown: the run could not start)", embedded=False,
+        props = environment_properties(target_name="(unknown: the run could not start)", embedded=False,
                                        run_id="none")
         props["run.setup_failure"] = failure.line if failure is not None else "none"
         return props
-    props = environment_properties(target_url=run.base_url, embedded=run.embedded, run_id=run.ledger.run_id,
+    props = environment_properties(target_name=EMBEDDED_TARGET_NAME if run.embedded else run.settings.target_name,
+                                   target_url=run.base_url, embedded=run.embedded, run_id=run.ledger.run_id,
                                    target_version=run.capabilities.version,
                                    fault_injection=run.capabilities.fault_injection,
                                    defects=run.capabilities.defects)
@@ -342,7 +400,8 @@ class RunTally:
                    "proof": proof.as_json(proofs),
                    "scenarios": [dict(vars(outcome), tags=list(outcome.tags)) for outcome in self.outcomes]}
         try:
-            Path(reports_dir, self.FILE).write_text(json.dumps(summary, indent=1, ensure_ascii=False), encoding="utf-8")
+            text = json.dumps(summary, indent=1, ensure_ascii=False)
+            Path(reports_dir, self.FILE).write_text(secrets.redact_text(text), encoding="utf-8")
         except OSError:
             pass
 

@@ -1,12 +1,16 @@
-"""The run id, and every resource the run created (listed at the end of a run against an external target)."""
+"""The run id, and every resource the run created (listed at the end of a run against an external target, and
+written as it is created to `created-resources.jsonl` in the reports folder, so that a run that is cut off still
+says what it left on the target)."""
 from __future__ import annotations
 
+import json
 import secrets as _random
 import threading
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Optional
 
 NODE_REQUEST = "node acquisition job"  # the kind of record a node request of the run leaves in the ledger
+LEDGER_FILE = "created-resources.jsonl"  # in the reports folder: one JSON line per created resource
 
 
 def new_run_id() -> str:
@@ -30,8 +34,9 @@ class Created:
 class ResourceLedger:
     """Names carry the run id so that two runs never clash; every created resource is recorded."""
 
-    def __init__(self, run_id: Optional[str] = None):
+    def __init__(self, run_id: Optional[str] = None, record_to: Optional[str] = None):
         self.run_id = run_id or new_run_id()
+        self.path = record_to  # appended to as resources are created (the run's start empties it: reporting.py)
         self._items: list[Created] = []
         self._counter = 0
         self._lock = threading.Lock()
@@ -49,6 +54,12 @@ class ResourceLedger:
         item = Created(kind, str(id), slug, note)
         with self._lock:
             self._items.append(item)
+            if self.path:
+                try:
+                    with open(self.path, "a", encoding="utf-8") as out:
+                        out.write(json.dumps({"run_id": self.run_id, **asdict(item)}) + "\n")
+                except OSError:
+                    pass
         return item
 
     @property

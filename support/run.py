@@ -32,10 +32,11 @@ from support.journal import Journal
 from support.preflight_proof import PreflightProof, try_site_while_acquiring, why_no_proof
 from support.provider_node import Acquisition, plan_run_node, secure_run_node
 from support.redaction import secrets
-from support.resources import ResourceLedger
+from support.resources import LEDGER_FILE, ResourceLedger
 from support.server_process import ServerUnderTest
 from support.target import EmbeddedTarget
 from support.verdicts import block_for
+from support.waitlog import FOLDER as WAITS_FOLDER
 from support.waitlog import WAITS
 from support.waits import learn_job_durations
 
@@ -250,7 +251,9 @@ def start_run(env=None, userdata=None) -> Run:
     settings = load_settings(env, userdata)
     secrets.add(settings.password)
     secrets.add(settings.provider_token)
-    WAITS.record_to(os.path.join(settings.reports_dir, "waits"))
+    secrets.addresses.forget()  # a process may run against several targets, one after the other
+    secrets.addresses.name_target(settings.base_url, settings.target_name)  # not the embedded one: its label
+    WAITS.record_to(os.path.join(settings.reports_dir, WAITS_FOLDER))
     target = None
     target_started = time.monotonic()
     if settings.embedded:
@@ -263,6 +266,7 @@ def start_run(env=None, userdata=None) -> Run:
     server = ServerUnderTest(settings) if settings.server_command else None
     if server is not None:  # stopped again by server.start() itself when it cannot start
         settings = settings.with_base_url(server.start())
+        secrets.addresses.name_target(settings.base_url, settings.target_name)
     target_seconds = time.monotonic() - target_started
     try:
         journal = Journal()
@@ -272,7 +276,7 @@ def start_run(env=None, userdata=None) -> Run:
         capabilities = fault_api.discover(client)
         settings = require_provider_token(settings, capabilities.is_reference)
         secrets.add(settings.provider_token)
-        ledger = ResourceLedger(settings.run_id)
+        ledger = ResourceLedger(settings.run_id, record_to=os.path.join(settings.reports_dir, LEDGER_FILE))
         operator = Operator(client, settings, ledger, journal)
         run = Run(settings, journal, client, operator, capabilities, ledger, target, server, started_at=started_at)
         if target is None:  # a target that may have run jobs already: learn how long they take; say the plan

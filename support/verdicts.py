@@ -26,8 +26,9 @@ def verdict_for(exception: BaseException, journal: Optional[Journal]) -> Optiona
 
 def block_for(failure: SuiteFailure, journal: Optional[Journal], since: int = 0, log_tail: str = "",
               max_exchanges: int = 6, log_title: str = "reference target log (tail)") -> str:
+    """The block under a verdict, redacted: it is printed, attached, and becomes the step's error message."""
     exchanges = journal.since(since)[-max_exchanges:] if journal is not None else []
-    return render_block(failure, exchanges, log_tail, log_title)
+    return secrets.redact_text(render_block(failure, exchanges, log_tail, log_title))
 
 
 # A run that could not start: the log tail that came with its failure, and the heading it is shown under
@@ -65,4 +66,4 @@ def with_summary_first(message: Optional[str], failure: SuiteFailure) -> str:
     message = message or ""
     if PREFIX in message:
         return message
-    return failure.line + ("\n" + message if message else "")
+    return secrets.redact_text(failure.line + ("\n" + message if message else ""))

@@ -8,6 +8,10 @@ import os
 import threading
 from typing import Optional
 
+from support.redaction import secrets
+
+FOLDER = "waits"  # in the reports folder
+
 
 class WaitLog:
     def __init__(self):
@@ -25,7 +29,7 @@ class WaitLog:
     def write(self, entry: dict) -> None:
         if not self.path:
             return
-        line = json.dumps({**entry, "pid": os.getpid()}, default=str) + "\n"
+        line = secrets.redact_text(json.dumps({**entry, "pid": os.getpid()}, default=str)) + "\n"
         with self._lock:
             try:
                 with open(self.path, "a", encoding="utf-8") as out:

@@ -1,17 +1,19 @@
 """scripts/ci-summary: a run's verdict in Markdown, for the CI job summary ($GITHUB_STEP_SUMMARY).
 
     scripts/ci-summary [--results DIR] [--stderr FILE]... [--verdict FILE] [--run-summary FILE] [--report-url URL]
-                       [--artifact-url URL] [--title TEXT] [--output FILE]
+                       [--artifact-url URL] [--ledger FILE] [--title TEXT] [--output FILE]
 
 Reads the Allure results (one *-result.json per scenario) and behave's stderr, and writes: the verdict, the
 number of passed, failed, broken and skipped scenarios, what the run proved per spec item (its run-summary.json,
 merged by scripts/shard merge), every `[wave5] FAIL` line as behave printed it, the failed and broken scenarios,
-the shards' problems (scripts/shard merge's verdict.json) and the link to the report.
+the shards' problems (scripts/shard merge's verdict.json), the link to the report, and with --ledger what the run
+created on its target (created-resources.jsonl, also of a run that was cut off).
 Appends to $GITHUB_STEP_SUMMARY when that is set (or to --output), else prints.
 
 Everything written passes through the project's redaction (support/redaction.py) with the secrets of the
-environment (PRESSLUFT_PASSWORD, PRESSLUFT_PROVIDER_TOKEN, HETZNER_API_TOKEN): the `[wave5]` lines never contain
-one, so they come out as they are.
+environment (PRESSLUFT_PASSWORD, PRESSLUFT_PROVIDER_TOKEN, HETZNER_API_TOKEN) and, when PRESSLUFT_BASE_URL is set,
+that target's address shown as its label (PRESSLUFT_TARGET_NAME): the `[wave5]` lines never contain either, so
+they come out as they are.
 
 Exit status 0 when the summary was written (whatever the verdict: the job's verdict step decides), 1 with one
 line (also in the summary) when there are no results to summarise.
@@ -27,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from support.config import secret_values
+from support.config import DEFAULT_TARGET_NAME, secret_values
 from support.redaction import SecretRegistry
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -143,7 +145,23 @@ def _md(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def render(summary: Summary, title: str, report_url: Optional[str], artifact_url: Optional[str] = None) -> str:
+def read_ledger(path: Optional[Path]) -> Optional[list]:
+    """The resources a run created (created-resources.jsonl), described; None when there is no such file."""
+    if path is None or not Path(path).is_file():
+        return None
+    created = []
+    for line in Path(path).read_text(errors="replace").splitlines():
+        try:
+            item = json.loads(line)
+            text = f"{item['kind']} {item['id']}" + (f" ({item['slug']})" if item.get("slug") else "")
+            created.append(text + (f" - {item['note']}" if item.get("note") else ""))
+        except (ValueError, KeyError, TypeError):
+            continue
+    return created
+
+
+def render(summary: Summary, title: str, report_url: Optional[str], artifact_url: Optional[str] = None,
+           created: Optional[list] = None) -> str:
     counts = {status: n for status, n in summary.counts.items() if n or status in STATUSES}
     out = [f"## {_md(title)}: {summary.verdict}", ""]
     out.append("| " + " | ".join(counts) + " | total |")
@@ -167,6 +185,8 @@ def render(summary: Summary, title: str, report_url: Optional[str], artifact_url
         out += [f"- **{status}** {_md(name)}" + (f": {_md(message)}" if message and not message.startswith(FAIL_PREFIX)
                                                   else "") for status, name, message in summary.failed]
         out.append("")
+    if created is not None:
+        out += [f"### Created on the target, not deleted: {len(created)}", ""] + [f"- {_md(c)}" for c in created] + [""]
     return "\n".join(out) + "\n"
 
 
@@ -187,7 +207,12 @@ def _proof(run: Optional[dict]) -> list:
 
 
 def redactor(env=None) -> SecretRegistry:
-    return SecretRegistry(secret_values(env))
+    """The secrets of the environment, and its target's address (PRESSLUFT_BASE_URL) shown as its label."""
+    env = os.environ if env is None else env
+    registry = SecretRegistry(secret_values(env))
+    registry.addresses.name_target((env.get("PRESSLUFT_BASE_URL") or "").strip() or None,
+                                   (env.get("PRESSLUFT_TARGET_NAME") or "").strip() or DEFAULT_TARGET_NAME)
+    return registry
 
 
 def _write(text: str, output: Optional[str]) -> None:
@@ -209,6 +234,7 @@ def main(argv=None) -> int:
                                                                  "run-summary.json (default: beside the results)")
     parser.add_argument("--report-url", help="where the HTML report is")
     parser.add_argument("--artifact-url", help="the artifact holding the report and the results")
+    parser.add_argument("--ledger", metavar="FILE", help="created-resources.jsonl: list what the run created")
     parser.add_argument("--title", default="Wave 5 acceptance")
     parser.add_argument("--output", default=os.environ.get("GITHUB_STEP_SUMMARY") or None,
                         help="append here (default $GITHUB_STEP_SUMMARY, else standard output)")
@@ -227,8 +253,17 @@ def main(argv=None) -> int:
         if options.output:
             _write(f"## {_md(secrets.redact_text(options.title))}: no results\n\n{_md(line)}\n", options.output)
         return 1
-    _write(secrets.redact_text(render(summary, options.title, options.report_url or None,
-                                                options.artifact_url or None)), options.output)
+    created = read_ledger(Path(options.ledger)) if options.ledger else None
+    # redacted before it is rendered (a target's label reads <name>, which Markdown must get escaped), and after
+    summary = Summary({**summary.counts}, [secrets.redact_text(line) for line in summary.fail_lines],
+                      [(status, secrets.redact_text(name), secrets.redact_text(message))
+                       for status, name, message in summary.failed],
+                      [secrets.redact_text(problem) for problem in summary.problems], summary.unreadable,
+                      summary.proof)
+    _write(secrets.redact_text(render(summary, secrets.redact_text(options.title), options.report_url or None,
+                                      options.artifact_url or None,
+                                      None if created is None else [secrets.redact_text(c) for c in created])),
+           options.output)
     return 0
 
 

@@ -5,7 +5,9 @@
 2. Sign in and secure the run's provider-acquired node once, through support/ (as behave would).
 3. Run behavex (`--parallel-scheme scenario`) with PRESSLUFT_BASE_URL pointing at that target: every
    worker reuses the ready node; `@SERIAL` scenarios run on their own. Every worker's Allure formatter
-   writes into the same `PRESSLUFT_REPORTS_DIR/allure-results`, so the results are one report.
+   writes into the same `PRESSLUFT_REPORTS_DIR/allure-results`, so the results are one report: this command
+   empties the reports folder of earlier runs' files once, and tells the workers not to
+   (PRESSLUFT_REPORTS_SHARED=1).
 4. Release the Hetzner server the node of step 2 bought, as PRESSLUFT_RELEASE_NODE says (support/provider_servers.py).
 
 Exit status: behavex's (0 when every scenario passed); 1 when the run cannot start.
@@ -20,9 +22,11 @@ import sys
 import time
 from pathlib import Path
 
+from support.allure_formatter import clear_results
 from support.config import BUDGET_VARIABLES, load_settings
 from support.diagnostics import SuiteFailure
 from support.provider_node import REQUESTED
+from support.reporting import clear_run_files
 from support.run import start_run
 from support.server_process import SERVER_VARIABLES
 from support.target import EmbeddedTarget
@@ -71,6 +75,11 @@ def main(argv=None) -> int:
     target = run = None
     try:
         settings = load_settings(env)
+        if not settings.reports_shared:  # one run, one report: the workers share the folder
+            reports = Path(settings.reports_dir)
+            clear_results(reports / "allure-results")
+            clear_run_files(reports, reports / "junit")
+        env["PRESSLUFT_REPORTS_SHARED"] = "1"
         if settings.embedded:
             extra = [] if options.faithful_guard else ["--guard-scope", "site"]
             extra += shlex.split(env.get("PRESSLUFT_REFERENCE_ARGS", ""))
@@ -88,7 +97,8 @@ def main(argv=None) -> int:
                 env.pop(name, None)
         acquisition = run.provider_node()
         env["PRESSLUFT_PROVIDER_TOKEN"] = run.settings.provider_token or ""
-        print(f"[parallel] target {env['PRESSLUFT_BASE_URL']}"
+        # the embedded target's loopback address, or the label of the operator's target (never its address)
+        print(f"[parallel] target {env['PRESSLUFT_BASE_URL'] if target else run.settings.target_name}"
               f"{' (embedded, --guard-scope site)' if target and not options.faithful_guard else ''}; "
               f"node {acquisition.node_id} {'acquired' if acquisition.how == REQUESTED else acquisition.how} "
               f"in {time.monotonic() - started:.2f} s", flush=True)

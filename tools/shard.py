@@ -42,6 +42,7 @@ from typing import Iterable, Optional
 
 from support.config import reports_dir_requested
 from support.reporting import RunTally
+from support.resources import LEDGER_FILE
 from tools.traceability import coverage
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -409,7 +410,7 @@ def merge(folders: Iterable, output: Path, expect: Optional[int] = None) -> Merg
     counts: dict = {}
     results_total = 0
     properties: dict = {}
-    stderr_parts = []
+    stderr_parts, ledger_parts = [], []
     for index, manifest in sorted(shards.items()):
         folder = Path(manifest["_folder"])
         label = f"shard {index}/{manifest['of']}"
@@ -441,6 +442,8 @@ def merge(folders: Iterable, output: Path, expect: Optional[int] = None) -> Merg
         log = folder / STDERR_LOG
         if log.is_file():
             stderr_parts.append(log.read_text(errors="replace"))
+        if (folder / LEDGER_FILE).is_file():  # what the shard created on its target, also when it was cut off
+            ledger_parts.append((folder / LEDGER_FILE).read_text(errors="replace"))
     proven = _merge_run_summaries([Path(m["_folder"]) for _, m in sorted(shards.items())], output)
     if proven is not None:  # what the shards proved together, not each shard's own line joined
         properties.update({key: [value] for key, value in proven.properties().items()})
@@ -449,6 +452,7 @@ def merge(folders: Iterable, output: Path, expect: Optional[int] = None) -> Merg
             "".join(f"{key}={' | '.join(values)}\n" for key, values in properties.items())
             + f"shards={total}\n")
     (output / STDERR_LOG).write_text("".join(stderr_parts))
+    (output / LEDGER_FILE).write_text("".join(ledger_parts))
     result = Merge({i: {k: v for k, v in m.items() if k != "_folder"} for i, m in shards.items()}, total,
                    problems, dict(sorted(counts.items())), results_total,
                    proven.closing_lines() if proven is not None else [])

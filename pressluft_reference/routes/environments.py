@@ -56,7 +56,7 @@ def _shown(runtime, conn, env: dict) -> dict:
     source = None
     if env["source_environment_id"] and defective(runtime, "preview_url_points_to_source"):
         source = _environment(conn, env["source_environment_id"])
-    shown = serializers.environment(env, source["preview_port"] if source else None)
+    shown = serializers.environment(env, source["preview_port"] if source else None, runtime.config.preview_host)
     if env["environment_type"] != "production" and defective(runtime, "env_shown_under_other_site"):
         shown["site_id"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"other-site-of-{env['id']}"))
     return shown

@@ -1,8 +1,9 @@
 """Deterministic diagnostics (AC-3, issue 9 point 5): the same fault gives the same `[wave5] FAIL` line of the
 smoke command, on every run. Each fault is provoked twice, on two fresh faulty targets, by running the smoke
 itself (bash scripts/smoke-*.sh with its own run id, the fault scoped to its sites by site_slug_prefix); the two
-lines must be identical once ids (uuids, job-<nanos>, run ids w5-xxxxxxxx), ports and measured durations are
-masked. Nothing else is masked: a poll count, an attempt count or a timestamp in a line would fail this test.
+lines must be identical once ids (uuids, job-<nanos>, run ids w5-xxxxxxxx, the environment of a preview address
+shown without its host), ports and measured durations are masked. Nothing else is masked: a poll count, an attempt
+count or a timestamp in a line would fail this test.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ MASKS = (
     (re.compile(r"\bjob-\d+\b"), "<job>"),
     (re.compile(r"\bw5-[0-9a-f]{8}\b"), "<run>"),
     (re.compile(r"(?<=[\w\].]):\d{2,5}\b"), ":<port>"),
+    (re.compile(r"<preview of env [0-9a-f]{8}>"), "<preview of env <id>>"),  # a preview address, its host hidden
     (re.compile(r"\b\d+\.\d+ ?s\b|\b\d+ ?ms\b"), "<duration>"),  # measured: 1.7 s, 12 ms (a budget '2 s' stays)
 )
 

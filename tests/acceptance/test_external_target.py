@@ -11,7 +11,7 @@ from support.config import EMBEDDED_PROVIDER_TOKEN
 from support.skips import DISRUPTIVE
 
 REJECTED = "A provider credential that the provider rejects blocks node acquisition, with guidance"
-START_UP = re.compile(r"^\[wave5\] run (?P<run_id>w5-[0-9a-f]{8}) against (?P<url>\S+)\n"
+START_UP = re.compile(r"^\[wave5\] run (?P<run_id>w5-[0-9a-f]{8}) against (?P<target>.+)\n"
                       r"  account: (?P<account>.+)\n"
                       r"  budgets: (?P<budgets>.+)\n"
                       r"  node: (?P<node>.+)\n"
@@ -48,7 +48,8 @@ def test_the_run_starts_with_a_block_naming_its_id_target_budgets_node_plan_and_
     target, run = external_run
     block = START_UP.search(run.stderr)
     assert block and run.stderr.startswith("[wave5] run "), run.stderr[:2000]
-    assert block["url"] == target.url
+    assert block["target"] == "external target"  # its label (PRESSLUFT_TARGET_NAME), never its address
+    assert target.url not in run.output
     assert block["account"] == "admin@pressluft.local (provider hetzner)"
     assert block["budgets"] == REAL_PRESSLUFT_BUDGETS  # an external target gets a real Pressluft's budgets
     assert block["node"] == "acquires a new node"  # a fresh target has no provider node to reuse
@@ -75,7 +76,8 @@ def test_the_run_lists_its_resources_and_names_everything_it_made_with_its_run_i
     smokes = {site_id for site_id, site in sites.items() if re.fullmatch(rf"{run_id}-smoke-\d+-site-\d+", site["slug"])}
     assert own | smokes == set(sites) and set(listed_sites) == own
     props = (run.reports / "allure-results" / "environment.properties").read_text()
-    assert f"target.url={target.url}" in props and "target.embedded_reference=false" in props
+    assert "target.name=external target" in props and "target.embedded_reference=false" in props
+    assert "target.url" not in props and target.url not in props
     assert f"run.id={run_id}" in props and f"run.created_resources={count}: " in props
 
 

@@ -2,8 +2,9 @@
 import re
 
 import pytest
+from behave.parser import parse_file
 
-from behave_runs import assert_no_secrets, run_behave, wave5_scenarios
+from behave_runs import ROOT, assert_no_secrets, run_behave, wave5_scenarios
 from support.config import EMBEDDED_PROVIDER_TOKEN
 
 SCENARIOS = wave5_scenarios()
@@ -42,6 +43,29 @@ def test_an_embedded_run_prints_no_start_up_block_and_lists_no_resources(full_ru
     """The start-up block and the list of created resources are for external targets, where they stay."""
     assert "[wave5] run " not in full_run.stderr
     assert not re.search(r"^run w5-[0-9a-f]{8} created", full_run.stdout, re.M)
+
+
+def test_the_console_shows_each_feature_once_then_its_scenarios_then_the_summary(full_run):
+    """behave 1.3.3's pretty format printed the header of a feature with a Background twice (upstream #1284):
+    support/pretty_formatter.py is behave's own with the upstream fix."""
+    lines = full_run.stdout.splitlines()
+    features = {}
+    for path in sorted((ROOT / "features" / "wave5").glob("*.feature")):
+        feature = parse_file(str(path))
+        features[feature.name] = [scenario.name for scenario in feature.walk_scenarios()]
+    assert any(parse_file(str(p)).background for p in (ROOT / "features" / "wave5").glob("*.feature"))
+    headers = [i for i, line in enumerate(lines) if re.match(r"^\s*Feature: ", line)]
+    assert [re.sub(r"\s+# features/.*$", "", lines[i].split("Feature: ", 1)[1]) for i in headers] == list(features), \
+        "each feature's header exactly once, in the order of the files"
+    for (name, scenarios), start, end in zip(features.items(), headers, headers[1:] + [len(lines)], strict=True):
+        shown = [line for line in lines[start:end] if re.match(r"^\s*Scenario( Outline)?: ", line)]
+        assert len(shown) == len(scenarios), f"{name}: {len(shown)} scenario lines for {len(scenarios)} scenarios"
+    summary = next(i for i, line in enumerate(lines) if re.fullmatch(r"\d+ features? passed, 0 failed, 0 skipped",
+                                                                      line))
+    scenarios = sum(map(len, features.values()))
+    assert summary > headers[-1] and lines[summary + 1] == f"{scenarios} scenarios passed, 0 failed, 0 skipped"
+    assert re.fullmatch(r"\d+ steps passed, 0 failed, 0 skipped", lines[summary + 2])
+    assert lines[summary + 3].startswith("Took ")
 
 
 def test_plain_behave_shows_a_readable_console_format_and_writes_allure_and_junit(full_run):

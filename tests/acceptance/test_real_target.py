@@ -66,9 +66,10 @@ def test_a_node_whose_acquisition_failed_for_good_is_never_reused(tmp_path, faul
 def test_the_start_up_block_says_target_account_budgets_and_node_and_no_secret(tmp_path, faulty_target):
     target = faulty_target()
     run = run_behave(tmp_path, *by_name(NODE), "features/wave5",
-                     env=target.env(PRESSLUFT_PROVIDER_TOKEN="tok-sentinel-123", PRESSLUFT_SITE_TIMEOUT="77"))
+                     env=target.env(PRESSLUFT_PROVIDER_TOKEN="tok-sentinel-123", PRESSLUFT_SITE_TIMEOUT="77",
+                                    PRESSLUFT_TARGET_NAME="staging EU"))
     block = run.stderr.split("[wave5] run ", 1)[1].split("\n\n", 1)[0]
-    assert f"against {target.url}" in block and f"account: {EMAIL}" in block
+    assert "against staging EU\n" in block and f"account: {EMAIL}" in block and target.url not in run.output
     assert "budgets: node 900 s, site 77 s, clone 600 s, backup 600 s, restore 600 s, preview 120 s" in block
     assert "node: acquires a new node" in block
     assert PASSWORD not in run.output and "tok-sentinel-123" not in run.output

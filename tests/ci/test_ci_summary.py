@@ -132,3 +132,24 @@ def test_what_the_run_proved_per_spec_item_is_in_the_summary(tmp_path):
     assert "`[wave5] passed — proved AC-4`" in summary_cli("--results", results, "--run-summary", elsewhere).stdout
     (tmp_path / "run-summary.json").write_text("{broken")
     assert "What this run proved" not in summary_cli("--results", results).stdout  # unreadable: left out
+
+
+def test_the_target_is_named_by_its_label_and_what_the_run_created_is_listed(tmp_path):
+    """A real target's address never reaches a job summary, even where a result quotes it; --ledger lists the
+    resources the run left on the target (written as they were made: also after a run that was cut off)."""
+    address = "https://pressluft.secret-host.example:8443"
+    results = write_results(tmp_path, [
+        result("Alpha", "passes"),
+        result("Beta", f"fails at {address}", "failed", f"connection refused at {address}/api/jobs"),
+    ])
+    ledger = tmp_path / "created-resources.jsonl"
+    ledger.write_text('{"run_id": "w5-1", "kind": "site", "id": "s-1", "slug": "w5-1-site-1", "note": ""}\n'
+                      '{"run_id": "w5-1", "kind": "node", "id": "n-1", "slug": null, "note": "bought"}\n')
+    summary_file = tmp_path / "summary.md"
+    done = summary_cli("--results", results, "--ledger", ledger, env={
+        "GITHUB_STEP_SUMMARY": str(summary_file), "PRESSLUFT_BASE_URL": address, "PRESSLUFT_TARGET_NAME": "prod"})
+    assert done.returncode == 0, done.stderr
+    text = summary_file.read_text()
+    assert "secret-host" not in text and "&lt;prod&gt;" in text
+    assert "### Created on the target, not deleted: 2" in text
+    assert "- site s-1 (w5-1-site-1)" in text and "- node n-1 - bought" in text

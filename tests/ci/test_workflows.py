@@ -1,14 +1,18 @@
 """The GitHub Actions workflows, as far as they can be checked without GitHub: actionlint (with shellcheck) is a
-real gate, actions are pinned, and the jobs are wired the way docs/ci.md says (shards, merge, publish on main only,
-Pages deployment, the real target behind its environment and concurrency group)."""
+real gate, actions are pinned, and the jobs are wired the way docs/ci.md says (the project's tests on every Python
+it claims, shards, merge, one acceptance verdict, publish on main only, Pages deployment, the real target behind its
+environment and concurrency group, cut off below the job's limit and still reporting, every budget settable)."""
 from __future__ import annotations
 
 import re
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
+
+from support.config import TIME_BUDGET_VARIABLES
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -72,6 +76,28 @@ def test_the_embedded_run_is_sharded_merged_and_published_from_main_only():
     assert publish["with"]["part"] == "embedded"
 
 
+def test_the_projects_tests_run_on_every_python_it_claims_and_the_acceptance_verdict_needs_them():
+    flow = load("acceptance.yml")
+    assert {"push", "pull_request"} <= set(flow["on"])
+    tests = flow["jobs"]["tests"]
+    versions = tests["strategy"]["matrix"]["python"]
+    claimed = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    assert claimed == ">=3.11" and {"3.11", "3.12"} <= set(versions) and min(versions, key=lambda v: tuple(
+        map(int, v.split(".")))) == "3.11"
+    assert tests["strategy"]["fail-fast"] is False
+    [python] = steps_using(tests, "actions/setup-python")
+    assert python["with"]["python-version"] == "${{ matrix.python }}"
+    [command] = [step for step in tests["steps"] if "run" in step]
+    assert command["run"].strip() == ".ci/run" and "scripts/test" in (ROOT / ".ci" / "run").read_text()
+    # scripts/setup would pick the newest CPython on the runner, not the matrix's
+    assert command["env"]["PYTHON"] == f"${{{{ steps.{python['id']}.outputs.python-path }}}}"
+    verdict = flow["jobs"]["verdict"]
+    assert set(verdict["needs"]) == {"tests", "report"} and verdict["if"] == "${{ always() }}"
+    text = run_text(verdict)
+    assert '"$TESTS" != success' in text and '"$REPORT" != success' in text and "exit 1" in text
+    assert verdict["steps"][0]["env"] == {"TESTS": "${{ needs.tests.result }}", "REPORT": "${{ needs.report.result }}"}
+
+
 def test_publishing_deploys_the_site_branch_to_pages():
     flow = load("publish-report.yml")
     assert "workflow_call" in flow["on"]
@@ -99,3 +125,32 @@ def test_the_real_target_runs_on_demand_behind_its_environment_one_run_at_a_time
     assert flow["jobs"]["publish"]["with"]["part"] == "real-target"
     # only the job in the protected environment sees the secrets
     assert "secrets." not in yaml.safe_dump(flow["jobs"]["publish"])
+
+
+def test_a_real_target_run_cut_off_by_its_step_limit_still_uploads_its_report_summary_and_ledger():
+    run = load("real-target.yml")["jobs"]["run"]
+    steps = run["steps"]
+    [suite] = [i for i, step in enumerate(steps) if "scripts/shard run" in str(step.get("run", ""))]
+    assert 0 < steps[suite]["timeout-minutes"] < run["timeout-minutes"]
+    after = steps[suite + 1:]
+    merge = next(step for step in after if "scripts/shard merge" in str(step.get("run", "")))
+    upload = steps_using({"steps": after}, "actions/upload-artifact")[0]
+    summary = next(step for step in after if "scripts/ci-summary" in str(step.get("run", "")))
+    for step in (merge, upload, summary):
+        assert step["if"] == "${{ always() }}", step.get("name")
+    # the ledger written as resources are made, merged into the uploaded folder and listed in the summary
+    assert upload["with"]["path"] == "reports/merged"
+    assert "--ledger reports/merged/created-resources.jsonl" in summary["run"]
+    # the summary's redaction knows the target's address, and shows its label instead
+    assert summary["env"]["PRESSLUFT_BASE_URL"] == "${{ secrets.PRESSLUFT_BASE_URL }}"
+    assert summary["env"]["PRESSLUFT_TARGET_NAME"] == "${{ vars.PRESSLUFT_TARGET_NAME }}"
+
+
+def test_every_budget_the_suite_reads_can_be_set_from_the_workflows_variables():
+    """support/config.py's TIME_BUDGET_VARIABLES is the list (tests/suite/test_config.py checks it against what
+    load_settings reads): a new budget cannot be forgotten here."""
+    run = load("real-target.yml")["jobs"]["run"]
+    [suite] = [step for step in run["steps"] if "scripts/shard run" in str(step.get("run", ""))]
+    assert len(TIME_BUDGET_VARIABLES) >= 11
+    for name in (*TIME_BUDGET_VARIABLES, "PRESSLUFT_TARGET_NAME"):
+        assert suite["env"].get(name) == f"${{{{ vars.{name} }}}}", name

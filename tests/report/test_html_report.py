@@ -10,24 +10,19 @@ Skipped only when /usr/bin/chromium is absent and CI is not set (in CI it must r
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
-import threading
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
+from report_pages import CHROMIUM, IN_CI, dump_dom, have_chromium, serve, visible_lines
+
 ROOT = Path(__file__).resolve().parents[2]
 REPORT = ROOT / "scripts" / "report"
-CHROMIUM = os.environ.get("PRESSLUFT_CHROMIUM", "/usr/bin/chromium")
-IN_CI = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
 
 FEATURE = """\
 @wave5
@@ -78,8 +73,8 @@ SUMMARY = '[wave5] FAIL category=job_failed command="POST /api/sites" job_id=job
 pytestmark = [
     pytest.mark.timeout(240),
     pytest.mark.skipif(
-        not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)) and not IN_CI,
-        reason=f"{CHROMIUM} not installed (scripts/setup installs it as root); required when CI is set",
+        not have_chromium() and not IN_CI,
+        reason=f"{CHROMIUM} not installed (scripts/setup --tests installs it as root); required when CI is set",
     ),
 ]
 
@@ -111,67 +106,6 @@ def _report(results: Path, output: Path, history: Path) -> str:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (output / "index.html").is_file()
     return proc.stdout
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep pytest output clean
-        pass
-
-
-@contextlib.contextmanager
-def _serve(directory: Path):
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def _dump_dom(url: str, profile: Path) -> str:
-    assert os.path.isfile(CHROMIUM), f"{CHROMIUM} is required in CI (scripts/setup installs it)"
-    cmd = [
-        CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage", f"--user-data-dir={profile}",
-        # let the single-page app fetch its data and render before the DOM is dumped
-        "--virtual-time-budget=15000", "--dump-dom", url,
-    ]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    return proc.stdout
-
-
-class _VisibleText(HTMLParser):
-    """Text of the rendered DOM outside <script>, <style>, <template> and <noscript>."""
-
-    HIDDEN = {"script", "style", "template", "noscript"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.depth = 0
-        self.chunks: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.HIDDEN:
-            self.depth += 1
-
-    def handle_endtag(self, tag):
-        if tag in self.HIDDEN and self.depth:
-            self.depth -= 1
-
-    def handle_data(self, data):
-        if not self.depth:
-            self.chunks.append(data)
-
-
-def _visible_lines(dom: str) -> list[str]:
-    parser = _VisibleText()
-    parser.feed(dom)
-    return [" ".join(c.split()) for c in parser.chunks if c.strip()]
 
 
 def _failed_result(output: Path) -> dict:
@@ -223,10 +157,10 @@ def test_the_report_groups_by_the_spec_shows_the_verdict_first_and_keeps_history
     assert failed["name"] == "A scenario whose claim fails"
     assert SUMMARY in failed["error"]["message"]
 
-    with _serve(output) as base:
-        tree = _visible_lines(_dump_dom(f"{base}/index.html", tmp_path / "chromium-tree"))
+    with serve(output) as base:
+        tree = visible_lines(dump_dom(f"{base}/index.html", tmp_path / "chromium-tree"))
         # The report's client-side router opens a test result page at #<test result id>.
-        page = _visible_lines(_dump_dom(f"{base}/index.html#{failed['id']}", tmp_path / "chromium-profile"))
+        page = visible_lines(dump_dom(f"{base}/index.html#{failed['id']}", tmp_path / "chromium-profile"))
     assert "Wave 5 runtime e2e" in tree and "Report rendering" in tree, "\n".join(tree)[:3000]
     assert tree.index("Wave 5 runtime e2e") < tree.index("Report rendering")  # Epic, then its feature
     text = "\n".join(page)

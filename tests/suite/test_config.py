@@ -87,6 +87,8 @@ BAD_VALUES = [
     ("PRESSLUFT_SERVER_BUILD_CMD", "go build"), ("PRESSLUFT_SERVER_START_TIMEOUT", "a minute"),
     ("PRESSLUFT_SERVER_DIR", "/no/such/dir"), ("PRESSLUFT_RELEASE_NODE", "sometimes"),
     ("PRESSLUFT_RELEASE_NODE", "on_pass"), ("PRESSLUFT_HCLOUD_ENDPOINT", "api.hetzner.cloud/v1"),
+    ("PRESSLUFT_SERVER_DIR", "/no/such/dir"), ("PRESSLUFT_TARGET_NAME", "ops/prod"),
+    ("PRESSLUFT_TARGET_NAME", "x" * 41), ("PRESSLUFT_REPORTS_SHARED", "sometimes"),
 ]
 
 
@@ -98,8 +100,35 @@ def test_a_bad_value_of_any_variable_is_a_config_error_naming_it(env, name, valu
         load_settings(env(**server, **{name: value}))
     assert caught.value.category is Category.CONFIG_ERROR
     assert caught.value.command == f"read {name}"
-    assert name in caught.value.reason and value in caught.value.reason
+    assert name in caught.value.reason
+    # a bad URL is not repeated: a base URL is the address that reports must never show (the others are)
+    urls = ("PRESSLUFT_BASE_URL", "PRESSLUFT_HCLOUD_ENDPOINT")
+    assert (value not in caught.value.reason) if name in urls else (value in caught.value.reason)
     assert "\n" not in caught.value.line
+
+
+def test_a_target_is_named_by_its_label_never_by_its_address(env):
+    assert load_settings(env(**REAL)).target_name == "external target"
+    assert load_settings(env(**REAL)).describe()["target"] == "external target"
+    assert load_settings(env()).describe()["target"] == "(embedded reference target)"
+    named = load_settings(env(**REAL, PRESSLUFT_TARGET_NAME="staging EU-2"))
+    assert named.target_name == "staging EU-2" and named.as_environment()["PRESSLUFT_TARGET_NAME"] == "staging EU-2"
+    with pytest.raises(ConfigError) as caught:
+        load_settings(env(**REAL, PRESSLUFT_TARGET_NAME="Pressluft.example prod"))
+    assert "does not contain its host" in caught.value.reason and "pressluft.example" not in caught.value.line.lower()
+
+
+def test_every_time_budget_the_settings_read_is_in_the_list_the_workflow_is_checked_against(env, monkeypatch):
+    """TIME_BUDGET_VARIABLES is the list tests/ci/test_workflows.py holds real-target.yml to: a variable read as
+    seconds anywhere in load_settings must be in it, and everything in it must be read."""
+    from support import config
+
+    read = []
+    original = config._Reader.seconds
+    monkeypatch.setattr(config._Reader, "seconds", lambda self, name, default: read.append(name) or
+                        original(self, name, default))
+    load_settings(env(PRESSLUFT_SERVER_CMD="./pressluft dev --port {port}"))
+    assert sorted(set(read)) == sorted(config.TIME_BUDGET_VARIABLES)
 
 
 def test_every_variable_the_suite_reads_has_a_bad_value_test():

@@ -38,13 +38,18 @@ def test_the_first_verdict_of_a_message_decides_its_category_not_one_quoted_in_i
 
 def test_environment_properties_name_the_target_and_versions_and_no_secret(tmp_path):
     secrets.add("super-secret-token-value")
-    props = reporting.environment_properties(target_url="http://u:super-secret-token-value@h/", embedded=False,
-                                             run_id="w5-abcd1234", target_version="1.0")
+    props = reporting.environment_properties(target_name="staging", target_url="http://u:pw@pressluft.example/",
+                                             embedded=False, run_id="w5-abcd1234", target_version="1.0")
     reporting.write_result_files(tmp_path, props)
     text = (tmp_path / "environment.properties").read_text()
-    assert "target.url=" in text and "target.embedded_reference=false" in text and "behave=1.3.3" in text
+    assert "target.name=staging" in text and "target.embedded_reference=false" in text and "behave=1.3.3" in text
+    assert "target.url" not in text and "pressluft.example" not in text  # a real target's address is never written
+    embedded = reporting.environment_properties(target_name="embedded reference", embedded=True, run_id="w5-1",
+                                                target_url="http://u:super-secret-token-value@127.0.0.1:1/")
+    reporting.write_result_files(tmp_path, embedded)
+    text = (tmp_path / "environment.properties").read_text()
     assert "super-secret-token-value" not in text
-    assert "target.url=http://h/" in text
+    assert "target.url=http://127.0.0.1:1/" in text  # the embedded reference's loopback address is shown
     assert json.loads((tmp_path / "categories.json").read_text())
 
 
