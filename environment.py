@@ -10,6 +10,7 @@ from support.cleanups import Restorations, quietly
 from support.config import reports_dir_requested
 from support.diagnostics import SuiteFailure
 from support.faults import FaultSession
+from support.proof import coverage  # which scenario proves which part of which spec item
 from support.run import banner, start_run
 from support.scenario import ScenarioState
 from support.skips import reason_to_skip
@@ -21,7 +22,6 @@ from support.verdicts import (
     verdict_for,
     with_summary_first,
 )
-from tools.traceability import coverage  # which scenario proves which part of which spec item (support/proof.py)
 
 
 def release_provider_servers(run, passed: bool) -> None:

@@ -41,9 +41,9 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from support.config import reports_dir_requested
+from support.proof import coverage
 from support.reporting import RunTally
 from support.resources import LEDGER_FILE
-from tools.traceability import coverage
 
 ROOT = Path(__file__).resolve().parents[1]
 FEATURES = ROOT / "features" / "wave5"

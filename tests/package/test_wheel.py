@@ -102,7 +102,8 @@ def test_the_whole_suite_runs_with_its_own_configuration_from_the_callers_folder
     assert len(results) == 3 and {r["status"] for r in results} == {"passed"}
     junit = suite.junit_text()  # the configuration's junit, into the caller's reports/junit
     assert junit.count("<testcase ") == len(wave5_scenarios()) and "<failure" not in junit
-    assert sorted(path.name for path in reports.iterdir()) == ["allure-results", "junit", "run-summary.json", "waits"]
+    assert sorted(path.name for path in reports.iterdir()) == ["allure-results", "created-resources.jsonl", "junit",
+                                                                "run-summary.json", "waits"]
 
 
 def test_the_reference_runs_on_its_own_and_says_where_it_listens(installed, tmp_path):

@@ -91,7 +91,7 @@ def leak_run(tmp_path_factory):
         # a run that cannot reach its target names it in its reason: by its label
         nowhere = run_behave(tmp_path / "nowhere", "features/wave5", timeout=120, env={
             "PRESSLUFT_BASE_URL": closed_port_url().replace("127.0.0.1", TARGET_HOST), "PYTHONPATH": str(resolver)})
-        assert nowhere.exit_code == 1 and nowhere.verdicts[0]["category"] == "target_unavailable", nowhere.output
+        assert nowhere.exit_code == 2 and nowhere.verdicts[0]["category"] == "target_unavailable", nowhere.output
         outputs.update({"unreachable run: stdout": nowhere.stdout, "unreachable run: stderr": nowhere.stderr})
         outputs.update({f"unreachable run: {path.relative_to(tmp_path)}": text
                         for path, text in texts_under(nowhere.reports)})

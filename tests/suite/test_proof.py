@@ -8,9 +8,10 @@ import pytest
 
 from support import proof
 from support.categories import Category, exit_status
+from support.proof import coverage
 from support.reporting import RunTally
 from support.skips import DISRUPTIVE, NO_FAULT_INJECTION
-from tools.traceability import collect_scenarios, coverage
+from tools.traceability import collect_scenarios
 
 SCENARIOS = collect_scenarios()  # an outline once: here it stands for all its examples (rows=1)
 REDIRECT = "A preview that redirects counts as reachable, without the redirect being followed"
