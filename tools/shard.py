@@ -20,9 +20,12 @@ Assignment (deterministic, the same on every machine: no hash(), no clock, no ra
             scenario's weight above the lightest.
 A shard with nothing to run writes its manifest and exits 0.
 
-Each shard writes into its own reports folder (PRESSLUFT_REPORTS_DIR): allure-results/, junit/, behave-stderr.log
-and shard.json (the plan's digest, its scenarios, behave's exit code). `merge` checks that every shard of the plan
-is there, finished and complete, copies the results into one folder, builds one report with scripts/report and
+Each shard writes into its own reports folder (PRESSLUFT_REPORTS_DIR): allure-results/, junit/, behave-stderr.log,
+created-resources.jsonl, run-summary.json and shard.json (the plan's digest, its scenarios, behave's exit code).
+`merge` checks that every shard of the plan is there, finished and complete; copies the Allure results and the JUnit
+(without the scenarios a shard left to others) into one folder; joins the shards' stderr and their ledgers of what
+they created on the target; merges their run summaries into what the shards proved together, per spec item (also in
+environment.properties, beside every shard's values); writes verdict.json, builds one report with scripts/report and
 exits 1 when any shard failed, is missing, or lost a scenario, or when any scenario failed or broke.
 """
 from __future__ import annotations
@@ -36,6 +39,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
@@ -51,13 +55,13 @@ DURATIONS = ROOT / "tools" / "shard_durations.json"
 MANIFEST = "shard.json"
 STDERR_LOG = "behave-stderr.log"
 DEFAULT_WEIGHT_MS = 1000
+FAILING = ("failed", "broken")
 
 
 def reports_base() -> Path:
     """Where the default folders go: PRESSLUFT_REPORTS_DIR (relative to the repository root), else reports/."""
     base = Path(reports_dir_requested() or "reports")
     return base if base.is_absolute() else ROOT / base
-FAILING = ("failed", "broken")
 
 
 class ShardError(Exception):
@@ -237,19 +241,8 @@ def run_shard(index: int, total: int, reports: Path, *, paths=(FEATURES,), tags=
     units = collect(paths, tags)
     the_plan = plan(units, total, load_durations(durations_file))
     mine = the_plan.shards[index - 1]
-    reports = Path(reports).resolve()
-    reports.mkdir(parents=True, exist_ok=True)
-    for stale in ("allure-results", "junit"):  # results of an earlier run of this folder would be merged too
-        shutil.rmtree(reports / stale, ignore_errors=True)
-    (reports / RunTally.FILE).unlink(missing_ok=True)
-    (reports / "allure-results").mkdir()
-    manifest = {
-        "shard": index, "of": total, "plan": the_plan.digest, "scenarios_in_plan": len(units),
-        "tags": list(tags or []), "weight_ms": the_plan.load(index),
-        "scenarios": [{"location": u.location, "feature": u.feature, "name": u.reported_name,
-                       "weight_ms": the_plan.weight[u.key]} for u in mine],
-        "exit_code": None, "wall_seconds": None,
-    }
+    reports = _emptied_reports(reports)
+    manifest = _manifest(the_plan, index, len(units), tags)
     write_json(reports / MANIFEST, manifest)  # exit_code null until behave has finished
     print(f"[shard] {index}/{total}: {len(mine)} of {len(units)} scenarios "
           f"(weight {the_plan.load(index) / 1000:.1f} s), plan {the_plan.digest}, results in {_display_path(reports)}",
@@ -259,20 +252,47 @@ def run_shard(index: int, total: int, reports: Path, *, paths=(FEATURES,), tags=
         (reports / STDERR_LOG).write_text("")
         code = 0
     else:
-        run_env = dict(os.environ if env is None else env)
-        run_env["PRESSLUFT_REPORTS_DIR"] = str(reports)
-        if run_env.get("PRESSLUFT_BASE_URL") and total > 1:
-            print("[shard] note: PRESSLUFT_BASE_URL is set; shards running at the same time share that target, "
-                  "so its @SERIAL scenarios may collide (docs/ci.md)", file=out, flush=True)
-        tag_args = [f"--tags={expression}" for expression in tags or []]  # behave excludes what the plan left out
-        command = [*behave_executable(), *behave_args, *tag_args,
-                   *shard_command(mine, everything=len(mine) == len(units))]
-        code = _run_teeing_stderr(command, run_env, reports / STDERR_LOG)
-    manifest["exit_code"] = code
-    manifest["wall_seconds"] = round(time.monotonic() - started, 2)
+        code = _run_behave(mine, len(mine) == len(units), reports, total=total, tags=tags, behave_args=behave_args,
+                           env=env, out=out)
+    manifest.update(exit_code=code, wall_seconds=round(time.monotonic() - started, 2))
     write_json(reports / MANIFEST, manifest)
     print(f"[shard] {index}/{total}: behave exit {code}, wall {manifest['wall_seconds']:.1f} s", file=out, flush=True)
     return code
+
+
+def _emptied_reports(reports: Path) -> Path:
+    """The shard's reports folder, without the results of an earlier run of it (they would be merged too)."""
+    reports = Path(reports).resolve()
+    reports.mkdir(parents=True, exist_ok=True)
+    for stale in ("allure-results", "junit"):
+        shutil.rmtree(reports / stale, ignore_errors=True)
+    (reports / RunTally.FILE).unlink(missing_ok=True)
+    (reports / "allure-results").mkdir()
+    return reports
+
+
+def _manifest(the_plan: Plan, index: int, scenarios_in_plan: int, tags) -> dict:
+    """shard.json: the plan's digest and this shard's scenarios; behave's exit code and wall once it has run."""
+    return {
+        "shard": index, "of": the_plan.total, "plan": the_plan.digest, "scenarios_in_plan": scenarios_in_plan,
+        "tags": list(tags or []), "weight_ms": the_plan.load(index),
+        "scenarios": [{"location": u.location, "feature": u.feature, "name": u.reported_name,
+                       "weight_ms": the_plan.weight[u.key]} for u in the_plan.shards[index - 1]],
+        "exit_code": None, "wall_seconds": None,
+    }
+
+
+def _run_behave(units: list[Unit], everything: bool, reports: Path, *, total: int, tags, behave_args, env,
+                out) -> int:
+    """behave on these scenarios, its reports in `reports`; its exit status."""
+    run_env = dict(os.environ if env is None else env)
+    run_env["PRESSLUFT_REPORTS_DIR"] = str(reports)
+    if run_env.get("PRESSLUFT_BASE_URL") and total > 1:
+        print("[shard] note: PRESSLUFT_BASE_URL is set; shards running at the same time share that target, "
+              "so its @SERIAL scenarios may collide (docs/ci.md)", file=out, flush=True)
+    tag_args = [f"--tags={expression}" for expression in tags or []]  # behave excludes what the plan left out
+    command = [*behave_executable(), *behave_args, *tag_args, *shard_command(units, everything=everything)]
+    return _run_teeing_stderr(command, run_env, reports / STDERR_LOG)
 
 
 def _run_teeing_stderr(command: list, env: dict, log: Path) -> int:
@@ -341,6 +361,25 @@ class Merge:
                 "wall_seconds": {str(i): m.get("wall_seconds") for i, m in sorted(self.shards.items())}}
 
 
+@dataclass(frozen=True)
+class ShardFolder:
+    """A shard's reports folder and the manifest (shard.json) it wrote there."""
+    folder: Path
+    manifest: dict
+
+    @property
+    def index(self) -> int:
+        return int(self.manifest["shard"])
+
+    @property
+    def label(self) -> str:
+        return f"shard {self.index}/{self.manifest['of']}"
+
+    @property
+    def scenarios(self) -> list:
+        return self.manifest.get("scenarios", [])
+
+
 def read_manifest(folder: Path) -> dict:
     path = Path(folder) / MANIFEST
     try:
@@ -373,91 +412,101 @@ def _feature_of(result: dict) -> str:
 
 
 def merge(folders: Iterable, output: Path, expect: Optional[int] = None) -> Merge:
-    """Checks the shards' manifests and results and copies them into `output` (allure-results/, junit/,
-    behave-stderr.log, verdict.json). Raises ShardError only when there is nothing to merge at all."""
-    folders = [Path(f) for f in folders]
-    problems, shards, seen_plans = [], {}, set()
+    """Checks the shards' manifests and results and merges them into `output`: allure-results/ (with one
+    environment.properties), junit/, behave-stderr.log, created-resources.jsonl, run-summary.json and verdict.json.
+    Raises ShardError only when there is nothing to merge at all."""
+    shards, problems = _shards_found([Path(folder) for folder in folders])
+    total = expect or max(int(shard.manifest["of"]) for shard in shards.values())
+    problems += _plan_problems(shards, total, expect)
+    in_order = [shard for _, shard in sorted(shards.items())]
+    output = Path(output)
+    _empty_result_folders(output)
+    counts, results_total, properties = Counter(), 0, {}
+    for shard in in_order:
+        results = _results(shard.folder)
+        problems += _shard_problems(shard, results)
+        counts.update(result.get("status") or "unknown" for result in results)
+        results_total += len(results)
+        _copy_results(shard.folder / "allure-results", output / "allure-results", properties, shard.index)
+        _copy_junit_files(shard, output / "junit")
+    folders_in_order = [shard.folder for shard in in_order]
+    for name in (STDERR_LOG, LEDGER_FILE):  # the ledger: what each shard created on its target, also when cut off
+        (output / name).write_text(_joined(folders_in_order, name))
+    proven = _merge_run_summaries(folders_in_order, output)
+    _write_environment(output / "allure-results", properties, proven, total)
+    result = Merge({index: shard.manifest for index, shard in shards.items()}, total, problems,
+                   dict(sorted(counts.items())), results_total, proven.closing_lines() if proven is not None else [])
+    write_json(output / "verdict.json", result.verdict())
+    return result
+
+
+def _shards_found(folders: list) -> tuple[dict, list]:
+    """{index: ShardFolder} of the folders with a readable manifest, and a problem for every other folder and for
+    a shard found twice."""
+    shards, problems = {}, []
     for folder in folders:
         try:
-            manifest = read_manifest(folder)
+            shard = ShardFolder(folder, read_manifest(folder))
         except ShardError as error:
             problems.append(str(error))
             continue
-        index = int(manifest["shard"])
-        if index in shards:
-            problems.append(f"shard {index}/{manifest['of']} found twice ({shards[index]['_folder']} and {folder})")
+        if shard.index in shards:
+            problems.append(f"{shard.label} found twice ({shards[shard.index].folder} and {folder})")
             continue
-        manifest["_folder"] = str(folder)
-        shards[index] = manifest
-        seen_plans.add((int(manifest["of"]), manifest["plan"]))
+        shards[shard.index] = shard
     if not shards:
         raise ShardError("no shard results to merge" + (f" ({'; '.join(problems)})" if problems else ""))
-    totals = {of for of, _ in seen_plans}
-    total = expect or max(totals)
-    if len(seen_plans) > 1:
+    return shards, problems
+
+
+def _plan_problems(shards: dict, total: int, expect: Optional[int]) -> list:
+    """The shards must come from one plan, of the number of shards expected, and none may be missing."""
+    plans = {(int(shard.manifest["of"]), shard.manifest["plan"]) for shard in shards.values()}
+    totals = {of for of, _ in plans}
+    problems = []
+    if len(plans) > 1:
         problems.append("the shards come from different plans (other feature files, N, tags or durations): "
-                        + ", ".join(f"{of} shards/{digest}" for of, digest in sorted(seen_plans)))
+                        + ", ".join(f"{of} shards/{digest}" for of, digest in sorted(plans)))
     if expect and totals != {expect}:
         problems.append(f"expected {expect} shards, the manifests say {', '.join(map(str, sorted(totals)))}")
-    for index in range(1, total + 1):
-        if index not in shards:
-            problems.append(f"shard {index}/{total}: results missing")
+    return problems + [f"shard {index}/{total}: results missing" for index in range(1, total + 1)
+                       if index not in shards]
 
-    output = Path(output)
+
+def _shard_problems(shard: ShardFolder, results: list) -> list:
+    """A shard whose behave did not finish, or failed, or whose scenarios are not all among its results."""
+    problems = []
+    code = shard.manifest.get("exit_code")
+    if code is None:
+        problems.append(f"{shard.label}: behave did not finish (no exit code in its {MANIFEST})")
+    elif code != 0:
+        problems.append(f"{shard.label}: behave exit {code}")
+    missing = _without_result(shard.scenarios, results)
+    if missing:
+        problems.append(f"{shard.label}: no result for {len(missing)} of its {len(shard.scenarios)} "
+                        f"scenarios ({'; '.join(missing[:5])}{'; …' if len(missing) > 5 else ''})")
+    return problems
+
+
+def _without_result(scenarios: list, results: list) -> list:
+    """"feature: name" of each scenario of a manifest that none of the results stands for (one result, one)."""
+    expected = Counter((scenario["feature"], scenario["name"]) for scenario in scenarios)
+    for result in results:
+        ident = (_feature_of(result), (result.get("name") or "").strip())
+        if expected[ident]:
+            expected[ident] -= 1
+    return [f"{feature}: {name}" for (feature, name), left in expected.items() for _ in range(left)]
+
+
+def _empty_result_folders(output: Path) -> None:
     for sub in ("allure-results", "junit"):
         shutil.rmtree(output / sub, ignore_errors=True)
         (output / sub).mkdir(parents=True)
-    counts: dict = {}
-    results_total = 0
-    properties: dict = {}
-    stderr_parts, ledger_parts = [], []
-    for index, manifest in sorted(shards.items()):
-        folder = Path(manifest["_folder"])
-        label = f"shard {index}/{manifest['of']}"
-        code = manifest.get("exit_code")
-        if code is None:
-            problems.append(f"{label}: behave did not finish (no exit code in its {MANIFEST})")
-        elif code != 0:
-            problems.append(f"{label}: behave exit {code}")
-        results = _results(folder)
-        results_total += len(results)
-        for result in results:
-            counts[result.get("status") or "unknown"] = counts.get(result.get("status") or "unknown", 0) + 1
-        expected = {}
-        for scenario in manifest.get("scenarios", []):
-            ident = (scenario["feature"], scenario["name"])
-            expected[ident] = expected.get(ident, 0) + 1
-        for result in results:
-            ident = (_feature_of(result), (result.get("name") or "").strip())
-            if expected.get(ident):
-                expected[ident] -= 1
-        missing = [f"{feature}: {name}" for (feature, name), left in expected.items() for _ in range(left)]
-        if missing:
-            problems.append(f"{label}: no result for {len(missing)} of its {len(manifest.get('scenarios', []))} "
-                            f"scenarios ({'; '.join(missing[:5])}{'; …' if len(missing) > 5 else ''})")
-        _copy_results(folder / "allure-results", output / "allure-results", properties, index)
-        names = {scenario["name"] for scenario in manifest.get("scenarios", [])}  # their reported names
-        for xml in sorted((folder / "junit").glob("*.xml")):
-            _copy_junit(xml, output / "junit" / f"shard-{index}-{xml.name}", names)
-        log = folder / STDERR_LOG
-        if log.is_file():
-            stderr_parts.append(log.read_text(errors="replace"))
-        if (folder / LEDGER_FILE).is_file():  # what the shard created on its target, also when it was cut off
-            ledger_parts.append((folder / LEDGER_FILE).read_text(errors="replace"))
-    proven = _merge_run_summaries([Path(m["_folder"]) for _, m in sorted(shards.items())], output)
-    if proven is not None:  # what the shards proved together, not each shard's own line joined
-        properties.update({key: [value] for key, value in proven.properties().items()})
-    if properties:
-        (output / "allure-results" / "environment.properties").write_text(
-            "".join(f"{key}={' | '.join(values)}\n" for key, values in properties.items())
-            + f"shards={total}\n")
-    (output / STDERR_LOG).write_text("".join(stderr_parts))
-    (output / LEDGER_FILE).write_text("".join(ledger_parts))
-    result = Merge({i: {k: v for k, v in m.items() if k != "_folder"} for i, m in shards.items()}, total,
-                   problems, dict(sorted(counts.items())), results_total,
-                   proven.closing_lines() if proven is not None else [])
-    write_json(output / "verdict.json", result.verdict())
-    return result
+
+
+def _joined(folders: list, name: str) -> str:
+    """The text of the file `name` of every folder that has one, one after the other."""
+    return "".join((folder / name).read_text(errors="replace") for folder in folders if (folder / name).is_file())
 
 
 def _merge_run_summaries(folders: list, output: Path) -> Optional[RunTally]:
@@ -476,22 +525,42 @@ def _merge_run_summaries(folders: list, output: Path) -> Optional[RunTally]:
 
 
 def _copy_results(source: Path, target: Path, properties: dict, index: int) -> None:
+    """Copies a shard's Allure results; gathers its environment.properties into `properties` (key -> values)."""
     if not source.is_dir():
         return
     for path in sorted(source.iterdir()):
         if not path.is_file():
             continue
         if path.name == "environment.properties":
-            for line in path.read_text(errors="replace").splitlines():
-                key, sep, value = line.partition("=")
-                if sep:
-                    values = properties.setdefault(key, [])
-                    if value not in values:
-                        values.append(value)
+            _gather_properties(path, properties)
         elif path.name == "categories.json" or not (target / path.name).exists():
             shutil.copy2(path, target / path.name)  # every shard writes the same categories.json
         else:  # uuid names never collide; should one, keep both
             shutil.copy2(path, target / f"shard-{index}-{path.name}")
+
+
+def _gather_properties(path: Path, properties: dict) -> None:
+    for line in path.read_text(errors="replace").splitlines():
+        key, sep, value = line.partition("=")
+        if sep:
+            values = properties.setdefault(key, [])
+            if value not in values:
+                values.append(value)
+
+
+def _write_environment(results: Path, properties: dict, proven: Optional[RunTally], total: int) -> None:
+    """The merged environment.properties: every shard's values of a key, and what the shards proved together."""
+    if proven is not None:  # what the shards proved together, not each shard's own line joined
+        properties.update({key: [value] for key, value in proven.properties().items()})
+    if properties:
+        (results / "environment.properties").write_text(
+            "".join(f"{key}={' | '.join(values)}\n" for key, values in properties.items()) + f"shards={total}\n")
+
+
+def _copy_junit_files(shard: ShardFolder, target: Path) -> None:
+    names = {scenario["name"] for scenario in shard.scenarios}  # their reported names
+    for xml in sorted((shard.folder / "junit").glob("*.xml")):
+        _copy_junit(xml, target / f"shard-{shard.index}-{xml.name}", names)
 
 
 def _copy_junit(source: Path, target: Path, names: set) -> None:
@@ -508,16 +577,18 @@ def _copy_junit(source: Path, target: Path, names: set) -> None:
     kept = 0
     for suite in suites:
         for case in list(suite.findall("testcase")):
-            skipped = case.get("status") == "skipped" or case.find("skipped") is not None
-            if skipped and (case.get("name") or "").strip() not in names:
+            if _skipped(case) and (case.get("name") or "").strip() not in names:
                 suite.remove(case)
         cases = suite.findall("testcase")
         kept += len(cases)
         suite.set("tests", str(len(cases)))
-        skipped = sum(1 for case in cases if case.get("status") == "skipped" or case.find("skipped") is not None)
-        suite.set("skipped", str(skipped))
+        suite.set("skipped", str(sum(1 for case in cases if _skipped(case))))
     if kept:
         tree.write(target, encoding="utf-8", xml_declaration=True)
+
+
+def _skipped(case) -> bool:
+    return case.get("status") == "skipped" or case.find("skipped") is not None
 
 
 def _report_merge(merged: Merge, output: Path, report: Optional[Path], history: Optional[Path], build: bool,
@@ -572,14 +643,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="scripts/shard", description=__doc__.splitlines()[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--features", action="append", metavar="PATH",
-                        help="feature files or directories (default features/wave5)")
-    common.add_argument("-t", "--tags", action="append", metavar="EXPR",
-                        help="only the scenarios matching this tag expression (behave's syntax; repeatable)")
-    common.add_argument("--durations", default=str(DURATIONS), metavar="FILE",
-                        help="per-scenario seconds for the balance (default tools/shard_durations.json; "
-                             "'none': every scenario weighs the same)")
+    common = _selection_options()
 
     p = sub.add_parser("plan", parents=[common], help="print which scenario runs in which shard")
     p.add_argument("total", type=int, metavar="N")
@@ -612,8 +676,87 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _selection_options() -> argparse.ArgumentParser:
+    """The options of every command that reads the feature files: which scenarios, and their weights."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--features", action="append", metavar="PATH",
+                        help="feature files or directories (default features/wave5)")
+    common.add_argument("-t", "--tags", action="append", metavar="EXPR",
+                        help="only the scenarios matching this tag expression (behave's syntax; repeatable)")
+    common.add_argument("--durations", default=str(DURATIONS), metavar="FILE",
+                        help="per-scenario seconds for the balance (default tools/shard_durations.json; "
+                             "'none': every scenario weighs the same)")
+    return common
+
+
 def _durations_path(value: str) -> Optional[Path]:
     return None if value == "none" else Path(value)
+
+
+def _paths(options) -> list:
+    return options.features or [FEATURES]
+
+
+def _optional_path(value: Optional[str]) -> Optional[Path]:
+    return Path(value) if value else None
+
+
+def _plan_command(options, behave_args: list) -> int:
+    the_plan = plan(collect(_paths(options), options.tags), options.total,
+                    load_durations(_durations_path(options.durations)))
+    if options.json:
+        print(json.dumps({"of": the_plan.total, "plan": the_plan.digest, "shards": [
+            {"shard": i + 1, "weight_ms": the_plan.load(i + 1),
+             "scenarios": [u.location for u in shard]} for i, shard in enumerate(the_plan.shards)]}, indent=1))
+        return 0
+    for i, shard in enumerate(the_plan.shards, start=1):
+        print(f"shard {i}/{the_plan.total}: {len(shard)} scenarios, weight {the_plan.load(i) / 1000:.1f} s")
+        for unit in shard:
+            print(f"  {unit.location}  {unit.name}")
+    return 0
+
+
+def _run_command(options, behave_args: list) -> int:
+    if any(a.startswith(("-t", "--tags", "-n", "--name", "-i", "--include", "-e", "--exclude")) for a in behave_args):
+        raise ShardError("choose scenarios with scripts/shard's own -t (the plan must know them), "
+                         "not with behave's -t/-n/-i/-e")
+    index, total = parse_shard(options.shard)
+    reports = _optional_path(options.reports) or reports_base() / f"shard-{index}-of-{total}"
+    return run_shard(index, total, reports, paths=_paths(options), tags=options.tags,
+                     durations_file=_durations_path(options.durations), behave_args=behave_args)
+
+
+def _merge_command(options, behave_args: list) -> int:
+    output = _optional_path(options.output) or reports_base() / "merged"
+    merged = merge(options.folders, output, options.expect)
+    return _report_merge(merged, output, _optional_path(options.report), _optional_path(options.history),
+                         not options.no_report)
+
+
+def _all_command(options, behave_args: list) -> int:
+    base = _optional_path(options.reports) or reports_base() / "shards"
+    return run_all(options.total, base, paths=_paths(options), tags=options.tags,
+                   durations=_durations_path(options.durations), behave_args=behave_args,
+                   history=_optional_path(options.history), report=not options.no_report)
+
+
+def _durations_command(options, behave_args: list) -> int:
+    seconds = durations_from_results(Path(options.results), _paths(options))
+    if not seconds:
+        raise ShardError(f"no results of these feature files in {options.results}")
+    if not options.write:
+        print(json.dumps({"seconds": seconds}, indent=1))
+        return 0
+    target = _durations_path(options.durations) or DURATIONS
+    write_json(target, {"comment": "seconds per scenario of one run (scripts/shard durations "
+                                   "RESULTS --write); only the shards' balance depends on it",
+                        "seconds": seconds})
+    print(f"[shard] {len(seconds)} durations written to {_display_path(target)}")
+    return 0
+
+
+COMMANDS = {"plan": _plan_command, "run": _run_command, "merge": _merge_command, "all": _all_command,
+            "durations": _durations_command}
 
 
 def main(argv=None) -> int:
@@ -624,56 +767,10 @@ def main(argv=None) -> int:
         argv, behave_args = argv[:cut], argv[cut + 1:]
     options = _parser().parse_args(argv)
     try:
-        paths = options.features if getattr(options, "features", None) else [FEATURES]
-        if options.command == "plan":
-            the_plan = plan(collect(paths, options.tags), options.total,
-                            load_durations(_durations_path(options.durations)))
-            if options.json:
-                print(json.dumps({"of": the_plan.total, "plan": the_plan.digest, "shards": [
-                    {"shard": i + 1, "weight_ms": the_plan.load(i + 1),
-                     "scenarios": [u.location for u in shard]} for i, shard in enumerate(the_plan.shards)]}, indent=1))
-            else:
-                for i, shard in enumerate(the_plan.shards, start=1):
-                    print(f"shard {i}/{the_plan.total}: {len(shard)} scenarios, weight {the_plan.load(i) / 1000:.1f} s")
-                    for unit in shard:
-                        print(f"  {unit.location}  {unit.name}")
-            return 0
-        if options.command == "run":
-            if behave_args and any(a.startswith(("-t", "--tags", "-n", "--name", "-i", "--include", "-e",
-                                                 "--exclude")) for a in behave_args):
-                raise ShardError("choose scenarios with scripts/shard's own -t (the plan must know them), "
-                                 "not with behave's -t/-n/-i/-e")
-            index, total = parse_shard(options.shard)
-            reports = Path(options.reports) if options.reports else reports_base() / f"shard-{index}-of-{total}"
-            return run_shard(index, total, reports, paths=paths, tags=options.tags,
-                             durations_file=_durations_path(options.durations), behave_args=behave_args)
-        if options.command == "merge":
-            output = Path(options.output) if options.output else reports_base() / "merged"
-            merged = merge(options.folders, output, options.expect)
-            return _report_merge(merged, output, Path(options.report) if options.report else None,
-                                 Path(options.history) if options.history else None, not options.no_report)
-        if options.command == "all":
-            base = Path(options.reports) if options.reports else reports_base() / "shards"
-            return run_all(options.total, base, paths=paths, tags=options.tags,
-                           durations=_durations_path(options.durations), behave_args=behave_args,
-                           history=Path(options.history) if options.history else None, report=not options.no_report)
-        if options.command == "durations":
-            seconds = durations_from_results(Path(options.results), paths)
-            if not seconds:
-                raise ShardError(f"no results of these feature files in {options.results}")
-            if options.write:
-                target = _durations_path(options.durations) or DURATIONS
-                write_json(target, {"comment": "seconds per scenario of one run (scripts/shard durations "
-                                               "RESULTS --write); only the shards' balance depends on it",
-                                    "seconds": seconds})
-                print(f"[shard] {len(seconds)} durations written to {_display_path(target)}")
-            else:
-                print(json.dumps({"seconds": seconds}, indent=1))
-            return 0
+        return COMMANDS[options.command](options, behave_args)
     except ShardError as error:
         print(f"[shard] error: {error}", file=sys.stderr)
         return 1
-    return 2
 
 
 if __name__ == "__main__":
