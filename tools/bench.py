@@ -16,6 +16,9 @@ policy, once with PRESSLUFT_POLL_POLICY=fixed-2s. For each run it prints
 * polls per wait by kind, polls of the longest job wait, API requests per wait (the target's request log);
 * peak memory: the behave process (sampled RSS), its smoke child processes, the target (VmHWM).
 
+Then (`--long-job S`, default 60; 0 skips it) one site_create of S seconds, twice, waited on by the suite's own
+code: polls and detection latency when the duration of that job type is not known yet, and when it is.
+
 `scripts/bench --product-work`: the suite once against a reference without fault injection (as a real Pressluft
 is) whose jobs take `--job-duration` seconds (default 3): the product jobs the run submits, by type, and its
 wall against their critical path, beside the figures measured before the run shared its site (16 jobs).
@@ -38,6 +41,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
@@ -192,6 +196,16 @@ def summary(values: list) -> dict:
 
 
 # -- one serial run against a fresh target -------------------------------------------------------
+@dataclass
+class MeasuredBehave:
+    """A behave process that ran to its end, as the bench measured it."""
+    exit_code: int
+    wall: float                  # seconds, from its start to its end
+    launched: float              # the wall-clock time it was started (time.time())
+    peak: int                    # peak RSS of the process, bytes
+    children_peak: int           # peak RSS of its child processes (the smoke commands'), bytes
+
+
 def serial_run(policy: str, duration: float, backoff: str, reports_dir: str, behave_args: list,
                enable_faults: bool = True) -> dict:
     shutil.rmtree(reports_dir, ignore_errors=True)
@@ -205,50 +219,69 @@ def serial_run(policy: str, duration: float, backoff: str, reports_dir: str, beh
     env = {key: value for key, value in os.environ.items() if not key.startswith("PRESSLUFT_")}
     env.update(PRESSLUFT_BASE_URL=url, PRESSLUFT_REPORTS_DIR=reports_dir, PRESSLUFT_POLL_POLICY=policy)
     try:
-        with open(os.path.join(reports_dir, "behave.log"), "w") as log:
-            launched_wall, launched = time.time(), time.monotonic()
-            process = subprocess.Popen([BEHAVE, "-f", "progress", "--no-color", *behave_args, "features/wave5"],
-                                       cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                       stdin=subprocess.DEVNULL)
-            sampler = MemorySampler(process.pid)
-            sampler.start()
-            exit_code = process.wait()
-            wall = time.monotonic() - launched
-            sampler.stop()
+        behave = measured_behave(env, reports_dir, behave_args)
         state = target_state(url)
         target_peak = peak_rss(target_pid)
     finally:
-        target.stop_log = target.log_tail(100000)
+        target_log = target.log_tail(100000)
         target.stop()
     waits = read_waits(reports_dir)
     run_records = [w for w in waits if w.get("kind") == "run"]
     waits = [w for w in waits if w.get("kind") != "run"]
-    requests_made = sum(1 for line in target.stop_log.splitlines()
+    requests_made = sum(1 for line in target_log.splitlines()
                         if "event=request" in line and "path=/_reference" not in line)
-    path = critical_path(state["jobs"])
-    life = critical_path(state["jobs"], "created_at")
+    return {
+        "policy": policy, "exit_code": behave.exit_code, "wall": behave.wall, "target_ready": target_ready,
+        "behave_startup": (run_records[0]["ready"] - behave.launched) if run_records else None,
+        **job_figures(state["jobs"], behave.wall), **wait_figures(waits, state, requests_made),
+        "memory_mb": {"suite": behave.peak / MB, "smoke_children": behave.children_peak / MB,
+                      "target": target_peak / MB},
+        "verdicts": read_verdicts(reports_dir),
+    }
+
+
+def measured_behave(env: dict, reports_dir: str, behave_args: list) -> MeasuredBehave:
+    """The whole suite in a behave process (its output in reports_dir/behave.log): its wall time and peak memory."""
+    with open(os.path.join(reports_dir, "behave.log"), "w") as log:
+        launched_wall, launched = time.time(), time.monotonic()
+        process = subprocess.Popen([BEHAVE, "-f", "progress", "--no-color", *behave_args, "features/wave5"],
+                                   cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        sampler = MemorySampler(process.pid)
+        sampler.start()
+        exit_code = process.wait()
+        wall = time.monotonic() - launched
+        sampler.stop()
+    return MeasuredBehave(exit_code, wall, launched_wall, sampler.peak, sampler.children_peak)
+
+
+def job_figures(jobs: list, wall: float) -> dict:
+    """The target's jobs against the run's wall time: their critical paths (from their last run, and from their
+    creation), how many of each type, the sum of their run times."""
+    path = critical_path(jobs)
+    life = critical_path(jobs, "created_at")
+    return {
+        "critical_path": path, "ratio": wall / path if path else None, "jobs": len(jobs),
+        "jobs_by_type": dict(sorted(Counter(job.get("job_type") for job in jobs).items())),
+        "critical_path_life": life, "ratio_life": wall / life if life else None,
+        "job_seconds": sum((parse_time(j["finished_at"]) - parse_time(j["started_at"])).total_seconds()
+                           for j in jobs if j.get("started_at") and j.get("finished_at")),
+    }
+
+
+def wait_figures(waits: list, state: dict, requests_made: int) -> dict:
+    """The suite's waits: detection latency by kind, polls, the longest job wait, API requests per wait."""
     found = latencies(waits, state)
     polls = {}
     for wait in waits:
         polls.setdefault(wait["kind"], []).append(wait["polls"])
     longest = max((w for w in waits if w["kind"] == "job"), key=lambda w: w["elapsed"], default=None)
     return {
-        "policy": policy, "exit_code": exit_code, "wall": wall, "target_ready": target_ready,
-        "behave_startup": (run_records[0]["ready"] - launched_wall) if run_records else None,
-        "critical_path": path, "ratio": wall / path if path else None, "jobs": len(state["jobs"]),
-        "jobs_by_type": dict(sorted(Counter(job.get("job_type") for job in state["jobs"]).items())),
-        "critical_path_life": life, "ratio_life": wall / life if life else None,
-        "job_seconds": sum((parse_time(j["finished_at"]) - parse_time(j["started_at"])).total_seconds()
-                           for j in state["jobs"] if j.get("started_at") and j.get("finished_at")),
         "latency": {kind: summary(values) for kind, values in found.items()},
         "latency_all": summary([v for values in found.values() for v in values]),
         "waits": len(waits), "polls": {kind: sum(values) for kind, values in polls.items()},
         "waits_by_kind": {kind: len(values) for kind, values in polls.items()},
         "longest_job_wait": {"seconds": longest["elapsed"], "polls": longest["polls"]} if longest else None,
         "api_requests": requests_made, "requests_per_wait": requests_made / len(waits) if waits else None,
-        "memory_mb": {"suite": sampler.peak / MB, "smoke_children": sampler.children_peak / MB,
-                      "target": target_peak / MB},
-        "verdicts": read_verdicts(reports_dir),
     }
 
 
@@ -257,8 +290,9 @@ def long_job(seconds: float, reports_dir: str) -> dict:
     """Two sites whose site_create takes `seconds`, one after the other, waited on by the suite's own
     code: the first with no knowledge of the type (backoff only), the second knowing it."""
     from support.actions import CreateSite
-    from support.polling import DURATIONS, record_waits_to
+    from support.jobs import DURATIONS
     from support.run import start_run
+    from support.waitlog import WAITS
     from support.waits import wait_for_job
 
     target = EmbeddedTarget(extra_args=("--job-duration", f"site_create={seconds:g}"))
@@ -271,14 +305,15 @@ def long_job(seconds: float, reports_dir: str) -> dict:
         for label in ("unknown type", "known type"):
             slug = run.operator.ledger.slug("long")
             submission = run.operator.attempts_to(CreateSite(f"Wave 5 {slug}", slug, node_id=node_id))
-            job, history = wait_for_job(run.operator, submission.accepted(), command=submission.command)
+            job, history = wait_for_job(run.operator, submission.accepted(), command=submission.command,
+                                        budget=run.settings.budgets.for_job("site_create"))
             noticed = time.time()
             finished = parse_time(job.get("finished_at"))
             found[label] = {"polls": history.attempts, "seconds": history.elapsed,
                             "latency": noticed - finished.timestamp() if finished else None,
                             "status": job.get("status")}
     finally:
-        record_waits_to(None)
+        WAITS.record_to(None)
         target.stop()
     return found
 
@@ -315,43 +350,48 @@ def fmt(value, unit="s", digits=3) -> str:
     return "-" if value is None else f"{value:.{digits}f} {unit}".rstrip()
 
 
+def _median_max(kind: str):
+    return lambda r: "/".join(fmt(r["latency"][kind].get(k)) for k in ("median", "max"))
+
+
+# the rows of print_serial's table: a label, and the cell of one run
+SERIAL_ROWS = (
+    ("exit code", lambda r: str(r["exit_code"])),
+    ("wall time (behave process)", lambda r: fmt(r["wall"], digits=2)),
+    ("critical path of the target's jobs", lambda r: fmt(r["critical_path"], digits=2)),
+    ("jobs (sum of their run times)", lambda r: f"{r['jobs']} ({r['job_seconds']:.1f} s)"),
+    ("wall / critical path", lambda r: fmt(r["ratio"], "", 3)),
+    ("critical path, created_at to finished_at", lambda r: fmt(r["critical_path_life"], digits=2)),
+    ("wall / that critical path", lambda r: fmt(r["ratio_life"], "", 3)),
+    ("detection latency median", lambda r: fmt(r["latency_all"].get("median"))),
+    ("detection latency p90", lambda r: fmt(r["latency_all"].get("p90"))),
+    ("detection latency max", lambda r: fmt(r["latency_all"].get("max"))),
+    ("  jobs: median / max", _median_max("job")),
+    ("  node readiness: median / max", _median_max("node")),
+    ("  previews: median / max", _median_max("preview")),
+    ("waits (job/node/preview/scope)", lambda r: "/".join(str(r["waits_by_kind"].get(k, 0))
+                                                         for k in ("job", "node", "preview", "scope"))),
+    ("polls per wait (job/node/preview)",
+     lambda r: "/".join(f"{r['polls'].get(k, 0) / max(1, r['waits_by_kind'].get(k, 0)):.1f}"
+                        for k in ("job", "node", "preview"))),
+    ("longest job wait: seconds, polls", lambda r: (f"{r['longest_job_wait']['seconds']:.1f} s, "
+                                                    f"{r['longest_job_wait']['polls']} polls")
+     if r["longest_job_wait"] else "-"),
+    ("API requests / waits", lambda r: f"{r['api_requests']} / {r['waits']} = {r['requests_per_wait']:.1f}"),
+    ("target start-up (to ready line)", lambda r: fmt(r["target_ready"])),
+    ("behave start-up (to signed-in run)", lambda r: fmt(r["behave_startup"])),
+    ("peak RSS suite process", lambda r: fmt(r["memory_mb"]["suite"], "MB", 1)),
+    ("peak RSS smoke child processes", lambda r: fmt(r["memory_mb"]["smoke_children"], "MB", 1)),
+    ("peak RSS embedded target", lambda r: fmt(r["memory_mb"]["target"], "MB", 1)),
+)
+
+
 def print_serial(runs: list, duration: float, backoff: str) -> None:
     print(f"\nSerial suite against the embedded reference (--job-duration all={duration:g} "
           f"--retry-backoff {backoff}):\n")
-    rows = [
-        ("exit code", lambda r: str(r["exit_code"])),
-        ("wall time (behave process)", lambda r: fmt(r["wall"], digits=2)),
-        ("critical path of the target's jobs", lambda r: fmt(r["critical_path"], digits=2)),
-        ("jobs (sum of their run times)", lambda r: f"{r['jobs']} ({r['job_seconds']:.1f} s)"),
-        ("wall / critical path", lambda r: fmt(r["ratio"], "", 3)),
-        ("critical path, created_at to finished_at", lambda r: fmt(r["critical_path_life"], digits=2)),
-        ("wall / that critical path", lambda r: fmt(r["ratio_life"], "", 3)),
-        ("detection latency median", lambda r: fmt(r["latency_all"].get("median"))),
-        ("detection latency p90", lambda r: fmt(r["latency_all"].get("p90"))),
-        ("detection latency max", lambda r: fmt(r["latency_all"].get("max"))),
-        ("  jobs: median / max", lambda r: "/".join(fmt(r["latency"]["job"].get(k)) for k in ("median", "max"))),
-        ("  node readiness: median / max",
-         lambda r: "/".join(fmt(r["latency"]["node"].get(k)) for k in ("median", "max"))),
-        ("  previews: median / max",
-         lambda r: "/".join(fmt(r["latency"]["preview"].get(k)) for k in ("median", "max"))),
-        ("waits (job/node/preview/scope)", lambda r: "/".join(str(r["waits_by_kind"].get(k, 0))
-                                                             for k in ("job", "node", "preview", "scope"))),
-        ("polls per wait (job/node/preview)",
-         lambda r: "/".join(f"{r['polls'].get(k, 0) / max(1, r['waits_by_kind'].get(k, 0)):.1f}"
-                            for k in ("job", "node", "preview"))),
-        ("longest job wait: seconds, polls", lambda r: (f"{r['longest_job_wait']['seconds']:.1f} s, "
-                                                        f"{r['longest_job_wait']['polls']} polls")
-         if r["longest_job_wait"] else "-"),
-        ("API requests / waits", lambda r: f"{r['api_requests']} / {r['waits']} = {r['requests_per_wait']:.1f}"),
-        ("target start-up (to ready line)", lambda r: fmt(r["target_ready"])),
-        ("behave start-up (to signed-in run)", lambda r: fmt(r["behave_startup"])),
-        ("peak RSS suite process", lambda r: fmt(r["memory_mb"]["suite"], "MB", 1)),
-        ("peak RSS smoke child processes", lambda r: fmt(r["memory_mb"]["smoke_children"], "MB", 1)),
-        ("peak RSS embedded target", lambda r: fmt(r["memory_mb"]["target"], "MB", 1)),
-    ]
-    width = max(len(label) for label, _ in rows)
+    width = max(len(label) for label, _ in SERIAL_ROWS)
     print(f"{'':{width}}  " + "  ".join(f"{r['policy']:>22}" for r in runs))
-    for label, cell in rows:
+    for label, cell in SERIAL_ROWS:
         print(f"{label:{width}}  " + "  ".join(f"{cell(r):>22}" for r in runs))
     if len(runs) == 2:
         same = runs[0]["verdicts"] == runs[1]["verdicts"]
@@ -379,7 +419,8 @@ def print_product_work(run: dict, duration: float) -> None:
         print(f"{label:34}{now:>26}  {before:>28}" if len(now) < 26 else f"{label:34}{now}\n{'':60}{before:>28}")
 
 
-def main(argv=None) -> int:
+# -- the command -------------------------------------------------------------------------------------
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__.splitlines()[0])
     parser.add_argument("--job-duration", type=float, default=2.0, help="seconds per job (all types), default 2")
     parser.add_argument("--retry-backoff", default="2.5",
@@ -392,39 +433,55 @@ def main(argv=None) -> int:
                         help="product jobs per run and wall against their critical path, on a slow target without "
                              "fault injection")
     parser.add_argument("-j", "--processes", type=int, default=4)
-    options, behave_args = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+    return parser
+
+
+def product_work_bench(options, reports: str, behave_args: list, duration: float) -> tuple[dict, bool]:
+    run = serial_run("adaptive", duration, options.retry_backoff, os.path.join(reports, "product-work"),
+                     behave_args, enable_faults=False)
+    print_product_work(run, duration)
+    return {"product_work": {k: v for k, v in run.items() if k != "verdicts"}, "job_duration": duration}, \
+        run["exit_code"] == 0
+
+
+def speedup_bench(options, reports: str, behave_args: list) -> tuple[dict, bool]:
+    result = speedup(options.processes, reports, behave_args)
+    print(f"serial wall {result['serial_wall']:.1f} s, parallel wall ({result['processes']} workers) "
+          f"{result['parallel_wall']:.1f} s: speed-up {result['speedup']:.2f}x; exit codes "
+          f"{result['exit_codes']}; verdicts identical: {'yes' if result['verdicts_identical'] else 'NO'} "
+          f"({result['scenarios']} scenarios)")
+    for difference in result["verdict_differences"]:
+        print(f"  differs: {difference}")
+    return result, result["verdicts_identical"] and result["exit_codes"][0] == result["exit_codes"][1]
+
+
+def policies_bench(options, reports: str, behave_args: list) -> tuple[dict, bool]:
+    runs = [serial_run(policy, options.job_duration, options.retry_backoff, os.path.join(reports, policy),
+                       behave_args) for policy in options.policies.split(",")]
+    print_serial(runs, options.job_duration, options.retry_backoff)
+    result = {"job_duration": options.job_duration, "retry_backoff": options.retry_backoff,
+              "runs": [{k: v for k, v in run.items() if k != "verdicts"} for run in runs]}
+    if options.long_job > 0:
+        result["long_job"] = long_job(options.long_job, os.path.join(reports, "long-job"))
+        print(f"\nOne {options.long_job:g} s job (site_create), adaptive policy:")
+        for label, figures in result["long_job"].items():
+            print(f"  {label:13} {figures['polls']:3d} polls over {figures['seconds']:.1f} s, "
+                  f"noticed {figures['latency']:.3f} s after finished_at ({figures['status']})")
+    return result, all(run["exit_code"] == 0 for run in runs)
+
+
+def main(argv=None) -> int:
+    options, behave_args = _parser().parse_known_args(sys.argv[1:] if argv is None else argv)
     reports = reports_dir_requested() or str(ROOT / "reports" / "bench")
     os.makedirs(reports, exist_ok=True)
     started = time.monotonic()
     if options.product_work:
         duration = options.job_duration if "--job-duration" in (argv or sys.argv) else 3.0
-        run = serial_run("adaptive", duration, options.retry_backoff, os.path.join(reports, "product-work"),
-                         behave_args, enable_faults=False)
-        result = {"product_work": {k: v for k, v in run.items() if k != "verdicts"}, "job_duration": duration}
-        print_product_work(run, duration)
-        ok = run["exit_code"] == 0
+        result, ok = product_work_bench(options, reports, behave_args, duration)
     elif options.speedup:
-        result = speedup(options.processes, reports, behave_args)
-        print(f"serial wall {result['serial_wall']:.1f} s, parallel wall ({result['processes']} workers) "
-              f"{result['parallel_wall']:.1f} s: speed-up {result['speedup']:.2f}x; exit codes "
-              f"{result['exit_codes']}; verdicts identical: {'yes' if result['verdicts_identical'] else 'NO'} "
-              f"({result['scenarios']} scenarios)")
-        for difference in result["verdict_differences"]:
-            print(f"  differs: {difference}")
-        ok = result["verdicts_identical"] and result["exit_codes"][0] == result["exit_codes"][1]
+        result, ok = speedup_bench(options, reports, behave_args)
     else:
-        runs = [serial_run(policy, options.job_duration, options.retry_backoff, os.path.join(reports, policy),
-                           behave_args) for policy in options.policies.split(",")]
-        print_serial(runs, options.job_duration, options.retry_backoff)
-        result = {"job_duration": options.job_duration, "retry_backoff": options.retry_backoff,
-                  "runs": [{k: v for k, v in run.items() if k != "verdicts"} for run in runs]}
-        ok = all(run["exit_code"] == 0 for run in runs)
-        if options.long_job > 0:
-            result["long_job"] = long_job(options.long_job, os.path.join(reports, "long-job"))
-            print(f"\nOne {options.long_job:g} s job (site_create), adaptive policy:")
-            for label, figures in result["long_job"].items():
-                print(f"  {label:13} {figures['polls']:3d} polls over {figures['seconds']:.1f} s, "
-                      f"noticed {figures['latency']:.3f} s after finished_at ({figures['status']})")
+        result, ok = policies_bench(options, reports, behave_args)
     result["bench_seconds"] = time.monotonic() - started
     Path(reports, "bench.json").write_text(json.dumps(result, indent=2, default=str))
     print(f"\nbench took {result['bench_seconds']:.0f} s; figures in {os.path.join(reports, 'bench.json')}")
