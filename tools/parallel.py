@@ -75,21 +75,9 @@ def main(argv=None) -> int:
     target = run = None
     try:
         settings = load_settings(env)
-        if not settings.reports_shared:  # one run, one report: the workers share the folder
-            reports = Path(settings.reports_dir)
-            clear_results(reports / "allure-results")
-            clear_run_files(reports, reports / "junit")
-        env["PRESSLUFT_REPORTS_SHARED"] = "1"
+        one_report(settings, env)
         if settings.embedded:
-            extra = [] if options.faithful_guard else ["--guard-scope", "site"]
-            extra += shlex.split(env.get("PRESSLUFT_REFERENCE_ARGS", ""))
-            target = EmbeddedTarget(keep_data=settings.keep_data, extra_args=tuple(extra))
-            env["PRESSLUFT_BASE_URL"] = target.start()
-            env.pop("PRESSLUFT_REFERENCE_ARGS", None)
-            # the workers see an external target: give them what a serial run on the embedded one has, its
-            # budgets and the @disruptive scenarios (this target is the run's alone)
-            env.update({name: f"{getattr(settings.budgets, kind):g}" for kind, name in BUDGET_VARIABLES.items()})
-            env.update(PRESSLUFT_RETRY_CEILING=f"{settings.retry_ceiling:g}", PRESSLUFT_ALLOW_DISRUPTIVE="1")
+            target = embedded_target(settings, env, faithful_guard=options.faithful_guard)
         run = start_run(env)
         if run.server is not None:  # PRESSLUFT_SERVER_CMD: the run's server is every worker's target
             env["PRESSLUFT_BASE_URL"] = run.base_url
@@ -103,18 +91,9 @@ def main(argv=None) -> int:
               f"node {acquisition.node_id} {'acquired' if acquisition.how == REQUESTED else acquisition.how} "
               f"in {time.monotonic() - started:.2f} s", flush=True)
         env.setdefault("PRESSLUFT_REPORTS_DIR", run.settings.reports_dir)
-        command = behavex_command(options.processes, env["PRESSLUFT_REPORTS_DIR"], rest)
-        # behavex points TEMP into its output folder; multiprocessing's socket must stay under the AF_UNIX limit
-        env["TMPDIR"] = env.get("TMPDIR") or "/tmp"
-        result = subprocess.run(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
-        print(f"[parallel] {options.processes} workers, wall {time.monotonic() - started:.1f} s, "
-              f"behavex exit {result.returncode}", flush=True)
-        for line in run.release_provider_servers(passed=result.returncode == 0):  # the node this process acquired
-            print_verdict(line)
-        if run.ledger.servers:
-            print(run.ledger.servers_summary + "".join(f"\n  - {server.describe()}" for server in run.ledger.servers),
-                  flush=True)
-        return result.returncode
+        code = run_workers(options.processes, env, rest, started)
+        release_node(run, passed=code == 0)
+        return code
     except SuiteFailure as failure:
         print_verdict(block_for(failure, None, log_tail=target.log_tail()) if target else startup_block(failure))
         return 1
@@ -123,6 +102,49 @@ def main(argv=None) -> int:
             target.stop()
         if run is not None:
             run.stop()
+
+
+def one_report(settings, env: dict) -> None:
+    """One run, one report: the workers share the reports folder, emptied of earlier runs' files once, here."""
+    if not settings.reports_shared:
+        reports = Path(settings.reports_dir)
+        clear_results(reports / "allure-results")
+        clear_run_files(reports, reports / "junit")
+    env["PRESSLUFT_REPORTS_SHARED"] = "1"
+
+
+def embedded_target(settings, env: dict, *, faithful_guard: bool) -> EmbeddedTarget:
+    """The embedded reference, started once for every worker; `env` points the workers at it."""
+    extra = [] if faithful_guard else ["--guard-scope", "site"]
+    extra += shlex.split(env.get("PRESSLUFT_REFERENCE_ARGS", ""))
+    target = EmbeddedTarget(keep_data=settings.keep_data, extra_args=tuple(extra))
+    env["PRESSLUFT_BASE_URL"] = target.start()
+    env.pop("PRESSLUFT_REFERENCE_ARGS", None)
+    # the workers see an external target: give them what a serial run on the embedded one has, its
+    # budgets and the @disruptive scenarios (this target is the run's alone)
+    env.update({name: f"{getattr(settings.budgets, kind):g}" for kind, name in BUDGET_VARIABLES.items()})
+    env.update(PRESSLUFT_RETRY_CEILING=f"{settings.retry_ceiling:g}", PRESSLUFT_ALLOW_DISRUPTIVE="1")
+    return target
+
+
+def run_workers(processes: int, env: dict, rest: list, started: float) -> int:
+    """behavex with its workers; its exit status."""
+    command = behavex_command(processes, env["PRESSLUFT_REPORTS_DIR"], rest)
+    # behavex points TEMP into its output folder; multiprocessing's socket must stay under the AF_UNIX limit
+    env["TMPDIR"] = env.get("TMPDIR") or "/tmp"
+    result = subprocess.run(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
+    print(f"[parallel] {processes} workers, wall {time.monotonic() - started:.1f} s, "
+          f"behavex exit {result.returncode}", flush=True)
+    return result.returncode
+
+
+def release_node(run, *, passed: bool) -> None:
+    """The Hetzner server of the node this process acquired, released as PRESSLUFT_RELEASE_NODE says."""
+    for line in run.release_provider_servers(passed=passed):
+        print_verdict(line)
+    if run.ledger.servers:
+        print(run.ledger.servers_summary + "".join(f"\n  - {server.describe()}" for server in run.ledger.servers),
+              flush=True)
 
 
 if __name__ == "__main__":
