@@ -8,8 +8,8 @@ Errors are Hetzner's envelope, `{"error": {"code", "message", "details"}}`. A se
 `create_server` action and is `running` once that action succeeded, `action_seconds` later; a deleted server is gone
 at once, its `delete_server` action running for as long.
 
-For tests: `servers()` what the fake holds now, `add_server(name, ipv4=None, created=None)` a server made by
-someone else (another name, another address, or made before a run), `requests` what was asked of it.
+For tests: `servers()` and `keys()` what the fake holds now, `add_server(name, ipv4=None, created=None)` a server
+made by someone else (another name, another address, or made before a run), `requests` what was asked of it.
 """
 from __future__ import annotations
 
@@ -18,9 +18,10 @@ import json
 import threading
 import time
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Optional
 from urllib.parse import parse_qs, urlsplit
+
+from tools.stand_ins import LoopbackServer, QuietHandler
 
 SERVER_TYPES = {"cpx11": {"id": 22, "name": "cpx11", "description": "CPX 11", "cores": 2, "memory": 2.0, "disk": 40,
                           "cpu_type": "shared", "architecture": "x86"}}
@@ -36,7 +37,7 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
 
 
-class FakeHetznerCloud:
+class FakeHetznerCloud(LoopbackServer):
     def __init__(self, token: str, *, action_seconds: float = 0.2):
         self.token = token
         self.action_seconds = action_seconds
@@ -47,51 +48,7 @@ class FakeHetznerCloud:
         self._servers: dict[int, dict] = {}
         self._keys: dict[int, dict] = {}
         self._actions: dict[int, dict] = {}
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
-            def do_GET(self):
-                self._handle("GET")
-
-            def do_POST(self):
-                self._handle("POST")
-
-            def do_DELETE(self):
-                self._handle("DELETE")
-
-            def _handle(self, method):
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length) if length else b""
-                with fake._lock:
-                    fake.requests.append((method, self.path))
-                if self.headers.get("Authorization") != f"Bearer {fake.token}":
-                    return self._send(401, _error("unauthorized", "unable to authenticate"))
-                try:
-                    body = json.loads(raw) if raw else {}
-                except ValueError:
-                    return self._send(400, _error("json_error", "invalid JSON"))
-                parts = urlsplit(self.path)
-                status, payload = fake.answer(method, parts.path, parse_qs(parts.query), body)
-                self._send(status, payload)
-
-            def _send(self, status, payload):
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self._thread.start()
+        super().__init__(_HetznerHandler, path="/v1")
 
     # -- what tests see and set ---------------------------------------------------------------------------------
     def servers(self) -> list[dict]:
@@ -108,10 +65,6 @@ class FakeHetznerCloud:
             server = self._new_server(name, "cpx11", "ubuntu-24.04", [], ipv4=ipv4, created=created)
             server["status"] = "running"
             return self._shown(server)
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
     # -- the API -------------------------------------------------------------------------------------------------
     def answer(self, method: str, path: str, query: dict, body: dict) -> tuple[int, dict]:
@@ -223,6 +176,35 @@ class FakeHetznerCloud:
                 "meta": {"pagination": {"page": page, "per_page": per_page, "previous_page": page - 1 or None,
                                         "next_page": page + 1 if page < last else None, "last_page": last,
                                         "total_entries": len(items)}}}
+
+
+class _HetznerHandler(QuietHandler):
+    def do_GET(self):
+        self._handle("GET")
+
+    def do_POST(self):
+        self._handle("POST")
+
+    def do_DELETE(self):
+        self._handle("DELETE")
+
+    def _handle(self, method):
+        fake = self.server.owner
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        with fake._lock:
+            fake.requests.append((method, self.path))
+        if self.headers.get("Authorization") != f"Bearer {fake.token}":
+            return self._send(401, _error("unauthorized", "unable to authenticate"))
+        try:
+            body = json.loads(raw) if raw else {}
+        except ValueError:
+            return self._send(400, _error("json_error", "invalid JSON"))
+        parts = urlsplit(self.path)
+        self._send(*fake.answer(method, parts.path, parse_qs(parts.query), body))
+
+    def _send(self, status, payload):
+        self.send(status, json.dumps(payload).encode(), {"Content-Type": "application/json"})
 
 
 def _error(code: str, message: str) -> dict:
