@@ -361,38 +361,50 @@ def _fuzz_operation(api: Session, operation, mode, path_parameters, examples: in
     @hypothesis.seed(seed)
     @given(strategy)
     def run(case):
-        report.inputs += 1
-        report.by_operation[operation.label] = report.by_operation.get(operation.label, 0) + 1
-        if body_ids and isinstance(case.body, dict):
-            case.body.update({key: value for key, value in body_ids.items() if key in case.body})
-        if case.cookies is None:
-            case.cookies = {}
-        case.cookies["session_token"] = api.cookie  # authenticated: the fuzzing reaches the handlers
-        try:
-            response = case.call(base_url=api.base_url + "/api", session=api.http, timeout=15)
-        except requests.RequestException as exc:
-            report.failed(operation.label, mode.value, None, f"no answer: {exc!r}", case.as_curl_command())
-            return
-        report.statuses[response.status_code] = report.statuses.get(response.status_code, 0) + 1
-        try:
-            case.validate_response(response, checks=checks)
-        except AssertionError as exc:
-            report.failed(operation.label, mode.value, response.status_code, str(exc), case.as_curl_command())
-        except Exception as exc:  # noqa: BLE001 - a failure group or a check crashing on a bad answer
-            report.failed(operation.label, mode.value, response.status_code, repr(exc), case.as_curl_command())
+        _call_and_check(api, operation, mode, case, checks, report, body_ids)
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         run()
 
 
+def _call_and_check(api: Session, operation, mode, case, checks: list, report: FuzzReport,
+                    body_ids: Optional[dict]) -> None:
+    """One fuzzed input, signed in (so that it reaches the handlers), with real ids in its body where it has those
+    fields; its answer checked and counted."""
+    report.inputs += 1
+    report.by_operation[operation.label] = report.by_operation.get(operation.label, 0) + 1
+    if body_ids and isinstance(case.body, dict):
+        case.body.update({key: value for key, value in body_ids.items() if key in case.body})
+    if case.cookies is None:
+        case.cookies = {}
+    case.cookies["session_token"] = api.cookie
+    try:
+        response = case.call(base_url=api.base_url + "/api", session=api.http, timeout=15)
+    except requests.RequestException as exc:
+        report.failed(operation.label, mode.value, None, f"no answer: {exc!r}", case.as_curl_command())
+        return
+    report.statuses[response.status_code] = report.statuses.get(response.status_code, 0) + 1
+    try:
+        case.validate_response(response, checks=checks)
+    except AssertionError as exc:
+        report.failed(operation.label, mode.value, response.status_code, str(exc), case.as_curl_command())
+    except Exception as exc:  # noqa: BLE001 - a failure group or a check crashing on a bad answer
+        report.failed(operation.label, mode.value, response.status_code, repr(exc), case.as_curl_command())
+
+
 def check_invariants(base_url: str, *, email: str = DEFAULT_EMAIL, password: str = DEFAULT_PASSWORD) -> list[str]:
     """After fuzzing (and the jobs have ended): every record consistent. Returns the broken invariants."""
     api = Session(base_url, email, password)
     wait_quiet(api)
-    broken = []
     jobs, nodes, sites = api.get("/api/jobs"), api.get("/api/nodes"), api.get("/api/sites")
     metrics = api.get("/api/metrics")
+    return [*_broken_jobs(jobs), *_broken_metrics(metrics, jobs, nodes, sites),
+            *_broken_sites(api, sites), *_broken_nodes(nodes)]
+
+
+def _broken_jobs(jobs: list) -> list[str]:
+    broken = []
     for job in jobs:
         if job.get("status") not in JOB_STATES:
             broken.append(f"job {job.get('id')} has status {job.get('status')!r}")
@@ -402,12 +414,21 @@ def check_invariants(base_url: str, *, email: str = DEFAULT_EMAIL, password: str
             broken.append(f"job {job['id']} succeeded with error_code {job['error_code']}")
     if len({job["id"] for job in jobs}) != len(jobs):
         broken.append("duplicate job ids in GET /api/jobs")
+    return broken
+
+
+def _broken_metrics(metrics: dict, jobs: list, nodes: list, sites: list) -> list[str]:
+    """The metrics must count what the lists show."""
     expected = {"jobs_running": sum(j["status"] == "running" for j in jobs),
                 "jobs_queued": sum(j["status"] == "queued" for j in jobs),
                 "nodes_active": sum(n["status"] == "active" for n in nodes), "sites_total": len(sites)}
-    for key, value in expected.items():
-        if metrics.get(key) != value:
-            broken.append(f"metrics {key}={metrics.get(key)} but the lists say {value}")
+    return [f"metrics {key}={metrics.get(key)} but the lists say {value}"
+            for key, value in expected.items() if metrics.get(key) != value]
+
+
+def _broken_sites(api: Session, sites: list) -> list[str]:
+    """Unique slugs, a listed production environment, nothing left in a transitional state."""
+    broken = []
     slugs = [site["slug"] for site in sites]
     if len(set(slugs)) != len(slugs):
         broken.append("two sites share a slug")
@@ -424,10 +445,12 @@ def check_invariants(base_url: str, *, email: str = DEFAULT_EMAIL, password: str
         env_slugs = [env["slug"] for env in environments]
         if len(set(env_slugs)) != len(env_slugs):
             broken.append(f"site {site['id']} has two environments with one slug")
-    for node in nodes:
-        if node.get("status") == "provisioning":
-            broken.append(f"node {node['id']} is left provisioning with no job running")
     return broken
+
+
+def _broken_nodes(nodes: list) -> list[str]:
+    return [f"node {node['id']} is left provisioning with no job running" for node in nodes
+            if node.get("status") == "provisioning"]
 
 
 def fuzzing_run(examples: int, seed: int) -> dict:

@@ -223,7 +223,7 @@ def _write(text: str, output: Optional[str]) -> None:
         sys.stdout.write(text)
 
 
-def main(argv=None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="scripts/ci-summary", description=__doc__.splitlines()[0])
     parser.add_argument("--results", default="reports/allure-results", help="Allure results (default %(default)s)")
     parser.add_argument("--stderr", action="append", default=None, metavar="FILE",
@@ -238,7 +238,21 @@ def main(argv=None) -> int:
     parser.add_argument("--title", default="Wave 5 acceptance")
     parser.add_argument("--output", default=os.environ.get("GITHUB_STEP_SUMMARY") or None,
                         help="append here (default $GITHUB_STEP_SUMMARY, else standard output)")
-    options = parser.parse_args(argv)
+    return parser
+
+
+def redacted(summary: Summary, secrets: SecretRegistry) -> Summary:
+    """The summary with its texts redacted (before it is rendered: a target's label reads <name>, which Markdown
+    must get escaped; the rendered text is redacted again)."""
+    return Summary({**summary.counts}, [secrets.redact_text(line) for line in summary.fail_lines],
+                   [(status, secrets.redact_text(name), secrets.redact_text(message))
+                    for status, name, message in summary.failed],
+                   [secrets.redact_text(problem) for problem in summary.problems], summary.unreadable,
+                   summary.proof)
+
+
+def main(argv=None) -> int:
+    options = _parser().parse_args(argv)
     secrets = redactor()
     results = Path(options.results)
     stderr = options.stderr if options.stderr is not None else \
@@ -254,14 +268,8 @@ def main(argv=None) -> int:
             _write(f"## {_md(secrets.redact_text(options.title))}: no results\n\n{_md(line)}\n", options.output)
         return 1
     created = read_ledger(Path(options.ledger)) if options.ledger else None
-    # redacted before it is rendered (a target's label reads <name>, which Markdown must get escaped), and after
-    summary = Summary({**summary.counts}, [secrets.redact_text(line) for line in summary.fail_lines],
-                      [(status, secrets.redact_text(name), secrets.redact_text(message))
-                       for status, name, message in summary.failed],
-                      [secrets.redact_text(problem) for problem in summary.problems], summary.unreadable,
-                      summary.proof)
-    _write(secrets.redact_text(render(summary, secrets.redact_text(options.title), options.report_url or None,
-                                      options.artifact_url or None,
+    _write(secrets.redact_text(render(redacted(summary, secrets), secrets.redact_text(options.title),
+                                      options.report_url or None, options.artifact_url or None,
                                       None if created is None else [secrets.redact_text(c) for c in created])),
            options.output)
     return 0
