@@ -5,8 +5,8 @@ breaks exactly that property and the scenario that must then fail at that step, 
     python -m tools.claims            writes docs/claims.md
     python -m tools.claims --check    exits 1 when docs/claims.md is stale
 
-tests/acceptance/test_claims_fail_on_mutants.py runs every mutant and checks the verdict; tests/spec checks
-that every Then step definition has a claim here with at least one mutant.
+tests/acceptance/test_claims_fail_on_mutants.py runs every mutant and checks the verdict, and checks that every Then
+step definition has a claim here with at least one mutant, and every property a mutant or the reason it has none.
 """
 from __future__ import annotations
 
