@@ -8,13 +8,12 @@ from support import reporting
 from support.allure_formatter import results_folder
 from support.cleanups import Restorations, quietly
 from support.config import reports_dir_requested
-from support.diagnostics import SuiteFailure
 from support.faults import FaultSession
 from support.proof import coverage  # which scenario proves which part of which spec item
 from support.run import banner, start_run
 from support.scenario import ScenarioState
 from support.skips import reason_to_skip
-from support.verdicts import (
+from support.verdicts.diagnosis import (
     print_verdict,
     startup_block,
     suite_error_line,
@@ -22,6 +21,7 @@ from support.verdicts import (
     verdict_for,
     with_summary_first,
 )
+from support.verdicts.failure import SuiteFailure
 
 
 def release_provider_servers(run, passed: bool) -> None:

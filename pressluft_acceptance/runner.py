@@ -20,7 +20,7 @@ from behave.configuration import Configuration, read_configuration
 from behave.exception import ConfigError, TagExpressionError
 
 from support import installation
-from support.categories import NOT_JUDGED_STATUS
+from support.verdicts.categories import NOT_JUDGED_STATUS
 
 
 def configuration_defaults() -> dict:

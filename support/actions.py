@@ -12,10 +12,10 @@ from typing import Optional
 
 from support import schemas
 from support.actor import Operator
-from support.categories import Category
 from support.client import Answer
-from support.diagnostics import SuiteFailure
 from support.reporting import narrate
+from support.verdicts.categories import Category
+from support.verdicts.failure import SuiteFailure
 from support.waits import wait_until_free
 
 

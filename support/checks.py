@@ -10,8 +10,6 @@ from typing import Callable, Iterable, Optional
 from support import matchers
 from support.actions import Submission
 from support.actor import Operator
-from support.categories import PRODUCT_STATUS, Category, category_named, exit_status
-from support.diagnostics import SuiteFailure
 from support.flows import LiveSite, Request, environment_made_by
 from support.jobs import CONTRACT_MAX_ATTEMPTS, in_flight, is_terminal, job_reason, require_success
 from support.journal import Exchange
@@ -32,9 +30,11 @@ from support.questions import (
     jobs_touching,
     node_by_id,
 )
-from support.redaction import shown_preview_address
 from support.smokes import SmokeRun, SmokeSite, site_of
 from support.times import parse_time
+from support.verdicts.categories import PRODUCT_STATUS, Category, category_named, exit_status
+from support.verdicts.failure import SuiteFailure
+from support.verdicts.redaction import shown_preview_address
 from support.waits import wait_for_job, wait_for_node_ready, wait_for_preview
 
 
@@ -515,7 +515,7 @@ def smoke_passed(smoke: SmokeRun) -> None:
 
 def smoke_failure(smoke: SmokeRun) -> dict:
     """The smoke's one failure line; it must have exited with the status of that line's category (1 Pressluft
-    failed a check, 2 the run could not judge it: support/categories.py)."""
+    failed a check, 2 the run could not judge it: support/verdicts/categories.py)."""
     verdicts = smoke.verdicts
     known = len(verdicts) == 1 and verdicts[0]["category"] in {category.value for category in Category}
     expected = exit_status([verdicts[0]["category"]]) if known else PRODUCT_STATUS

@@ -12,11 +12,11 @@ from typing import Callable
 
 from support.actions import CancelJob
 from support.actor import Operator
-from support.categories import Category
-from support.diagnostics import SuiteFailure
 from support.jobs import in_flight
 from support.questions import TheJobs, TheSites, jobs_touching
-from support.redaction import secrets
+from support.verdicts.categories import Category
+from support.verdicts.failure import SuiteFailure
+from support.verdicts.redaction import secrets
 
 
 def warn(what: str, error: BaseException) -> None:

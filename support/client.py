@@ -25,10 +25,10 @@ from tenacity import (
     wait_random,
 )
 
-from support.categories import Category
-from support.diagnostics import SuiteFailure, http_reason
 from support.journal import Exchange, Journal
-from support.redaction import secrets
+from support.verdicts.categories import Category
+from support.verdicts.failure import SuiteFailure, http_reason
+from support.verdicts.redaction import secrets
 
 RETRYABLE_STATUSES = frozenset({502, 503, 504})  # an answer from a proxy or a restarting server: try again
 REACHABLE_PREVIEW_STATUSES = (200, 301, 302)     # a preview answers: what a browser gets before any redirect

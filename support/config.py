@@ -16,8 +16,8 @@ from dataclasses import dataclass, field, replace
 from typing import Mapping, Optional, Tuple
 from urllib.parse import urlsplit
 
-from support.categories import Category
-from support.diagnostics import SuiteFailure
+from support.verdicts.categories import Category
+from support.verdicts.failure import SuiteFailure
 
 DEFAULT_EMAIL = "admin@pressluft.local"
 DEFAULT_PASSWORD = "pressluft-dev-password"
@@ -208,7 +208,7 @@ def _http_url(read: _Reader, name: str) -> Optional[str]:
     raw = read.text(name)
     if raw is None:
         return None
-    # The value is not repeated in these lines: it is the address a report must never show (support/redaction.py).
+    # The value is not repeated in these lines: it is the address a report must never show (verdicts/redaction.py).
     try:
         parts = urlsplit(raw)
         parts.port  # noqa: B018 - raises ValueError on a bad port

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
-from support.categories import Category
 from support.client import PressluftClient
-from support.diagnostics import SuiteFailure
+from support.verdicts.categories import Category
+from support.verdicts.failure import SuiteFailure
 
 BACKUP_CONTENT = "backup-content"  # the capability of reading what a backup holds
 

@@ -10,11 +10,11 @@ from typing import Optional
 from support import matchers
 from support.actions import CreateEnvironment, CreateSite, RestoreEnvironment, Submission, TakeBackup
 from support.actor import Operator
-from support.categories import Category
-from support.diagnostics import SuiteFailure
 from support.jobs import require_success
 from support.matchers import expect
 from support.questions import TheBackups, TheEnvironment, TheEnvironments, TheJobs, TheSite, TheSites, by_id
+from support.verdicts.categories import Category
+from support.verdicts.failure import SuiteFailure
 from support.waits import wait_for_job, wait_for_preview
 
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Optional
 
-from support.categories import Category
-from support.diagnostics import PollHistory, SuiteFailure
 from support.times import parse_time
+from support.verdicts.categories import Category
+from support.verdicts.failure import PollHistory, SuiteFailure
 
 TERMINAL = ("succeeded", "failed", "cancelled")
 IN_FLIGHT = ("queued", "running")

@@ -10,8 +10,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from support.redaction import SecretRegistry
-from support.redaction import secrets as default_secrets
+from support.verdicts.redaction import SecretRegistry
+from support.verdicts.redaction import secrets as default_secrets
 
 MAX_BODY = 2000
 

@@ -14,9 +14,7 @@ from hamcrest.core.base_matcher import BaseMatcher
 from hamcrest.core.description import Description
 from hamcrest.core.string_description import StringDescription
 
-from support.categories import Category
 from support.client import REACHABLE_PREVIEW_STATUSES
-from support.diagnostics import SuiteFailure
 from support.jobs import CONTRACT_MAX_ATTEMPTS, category_of, job_reason
 from support.readiness import (
     GUIDANCE,
@@ -26,6 +24,8 @@ from support.readiness import (
     named_in,
     refusal_message,
 )
+from support.verdicts.categories import Category
+from support.verdicts.failure import SuiteFailure
 
 SHA256_CHECKSUM = re.compile(r"^sha256:[0-9a-f]{64}$")
 

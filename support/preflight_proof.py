@@ -23,12 +23,12 @@ from typing import Callable, Optional
 
 from support import checks
 from support.actor import Operator
-from support.diagnostics import SuiteFailure
 from support.flows import Request, request_site
 from support.jobs import in_flight
 from support.provider_node import ADOPTED, REUSED, Acquisition
 from support.questions import TheJob, TheNodes, TheSites
 from support.reporting import narrate
+from support.verdicts.failure import SuiteFailure
 
 REFUSED_BECAUSE = "the site creation was refused while the node was being acquired"
 

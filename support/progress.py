@@ -118,7 +118,7 @@ class ProgressLines:
         return Watch(self, what, deadline)
 
     def write(self, line: str) -> None:
-        from support.redaction import secrets  # a preview address or a reason never carries one, but be sure
+        from support.verdicts.redaction import secrets  # a preview address or a reason never carries one, but be sure
 
         text = secrets.redact_text(line) or ""
         with self._lock:

@@ -16,9 +16,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Optional
 
-from support.categories import NOT_JUDGED_STATUS, PASSED_STATUS, PRODUCT_DEFECTS
 from support.skips import short_reason
 from support.spec_catalogue import COVERAGE, PARTS, PROVEN_BY_TESTS, SPEC_ITEMS
+from support.verdicts.categories import NOT_JUDGED_STATUS, PASSED_STATUS, PRODUCT_DEFECTS
 
 PROVED, IN_PART, FAILED, NOT_JUDGED = "proved", "proved in part", "failed", "not judged"
 NOT_PROVEN, NOT_SELECTED = "not proven", "not selected"

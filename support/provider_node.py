@@ -13,14 +13,14 @@ from typing import Callable, Optional
 from support import schemas
 from support.actions import ConnectProvider, RequestNode
 from support.actor import Operator
-from support.categories import Category
-from support.diagnostics import SuiteFailure
 from support.flows import Request
 from support.jobs import in_flight, require_success
 from support.polling import Deadline, Wait, poll
 from support.questions import TheJobs, TheNodes, jobs_touching, node_by_id, provider_nodes
 from support.reporting import narrate
 from support.resources import NODE_REQUEST
+from support.verdicts.categories import Category
+from support.verdicts.failure import SuiteFailure
 from support.waits import is_ready, wait_for_job
 
 REUSED, ADOPTED, REQUESTED = "reused", "adopted", "requested"

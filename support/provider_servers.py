@@ -22,9 +22,9 @@ from typing import Optional
 
 from support.actor import Operator
 from support.config import Settings
-from support.diagnostics import SuiteFailure
 from support.questions import TheJob, TheNodes, node_by_id
 from support.resources import NODE_REQUEST
+from support.verdicts.failure import SuiteFailure
 
 ALWAYS, ON_PASS, NEVER = "always", "on-pass", "never"
 DELETED, LEFT, GONE = "deleted", "left", "gone"

@@ -6,10 +6,10 @@ from typing import Any, Optional
 
 from support import schemas
 from support.actor import Operator
-from support.categories import Category
 from support.client import Answer
-from support.diagnostics import SuiteFailure
 from support.reporting import narrate
+from support.verdicts.categories import Category
+from support.verdicts.failure import SuiteFailure
 
 
 def _ok(answer: Answer, schema: Optional[str], many: bool = False) -> Any:

@@ -22,12 +22,12 @@ from allure_commons.types import AttachmentType
 
 from support import installation, proof, waitlog
 from support.allure_formatter import writable_or_throwaway
-from support.categories import KINDS, PASSED_STATUS, SUITE_ERROR, TARGET_PROBLEMS, Category, exit_status
 from support.config import reports_dir_requested, reports_shared_requested
-from support.diagnostics import SuiteFailure
-from support.redaction import secrets
 from support.resources import LEDGER_FILE
 from support.spec_catalogue import ACCEPTANCE_CRITERIA, FAILURE_CLASSES, SCENARIOS, SPEC_URL, SUPPORTING
+from support.verdicts.categories import KINDS, PASSED_STATUS, SUITE_ERROR, TARGET_PROBLEMS, Category, exit_status
+from support.verdicts.failure import SuiteFailure
+from support.verdicts.redaction import secrets
 
 EPIC = "Wave 5 runtime e2e"
 
@@ -121,7 +121,7 @@ def mark_skipped(reason: str) -> None:
 
 # -- files beside the results ---------------------------------------------------------------------
 def categories() -> list[dict]:
-    """categories.json: one Allure category per failure kind (support/categories.py), by the first verdict of
+    """categories.json: one Allure category per failure kind (support/verdicts/categories.py), by the first verdict of
     the message (a reason may quote another verdict, e.g. a smoke's); an error in the suite's own code, which
     has no verdict, is a suite error."""
     rules = [{"name": kind.allure_category, "matchedStatuses": ["failed", "broken"],

@@ -26,16 +26,16 @@ from support import faults as fault_api
 from support.actor import Operator
 from support.client import PressluftClient
 from support.config import Settings, load_settings, require_provider_token
-from support.diagnostics import SuiteFailure
 from support.flows import LiveSite, create_environment, create_live_site, ensure_live, take_full_backup
 from support.journal import Journal
 from support.preflight_proof import PreflightProof, try_site_while_acquiring, why_no_proof
 from support.provider_node import Acquisition, plan_run_node, secure_run_node
-from support.redaction import secrets
 from support.resources import LEDGER_FILE, ResourceLedger
 from support.server_process import ServerUnderTest
 from support.target import EmbeddedTarget
-from support.verdicts import block_for
+from support.verdicts.diagnosis import block_for
+from support.verdicts.failure import SuiteFailure
+from support.verdicts.redaction import secrets
 from support.waitlog import FOLDER as WAITS_FOLDER
 from support.waitlog import WAITS
 from support.waits import learn_job_durations

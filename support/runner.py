@@ -3,8 +3,8 @@ the run the way a loop can act on.
 
 After behave's summary it prints the end of the run (a selection that ran nothing: its config_error line; then
 RunTally.closing_lines: what was proven per spec item, and the last line), and it ends the process with the run's
-exit status (support/categories.py): 0 every selected scenario ran and passed, 1 Pressluft failed a check, 2 the
-run could not judge Pressluft. (behavex, scripts/parallel, runs behave's own runner in its workers: none of this.)
+exit status (support/verdicts/categories.py): 0 every selected scenario ran and passed, 1 Pressluft failed a check,
+2 the run could not judge Pressluft. (behavex, scripts/parallel, runs behave's own runner in its workers: none of this.)
 
 Why a runner: behave maps any failure to exit 1 and swallows a SystemExit raised in a hook (it counts as a hook
 error, behave 1.3.3 runner.run_hook). A runner's run() returns to behave's run_behave(), which catches only
@@ -17,9 +17,9 @@ import sys
 
 from behave.runner import Runner
 
-from support.categories import NOT_JUDGED_STATUS, PASSED_STATUS
 from support.reporting import describe_selection
-from support.verdicts import print_verdict
+from support.verdicts.categories import NOT_JUDGED_STATUS, PASSED_STATUS
+from support.verdicts.diagnosis import print_verdict
 
 
 class Wave5Runner(Runner):

@@ -15,8 +15,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 
-from support.categories import Category
-from support.diagnostics import SuiteFailure
+from support.verdicts.categories import Category
+from support.verdicts.failure import SuiteFailure
 
 SCHEMA_DIR = Path(__file__).resolve().parents[1] / "contract" / "schemas"
 # Fields whose ids the real Pressluft does not always make UUIDs.

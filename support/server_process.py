@@ -19,11 +19,11 @@ from urllib.parse import urlsplit
 
 import requests
 
-from support.categories import Category
 from support.child_process import DEFAULT_GRACE, TAIL_LINES, ChildProcess, describe_exit, read_tail
 from support.config import PORT_PLACEHOLDER, ConfigError, Settings
-from support.diagnostics import SuiteFailure
-from support.redaction import secrets
+from support.verdicts.categories import Category
+from support.verdicts.failure import SuiteFailure
+from support.verdicts.redaction import secrets
 
 # The settings of a server under test: a run that hands its server to other processes (workers) drops them
 SERVER_VARIABLES = ("PRESSLUFT_SERVER_CMD", "PRESSLUFT_SERVER_BUILD_CMD", "PRESSLUFT_SERVER_DIR",

@@ -17,8 +17,8 @@ from typing import Optional
 from support import installation
 from support.actor import Operator
 from support.config import Settings
-from support.diagnostics import parse_summary_lines
 from support.questions import TheEnvironments, TheJobs, TheSites, by_id, jobs_touching, production_of
+from support.verdicts.failure import parse_summary_lines
 
 SMOKES = {"clone preview": "site-clone-preview", "backup and restore": "backup-restore"}
 PASSED = re.compile(r"^\[smoke\] success: .* \((?P<count>\d+) scenarios? passed\)$", re.MULTILINE)

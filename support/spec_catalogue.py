@@ -4,7 +4,9 @@ specs that some scenarios prove as well.
 Transcribed from Pressluft's docs/features/feature-wave5-runtime-e2e.md (commit 6164b449), kept verbatim
 in docs/spec/; tests/spec checks that this catalogue still says what that text says.
 """
-from support.categories import FAILURE_CLASSES  # noqa: F401 - the failure classes are named with the categories
+from support.verdicts.categories import (
+    FAILURE_CLASSES,  # noqa: F401 - the failure classes are named with the categories
+)
 
 SPEC_PATH = "docs/spec/feature-wave5-runtime-e2e.md"
 SPEC_COMMIT = "6164b449551d8de71ea32e6aa27792f50d3c3ac0"

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Optional
 
 from support import installation
-from support.categories import Category
 from support.child_process import DEFAULT_GRACE, TAIL_LINES, ChildProcess, read_tail
-from support.diagnostics import SuiteFailure
+from support.verdicts.categories import Category
+from support.verdicts.failure import SuiteFailure
 
 READY_LINE = re.compile(r"pressluft_reference listening on (http://\S+)")
 COMMAND = "start the embedded reference target"

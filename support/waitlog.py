@@ -8,7 +8,7 @@ import os
 import threading
 from typing import Optional
 
-from support.redaction import secrets
+from support.verdicts.redaction import secrets
 
 FOLDER = "waits"  # in the reports folder
 

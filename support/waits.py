@@ -12,13 +12,13 @@ import time
 from typing import Any, Callable, Optional, Tuple
 
 from support.actor import Operator
-from support.categories import Category
 from support.client import REACHABLE_PREVIEW_STATUSES
-from support.diagnostics import PollHistory, SuiteFailure
 from support.jobs import DURATIONS, ScheduledRetry, in_flight, is_terminal, job_progress, job_state, scheduled_retry
 from support.polling import Deadline, Outcome, StillWaiting, Wait, job_wait, poll, preview_wait, readiness_wait
 from support.questions import TheJob, TheJobs, TheNodes, jobs_touching, node_by_id
 from support.reporting import narrate
+from support.verdicts.categories import Category
+from support.verdicts.failure import PollHistory, SuiteFailure
 from support.waitlog import WAITS
 
 

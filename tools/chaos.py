@@ -29,9 +29,9 @@ from typing import Optional
 
 import requests
 
-from support.categories import exit_status
 from support.config import DEFAULT_EMAIL, DEFAULT_PASSWORD
 from support.target import EmbeddedTarget
+from support.verdicts.categories import exit_status
 from tools.stand_ins import StandIn, closed_port_url
 from tools.suite_runs import SuiteRun, run_process
 

@@ -4,8 +4,8 @@
     python -m tools.smoke [site-clone-preview|backup-restore] --help
 
 Exit 0 only when at least one scenario ran and every selected scenario passed; 1 when Pressluft failed a check;
-2 when the run could not judge Pressluft (support/categories.py), with one `[wave5] FAIL` line saying why (a tag
-expression that selects nothing is a config_error); 128+N when stopped by signal N.
+2 when the run could not judge Pressluft (support/verdicts/categories.py), with one `[wave5] FAIL` line saying why
+(a tag expression that selects nothing is a config_error); 128+N when stopped by signal N.
 """
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ from behave.parser import parse_file
 
 from pressluft_acceptance.runner import run_behave
 from support import installation
-from support.categories import NOT_JUDGED_STATUS, PASSED_STATUS, PRODUCT_STATUS, exit_statuses
 from support.config import VARIABLES, reports_dir_requested
 from support.reporting import RunTally
+from support.verdicts.categories import NOT_JUDGED_STATUS, PASSED_STATUS, PRODUCT_STATUS, exit_statuses
 
 SMOKES = {
     "site-clone-preview": ("@smoke-clone", "clone preview URL reachable"),

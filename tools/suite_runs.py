@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from support.diagnostics import PREFIX, parse_summary_lines
-from support.verdicts import SUITE_ERROR_PREFIX
+from support.verdicts.diagnosis import SUITE_ERROR_PREFIX
+from support.verdicts.failure import PREFIX, parse_summary_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 SUCCESS_LINE = re.compile(r"^\[smoke\] success: (?P<what>.+) \((?P<count>\d+) scenarios? passed\)$", re.M)

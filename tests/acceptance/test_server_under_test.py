@@ -20,7 +20,7 @@ import psutil
 import pytest
 
 from behave_runs import ROOT, BehaveRun, only_verdict, run_behave
-from support.redaction import MASK
+from support.verdicts.redaction import MASK
 
 PY = sys.executable
 DOC = ROOT / "docs" / "real-target.md"

@@ -16,8 +16,8 @@ import pytest
 from behave_runs import ROOT, closed_port_url, new_run_id, run_process, run_smoke
 from support import checks
 from support.config import load_settings
-from support.diagnostics import SuiteFailure
 from support.smokes import run_smoke as run_smoke_as_the_feature_does
+from support.verdicts.failure import SuiteFailure
 
 SHORT = {"PRESSLUFT_JOB_TIMEOUT": "2", "PRESSLUFT_PREVIEW_TIMEOUT": "1", "PRESSLUFT_NODE_TIMEOUT": "2"}
 SCENARIO = {"site-clone-preview": "A clone environment made from production gets a reachable preview -- @1.1 A clone",
@@ -193,8 +193,8 @@ def test_a_smoke_that_fails_slowly_fails_the_within_check_and_one_that_fails_fas
 
 # -- --help: what it runs, its variables with their defaults, the exit statuses ----------------------------
 def _says_variables_and_statuses(text: str) -> None:
-    from support.categories import PRODUCT_DEFECTS, TARGET_PROBLEMS
     from support.config import VARIABLES
+    from support.verdicts.categories import PRODUCT_DEFECTS, TARGET_PROBLEMS
 
     for variable in VARIABLES:  # every variable, with its defaults as support/config.py has them
         [line] = [line for line in text.splitlines() if line.strip().startswith(variable.name + " ")]

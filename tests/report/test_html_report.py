@@ -50,8 +50,8 @@ from environment import *  # noqa: F401,F403 - the suite's own hooks
 STEPS = """\
 from behave import when
 
-from support.categories import Category
-from support.diagnostics import SuiteFailure
+from support.verdicts.categories import Category
+from support.verdicts.failure import SuiteFailure
 
 
 @when("a step passes")

@@ -5,7 +5,7 @@ target_unavailable or job_timeout within its budgets; the run stops by itself, w
 import re
 
 from behave_runs import StandIn, run_behave
-from support.categories import exit_status
+from support.verdicts.categories import exit_status
 
 SMOKES = ("scripts/smoke-site-clone-preview.sh", "scripts/smoke-backup-restore.sh")
 VERDICT = re.compile(r"^\[wave5\] FAIL ", re.M)

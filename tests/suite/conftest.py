@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from support.journal import Journal
-from support.redaction import SecretRegistry
+from support.verdicts.redaction import SecretRegistry
 
 
 class FakeServer:

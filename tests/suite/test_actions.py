@@ -3,11 +3,11 @@ import pytest
 
 from support.actions import CreateEnvironment, CreateSite, Submission
 from support.actor import Operator
-from support.categories import Category
 from support.client import PressluftClient
 from support.config import load_settings
-from support.diagnostics import SuiteFailure
 from support.resources import ResourceLedger
+from support.verdicts.categories import Category
+from support.verdicts.failure import SuiteFailure
 
 CONFLICT = (409, {"code": "conflict", "message": "conflicting environment mutation"})
 

@@ -6,13 +6,13 @@ from types import SimpleNamespace
 import pytest
 
 from support import checks
-from support.categories import Category
 from support.config import Budgets
-from support.diagnostics import SuiteFailure
 from support.flows import LiveSite, Request
 from support.provider_node import REQUESTED, REUSED, Acquisition
 from support.readiness import GUIDANCE, REASON_CODES, refusal_message
 from support.smokes import SmokeRun
+from support.verdicts.categories import Category
+from support.verdicts.failure import SuiteFailure
 
 LINE = '[wave5] FAIL category=preflight_blocked command="POST /api/sites" job_id=none reason="409 node_not_ready: x"'
 

@@ -3,10 +3,10 @@ import time
 
 import pytest
 
-from support.categories import Category
 from support.client import PressluftClient, PreviewProbe, TargetUnavailable
-from support.diagnostics import SuiteFailure
-from support.redaction import secrets
+from support.verdicts.categories import Category
+from support.verdicts.failure import SuiteFailure
+from support.verdicts.redaction import secrets
 
 
 def client_for(url, journal, **kw):

@@ -1,7 +1,6 @@
 """Settings from PRESSLUFT_* variables; bad values are config_error verdicts, for every variable."""
 import pytest
 
-from support.categories import Category
 from support.config import (
     EMBEDDED_BUDGETS,
     EMBEDDED_PROVIDER_TOKEN,
@@ -11,6 +10,7 @@ from support.config import (
     load_settings,
     require_provider_token,
 )
+from support.verdicts.categories import Category
 
 REAL = {"PRESSLUFT_BASE_URL": "https://pressluft.example"}
 

@@ -2,9 +2,7 @@
 import pytest
 from hamcrest import assert_that
 
-from support.categories import Category
 from support.client import Answer
-from support.diagnostics import SuiteFailure
 from support.journal import Exchange
 from support.matchers import (
     a_completed_backup,
@@ -22,6 +20,8 @@ from support.matchers import (
     expect,
 )
 from support.readiness import REASON_CODES, refusal_message
+from support.verdicts.categories import Category
+from support.verdicts.failure import SuiteFailure
 
 
 def mismatch(actual, matcher):

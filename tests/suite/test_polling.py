@@ -5,7 +5,6 @@ import pytest
 from tenacity import RetryCallState, Retrying
 from tenacity.wait import wait_fixed
 
-from support.categories import Category
 from support.jobs import DURATIONS, job_state, require_success, scheduled_retry
 from support.polling import (
     Deadline,
@@ -20,6 +19,7 @@ from support.polling import (
     wait_within,
 )
 from support.times import parse_time
+from support.verdicts.categories import Category
 
 
 def state_with(result, attempt=1, since_start=0.0):

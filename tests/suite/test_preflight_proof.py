@@ -6,12 +6,12 @@ import pytest
 
 from steps.sites import step_first_node
 from support import checks
-from support.categories import Category
 from support.client import Answer
-from support.diagnostics import SuiteFailure
 from support.flows import Request
 from support.preflight_proof import PreflightProof, why_no_proof
 from support.provider_node import ADOPTED, REQUESTED, REUSED, Acquisition
+from support.verdicts.categories import Category
+from support.verdicts.failure import SuiteFailure
 
 NOT_ACTIVE = "Node status must be active before create flows can run."
 UNREACHABLE = "Verify SSH reachability and credentials from Pressluft to the node."

@@ -9,10 +9,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from tenacity.wait import wait_fixed
 
-from support.categories import Category
 from support.jobs import job_progress, job_state
 from support.polling import Deadline, StillWaiting, Wait, poll, wait_until_run_after
 from support.progress import QUIET_EVERY, SHOW_AFTER, ProgressLines
+from support.verdicts.categories import Category
 
 START = datetime(2026, 3, 1, 12, 0, 0, tzinfo=timezone.utc)
 

@@ -6,14 +6,14 @@ import sys
 import pytest
 
 from support import reporting
-from support.categories import Category
 from support.client import PressluftClient
-from support.diagnostics import SuiteFailure
 from support.faults import discover
-from support.redaction import secrets
 from support.resources import ResourceLedger
 from support.target import EmbeddedTarget
-from support.verdicts import SUITE_ERROR_PREFIX, suite_error_line, verdict_for, with_summary_first
+from support.verdicts.categories import Category
+from support.verdicts.diagnosis import SUITE_ERROR_PREFIX, suite_error_line, verdict_for, with_summary_first
+from support.verdicts.failure import SuiteFailure
+from support.verdicts.redaction import secrets
 
 
 def test_categories_match_the_summary_line_and_split_product_defects_from_target_problems():

@@ -9,8 +9,8 @@ from types import SimpleNamespace
 import pytest
 
 from support import polling
-from support.categories import Category
 from support.polling import StillWaiting
+from support.verdicts.categories import Category
 from support.waitlog import WaitLog
 from support.waits import wait_for_job
 

@@ -11,12 +11,12 @@ import pytest
 from process_probes import marker, processes_with
 
 from support import smokes
-from support.categories import Category
 from support.config import ConfigError, load_settings
-from support.diagnostics import SuiteFailure, render_block
-from support.redaction import MASK, secrets
 from support.server_process import ServerUnderTest, free_port
-from support.verdicts import startup_block
+from support.verdicts.categories import Category
+from support.verdicts.diagnosis import render_block, startup_block
+from support.verdicts.failure import SuiteFailure
+from support.verdicts.redaction import MASK, secrets
 
 PY = sys.executable
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from support.categories import Category
-from support.diagnostics import SuiteFailure
 from support.run import FailOnce, Once, SpentBefore
+from support.verdicts.categories import Category
+from support.verdicts.failure import SuiteFailure
 
 NOT_READY = SuiteFailure(Category.NODE_NOT_READY, "GET /api/nodes", "still not ready (runtime_missing) when its 900 s "
                          "budget was spent", job_id="job-9", node={"id": "n-1", "readiness": {"is_ready": False}})

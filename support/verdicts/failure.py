@@ -1,4 +1,4 @@
-"""Failure categories, the one-line verdict and the diagnostic block under it.
+"""A verdict of the suite (`SuiteFailure`) and its one line.
 
 Every failed or broken scenario ends in exactly one line of this form::
 
@@ -8,13 +8,12 @@ The line is stable: the same failure gives the same line on every run, ids aside
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Optional
+from typing import Any, Optional
 
-from support.categories import Category
-from support.redaction import secrets
+from support.verdicts.categories import Category
+from support.verdicts.redaction import secrets
 
 PREFIX = "[wave5] FAIL"
 SUMMARY_PATTERN = re.compile(
@@ -99,73 +98,3 @@ def http_reason(status: int, body: Any, text: str = "") -> str:
         return f"{status} {body.get('code')}: {body.get('message', '')}".rstrip(": ")
     snippet = _clean(text)[:120]
     return f"{status} {snippet}".strip() if snippet else str(status)
-
-
-def as_suite_failure(exc: BaseException, *, command: str = "none") -> Optional[SuiteFailure]:
-    """An exception raised in a step as a verdict: a SuiteFailure is one; a plain assertion is a contract
-    violation; no answer from the target is target_unavailable. Anything else is an error in the suite's own
-    code, not a verdict on Pressluft: None."""
-    import requests
-
-    if isinstance(exc, SuiteFailure):
-        return exc
-    if isinstance(exc, (requests.ConnectionError, requests.Timeout)):
-        category = Category.TARGET_UNAVAILABLE
-    elif isinstance(exc, AssertionError):
-        category = Category.CONTRACT_VIOLATION
-    else:
-        return None
-    message = str(exc).strip() or type(exc).__name__
-    first = next((line.strip() for line in message.splitlines() if line.strip()), message)
-    return SuiteFailure(category, command, first if isinstance(exc, AssertionError) else
-                        f"{type(exc).__name__}: {first}")
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, indent=2, sort_keys=True, default=str)
-
-
-def _collapse(exchanges: list) -> list[str]:
-    """Rendered exchanges, with a run of identical ones (same command and outcome) shown once."""
-    rendered, index = [], 0
-    while index < len(exchanges):
-        exchange, repeats = exchanges[index], 1
-        while index + repeats < len(exchanges) and (exchanges[index + repeats].command, exchanges[
-                index + repeats].outcome) == (exchange.command, exchange.outcome):
-            repeats += 1
-        last = exchanges[index + repeats - 1]  # of a run of repeats, the last answer says the most
-        text = last.render(body_limit=300)
-        rendered.append((f"  ({repeats - 1} more like this before)\n" if repeats > 1 else "") + text)
-        index += repeats
-    return rendered
-
-
-def render_block(failure: SuiteFailure, exchanges: Iterable = (), log_tail: str = "",
-                 log_title: str = "reference target log (tail)") -> str:
-    """The short block printed and attached under the summary line."""
-    parts = [failure.line]
-    exchanges = list(exchanges)
-    if exchanges:
-        parts.append("--- last requests (redacted) ---")
-        parts.extend(_collapse(exchanges))
-    if failure.job:
-        parts.append("--- job ---")
-        parts.append(_json(failure.job))
-    if failure.poll:
-        parts.append("--- poll history ---")
-        parts.append(failure.poll.describe())
-    if failure.node:
-        readiness = failure.node.get("readiness") or {}
-        parts.append("--- node readiness ---")
-        parts.append(f"node {failure.node.get('id')} ({failure.node.get('name')}): status={failure.node.get('status')} "
-                     f"is_ready={readiness.get('is_ready')} reason_codes={readiness.get('reason_codes')}")
-        for line in readiness.get("guidance") or []:
-            parts.append(f"  guidance: {line}")
-    if failure.last_answer:
-        parts.append(f"last answer: {failure.last_answer}")
-    for key, value in failure.details.items():
-        parts.append(f"{key}: {value if isinstance(value, str) else _json(value)}")
-    if log_tail:
-        parts.append(f"--- {log_title} ---")
-        parts.append(log_tail.rstrip())
-    return "\n".join(parts)
