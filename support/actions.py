@@ -10,9 +10,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Optional
 
-from support import schemas
 from support.actor import Operator
 from support.client import Answer
+from support.pressluft import schemas
 from support.reporting import narrate
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure

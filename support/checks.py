@@ -11,9 +11,10 @@ from support import matchers
 from support.actions import Submission
 from support.actor import Operator
 from support.flows import LiveSite, Request, environment_made_by
-from support.jobs import CONTRACT_MAX_ATTEMPTS, in_flight, is_terminal, job_reason, require_success
 from support.journal import Exchange
 from support.matchers import expect
+from support.pressluft.jobs import CONTRACT_MAX_ATTEMPTS, in_flight, is_terminal, job_reason, require_success
+from support.pressluft.times import parse_time
 from support.provider_node import REJECTED_CREDENTIAL, REQUESTED, Acquisition, run_node_name
 from support.questions import (
     TheBackups,
@@ -31,7 +32,6 @@ from support.questions import (
     node_by_id,
 )
 from support.smokes import SmokeRun, SmokeSite, site_of
-from support.times import parse_time
 from support.verdicts.categories import PRODUCT_STATUS, Category, category_named, exit_status
 from support.verdicts.failure import SuiteFailure
 from support.verdicts.redaction import shown_preview_address

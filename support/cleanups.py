@@ -12,7 +12,7 @@ from typing import Callable
 
 from support.actions import CancelJob
 from support.actor import Operator
-from support.jobs import in_flight
+from support.pressluft.jobs import in_flight
 from support.questions import TheJobs, TheSites, jobs_touching
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure

@@ -10,8 +10,8 @@ from typing import Optional
 from support import matchers
 from support.actions import CreateEnvironment, CreateSite, RestoreEnvironment, Submission, TakeBackup
 from support.actor import Operator
-from support.jobs import require_success
 from support.matchers import expect
+from support.pressluft.jobs import require_success
 from support.questions import TheBackups, TheEnvironment, TheEnvironments, TheJobs, TheSite, TheSites, by_id
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure

@@ -15,13 +15,15 @@ from hamcrest.core.description import Description
 from hamcrest.core.string_description import StringDescription
 
 from support.client import REACHABLE_PREVIEW_STATUSES
-from support.jobs import CONTRACT_MAX_ATTEMPTS, category_of, job_reason
-from support.readiness import (
+from support.pressluft.jobs import CONTRACT_MAX_ATTEMPTS, category_of, job_reason
+from support.pressluft.readiness import (
     GUIDANCE,
     NOT_READY_PREFIX,
     PENDING_HOST,
     in_priority_order,
     named_in,
+    readiness_words,
+    reason_codes,
     refusal_message,
 )
 from support.verdicts.categories import Category
@@ -86,10 +88,6 @@ def _is(field: str, expected: Any, label: Optional[str] = None) -> tuple:
     return f"{label or field} {expected!r}", check
 
 
-def _codes(readiness: Optional[dict]) -> list:
-    return list((readiness or {}).get("reason_codes") or [])
-
-
 # -- jobs ----------------------------------------------------------------------------------------
 class _JobThatSucceeded(VerdictMatcher):
     def _matches(self, job) -> bool:
@@ -116,7 +114,7 @@ class _JobThatSucceeded(VerdictMatcher):
 
     def reason_for(self, job) -> str:
         if isinstance(job, dict) and job.get("status") in ("failed", "cancelled"):
-            return job_reason(job) if job.get("error_code") else f"job ended {job.get('status')}"
+            return job_reason(job)
         return super().reason_for(job)
 
 
@@ -248,14 +246,11 @@ class _Node(_RecordMatcher):
 
     def properties(self):
         def readiness(node):
-            readiness = node.get("readiness") or {}
-            if readiness.get("is_ready") is self.ready:
-                return None
-            return f"it is {'ready' if readiness.get('is_ready') else 'not ready'} " \
-                   f"({', '.join(_codes(readiness)) or 'no reason codes'}, status {node.get('status')})"
+            return None if (node.get("readiness") or {}).get("is_ready") is self.ready else \
+                f"it is {readiness_words(node)}"
 
         def codes(node):
-            listed = _codes(node.get("readiness"))
+            listed = reason_codes(node)
             if self.ready:
                 return f"it lists {', '.join(listed)}" if listed else None
             return None if listed else "it names no reason code"

@@ -24,9 +24,9 @@ from tenacity import RetryCallState, Retrying, retry_if_result
 from tenacity.stop import stop_base
 from tenacity.wait import wait_base, wait_exponential, wait_fixed
 
-from support.jobs import DurationModel
+from support.pressluft.jobs import DurationModel
+from support.pressluft.times import parse_time, utc_now
 from support.progress import PROGRESS, ProgressLines
-from support.times import parse_time, utc_now
 from support.verdicts.categories import Category
 from support.verdicts.failure import PollHistory, SuiteFailure
 from support.waitlog import WAITS

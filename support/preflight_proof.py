@@ -24,7 +24,8 @@ from typing import Callable, Optional
 from support import checks
 from support.actor import Operator
 from support.flows import Request, request_site
-from support.jobs import in_flight
+from support.pressluft.jobs import in_flight
+from support.pressluft.readiness import reason_codes
 from support.provider_node import ADOPTED, REUSED, Acquisition
 from support.questions import TheJob, TheNodes, TheSites
 from support.reporting import narrate
@@ -55,7 +56,7 @@ class PreflightProof:
 
     def reasons_listed(self) -> list[list[str]]:
         """The node's reason codes as listed just before and just after the attempt (one list when they agree)."""
-        lists = [list((node.get("readiness") or {}).get("reason_codes") or [])
+        lists = [reason_codes(node)
                  for node in (self.node_before, self.node_after) if node is not None]
         return [codes for index, codes in enumerate(lists) if codes not in lists[:index]]
 

@@ -10,18 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from support import schemas
 from support.actions import ConnectProvider, RequestNode
 from support.actor import Operator
 from support.flows import Request
-from support.jobs import in_flight, require_success
 from support.polling import Deadline, Wait, poll
+from support.pressluft import schemas
+from support.pressluft.jobs import in_flight, require_success
+from support.pressluft.readiness import is_ready
 from support.questions import TheJobs, TheNodes, jobs_touching, node_by_id, provider_nodes
 from support.reporting import narrate
 from support.resources import NODE_REQUEST
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
-from support.waits import is_ready, wait_for_job
+from support.waits import wait_for_job
 
 REUSED, ADOPTED, REQUESTED = "reused", "adopted", "requested"
 # What the provider connection says when the provider rejects the credential (digest §2.1): its status message

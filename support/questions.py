@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from support import schemas
 from support.actor import Operator
 from support.client import Answer
+from support.pressluft import schemas
 from support.reporting import narrate
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure

@@ -13,8 +13,17 @@ from typing import Any, Callable, Optional, Tuple
 
 from support.actor import Operator
 from support.client import REACHABLE_PREVIEW_STATUSES
-from support.jobs import DURATIONS, ScheduledRetry, in_flight, is_terminal, job_progress, job_state, scheduled_retry
 from support.polling import Deadline, Outcome, StillWaiting, Wait, job_wait, poll, preview_wait, readiness_wait
+from support.pressluft.jobs import (
+    DURATIONS,
+    ScheduledRetry,
+    in_flight,
+    is_terminal,
+    job_progress,
+    job_state,
+    scheduled_retry,
+)
+from support.pressluft.readiness import is_ready, readiness_words
 from support.questions import TheJob, TheJobs, TheNodes, jobs_touching, node_by_id
 from support.reporting import narrate
 from support.verdicts.categories import Category
@@ -112,15 +121,7 @@ def learn_job_durations(operator: Operator) -> int:
 def readiness_state(node: Optional[dict]) -> Tuple[str, Optional[str]]:
     if node is None:
         return "not listed", None
-    readiness = node.get("readiness") or {}
-    codes = readiness.get("reason_codes") or []
-    if readiness.get("is_ready"):
-        return "ready", None
-    return f"not ready ({', '.join(codes) or 'no reason codes'}, status {node.get('status')})", None
-
-
-def is_ready(node: Any) -> bool:
-    return isinstance(node, dict) and (node.get("readiness") or {}).get("is_ready") is True
+    return ("ready" if is_ready(node) else readiness_words(node)), None
 
 
 def wait_for_node_ready(operator: Operator, node_id: str, *, budget: float, command: str = "GET /api/nodes",

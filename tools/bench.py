@@ -44,8 +44,8 @@ import psutil
 import requests
 
 from support.config import DEFAULT_EMAIL, DEFAULT_PASSWORD, reports_dir_requested
+from support.pressluft.times import parse_time
 from support.target import EmbeddedTarget
-from support.times import parse_time
 
 ROOT = Path(__file__).resolve().parents[1]
 

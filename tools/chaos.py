@@ -30,6 +30,7 @@ from typing import Optional
 import requests
 
 from support.config import DEFAULT_EMAIL, DEFAULT_PASSWORD
+from support.pressluft.jobs import STATES, TERMINAL
 from support.target import EmbeddedTarget
 from support.verdicts.categories import exit_status
 from tools.stand_ins import StandIn, closed_port_url
@@ -238,8 +239,6 @@ def bad_configuration_runs(workdir: Path) -> dict:
 # called with schema-conforming (positive) and schema-violating (negative) inputs, path ids drawn at random
 # and taken from real records; each answer must not be a 5xx, and a positive input's answer must conform to
 # the response schema.
-TERMINAL = ("succeeded", "failed", "cancelled")
-JOB_STATES = ("queued", "running", *TERMINAL)
 EXCLUDED = {"POST /logout"}
 # body fields that name a record: with real ids, the inputs get past the lookups into the deeper checks
 BODY_IDS = {"source_environment_id": "environment", "backup_id": "backup"}
@@ -394,7 +393,7 @@ def check_invariants(base_url: str, *, email: str = DEFAULT_EMAIL, password: str
     jobs, nodes, sites = api.get("/api/jobs"), api.get("/api/nodes"), api.get("/api/sites")
     metrics = api.get("/api/metrics")
     for job in jobs:
-        if job.get("status") not in JOB_STATES:
+        if job.get("status") not in STATES:
             broken.append(f"job {job.get('id')} has status {job.get('status')!r}")
         if job.get("status") in TERMINAL and not job.get("finished_at"):
             broken.append(f"job {job['id']} is {job['status']} without finished_at")

@@ -8,8 +8,8 @@ import pytest
 from support import checks
 from support.config import Budgets
 from support.flows import LiveSite, Request
+from support.pressluft.readiness import GUIDANCE, REASON_CODES, refusal_message
 from support.provider_node import REQUESTED, REUSED, Acquisition
-from support.readiness import GUIDANCE, REASON_CODES, refusal_message
 from support.smokes import SmokeRun
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure

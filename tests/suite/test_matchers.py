@@ -19,7 +19,7 @@ from support.matchers import (
     an_error_envelope_with_code,
     expect,
 )
-from support.readiness import REASON_CODES, refusal_message
+from support.pressluft.readiness import REASON_CODES, refusal_message
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 

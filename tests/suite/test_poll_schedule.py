@@ -7,7 +7,6 @@ import pytest
 from tenacity import RetryCallState, Retrying
 
 from support import polling, waitlog
-from support.jobs import DurationModel, job_state
 from support.polling import (
     Deadline,
     Wait,
@@ -19,6 +18,7 @@ from support.polling import (
     wait_until_expected_end,
     wait_until_run_after,
 )
+from support.pressluft.jobs import DurationModel, job_state
 
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)
 TERMINAL = ("succeeded", "failed", "cancelled")

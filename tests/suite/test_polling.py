@@ -5,7 +5,6 @@ import pytest
 from tenacity import RetryCallState, Retrying
 from tenacity.wait import wait_fixed
 
-from support.jobs import DURATIONS, job_state, require_success, scheduled_retry
 from support.polling import (
     Deadline,
     Outcome,
@@ -18,7 +17,8 @@ from support.polling import (
     wait_until_run_after,
     wait_within,
 )
-from support.times import parse_time
+from support.pressluft.jobs import DURATIONS, job_state, require_success, scheduled_retry
+from support.pressluft.times import parse_time
 from support.verdicts.categories import Category
 
 

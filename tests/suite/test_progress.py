@@ -9,8 +9,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from tenacity.wait import wait_fixed
 
-from support.jobs import job_progress, job_state
 from support.polling import Deadline, StillWaiting, Wait, poll, wait_until_run_after
+from support.pressluft.jobs import job_progress, job_state
 from support.progress import QUIET_EVERY, SHOW_AFTER, ProgressLines
 from support.verdicts.categories import Category
 

@@ -1,7 +1,7 @@
 """Answers are checked against the contract schemas, tolerating what the real Pressluft does."""
 import pytest
 
-from support import schemas
+from support.pressluft import schemas
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 

@@ -8,17 +8,15 @@ A mismatch is a contract_violation.
 from __future__ import annotations
 
 import copy
-import json
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 
+from contract import load_schema
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 
-SCHEMA_DIR = Path(__file__).resolve().parents[1] / "contract" / "schemas"
 # Fields whose ids the real Pressluft does not always make UUIDs.
 LOOSE_ID_FIELDS = {"job": {"id"}, "job_response": {"job_id"}, "backup": {"id"}}
 # (schema, path to an array property) that the real Pressluft may send as null.
@@ -27,13 +25,9 @@ NULLABLE_ARRAYS = {"node": [("$defs", "NodeReadiness", "properties", "reason_cod
                    "provider_connection": [("properties", "guidance")]}
 
 
-def _raw(name: str) -> dict:
-    return json.loads((SCHEMA_DIR / f"{name}.json").read_text())
-
-
 @lru_cache(maxsize=None)
 def tolerant_schema(name: str) -> dict:
-    schema = copy.deepcopy(_raw(name))
+    schema = copy.deepcopy(load_schema(name))
     for field in LOOSE_ID_FIELDS.get(name, ()):
         schema["properties"][field].pop("format", None)
     for path in NULLABLE_ARRAYS.get(name, ()):

@@ -3,7 +3,7 @@ the guidance Pressluft gives for each, and the message of the `409 node_not_read
 """
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Iterable, Optional
 
 GUIDANCE = {  # in the contract's priority order
     "node_status_not_active": "Node status must be active before create flows can run.",
@@ -30,6 +30,23 @@ def refusal_message(codes: Iterable[str]) -> str:
     ordered = in_priority_order(codes)
     guidance = " ".join(GUIDANCE[code] for code in ordered if code in GUIDANCE)
     return NOT_READY_PREFIX + ", ".join(ordered) + (f". {guidance}" if guidance else "")
+
+
+def is_ready(node: Any) -> bool:
+    """The node (a record of GET /api/nodes) reports readiness is_ready true."""
+    return isinstance(node, dict) and (node.get("readiness") or {}).get("is_ready") is True
+
+
+def reason_codes(node: Optional[dict]) -> list[str]:
+    """The reason codes a node reports (none: an empty list, also for the real Pressluft's null)."""
+    return list(((node or {}).get("readiness") or {}).get("reason_codes") or [])
+
+
+def readiness_words(node: dict) -> str:
+    """A node's readiness in words: `not ready (sudo_unavailable, runtime_missing, status active)`,
+    `ready (no reason codes, status active)`."""
+    ready = "ready" if (node.get("readiness") or {}).get("is_ready") else "not ready"
+    return f"{ready} ({', '.join(reason_codes(node)) or 'no reason codes'}, status {node.get('status')})"
 
 
 def named_in(message: str) -> tuple[list[str], str]:

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Optional
 
-from support.times import parse_time
+from support.pressluft.times import parse_time
 from support.verdicts.categories import Category
 from support.verdicts.failure import PollHistory, SuiteFailure
 
 TERMINAL = ("succeeded", "failed", "cancelled")
 IN_FLIGHT = ("queued", "running")
+STATES = IN_FLIGHT + TERMINAL
 # The attempts the contract gives each job type (digest §3.3): a verdict on attempts is made against these,
 # never against the max_attempts a job says it has.
 CONTRACT_MAX_ATTEMPTS = {"node_provision": 3, "site_create": 3, "env_create": 3, "backup_create": 3,
@@ -86,10 +87,12 @@ def job_progress(job: Any) -> str:
 
 
 def job_reason(job: dict) -> str:
+    """Why a job that did not succeed ended so: `ANSIBLE_HOST_FAILED: wp core install failed`, `no error_code: …`;
+    `job ended cancelled` (a cancel clears the error fields), `job ended failed without error_code`."""
     code, message = job.get("error_code"), job.get("error_message")
     if code or message:
         return f"{code or 'no error_code'}: {message or ''}".rstrip(": ")
-    return f"job ended {job.get('status')} without error_code"
+    return f"job ended {job.get('status')}" + (" without error_code" if job.get("status") == "failed" else "")
 
 
 def category_of(job: Any) -> Category:
@@ -103,9 +106,7 @@ def require_success(job: dict, *, command: str, history: Optional[PollHistory] =
     """A succeeded job passes; failed is job_failed, cancelled is job_cancelled."""
     if job.get("status") == "succeeded":
         return job
-    reason = job_reason(job) if job.get("status") == "failed" or job.get("error_code") else \
-        f"job ended {job.get('status')}"
-    raise SuiteFailure(category_of(job), command, reason, job_id=job.get("id"), job=job, poll=history)
+    raise SuiteFailure(category_of(job), command, job_reason(job), job_id=job.get("id"), job=job, poll=history)
 
 
 class DurationModel:
