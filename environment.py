@@ -7,12 +7,12 @@ from behave.model import ScenarioOutline
 from support import reporting
 from support.allure_formatter import results_folder
 from support.cleanups import Restorations, quietly
-from support.config import reports_dir_requested
 from support.faults import FaultSession
 from support.proof import coverage  # which scenario proves which part of which spec item
 from support.run import banner, start_run
+from support.runtime.config import reports_dir_requested
+from support.runtime.skips import reason_to_skip
 from support.scenario import ScenarioState
-from support.skips import reason_to_skip
 from support.verdicts.diagnosis import (
     print_verdict,
     startup_block,

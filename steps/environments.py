@@ -3,7 +3,7 @@ from behave import given, then, when
 
 from support import checks
 from support.flows import environment_made_by, request_environment
-from support.smokes import unused_local_url
+from support.runtime.ports import unused_local_url
 
 
 @when("the operator creates a {type} environment from production")

@@ -4,7 +4,8 @@ from behave import given, then, use_step_matcher, when
 
 from support import checks
 from support.cleanups import cancel_jobs_in_flight, quietly
-from support.smokes import run_smoke, unused_local_url
+from support.runtime.ports import unused_local_url
+from support.runtime.smokes import run_smoke
 
 BUDGET_KINDS = {"job": "clone", "preview": "preview"}  # "with a job budget of N seconds" is the clone job's
 

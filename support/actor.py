@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from typing import Any, Optional, Protocol
 
 from support.client import PressluftClient, PreviewProbe
-from support.config import Settings
 from support.journal import Journal
-from support.resources import ResourceLedger
+from support.runtime.config import Settings
+from support.runtime.resources import ResourceLedger
 
 
 class Action(Protocol):

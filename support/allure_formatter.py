@@ -24,7 +24,7 @@ from typing import Optional
 from allure_behave.formatter import AllureFormatter
 from behave.formatter.base import StreamOpener
 
-from support.config import reports_dir_requested, reports_shared_requested
+from support.runtime.config import reports_dir_requested, reports_shared_requested
 
 DEFAULT_RESULTS = "reports/allure-results"
 # What allure-python writes (<uuid>-result.json, -container.json, -attachment.<ext>, and their .tmp while being

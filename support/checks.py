@@ -31,7 +31,8 @@ from support.questions import (
     jobs_touching,
     node_by_id,
 )
-from support.smokes import SmokeRun, SmokeSite, site_of
+from support.runtime.smokes import SmokeRun
+from support.smoke_site import SmokeSite, site_of
 from support.verdicts.categories import PRODUCT_STATUS, Category, category_named, exit_status
 from support.verdicts.failure import SuiteFailure
 from support.verdicts.redaction import shown_preview_address

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Optional
 
-from support.skips import short_reason
+from support.runtime.skips import short_reason
 from support.spec_catalogue import COVERAGE, PARTS, PROVEN_BY_TESTS, SPEC_ITEMS
 from support.verdicts.categories import NOT_JUDGED_STATUS, PASSED_STATUS, PRODUCT_DEFECTS
 

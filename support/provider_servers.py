@@ -21,9 +21,9 @@ from datetime import datetime
 from typing import Optional
 
 from support.actor import Operator
-from support.config import Settings
 from support.questions import TheJob, TheNodes, node_by_id
-from support.resources import NODE_REQUEST
+from support.runtime.config import Settings
+from support.runtime.resources import NODE_REQUEST
 from support.verdicts.failure import SuiteFailure
 
 ALWAYS, ON_PASS, NEVER = "always", "on-pass", "never"

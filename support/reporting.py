@@ -20,10 +20,11 @@ from allure_commons.model2 import Label, Status, TestResult
 from allure_commons.reporter import AllureReporter
 from allure_commons.types import AttachmentType
 
-from support import installation, proof, waitlog
+from support import proof, waitlog
 from support.allure_formatter import writable_or_throwaway
-from support.config import reports_dir_requested, reports_shared_requested
-from support.resources import LEDGER_FILE
+from support.runtime import installation
+from support.runtime.config import reports_dir_requested, reports_shared_requested
+from support.runtime.resources import LEDGER_FILE
 from support.spec_catalogue import ACCEPTANCE_CRITERIA, FAILURE_CLASSES, SCENARIOS, SPEC_URL, SUPPORTING
 from support.verdicts.categories import KINDS, PASSED_STATUS, SUITE_ERROR, TARGET_PROBLEMS, Category, exit_status
 from support.verdicts.failure import SuiteFailure
@@ -31,7 +32,7 @@ from support.verdicts.redaction import secrets
 
 EPIC = "Wave 5 runtime e2e"
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = installation.PACKAGES
 
 
 # -- narration and attachments --------------------------------------------------------------------

@@ -21,18 +21,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable, Optional
 
-from support import checks, installation, provider_servers
+from support import checks, provider_servers
 from support import faults as fault_api
 from support.actor import Operator
 from support.client import PressluftClient
-from support.config import Settings, load_settings, require_provider_token
 from support.flows import LiveSite, create_environment, create_live_site, ensure_live, take_full_backup
 from support.journal import Journal
 from support.preflight_proof import PreflightProof, try_site_while_acquiring, why_no_proof
 from support.provider_node import Acquisition, plan_run_node, secure_run_node
-from support.resources import LEDGER_FILE, ResourceLedger
-from support.server_process import ServerUnderTest
-from support.target import EmbeddedTarget
+from support.runtime import installation
+from support.runtime.config import Settings, load_settings, require_provider_token
+from support.runtime.resources import LEDGER_FILE, ResourceLedger
+from support.runtime.server_process import ServerUnderTest
+from support.runtime.target import EmbeddedTarget
 from support.verdicts.diagnosis import block_for
 from support.verdicts.failure import SuiteFailure
 from support.verdicts.redaction import secrets

@@ -11,7 +11,7 @@ from typing import Any, Optional
 from support.flows import LiveSite, Request
 from support.preflight_proof import PreflightProof
 from support.provider_node import Acquisition
-from support.smokes import SmokeRun
+from support.runtime.smokes import SmokeRun
 
 
 class MissingStep(Exception):

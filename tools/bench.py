@@ -43,11 +43,12 @@ from pathlib import Path
 import psutil
 import requests
 
-from support.config import DEFAULT_EMAIL, DEFAULT_PASSWORD, reports_dir_requested
 from support.pressluft.times import parse_time
-from support.target import EmbeddedTarget
+from support.runtime import installation
+from support.runtime.config import DEFAULT_EMAIL, DEFAULT_PASSWORD, reports_dir_requested
+from support.runtime.target import EmbeddedTarget
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = installation.home()  # the checkout these tools run in
 
 
 BEHAVE = str(ROOT / ".venv" / "bin" / "behave") if (ROOT / ".venv" / "bin" / "behave").exists() else "behave"

@@ -29,14 +29,16 @@ from typing import Optional
 
 import requests
 
-from support.config import DEFAULT_EMAIL, DEFAULT_PASSWORD
 from support.pressluft.jobs import STATES, TERMINAL
-from support.target import EmbeddedTarget
+from support.runtime import installation
+from support.runtime.config import DEFAULT_EMAIL, DEFAULT_PASSWORD
+from support.runtime.ports import unused_local_url
+from support.runtime.target import EmbeddedTarget
 from support.verdicts.categories import exit_status
-from tools.stand_ins import StandIn, closed_port_url
+from tools.stand_ins import StandIn
 from tools.suite_runs import SuiteRun, run_process
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = installation.home()  # the checkout these tools run in
 
 # 20 % of the GETs answer 502 or 503, every GET is delayed by up to 1 s; for the whole life of the target
 CHAOS = "error_rate=0.2,latency_max=1.0,statuses=502+503,methods=GET"
@@ -155,7 +157,7 @@ class BadConfig:
 
 
 def bad_configurations(reference_url: str, html404_url: str, lookalike_url: str) -> list[BadConfig]:
-    unreachable = closed_port_url()
+    unreachable = unused_local_url()
 
     def variable(name: str, value: str, case: str, reason_part: str) -> BadConfig:
         return BadConfig(case, {name: value}, "config_error", reason_part, 5, variable=name)

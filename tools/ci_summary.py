@@ -29,10 +29,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from support.config import DEFAULT_TARGET_NAME, secret_values
+from support.runtime import installation
+from support.runtime.config import DEFAULT_TARGET_NAME, secret_values
 from support.verdicts.redaction import SecretRegistry
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = installation.home()  # the checkout these tools run in
 
 
 FAIL_PREFIX = "[wave5] FAIL"

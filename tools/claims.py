@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Optional
 
-ROOT = Path(__file__).resolve().parents[1]
+from support.runtime import installation
+
+ROOT = installation.home()  # the checkout these tools run in
 DOC = ROOT / "docs" / "claims.md"
 
 # Budgets of the runs whose mutant makes a wait run out (the control run uses them too).

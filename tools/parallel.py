@@ -23,16 +23,17 @@ import time
 from pathlib import Path
 
 from support.allure_formatter import clear_results
-from support.config import BUDGET_VARIABLES, load_settings
 from support.provider_node import REQUESTED
 from support.reporting import clear_run_files
 from support.run import start_run
-from support.server_process import SERVER_VARIABLES
-from support.target import EmbeddedTarget
+from support.runtime import installation
+from support.runtime.config import BUDGET_VARIABLES, load_settings
+from support.runtime.server_process import SERVER_VARIABLES
+from support.runtime.target import EmbeddedTarget
 from support.verdicts.diagnosis import block_for, print_verdict, startup_block
 from support.verdicts.failure import SuiteFailure
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = installation.home()  # the checkout these tools run in
 
 
 

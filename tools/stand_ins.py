@@ -1,19 +1,12 @@
-"""Stand-ins for a control plane in tests and in scripts/chaos: a small HTTP server that is not the reference,
-and an address where nothing listens."""
+"""Stand-ins for a control plane in tests and in scripts/chaos: a small HTTP server that is not the reference (an
+address where nothing listens: support/runtime/ports.py)."""
 from __future__ import annotations
 
 import json
-import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import requests
-
-
-def closed_port_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
 class StandIn:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from behave.parser import parse_file
 
+from support.runtime import installation
 from support.spec_catalogue import (
     ACCEPTANCE_CRITERIA,
     COVERAGE,
@@ -31,7 +32,7 @@ from support.spec_catalogue import (
     SUPPORTING,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = installation.home()  # the checkout these tools run in
 FEATURES = ROOT / "features" / "wave5"
 MATRIX = ROOT / "docs" / "traceability.md"
 ITEMS = {**ACCEPTANCE_CRITERIA, **SCENARIOS, **SUPPORTING}

@@ -106,8 +106,8 @@ def block_for(failure: SuiteFailure, journal, since: int = 0, log_tail: str = ""
 
 
 # A run that could not start: the log tail that came with its failure, and the heading it is shown under
-STARTUP_LOGS = {"reference log (tail)": REFERENCE_LOG,  # support/target.py
-                "server log (tail)": "server log (tail)",  # support/server_process.py
+STARTUP_LOGS = {"reference log (tail)": REFERENCE_LOG,  # support/runtime/target.py
+                "server log (tail)": "server log (tail)",  # support/runtime/server_process.py
                 "build output (tail)": "build output (tail)"}
 
 

@@ -13,16 +13,15 @@ from typing import Optional
 import requests
 from behave.parser import parse_file
 
-from support.target import EmbeddedTarget
-from tools.stand_ins import StandIn, closed_port_url  # noqa: F401 - re-exported for the tests
+from support.runtime.smokes import SMOKES
+from support.runtime.target import EmbeddedTarget
+from tools.stand_ins import StandIn  # noqa: F401 - re-exported for the tests
 from tools.suite_runs import SUCCESS_LINE, run_process  # noqa: F401 - re-exported for the tests
 from tools.suite_runs import SuiteRun as BehaveRun
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "pressluft-dev-password"
 EMAIL = "admin@pressluft.local"
-SMOKE_SCRIPTS = {"site-clone-preview": "scripts/smoke-site-clone-preview.sh",
-                 "backup-restore": "scripts/smoke-backup-restore.sh"}
 
 
 @dataclass(frozen=True)
@@ -56,7 +55,7 @@ def run_smoke(tmp_path: Path, smoke: str, *args: str, env: Optional[dict] = None
               timeout: float = 240) -> BehaveRun:
     """A smoke command as an operator runs it from the repository root: `bash scripts/smoke-<smoke>.sh [args]`,
     or with script=False `scripts/smoke <smoke> [args]`; its reports under tmp_path/reports."""
-    command = ["bash", SMOKE_SCRIPTS[smoke], *args] if script else [str(ROOT / "scripts" / "smoke"), smoke, *args]
+    command = ["bash", SMOKES[smoke].script, *args] if script else [str(ROOT / "scripts" / "smoke"), smoke, *args]
     return run_process(tmp_path, command, env, timeout)
 
 

@@ -18,7 +18,7 @@ import time
 import pytest
 
 from behave_runs import ROOT, assert_no_secrets, new_run_id, only_verdict, run_behave, run_smoke
-from support.config import EMBEDDED_PROVIDER_TOKEN
+from support.runtime.config import EMBEDDED_PROVIDER_TOKEN
 
 CLONE = "A clone environment made from production gets a reachable preview -- @1.1 A clone"
 STAGING = "A staging environment made from production gets a reachable preview -- @2.1 A staging environment"

@@ -5,7 +5,7 @@ import pytest
 from behave.parser import parse_file
 
 from behave_runs import ROOT, assert_no_secrets, run_behave, wave5_scenarios
-from support.config import EMBEDDED_PROVIDER_TOKEN
+from support.runtime.config import EMBEDDED_PROVIDER_TOKEN
 
 SCENARIOS = wave5_scenarios()
 CLONE = "A clone environment made from production gets a reachable preview -- @1.1 A clone"

@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 
 from pressluft_acceptance.runner import configuration_defaults
-from support import installation
+from support.runtime import installation
 from support.spec_catalogue import SPEC_COMMIT
 from tools.suite_runs import SuiteRun
 

@@ -4,8 +4,8 @@ import pytest
 from support.actions import CreateEnvironment, CreateSite, Submission
 from support.actor import Operator
 from support.client import PressluftClient
-from support.config import load_settings
-from support.resources import ResourceLedger
+from support.runtime.config import load_settings
+from support.runtime.resources import ResourceLedger
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 

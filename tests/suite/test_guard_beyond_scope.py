@@ -6,8 +6,8 @@ import time
 from support.actions import CreateEnvironment
 from support.actor import Operator
 from support.client import PressluftClient
-from support.config import load_settings
-from support.resources import ResourceLedger
+from support.runtime.config import load_settings
+from support.runtime.resources import ResourceLedger
 
 CONFLICT = (409, {"code": "conflict", "message": "conflicting environment mutation"})
 

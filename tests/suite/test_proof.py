@@ -9,7 +9,7 @@ import pytest
 from support import proof
 from support.proof import coverage
 from support.reporting import RunTally
-from support.skips import DISRUPTIVE, NO_FAULT_INJECTION
+from support.runtime.skips import DISRUPTIVE, NO_FAULT_INJECTION
 from support.verdicts.categories import Category, exit_status
 from tools.traceability import collect_scenarios
 

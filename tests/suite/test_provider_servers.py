@@ -7,8 +7,8 @@ from types import SimpleNamespace
 import pytest
 
 from support import provider_servers as ps
-from support.config import load_settings
-from support.resources import NODE_REQUEST, ResourceLedger
+from support.runtime.config import load_settings
+from support.runtime.resources import NODE_REQUEST, ResourceLedger
 from tools.fake_hetzner import FakeHetznerCloud, created_before
 
 TOKEN = "hcloud-token-of-the-operator-0815"

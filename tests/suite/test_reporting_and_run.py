@@ -8,8 +8,8 @@ import pytest
 from support import reporting
 from support.client import PressluftClient
 from support.faults import discover
-from support.resources import ResourceLedger
-from support.target import EmbeddedTarget
+from support.runtime.resources import ResourceLedger
+from support.runtime.target import EmbeddedTarget
 from support.verdicts.categories import Category
 from support.verdicts.diagnosis import SUITE_ERROR_PREFIX, suite_error_line, verdict_for, with_summary_first
 from support.verdicts.failure import SuiteFailure

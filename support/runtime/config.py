@@ -2,7 +2,7 @@
 
 behave `-D NAME=value` overrides the variable of the same name. No PRESSLUFT_BASE_URL means: start the
 embedded reference target on a free port for this run; PRESSLUFT_SERVER_CMD means: start that server under
-test for this run instead (support/server_process.py). A bad value raises ConfigError, which the run
+test for this run instead (support/runtime/server_process.py). A bad value raises ConfigError, which the run
 reports as one `[wave5] FAIL category=config_error` line.
 """
 from __future__ import annotations
@@ -101,7 +101,7 @@ class Settings:
     run_id: Optional[str] = None
     allow_disruptive: bool = False
     reference_args: tuple = field(default=())
-    # The server under test, started by the run itself (PRESSLUFT_SERVER_*; support/server_process.py)
+    # The server under test, started by the run itself (PRESSLUFT_SERVER_*; support/runtime/server_process.py)
     server_command: Optional[Tuple[str, ...]] = None
     server_build_command: Optional[Tuple[str, ...]] = None
     server_dir: str = "."

@@ -8,8 +8,6 @@ was never installed, or whose installed metadata is older, still says what it is
 """
 from __future__ import annotations
 
-import shutil
-import sysconfig
 import tomllib
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError
@@ -18,15 +16,11 @@ from pathlib import Path
 
 DISTRIBUTION = "pressluft-acceptance"
 # The folder holding support/, pressluft_reference/ and contract/: a checkout's root, or site-packages.
-PACKAGES = Path(__file__).resolve().parents[1]
+PACKAGES = Path(__file__).resolve().parents[2]
 # Where the wheel puts environment.py, steps/, features/, pyproject.toml and tools/smoke.py (pyproject.toml's
 # [tool.setuptools] maps the repository's root there, so the wheel holds no second copy of them).
 INSTALLED_HOME = PACKAGES / "pressluft_acceptance" / "suite"
 CONTRACT_MARK = "+pressluft."
-# The smoke commands: their name in tools/smoke.py, the checkout's script and the installed command's word
-SMOKES = {"site-clone-preview": ("scripts/smoke-site-clone-preview.sh", "clone-preview"),
-          "backup-restore": ("scripts/smoke-backup-restore.sh", "backup-restore")}
-SMOKE_COMMAND = "pressluft-smoke"
 
 
 def installed() -> bool:
@@ -76,13 +70,3 @@ def git_checkout() -> bool:
     installed into a virtual environment that lies inside some other repository."""
     return not installed() and (PACKAGES / ".git").exists()
 
-
-def smoke_command(name: str) -> tuple[list[str], str]:
-    """The command an operator runs for a smoke (name as in tools/smoke.py), and how it is shown: the checkout's
-    script (run from the repository's root), or the installed `pressluft-smoke <word>`."""
-    script, word = SMOKES[name]
-    if not installed():
-        return ["bash", str(PACKAGES / script)], script
-    beside = Path(sysconfig.get_path("scripts")) / SMOKE_COMMAND  # a venv's (pipx's) bin/
-    command = str(beside) if beside.exists() else shutil.which(SMOKE_COMMAND) or SMOKE_COMMAND  # a --user install
-    return [command, word], f"{SMOKE_COMMAND} {word}"

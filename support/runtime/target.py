@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 from typing import Optional
 
-from support import installation
-from support.child_process import DEFAULT_GRACE, TAIL_LINES, ChildProcess, read_tail
+from support.runtime import installation
+from support.runtime.child_process import DEFAULT_GRACE, TAIL_LINES, ChildProcess, read_tail
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 
@@ -107,7 +107,7 @@ class EmbeddedTarget:
         return self.child is not None and self.child.running
 
     def stop(self, grace: float = DEFAULT_GRACE) -> None:
-        """SIGTERM, then SIGKILL after `grace` seconds (support/child_process.py); then its work dir goes."""
+        """SIGTERM, then SIGKILL after `grace` seconds (support/runtime/child_process.py); then its work dir goes."""
         if self.child is not None:
             self.child.stop(grace)
         else:

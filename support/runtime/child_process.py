@@ -1,5 +1,5 @@
-"""A child process the run starts: the embedded reference target (support/target.py), the server under test and
-its build (support/server_process.py).
+"""A child process the run starts: the embedded reference target (support/runtime/target.py), the server under test and
+its build (support/runtime/server_process.py).
 
 Each runs in a session of its own, so that a signal to its process group reaches its children too (a `go run`,
 a wrapper script); its output is captured to a file; it is stopped with SIGTERM, then SIGKILL after a grace

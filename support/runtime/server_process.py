@@ -6,12 +6,11 @@ with `{port}` replaced by a free port (or by the port of PRESSLUFT_BASE_URL, whe
 stdout and stderr captured to <reports>/server.log, and GET / is polled until an HTTP answer comes, bounded by
 PRESSLUFT_SERVER_START_TIMEOUT. A server that exits meanwhile, or never answers, is target_unavailable with its
 exit status and log tail. Stopping it (SIGTERM, then SIGKILL), also when the run is interrupted, is
-support/child_process.py's.
+support/runtime/child_process.py's.
 """
 from __future__ import annotations
 
 import shlex
-import socket
 import time
 from pathlib import Path
 from typing import Optional, Sequence
@@ -19,8 +18,9 @@ from urllib.parse import urlsplit
 
 import requests
 
-from support.child_process import DEFAULT_GRACE, TAIL_LINES, ChildProcess, describe_exit, read_tail
-from support.config import PORT_PLACEHOLDER, ConfigError, Settings
+from support.runtime.child_process import DEFAULT_GRACE, TAIL_LINES, ChildProcess, describe_exit, read_tail
+from support.runtime.config import PORT_PLACEHOLDER, ConfigError, Settings
+from support.runtime.ports import free_port
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 from support.verdicts.redaction import secrets
@@ -31,12 +31,6 @@ SERVER_VARIABLES = ("PRESSLUFT_SERVER_CMD", "PRESSLUFT_SERVER_BUILD_CMD", "PRESS
 SERVER_LOG = "server.log"
 BUILD_LOG = "server-build.log"
 POLL_INTERVAL = 0.1  # seconds between two GET / while the server starts
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def command_line(argv: Sequence[str]) -> str:
