@@ -7,7 +7,7 @@ from behave.model import ScenarioOutline
 from support import reporting
 from support.allure_formatter import results_folder
 from support.cleanups import Restorations, quietly
-from support.faults import FaultSession
+from support.http.faults import FaultSession
 from support.proof import coverage  # which scenario proves which part of which spec item
 from support.run import banner, start_run
 from support.runtime.config import reports_dir_requested

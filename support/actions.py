@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from support.actor import Operator
-from support.client import Answer
+from support.http.client import Answer
 from support.pressluft import schemas
 from support.reporting import narrate
 from support.verdicts.categories import Category

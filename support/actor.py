@@ -4,8 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional, Protocol
 
-from support.client import PressluftClient, PreviewProbe
-from support.journal import Journal
+from support.http.client import PressluftClient
+from support.http.journal import Journal
+from support.http.preview import PreviewProbe
 from support.runtime.config import Settings
 from support.runtime.resources import ResourceLedger
 

@@ -11,7 +11,7 @@ from support import matchers
 from support.actions import Submission
 from support.actor import Operator
 from support.flows import LiveSite, Request, environment_made_by
-from support.journal import Exchange
+from support.http.journal import Exchange
 from support.matchers import expect
 from support.pressluft.jobs import CONTRACT_MAX_ATTEMPTS, in_flight, is_terminal, job_reason, require_success
 from support.pressluft.times import parse_time

@@ -14,7 +14,7 @@ from hamcrest.core.base_matcher import BaseMatcher
 from hamcrest.core.description import Description
 from hamcrest.core.string_description import StringDescription
 
-from support.client import REACHABLE_PREVIEW_STATUSES
+from support.http.preview import REACHABLE_PREVIEW_STATUSES
 from support.pressluft.jobs import CONTRACT_MAX_ATTEMPTS, category_of, job_reason
 from support.pressluft.readiness import (
     GUIDANCE,
@@ -411,7 +411,7 @@ def a_preview_answer(status: int) -> VerdictMatcher:
 
 # -- error answers -------------------------------------------------------------------------------
 class _ErrorEnvelope(VerdictMatcher):
-    """An answer (support.client.Answer) with this status and error code, naming some words."""
+    """An answer (support.http.client.Answer) with this status and error code, naming some words."""
 
     def __init__(self, code: str, status: Optional[int], naming: Iterable[str]):
         self.code, self.status, self.naming = code, status, list(naming)

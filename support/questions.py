@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from support.actor import Operator
-from support.client import Answer
+from support.http.client import Answer
 from support.pressluft import schemas
 from support.reporting import narrate
 from support.verdicts.categories import Category

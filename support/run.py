@@ -22,11 +22,11 @@ from datetime import datetime, timezone
 from typing import Callable, Optional
 
 from support import checks, provider_servers
-from support import faults as fault_api
 from support.actor import Operator
-from support.client import PressluftClient
 from support.flows import LiveSite, create_environment, create_live_site, ensure_live, take_full_backup
-from support.journal import Journal
+from support.http import faults as fault_api
+from support.http.client import PressluftClient
+from support.http.journal import Journal
 from support.preflight_proof import PreflightProof, try_site_while_acquiring, why_no_proof
 from support.provider_node import Acquisition, plan_run_node, secure_run_node
 from support.runtime import installation

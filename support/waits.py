@@ -12,7 +12,7 @@ import time
 from typing import Any, Callable, Optional, Tuple
 
 from support.actor import Operator
-from support.client import REACHABLE_PREVIEW_STATUSES
+from support.http.preview import REACHABLE_PREVIEW_STATUSES
 from support.polling import Deadline, Outcome, StillWaiting, Wait, job_wait, poll, preview_wait, readiness_wait
 from support.pressluft.jobs import (
     DURATIONS,

@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from support.journal import Journal
+from support.http.journal import Journal
 from support.verdicts.redaction import SecretRegistry
 
 

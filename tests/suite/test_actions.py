@@ -3,7 +3,7 @@ import pytest
 
 from support.actions import CreateEnvironment, CreateSite, Submission
 from support.actor import Operator
-from support.client import PressluftClient
+from support.http.client import PressluftClient
 from support.runtime.config import load_settings
 from support.runtime.resources import ResourceLedger
 from support.verdicts.categories import Category

@@ -2,7 +2,7 @@
 import pytest
 import requests
 
-from support.journal import Journal
+from support.http.journal import Journal
 from support.verdicts.categories import Category
 from support.verdicts.diagnosis import as_suite_failure, render_block
 from support.verdicts.failure import PollHistory, SuiteFailure, http_reason, parse_summary_lines

@@ -5,7 +5,7 @@ import time
 
 from support.actions import CreateEnvironment
 from support.actor import Operator
-from support.client import PressluftClient
+from support.http.client import PressluftClient
 from support.runtime.config import load_settings
 from support.runtime.resources import ResourceLedger
 

@@ -2,8 +2,8 @@
 import pytest
 from hamcrest import assert_that
 
-from support.client import Answer
-from support.journal import Exchange
+from support.http.client import Answer
+from support.http.journal import Exchange
 from support.matchers import (
     a_completed_backup,
     a_job_of_the_request,

@@ -39,7 +39,7 @@ def test_the_journal_records_exchanges_already_redacted(journal, registry):
                               request_body={"email": "admin@pressluft.local", "password": "pressluft-dev-password"},
                               status=200, response_headers={"Set-Cookie": "session_token=s3cr3tvalue; Path=/"},
                               response_body='{"success": true, "echo": "pressluft-dev-password"}')
-    rendered = exchange.render() + str(exchange.to_dict())
+    rendered = exchange.render() + str(vars(exchange))
     assert "pressluft-dev-password" not in rendered
     assert "s3cr3tvalue" not in rendered
     assert "admin@pressluft.local" in rendered

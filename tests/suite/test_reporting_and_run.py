@@ -6,8 +6,8 @@ import sys
 import pytest
 
 from support import reporting
-from support.client import PressluftClient
-from support.faults import discover
+from support.http.client import PressluftClient
+from support.http.faults import discover
 from support.runtime.resources import ResourceLedger
 from support.runtime.target import EmbeddedTarget
 from support.verdicts.categories import Category

@@ -3,7 +3,7 @@ import pytest
 
 from support.actor import Operator
 from support.checks import no_job_queued as no_job_was_queued
-from support.client import PressluftClient
+from support.http.client import PressluftClient
 from support.runtime.config import load_settings
 from support.runtime.resources import ResourceLedger
 from support.verdicts.failure import SuiteFailure

@@ -4,6 +4,7 @@
 * Every exchange is recorded, redacted, in the journal (including each retry).
 * GETs are retried on connection errors and 502/503/504, up to 8 tries within 12 s (tenacity);
   POSTs are never repeated blindly.
+* `Answer.category` is the one mapping of an unexpected answer to a failure category.
 """
 from __future__ import annotations
 
@@ -25,13 +26,12 @@ from tenacity import (
     wait_random,
 )
 
-from support.journal import Exchange, Journal
+from support.http.journal import Exchange, Journal
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure, http_reason
 from support.verdicts.redaction import secrets
 
 RETRYABLE_STATUSES = frozenset({502, 503, 504})  # an answer from a proxy or a restarting server: try again
-REACHABLE_PREVIEW_STATUSES = (200, 301, 302)     # a preview answers: what a browser gets before any redirect
 SESSION_COOKIE = "session_token"
 # A read is tried up to 8 times within 12 s: with 20 % of answers failing, 0.2^8 ≈ 3e-6 of the reads
 # are lost (docs/robustness.md); a target that is down still fails a read within the budget.
@@ -74,8 +74,14 @@ class Answer:
         body = self.json
         return body.get("code") if isinstance(body, dict) else None
 
-    def category(self) -> Category:
-        """The category of an answer that is not the one expected: the one home of this mapping."""
+    def category(self, *, signing_in: bool = False) -> Category:
+        """The category of an answer that is not the one expected: the one home of this mapping. Signing in (the
+        first contact), a refusal in JSON is auth_failed, any 5xx target_unavailable, and anything else says the
+        address is not a Pressluft API (config_error)."""
+        if signing_in:
+            if self.status in (400, 401, 403) and self.is_json:
+                return Category.AUTH_FAILED
+            return Category.TARGET_UNAVAILABLE if self.status >= 500 else Category.CONFIG_ERROR
         if self.status == 409 and self.error_code == "node_not_ready":
             return Category.PREFLIGHT_BLOCKED
         if self.status == 401:
@@ -138,15 +144,12 @@ class PressluftClient:
         if answer.status == 200 and self.session.cookies.get(SESSION_COOKIE):
             secrets.add(self.session.cookies.get(SESSION_COOKIE))
             return answer
-        if answer.status in (400, 401, 403) and answer.is_json:
-            raise SuiteFailure(Category.AUTH_FAILED, answer.command, answer.reason)
-        if answer.status in RETRYABLE_STATUSES or answer.status >= 500:
-            raise SuiteFailure(Category.TARGET_UNAVAILABLE, answer.command, answer.reason)
+        category = answer.category(signing_in=True)
+        if category is not Category.CONFIG_ERROR:
+            raise SuiteFailure(category, answer.command, answer.reason)
         kind = answer.headers.get("Content-Type", "no content type").split(";")[0]
-        if answer.status == 200:
-            why = "answered 200 without a session_token cookie"
-        else:
-            why = f"answered {answer.status} ({kind})"
+        why = "answered 200 without a session_token cookie" if answer.status == 200 else \
+            f"answered {answer.status} ({kind})"
         raise SuiteFailure(Category.CONFIG_ERROR, answer.command,
                            f"{self.base_url} does not look like a Pressluft API: login {why}")
 
@@ -172,9 +175,6 @@ class PressluftClient:
     def post(self, path: str, body: Any = None, *, note: str = "") -> Answer:
         return self._send("POST", path, body, note)
 
-    def delete(self, path: str, *, note: str = "") -> Answer:
-        return self._send("DELETE", path, None, note)
-
     def _send(self, method: str, path: str, body: Any, note: str, read_timeout: Optional[float] = None) -> Answer:
         url = self.base_url + path
         timeout = (self.timeout[0], read_timeout if read_timeout is not None else self.timeout[1])
@@ -195,30 +195,3 @@ class PressluftClient:
             response_headers=dict(response.headers), response_body=response.text,
             elapsed=time.monotonic() - started, note=note)
         return Answer(method, path, response.status_code, dict(response.headers), response.text, exchange)
-
-
-class PreviewProbe:
-    """GETs of a preview address the way a browser sees it before following any redirect."""
-
-    def __init__(self, journal: Journal, *, connect_timeout: float = 3.0, read_timeout: float = 5.0):
-        self.journal = journal
-        self.connect_timeout = connect_timeout
-        self.read_timeout = read_timeout
-        self.session = requests.Session()
-        self.session.trust_env = False
-
-    def get(self, url: str, *, max_time: Optional[float] = None) -> tuple[Optional[int], str, str]:
-        """Returns (status or None, last answer as text, body). Never raises for network trouble."""
-        connect, read = self.connect_timeout, self.read_timeout
-        if max_time is not None:
-            connect, read = max(0.2, min(connect, max_time)), max(0.2, min(read, max_time))
-        started = time.monotonic()
-        try:
-            response = self.session.get(url, timeout=(connect, read), allow_redirects=False)
-        except requests.RequestException as exc:
-            why = describe_connection_error(exc)
-            self.journal.record("GET", url, error=why, elapsed=time.monotonic() - started)
-            return None, why, ""
-        self.journal.record("GET", url, status=response.status_code, response_headers=dict(response.headers),
-                            response_body=response.text[:500], elapsed=time.monotonic() - started)
-        return response.status_code, str(response.status_code), response.text

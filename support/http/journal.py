@@ -47,12 +47,6 @@ class Exchange:
             lines.append(f"< {_short(self.response_body, body_limit)}")
         return "\n".join(lines)
 
-    def to_dict(self) -> dict:
-        return {"command": self.command, "note": self.note, "request_headers": self.request_headers,
-                "request_body": self.request_body, "status": self.status, "error": self.error,
-                "response_headers": self.response_headers, "response_body": self.response_body,
-                "elapsed_ms": round(self.elapsed * 1000)}
-
 
 def _short(text: str, limit: int = MAX_BODY) -> str:
     text = " ".join(text.split())

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
-from support.client import PressluftClient
+from support.http.client import PressluftClient
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 
