@@ -1,8 +1,10 @@
 """Steps about sites and the readiness preflight."""
 from behave import given, then, when
 
-from support import checks, reporting
+from support import checks
 from support.flows import create_live_site, request_environment, request_site
+from support.reporting.allure_results import mark_skipped
+from support.reporting.narration import attach_text
 
 
 def reason_codes(text: str) -> list[str]:
@@ -66,7 +68,7 @@ def step_no_environment_added(context):
 def step_first_node(context):
     proof, not_provable = context.run.preflight_while_acquiring()
     if not_provable:
-        reporting.mark_skipped(not_provable)
+        mark_skipped(not_provable)
         context.scenario.skip(reason=not_provable)
         return
     context.state.preflight_proof = proof
@@ -76,7 +78,7 @@ def step_first_node(context):
 def step_site_while_acquiring(context):
     """Tried by the run right after its node request was accepted (support/preflight_proof.py)."""
     proof = context.state.need("preflight_proof")
-    reporting.attach_text("the site creation tried while the node was being acquired", proof.describe())
+    attach_text("the site creation tried while the node was being acquired", proof.describe())
     context.state.attempt = proof.attempt
 
 

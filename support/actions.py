@@ -13,7 +13,7 @@ from typing import Optional
 from support.actor import Operator
 from support.http.client import Answer
 from support.pressluft import schemas
-from support.reporting import narrate
+from support.reporting.narration import narrate
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 from support.waits import wait_until_free

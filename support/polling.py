@@ -27,9 +27,9 @@ from tenacity.wait import wait_base, wait_exponential, wait_fixed
 from support.pressluft.jobs import DurationModel
 from support.pressluft.times import parse_time, utc_now
 from support.progress import PROGRESS, ProgressLines
+from support.reporting.waitlog import WAITS
 from support.verdicts.categories import Category
 from support.verdicts.failure import PollHistory, SuiteFailure
-from support.waitlog import WAITS
 
 POLICIES = ("adaptive", "fixed-2s")
 DEFAULT_POLICY = "adaptive"

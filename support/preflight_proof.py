@@ -28,7 +28,7 @@ from support.pressluft.jobs import in_flight
 from support.pressluft.readiness import reason_codes
 from support.provider_node import ADOPTED, REUSED, Acquisition
 from support.questions import TheJob, TheNodes, TheSites
-from support.reporting import narrate
+from support.reporting.narration import narrate
 from support.verdicts.failure import SuiteFailure
 
 REFUSED_BECAUSE = "the site creation was refused while the node was being acquired"

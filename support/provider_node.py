@@ -18,7 +18,7 @@ from support.pressluft import schemas
 from support.pressluft.jobs import in_flight, require_success
 from support.pressluft.readiness import is_ready
 from support.questions import TheJobs, TheNodes, jobs_touching, node_by_id, provider_nodes
-from support.reporting import narrate
+from support.reporting.narration import narrate
 from support.runtime.resources import NODE_REQUEST
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure

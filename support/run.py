@@ -29,6 +29,8 @@ from support.http.client import PressluftClient
 from support.http.journal import Journal
 from support.preflight_proof import PreflightProof, try_site_while_acquiring, why_no_proof
 from support.provider_node import Acquisition, plan_run_node, secure_run_node
+from support.reporting.waitlog import FOLDER as WAITS_FOLDER
+from support.reporting.waitlog import WAITS
 from support.runtime import installation
 from support.runtime.config import Settings, load_settings, require_provider_token
 from support.runtime.resources import LEDGER_FILE, ResourceLedger
@@ -37,8 +39,6 @@ from support.runtime.target import EmbeddedTarget
 from support.verdicts.diagnosis import block_for
 from support.verdicts.failure import SuiteFailure
 from support.verdicts.redaction import secrets
-from support.waitlog import FOLDER as WAITS_FOLDER
-from support.waitlog import WAITS
 from support.waits import learn_job_durations
 
 

@@ -17,7 +17,7 @@ import sys
 
 from behave.runner import Runner
 
-from support.reporting import describe_selection
+from support.reporting.tally import describe_selection
 from support.verdicts.categories import NOT_JUDGED_STATUS, PASSED_STATUS
 from support.verdicts.diagnosis import print_verdict
 

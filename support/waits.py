@@ -25,10 +25,10 @@ from support.pressluft.jobs import (
 )
 from support.pressluft.readiness import is_ready, readiness_words
 from support.questions import TheJob, TheJobs, TheNodes, jobs_touching, node_by_id
-from support.reporting import narrate
+from support.reporting.narration import narrate
+from support.reporting.waitlog import WAITS
 from support.verdicts.categories import Category
 from support.verdicts.failure import PollHistory, SuiteFailure
-from support.waitlog import WAITS
 
 
 class RetrySchedule:

@@ -100,7 +100,8 @@ def fail_lines_from(stderr_files: list) -> Optional[list]:
 
 
 def read_run_summary(path: Optional[Path]) -> Optional[dict]:
-    """run-summary.json (support/reporting.py RunTally; merged by scripts/shard merge), if there is a readable one."""
+    """run-summary.json (support/reporting/tally.py RunTally; merged by scripts/shard merge), if there is a readable
+    one."""
     if path is None or not Path(path).is_file():
         return None
     try:

@@ -22,9 +22,9 @@ import sys
 import time
 from pathlib import Path
 
-from support.allure_formatter import clear_results
 from support.provider_node import REQUESTED
-from support.reporting import clear_run_files
+from support.reporting.allure_formatter import clear_results
+from support.reporting.reports_folder import clear_run_files
 from support.run import start_run
 from support.runtime import installation
 from support.runtime.config import BUDGET_VARIABLES, load_settings

@@ -40,8 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
 
-from support.proof import coverage
-from support.reporting import RunTally
+from support.reporting.proof import coverage
+from support.reporting.tally import RunTally
 from support.runtime import installation
 from support.runtime.config import reports_dir_requested
 from support.runtime.resources import LEDGER_FILE

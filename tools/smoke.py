@@ -17,7 +17,7 @@ from pathlib import Path
 from behave.parser import parse_file
 
 from pressluft_acceptance.runner import run_behave
-from support.reporting import RunTally
+from support.reporting.tally import RunTally
 from support.runtime import installation
 from support.runtime.config import VARIABLES, reports_dir_requested
 from support.runtime.smokes import SMOKES, smoke_command

@@ -4,7 +4,7 @@
     python -m tools.traceability --check    exits 1 when it is stale, or when tags and this catalogue disagree
 
 Each spec item (AC-n, SC-n of docs/spec/feature-wave5-runtime-e2e.md, and the companion items of
-support/spec_catalogue.py) is split into the parts it promises; each scenario says which parts it proves.
+support/reporting/spec_catalogue.py) is split into the parts it promises; each scenario says which parts it proves.
 A scenario's AC/SC tags must be exactly the items it proves here (tags never overclaim). An item whose parts
 are not all proven is marked partial, with what is missing, on the embedded default and, separately, on a
 target without fault injection (where @fault_injection scenarios are skipped).
@@ -18,8 +18,7 @@ from pathlib import Path
 
 from behave.parser import parse_file
 
-from support.runtime import installation
-from support.spec_catalogue import (
+from support.reporting.spec_catalogue import (
     ACCEPTANCE_CRITERIA,
     COVERAGE,
     FAILURE_CLASSES,
@@ -31,6 +30,7 @@ from support.spec_catalogue import (
     SPEC_URL,
     SUPPORTING,
 )
+from support.runtime import installation
 
 ROOT = installation.home()  # the checkout these tools run in
 FEATURES = ROOT / "features" / "wave5"

@@ -36,7 +36,8 @@ class ResourceLedger:
 
     def __init__(self, run_id: Optional[str] = None, record_to: Optional[str] = None):
         self.run_id = run_id or new_run_id()
-        self.path = record_to  # appended to as resources are created (the run's start empties it: reporting.py)
+        # appended to as resources are created (the run's start empties it: support/reporting/reports_folder.py)
+        self.path = record_to
         self._items: list[Created] = []
         self._counter = 0
         self._lock = threading.Lock()

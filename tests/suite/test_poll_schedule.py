@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from tenacity import RetryCallState, Retrying
 
-from support import polling, waitlog
+from support import polling
 from support.polling import (
     Deadline,
     Wait,
@@ -19,6 +19,7 @@ from support.polling import (
     wait_until_run_after,
 )
 from support.pressluft.jobs import DurationModel, job_state
+from support.reporting import waitlog
 
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)
 TERMINAL = ("succeeded", "failed", "cancelled")

@@ -1,14 +1,14 @@
-"""What a run proved per spec item (support/proof.py) and its exit status (support/verdicts/categories.py), from what
-passed, failed and was skipped, with the coverage of tools/traceability.py."""
+"""What a run proved per spec item (support/reporting/proof.py) and its exit status (support/verdicts/categories.py),
+from what passed, failed and was skipped, with the coverage of tools/traceability.py."""
 from __future__ import annotations
 
 import json
 
 import pytest
 
-from support import proof
-from support.proof import coverage
-from support.reporting import RunTally
+from support.reporting import proof
+from support.reporting.proof import coverage
+from support.reporting.tally import RunTally
 from support.runtime.skips import DISRUPTIVE, NO_FAULT_INJECTION
 from support.verdicts.categories import Category, exit_status
 from tools.traceability import collect_scenarios

@@ -10,8 +10,8 @@ import pytest
 
 from support import polling
 from support.polling import StillWaiting
+from support.reporting.waitlog import WaitLog
 from support.verdicts.categories import Category
-from support.waitlog import WaitLog
 from support.waits import wait_for_job
 
 

@@ -1,5 +1,5 @@
 """What a run proved, per spec item (AC-1..AC-5, SC-1..SC-3): from the scenarios that actually passed, failed or
-were skipped in this run, and which part of which item each proves (support/spec_catalogue.py, given as a Coverage).
+were skipped in this run, and which part of which item each proves (spec_catalogue.py, given as a Coverage).
 
 An item is *proved* when every part it promises was proven by a scenario that passed here (a Scenario Outline
 counts when all its examples passed; parts proven by the project's tests of the smoke commands count once the run
@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Optional
 
+from support.reporting.spec_catalogue import COVERAGE, PARTS, PROVEN_BY_TESTS, SPEC_ITEMS
 from support.runtime.skips import short_reason
-from support.spec_catalogue import COVERAGE, PARTS, PROVEN_BY_TESTS, SPEC_ITEMS
 from support.verdicts.categories import NOT_JUDGED_STATUS, PASSED_STATUS, PRODUCT_DEFECTS
 
 PROVED, IN_PART, FAILED, NOT_JUDGED = "proved", "proved in part", "failed", "not judged"
@@ -182,5 +182,5 @@ def as_json(proofs: list) -> list:
 
 
 def coverage() -> Coverage:
-    """Which scenario proves which part of which item (support/spec_catalogue.py), for what a run proved."""
+    """Which scenario proves which part of which item (support/reporting/spec_catalogue.py), for what a run proved."""
     return Coverage(parts=PARTS, proves=COVERAGE, by_tests=frozenset(PROVEN_BY_TESTS))

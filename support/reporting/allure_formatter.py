@@ -13,22 +13,19 @@ own naming go: anything else a user keeps in that folder stays. Processes that s
 """
 from __future__ import annotations
 
-import atexit
-import os
 import re
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Optional
 
 from allure_behave.formatter import AllureFormatter
 from behave.formatter.base import StreamOpener
 
+from support.reporting.reports_folder import follow_reports_dir, start_afresh, writable_or_throwaway
 from support.runtime.config import reports_dir_requested, reports_shared_requested
 
 DEFAULT_RESULTS = "reports/allure-results"
 # What allure-python writes (<uuid>-result.json, -container.json, -attachment.<ext>, and their .tmp while being
-# written) and the files the suite writes beside them (support/reporting.py)
+# written) and the files the suite writes beside them (support/reporting/allure_results.py)
 ALLURE_FILE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
                          r"-(?:result\.json|container\.json|attachment(?:\.[\w.-]+)?)(?:\.tmp)?$")
 BESIDE_RESULTS = ("categories.json", "environment.properties", "executor.json")
@@ -53,23 +50,6 @@ def _requested(config) -> Path:
         if "allure" in name.lower() and index < len(outputs) and getattr(outputs[index], "name", None):
             return Path(outputs[index].name)
     return Path(DEFAULT_RESULTS)
-
-
-def _writable(folder: Path) -> bool:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        return os.access(folder, os.W_OK)
-    except OSError:
-        return False
-
-
-def writable_or_throwaway(folder: Path) -> Path:
-    """The folder, or a throwaway one (removed at exit) when it cannot be created or written to."""
-    if _writable(folder):
-        return folder
-    throwaway = tempfile.mkdtemp(prefix="pressluft-reports-")
-    atexit.register(shutil.rmtree, throwaway, True)
-    return Path(throwaway)
 
 
 def clear_results(folder: Path) -> int:
@@ -97,9 +77,8 @@ class AllureResultsFormatter(AllureFormatter):
     def __init__(self, stream_opener, config):
         folder = results_folder(config) or writable_or_throwaway(Path(stream_opener.name or DEFAULT_RESULTS))
         # JUnit beside the results, and both emptied, before the runner starts: a dry run runs no hooks
-        from support import reporting  # here, not at the top: reporting imports this module
-        reporting.follow_reports_dir(config)
+        follow_reports_dir(config)
         if not reports_shared_requested(userdata=getattr(config, "userdata", None) or {}):
             clear_results(folder)
-            reporting.start_afresh(config)
+            start_afresh(config)
         super().__init__(StreamOpener(filename=str(folder)), config)
