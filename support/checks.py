@@ -8,15 +8,16 @@ from __future__ import annotations
 from typing import Callable, Iterable, Optional
 
 from support import matchers
-from support.actions import Submission
-from support.actor import Operator
-from support.flows import LiveSite, Request, environment_made_by
+from support.flows import LiveSite, environment_made_by
 from support.http.journal import Exchange
 from support.matchers import expect
 from support.pressluft.jobs import CONTRACT_MAX_ATTEMPTS, in_flight, is_terminal, job_reason, require_success
 from support.pressluft.times import parse_time
 from support.provider_node import REJECTED_CREDENTIAL, REQUESTED, Acquisition, run_node_name
-from support.questions import (
+from support.runtime.smokes import SmokeRun
+from support.screenplay.actions import Request
+from support.screenplay.actor import Operator
+from support.screenplay.questions import (
     TheBackups,
     TheEnvironment,
     TheEnvironments,
@@ -29,9 +30,7 @@ from support.questions import (
     by_id,
     by_slug,
     jobs_touching,
-    node_by_id,
 )
-from support.runtime.smokes import SmokeRun
 from support.smoke_site import SmokeSite, site_of
 from support.verdicts.categories import PRODUCT_STATUS, Category, category_named, exit_status
 from support.verdicts.failure import SuiteFailure
@@ -139,7 +138,7 @@ def _requested_node(operator: Operator, request: Request, job: dict) -> dict:
     """The node a node request made, found by the id its acquisition job names: listed, not listed before the
     request, the provider node of the requested name."""
     nodes = operator.asks_for(TheNodes(quiet=True))
-    node = node_by_id(nodes, job.get("node_id")) if job.get("node_id") else None
+    node = by_id(nodes, job.get("node_id")) if job.get("node_id") else None
     if node is None or node["id"] in request.nodes_before:
         what = ("names no node" if not job.get("node_id") else f"names the node {job['node_id']}, which is "
                 + ("not listed" if node is None else "older than the request"))
@@ -150,7 +149,7 @@ def _requested_node(operator: Operator, request: Request, job: dict) -> dict:
 
 def node_request_ended_failed(operator: Operator, request: Request, *, code: str, message: Optional[str],
                               attempts: str) -> dict:
-    job = operator.asks_for(TheJob(request.accepted()))
+    job = operator.asks_for(TheJob(request.accepted(), quiet=True))
     node = _requested_node(operator, request, job)
     return job_ended_failed(operator, job, command=request.command, job_type="node_provision", code=code,
                             message=message, attempts=attempts, budget=operator.settings.budgets.node,
@@ -161,9 +160,9 @@ def _acquisition_job(operator: Operator, node: dict, acquisition: Acquisition) -
     """The node_provision job that made the node: the run's own (requested or adopted), found by its id, or
     the newest one the job list shows for the node (a reused node; None when none is listed)."""
     if acquisition.job_id and (acquisition.job or {}).get("node_id") == node["id"]:
-        return operator.asks_for(TheJob(acquisition.job_id))
+        return operator.asks_for(TheJob(acquisition.job_id, quiet=True))
     listed = jobs_touching(operator.asks_for(TheJobs(quiet=True)), node_id=node["id"], job_type="node_provision")
-    return operator.asks_for(TheJob(listed[-1]["id"])) if listed else None
+    return operator.asks_for(TheJob(listed[-1]["id"], quiet=True)) if listed else None
 
 
 def node_is_ready(operator: Operator, acquisition: Acquisition) -> dict:
@@ -251,7 +250,7 @@ def retry_scheduled(operator: Operator, request: Request, *, failed_attempts: in
 
 def node_not_ready_while_acquiring(operator: Operator, request: Request) -> dict:
     """While the acquisition job is in flight, the new node is listed and reported not ready, with reasons."""
-    job = operator.asks_for(TheJob(request.accepted()))
+    job = operator.asks_for(TheJob(request.accepted(), quiet=True))
     if not in_flight(job):
         raise SuiteFailure(Category.CONTRACT_VIOLATION, f"GET /api/jobs/{job.get('id')}",
                            f"the acquisition is no longer in flight (it is {job.get('status')})", job_id=job.get("id"),
@@ -262,7 +261,7 @@ def node_not_ready_while_acquiring(operator: Operator, request: Request) -> dict
 def new_node_listed_not_ready(operator: Operator, request: Request, job: Optional[dict] = None) -> dict:
     """The node the request made (the node its job names, new, of the requested name) is listed, and reported
     not ready with reason codes."""
-    job = job or operator.asks_for(TheJob(request.accepted()))
+    job = job or operator.asks_for(TheJob(request.accepted(), quiet=True))
     node = _requested_node(operator, request, job)
     return expect(node, matchers.a_node_not_ready(name=request.slug), command="GET /api/nodes", job_id=job.get("id"))
 
@@ -310,16 +309,16 @@ def provider_degraded_with_guidance(operator: Operator) -> dict:
 
 
 # -- refusals ------------------------------------------------------------------------------------------
-def refused(submission: Submission, *, code: str, status: int, naming: Iterable[str] = ()) -> None:
-    expect(submission.answer, matchers.an_error_envelope_with_code(code, status=status, naming=naming),
-           command=submission.command, job_id=submission.job_id)
+def refused(request: Request, *, code: str, status: int, naming: Iterable[str] = ()) -> None:
+    expect(request.answer, matchers.an_error_envelope_with_code(code, status=status, naming=naming),
+           command=request.command, job_id=request.job_id)
 
 
-def refused_by_readiness(submission: Submission, codes: Iterable[str]) -> None:
+def refused_by_readiness(request: Request, codes: Iterable[str]) -> None:
     """409 node_not_ready naming exactly the node's reason codes, in the contract's order, each with its
     guidance, and nothing more."""
-    expect(submission.answer, matchers.a_node_not_ready_refusal(codes), command=submission.command,
-           job_id=submission.job_id)
+    expect(request.answer, matchers.a_node_not_ready_refusal(codes), command=request.command,
+           job_id=request.job_id)
 
 
 def no_job_queued(operator: Operator, jobs_before: list, *, because: str, made: list[dict],
@@ -549,7 +548,7 @@ def _smoke_job(operator: Operator, smoke: SmokeRun, request: str) -> tuple[dict,
                                             ("production", made.production)) if found is None]
         raise _smoke_mismatch(smoke, f"the smoke's site {(made.site or {}).get('slug', '(none listed)')} lists no "
                                      + " and no ".join(missing))
-    job = operator.asks_for(TheJob(listed["id"]))
+    job = operator.asks_for(TheJob(listed["id"], quiet=True))
     expect(job, matchers.a_job_of(job_type, site_id=made.site["id"], environment_id=environment["id"],
                                   node_id=made.production.get("node_id")),
            command=f"GET /api/jobs/{listed['id']}", job_id=listed["id"])

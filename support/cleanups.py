@@ -10,10 +10,10 @@ from __future__ import annotations
 import sys
 from typing import Callable
 
-from support.actions import CancelJob
-from support.actor import Operator
 from support.pressluft.jobs import in_flight
-from support.questions import TheJobs, TheSites, jobs_touching
+from support.screenplay.actions import CancelJob
+from support.screenplay.actor import Operator
+from support.screenplay.questions import TheJobs, TheSites, jobs_touching
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 from support.verdicts.redaction import secrets

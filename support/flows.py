@@ -4,18 +4,27 @@ listed just before it (the evidence a later check compares with), and the Given 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass
 from typing import Optional
 
 from support import matchers
-from support.actions import CreateEnvironment, CreateSite, RestoreEnvironment, Submission, TakeBackup
-from support.actor import Operator
 from support.matchers import expect
 from support.pressluft.jobs import require_success
-from support.questions import TheBackups, TheEnvironment, TheEnvironments, TheJobs, TheSite, TheSites, by_id
+from support.screenplay.actions import (
+    CreateEnvironment,
+    CreateSite,
+    Request,
+    RestoreEnvironment,
+    TakeBackup,
+    _Post,
+    is_enqueue_conflict,
+)
+from support.screenplay.actor import Operator
+from support.screenplay.questions import TheBackups, TheEnvironment, TheEnvironments, TheJobs, TheSite, TheSites, by_id
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
-from support.waits import wait_for_job, wait_for_preview
+from support.waits import wait_for_job, wait_for_preview, wait_until_free
 
 
 @dataclass
@@ -29,27 +38,26 @@ class LiveSite:
         return self.site["id"]
 
 
-@dataclass
-class Request(Submission):
-    """One request of the operator: its answer (a Submission), what it names, and what was listed just before it."""
-
-    job_type: Optional[str] = None           # the job it queues when accepted
-    slug: Optional[str] = None               # what it creates (a site, an environment, a node) is called so
-    type: Optional[str] = None               # an environment's type
-    site_id: Optional[str] = None
-    environment_id: Optional[str] = None     # the environment it acts on (backup, restore)
-    backup_id: Optional[str] = None          # the backup it restores
-    node_id: Optional[str] = None            # the node the environment is (or was, before a restore) on
-    content_before: Optional[str] = None     # what the environment showed just before (a restore), when known
-    jobs_before: list = field(default_factory=list)
-    sites_before: list = field(default_factory=list)
-    environments_before: list = field(default_factory=list)
-    backups_before: list = field(default_factory=list)
-    nodes_before: set = field(default_factory=set)
-
-    @classmethod
-    def of(cls, submission: Submission, **listed) -> "Request":
-        return cls(submission.answer, submission.resubmissions, **listed)
+def submit(operator: Operator, action: _Post, *, busy_scope: Optional[dict], budget: float) -> Request:
+    """The action, submitted once; when the enqueue guard refuses it (a 409 conflict: a job of its site or node is in
+    flight, nothing was created) and `busy_scope` is given (site_id, node_id; {}: the whole target), submitted again
+    once that scope has no job in flight, within the budget. Every re-submission is recorded on the request; never
+    blind."""
+    request = operator.attempts_to(action)
+    deadline, pauses, resubmissions = time.monotonic() + budget, 0, []
+    while busy_scope is not None and is_enqueue_conflict(request.answer) and time.monotonic() < deadline:
+        note = ""
+        if wait_until_free(operator, busy_scope, deadline - time.monotonic()) <= 1:
+            # our scope looked free, so the guard holds for another (e.g. the node): back off, politely
+            pause = min(2.0, 0.1 * 1.5 ** pauses, max(0.0, deadline - time.monotonic()))
+            pauses += 1
+            time.sleep(pause)
+            note = f" (the guard held beyond that scope: paused {pause:.2f} s)"
+        resubmissions.append(f"{request.command} answered {request.answer.reason}; re-submitted once "
+                             f"{' and '.join(busy_scope) or 'the target'} had no job in flight{note}")
+        request = operator.attempts_to(action.again())
+    request.resubmissions = resubmissions
+    return request
 
 
 def _jobs(operator: Operator) -> list:
@@ -61,24 +69,26 @@ def request_site(operator: Operator, *, label: str = "site", node_id: Optional[s
     """`once`: one POST, never re-submitted after an enqueue-guard conflict."""
     slug = operator.ledger.slug(label)
     jobs, sites = _jobs(operator), operator.asks_for(TheSites(quiet=True))
-    submission = operator.attempts_to(CreateSite(f"Wave 5 {slug}", slug, node_id=node_id, once=once))
-    return Request.of(submission, job_type="site_create", slug=slug, jobs_before=jobs, sites_before=sites)
+    # the enqueue guard is per node: wait for the node to have no job in flight
+    scope = None if once else {"node_id": node_id} if node_id else {}
+    request = submit(operator, CreateSite(f"Wave 5 {slug}", slug), busy_scope=scope,
+                     budget=operator.settings.budgets.site)
+    return request.knowing(jobs_before=jobs, sites_before=sites)
 
 
 def request_environment(operator: Operator, site: LiveSite, type: str) -> Request:
     slug = operator.ledger.slug(type)
     jobs = _jobs(operator)
     environments = operator.asks_for(TheEnvironments(site.id, quiet=True))
-    submission = operator.attempts_to(CreateEnvironment(site.id, site.production["id"], type,
-                                                        f"Wave 5 {type} {slug}", slug))
-    return Request.of(submission, job_type="env_create", slug=slug, type=type, site_id=site.id, jobs_before=jobs,
-                      environments_before=environments, node_id=site.production.get("node_id"))
+    request = submit(operator, CreateEnvironment(site.id, site.production["id"], type, f"Wave 5 {type} {slug}", slug),
+                     busy_scope={"site_id": site.id}, budget=operator.settings.budgets.clone)
+    return request.knowing(jobs_before=jobs, environments_before=environments, node_id=site.production.get("node_id"))
 
 
 def request_backup(operator: Operator, site: LiveSite, environment: dict) -> Request:
-    submission = operator.attempts_to(TakeBackup(environment["id"], site_id=site.id))
-    return Request.of(submission, job_type="backup_create", site_id=site.id, environment_id=environment["id"],
-                      node_id=environment.get("node_id"))
+    request = submit(operator, TakeBackup(environment["id"]), busy_scope={"site_id": site.id},
+                     budget=operator.settings.budgets.backup)
+    return request.knowing(site_id=site.id, node_id=environment.get("node_id"))
 
 
 def request_restore(operator: Operator, site: LiveSite, environment: dict, backup: dict, *,
@@ -88,11 +98,11 @@ def request_restore(operator: Operator, site: LiveSite, environment: dict, backu
     (the checkpoint must hold it)."""
     jobs = _jobs(operator)
     backups = operator.asks_for(TheBackups(environment["id"], quiet=True))
-    submission = operator.attempts_to(RestoreEnvironment(environment["id"], backup["id"],
-                                                         site_id=site.id if wait_for_guard else None))
-    return Request.of(submission, job_type="env_restore", site_id=site.id, environment_id=environment["id"],
-                      backup_id=backup["id"], node_id=environment.get("node_id"), jobs_before=jobs,
-                      backups_before=backups, content_before=showing)
+    request = submit(operator, RestoreEnvironment(environment["id"], backup["id"]),
+                     busy_scope={"site_id": site.id} if wait_for_guard else None,
+                     budget=operator.settings.budgets.restore)
+    return request.knowing(site_id=site.id, node_id=environment.get("node_id"), jobs_before=jobs,
+                           backups_before=backups, content_before=showing)
 
 
 def finish(operator: Operator, request: Request, budget: float) -> dict:

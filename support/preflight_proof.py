@@ -22,13 +22,14 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 from support import checks
-from support.actor import Operator
-from support.flows import Request, request_site
+from support.flows import request_site
 from support.pressluft.jobs import in_flight
 from support.pressluft.readiness import reason_codes
 from support.provider_node import ADOPTED, REUSED, Acquisition
-from support.questions import TheJob, TheNodes, TheSites
 from support.reporting.narration import narrate
+from support.screenplay.actions import Request
+from support.screenplay.actor import Operator
+from support.screenplay.questions import TheJob, TheNodes, TheSites
 from support.verdicts.failure import SuiteFailure
 
 REFUSED_BECAUSE = "the site creation was refused while the node was being acquired"
@@ -102,7 +103,7 @@ def try_site_while_acquiring(operator: Operator, node_request: Request) -> Prefl
         attempt = request_site(operator, label="preflight-site", once=True)
         seconds = time.monotonic() - accepted
         after = _requested_node(operator.asks_for(TheNodes(quiet=True)), node_request)
-        job = operator.asks_for(TheJob(node_request.accepted()))
+        job = operator.asks_for(TheJob(node_request.accepted(), quiet=True))
         node_id = (after or before or {}).get("id") or job.get("node_id")
         # the job list shows the run's own acquisition job (so it could show a site creation's); the site list has
         # no site of this run yet: it is kept, and judged with a later listing that shows one (checks)

@@ -10,16 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from support.actions import ConnectProvider, RequestNode
-from support.actor import Operator
-from support.flows import Request
 from support.polling import Deadline, Wait, poll
 from support.pressluft import schemas
 from support.pressluft.jobs import in_flight, require_success
 from support.pressluft.readiness import is_ready
-from support.questions import TheJobs, TheNodes, jobs_touching, node_by_id, provider_nodes
 from support.reporting.narration import narrate
 from support.runtime.resources import NODE_REQUEST
+from support.screenplay.actions import ConnectProvider, Request, RequestNode
+from support.screenplay.actor import Operator
+from support.screenplay.questions import TheJobs, TheNodes, by_id, jobs_touching, provider_nodes
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 from support.waits import wait_for_job
@@ -56,7 +55,7 @@ class Acquisition:
 def connect_provider(operator: Operator, token: Optional[str] = None, *, require_connected: bool = True) -> dict:
     """POST /api/providers: must answer 200 (and, unless told otherwise, status connected)."""
     settings = operator.settings
-    answer = operator.attempts_to(ConnectProvider(settings.provider_id, token or settings.provider_token or ""))
+    answer = operator.attempts_to(ConnectProvider(settings.provider_id, token or settings.provider_token or "")).answer
     if answer.status != 200:
         raise answer.verdict("200")
     connection = schemas.check("provider_connection", answer.json, command=answer.command)
@@ -72,19 +71,10 @@ def request_new_node(operator: Operator, name: str) -> Request:
     """POST /api/nodes once, whatever it answers; nothing is waited for."""
     nodes_before = {node["id"] for node in operator.asks_for(TheNodes(quiet=True))}
     jobs_before = operator.asks_for(TheJobs(quiet=True))
-    submission = operator.attempts_to(RequestNode(operator.settings.provider_id, name))
-    if submission.job_id:
-        operator.ledger.record(NODE_REQUEST, submission.job_id, note=name)
-    return Request.of(submission, slug=name, nodes_before=nodes_before, jobs_before=jobs_before)
-
-
-def node_of(operator: Operator, request: Request, job: Optional[dict] = None) -> Optional[dict]:
-    """The node a request made: the job's node, else the one new node listed under the requested name."""
-    nodes = operator.asks_for(TheNodes(quiet=True))
-    if job and job.get("node_id"):
-        return node_by_id(nodes, job["node_id"])
-    return next((node for node in nodes if node["id"] not in request.nodes_before and node.get("name") == request.slug),
-                None)
+    request = operator.attempts_to(RequestNode(operator.settings.provider_id, name))
+    if request.job_id:
+        operator.ledger.record(NODE_REQUEST, request.job_id, note=name)
+    return request.knowing(nodes_before=nodes_before, jobs_before=jobs_before)
 
 
 def _acquisitions_in_flight(operator: Operator, nodes: list) -> list:
@@ -145,7 +135,7 @@ def _where_sites_land(operator: Operator, acquisition: Acquisition) -> Acquisiti
     """Another run may have requested a node at the same moment. Sites land on the oldest ready provider
     node, so a node older than ours that is still provisioning is waited for (within the node budget), and
     the oldest ready one becomes the run's node. Ours stays in the ledger of created resources."""
-    mine = node_by_id(operator.asks_for(TheNodes(quiet=True)), acquisition.node_id) or {}
+    mine = by_id(operator.asks_for(TheNodes(quiet=True)), acquisition.node_id) or {}
     created = mine.get("created_at") or ""
 
     def older() -> list:
@@ -168,5 +158,4 @@ def _where_sites_land(operator: Operator, acquisition: Acquisition) -> Acquisiti
     return acquisition
 
 
-__all__ = ["Acquisition", "connect_provider", "request_new_node", "node_of",
-           "plan_run_node", "secure_run_node"]
+__all__ = ["Acquisition", "connect_provider", "request_new_node", "plan_run_node", "secure_run_node"]

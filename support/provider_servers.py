@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Optional
 
-from support.actor import Operator
-from support.questions import TheJob, TheNodes, node_by_id
 from support.runtime.config import Settings
 from support.runtime.resources import NODE_REQUEST
+from support.screenplay.actor import Operator
+from support.screenplay.questions import TheJob, TheNodes, by_id
 from support.verdicts.failure import SuiteFailure
 
 ALWAYS, ON_PASS, NEVER = "always", "on-pass", "never"
@@ -124,10 +124,10 @@ def bought_servers(operator: Operator) -> list[BoughtServer]:
     found = []
     for item in requests:
         try:
-            job = operator.asks_for(TheJob(item.id))
+            job = operator.asks_for(TheJob(item.id, quiet=True))
         except SuiteFailure:
             job = {}
-        node = node_by_id(nodes, job.get("node_id")) if job.get("node_id") else None
+        node = by_id(nodes, job.get("node_id")) if job.get("node_id") else None
         node = node or next((n for n in nodes if n.get("name") == item.note), None) or {}
         address = _ipv4(node.get("public_ip"))
         if address is not None and address.is_loopback:

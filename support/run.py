@@ -22,7 +22,6 @@ from datetime import datetime, timezone
 from typing import Callable, Optional
 
 from support import checks, provider_servers
-from support.actor import Operator
 from support.flows import LiveSite, create_environment, create_live_site, ensure_live, take_full_backup
 from support.http import faults as fault_api
 from support.http.client import PressluftClient
@@ -36,6 +35,7 @@ from support.runtime.config import Settings, load_settings, require_provider_tok
 from support.runtime.resources import LEDGER_FILE, ResourceLedger
 from support.runtime.server_process import ServerUnderTest
 from support.runtime.target import EmbeddedTarget
+from support.screenplay.actor import Operator
 from support.verdicts.diagnosis import block_for
 from support.verdicts.failure import SuiteFailure
 from support.verdicts.redaction import secrets

@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from support.flows import LiveSite, Request
+from support.flows import LiveSite
 from support.preflight_proof import PreflightProof
 from support.provider_node import Acquisition
 from support.runtime.smokes import SmokeRun
+from support.screenplay.actions import Request
 
 
 class MissingStep(Exception):

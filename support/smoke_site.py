@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from support.actor import Operator
-from support.questions import TheEnvironments, TheJobs, TheSites, by_id, jobs_touching, production_of
 from support.runtime.smokes import SmokeRun
+from support.screenplay.actor import Operator
+from support.screenplay.questions import TheEnvironments, TheJobs, TheSites, by_id, jobs_touching, production_of
 
 
 @dataclass

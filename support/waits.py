@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 from typing import Any, Callable, Optional, Tuple
 
-from support.actor import Operator
 from support.http.preview import REACHABLE_PREVIEW_STATUSES
 from support.polling import Deadline, Outcome, StillWaiting, Wait, job_wait, poll, preview_wait, readiness_wait
 from support.pressluft.jobs import (
@@ -24,9 +23,10 @@ from support.pressluft.jobs import (
     scheduled_retry,
 )
 from support.pressluft.readiness import is_ready, readiness_words
-from support.questions import TheJob, TheJobs, TheNodes, jobs_touching, node_by_id
 from support.reporting.narration import narrate
 from support.reporting.waitlog import WAITS
+from support.screenplay.actor import Operator
+from support.screenplay.questions import TheJob, TheJobs, TheNodes, by_id, jobs_touching
 from support.verdicts.categories import Category
 from support.verdicts.failure import PollHistory, SuiteFailure
 
@@ -88,7 +88,7 @@ def wait_for_job(operator: Operator, job_id: str, *, command: str, budget: float
     schedule = RetrySchedule(job_id)
 
     def fetch() -> dict:
-        job = operator.asks_for(TheJob(job_id))
+        job = operator.asks_for(TheJob(job_id, quiet=True))
         if also_watch:
             also_watch(job)
         return job
@@ -132,7 +132,7 @@ def wait_for_node_ready(operator: Operator, node_id: str, *, budget: float, comm
 
     settings = operator.settings
     wait = Wait(what=f"node {node_id} readiness",
-                fetch=lambda: node_by_id(operator.asks_for(TheNodes(quiet=True)), node_id), done=is_ready,
+                fetch=lambda: by_id(operator.asks_for(TheNodes(quiet=True)), node_id), done=is_ready,
                 describe=readiness_state, timed_out=timed_out, deadline=Deadline(budget),
                 strategy=readiness_wait(settings.poll_policy), kind="node", subject=job_id or node_id,
                 policy=settings.poll_policy)

@@ -257,9 +257,10 @@ def serial_run(policy: str, duration: float, backoff: str, reports_dir: str, beh
 def long_job(seconds: float, reports_dir: str) -> dict:
     """Two sites whose site_create takes `seconds`, one after the other, waited on by the suite's own
     code: the first with no knowledge of the type (backoff only), the second knowing it."""
-    from support.actions import CreateSite
-    from support.polling import DURATIONS, record_waits_to
+    from support.pressluft.jobs import DURATIONS
+    from support.reporting.waitlog import WAITS
     from support.run import start_run
+    from support.screenplay.actions import CreateSite
     from support.waits import wait_for_job
 
     target = EmbeddedTarget(extra_args=("--job-duration", f"site_create={seconds:g}"))
@@ -268,18 +269,19 @@ def long_job(seconds: float, reports_dir: str) -> dict:
     try:
         DURATIONS.clear()
         run = start_run({"PRESSLUFT_BASE_URL": url, "PRESSLUFT_REPORTS_DIR": reports_dir})
-        node_id = run.provider_node().node_id
+        run.provider_node()  # a site needs the node
         for label in ("unknown type", "known type"):
             slug = run.operator.ledger.slug("long")
-            submission = run.operator.attempts_to(CreateSite(f"Wave 5 {slug}", slug, node_id=node_id))
-            job, history = wait_for_job(run.operator, submission.accepted(), command=submission.command)
+            request = run.operator.attempts_to(CreateSite(f"Wave 5 {slug}", slug))
+            job, history = wait_for_job(run.operator, request.accepted(), command=request.command,
+                                        budget=2 * seconds + 30)
             noticed = time.time()
             finished = parse_time(job.get("finished_at"))
             found[label] = {"polls": history.attempts, "seconds": history.elapsed,
                             "latency": noticed - finished.timestamp() if finished else None,
                             "status": job.get("status")}
     finally:
-        record_waits_to(None)
+        WAITS.record_to(None)
         target.stop()
     return found
 

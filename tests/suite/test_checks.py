@@ -6,11 +6,12 @@ from types import SimpleNamespace
 import pytest
 
 from support import checks
-from support.flows import LiveSite, Request
+from support.flows import LiveSite
 from support.pressluft.readiness import GUIDANCE, REASON_CODES, refusal_message
 from support.provider_node import REQUESTED, REUSED, Acquisition
 from support.runtime.config import Budgets
 from support.runtime.smokes import SmokeRun
+from support.screenplay.actions import Request
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 

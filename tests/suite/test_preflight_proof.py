@@ -6,10 +6,10 @@ import pytest
 
 from steps.sites import step_first_node
 from support import checks
-from support.flows import Request
 from support.http.client import Answer
 from support.preflight_proof import PreflightProof, why_no_proof
 from support.provider_node import ADOPTED, REQUESTED, REUSED, Acquisition
+from support.screenplay.actions import Request
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 
