@@ -35,7 +35,9 @@ from support.smoke_site import SmokeSite, site_of
 from support.verdicts.categories import PRODUCT_STATUS, Category, category_named, exit_status
 from support.verdicts.failure import SuiteFailure
 from support.verdicts.redaction import shown_preview_address
-from support.waits import wait_for_job, wait_for_node_ready, wait_for_preview
+from support.waiting.jobs import out_of_budget, wait_for_job
+from support.waiting.nodes import wait_for_node_ready
+from support.waiting.previews import unreachable, wait_for_preview
 
 
 def _env_command(environment_id: str) -> str:
@@ -605,13 +607,12 @@ def smoke_failure_reasons(smoke: SmokeRun, codes: list[str]) -> None:
 
 
 def smoke_failure_last_answer(smoke: SmokeRun, answer: str, budget: float) -> None:
-    verb = "answered" if answer.isdigit() else "got"
-    smoke_failure_reason(smoke, f"preview {verb} {answer} until its {budget:g} s budget was spent")
+    smoke_failure_reason(smoke, unreachable(answer, budget))
 
 
 def smoke_failure_still_running(smoke: SmokeRun, budget: float) -> None:
     verdict = smoke_failure(smoke)
-    expected = f"still running when its {budget:g} s budget was spent"
+    expected = out_of_budget("running", budget)
     if not verdict["reason"].startswith(expected):
         raise _smoke_mismatch(smoke, f"the failure gives the reason '{verdict['reason']}', expected it to say "
                                      f"'{expected}'")

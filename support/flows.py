@@ -24,7 +24,9 @@ from support.screenplay.actor import Operator
 from support.screenplay.questions import TheBackups, TheEnvironment, TheEnvironments, TheJobs, TheSite, TheSites, by_id
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
-from support.waits import wait_for_job, wait_for_preview, wait_until_free
+from support.waiting.jobs import wait_for_job
+from support.waiting.previews import wait_for_preview
+from support.waiting.scopes import wait_until_free
 
 
 @dataclass

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from support.polling import Deadline, Wait, poll
 from support.pressluft import schemas
 from support.pressluft.jobs import in_flight, require_success
 from support.pressluft.readiness import is_ready
@@ -21,7 +20,8 @@ from support.screenplay.actor import Operator
 from support.screenplay.questions import TheJobs, TheNodes, by_id, jobs_touching, provider_nodes
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
-from support.waits import wait_for_job
+from support.waiting.jobs import wait_for_job
+from support.waiting.polling import Deadline, Wait, poll
 
 REUSED, ADOPTED, REQUESTED = "reused", "adopted", "requested"
 # What the provider connection says when the provider rejects the credential (digest §2.1): its status message

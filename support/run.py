@@ -39,7 +39,7 @@ from support.screenplay.actor import Operator
 from support.verdicts.diagnosis import block_for
 from support.verdicts.failure import SuiteFailure
 from support.verdicts.redaction import secrets
-from support.waits import learn_job_durations
+from support.waiting.jobs import learn_job_durations
 
 
 class SpentBefore(SuiteFailure):

@@ -261,7 +261,7 @@ def long_job(seconds: float, reports_dir: str) -> dict:
     from support.reporting.waitlog import WAITS
     from support.run import start_run
     from support.screenplay.actions import CreateSite
-    from support.waits import wait_for_job
+    from support.waiting.jobs import wait_for_job
 
     target = EmbeddedTarget(extra_args=("--job-duration", f"site_create={seconds:g}"))
     url = target.start()

@@ -25,7 +25,8 @@ DEFAULT_PROVIDER = "hetzner"
 EMBEDDED_PROVIDER_TOKEN = "reference-fake-provider-token"
 DEFAULT_CONNECT_TIMEOUT = 3.0
 DEFAULT_READ_TIMEOUT = 30.0
-POLL_POLICIES = ("adaptive", "fixed-2s")
+ADAPTIVE, FIXED_2S = "adaptive", "fixed-2s"
+POLL_POLICIES = (ADAPTIVE, FIXED_2S)  # how waits poll: support/waiting/polling.py
 RUN_ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,39}$")
 # What reports, summaries and the console call a target that is not the embedded reference, never its address
 DEFAULT_TARGET_NAME = "external target"
@@ -97,7 +98,7 @@ class Settings:
     read_timeout: float
     keep_data: bool
     reports_dir: str
-    poll_policy: str = "adaptive"
+    poll_policy: str = ADAPTIVE
     run_id: Optional[str] = None
     allow_disruptive: bool = False
     reference_args: tuple = field(default=())
@@ -322,7 +323,7 @@ def load_settings(env: Mapping[str, str] | None = None, userdata: Mapping[str, s
         read_timeout=read.seconds("PRESSLUFT_READ_TIMEOUT", DEFAULT_READ_TIMEOUT),
         keep_data=read.flag("PRESSLUFT_KEEP_DATA"),
         reports_dir=_reports_dir(read),
-        poll_policy=read.choice("PRESSLUFT_POLL_POLICY", POLL_POLICIES, "adaptive"),
+        poll_policy=read.choice("PRESSLUFT_POLL_POLICY", POLL_POLICIES, ADAPTIVE),
         run_id=_run_id(read),
         allow_disruptive=read.flag("PRESSLUFT_ALLOW_DISRUPTIVE"),
         reference_args=_reference_args(read),

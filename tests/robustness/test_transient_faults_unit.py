@@ -3,9 +3,9 @@
 import pytest
 
 from support.cleanups import quietly
-from support.polling import Deadline, StillWaiting, Wait, poll
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
+from support.waiting.polling import Deadline, StillWaiting, Wait, poll
 
 UNAVAILABLE = SuiteFailure(Category.TARGET_UNAVAILABLE, "GET /api/jobs/1", "expected 200, got 503 unavailable")
 

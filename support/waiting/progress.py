@@ -1,4 +1,4 @@
-"""Progress lines of long waits: an observer of the poll engine (support/polling.py).
+"""Progress lines of long waits: an observer of the poll engine (support/waiting/polling.py).
 
 A wait that has lasted SHOW_AFTER seconds prints what it sees, one line per change (the state, the attempt n of m,
 the next retry due at, the time spent against the budget and the ceiling); while nothing changes, a quiet line at

@@ -1,38 +1,33 @@
-"""The one poll engine of the suite, built on tenacity: every wait of the suite goes through `poll()`.
+"""The one poll engine of the suite, built on tenacity: every wait of the suite goes through `poll()`. It knows
+nothing of what it waits for (jobs, nodes, previews: the waits of support/waiting/jobs.py, nodes.py, …).
 
 A `Wait` says what to fetch, when it is done, how to name what it saw, and what to raise when time is up.
 Its `Deadline` is where time is up: the budget from the start, moved later (never past the ceiling) when
-the caller extends it, e.g. for a retry Pressluft scheduled beyond the budget (support/waits.py).
+the caller extends it, e.g. for a retry Pressluft scheduled beyond the budget (support/waiting/jobs.py).
 
-Wait strategies compose: `+` adds two waits (tenacity), `|` takes the first one that has an opinion
-(`wait_until_run_after() | wait_until_expected_end(model) | backoff()`: sleep until a queued job's
-run_after when there is one; for a running job of a type whose duration this run has seen, close in on its
-expected end; otherwise back off). Every sleep is clipped to the deadline.
+Wait strategies compose: `+` adds two waits (tenacity), `|` takes the first one that has an opinion (a job wait:
+`wait_until_run_after() | wait_until_expected_end(model) | backoff()`). Every sleep is clipped to the deadline.
 
-Two poll policies: `adaptive` (the strategies above) and `fixed-2s`, the original bash smokes' schedule
-(jobs and nodes every 2 s, previews every 3 s), kept to measure the adaptive one against (scripts/bench).
+Two poll policies (PRESSLUFT_POLL_POLICY, support/runtime/config.py): `adaptive` (the strategies above) and
+`fixed-2s`, the original bash smokes' schedule (jobs and nodes every 2 s, previews every 3 s), kept to measure the
+adaptive one against (scripts/bench).
 """
 from __future__ import annotations
 
 import random
 import time
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, Callable, Optional, Tuple
 
 from tenacity import RetryCallState, Retrying, retry_if_result
 from tenacity.stop import stop_base
 from tenacity.wait import wait_base, wait_exponential, wait_fixed
 
-from support.pressluft.jobs import DurationModel
-from support.pressluft.times import parse_time, utc_now
-from support.progress import PROGRESS, ProgressLines
 from support.reporting.waitlog import WAITS
+from support.runtime.config import ADAPTIVE, FIXED_2S
 from support.verdicts.categories import Category
 from support.verdicts.failure import PollHistory, SuiteFailure
-
-POLICIES = ("adaptive", "fixed-2s")
-DEFAULT_POLICY = "adaptive"
+from support.waiting.progress import PROGRESS, ProgressLines
 
 
 # -- where time is up ------------------------------------------------------------------------------
@@ -85,15 +80,6 @@ class wait_within(wait_base):
 
 
 # -- wait strategies ---------------------------------------------------------------------------
-def _polled(retry_state: RetryCallState, status: str) -> Optional[dict]:
-    """The job the last poll returned, when it is in this status; otherwise None."""
-    outcome = retry_state.outcome
-    if outcome is None or outcome.failed:
-        return None
-    job = outcome.result()
-    return job if isinstance(job, dict) and job.get("status") == status else None
-
-
 class wait_seeded_jitter(wait_base):
     """A random extra of up to `maximum` seconds, from a seeded generator: the same run, the same waits."""
 
@@ -123,49 +109,6 @@ class wait_either(_composable):
         return seconds if seconds > 0 else self.second(retry_state)
 
 
-class wait_until_run_after(_composable):
-    """When the last poll saw a queued job with a future run_after: the seconds until then."""
-
-    def __init__(self, margin: float = 0.05, clock: Callable[[], datetime] = utc_now):
-        self.margin = margin
-        self.clock = clock
-
-    def __call__(self, retry_state: RetryCallState) -> float:
-        job = _polled(retry_state, "queued")
-        run_after = parse_time(job.get("run_after")) if job else None
-        if run_after is None:
-            return 0.0
-        seconds = (run_after - self.clock()).total_seconds()
-        return seconds + self.margin if seconds > 0 else 0.0
-
-
-class wait_until_expected_end(_composable):
-    """For a running job of a type seen before: close in on its expected end, sleeping half of what is
-    left each time (so a state in between is still seen), until `lead` before it; then look every `step`
-    seconds for a short while (`grace`, plus 10 % of the expected duration). After that, or with nothing
-    to go on (no started_at, an unseen type, a clock that disagrees), no opinion."""
-
-    def __init__(self, model: DurationModel, lead: float = 0.03, step: float = 0.04, grace: float = 0.3,
-                 fraction: float = 0.5, clock: Callable[[], datetime] = utc_now):
-        self.model, self.lead, self.step, self.grace, self.clock = model, lead, step, grace, clock
-        self.fraction = fraction
-
-    def __call__(self, retry_state: RetryCallState) -> float:
-        job = _polled(retry_state, "running")
-        started = parse_time(job.get("started_at")) if job else None
-        expected = self.model.expected(job.get("job_type")) if job else None
-        if started is None or expected is None:
-            return 0.0
-        left = (started - self.clock()).total_seconds() + expected
-        if left > expected + 1.0:  # the target's clock is ahead of ours: do not trust it
-            return 0.0
-        if left > self.lead + self.step:
-            return max(self.step, min(left - self.lead, left * self.fraction))
-        if left > -(self.grace + 0.1 * expected):
-            return self.step
-        return 0.0
-
-
 def backoff(first: float = 0.05, cap: float = 4.0, factor: float = 1.5, jitter: float = 0.02,
             seed: int = 5) -> wait_base:
     """Starts fast (about 50 ms), grows by half each poll up to the cap, with a little seeded jitter.
@@ -173,18 +116,9 @@ def backoff(first: float = 0.05, cap: float = 4.0, factor: float = 1.5, jitter: 
     return wait_exponential(multiplier=first, min=first, max=cap, exp_base=factor) + wait_seeded_jitter(jitter, seed)
 
 
-def job_wait(policy: str, model: DurationModel) -> wait_base:
-    if policy == "fixed-2s":
-        return wait_fixed(2.0)
-    return wait_until_run_after() | wait_until_expected_end(model) | backoff()
-
-
-def readiness_wait(policy: str) -> wait_base:
-    return wait_fixed(2.0) if policy == "fixed-2s" else backoff()
-
-
-def preview_wait(policy: str) -> wait_base:
-    return wait_fixed(3.0) if policy == "fixed-2s" else backoff()
+def steady_wait(policy: str, every: float = 2.0) -> wait_base:
+    """Backoff, or under the fixed-2s policy a poll every `every` seconds (the bash smokes': 2 s, 3 s for previews)."""
+    return wait_fixed(every) if policy == FIXED_2S else backoff()
 
 
 # -- the engine ----------------------------------------------------------------------------------
@@ -194,6 +128,9 @@ class Unanswered:
     def __init__(self, failure: SuiteFailure):
         self.failure = failure
         self.label = f"target unavailable ({failure.reason})"
+
+
+NO_ANSWER_YET = object()  # what a wait has before its first usable answer
 
 
 @dataclass
@@ -212,7 +149,7 @@ class Wait:
     """What to wait for. `describe(result)` names the state and an error seen, if any, for the history;
     `observe(result, deadline)` may move the deadline (a scheduled retry); `timed_out(outcome)` builds the
     SuiteFailure raised when the deadline passes; `progress(result)` says what was seen on a progress line
-    (support/progress.py), when the state alone says less."""
+    (support/waiting/progress.py), when the state alone says less."""
 
     what: str
     fetch: Callable[[], Any]
@@ -224,8 +161,10 @@ class Wait:
     observe: Optional[Callable[[Any, Deadline], None]] = None
     kind: Optional[str] = None
     subject: Optional[str] = None
-    policy: str = DEFAULT_POLICY
+    policy: str = ADAPTIVE
     progress: Optional[Callable[[Any], str]] = None  # what a poll saw, for the progress lines (default: the state)
+    # the result says when the target acts next: a sleep after it counts in the history as slept for run_after
+    scheduled: Optional[Callable[[Any], bool]] = None
 
 
 class _Polling:
@@ -239,7 +178,7 @@ class _Polling:
         self.started_wall = time.time()
         self.noticed_at: Optional[float] = None
         self.label: Optional[str] = None
-        self.answered: Any = Unanswered  # the last real answer: a timeout is judged on it, not on an outage
+        self.answered: Any = NO_ANSWER_YET  # the last real answer: a timeout is judged on it, not on an outage
 
     def attempt(self) -> Any:
         try:
@@ -266,14 +205,14 @@ class _Polling:
 
     def before_sleep(self, state: RetryCallState) -> None:
         result = state.outcome.result() if state.outcome and not state.outcome.failed else None
-        if isinstance(result, dict) and result.get("status") == "queued" and parse_time(result.get("run_after")):
+        if self.wait.scheduled is not None and not isinstance(result, Unanswered) and self.wait.scheduled(result):
             self.history.slept_for_run_after += state.upcoming_sleep
 
     def give_up(self, state: RetryCallState):
         self.history.elapsed = self.wait.deadline.elapsed()
         last = state.outcome.result()
         if isinstance(last, Unanswered):
-            if self.answered is Unanswered:  # no answer before the deadline: the target is unavailable
+            if self.answered is NO_ANSWER_YET:  # no answer before the deadline: the target is unavailable
                 self.log("unavailable")
                 self.watch.ended("unavailable")
                 last.failure.poll = self.history
@@ -300,7 +239,7 @@ def poll(wait: Wait, *, sleep: Callable[[float], None] = time.sleep,
     """Fetches until `done(result)` or the deadline passes. A fetch that fails with target_unavailable
     (no usable answer even after the client's own GET retries) counts as a poll and is tried again; only
     when no poll got an answer before the deadline is that target_unavailable raised. A long wait shows its
-    progress (support/progress.py): its sleeps are cut where a line is due."""
+    progress (support/waiting/progress.py): its sleeps are cut where a line is due."""
     polling = _Polling(wait, history, progress or PROGRESS)
     retrying = Retrying(
         stop=stop_at_deadline(wait.deadline),
@@ -321,11 +260,10 @@ class StillWaiting(SuiteFailure):
     """A wait that ended without the outcome it waited for: the job, the last state, polls and time spent."""
 
     def __init__(self, category: Category | str, command: str, outcome: Outcome, *, reason: str,
-                 job_id: Optional[str] = None, node: Optional[dict] = None, last_answer: Optional[str] = None):
+                 job_id: Optional[str] = None, job: Optional[dict] = None, node: Optional[dict] = None,
+                 last_answer: Optional[str] = None):
         self.outcome = outcome
         self.last_state = outcome.state
         self.budget = outcome.deadline.budget
-        last = outcome.last
         super().__init__(category, command, reason, job_id=job_id, poll=outcome.history, node=node,
-                         last_answer=last_answer,
-                         job=last if isinstance(last, dict) and "attempt_count" in last else None)
+                         last_answer=last_answer, job=job)
