@@ -5,11 +5,13 @@ listed just before it (the evidence a later check compares with), and the Given 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import Optional
 
-from support import matchers
-from support.matchers import expect
+from support.checks.backups import a_completed_backup, backup_made_by
+from support.checks.environments import an_environment, an_environment_that_is, environment_made_by
+from support.checks.jobs import a_job_of_the_request
+from support.checks.matchers import expect
+from support.checks.sites import LiveSite, a_site_that_is
 from support.pressluft.jobs import require_success
 from support.screenplay.actions import (
     CreateEnvironment,
@@ -21,23 +23,21 @@ from support.screenplay.actions import (
     is_enqueue_conflict,
 )
 from support.screenplay.actor import Operator
-from support.screenplay.questions import TheBackups, TheEnvironment, TheEnvironments, TheJobs, TheSite, TheSites, by_id
+from support.screenplay.questions import (
+    TheBackups,
+    TheEnvironment,
+    TheEnvironments,
+    TheJob,
+    TheJobs,
+    TheSite,
+    TheSites,
+    by_id,
+)
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 from support.waiting.jobs import wait_for_job
 from support.waiting.previews import wait_for_preview
 from support.waiting.scopes import wait_until_free
-
-
-@dataclass
-class LiveSite:
-    site: dict
-    production: dict
-    job: Optional[dict] = None
-
-    @property
-    def id(self) -> str:
-        return self.site["id"]
 
 
 def submit(operator: Operator, action: _Post, *, busy_scope: Optional[dict], budget: float) -> Request:
@@ -121,20 +121,20 @@ def create_live_site(operator: Operator, *, label: str = "site", node_id: Option
     of that site, listed among its environments)."""
     request = request_site(operator, label=label, node_id=node_id)
     job = finish(operator, request, operator.settings.budgets.site)
-    expect(job, matchers.a_job_of_the_request("site_create"), command=request.command, job_id=job["id"])
-    site_command = f"GET /api/sites/{job.get('site_id')}"
+    expect(job, a_job_of_the_request("site_create"), command=request.command, job_id=job["id"])
+    site_command = TheSite(job.get('site_id')).command
     if not job.get("site_id") or not job.get("environment_id"):
-        raise SuiteFailure(Category.CONTRACT_VIOLATION, f"GET /api/jobs/{job['id']}",
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, TheJob(job['id']).command,
                            f"the site creation job names the site {job.get('site_id')!r} and the environment "
                            f"{job.get('environment_id')!r}", job_id=job["id"], job=job)
     site = operator.asks_for(TheSite(job["site_id"], quiet=True))
-    expect(site, matchers.a_site_that_is("active", slug=request.slug), command=site_command, job_id=job["id"])
+    expect(site, a_site_that_is("active", slug=request.slug), command=site_command, job_id=job["id"])
     operator.ledger.record("site", site["id"], request.slug)
     production = operator.asks_for(TheEnvironment(job["environment_id"], quiet=True))
-    expect(production, matchers.an_environment_that_is("active", type="production", site=site["id"]),
-           command=f"GET /api/environments/{job['environment_id']}", job_id=job["id"])
+    expect(production, an_environment_that_is("active", type="production", site=site["id"]),
+           command=TheEnvironment(job['environment_id']).command, job_id=job["id"])
     if by_id(operator.asks_for(TheEnvironments(site["id"], quiet=True)), production["id"]) is None:
-        raise SuiteFailure(Category.CONTRACT_VIOLATION, f"GET /api/sites/{site['id']}/environments",
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, TheEnvironments(site['id']).command,
                            f"the production environment {production['id']} of the site creation job is not listed "
                            "among the site's environments", job_id=job["id"])
     live = LiveSite(site, production, job)
@@ -146,18 +146,10 @@ def ensure_live(operator: Operator, site: LiveSite) -> None:
     """Live: production is active and its preview answers 200, 301 or 302."""
     production = operator.asks_for(TheEnvironment(site.production["id"], quiet=True))
     if production.get("status") != "active":
-        raise SuiteFailure(Category.CONTRACT_VIOLATION, f"GET /api/environments/{production['id']}",
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, TheEnvironment(production['id']).command,
                            f"production of the site {site.site.get('slug')} is {production.get('status')}, not active",
                            job_id=(site.job or {}).get("id"))
     wait_for_preview(operator, production["preview_url"])
-
-
-def environment_made_by(operator: Operator, job: dict, *, command: str) -> dict:
-    """The environment a creation job names (its own environment_id), as Pressluft shows it."""
-    if not job.get("environment_id"):
-        raise SuiteFailure(Category.CONTRACT_VIOLATION, command, "the environment creation job names no environment",
-                           job_id=job.get("id"), job=job)
-    return operator.asks_for(TheEnvironment(job["environment_id"], quiet=True))
 
 
 def create_environment(operator: Operator, site: LiveSite, type: str) -> dict:
@@ -167,9 +159,9 @@ def create_environment(operator: Operator, site: LiveSite, type: str) -> dict:
     job = finish(operator, request, operator.settings.budgets.clone)
     environment = environment_made_by(operator, job, command=request.command)
     operator.ledger.record("environment", environment["id"], request.slug)
-    copy = matchers.an_environment("active", type=type, source=site.production["id"], node=request.node_id,
+    copy = an_environment("active", type=type, source=site.production["id"], node=request.node_id,
                                    site=site.id, slug=request.slug)
-    return expect(environment, copy, command=f"GET /api/environments/{environment['id']}", job_id=job["id"])
+    return expect(environment, copy, command=TheEnvironment(environment['id']).command, job_id=job["id"])
 
 
 def take_full_backup(operator: Operator, site: LiveSite, environment: dict) -> dict:
@@ -177,32 +169,27 @@ def take_full_backup(operator: Operator, site: LiveSite, environment: dict) -> d
     request = request_backup(operator, site, environment)
     job = finish(operator, request, operator.settings.budgets.backup)
     operator.ledger.record("backup", job["id"])
-    backup = next((b for b in operator.asks_for(TheBackups(environment["id"], quiet=True)) if b.get("id") == job["id"]),
-                  None)
-    if backup is None:
-        raise SuiteFailure(Category.CONTRACT_VIOLATION, f"GET /api/environments/{environment['id']}/backups",
-                           f"the backup {job['id']} made by the job is not listed", job_id=job["id"])
-    return backup
+    return backup_made_by(operator, job["id"], environment["id"], quiet=True)
 
 
 def completed_full_backup(operator: Operator, site: LiveSite, environment: dict) -> dict:
     """A full backup of the environment that completed with its integrity data (a sha256 checksum, a size)."""
     backup = take_full_backup(operator, site, environment)
-    return expect(backup, matchers.a_completed_backup(scope="full", of=environment["id"]),
-                  command=f"GET /api/environments/{environment['id']}/backups", job_id=backup["id"])
+    return expect(backup, a_completed_backup(scope="full", of=environment["id"]),
+                  command=TheBackups(environment['id']).command, job_id=backup["id"])
 
 
 def backup_that_completed_without(operator: Operator, site: LiveSite, environment: dict, missing: str) -> dict:
     """A full backup of the environment that completed with one integrity datum missing (`missing`: "checksum"
     or "size"), the other one intact: a restore of it can be refused for that reason only."""
     backup = take_full_backup(operator, site, environment)
-    complete = matchers.a_completed_backup(scope="full", of=environment["id"])
+    complete = a_completed_backup(scope="full", of=environment["id"])
     whole = {**backup, "checksum": "sha256:" + "0" * 64} if missing == "checksum" else {**backup, "size_bytes": 1}
     lacking = backup.get("checksum") is None if missing == "checksum" else backup.get("size_bytes") == 0
     if not complete.matches(whole) or not lacking:
         found = f"its checksum is {backup.get('checksum')!r}" if missing == "checksum" \
             else f"its size is {backup.get('size_bytes')!r}"
-        raise SuiteFailure(Category.CONTRACT_VIOLATION, f"GET /api/environments/{environment['id']}/backups",
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, TheBackups(environment['id']).command,
                            f"the backup {backup['id']} is not a full backup of {environment['id']} that completed "
                            f"without its {missing} alone: {complete.reason_for(whole) if lacking else found}",
                            job_id=backup["id"])
@@ -212,8 +199,8 @@ def backup_that_completed_without(operator: Operator, site: LiveSite, environmen
 def complete_backup_of_another(backup: dict, environment: dict) -> dict:
     """`backup` is a completed full backup with its integrity data, of an environment other than `environment`:
     a restore of it into `environment` can be refused for that reason only."""
-    command = f"GET /api/environments/{backup.get('environment_id')}/backups"
-    expect(backup, matchers.a_completed_backup(scope="full"), command=command, job_id=backup.get("id"))
+    command = TheBackups(backup.get('environment_id')).command
+    expect(backup, a_completed_backup(scope="full"), command=command, job_id=backup.get("id"))
     if backup.get("environment_id") in (None, environment["id"]):
         raise SuiteFailure(Category.CONTRACT_VIOLATION, command,
                            f"the backup {backup.get('id')} is of the environment {backup.get('environment_id')!r}, "

@@ -5,8 +5,8 @@ Pressluft acquires that node, a site creation must be refused as blocked by node
 The run tries it once, right after its node request was accepted, before the worker can have finished, and keeps
 what the API answered and listed: the node as listed just before and just after the attempt, the answer, the
 acquisition job read right after (still in flight, or not), the outcome of the "no job" check made right after
-(support/checks.py), and the sites listed right after (judged later, beside a listing that shows a site of this run:
-while the target's first node is acquired no site of this run can exist to show that the list would show one).
+(support/checks/jobs.py), and the sites listed right after (judged later, beside a listing that shows a site of this
+run: while the target's first node is acquired no site of this run can exist to show that the list would show one).
 A refused creation costs no product job. A scenario judges the evidence later
 (features/wave5/provider_node_acquisition.feature); no verdict rests on a state shorter than one poll, only on what
 these answers kept.
@@ -21,11 +21,11 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from support import checks
+from support.checks.jobs import no_job_queued
+from support.checks.nodes import ADOPTED, REUSED, Acquisition
 from support.flows import request_site
 from support.pressluft.jobs import in_flight
 from support.pressluft.readiness import reason_codes
-from support.provider_node import ADOPTED, REUSED, Acquisition
 from support.reporting.narration import narrate
 from support.screenplay.actions import Request
 from support.screenplay.actor import Operator
@@ -42,7 +42,7 @@ class PreflightProof:
     node_before: Optional[dict]    # the requested node, listed just before the attempt
     node_after: Optional[dict]     # and just after its answer
     job: Optional[dict]            # its acquisition job, read after that
-    no_job: Optional[SuiteFailure] = None   # checks.no_job_queued, right after the answer (None: it held)
+    no_job: Optional[SuiteFailure] = None   # no_job_queued, right after the answer (None: it held)
     sites_after: Optional[list] = None      # the sites listed right after the answer (judged with a later listing)
     seconds: float = 0.0           # from the node request's acceptance to the attempt's answer
 
@@ -109,7 +109,7 @@ def try_site_while_acquiring(operator: Operator, node_request: Request) -> Prefl
         # no site of this run yet: it is kept, and judged with a later listing that shows one (checks)
         acquisition_job = [{"id": node_request.accepted(), "job_type": "node_provision", "node_id": node_id}]
         proof = PreflightProof(node_request, attempt, before, after, job, seconds=seconds,
-                               no_job=_held(lambda: checks.no_job_queued(operator, attempt.jobs_before,
+                               no_job=_held(lambda: no_job_queued(operator, attempt.jobs_before,
                                                                          because=REFUSED_BECAUSE, made=acquisition_job,
                                                                          node_id=node_id)),
                                sites_after=operator.asks_for(TheSites(quiet=True)))

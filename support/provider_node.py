@@ -7,14 +7,14 @@ instead of requesting another. A node whose acquisition failed for good is never
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable, Optional
 
+from support.checks.nodes import ADOPTED, REQUESTED, REUSED, Acquisition
 from support.pressluft import schemas
 from support.pressluft.jobs import in_flight, require_success
 from support.pressluft.readiness import is_ready
 from support.reporting.narration import narrate
-from support.runtime.resources import NODE_REQUEST
+from support.runtime.resources import NODE_REQUEST, run_node_name
 from support.screenplay.actions import ConnectProvider, Request, RequestNode
 from support.screenplay.actor import Operator
 from support.screenplay.questions import TheJobs, TheNodes, by_id, jobs_touching, provider_nodes
@@ -22,34 +22,6 @@ from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 from support.waiting.jobs import wait_for_job
 from support.waiting.polling import Deadline, Wait, poll
-
-REUSED, ADOPTED, REQUESTED = "reused", "adopted", "requested"
-# What the provider connection says when the provider rejects the credential (digest §2.1): its status message
-# and the guidance line for the operator.
-REJECTED_CREDENTIAL = ("Credential rejected by Hetzner API",
-                       "Generate a valid bearer token in Hetzner Cloud and reconnect provider.")
-
-
-def run_node_name(run_id: str) -> str:
-    """The name of the node a run requests for itself (scenarios' own node requests are named otherwise)."""
-    return f"{run_id}-run-node"
-
-
-@dataclass
-class Acquisition:
-    """The run's node: how it was secured (reused, adopted while in flight, requested) and its job."""
-
-    node_id: Optional[str]
-    how: str
-    job_id: Optional[str] = None
-    job: Optional[dict] = None
-    name: Optional[str] = None
-
-    def describe(self) -> str:
-        return {REUSED: f"reuses the ready node {self.name} ({self.node_id})",
-                ADOPTED: f"waits for the node {self.name} ({self.node_id}) that is still being acquired "
-                         f"(job {self.job_id})",
-                REQUESTED: "acquires a new node"}[self.how]
 
 
 def connect_provider(operator: Operator, token: Optional[str] = None, *, require_connected: bool = True) -> dict:
@@ -107,7 +79,7 @@ def plan_run_node(operator: Operator) -> Acquisition:
 def secure_run_node(operator: Operator, while_first_acquired: Optional[Callable[[Request], None]] = None
                     ) -> Acquisition:
     """Connect the provider, then reuse, adopt or request the run's node and wait until its job succeeded.
-    Readiness is judged by whoever needs the node (support/checks.py). `while_first_acquired(request)` is called
+    Readiness is judged by whoever needs the node (support/checks/nodes.py). `while_first_acquired(request)` is called
     right after the request was accepted when no node was listed before it: the target's first node."""
     with narrate("Secure the run's provider-acquired node"):
         connect_provider(operator)
@@ -120,11 +92,11 @@ def secure_run_node(operator: Operator, while_first_acquired: Optional[Callable[
             if while_first_acquired is not None and not request.nodes_before:
                 while_first_acquired(request)
         budget = operator.settings.budgets.node
-        job, history = wait_for_job(operator, acquisition.job_id, command="POST /api/nodes", budget=budget)
-        acquisition.job = require_success(job, command="POST /api/nodes", history=history)
+        job, history = wait_for_job(operator, acquisition.job_id, command=RequestNode.command_for(), budget=budget)
+        acquisition.job = require_success(job, command=RequestNode.command_for(), history=history)
         acquisition.node_id = job.get("node_id") or acquisition.node_id
         if acquisition.node_id is None:
-            raise SuiteFailure(Category.CONTRACT_VIOLATION, "POST /api/nodes",
+            raise SuiteFailure(Category.CONTRACT_VIOLATION, RequestNode.command_for(),
                                "the node acquisition job succeeded without naming its node", job_id=job.get("id"),
                                job=job)
         operator.ledger.record("node", acquisition.node_id, acquisition.name)
@@ -145,7 +117,7 @@ def _where_sites_land(operator: Operator, acquisition: Acquisition) -> Acquisiti
     wait = Wait(what="older nodes to finish provisioning", fetch=older,
                 done=lambda nodes: not any(node.get("status") == "provisioning" for node in nodes),
                 describe=lambda nodes: (f"{len(nodes)} older nodes", None),
-                timed_out=lambda outcome: SuiteFailure(Category.NODE_NOT_READY, "GET /api/nodes", "older nodes"),
+                timed_out=lambda outcome: SuiteFailure(Category.NODE_NOT_READY, TheNodes().command, "older nodes"),
                 deadline=Deadline(operator.settings.budgets.node), kind="scope", subject="older nodes",
                 policy=operator.settings.poll_policy)
     try:

@@ -21,13 +21,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable, Optional
 
-from support import checks, provider_servers
-from support.flows import LiveSite, create_environment, create_live_site, ensure_live, take_full_backup
+from support import provider_servers
+from support.checks.nodes import Acquisition, node_is_ready
+from support.checks.sites import LiveSite
+from support.flows import create_environment, create_live_site, ensure_live, take_full_backup
 from support.http import faults as fault_api
 from support.http.client import PressluftClient
 from support.http.journal import Journal
 from support.preflight_proof import PreflightProof, try_site_while_acquiring, why_no_proof
-from support.provider_node import Acquisition, plan_run_node, secure_run_node
+from support.provider_node import plan_run_node, secure_run_node
 from support.reporting.waitlog import FOLDER as WAITS_FOLDER
 from support.reporting.waitlog import WAITS
 from support.runtime import installation
@@ -188,10 +190,10 @@ class Run:
         return proof, proof.not_provable()
 
     def ready_node(self) -> dict:
-        """The run's node, once it is ready (within the node budget) and ready in fact (checks.node_is_ready:
+        """The run's node, once it is ready (within the node budget) and ready in fact (node_is_ready:
         active, on a real host, made by an acquisition job that succeeded). Looked at again each time (one poll
         when it is ready); once it has failed to be, every later call fails at once with the same verdict."""
-        return self._readiness.run(lambda: checks.node_is_ready(self.operator, self.provider_node()))
+        return self._readiness.run(lambda: node_is_ready(self.operator, self.provider_node()))
 
     def _make_shared_site(self) -> LiveSite:
         return create_live_site(self.operator, label="site", node_id=self.ready_node()["id"])

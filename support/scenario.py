@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from support.flows import LiveSite
+from support.checks.nodes import Acquisition
+from support.checks.sites import LiveSite
 from support.preflight_proof import PreflightProof
-from support.provider_node import Acquisition
 from support.runtime.smokes import SmokeRun
 from support.screenplay.actions import Request
 

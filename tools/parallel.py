@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from support.provider_node import REQUESTED
+from support.checks.nodes import REQUESTED
 from support.reporting.allure_formatter import clear_results
 from support.reporting.reports_folder import clear_run_files
 from support.run import start_run

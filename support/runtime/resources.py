@@ -13,6 +13,11 @@ NODE_REQUEST = "node acquisition job"  # the kind of record a node request of th
 LEDGER_FILE = "created-resources.jsonl"  # in the reports folder: one JSON line per created resource
 
 
+def run_node_name(run_id: str) -> str:
+    """The name of the node a run requests for itself (scenarios' own node requests are named otherwise)."""
+    return f"{run_id}-run-node"
+
+
 def new_run_id() -> str:
     return f"w5-{_random.token_hex(4)}"
 

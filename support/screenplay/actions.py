@@ -8,7 +8,7 @@ scope has no job in flight, by the flows (support/flows/).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Optional
+from typing import ClassVar, Optional
 
 from support.http.client import Answer
 from support.pressluft import schemas
@@ -76,11 +76,12 @@ def is_enqueue_conflict(answer: Answer) -> bool:
 
 @dataclass
 class _Post:
-    """One POST of the operator: `path`, `body`, the step's `title`, and what the request `names()`."""
+    """One POST of the operator: its `PATH` (filled in from its fields), `body`, the step's `title`, and what the
+    request `names()`."""
 
     note: str = field(default="", kw_only=True)   # the journal's note: a re-submission says so
 
-    path = ""
+    PATH: ClassVar[str] = ""
 
     def body(self) -> Optional[dict]:
         return None
@@ -89,8 +90,17 @@ class _Post:
         return {}
 
     @property
+    def path(self) -> str:
+        return self.PATH.format(**vars(self))
+
+    @property
     def command(self) -> str:
         return f"POST {self.path}"
+
+    @classmethod
+    def command_for(cls, **fields) -> str:
+        """The command of such a request, from the fields its path names: `CreateEnvironment.command_for(site_id=…)`."""
+        return f"POST {cls.PATH.format(**fields)}"
 
     def again(self) -> "_Post":
         """The same request, submitted again after the enqueue guard refused it."""
@@ -106,7 +116,7 @@ class _Post:
 class ConnectProvider(_Post):
     provider_id: str
     api_token: str
-    path = "/api/providers"
+    PATH: ClassVar[str] = "/api/providers"
 
     @property
     def title(self) -> str:
@@ -120,7 +130,7 @@ class ConnectProvider(_Post):
 class RequestNode(_Post):
     provider_id: str
     name: str
-    path = "/api/nodes"
+    PATH: ClassVar[str] = "/api/nodes"
 
     @property
     def title(self) -> str:
@@ -137,7 +147,7 @@ class RequestNode(_Post):
 class CreateSite(_Post):
     name: str
     slug: str
-    path = "/api/sites"
+    PATH: ClassVar[str] = "/api/sites"
 
     @property
     def title(self) -> str:
@@ -158,10 +168,7 @@ class CreateEnvironment(_Post):
     name: str
     slug: str
     promotion_preset: str = "content-protect"
-
-    @property
-    def path(self) -> str:
-        return f"/api/sites/{self.site_id}/environments"
+    PATH: ClassVar[str] = "/api/sites/{site_id}/environments"
 
     @property
     def title(self) -> str:
@@ -179,10 +186,7 @@ class CreateEnvironment(_Post):
 class TakeBackup(_Post):
     environment_id: str
     scope: str = "full"
-
-    @property
-    def path(self) -> str:
-        return f"/api/environments/{self.environment_id}/backups"
+    PATH: ClassVar[str] = "/api/environments/{environment_id}/backups"
 
     @property
     def title(self) -> str:
@@ -199,10 +203,7 @@ class TakeBackup(_Post):
 class RestoreEnvironment(_Post):
     environment_id: str
     backup_id: str
-
-    @property
-    def path(self) -> str:
-        return f"/api/environments/{self.environment_id}/restore"
+    PATH: ClassVar[str] = "/api/environments/{environment_id}/restore"
 
     @property
     def title(self) -> str:
@@ -218,10 +219,7 @@ class RestoreEnvironment(_Post):
 @dataclass
 class CancelJob(_Post):
     job_id: str
-
-    @property
-    def path(self) -> str:
-        return f"/api/jobs/{self.job_id}/cancel"
+    PATH: ClassVar[str] = "/api/jobs/{job_id}/cancel"
 
     @property
     def title(self) -> str:

@@ -329,7 +329,8 @@ SUITE_ERROR_FEATURE = """Feature: The suite's own code fails
 """
 SUITE_ERROR_STEPS = '''from behave import when
 
-from support.flows import LiveSite, ensure_live
+from support.checks.sites import LiveSite
+from support.flows import ensure_live
 
 
 @when("the suite's own code reads a site record without an id")

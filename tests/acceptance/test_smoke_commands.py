@@ -14,7 +14,7 @@ import socket
 import pytest
 
 from behave_runs import ROOT, new_run_id, run_process, run_smoke
-from support import checks
+from support.checks.smokes import smoke_failed_as
 from support.runtime.config import load_settings
 from support.runtime.ports import unused_local_url
 from support.runtime.smokes import run_smoke as run_smoke_as_the_feature_does
@@ -182,11 +182,11 @@ def test_a_smoke_that_fails_slowly_fails_the_within_check_and_one_that_fails_fas
     words = "unable to reach the control plane"
     for smoke in (slow, fast):
         assert smoke.exit_code == 2 and [v["category"] for v in smoke.verdicts] == ["target_unavailable"]
-        checks.smoke_failed_as(smoke, words)  # the category alone: both pass
+        smoke_failed_as(smoke, words)  # the category alone: both pass
     assert slow.elapsed > 5 > fast.elapsed, (slow.elapsed, fast.elapsed)
-    checks.smoke_failed_as(fast, words, 5)
+    smoke_failed_as(fast, words, 5)
     with pytest.raises(SuiteFailure) as failure:
-        checks.smoke_failed_as(slow, words, 5)
+        smoke_failed_as(slow, words, 5)
     assert failure.value.category.value == "contract_violation"
     assert failure.value.command == "scripts/smoke-site-clone-preview.sh"
     assert re.fullmatch(r"the smoke took \d+\.\d s to fail, more than 5 s", failure.value.reason)

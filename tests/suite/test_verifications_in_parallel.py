@@ -1,7 +1,7 @@
 """'No job was queued' with a scope ignores jobs of other sites (scenarios running in parallel), never its own."""
 import pytest
 
-from support.checks import no_job_queued as no_job_was_queued
+from support.checks.jobs import no_job_queued as no_job_was_queued
 from support.http.client import PressluftClient
 from support.runtime.config import load_settings
 from support.runtime.resources import ResourceLedger
