@@ -9,7 +9,7 @@ from support.checks.jobs import job_succeeded, no_job_queued
 from support.checks.previews import preview_reachable, preview_shows
 from support.checks.refusals import refused
 from support.checks.sites import site_job_record
-from support.flows import (
+from support.flows.backups import (
     backup_that_completed_without,
     complete_backup_of_another,
     completed_full_backup,

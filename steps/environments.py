@@ -4,7 +4,7 @@ from behave import given, then, when
 from support.checks.environments import environment_is_active_copy, environment_made_by
 from support.checks.jobs import job_succeeded
 from support.checks.previews import preview_answered, preview_reachable
-from support.flows import request_environment
+from support.flows.environments import request_environment
 from support.runtime.ports import unused_local_url
 
 

@@ -14,7 +14,7 @@ from support.checks.nodes import (
 )
 from support.checks.providers import provider_degraded_with_guidance
 from support.checks.refusals import refused
-from support.provider_node import connect_provider, request_new_node
+from support.flows.nodes import connect_provider, request_new_node
 
 
 @given("the provider is connected with the operator's credential")

@@ -7,7 +7,8 @@ from support.checks.jobs import no_job_queued
 from support.checks.nodes import run_node_job_record
 from support.checks.refusals import refused_by_readiness
 from support.checks.sites import no_site_recorded, site_job_record
-from support.flows import create_live_site, request_environment, request_site
+from support.flows.environments import request_environment
+from support.flows.sites import create_live_site, request_site
 from support.reporting.allure_results import mark_skipped
 from support.reporting.narration import attach_text
 

@@ -23,7 +23,7 @@ from typing import Callable, Optional
 
 from support.checks.jobs import no_job_queued
 from support.checks.nodes import ADOPTED, REUSED, Acquisition
-from support.flows import request_site
+from support.flows.sites import request_site
 from support.pressluft.jobs import in_flight
 from support.pressluft.readiness import reason_codes
 from support.reporting.narration import narrate

@@ -24,12 +24,14 @@ from typing import Callable, Optional
 from support import provider_servers
 from support.checks.nodes import Acquisition, node_is_ready
 from support.checks.sites import LiveSite
-from support.flows import create_environment, create_live_site, ensure_live, take_full_backup
+from support.flows.backups import take_full_backup
+from support.flows.environments import create_environment
+from support.flows.nodes import plan_run_node, secure_run_node
+from support.flows.sites import create_live_site, ensure_live
 from support.http import faults as fault_api
 from support.http.client import PressluftClient
 from support.http.journal import Journal
 from support.preflight_proof import PreflightProof, try_site_while_acquiring, why_no_proof
-from support.provider_node import plan_run_node, secure_run_node
 from support.reporting.waitlog import FOLDER as WAITS_FOLDER
 from support.reporting.waitlog import WAITS
 from support.runtime import installation

@@ -2,7 +2,7 @@
 (recorded); a refusal becomes a verdict."""
 import pytest
 
-from support.flows import submit
+from support.flows.submit import submit
 from support.http.client import PressluftClient
 from support.runtime.config import load_settings
 from support.runtime.resources import ResourceLedger

@@ -3,7 +3,7 @@ scenario's job in a parallel run): the suite pauses with a growing backoff befor
 records every one."""
 import time
 
-from support.flows import submit
+from support.flows.submit import submit
 from support.http.client import PressluftClient
 from support.runtime.config import load_settings
 from support.runtime.resources import ResourceLedger

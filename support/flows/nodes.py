@@ -129,5 +129,3 @@ def _where_sites_land(operator: Operator, acquisition: Acquisition) -> Acquisiti
         acquisition.node_id, acquisition.name = ready[0]["id"], ready[0].get("name")
     return acquisition
 
-
-__all__ = ["Acquisition", "connect_provider", "request_new_node", "plan_run_node", "secure_run_node"]
