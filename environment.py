@@ -4,7 +4,6 @@ from __future__ import annotations
 from behave import fixture, use_fixture
 from behave.model import ScenarioOutline
 
-from support.cleanups import Restorations, quietly
 from support.http.faults import FaultSession
 from support.reporting.allure_formatter import results_folder
 from support.reporting.allure_results import (
@@ -19,10 +18,11 @@ from support.reporting.narration import attach_text
 from support.reporting.proof import coverage  # which scenario proves which part of which spec item
 from support.reporting.reports_folder import follow_reports_dir, start_afresh
 from support.reporting.tally import RunTally
-from support.run import banner, start_run
+from support.run.cleanups import Restorations, quietly
+from support.run.run import banner, start_run
+from support.run.scenario import ScenarioState
 from support.runtime.config import reports_dir_requested
 from support.runtime.skips import reason_to_skip
-from support.scenario import ScenarioState
 from support.verdicts.diagnosis import (
     print_verdict,
     startup_block,
@@ -151,4 +151,4 @@ def after_all(context):
                                                            **context.tally.properties()})
     reports = context.run.settings.reports_dir if context.run is not None else \
         reports_dir_requested(userdata=context.config.userdata) or "reports"
-    context.tally.write(reports)  # again at the very end, with the final exit status (support/runner.py)
+    context.tally.write(reports)  # again at the very end, with the final exit status (support/run/runner.py)

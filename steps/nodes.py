@@ -70,7 +70,7 @@ def step_retry_comes_due(context):
 
 @then("that node is ready with no outstanding reason codes")
 def step_node_ready(context):
-    context.run.ready_node()  # the run's node: its readiness is waited for once per run (support/run.py)
+    context.run.ready_node()  # the run's node: its readiness is waited for once per run (support/run/run.py)
     node_is_ready(context.run.operator, context.state.need("acquisition"))
 
 

@@ -82,7 +82,7 @@ def step_first_node(context):
 
 @when("the operator tries to create a site while Pressluft acquires that node")
 def step_site_while_acquiring(context):
-    """Tried by the run right after its node request was accepted (support/preflight_proof.py)."""
+    """Tried by the run right after its node request was accepted (support/run/preflight_proof.py)."""
     proof = context.state.need("preflight_proof")
     attach_text("the site creation tried while the node was being acquired", proof.describe())
     context.state.attempt = proof.attempt

@@ -14,7 +14,7 @@ from support.checks.smokes import (
     smoke_job_ended_failed,
     smoke_passed,
 )
-from support.cleanups import cancel_jobs_in_flight, quietly
+from support.run.cleanups import cancel_jobs_in_flight, quietly
 from support.runtime.ports import unused_local_url
 from support.runtime.smokes import run_smoke
 

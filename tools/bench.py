@@ -259,7 +259,7 @@ def long_job(seconds: float, reports_dir: str) -> dict:
     code: the first with no knowledge of the type (backoff only), the second knowing it."""
     from support.pressluft.jobs import DURATIONS
     from support.reporting.waitlog import WAITS
-    from support.run import start_run
+    from support.run.run import start_run
     from support.screenplay.actions import CreateSite
     from support.waiting.jobs import wait_for_job
 

@@ -8,7 +8,8 @@
    writes into the same `PRESSLUFT_REPORTS_DIR/allure-results`, so the results are one report: this command
    empties the reports folder of earlier runs' files once, and tells the workers not to
    (PRESSLUFT_REPORTS_SHARED=1).
-4. Release the Hetzner server the node of step 2 bought, as PRESSLUFT_RELEASE_NODE says (support/provider_servers.py).
+4. Release the Hetzner server the node of step 2 bought, as PRESSLUFT_RELEASE_NODE says
+   (support/run/provider_servers.py).
 
 Exit status: behavex's (0 when every scenario passed); 1 when the run cannot start.
 """
@@ -25,7 +26,7 @@ from pathlib import Path
 from support.checks.nodes import REQUESTED
 from support.reporting.allure_formatter import clear_results
 from support.reporting.reports_folder import clear_run_files
-from support.run import start_run
+from support.run.run import start_run
 from support.runtime import installation
 from support.runtime.config import BUDGET_VARIABLES, load_settings
 from support.runtime.server_process import SERVER_VARIABLES

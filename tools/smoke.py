@@ -116,7 +116,7 @@ def run(name: str, extra: list[str]) -> int:
     _stop_gracefully(received)
     try:
         status = run_behave([f"--tags={tag}", "--format=progress", "-D", f"PRESSLUFT_REPORTS_DIR={reports}", *extra])
-    except SystemExit as ended:  # the run's own exit status (support/runner.py)
+    except SystemExit as ended:  # the run's own exit status (support/run/runner.py)
         status = ended.code if isinstance(ended.code, int) else NOT_JUDGED_STATUS
     except KeyboardInterrupt:
         status = PRODUCT_STATUS

@@ -43,6 +43,6 @@ def refused_naming_the_nodes_reasons(proof) -> None:
 
 
 def held_right_after(outcome: Optional[SuiteFailure]) -> None:
-    """A check made right after the attempt's answer (support/preflight_proof.py) held; else its verdict."""
+    """A check made right after the attempt's answer (support/run/preflight_proof.py) held; else its verdict."""
     if outcome is not None:
         raise outcome

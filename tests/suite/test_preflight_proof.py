@@ -1,5 +1,5 @@
 """The evidence of the site creation a run tries while Pressluft acquires the target's first node
-(support/preflight_proof.py): when it proves something, and how the scenario's steps judge it or skip it."""
+(support/run/preflight_proof.py): when it proves something, and how the scenario's steps judge it or skip it."""
 from types import SimpleNamespace
 
 import pytest
@@ -8,7 +8,7 @@ from steps.sites import step_first_node
 from support.checks.first_node import held_right_after, node_not_ready_when_answered, refused_naming_the_nodes_reasons
 from support.checks.nodes import ADOPTED, REQUESTED, REUSED, Acquisition
 from support.http.client import Answer
-from support.preflight_proof import PreflightProof, why_no_proof
+from support.run.preflight_proof import PreflightProof, why_no_proof
 from support.screenplay.actions import Request
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure

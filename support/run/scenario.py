@@ -10,7 +10,7 @@ from typing import Any, Optional
 
 from support.checks.nodes import Acquisition
 from support.checks.sites import LiveSite
-from support.preflight_proof import PreflightProof
+from support.run.preflight_proof import PreflightProof
 from support.runtime.smokes import SmokeRun
 from support.screenplay.actions import Request
 

@@ -7,7 +7,7 @@ to it (clones, staging copies, backups that must be refused) and its active clon
 production make a site of their own. Least product work per verified claim: on a real Pressluft every job
 is minutes of real work (docs/real-target.md).
 
-Fail once: when what the run shares cannot be made ready (its node does not become ready, its shared site
+Fail once (once.py): when what the run shares cannot be made ready (its node does not become ready, its shared site
 or clone cannot be made or is not live), the scenario that waited for it fails with the full verdict, and
 every later scenario that needs it fails at once with the same category, job id and reason, naming the
 scenario where the wait was spent: one node budget per run, not one per scenario.
@@ -15,13 +15,11 @@ scenario where the wait was spent: one node budget per run, not one per scenario
 from __future__ import annotations
 
 import os
-import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable, Optional
+from typing import Optional
 
-from support import provider_servers
 from support.checks.nodes import Acquisition, node_is_ready
 from support.checks.sites import LiveSite
 from support.flows.backups import take_full_backup
@@ -31,9 +29,11 @@ from support.flows.sites import create_live_site, ensure_live
 from support.http import faults as fault_api
 from support.http.client import PressluftClient
 from support.http.journal import Journal
-from support.preflight_proof import PreflightProof, try_site_while_acquiring, why_no_proof
 from support.reporting.waitlog import FOLDER as WAITS_FOLDER
 from support.reporting.waitlog import WAITS
+from support.run import provider_servers
+from support.run.once import FailOnce, Once
+from support.run.preflight_proof import PreflightProof, try_site_while_acquiring, why_no_proof
 from support.runtime import installation
 from support.runtime.config import Settings, load_settings, require_provider_token
 from support.runtime.resources import LEDGER_FILE, ResourceLedger
@@ -44,78 +44,6 @@ from support.verdicts.diagnosis import block_for
 from support.verdicts.failure import SuiteFailure
 from support.verdicts.redaction import secrets
 from support.waiting.jobs import learn_job_durations
-
-
-class SpentBefore(SuiteFailure):
-    """A precondition of the run that failed in an earlier scenario, raised again at once: the same category,
-    command, job id and reason (and the job and node as they were then), naming the scenario where the wait
-    was spent."""
-
-    def __init__(self, failure: SuiteFailure, scenario: Optional[str]):
-        self.original, self.spent_in = failure, scenario
-        where = f"in scenario '{scenario}'" if scenario else "earlier in the run"
-        super().__init__(failure.category, failure.command, f"{failure.reason} (the wait was spent {where})",
-                         job_id=failure.job_id, job=failure.job, node=failure.node, last_answer=failure.last_answer,
-                         details=dict(failure.details))
-
-
-class FailOnce:
-    """Fail once: the first failure of some work is kept, and every later call fails at once with it
-    (a SpentBefore naming the scenario where it failed) instead of paying for the wait again."""
-
-    def __init__(self, where: Callable[[], Optional[str]] = lambda: None):
-        self._where = where
-        self._failure: Optional[SuiteFailure] = None
-        self._spent_in: Optional[str] = None
-
-    @property
-    def failed(self) -> bool:
-        return self._failure is not None
-
-    def run(self, work: Callable[[], object]):
-        if self._failure is not None:
-            raise SpentBefore(self._failure, self._spent_in)
-        try:
-            return work()
-        except SpentBefore as failure:  # what it needs failed before, elsewhere: the same verdict, the same place
-            self._failure, self._spent_in = failure.original, failure.spent_in
-            raise
-        except SuiteFailure as failure:
-            self._failure, self._spent_in = failure, self._where()
-            raise
-
-
-class Once:
-    """A value made on first use and shared, checked again (`recheck`) each later time it is handed out; a
-    failure to make or recheck it is kept (FailOnce), so every scenario that needs it gets the same verdict
-    at once instead of paying again."""
-
-    def __init__(self, make: Callable[[], object], *, recheck: Optional[Callable[[object], None]] = None,
-                 where: Callable[[], Optional[str]] = lambda: None):
-        self._make, self._recheck = make, recheck
-        self._value = None
-        self._fail_once = FailOnce(where)
-        self._lock = threading.Lock()
-
-    def get(self):
-        with self._lock:
-            return self._fail_once.run(self._get)
-
-    def _get(self):
-        if self._value is None:
-            self._value = self._make()
-        elif self._recheck is not None:
-            self._recheck(self._value)
-        return self._value
-
-    def peek(self):
-        return self._value
-
-    def offer(self, value) -> None:
-        """A value made elsewhere (e.g. by a scenario) that can stand in, unless one is there already."""
-        with self._lock:
-            if self._value is None and not self._fail_once.failed:
-                self._value = value
 
 
 @dataclass
@@ -179,7 +107,7 @@ class Run:
     def preflight_while_acquiring(self) -> tuple[Optional[PreflightProof], Optional[str]]:
         """The site creation the run tried while Pressluft acquired the target's first node (its node, secured on
         first use), or why there is nothing to judge: the run did not acquire the target's first node, or the
-        acquisition had ended by the time the answer came (support/preflight_proof.py)."""
+        acquisition had ended by the time the answer came (support/run/preflight_proof.py)."""
         try:
             acquisition = self.provider_node()
         except SuiteFailure:
@@ -231,7 +159,7 @@ class Run:
 
     def release_provider_servers(self, *, passed: bool) -> list[str]:
         """At the end of the run, while the target still answers: the provider servers its node requests bought,
-        each deleted or kept as PRESSLUFT_RELEASE_NODE says (support/provider_servers.py) and listed in the ledger.
+        each deleted or kept as PRESSLUFT_RELEASE_NODE says (support/run/provider_servers.py) and listed in the ledger.
         Returns the lines to print for the servers kept (none for a shared target, which keeps its node)."""
         if self.embedded:  # the embedded reference simulates its provider: nothing was bought
             return []
@@ -251,7 +179,7 @@ class Run:
 
 def start_run(env=None, userdata=None) -> Run:
     """Read the settings, start or reach the target, sign in. Any problem raises a SuiteFailure
-    (config_error, target_unavailable or auth_failed), and an embedded target is stopped again."""
+    (config_error, target_unavailable or auth_failed), and a target the run started is stopped again."""
     started_at = datetime.now(timezone.utc)
     settings = load_settings(env, userdata)
     secrets.add(settings.password)
@@ -259,34 +187,11 @@ def start_run(env=None, userdata=None) -> Run:
     secrets.addresses.forget()  # a process may run against several targets, one after the other
     secrets.addresses.name_target(settings.base_url, settings.target_name)  # not the embedded one: its label
     WAITS.record_to(os.path.join(settings.reports_dir, WAITS_FOLDER))
-    target = None
     target_started = time.monotonic()
-    if settings.embedded:
-        target = EmbeddedTarget(keep_data=settings.keep_data, extra_args=settings.reference_args)
-        try:
-            settings = settings.with_base_url(target.start())
-        except BaseException:
-            target.stop()
-            raise
-    server = ServerUnderTest(settings) if settings.server_command else None
-    if server is not None:  # stopped again by server.start() itself when it cannot start
-        settings = settings.with_base_url(server.start())
-        secrets.addresses.name_target(settings.base_url, settings.target_name)
+    settings, target, server = _start_target(settings)
     target_seconds = time.monotonic() - target_started
     try:
-        journal = Journal()
-        client = PressluftClient(settings.base_url, journal, connect_timeout=settings.connect_timeout,
-                                 read_timeout=settings.read_timeout)
-        client.login(settings.email, settings.password)
-        capabilities = fault_api.discover(client)
-        settings = require_provider_token(settings, capabilities.is_reference)
-        secrets.add(settings.provider_token)
-        ledger = ResourceLedger(settings.run_id, record_to=os.path.join(settings.reports_dir, LEDGER_FILE))
-        operator = Operator(client, settings, ledger, journal)
-        run = Run(settings, journal, client, operator, capabilities, ledger, target, server, started_at=started_at)
-        if target is None:  # a target that may have run jobs already: learn how long they take; say the plan
-            learn_job_durations(operator)
-            run.node_plan = plan_run_node(operator)
+        run = _sign_in(settings, target, server, started_at)
         WAITS.write({"kind": "run", "ready": time.time(), "embedded": target is not None,
                      "target_start_seconds": round(target_seconds, 4) if target is not None else None,
                      "target_pid": target.process.pid if target is not None and target.process else None})
@@ -297,6 +202,44 @@ def start_run(env=None, userdata=None) -> Run:
         if server is not None:
             server.stop()
         raise
+
+
+def _start_target(settings: Settings) -> tuple[Settings, Optional[EmbeddedTarget], Optional[ServerUnderTest]]:
+    """The embedded reference, or the server under test (PRESSLUFT_SERVER_CMD), started for this run; neither for an
+    external target. Each is stopped again when it cannot start."""
+    if settings.embedded:
+        target = EmbeddedTarget(keep_data=settings.keep_data, extra_args=settings.reference_args)
+        try:
+            return settings.with_base_url(target.start()), target, None
+        except BaseException:
+            target.stop()
+            raise
+    if not settings.server_command:
+        return settings, None, None
+    server = ServerUnderTest(settings)
+    settings = settings.with_base_url(server.start())  # stopped again by server.start() itself when it cannot start
+    secrets.addresses.name_target(settings.base_url, settings.target_name)
+    return settings, None, server
+
+
+def _sign_in(settings: Settings, target: Optional[EmbeddedTarget], server: Optional[ServerUnderTest],
+             started_at: datetime) -> Run:
+    """The operator signed in, the target's capabilities read; against a target that may have run jobs already,
+    how long they take learned and the run's node planned."""
+    journal = Journal()
+    client = PressluftClient(settings.base_url, journal, connect_timeout=settings.connect_timeout,
+                             read_timeout=settings.read_timeout)
+    client.login(settings.email, settings.password)
+    capabilities = fault_api.discover(client)
+    settings = require_provider_token(settings, capabilities.is_reference)
+    secrets.add(settings.provider_token)
+    ledger = ResourceLedger(settings.run_id, record_to=os.path.join(settings.reports_dir, LEDGER_FILE))
+    operator = Operator(client, settings, ledger, journal)
+    run = Run(settings, journal, client, operator, capabilities, ledger, target, server, started_at=started_at)
+    if target is None:  # a target that may have run jobs already: learn how long they take; say the plan
+        learn_job_durations(operator)
+        run.node_plan = plan_run_node(operator)
+    return run
 
 
 def banner(run: Run) -> str:
