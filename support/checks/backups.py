@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Optional
 
-from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, field_is
+from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, fields_that_are
 from support.pressluft.times import parse_time
 from support.screenplay.actions import Request
 from support.screenplay.actor import Operator
@@ -37,11 +37,8 @@ class _CompletedBackup(RecordMatcher):
         self.scope, self.environment_id = scope, environment_id
 
     def properties(self):
-        found = [field_is("status", "completed")]
-        if self.scope is not None:
-            found.append(field_is("backup_scope", self.scope))
-        if self.environment_id is not None:
-            found.append(field_is("environment_id", self.environment_id))
+        found = fields_that_are(("status", "completed"), ("backup_scope", self.scope),
+                                ("environment_id", self.environment_id))
         found += [("a checksum of sha256: and 64 hex digits", _sha256), ("a positive size_bytes", _positive_size)]
         return found
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable, Optional
 
-from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, field_is, shown_in
+from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, fields_that_are, new_value, shown_in
 from support.checks.sites import LiveSite, site_status
 from support.screenplay.actions import Request
 from support.screenplay.actor import Operator
@@ -40,24 +40,12 @@ class _Environment(RecordMatcher):
         return f"environment {env.get('slug')} ({env.get('id')})"
 
     def properties(self):
-        found = []
-        if self.slug is not None:
-            found.append(field_is("slug", self.slug))
-        if self.site is not None:
-            found.append(field_is("site_id", self.site, "site"))
-        found.append(field_is("status", self.status))
-        if self.type is not None:
-            found.append(field_is("environment_type", self.type))
-        if self.source is not None:
-            found.append(field_is("source_environment_id", self.source, "source environment"))
-        if self.node is not None:
-            found.append(field_is("node_id", self.node, "node"))
-        if self.preview_other_than is not None:
-            others = self.preview_other_than
-            found.append(("a preview address of its own",
-                          lambda env: None if env.get("preview_url") and env.get("preview_url") not in others
-                          else f"its preview address is {env.get('preview_url')!r}, another environment's"))
-        return found
+        found = fields_that_are(("slug", self.slug), ("site_id", self.site, "site"), ("status", self.status),
+                                ("environment_type", self.type),
+                                ("source_environment_id", self.source, "source environment"),
+                                ("node_id", self.node, "node"))
+        return found + new_value("preview_url", self.preview_other_than, "a preview address of its own",
+                                 "its preview address is {}, another environment's")
 
 
 def an_environment(status: str, *, type: Optional[str] = None, source: Optional[str] = None,

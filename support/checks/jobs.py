@@ -7,7 +7,15 @@ from typing import Iterable, Optional
 
 from hamcrest.core.description import Description
 
-from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, field_is, shown_in
+from support.checks.matchers import (
+    RecordMatcher,
+    VerdictMatcher,
+    expect,
+    field_is,
+    fields_that_are,
+    new_value,
+    shown_in,
+)
 from support.pressluft.jobs import (
     CONTRACT_MAX_ATTEMPTS,
     category_of,
@@ -100,9 +108,8 @@ class _FailedJob(_JobOf):
 
     def properties(self):
         allowed = self.allowed
-        found = super().properties() + [field_is("status", "failed"), field_is("error_code", self.code)]
-        if self.message is not None:
-            found.append(field_is("error_message", self.message))
+        found = super().properties() + fields_that_are(("status", "failed"), ("error_code", self.code),
+                                                       ("error_message", self.message))
         found.append(("finished_at set", lambda job: None if job.get("finished_at") else "finished_at is null"))
         found.append((f"at most the {allowed} attempts the contract gives {self.job_type}",
                       lambda job: None if (job.get("attempt_count") or 0) <= allowed
@@ -143,19 +150,11 @@ class _JobOfRequest(RecordMatcher):
         return f"{job.get('job_type') or 'job'} job {job.get('id')}"
 
     def properties(self):
-        found = [field_is("job_type", self.job_type)]
-        if self.site is not None:
-            found.append(field_is("site_id", self.site, "site"))
-        if self.environment is not None:
-            found.append(field_is("environment_id", self.environment, "environment"))
-        if self.existing is not None:
-            existing = self.existing
-            found.append(("a new environment",
-                          lambda job: None if job.get("environment_id") and job.get("environment_id") not in existing
-                          else f"it names the environment {job.get('environment_id')!r}, one that existed before"))
-        if self.node is not None:
-            found.append(field_is("node_id", self.node, "node"))
-        return found
+        found = fields_that_are(("job_type", self.job_type), ("site_id", self.site, "site"),
+                                ("environment_id", self.environment, "environment"))
+        return found + new_value("environment_id", self.existing, "a new environment",
+                                 "it names the environment {}, one that existed before") + \
+            fields_that_are(("node_id", self.node, "node"))
 
 
 def a_job_of_the_request(job_type: str, *, site: Optional[str] = None, environment: Optional[str] = None,

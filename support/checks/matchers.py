@@ -8,7 +8,7 @@ and its mismatch text reads like English.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from hamcrest.core.base_matcher import BaseMatcher
 from hamcrest.core.description import Description
@@ -73,6 +73,21 @@ def field_is(field: str, expected: Any, label: Optional[str] = None) -> tuple:
         value = record.get(field)
         return None if value == expected else f"{label or field} is {value!r}"
     return f"{label or field} {expected!r}", check
+
+
+def fields_that_are(*expected: tuple) -> list:
+    """`field_is` of each (field, value[, label]) whose value is given (None: the scenario does not say)."""
+    return [field_is(*spec) for spec in expected if spec[1] is not None]
+
+
+def new_value(field: str, taken: Optional[Iterable], what: str, found: str) -> list:
+    """The property that the record's field is set and holds none of the `taken` values (`what` it promises; `found`:
+    what a mismatch says, `{}` the value); none when the scenario gives no `taken` values."""
+    if taken is None:
+        return []
+    taken = set(taken)
+    return [(what, lambda record: None if record.get(field) and record.get(field) not in taken
+             else found.format(repr(record.get(field))))]
 
 
 def expect(actual: Any, matcher: BaseMatcher, *, command: str, job_id: Optional[str] = None,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from support.checks.jobs import a_job_of, job_ended_failed
-from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, field_is, shown_in
+from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, field_is, fields_that_are, shown_in
 from support.http.journal import Exchange
 from support.pressluft.jobs import (
     CONTRACT_MAX_ATTEMPTS,
@@ -84,7 +84,7 @@ class _Node(RecordMatcher):
                 return f"it lists {', '.join(listed)}" if listed else None
             return None if listed else "it names no reason code"
 
-        found = [] if self.name is None else [field_is("name", self.name)]
+        found = fields_that_are(("name", self.name))
         found.append(("a provider-acquired node (is_local false)",
                       lambda node: None if node.get("is_local") is False else f"is_local is {node.get('is_local')!r}"))
         if self.ready is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, field_is, shown_in
+from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, fields_that_are, shown_in
 from support.screenplay.actions import Request
 from support.screenplay.actor import Operator
 from support.screenplay.questions import (
@@ -38,7 +38,7 @@ class _Site(RecordMatcher):
         return f"site {site.get('slug')} ({site.get('id')})"
 
     def properties(self):
-        return ([field_is("slug", self.slug)] if self.slug is not None else []) + [field_is("status", self.status)]
+        return fields_that_are(("slug", self.slug), ("status", self.status))
 
 
 def a_site_that_is(status: str, *, slug: Optional[str] = None) -> VerdictMatcher:

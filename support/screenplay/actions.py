@@ -76,18 +76,21 @@ def is_enqueue_conflict(answer: Answer) -> bool:
 
 @dataclass
 class _Post:
-    """One POST of the operator: its `PATH` (filled in from its fields), `body`, the step's `title`, and what the
-    request `names()`."""
+    """One POST of the operator. An action declares its path and its step's title (both filled in from its fields),
+    the job it queues when accepted, the fields its body sends and those its Request names."""
 
     note: str = field(default="", kw_only=True)   # the journal's note: a re-submission says so
 
     PATH: ClassVar[str] = ""
+    TITLE: ClassVar[str] = ""
+    JOB_TYPE: ClassVar[Optional[str]] = None
+    BODY: ClassVar[tuple] = ()
+    NAMES: ClassVar[tuple] = ()
 
-    def body(self) -> Optional[dict]:
-        return None
-
-    def names(self) -> dict:
-        return {}
+    def __init_subclass__(cls, *, path: str, title: str, job_type: Optional[str] = None, body: tuple = (),
+                          names: tuple = (), **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.PATH, cls.TITLE, cls.JOB_TYPE, cls.BODY, cls.NAMES = path, title, job_type, body, names
 
     @property
     def path(self) -> str:
@@ -102,125 +105,75 @@ class _Post:
         """The command of such a request, from the fields its path names: `CreateEnvironment.command_for(site_id=…)`."""
         return f"POST {cls.PATH.format(**fields)}"
 
+    def names(self) -> dict:
+        named = {name: getattr(self, name) for name in self.NAMES}
+        return {"job_type": self.JOB_TYPE, **named} if self.JOB_TYPE else named
+
     def again(self) -> "_Post":
         """The same request, submitted again after the enqueue guard refused it."""
         return replace(self, note=RESUBMITTED)
 
     def perform_as(self, operator: Operator) -> Request:
-        with narrate(self.title + (" (submitted again)" if self.note else "")):
-            return Request(operator.client.post(self.path, self.body(), note=self.note), **self.names())
+        title = self.TITLE.format(**vars(self)) + (" (submitted again)" if self.note else "")
+        body = {name: getattr(self, name) for name in self.BODY} if self.BODY else None
+        with narrate(title):
+            return Request(operator.client.post(self.path, body, note=self.note), **self.names())
 
 
 # -- the actions -----------------------------------------------------------------------------------
 @dataclass
-class ConnectProvider(_Post):
+class ConnectProvider(_Post, path="/api/providers", title="Connect the provider {provider_id}",
+                      body=("provider_id", "api_token")):
     provider_id: str
     api_token: str
-    PATH: ClassVar[str] = "/api/providers"
-
-    @property
-    def title(self) -> str:
-        return f"Connect the provider {self.provider_id}"
-
-    def body(self) -> dict:
-        return {"provider_id": self.provider_id, "api_token": self.api_token}
 
 
 @dataclass
-class RequestNode(_Post):
+class RequestNode(_Post, path="/api/nodes", title="Request a provider-acquired node named {name}",
+                  body=("provider_id", "name")):
     provider_id: str
     name: str
-    PATH: ClassVar[str] = "/api/nodes"
-
-    @property
-    def title(self) -> str:
-        return f"Request a provider-acquired node named {self.name}"
-
-    def body(self) -> dict:
-        return {"provider_id": self.provider_id, "name": self.name}
 
     def names(self) -> dict:
-        return {"slug": self.name}
+        return {"slug": self.name}  # what it creates is called so
 
 
 @dataclass
-class CreateSite(_Post):
+class CreateSite(_Post, path="/api/sites", title="Create the site {slug}", job_type="site_create",
+                 body=("name", "slug"), names=("slug",)):
     name: str
     slug: str
-    PATH: ClassVar[str] = "/api/sites"
-
-    @property
-    def title(self) -> str:
-        return f"Create the site {self.slug}"
-
-    def body(self) -> dict:
-        return {"name": self.name, "slug": self.slug}
-
-    def names(self) -> dict:
-        return {"job_type": "site_create", "slug": self.slug}
 
 
 @dataclass
-class CreateEnvironment(_Post):
+class CreateEnvironment(_Post, path="/api/sites/{site_id}/environments",
+                        title="Create a {type} environment {slug} from {source_environment_id}", job_type="env_create",
+                        body=("name", "slug", "type", "source_environment_id", "promotion_preset"),
+                        names=("slug", "type", "site_id")):
     site_id: str
     source_environment_id: str
     type: str
     name: str
     slug: str
     promotion_preset: str = "content-protect"
-    PATH: ClassVar[str] = "/api/sites/{site_id}/environments"
-
-    @property
-    def title(self) -> str:
-        return f"Create a {self.type} environment {self.slug} from {self.source_environment_id}"
-
-    def body(self) -> dict:
-        return {"name": self.name, "slug": self.slug, "type": self.type,
-                "source_environment_id": self.source_environment_id, "promotion_preset": self.promotion_preset}
-
-    def names(self) -> dict:
-        return {"job_type": "env_create", "slug": self.slug, "type": self.type, "site_id": self.site_id}
 
 
 @dataclass
-class TakeBackup(_Post):
+class TakeBackup(_Post, path="/api/environments/{environment_id}/backups",
+                 title="Take a {backup_scope} backup of {environment_id}", job_type="backup_create",
+                 body=("backup_scope",), names=("environment_id",)):
     environment_id: str
-    scope: str = "full"
-    PATH: ClassVar[str] = "/api/environments/{environment_id}/backups"
-
-    @property
-    def title(self) -> str:
-        return f"Take a {self.scope} backup of {self.environment_id}"
-
-    def body(self) -> dict:
-        return {"backup_scope": self.scope}
-
-    def names(self) -> dict:
-        return {"job_type": "backup_create", "environment_id": self.environment_id}
+    backup_scope: str = "full"
 
 
 @dataclass
-class RestoreEnvironment(_Post):
+class RestoreEnvironment(_Post, path="/api/environments/{environment_id}/restore",
+                         title="Restore {environment_id} from the backup {backup_id}", job_type="env_restore",
+                         body=("backup_id",), names=("environment_id", "backup_id")):
     environment_id: str
     backup_id: str
-    PATH: ClassVar[str] = "/api/environments/{environment_id}/restore"
-
-    @property
-    def title(self) -> str:
-        return f"Restore {self.environment_id} from the backup {self.backup_id}"
-
-    def body(self) -> dict:
-        return {"backup_id": self.backup_id}
-
-    def names(self) -> dict:
-        return {"job_type": "env_restore", "environment_id": self.environment_id, "backup_id": self.backup_id}
 
 
 @dataclass
-class CancelJob(_Post):
+class CancelJob(_Post, path="/api/jobs/{job_id}/cancel", title="Cancel the job {job_id}"):
     job_id: str
-    PATH: ClassVar[str] = "/api/jobs/{job_id}/cancel"
-
-    @property
-    def title(self) -> str:
-        return f"Cancel the job {self.job_id}"

@@ -1,11 +1,11 @@
 """Questions the operator asks the API: each is a GET, says what it asks (`str(TheJob("j-1"))` is "the job j-1",
-its `command` "GET /api/jobs/j-1"), and checks its answer against the contract schema (tolerant). Asked `quiet`, it
-is no Allure step of its own (a wait's polls, the evidence a flow lists before a request); otherwise it is one
-("Look at the job j-1", "List the jobs").
+its `command` "GET /api/jobs/j-1", so a report or a verdict names what was asked), and checks its answer against the
+contract schema (tolerant). Asked `quiet`, it is no Allure step of its own (a wait's polls, the evidence a flow lists
+before a request); otherwise it is one ("Look at the job j-1", "List the jobs").
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from string import Formatter
 from typing import Any, ClassVar, Optional
 
 from support.http.client import Answer
@@ -25,138 +25,90 @@ def _ok(answer: Answer, schema: str, many: bool) -> Any:
     return schemas.check(schema, body, command=answer.command, many=many)
 
 
-@dataclass(frozen=True)
 class Question:
-    """A GET of the API: `path`, the `schema` its answer fits (each item's, when it lists `many`)."""
+    """A GET of the API. A question declares its path (with the ids it is asked with), what it asks in words, and the
+    schema its answer fits (each item's, for a listing: `many`); it is asked with those ids, in their order."""
 
-    quiet: bool = field(default=False, kw_only=True)
-    schema: ClassVar[str] = ""
-    many: ClassVar[bool] = False
+    PATH: ClassVar[str]
+    SAYS: ClassVar[str]
+    SCHEMA: ClassVar[str]
+    MANY: ClassVar[bool]
+    IDS: ClassVar[tuple]
+
+    def __init_subclass__(cls, *, path: str, says: str, schema: str, many: bool = False, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.PATH, cls.SAYS, cls.SCHEMA, cls.MANY = path, says, schema, many
+        cls.IDS = tuple(name for _, name, _, _ in Formatter().parse(path) if name)
+
+    def __init__(self, *ids: str, quiet: bool = False):
+        if len(ids) != len(self.IDS):
+            raise TypeError(f"{type(self).__name__} is asked with {', '.join(self.IDS) or 'no id'}, got {ids!r}")
+        self.ids = dict(zip(self.IDS, ids, strict=True))
+        self.quiet = quiet
 
     @property
     def path(self) -> str:
-        raise NotImplementedError
+        return self.PATH.format(**self.ids)
 
     @property
     def command(self) -> str:
         return f"GET {self.path}"
 
+    def __str__(self) -> str:
+        return self.SAYS.format(**self.ids)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(map(repr, self.ids.values()))}, quiet={self.quiet})"
+
     @property
     def title(self) -> str:
-        return f"{'List' if self.many else 'Look at'} {self}"
+        return f"{'List' if self.MANY else 'Look at'} {self}"
 
     def answered_by(self, operator: Operator) -> Any:
         if self.quiet:
-            return _ok(operator.client.get(self.path), self.schema, self.many)
+            return _ok(operator.client.get(self.path), self.SCHEMA, self.MANY)
         with narrate(self.title):
-            return _ok(operator.client.get(self.path), self.schema, self.many)
+            return _ok(operator.client.get(self.path), self.SCHEMA, self.MANY)
 
 
-@dataclass(frozen=True)
-class TheJob(Question):
-    job_id: str
-    schema: ClassVar[str] = "job"
-
-    @property
-    def path(self) -> str:
-        return f"/api/jobs/{self.job_id}"
-
-    def __str__(self) -> str:
-        return f"the job {self.job_id}"
+class TheJob(Question, path="/api/jobs/{job_id}", says="the job {job_id}", schema="job"):
+    """A job, by its id."""
 
 
-@dataclass(frozen=True)
-class TheJobs(Question):
-    schema: ClassVar[str] = "job"
-    many: ClassVar[bool] = True
-    path: ClassVar[str] = "/api/jobs"
-
-    def __str__(self) -> str:
-        return "the jobs"
+class TheJobs(Question, path="/api/jobs", says="the jobs", schema="job", many=True):
+    """Every job Pressluft lists."""
 
 
-@dataclass(frozen=True)
-class TheNodes(Question):
-    schema: ClassVar[str] = "node"
-    many: ClassVar[bool] = True
-    path: ClassVar[str] = "/api/nodes"
-
-    def __str__(self) -> str:
-        return "the nodes"
+class TheNodes(Question, path="/api/nodes", says="the nodes", schema="node", many=True):
+    """Every node."""
 
 
-@dataclass(frozen=True)
-class TheProviders(Question):
-    schema: ClassVar[str] = "provider_connection"
-    many: ClassVar[bool] = True
-    path: ClassVar[str] = "/api/providers"
-
-    def __str__(self) -> str:
-        return "the provider connections"
+class TheProviders(Question, path="/api/providers", says="the provider connections", schema="provider_connection",
+                   many=True):
+    """Every provider connection."""
 
 
-@dataclass(frozen=True)
-class TheSites(Question):
-    schema: ClassVar[str] = "site"
-    many: ClassVar[bool] = True
-    path: ClassVar[str] = "/api/sites"
-
-    def __str__(self) -> str:
-        return "the sites"
+class TheSites(Question, path="/api/sites", says="the sites", schema="site", many=True):
+    """Every site."""
 
 
-@dataclass(frozen=True)
-class TheSite(Question):
-    site_id: str
-    schema: ClassVar[str] = "site"
-
-    @property
-    def path(self) -> str:
-        return f"/api/sites/{self.site_id}"
-
-    def __str__(self) -> str:
-        return f"the site {self.site_id}"
+class TheSite(Question, path="/api/sites/{site_id}", says="the site {site_id}", schema="site"):
+    """A site, by its id."""
 
 
-@dataclass(frozen=True)
-class TheEnvironments(Question):
-    site_id: str
-    schema: ClassVar[str] = "environment"
-    many: ClassVar[bool] = True
-
-    @property
-    def path(self) -> str:
-        return f"/api/sites/{self.site_id}/environments"
-
-    def __str__(self) -> str:
-        return f"the environments of the site {self.site_id}"
+class TheEnvironments(Question, path="/api/sites/{site_id}/environments", says="the environments of the site {site_id}",
+                      schema="environment", many=True):
+    """The environments of a site."""
 
 
-@dataclass(frozen=True)
-class TheEnvironment(Question):
-    environment_id: str
-    schema: ClassVar[str] = "environment"
-
-    @property
-    def path(self) -> str:
-        return f"/api/environments/{self.environment_id}"
-
-    def __str__(self) -> str:
-        return f"the environment {self.environment_id}"
+class TheEnvironment(Question, path="/api/environments/{environment_id}", says="the environment {environment_id}",
+                     schema="environment"):
+    """An environment, by its id."""
 
 
-@dataclass(frozen=True)
-class TheBackups(Question):
-    environment_id: str
-    schema: ClassVar[str] = "backup"
-    many: ClassVar[bool] = True
-
-    @property
-    def path(self) -> str:
-        return f"/api/environments/{self.environment_id}/backups"
-
-    def __str__(self) -> str:
-        return f"the backups of the environment {self.environment_id}"
+class TheBackups(Question, path="/api/environments/{environment_id}/backups",
+                 says="the backups of the environment {environment_id}", schema="backup", many=True):
+    """The backups of an environment."""
 
 
 # -- small derived answers -------------------------------------------------------------------------
