@@ -182,7 +182,7 @@ def job_ended_failed(operator: Operator, job: Optional[dict], *, command: str, j
                      message: Optional[str] = None, attempts: Optional[str] = None, budget: float, **where) -> dict:
     """The job (of that type, belonging where `where` says) ended failed with that code (and message),
     finished, within the attempts the contract gives its type, and with the attempts the sentence names
-    (`attempts`: a phrase of support.ATTEMPT_RULES)."""
+    (`attempts`: a phrase of ATTEMPT_RULES, above)."""
     if job is None:
         raise SuiteFailure(Category.CONTRACT_VIOLATION, TheJobs().command, f"no job of {command} is listed")
     if not is_terminal(job):
