@@ -21,7 +21,7 @@ from support.reporting.tally import RunTally
 from support.run.cleanups import Restorations, quietly
 from support.run.run import banner, start_run
 from support.run.scenario import ScenarioState
-from support.runtime.config import reports_dir_requested
+from support.runtime.config import DEFAULT_REPORTS_DIR, reports_dir_requested
 from support.runtime.skips import reason_to_skip
 from support.verdicts.diagnosis import (
     print_verdict,
@@ -150,5 +150,5 @@ def after_all(context):
         write_result_files(context.results_dir, {**run_properties(context.run, None),
                                                            **context.tally.properties()})
     reports = context.run.settings.reports_dir if context.run is not None else \
-        reports_dir_requested(userdata=context.config.userdata) or "reports"
+        reports_dir_requested(userdata=context.config.userdata) or DEFAULT_REPORTS_DIR
     context.tally.write(reports)  # again at the very end, with the final exit status (support/run/runner.py)

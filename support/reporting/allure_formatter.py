@@ -21,9 +21,9 @@ from allure_behave.formatter import AllureFormatter
 from behave.formatter.base import StreamOpener
 
 from support.reporting.reports_folder import follow_reports_dir, start_afresh, writable_or_throwaway
-from support.runtime.config import reports_dir_requested, reports_shared_requested
+from support.runtime.config import DEFAULT_REPORTS_DIR, reports_dir_requested, reports_shared_requested
 
-DEFAULT_RESULTS = "reports/allure-results"
+DEFAULT_RESULTS = f"{DEFAULT_REPORTS_DIR}/allure-results"
 # What allure-python writes (<uuid>-result.json, -container.json, -attachment.<ext>, and their .tmp while being
 # written) and the files the suite writes beside them (support/reporting/allure_results.py)
 ALLURE_FILE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"

@@ -19,6 +19,7 @@ from typing import Iterable, Optional
 from support.reporting.spec_catalogue import COVERAGE, PARTS, PROVEN_BY_TESTS, SPEC_ITEMS
 from support.runtime.skips import short_reason
 from support.verdicts.categories import NOT_JUDGED_STATUS, PASSED_STATUS, PRODUCT_DEFECTS
+from support.verdicts.failure import TAG
 
 PROVED, IN_PART, FAILED, NOT_JUDGED = "proved", "proved in part", "failed", "not judged"
 NOT_PROVEN, NOT_SELECTED = "not proven", "not selected"
@@ -143,7 +144,7 @@ def _grouped(proofs: list, prefix: str = "") -> str:
 def closing_line(status: int, proofs: list, start_failure: Optional[str] = None) -> str:
     """The run's last line: its verdict and what it proved, per item."""
     verdict = VERDICT_WORDS.get(status, f"exit {status}")
-    head = f"[wave5] {verdict}" + (f" (exit {status})" if status != PASSED_STATUS else "")
+    head = f"{TAG} {verdict}" + (f" (exit {status})" if status != PASSED_STATUS else "")
     if start_failure:
         return f"{head} — the run could not start: nothing was proven"
     parts = []
@@ -166,13 +167,13 @@ def details(proofs: list) -> list:
     shown = [p for p in proofs if p.verdict not in (PROVED, NOT_SELECTED)]
     if not shown:
         return []
-    return ["[wave5] what this run proved, per spec item it selected:"] + [
+    return [f"{TAG} what this run proved, per spec item it selected:"] + [
         f"  {p.item}: {p.describe()}" for p in proofs if p.verdict != NOT_SELECTED]
 
 
 def properties(proofs: list, line: str) -> dict:
     """environment.properties entries (the Allure overview): the closing line and one entry per item."""
-    props = {"proof": line.removeprefix("[wave5] ")}
+    props = {"proof": line.removeprefix(f"{TAG} ")}
     props.update({f"proof.{p.item}": p.describe() for p in proofs})
     return props
 

@@ -13,10 +13,8 @@ from typing import Optional
 
 from support.reporting.tally import RunTally
 from support.reporting.waitlog import FOLDER as WAITS_FOLDER
-from support.runtime.config import reports_dir_requested, reports_shared_requested
+from support.runtime.config import DEFAULT_REPORTS_DIR, reports_dir_requested, reports_shared_requested
 from support.runtime.resources import LEDGER_FILE
-
-DEFAULT_REPORTS = "reports"
 
 
 def _writable(folder: Path) -> bool:
@@ -53,7 +51,7 @@ def start_afresh(config) -> None:
     if reports_shared_requested(userdata=userdata):
         return
     junit = Path(config.junit_directory) if getattr(config, "junit", False) and config.junit_directory else None
-    clear_run_files(Path(reports_dir_requested(userdata=userdata) or DEFAULT_REPORTS), junit)
+    clear_run_files(Path(reports_dir_requested(userdata=userdata) or DEFAULT_REPORTS_DIR), junit)
 
 
 def clear_run_files(reports: Path, junit: Optional[Path]) -> None:

@@ -15,14 +15,14 @@ from support.screenplay.actions import CancelJob
 from support.screenplay.actor import Operator
 from support.screenplay.questions import TheJobs, TheSites, jobs_touching
 from support.verdicts.categories import Category
-from support.verdicts.failure import SuiteFailure
+from support.verdicts.failure import PREFIX, TAG, SuiteFailure
 from support.verdicts.redaction import secrets
 
 
 def warn(what: str, error: BaseException) -> None:
-    reason = (error.line.replace("[wave5] FAIL ", "", 1) if isinstance(error, SuiteFailure)
+    reason = (error.line.replace(f"{PREFIX} ", "", 1) if isinstance(error, SuiteFailure)
               else f"{type(error).__name__}: {error}")
-    print(secrets.redact_text(f"[wave5] WARN cleanup failed ({what}): {reason}"), file=sys.stderr, flush=True)
+    print(secrets.redact_text(f"{TAG} WARN cleanup failed ({what}): {reason}"), file=sys.stderr, flush=True)
 
 
 def quietly(what: str, cleanup: Callable, *args, **kwargs) -> Callable[[], None]:

@@ -24,7 +24,7 @@ from support.runtime.config import Settings
 from support.runtime.resources import NODE_REQUEST
 from support.screenplay.actor import Operator
 from support.screenplay.questions import TheJob, TheNodes, by_id
-from support.verdicts.failure import SuiteFailure
+from support.verdicts.failure import TAG, SuiteFailure
 
 ALWAYS, ON_PASS, NEVER = "always", "on-pass", "never"
 DELETED, LEFT, GONE = "deleted", "left", "gone"
@@ -101,10 +101,10 @@ class BoughtServer:
     def keep_line(self) -> str:
         """The one line after a run that keeps its server: which server, and how to delete it."""
         if not self.address:
-            return (f"[wave5] a provider server may be left for the node {self.name}: {self.why}; look for it with "
+            return (f"{TAG} a provider server may be left for the node {self.name}: {self.why}; look for it with "
                     f"`hcloud server describe {self.name}` or in the Hetzner Cloud console ({CONSOLE}) and delete it "
                     f"there ({self.server_type}, {monthly_cost(self.server_type)})")
-        return (f"[wave5] kept the provider server {self.name} ({self.server_type} at {self.address}, "
+        return (f"{TAG} kept the provider server {self.name} ({self.server_type} at {self.address}, "
                 f"{monthly_cost(self.server_type)}): {self.why}; delete it with "
                 f"`hcloud server delete {self.server_id or self.name}` or in the Hetzner Cloud console ({CONSOLE}), "
                 "or run with PRESSLUFT_RELEASE_NODE=always")

@@ -41,7 +41,7 @@ from support.runtime.server_process import ServerUnderTest
 from support.runtime.target import EmbeddedTarget
 from support.screenplay.actor import Operator
 from support.verdicts.diagnosis import block_for
-from support.verdicts.failure import SuiteFailure
+from support.verdicts.failure import TAG, SuiteFailure
 from support.verdicts.redaction import secrets
 from support.waiting.jobs import learn_job_durations
 
@@ -245,7 +245,7 @@ def _sign_in(settings: Settings, target: Optional[EmbeddedTarget], server: Optio
 def banner(run: Run) -> str:
     """What a run against an external target says before its first scenario (never a secret)."""
     described = run.settings.describe()
-    lines = [f"[wave5] run {run.ledger.run_id} against {described['target']}",
+    lines = [f"{TAG} run {run.ledger.run_id} against {described['target']}",
              f"  account: {described['account']} (provider {described['provider']})",
              f"  budgets: {described['budgets']}; retry ceiling {described['retry ceiling']}",
              f"  node: {run.node_plan.describe() if run.node_plan else 'decided on first use'}",

@@ -30,6 +30,7 @@ POLL_POLICIES = (ADAPTIVE, FIXED_2S)  # how waits poll: support/waiting/polling.
 RUN_ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,39}$")
 # What reports, summaries and the console call a target that is not the embedded reference, never its address
 DEFAULT_TARGET_NAME = "external target"
+DEFAULT_REPORTS_DIR = "reports"  # PRESSLUFT_REPORTS_DIR unset: relative to where the run started
 TARGET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,39}$")
 DEFAULT_SERVER_START_TIMEOUT = 60.0
 PORT_PLACEHOLDER = "{port}"
@@ -251,7 +252,7 @@ def _budgets(read: _Reader, defaults: Budgets) -> Budgets:
 
 def _reports_dir(read: _Reader) -> str:
     name = "PRESSLUFT_REPORTS_DIR"
-    path = read.text(name) or "reports"
+    path = read.text(name) or DEFAULT_REPORTS_DIR
     try:
         os.makedirs(path, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path, prefix=".write-check-"):
@@ -408,7 +409,7 @@ VARIABLES = (
     Variable("PRESSLUFT_ALLOW_DISRUPTIVE", "1 runs the scenarios that change state the operator shares", "0", "0"),
     Variable("PRESSLUFT_RUN_ID", "the run id every name of the run carries", "a new w5-<8 hex>",
              "a new w5-<8 hex>"),
-    Variable("PRESSLUFT_REPORTS_DIR", "where reports go", "reports", "reports"),
+    Variable("PRESSLUFT_REPORTS_DIR", "where reports go", DEFAULT_REPORTS_DIR, DEFAULT_REPORTS_DIR),
     Variable("PRESSLUFT_REPORTS_SHARED", "1: other processes of this run write into the same reports folder",
              "0", "0"),
     Variable("PRESSLUFT_TARGET_NAME", "what reports and the console call a target other than the embedded one",

@@ -3,14 +3,20 @@ from __future__ import annotations
 
 import socket
 
+LOOPBACK = "127.0.0.1"
+
 
 def free_port() -> int:
     """A loopback port that was free a moment ago."""
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
+        sock.bind((LOOPBACK, 0))
         return sock.getsockname()[1]
+
+
+def local_url(port: int) -> str:
+    return f"http://{LOOPBACK}:{port}"
 
 
 def unused_local_url() -> str:
     """A loopback address where nothing listens (its port was just free)."""
-    return f"http://127.0.0.1:{free_port()}"
+    return local_url(free_port())

@@ -20,7 +20,7 @@ import requests
 
 from support.runtime.child_process import DEFAULT_GRACE, TAIL_LINES, ChildProcess, describe_exit, read_tail
 from support.runtime.config import PORT_PLACEHOLDER, ConfigError, Settings
-from support.runtime.ports import free_port
+from support.runtime.ports import free_port, local_url
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 from support.verdicts.redaction import secrets
@@ -116,7 +116,7 @@ class ServerUnderTest:
     def _where(self) -> tuple[str, int]:
         if self.listen_url is None:
             port = free_port()
-            return f"http://127.0.0.1:{port}", port
+            return local_url(port), port
         parts = urlsplit(self.listen_url)
         return self.listen_url, parts.port or (443 if parts.scheme == "https" else 80)
 

@@ -15,6 +15,7 @@ from typing import Optional
 
 from support.runtime import installation
 from support.runtime.child_process import DEFAULT_GRACE, TAIL_LINES, ChildProcess, read_tail
+from support.runtime.ports import LOOPBACK
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 
@@ -52,7 +53,7 @@ class EmbeddedTarget:
 
     def start(self) -> str:
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        command = [sys.executable, "-m", "pressluft_reference", "--host", "127.0.0.1", "--port", "0",
+        command = [sys.executable, "-m", "pressluft_reference", "--host", LOOPBACK, "--port", "0",
                    *(["--enable-faults"] if self.enable_faults else []), "--data-dir", str(self.data_dir),
                    "--job-duration", f"node_provision={NODE_PROVISION_SECONDS:g}", *self.extra_args]
         # stdout (the ready line) to a pipe, the log (stderr) to the file

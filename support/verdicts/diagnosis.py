@@ -13,10 +13,10 @@ import traceback
 from typing import Any, Iterable, Optional
 
 from support.verdicts.categories import Category
-from support.verdicts.failure import PREFIX, SuiteFailure
+from support.verdicts.failure import PREFIX, TAG, SuiteFailure
 from support.verdicts.redaction import secrets
 
-SUITE_ERROR_PREFIX = "[wave5] SUITE ERROR"
+SUITE_ERROR_PREFIX = f"{TAG} SUITE ERROR"
 REFERENCE_LOG = "reference target log (tail)"
 
 

@@ -15,7 +15,8 @@ from typing import Any, Optional
 from support.verdicts.categories import Category
 from support.verdicts.redaction import secrets
 
-PREFIX = "[wave5] FAIL"
+TAG = "[wave5]"  # what every line the suite writes to the console starts with
+PREFIX = f"{TAG} FAIL"
 SUMMARY_PATTERN = re.compile(
     r'^\[wave5\] FAIL category=(?P<category>[a-z_]+) command="(?P<command>[^"]*)" '
     r'job_id=(?P<job_id>\S+) reason="(?P<reason>[^"]*)"$', re.MULTILINE)

@@ -21,7 +21,8 @@ import sys
 import threading
 from typing import Callable, Optional
 
-PREFIX = "[wave5]"
+from support.verdicts.failure import TAG
+
 SHOW_AFTER = 5.0     # seconds a wait runs before it shows progress: shorter waits stay silent
 QUIET_EVERY = 60.0   # while nothing changes, a line at most this often
 
@@ -52,7 +53,7 @@ class Watch:
         return f"{spent} budget"
 
     def _line(self, verb: str, seen: str) -> None:
-        self.lines.write(f"{PREFIX} {verb} {self.what}: {seen}; {self._spent()}")
+        self.lines.write(f"{TAG} {verb} {self.what}: {seen}; {self._spent()}")
         self.shown, self.last_line_at = seen, self.deadline.elapsed()
 
     def saw(self, seen: str, *, final: bool = False) -> None:
@@ -101,7 +102,7 @@ class Watch:
     def ended(self, outcome: str) -> None:
         """The last line, only for a wait that showed progress: how it ended and after how long."""
         if self.showing:
-            self.lines.write(f"{PREFIX} {'done waiting' if outcome == 'done' else 'gave up waiting'} for "
+            self.lines.write(f"{TAG} {'done waiting' if outcome == 'done' else 'gave up waiting'} for "
                              f"{self.what}: {self.seen} after {_seconds(self.deadline.elapsed())}")
 
 
