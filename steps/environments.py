@@ -31,7 +31,7 @@ def step_environment_is_active_copy(context, type):
 @then("the preview of the new environment answers 200, 301 or 302")
 def step_new_environment_preview(context):
     job = context.state.need("environment_job")
-    environment = environment_made_by(context.run.operator, job, command=f"GET /api/jobs/{job['id']}")
+    environment = environment_made_by(context.run.operator, job)
     preview_reachable(context.run.operator, environment["preview_url"])
 
 

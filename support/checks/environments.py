@@ -19,10 +19,12 @@ from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 
 
-def environment_made_by(operator: Operator, job: dict, *, command: str) -> dict:
-    """The environment a creation job names (its own environment_id), as Pressluft shows it."""
+def environment_made_by(operator: Operator, job: dict, *, command: Optional[str] = None) -> dict:
+    """The environment a creation job names (its own environment_id), as Pressluft shows it; a job that names none
+    is a contract violation of `command` (default: the look at the job)."""
     if not job.get("environment_id"):
-        raise SuiteFailure(Category.CONTRACT_VIOLATION, command, "the environment creation job names no environment",
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, command or TheJob(job.get("id")).command,
+                           "the environment creation job names no environment",
                            job_id=job.get("id"), job=job)
     return operator.asks_for(TheEnvironment(job["environment_id"], quiet=True))
 
@@ -79,7 +81,7 @@ def environment_is_active_copy(operator: Operator, request: Request, job: dict, 
     """The environment the creation job names bears the requested slug, belongs to the site and is listed
     among its environments, is active, of the requested type, copied from production, on production's node,
     with a preview address no other environment of the site has; and the site is active again."""
-    environment = environment_made_by(operator, job, command=TheJob(job.get('id')).command)
+    environment = environment_made_by(operator, job)
     operator.ledger.record("environment", environment["id"], request.slug)
     listed = operator.asks_for(TheEnvironments(site.id))
     others = [env.get("preview_url") for env in listed if env.get("id") != environment["id"]]

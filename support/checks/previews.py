@@ -7,7 +7,7 @@ from typing import Iterable
 from hamcrest.core.description import Description
 
 from support.checks.matchers import VerdictMatcher, expect
-from support.http.preview import REACHABLE_PREVIEW_STATUSES
+from support.http.preview import REACHABLE_PREVIEW_STATUSES, looking_at
 from support.screenplay.actor import Operator
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
@@ -44,7 +44,7 @@ def preview_reachable(operator: Operator, url: str) -> int:
 
 
 def preview_answered(answer: tuple, status: int, url: str) -> None:
-    expect(answer, a_preview_answer(status), command=f"GET {url}")
+    expect(answer, a_preview_answer(status), command=looking_at(url))
 
 
 def preview_shows(operator: Operator, url: str, content: str, *, replaced: Iterable[str] = ()) -> None:
@@ -53,10 +53,10 @@ def preview_shows(operator: Operator, url: str, content: str, *, replaced: Itera
     wait_for_preview(operator, url)
     status, last, body = operator.preview.get(url)
     if status != 200 or content not in body:
-        raise SuiteFailure(Category.CONTRACT_VIOLATION, f"GET {url}",
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, looking_at(url),
                            f"the preview answered {last} without the content '{content}'")
     traces = [text for text in replaced if text in body]
     if traces:
-        raise SuiteFailure(Category.CONTRACT_VIOLATION, f"GET {url}",
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, looking_at(url),
                            f"the preview shows '{content}' but also " + " and ".join(f"'{text}'" for text in traces)
                            + ", which it should have replaced")

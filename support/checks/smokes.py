@@ -10,6 +10,7 @@ from support.checks.environments import environment_status
 from support.checks.jobs import a_job_of, job_ended_failed
 from support.checks.matchers import expect
 from support.checks.refusals import not_ready_message_differences
+from support.http.preview import looking_at
 from support.runtime.smokes import SmokeRun
 from support.screenplay.actions import CreateEnvironment, CreateSite, RestoreEnvironment
 from support.screenplay.actor import Operator
@@ -113,7 +114,7 @@ def smoke_failure_names_clone_preview(operator: Operator, smoke: SmokeRun) -> No
     if clone is not None and clone.get("environment_type") != "clone":
         clone = None
     # as the smoke shows it: it runs against its target as an external one, so without its host (redaction.py)
-    expected = f"GET {shown_preview_address(clone['preview_url'], clone['id'])}" if clone else None
+    expected = looking_at(shown_preview_address(clone["preview_url"], clone["id"])) if clone else None
     if verdict["command"] != expected:
         raise _smoke_mismatch(smoke, f"the failure names {verdict['command']}, expected "
                                      f"{expected or 'the preview address of the clone the smoke site job made (none)'}")

@@ -13,6 +13,11 @@ from support.http.journal import Journal
 REACHABLE_PREVIEW_STATUSES = (200, 301, 302)  # a preview answers: what a browser gets before any redirect
 
 
+def looking_at(url: str) -> str:
+    """The command of a look at a preview address, as a verdict names it: `GET <url>`."""
+    return f"GET {url}"
+
+
 class PreviewProbe:
     """GETs of a preview address the way a browser sees it before following any redirect."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional, Tuple
 
-from support.http.preview import REACHABLE_PREVIEW_STATUSES
+from support.http.preview import REACHABLE_PREVIEW_STATUSES, looking_at
 from support.reporting.narration import narrate
 from support.screenplay.actor import Operator
 from support.verdicts.categories import Category
@@ -30,7 +30,7 @@ def wait_for_preview(operator: Operator, url: str, *, budget: Optional[float] = 
 
     def timed_out(outcome: Outcome) -> SuiteFailure:
         answer = outcome.last[1]
-        return StillWaiting(Category.PREVIEW_UNREACHABLE, f"GET {url}", outcome, last_answer=answer,
+        return StillWaiting(Category.PREVIEW_UNREACHABLE, looking_at(url), outcome, last_answer=answer,
                             reason=unreachable(answer, outcome.deadline.budget))
 
     wait = Wait(what=f"preview {url}", fetch=fetch, done=lambda result: result[0] in REACHABLE_PREVIEW_STATUSES,
