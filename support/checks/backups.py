@@ -10,10 +10,7 @@ from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, field
 from support.pressluft.times import parse_time
 from support.screenplay.actions import Request
 from support.screenplay.actor import Operator
-from support.screenplay.questions import (
-    TheBackups,
-    by_id,
-)
+from support.screenplay.questions import TheBackups, by_id
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 

@@ -8,13 +8,7 @@ from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, field
 from support.checks.sites import LiveSite, site_status
 from support.screenplay.actions import Request
 from support.screenplay.actor import Operator
-from support.screenplay.questions import (
-    TheEnvironment,
-    TheEnvironments,
-    TheJob,
-    by_id,
-    by_slug,
-)
+from support.screenplay.questions import TheEnvironment, TheEnvironments, TheJob, by_id, by_slug
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 

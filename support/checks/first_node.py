@@ -7,10 +7,7 @@ from typing import Optional
 from support.checks.matchers import expect
 from support.checks.nodes import a_node_not_ready
 from support.checks.refusals import refused_by_readiness
-from support.screenplay.questions import (
-    TheJob,
-    TheNodes,
-)
+from support.screenplay.questions import TheJob, TheNodes
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 

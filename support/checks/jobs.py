@@ -16,19 +16,10 @@ from support.checks.matchers import (
     new_value,
     shown_in,
 )
-from support.pressluft.jobs import (
-    CONTRACT_MAX_ATTEMPTS,
-    category_of,
-    is_terminal,
-    job_reason,
-)
+from support.pressluft.jobs import CONTRACT_MAX_ATTEMPTS, category_of, is_terminal, job_reason
 from support.screenplay.actions import Request
 from support.screenplay.actor import Operator
-from support.screenplay.questions import (
-    TheJob,
-    TheJobs,
-    jobs_touching,
-)
+from support.screenplay.questions import TheJob, TheJobs, jobs_touching
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 from support.waiting.jobs import wait_for_job

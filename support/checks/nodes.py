@@ -10,28 +10,13 @@ from typing import Optional
 from support.checks.jobs import a_job_of, job_ended_failed
 from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, field_is, fields_that_are, shown_in
 from support.http.journal import Exchange
-from support.pressluft.jobs import (
-    CONTRACT_MAX_ATTEMPTS,
-    in_flight,
-    job_reason,
-    require_success,
-)
-from support.pressluft.readiness import (
-    PENDING_HOST,
-    readiness_words,
-    reason_codes,
-)
+from support.pressluft.jobs import CONTRACT_MAX_ATTEMPTS, in_flight, job_reason, require_success
+from support.pressluft.readiness import PENDING_HOST, readiness_words, reason_codes
 from support.pressluft.times import parse_time
 from support.runtime.resources import run_node_name
 from support.screenplay.actions import Request, RequestNode
 from support.screenplay.actor import Operator
-from support.screenplay.questions import (
-    TheJob,
-    TheJobs,
-    TheNodes,
-    by_id,
-    jobs_touching,
-)
+from support.screenplay.questions import TheJob, TheJobs, TheNodes, by_id, jobs_touching
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 from support.waiting.jobs import wait_for_job

@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 from support.screenplay.actor import Operator
-from support.screenplay.questions import (
-    TheProviders,
-)
+from support.screenplay.questions import TheProviders
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 

@@ -7,13 +7,7 @@ from typing import Iterable, Optional
 from hamcrest.core.description import Description
 
 from support.checks.matchers import VerdictMatcher, expect
-from support.pressluft.readiness import (
-    GUIDANCE,
-    NOT_READY_PREFIX,
-    in_priority_order,
-    named_in,
-    refusal_message,
-)
+from support.pressluft.readiness import GUIDANCE, NOT_READY_PREFIX, in_priority_order, named_in, refusal_message
 from support.screenplay.actions import Request
 
 

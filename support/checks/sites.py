@@ -8,11 +8,7 @@ from typing import Optional
 from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, fields_that_are, shown_in
 from support.screenplay.actions import Request
 from support.screenplay.actor import Operator
-from support.screenplay.questions import (
-    TheSite,
-    TheSites,
-    by_slug,
-)
+from support.screenplay.questions import TheSite, TheSites, by_slug
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 

@@ -14,15 +14,7 @@ from support.http.preview import looking_at
 from support.runtime.smokes import SmokeRun
 from support.screenplay.actions import CreateEnvironment, CreateSite, RestoreEnvironment
 from support.screenplay.actor import Operator
-from support.screenplay.questions import (
-    TheEnvironments,
-    TheJob,
-    TheJobs,
-    TheSites,
-    by_id,
-    jobs_touching,
-    production_of,
-)
+from support.screenplay.questions import TheEnvironments, TheJob, TheJobs, TheSites, by_id, jobs_touching, production_of
 from support.verdicts.categories import PRODUCT_STATUS, Category, category_named, exit_status
 from support.verdicts.failure import SuiteFailure
 from support.verdicts.redaction import shown_preview_address

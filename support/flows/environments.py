@@ -6,16 +6,9 @@ from support.checks.environments import an_environment, environment_made_by
 from support.checks.matchers import expect
 from support.checks.sites import LiveSite
 from support.flows.submit import finish, submit
-from support.screenplay.actions import (
-    CreateEnvironment,
-    Request,
-)
+from support.screenplay.actions import CreateEnvironment, Request
 from support.screenplay.actor import Operator
-from support.screenplay.questions import (
-    TheEnvironment,
-    TheEnvironments,
-    TheJobs,
-)
+from support.screenplay.questions import TheEnvironment, TheEnvironments, TheJobs
 
 
 def request_environment(operator: Operator, site: LiveSite, type: str) -> Request:

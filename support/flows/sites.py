@@ -10,20 +10,9 @@ from support.checks.jobs import a_job_of_the_request
 from support.checks.matchers import expect
 from support.checks.sites import LiveSite, a_site_that_is
 from support.flows.submit import finish, submit
-from support.screenplay.actions import (
-    CreateSite,
-    Request,
-)
+from support.screenplay.actions import CreateSite, Request
 from support.screenplay.actor import Operator
-from support.screenplay.questions import (
-    TheEnvironment,
-    TheEnvironments,
-    TheJob,
-    TheJobs,
-    TheSite,
-    TheSites,
-    by_id,
-)
+from support.screenplay.questions import TheEnvironment, TheEnvironments, TheJob, TheJobs, TheSite, TheSites, by_id
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 from support.waiting.previews import wait_for_preview

@@ -6,17 +6,13 @@ import time
 from typing import Optional
 
 from support.pressluft.jobs import require_success
-from support.screenplay.actions import (
-    Request,
-    _Post,
-    is_enqueue_conflict,
-)
+from support.screenplay.actions import Post, Request, is_enqueue_conflict
 from support.screenplay.actor import Operator
 from support.waiting.jobs import wait_for_job
 from support.waiting.scopes import wait_until_free
 
 
-def submit(operator: Operator, action: _Post, *, busy_scope: Optional[dict], budget: float) -> Request:
+def submit(operator: Operator, action: Post, *, busy_scope: Optional[dict], budget: float) -> Request:
     """The action, submitted once; when the enqueue guard refuses it (a 409 conflict: a job of its site or node is in
     flight, nothing was created) and `busy_scope` is given (site_id, node_id; {}: the whole target), submitted again
     once that scope has no job in flight, within the budget. Every re-submission is recorded on the request; never

@@ -75,7 +75,7 @@ def is_enqueue_conflict(answer: Answer) -> bool:
 
 
 @dataclass
-class _Post:
+class Post:
     """One POST of the operator. An action declares its path and its step's title (both filled in from its fields),
     the job it queues when accepted, the fields its body sends and those its Request names."""
 
@@ -109,7 +109,7 @@ class _Post:
         named = {name: getattr(self, name) for name in self.NAMES}
         return {"job_type": self.JOB_TYPE, **named} if self.JOB_TYPE else named
 
-    def again(self) -> "_Post":
+    def again(self) -> "Post":
         """The same request, submitted again after the enqueue guard refused it."""
         return replace(self, note=RESUBMITTED)
 
@@ -122,14 +122,14 @@ class _Post:
 
 # -- the actions -----------------------------------------------------------------------------------
 @dataclass
-class ConnectProvider(_Post, path="/api/providers", title="Connect the provider {provider_id}",
+class ConnectProvider(Post, path="/api/providers", title="Connect the provider {provider_id}",
                       body=("provider_id", "api_token")):
     provider_id: str
     api_token: str
 
 
 @dataclass
-class RequestNode(_Post, path="/api/nodes", title="Request a provider-acquired node named {name}",
+class RequestNode(Post, path="/api/nodes", title="Request a provider-acquired node named {name}",
                   body=("provider_id", "name")):
     provider_id: str
     name: str
@@ -139,14 +139,14 @@ class RequestNode(_Post, path="/api/nodes", title="Request a provider-acquired n
 
 
 @dataclass
-class CreateSite(_Post, path="/api/sites", title="Create the site {slug}", job_type="site_create",
+class CreateSite(Post, path="/api/sites", title="Create the site {slug}", job_type="site_create",
                  body=("name", "slug"), names=("slug",)):
     name: str
     slug: str
 
 
 @dataclass
-class CreateEnvironment(_Post, path="/api/sites/{site_id}/environments",
+class CreateEnvironment(Post, path="/api/sites/{site_id}/environments",
                         title="Create a {type} environment {slug} from {source_environment_id}", job_type="env_create",
                         body=("name", "slug", "type", "source_environment_id", "promotion_preset"),
                         names=("slug", "type", "site_id")):
@@ -159,7 +159,7 @@ class CreateEnvironment(_Post, path="/api/sites/{site_id}/environments",
 
 
 @dataclass
-class TakeBackup(_Post, path="/api/environments/{environment_id}/backups",
+class TakeBackup(Post, path="/api/environments/{environment_id}/backups",
                  title="Take a {backup_scope} backup of {environment_id}", job_type="backup_create",
                  body=("backup_scope",), names=("environment_id",)):
     environment_id: str
@@ -167,7 +167,7 @@ class TakeBackup(_Post, path="/api/environments/{environment_id}/backups",
 
 
 @dataclass
-class RestoreEnvironment(_Post, path="/api/environments/{environment_id}/restore",
+class RestoreEnvironment(Post, path="/api/environments/{environment_id}/restore",
                          title="Restore {environment_id} from the backup {backup_id}", job_type="env_restore",
                          body=("backup_id",), names=("environment_id", "backup_id")):
     environment_id: str
@@ -175,5 +175,5 @@ class RestoreEnvironment(_Post, path="/api/environments/{environment_id}/restore
 
 
 @dataclass
-class CancelJob(_Post, path="/api/jobs/{job_id}/cancel", title="Cancel the job {job_id}"):
+class CancelJob(Post, path="/api/jobs/{job_id}/cancel", title="Cancel the job {job_id}"):
     job_id: str

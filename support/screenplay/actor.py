@@ -11,11 +11,15 @@ from support.runtime.config import Settings
 from support.runtime.resources import ResourceLedger
 
 
-class Action(Protocol):
+class Performable(Protocol):
+    """What the operator performs: an action (support/screenplay/actions.py)."""
+
     def perform_as(self, operator: "Operator") -> Any: ...
 
 
-class Question(Protocol):
+class Answerable(Protocol):
+    """What the operator asks: a question (support/screenplay/questions.py)."""
+
     def answered_by(self, operator: "Operator") -> Any: ...
 
 
@@ -32,8 +36,8 @@ class Operator:
             self.preview = PreviewProbe(self.journal, connect_timeout=self.settings.connect_timeout,
                                         read_timeout=min(5.0, self.settings.read_timeout))
 
-    def attempts_to(self, action: Action) -> Any:
+    def attempts_to(self, action: Performable) -> Any:
         return action.perform_as(self)
 
-    def asks_for(self, question: Question) -> Any:
+    def asks_for(self, question: Answerable) -> Any:
         return question.answered_by(self)
