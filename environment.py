@@ -4,17 +4,26 @@ from __future__ import annotations
 from behave import fixture, use_fixture
 from behave.model import ScenarioOutline
 
-from support import reporting
-from support.allure_formatter import results_folder
-from support.cleanups import Restorations, quietly
-from support.config import reports_dir_requested
-from support.diagnostics import SuiteFailure
-from support.faults import FaultSession
-from support.proof import coverage  # which scenario proves which part of which spec item
-from support.run import banner, start_run
-from support.scenario import ScenarioState
-from support.skips import reason_to_skip
-from support.verdicts import (
+from support.http.faults import FaultSession
+from support.reporting.allure_formatter import results_folder
+from support.reporting.allure_results import (
+    enable_dynamic_labels,
+    label_scenario,
+    mark_skipped,
+    run_properties,
+    write_result_files,
+    write_run_result,
+)
+from support.reporting.narration import attach_text
+from support.reporting.proof import coverage  # which scenario proves which part of which spec item
+from support.reporting.reports_folder import follow_reports_dir, start_afresh
+from support.reporting.tally import RunTally
+from support.run.cleanups import Restorations, quietly
+from support.run.run import banner, start_run
+from support.run.scenario import ScenarioState
+from support.runtime.config import DEFAULT_REPORTS_DIR, reports_dir_requested
+from support.runtime.skips import reason_to_skip
+from support.verdicts.diagnosis import (
     print_verdict,
     startup_block,
     suite_error_line,
@@ -22,6 +31,7 @@ from support.verdicts import (
     verdict_for,
     with_summary_first,
 )
+from support.verdicts.failure import SuiteFailure
 
 
 def release_provider_servers(run, passed: bool) -> None:
@@ -52,19 +62,19 @@ def scenario_faults(context):
 
 def before_all(context):
     context.run = None
-    context.tally = reporting.RunTally(coverage())
+    context.tally = RunTally(coverage())
     context.results_dir = results_folder(context.config)
-    reporting.follow_reports_dir(context.config)
-    reporting.start_afresh(context.config)  # one run, one report (the Allure results: support/allure_formatter.py)
-    reporting.enable_dynamic_labels()
+    follow_reports_dir(context.config)
+    start_afresh(context.config)  # one run, one report (the Allure results: support/reporting/allure_formatter.py)
+    enable_dynamic_labels()
     try:
         use_fixture(wave5_run, context)
     except SuiteFailure as failure:  # the run cannot start: one line, no traceback, a run-level result
         block = startup_block(failure)  # with the log tail of a target or server that could not start
         print_verdict(block)
-        reporting.write_run_result(context.results_dir, name="The run could not start", message=failure.line,
+        write_run_result(context.results_dir, name="The run could not start", message=failure.line,
                                    trace=block, category=failure.category)
-        reporting.write_result_files(context.results_dir, reporting.run_properties(None, failure))
+        write_result_files(context.results_dir, run_properties(None, failure))
         context.tally.could_not_start(failure)
         context.abort(reason="the run could not start (see the [wave5] line above)")
 
@@ -75,7 +85,7 @@ def before_scenario(context, scenario):
     context.failure = context.suite_error = None
     context.state = ScenarioState()
     context.restorations = Restorations()
-    reporting.label_scenario(scenario.effective_tags)
+    label_scenario(scenario.effective_tags)
     skip = reason_to_skip(scenario.effective_tags, context.run)
     outline = scenario.parent if isinstance(scenario.parent, ScenarioOutline) else None
     context.tally.selected(skipped=skip is not None, name=scenario.name, tags=scenario.effective_tags,
@@ -83,7 +93,7 @@ def before_scenario(context, scenario):
                            rows=len(outline.scenarios) if outline else 1, skip_reason=skip)
     if skip:
         scenario.skip(reason=skip)
-        reporting.mark_skipped(skip)
+        mark_skipped(skip)
         return
     use_fixture(scenario_faults, context)
 
@@ -95,17 +105,17 @@ def before_step(context, step):
 def after_step(context, step):
     exchanges = context.run.journal.since(context.step_mark)
     if exchanges:
-        reporting.attach_text("HTTP exchanges (redacted)", "\n\n".join(e.render() for e in exchanges))
+        attach_text("HTTP exchanges (redacted)", "\n\n".join(e.render() for e in exchanges))
     if not (step.status.has_failed() and step.exception is not None):
         return
     failure = verdict_for(step.exception, context.run.journal)
     if failure is None:  # an error in the suite's own code: it keeps its traceback
         context.suite_error = suite_error_line(step.name, step.exception)
-        reporting.attach_text("suite error", suite_error_text(step.name, step.exception))
+        attach_text("suite error", suite_error_text(step.name, step.exception))
         return
     context.failure = failure = context.run.explain(failure)
     block = context.run.diagnosis(failure, since=context.scenario_mark)
-    reporting.attach_text("diagnosis", block)
+    attach_text("diagnosis", block)
     step.exception, step.exc_traceback = AssertionError(block), None  # a verdict, not a crash: no traceback
     step.error_message = block
 
@@ -137,8 +147,8 @@ def after_all(context):
         passed = context.tally.all_passed and not context.aborted  # of them
         quietly("release the provider servers the run bought", release_provider_servers, context.run, passed)()
     if context.run is not None and context.results_dir is not None:
-        reporting.write_result_files(context.results_dir, {**reporting.run_properties(context.run, None),
+        write_result_files(context.results_dir, {**run_properties(context.run, None),
                                                            **context.tally.properties()})
     reports = context.run.settings.reports_dir if context.run is not None else \
-        reports_dir_requested(userdata=context.config.userdata) or "reports"
-    context.tally.write(reports)  # again at the very end, with the final exit status (support/runner.py)
+        reports_dir_requested(userdata=context.config.userdata) or DEFAULT_REPORTS_DIR
+    context.tally.write(reports)  # again at the very end, with the final exit status (support/run/runner.py)

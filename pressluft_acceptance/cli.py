@@ -16,10 +16,11 @@ from typing import Optional, Sequence
 from behave.version import VERSION as BEHAVE_VERSION
 
 from pressluft_acceptance.runner import run_behave
-from support import installation
+from support.runtime import installation
+from support.runtime.smokes import SMOKE_COMMAND, SMOKES
 
 # pressluft-smoke's words for the smokes, and the names tools/smoke.py (and scripts/smoke) know them by
-SMOKE_NAMES = {word: name for name, (_, word) in installation.SMOKES.items()}
+SMOKE_NAMES = {smoke.word: name for name, smoke in SMOKES.items()}
 
 
 def _arguments(argv: Optional[Sequence[str]]) -> list[str]:
@@ -42,7 +43,7 @@ def acceptance(argv: Optional[Sequence[str]] = None) -> int:
 def smoke(argv: Optional[Sequence[str]] = None) -> int:
     args = _arguments(argv)
     if args[:1] == ["--version"]:
-        return _print_version(installation.SMOKE_COMMAND)
+        return _print_version(SMOKE_COMMAND)
     if args and args[0] in SMOKE_NAMES:
         args[0] = SMOKE_NAMES[args[0]]
     return _smoke_module().main(args)

@@ -1,8 +1,9 @@
 """behave, run in this process from any directory with the suite's own configuration.
 
 `behave features/wave5` in a checkout's root reads pyproject.toml's [tool.behave] from that directory. An installed
-command (or a smoke run from elsewhere) reads the same file, from the suite's home (support/installation.py), with
-behave's own reader: one home for the formatters, userdata, JUnit folder and outfiles, whichever way the suite runs.
+command (or a smoke run from elsewhere) reads the same file, from the suite's home
+(support/runtime/installation.py), with behave's own reader: one home for the formatters, userdata, JUnit folder and
+outfiles, whichever way the suite runs.
 A configuration in the caller's directory (their behave.ini or pyproject.toml) does not apply.
 
 Paths behave reads relative to the configuration file stay so for the features (features/wave5 of the suite's
@@ -19,8 +20,8 @@ from behave.__main__ import run_behave as behave_run
 from behave.configuration import Configuration, read_configuration
 from behave.exception import ConfigError, TagExpressionError
 
-from support import installation
-from support.categories import NOT_JUDGED_STATUS
+from support.runtime import installation
+from support.verdicts.categories import NOT_JUDGED_STATUS
 
 
 def configuration_defaults() -> dict:

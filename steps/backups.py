@@ -3,8 +3,13 @@ import re
 
 from behave import given, then, when
 
-from support import checks
-from support.flows import (
+from support.checks.backups import backup_job_record, backup_listed_complete, checkpoint_listed
+from support.checks.environments import environment_active_again, environment_status
+from support.checks.jobs import job_succeeded, no_job_queued
+from support.checks.previews import preview_reachable, preview_shows
+from support.checks.refusals import refused
+from support.checks.sites import site_job_record
+from support.flows.backups import (
     backup_that_completed_without,
     complete_backup_of_another,
     completed_full_backup,
@@ -21,7 +26,7 @@ def step_take_backup(context):
 
 @then("the backup job succeeds")
 def step_backup_job_succeeds(context):
-    job = checks.job_succeeded(context.run.operator, context.state.need("backup_request"),
+    job = job_succeeded(context.run.operator, context.state.need("backup_request"),
                                context.run.settings.budgets.backup)
     context.run.ledger.record("backup", job["id"])
 
@@ -29,7 +34,7 @@ def step_backup_job_succeeds(context):
 @then("the backup is listed as a completed full backup of production, with a sha256 checksum and a positive size")
 def step_backup_listed(context):
     state = context.state
-    state.backup = checks.backup_listed_complete(context.run.operator, state.need("backup_request"),
+    state.backup = backup_listed_complete(context.run.operator, state.need("backup_request"),
                                                  state.production["id"])
     context.run.remember_backup(state.production["id"], state.backup)
 
@@ -89,7 +94,7 @@ def step_try_restore(context):
 
 @then("the restore job succeeds")
 def step_restore_succeeds(context):
-    context.state.restore_job = checks.job_succeeded(context.run.operator, context.state.need("restore_request"),
+    context.state.restore_job = job_succeeded(context.run.operator, context.state.need("restore_request"),
                                                      context.run.settings.budgets.restore)
 
 
@@ -97,25 +102,25 @@ def step_restore_succeeds(context):
 def step_checkpoint_listed(context):
     state = context.state
     reader = context.faults.backup_content if context.run.capabilities.shows_backup_content else None
-    checks.checkpoint_listed(context.run.operator, state.need("restore_request"), state.need("restore_job"),
+    checkpoint_listed(context.run.operator, state.need("restore_request"), state.need("restore_job"),
                              read_content=reader)
 
 
 @then("production is active again on the same node")
 def step_production_active_again(context):
-    checks.environment_active_again(context.run.operator, context.state.need("restore_request"), "production")
+    environment_active_again(context.run.operator, context.state.need("restore_request"), "production")
 
 
 @then("the preview of production answers 200, 301 or 302")
 def step_production_preview(context):
-    checks.preview_reachable(context.run.operator, context.state.production["preview_url"])
+    preview_reachable(context.run.operator, context.state.production["preview_url"])
 
 
 @given('production shows the content "{content}"')
 def step_production_content(context, content):
     production = context.state.production
     context.faults.set_content(production["id"], content)
-    checks.preview_shows(context.run.operator, production["preview_url"], content)
+    preview_shows(context.run.operator, production["preview_url"], content)
     context.state.production_content = content
 
 
@@ -128,25 +133,25 @@ def step_change_content(context, content):
 @then('the preview of production shows "{content}" again, with no trace of {replaced}')
 def step_preview_shows_again(context, content, replaced):
     """`replaced`: the contents the restore must have replaced, quoted ("A" or "B")."""
-    checks.preview_shows(context.run.operator, context.state.production["preview_url"], content,
+    preview_shows(context.run.operator, context.state.production["preview_url"], content,
                          replaced=re.findall(r'"([^"]+)"', replaced))
 
 
 @then("the restore is refused as an invalid request")
 def step_restore_refused(context):
-    checks.refused(context.state.need("attempt"), code="bad_request", status=400)
+    refused(context.state.need("attempt"), code="bad_request", status=400)
 
 
 @then("no restore was queued")
 def step_no_restore_queued(context):
     state = context.state
-    made = checks.site_job_record(state.need("site")) + checks.backup_job_record(state.need("backup"))
-    checks.no_job_queued(context.run.operator, state.need("attempt").jobs_before, because="the restore was refused",
+    made = site_job_record(state.need("site")) + backup_job_record(state.need("backup"))
+    no_job_queued(context.run.operator, state.need("attempt").jobs_before, because="the restore was refused",
                          made=made, job_type="env_restore", environment_id=state.production["id"])
 
 
 @then("production stays active")
 def step_production_stays_active(context):
     state = context.state
-    checks.environment_status(context.run.operator, state.production["id"], "active", site_id=state.need("site").id,
+    environment_status(context.run.operator, state.production["id"], "active", site_id=state.need("site").id,
                               type="production")

@@ -1,9 +1,11 @@
 """Steps about clone and staging environments and their previews."""
 from behave import given, then, when
 
-from support import checks
-from support.flows import environment_made_by, request_environment
-from support.smokes import unused_local_url
+from support.checks.environments import environment_is_active_copy, environment_made_by
+from support.checks.jobs import job_succeeded
+from support.checks.previews import preview_answered, preview_reachable
+from support.flows.environments import request_environment
+from support.runtime.ports import unused_local_url
 
 
 @when("the operator creates a {type} environment from production")
@@ -13,7 +15,7 @@ def step_create_environment(context, type):
 
 @then("the environment creation job succeeds")
 def step_environment_job_succeeds(context):
-    context.state.environment_job = checks.job_succeeded(context.run.operator,
+    context.state.environment_job = job_succeeded(context.run.operator,
                                                          context.state.need("environment_request"),
                                                          context.run.settings.budgets.clone)
 
@@ -21,7 +23,7 @@ def step_environment_job_succeeds(context):
 @then("the new environment is an active {type} environment copied from production, on the same node")
 def step_environment_is_active_copy(context, type):
     state = context.state
-    environment = checks.environment_is_active_copy(context.run.operator, state.need("environment_request"),
+    environment = environment_is_active_copy(context.run.operator, state.need("environment_request"),
                                                     state.need("environment_job"), state.need("site"), type)
     context.run.offer_clone(state.site, environment)
 
@@ -29,8 +31,8 @@ def step_environment_is_active_copy(context, type):
 @then("the preview of the new environment answers 200, 301 or 302")
 def step_new_environment_preview(context):
     job = context.state.need("environment_job")
-    environment = environment_made_by(context.run.operator, job, command=f"GET /api/jobs/{job['id']}")
-    checks.preview_reachable(context.run.operator, environment["preview_url"])
+    environment = environment_made_by(context.run.operator, job)
+    preview_reachable(context.run.operator, environment["preview_url"])
 
 
 @given("an active clone of production")
@@ -52,4 +54,4 @@ def step_open_clone_preview(context):
 
 @then("the preview answers {status:d} and counts as reachable")
 def step_preview_answered(context, status):
-    checks.preview_answered(context.state.need("preview_answer"), status, context.state.clone["preview_url"])
+    preview_answered(context.state.need("preview_answer"), status, context.state.clone["preview_url"])

@@ -1,8 +1,20 @@
 """Steps about the provider connection and provider-acquired nodes."""
 from behave import given, then, when
 
-from support import checks
-from support.provider_node import connect_provider, request_new_node
+from support.checks.jobs import no_job_queued
+from support.checks.nodes import (
+    at_most_one_node_acquired,
+    new_node_listed_not_ready,
+    node_is_ready,
+    node_not_ready_while_acquiring,
+    node_ready_without_resubmission,
+    node_request_ended_failed,
+    retry_scheduled,
+    run_node_job_record,
+)
+from support.checks.providers import provider_degraded_with_guidance
+from support.checks.refusals import refused
+from support.flows.nodes import connect_provider, request_new_node
 
 
 @given("the provider is connected with the operator's credential")
@@ -58,57 +70,57 @@ def step_retry_comes_due(context):
 
 @then("that node is ready with no outstanding reason codes")
 def step_node_ready(context):
-    context.run.ready_node()  # the run's node: its readiness is waited for once per run (support/run.py)
-    checks.node_is_ready(context.run.operator, context.state.need("acquisition"))
+    context.run.ready_node()  # the run's node: its readiness is waited for once per run (support/run/run.py)
+    node_is_ready(context.run.operator, context.state.need("acquisition"))
 
 
 @then("Pressluft acquired at most one new node for it")
 def step_at_most_one_node(context):
-    checks.at_most_one_node_acquired(context.run.operator, context.state.need("acquisition"))
+    at_most_one_node_acquired(context.run.operator, context.state.need("acquisition"))
 
 
 @then('Pressluft schedules another attempt after {count:d} failed attempts with "{code}"')
 def step_retry_scheduled(context, count, code):
-    checks.retry_scheduled(context.run.operator, context.state.need("node_request"), failed_attempts=count,
+    retry_scheduled(context.run.operator, context.state.need("node_request"), failed_attempts=count,
                            error_code=code)
 
 
 @then("the new node is reported not ready while it is being acquired")
 def step_not_ready_while_acquiring(context):
-    checks.node_not_ready_while_acquiring(context.run.operator, context.state.need("node_request"))
+    node_not_ready_while_acquiring(context.run.operator, context.state.need("node_request"))
 
 
 @then("the new node becomes ready without the request being submitted again")
 def step_ready_without_resubmission(context):
-    checks.node_ready_without_resubmission(context.run.operator, context.state.need("node_request"),
+    node_ready_without_resubmission(context.run.operator, context.state.need("node_request"),
                                            context.run.journal.since(context.scenario_mark))
 
 
 @then('the acquisition ends failed with "{code}" and the message "{message}", without a retry')
 def step_acquisition_failed(context, code, message):
-    checks.node_request_ended_failed(context.run.operator, context.state.need("node_request"), code=code,
+    node_request_ended_failed(context.run.operator, context.state.need("node_request"), code=code,
                                      message=message, attempts="without a retry")
 
 
 @then("the new node is listed as not ready")
 def step_new_node_not_ready(context):
-    checks.new_node_listed_not_ready(context.run.operator, context.state.need("node_request"))
+    new_node_listed_not_ready(context.run.operator, context.state.need("node_request"))
 
 
 @then("the provider connection is reported degraded with guidance for the operator")
 def step_degraded_with_guidance(context):
-    checks.provider_degraded_with_guidance(context.run.operator)
+    provider_degraded_with_guidance(context.run.operator)
 
 
 @then("the node request is refused because the provider is not connected")
 def step_node_request_refused(context):
-    checks.refused(context.state.need("node_request"), code="conflict", status=409,
+    refused(context.state.need("node_request"), code="conflict", status=409,
                    naming=["not connected"])
 
 
 @then("no node acquisition was queued")
 def step_no_node_job(context):
     operator = context.run.operator
-    checks.no_job_queued(operator, context.state.need("node_request").jobs_before,
+    no_job_queued(operator, context.state.need("node_request").jobs_before,
                          because="the provider is not connected", job_type="node_provision",
-                         made=checks.run_node_job_record(operator, context.run.provider_node()))
+                         made=run_node_job_record(operator, context.run.provider_node()))

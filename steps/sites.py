@@ -1,8 +1,16 @@
 """Steps about sites and the readiness preflight."""
 from behave import given, then, when
 
-from support import checks, reporting
-from support.flows import create_live_site, request_environment, request_site
+from support.checks.environments import no_environment_added
+from support.checks.first_node import held_right_after, node_not_ready_when_answered, refused_naming_the_nodes_reasons
+from support.checks.jobs import no_job_queued
+from support.checks.nodes import run_node_job_record
+from support.checks.refusals import refused_by_readiness
+from support.checks.sites import no_site_recorded, site_job_record
+from support.flows.environments import request_environment
+from support.flows.sites import create_live_site, request_site
+from support.reporting.allure_results import mark_skipped
+from support.reporting.narration import attach_text
 
 
 def reason_codes(text: str) -> list[str]:
@@ -39,26 +47,26 @@ def step_try_create_clone(context):
 
 @then("the creation is refused as blocked by node readiness, naming {reasons}")
 def step_refused_by_readiness(context, reasons):
-    checks.refused_by_readiness(context.state.need("attempt"), reason_codes(reasons))
+    refused_by_readiness(context.state.need("attempt"), reason_codes(reasons))
 
 
 @then("no job was queued")
 def step_no_job_queued(context):
     operator = context.run.operator
-    made = checks.run_node_job_record(operator, context.run.provider_node()) \
-        + checks.site_job_record(context.state.need("site"))
-    checks.no_job_queued(operator, context.state.need("attempt").jobs_before, because="the creation was refused",
+    made = run_node_job_record(operator, context.run.provider_node()) \
+        + site_job_record(context.state.need("site"))
+    no_job_queued(operator, context.state.need("attempt").jobs_before, because="the creation was refused",
                          made=made)
 
 
 @then("no site was recorded")
 def step_no_site_recorded(context):
-    checks.no_site_recorded(context.run.operator, context.state.need("attempt"), context.state.need("site"))
+    no_site_recorded(context.run.operator, context.state.need("attempt"), context.state.need("site"))
 
 
 @then("no environment was added to the site")
 def step_no_environment_added(context):
-    checks.no_environment_added(context.run.operator, context.state.need("attempt"), context.state.need("site"))
+    no_environment_added(context.run.operator, context.state.need("attempt"), context.state.need("site"))
 
 
 # -- the preflight while the target's first node is acquired: what the run tried then, judged now ----------------
@@ -66,7 +74,7 @@ def step_no_environment_added(context):
 def step_first_node(context):
     proof, not_provable = context.run.preflight_while_acquiring()
     if not_provable:
-        reporting.mark_skipped(not_provable)
+        mark_skipped(not_provable)
         context.scenario.skip(reason=not_provable)
         return
     context.state.preflight_proof = proof
@@ -74,29 +82,29 @@ def step_first_node(context):
 
 @when("the operator tries to create a site while Pressluft acquires that node")
 def step_site_while_acquiring(context):
-    """Tried by the run right after its node request was accepted (support/preflight_proof.py)."""
+    """Tried by the run right after its node request was accepted (support/run/preflight_proof.py)."""
     proof = context.state.need("preflight_proof")
-    reporting.attach_text("the site creation tried while the node was being acquired", proof.describe())
+    attach_text("the site creation tried while the node was being acquired", proof.describe())
     context.state.attempt = proof.attempt
 
 
 @then("that node was still being acquired, and reported not ready, when the creation was answered")
 def step_not_ready_when_answered(context):
-    checks.node_not_ready_when_answered(context.state.need("preflight_proof"))
+    node_not_ready_when_answered(context.state.need("preflight_proof"))
 
 
 @then("that creation is refused as blocked by node readiness, naming the node's reasons")
 def step_refused_naming_the_nodes_reasons(context):
-    checks.refused_naming_the_nodes_reasons(context.state.need("preflight_proof"))
+    refused_naming_the_nodes_reasons(context.state.need("preflight_proof"))
 
 
 @then("no job was queued for that creation")
 def step_no_job_for_that_creation(context):
-    checks.held_right_after(context.state.need("preflight_proof").no_job)
+    held_right_after(context.state.need("preflight_proof").no_job)
 
 
 @then("no site was recorded for that creation")
 def step_no_site_for_that_creation(context):
     proof = context.state.need("preflight_proof")
-    checks.no_site_recorded(context.run.operator, proof.attempt, context.run.shared_site(),
+    no_site_recorded(context.run.operator, proof.attempt, context.run.shared_site(),
                             listed_after=proof.sites_after)

@@ -2,9 +2,21 @@
 answered. Faults set for a smoke name the site it will make (by the run id the smoke is given)."""
 from behave import given, then, use_step_matcher, when
 
-from support import checks
-from support.cleanups import cancel_jobs_in_flight, quietly
-from support.smokes import run_smoke, unused_local_url
+from support.checks.smokes import (
+    smoke_environment_failed,
+    smoke_failed_as,
+    smoke_failure_last_answer,
+    smoke_failure_names_clone_preview,
+    smoke_failure_names_request,
+    smoke_failure_reason,
+    smoke_failure_reasons,
+    smoke_failure_still_running,
+    smoke_job_ended_failed,
+    smoke_passed,
+)
+from support.run.cleanups import cancel_jobs_in_flight, quietly
+from support.runtime.ports import unused_local_url
+from support.runtime.smokes import run_smoke
 
 BUDGET_KINDS = {"job": "clone", "preview": "preview"}  # "with a job budget of N seconds" is the clone job's
 
@@ -80,14 +92,14 @@ def step_run_smoke_nowhere(context, smoke):
 
 @then(r"the smoke fails(?: within (?P<seconds>\d+) seconds)? as (?P<words>[^,]+)")
 def step_smoke_fails_as(context, words, seconds=None):
-    checks.smoke_failed_as(context.state.need("smoke"), words, float(seconds) if seconds else None)
+    smoke_failed_as(context.state.need("smoke"), words, float(seconds) if seconds else None)
 
 
 @then(r"the smoke fails as unreachable, naming the preview address of the new clone")
 def step_smoke_unreachable_naming_clone(context):
     smoke = context.state.need("smoke")
-    checks.smoke_failed_as(smoke, "unreachable")
-    checks.smoke_failure_names_clone_preview(context.run.operator, smoke)
+    smoke_failed_as(smoke, "unreachable")
+    smoke_failure_names_clone_preview(context.run.operator, smoke)
 
 
 use_step_matcher("parse")
@@ -95,53 +107,53 @@ use_step_matcher("parse")
 
 @then("the smoke passes")
 def step_smoke_passes(context):
-    checks.smoke_passed(context.state.need("smoke"))
+    smoke_passed(context.state.need("smoke"))
 
 
 @then("its failure names the {request} request and its job")
 def step_failure_names_request_and_job(context, request):
-    checks.smoke_failure_names_request(context.run.operator, context.state.need("smoke"), request, names_job=True)
+    smoke_failure_names_request(context.run.operator, context.state.need("smoke"), request, names_job=True)
 
 
 @then("its failure names the {request} request, no job and the reasons {reasons}")
 def step_failure_names_request_and_reasons(context, request, reasons):
     smoke = context.state.need("smoke")
-    checks.smoke_failure_names_request(context.run.operator, smoke, request, names_job=False)
-    checks.smoke_failure_reasons(smoke, [code.strip() for code in reasons.split(",")])
+    smoke_failure_names_request(context.run.operator, smoke, request, names_job=False)
+    smoke_failure_reasons(smoke, [code.strip() for code in reasons.split(",")])
 
 
 @then('its failure gives the reason "{reason}"')
 def step_failure_reason(context, reason):
-    checks.smoke_failure_reason(context.state.need("smoke"), reason)
+    smoke_failure_reason(context.state.need("smoke"), reason)
 
 
 @then('its failure gives the last answer "{answer}" when its {seconds:g} second budget was spent')
 def step_failure_last_answer(context, answer, seconds):
-    checks.smoke_failure_last_answer(context.state.need("smoke"), answer, seconds)
+    smoke_failure_last_answer(context.state.need("smoke"), answer, seconds)
 
 
 @then("its failure says the job was still running when its {seconds:g} second budget was spent")
 def step_failure_still_running(context, seconds):
-    checks.smoke_failure_still_running(context.state.need("smoke"), seconds)
+    smoke_failure_still_running(context.state.need("smoke"), seconds)
 
 
 @then('the environment creation ended failed with "{code}" after all its allowed attempts')
 def step_environment_creation_failed(context, code):
-    checks.smoke_job_ended_failed(context.run.operator, context.state.need("smoke"), "environment creation",
+    smoke_job_ended_failed(context.run.operator, context.state.need("smoke"), "environment creation",
                                   code=code, attempts="after all its allowed attempts")
 
 
 @then('the restore ended failed with "{code}" after its single allowed attempt')
 def step_restore_failed(context, code):
-    checks.smoke_job_ended_failed(context.run.operator, context.state.need("smoke"), "restore", code=code,
+    smoke_job_ended_failed(context.run.operator, context.state.need("smoke"), "restore", code=code,
                                   attempts="after its single allowed attempt")
 
 
 @then("the new environment is marked failed, not active")
 def step_new_environment_failed(context):
-    checks.smoke_environment_failed(context.run.operator, context.state.need("smoke"), "clone")
+    smoke_environment_failed(context.run.operator, context.state.need("smoke"), "clone")
 
 
 @then("the restored production is marked failed, not active")
 def step_restored_production_failed(context):
-    checks.smoke_environment_failed(context.run.operator, context.state.need("smoke"), "production")
+    smoke_environment_failed(context.run.operator, context.state.need("smoke"), "production")

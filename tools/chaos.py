@@ -29,13 +29,16 @@ from typing import Optional
 
 import requests
 
-from support.categories import exit_status
-from support.config import DEFAULT_EMAIL, DEFAULT_PASSWORD
-from support.target import EmbeddedTarget
-from tools.stand_ins import StandIn, closed_port_url
+from support.pressluft.jobs import STATES, TERMINAL
+from support.runtime import installation
+from support.runtime.config import DEFAULT_EMAIL, DEFAULT_PASSWORD
+from support.runtime.ports import unused_local_url
+from support.runtime.target import EmbeddedTarget
+from support.verdicts.categories import exit_status
+from tools.stand_ins import StandIn
 from tools.suite_runs import SuiteRun, run_process
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = installation.home()  # the checkout these tools run in
 
 # 20 % of the GETs answer 502 or 503, every GET is delayed by up to 1 s; for the whole life of the target
 CHAOS = "error_rate=0.2,latency_max=1.0,statuses=502+503,methods=GET"
@@ -154,7 +157,7 @@ class BadConfig:
 
 
 def bad_configurations(reference_url: str, html404_url: str, lookalike_url: str) -> list[BadConfig]:
-    unreachable = closed_port_url()
+    unreachable = unused_local_url()
 
     def variable(name: str, value: str, case: str, reason_part: str) -> BadConfig:
         return BadConfig(case, {name: value}, "config_error", reason_part, 5, variable=name)
@@ -238,8 +241,6 @@ def bad_configuration_runs(workdir: Path) -> dict:
 # called with schema-conforming (positive) and schema-violating (negative) inputs, path ids drawn at random
 # and taken from real records; each answer must not be a 5xx, and a positive input's answer must conform to
 # the response schema.
-TERMINAL = ("succeeded", "failed", "cancelled")
-JOB_STATES = ("queued", "running", *TERMINAL)
 EXCLUDED = {"POST /logout"}
 # body fields that name a record: with real ids, the inputs get past the lookups into the deeper checks
 BODY_IDS = {"source_environment_id": "environment", "backup_id": "backup"}
@@ -406,7 +407,7 @@ def check_invariants(base_url: str, *, email: str = DEFAULT_EMAIL, password: str
 def _broken_jobs(jobs: list) -> list[str]:
     broken = []
     for job in jobs:
-        if job.get("status") not in JOB_STATES:
+        if job.get("status") not in STATES:
             broken.append(f"job {job.get('id')} has status {job.get('status')!r}")
         if job.get("status") in TERMINAL and not job.get("finished_at"):
             broken.append(f"job {job['id']} is {job['status']} without finished_at")

@@ -10,7 +10,7 @@ the shards' problems (scripts/shard merge's verdict.json), the link to the repor
 created on its target (created-resources.jsonl, also of a run that was cut off).
 Appends to $GITHUB_STEP_SUMMARY when that is set (or to --output), else prints.
 
-Everything written passes through the project's redaction (support/redaction.py) with the secrets of the
+Everything written passes through the project's redaction (support/verdicts/redaction.py) with the secrets of the
 environment (PRESSLUFT_PASSWORD, PRESSLUFT_PROVIDER_TOKEN, HETZNER_API_TOKEN) and, when PRESSLUFT_BASE_URL is set,
 that target's address shown as its label (PRESSLUFT_TARGET_NAME): the `[wave5]` lines never contain either, so
 they come out as they are.
@@ -29,10 +29,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from support.config import DEFAULT_TARGET_NAME, secret_values
-from support.redaction import SecretRegistry
+from support.runtime import installation
+from support.runtime.config import DEFAULT_TARGET_NAME, secret_values
+from support.verdicts.redaction import SecretRegistry
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = installation.home()  # the checkout these tools run in
 
 
 FAIL_PREFIX = "[wave5] FAIL"
@@ -99,7 +100,8 @@ def fail_lines_from(stderr_files: list) -> Optional[list]:
 
 
 def read_run_summary(path: Optional[Path]) -> Optional[dict]:
-    """run-summary.json (support/reporting.py RunTally; merged by scripts/shard merge), if there is a readable one."""
+    """run-summary.json (support/reporting/tally.py RunTally; merged by scripts/shard merge), if there is a readable
+    one."""
     if path is None or not Path(path).is_file():
         return None
     try:

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Optional
 
-ROOT = Path(__file__).resolve().parents[1]
+from support.runtime import installation
+
+ROOT = installation.home()  # the checkout these tools run in
 DOC = ROOT / "docs" / "claims.md"
 
 # Budgets of the runs whose mutant makes a wait run out (the control run uses them too).
@@ -83,11 +84,11 @@ NODE_BUDGET = {"PRESSLUFT_NODE_TIMEOUT": SHORT["PRESSLUFT_NODE_TIMEOUT"]}
 JOB_BUDGET = {"PRESSLUFT_JOB_TIMEOUT": SHORT["PRESSLUFT_JOB_TIMEOUT"]}
 PREVIEW_BUDGET = {"PRESSLUFT_PREVIEW_TIMEOUT": SHORT["PRESSLUFT_PREVIEW_TIMEOUT"]}
 SMOKE_DIAGNOSIS_ONLY = "the line's wording is the smoke's own; tests/acceptance/test_failure_verdicts.py checks it"
-SAME_NODE = ("the same check of the node a request made (support/checks.py _requested_node) as the claim before it in "
-             "the scenario, broken there by node_jobs_listed_without_node; node_name_ignored breaks the name in "
+SAME_NODE = ("the same check of the node a request made (support/checks/nodes.py _requested_node) as the claim before "
+             "it in the scenario, broken there by node_jobs_listed_without_node; node_name_ignored breaks the name in "
              "'that node is ready' (here the faults are matched by the requested name); tests/suite/test_checks.py "
              "feeds a node of another name, an older node and a local one")
-SAME_SMOKE_JOB = ("the same check of the smoke's job (support/checks.py _smoke_job) as 'its failure names the "
+SAME_SMOKE_JOB = ("the same check of the smoke's job (support/checks/smokes.py _smoke_job) as 'its failure names the "
                   "{request} request and its job' earlier in the scenario, broken there by "
                   "jobs_listed_without_environment")
 
@@ -220,9 +221,10 @@ CLAIMS = (
                  "and no site of that slug is listed now", (m("refused_site_is_recorded", FIRST_NODE),)),
         Property("first, the list shows the run's own live site (none can exist while the target's first node is "
                  "acquired, so the claim is judged later)",
-                 without_mutant="the same listing proof as 'no site was recorded' (checks.no_site_recorded), broken "
-                                "there by sites_list_hides_sites_on_unready_nodes; a mutant that hides sites only on "
-                                "nodes still being acquired would hide none by the time this claim is judged"),
+                 without_mutant="the same listing proof as 'no site was recorded' (support/checks/sites.py "
+                                "no_site_recorded), broken there by sites_list_hides_sites_on_unready_nodes; a mutant "
+                                "that hides sites only on nodes still being acquired would hide none by the time this "
+                                "claim is judged"),
     )),
     # -- clone and staging environments ----------------------------------------------------------------
     Claim("the environment creation job succeeds", (

@@ -8,7 +8,8 @@
    writes into the same `PRESSLUFT_REPORTS_DIR/allure-results`, so the results are one report: this command
    empties the reports folder of earlier runs' files once, and tells the workers not to
    (PRESSLUFT_REPORTS_SHARED=1).
-4. Release the Hetzner server the node of step 2 bought, as PRESSLUFT_RELEASE_NODE says (support/provider_servers.py).
+4. Release the Hetzner server the node of step 2 bought, as PRESSLUFT_RELEASE_NODE says
+   (support/run/provider_servers.py).
 
 Exit status: behavex's (0 when every scenario passed); 1 when the run cannot start.
 """
@@ -22,17 +23,18 @@ import sys
 import time
 from pathlib import Path
 
-from support.allure_formatter import clear_results
-from support.config import BUDGET_VARIABLES, load_settings
-from support.diagnostics import SuiteFailure
-from support.provider_node import REQUESTED
-from support.reporting import clear_run_files
-from support.run import start_run
-from support.server_process import SERVER_VARIABLES
-from support.target import EmbeddedTarget
-from support.verdicts import block_for, print_verdict, startup_block
+from support.checks.nodes import REQUESTED
+from support.reporting.allure_formatter import clear_results
+from support.reporting.reports_folder import clear_run_files
+from support.run.run import start_run
+from support.runtime import installation
+from support.runtime.config import BUDGET_VARIABLES, load_settings
+from support.runtime.server_process import SERVER_VARIABLES
+from support.runtime.target import EmbeddedTarget
+from support.verdicts.diagnosis import block_for, print_verdict, startup_block
+from support.verdicts.failure import SuiteFailure
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = installation.home()  # the checkout these tools run in
 
 
 

@@ -44,12 +44,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
 
-from support.config import reports_dir_requested
-from support.proof import coverage
-from support.reporting import RunTally
-from support.resources import LEDGER_FILE
+from support.reporting.proof import coverage
+from support.reporting.tally import RunTally
+from support.runtime import installation
+from support.runtime.config import reports_dir_requested
+from support.runtime.resources import LEDGER_FILE
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = installation.home()  # the checkout these tools run in
 FEATURES = ROOT / "features" / "wave5"
 DURATIONS = ROOT / "tools" / "shard_durations.json"
 MANIFEST = "shard.json"

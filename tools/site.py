@@ -37,9 +37,10 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Optional
 
+from support.runtime import installation
 from tools import ci_summary
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = installation.home()  # the checkout these tools run in
 
 
 PART = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")

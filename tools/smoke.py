@@ -4,8 +4,8 @@
     python -m tools.smoke [site-clone-preview|backup-restore] --help
 
 Exit 0 only when at least one scenario ran and every selected scenario passed; 1 when Pressluft failed a check;
-2 when the run could not judge Pressluft (support/categories.py), with one `[wave5] FAIL` line saying why (a tag
-expression that selects nothing is a config_error); 128+N when stopped by signal N.
+2 when the run could not judge Pressluft (support/verdicts/categories.py), with one `[wave5] FAIL` line saying why
+(a tag expression that selects nothing is a config_error); 128+N when stopped by signal N.
 """
 from __future__ import annotations
 
@@ -17,17 +17,14 @@ from pathlib import Path
 from behave.parser import parse_file
 
 from pressluft_acceptance.runner import run_behave
-from support import installation
-from support.categories import NOT_JUDGED_STATUS, PASSED_STATUS, PRODUCT_STATUS, exit_statuses
-from support.config import VARIABLES, reports_dir_requested
-from support.reporting import RunTally
+from support.reporting.tally import RunTally
+from support.runtime import installation
+from support.runtime.config import VARIABLES, reports_dir_requested
+from support.runtime.smokes import SMOKES, smoke_command
+from support.verdicts.categories import NOT_JUDGED_STATUS, PASSED_STATUS, PRODUCT_STATUS, exit_statuses
 
-SMOKES = {
-    "site-clone-preview": ("@smoke-clone", "clone preview URL reachable"),
-    "backup-restore": ("@smoke-backup-restore", "restore completed and preview reachable"),
-}
 # how an operator runs each smoke: the checkout's script, or the installed `pressluft-smoke <word>`
-SCRIPTS = {name: installation.smoke_command(name)[1] for name in SMOKES}
+SCRIPTS = {name: smoke_command(name)[1] for name in SMOKES}
 COMMAND = "pressluft-smoke" if installation.installed() else "scripts/smoke"
 STOPPING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 HELP = ("-h", "--help")
@@ -79,18 +76,19 @@ def usage() -> str:
 
 
 def help_text(name: str | None = None) -> str:
-    """What a smoke runs, its variables with their defaults (support/config.py) and its exit statuses."""
+    """What a smoke runs, its variables with their defaults (support/runtime/config.py) and its exit statuses."""
     chosen = [name] if name else list(SMOKES)
     lines = [f"usage: {SCRIPTS[name]} [extra behave arguments]" if name else usage(), ""]
     for smoke in chosen:
-        tag, success = SMOKES[smoke]
+        tag = SMOKES[smoke].tag
         lines.append(f"{SCRIPTS[smoke]} ({COMMAND} {smoke}) runs behave --tags={tag} features/wave5 in this "
                      "process, against the target the variables name; its scenarios:")
         lines += [f"  - {scenario}" for scenario in scenarios_tagged(tag)]
-        lines.append(f"  on success its last line is: [smoke] success: {success} (N scenarios passed)")
+        lines.append(f"  on success its last line is: {SMOKES[smoke].success_line('N')}")
         lines.append(f"  reports: {reports_dir_requested() or f'reports/smoke-{smoke}'} (PRESSLUFT_REPORTS_DIR)")
         lines.append("")
-    lines += ["Variables (read and checked in support/config.py; behave -D NAME=value overrides one):", *_variables(),
+    lines += ["Variables (read and checked in support/runtime/config.py; behave -D NAME=value overrides one):",
+              *_variables(),
               "", "Exit status (a failure prints one '[wave5] FAIL category=… command=\"…\" job_id=… reason=\"…\"' "
                   "line on stderr):", *_statuses(),
               "", "Extra arguments go to behave (e.g. --tags=@critical narrows the selection further).",
@@ -107,7 +105,7 @@ def _read_summary(path: Path):
 
 
 def run(name: str, extra: list[str]) -> int:
-    tag, success = SMOKES[name]
+    tag = SMOKES[name].tag
     reports = reports_dir_requested() or f"reports/smoke-{name}"  # relative: to the directory it was run from
     summary = Path(reports, RunTally.FILE)
     try:
@@ -118,7 +116,7 @@ def run(name: str, extra: list[str]) -> int:
     _stop_gracefully(received)
     try:
         status = run_behave([f"--tags={tag}", "--format=progress", "-D", f"PRESSLUFT_REPORTS_DIR={reports}", *extra])
-    except SystemExit as ended:  # the run's own exit status (support/runner.py)
+    except SystemExit as ended:  # the run's own exit status (support/run/runner.py)
         status = ended.code if isinstance(ended.code, int) else NOT_JUDGED_STATUS
     except KeyboardInterrupt:
         status = PRODUCT_STATUS
@@ -129,8 +127,7 @@ def run(name: str, extra: list[str]) -> int:
         return 128 + received[0]
     counts = _read_summary(summary)
     if status == PASSED_STATUS and counts and counts["passed"] >= 1 and counts["failed"] == 0:
-        plural = "s" if counts["passed"] != 1 else ""
-        print(f"[smoke] success: {success} ({counts['passed']} scenario{plural} passed)", flush=True)
+        print(SMOKES[name].success_line(counts["passed"]), flush=True)
         return PASSED_STATUS
     if status not in OUTCOME or counts is None:  # behave's own error (a bad argument): no run was judged
         status = NOT_JUDGED_STATUS

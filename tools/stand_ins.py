@@ -1,20 +1,13 @@
-"""Stand-ins for a control plane in tests and in scripts/chaos: a small HTTP server that is not the reference, a
-proxy to the reference that revokes a provider credential during a run, and an address where nothing listens; and
-the loopback server they (and tools/fake_hetzner.py) are built on."""
+"""Stand-ins for a control plane in tests and in scripts/chaos: a small HTTP server that is not the reference and a
+proxy to the reference that revokes a provider credential during a run (an address where nothing listens:
+support/runtime/ports.py); and the loopback server they (and tools/fake_hetzner.py) are built on."""
 from __future__ import annotations
 
 import json
-import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import requests
-
-
-def closed_port_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
 class LoopbackServer:

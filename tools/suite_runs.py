@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from support.diagnostics import PREFIX, parse_summary_lines
-from support.verdicts import SUITE_ERROR_PREFIX
+from support.runtime import installation
+from support.runtime.smokes import SUCCESS_LINE
+from support.verdicts.diagnosis import SUITE_ERROR_PREFIX
+from support.verdicts.failure import PREFIX, parse_summary_lines
 
-ROOT = Path(__file__).resolve().parents[1]
-SUCCESS_LINE = re.compile(r"^\[smoke\] success: (?P<what>.+) \((?P<count>\d+) scenarios? passed\)$", re.M)
+ROOT = installation.home()  # the checkout these tools run in
 SUMMARY = re.compile(r"(\d+) scenarios? passed, (\d+) failed, (\d+) skipped")
 
 

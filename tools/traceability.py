@@ -4,8 +4,8 @@
     python -m tools.traceability --check    exits 1 when it is stale, or when tags and this catalogue disagree
 
 Each spec item (AC-n, SC-n of docs/spec/feature-wave5-runtime-e2e.md, and the companion items) is split into the
-parts it promises, and each scenario says which parts it proves, in support/spec_catalogue.py (the hooks of an
-installed suite read it too); this module checks the catalogue against the spec text and the feature files' tags.
+parts it promises, and each scenario says which parts it proves, in support/reporting/spec_catalogue.py (the hooks of
+an installed suite read it too); this module checks the catalogue against the spec text and the feature files' tags.
 A scenario's AC/SC tags must be exactly the items it proves here (tags never overclaim). An item whose parts
 are not all proven is marked partial, with what is missing, on the embedded default and, separately, on a
 target without fault injection (where @fault_injection scenarios are skipped).
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from behave.parser import parse_file
 
-from support.spec_catalogue import (
+from support.reporting.spec_catalogue import (
     ACCEPTANCE_CRITERIA,
     COVERAGE,
     FAILURE_CLASSES,
@@ -31,8 +31,9 @@ from support.spec_catalogue import (
     SPEC_URL,
     SUPPORTING,
 )
+from support.runtime import installation
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = installation.home()  # the checkout these tools run in
 FEATURES = ROOT / "features" / "wave5"
 MATRIX = ROOT / "docs" / "traceability.md"
 ITEMS = {**ACCEPTANCE_CRITERIA, **SCENARIOS, **SUPPORTING}
@@ -57,7 +58,7 @@ class ScenarioRef:
     def real_target_note(self) -> str:
         if self.skipped_on_a_real_target:
             return " [not on a real Pressluft]"
-        if "first_node" in self.tags:  # support/preflight_proof.py
+        if "first_node" in self.tags:  # support/run/preflight_proof.py
             return " [on a real Pressluft too, when the run acquires the target's first node]"
         return ""
 

@@ -13,16 +13,14 @@ from typing import Optional
 import requests
 from behave.parser import parse_file
 
-from support.target import EmbeddedTarget
-from tools.stand_ins import StandIn, closed_port_url  # noqa: F401 - re-exported for the tests
-from tools.suite_runs import SUCCESS_LINE, run_process  # noqa: F401 - re-exported for the tests
-from tools.suite_runs import SuiteRun as BehaveRun
+from support.runtime.smokes import SMOKES
+from support.runtime.target import EmbeddedTarget
+from tools.stand_ins import StandIn  # noqa: F401 - re-exported for the tests
+from tools.suite_runs import SUCCESS_LINE, SuiteRun, run_process  # noqa: F401 - re-exported for the tests
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "pressluft-dev-password"
 EMAIL = "admin@pressluft.local"
-SMOKE_SCRIPTS = {"site-clone-preview": "scripts/smoke-site-clone-preview.sh",
-                 "backup-restore": "scripts/smoke-backup-restore.sh"}
 
 
 @dataclass(frozen=True)
@@ -48,15 +46,15 @@ def wave5_scenarios() -> list[Scenario]:
     return found
 
 
-def run_behave(tmp_path: Path, *args: str, env: Optional[dict] = None, timeout: float = 240) -> BehaveRun:
+def run_behave(tmp_path: Path, *args: str, env: Optional[dict] = None, timeout: float = 240) -> SuiteRun:
     return run_process(tmp_path, [sys.executable, "-m", "behave", *args], env, timeout)
 
 
 def run_smoke(tmp_path: Path, smoke: str, *args: str, env: Optional[dict] = None, script: bool = True,
-              timeout: float = 240) -> BehaveRun:
+              timeout: float = 240) -> SuiteRun:
     """A smoke command as an operator runs it from the repository root: `bash scripts/smoke-<smoke>.sh [args]`,
     or with script=False `scripts/smoke <smoke> [args]`; its reports under tmp_path/reports."""
-    command = ["bash", SMOKE_SCRIPTS[smoke], *args] if script else [str(ROOT / "scripts" / "smoke"), smoke, *args]
+    command = ["bash", SMOKES[smoke].script, *args] if script else [str(ROOT / "scripts" / "smoke"), smoke, *args]
     return run_process(tmp_path, command, env, timeout)
 
 
@@ -101,7 +99,7 @@ class FaultyTarget:
         self.target.stop()
 
 
-def only_verdict(run: BehaveRun) -> dict:
+def only_verdict(run: SuiteRun) -> dict:
     verdicts = run.verdicts
     assert len(verdicts) == 1 and len(run.fail_lines) == 1, \
         f"expected one [wave5] FAIL line, got {len(run.fail_lines)}:\n{run.stderr[-3000:]}"
@@ -113,7 +111,7 @@ def new_run_id() -> str:
     return f"w5-{uuid.uuid4().hex[:8]}"
 
 
-def assert_no_secrets(run: BehaveRun, *secrets: str) -> None:
+def assert_no_secrets(run: SuiteRun, *secrets: str) -> None:
     written = run.everything_written()
     for secret in (PASSWORD, *secrets):
         assert secret not in written, f"a secret reached the output or the reports: {secret[:4]}…"

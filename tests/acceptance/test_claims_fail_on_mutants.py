@@ -19,7 +19,7 @@ import requests
 from behave.model import Step
 from behave.parser import parse_file
 
-from behave_runs import ROOT, BehaveRun, FaultyTarget, run_behave
+from behave_runs import ROOT, FaultyTarget, SuiteRun, run_behave
 from tools import claims
 
 WORKERS = 3
@@ -78,7 +78,7 @@ def _pattern_of_then(text: str) -> str | None:
     return next(_written(matcher.pattern) for matcher in registry.steps["then"] if matcher.func is match.func)
 
 
-def _failing_steps(run: BehaveRun) -> list[str]:
+def _failing_steps(run: SuiteRun) -> list[str]:
     return re.findall(r"^Failing step: (?:Given|When|Then|And|But) (.*?) \.\.\. failed", run.junit_text(), re.M)
 
 

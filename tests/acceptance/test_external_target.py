@@ -7,8 +7,8 @@ import re
 import pytest
 
 from behave_runs import assert_no_secrets, run_behave, wave5_scenarios
-from support.config import EMBEDDED_PROVIDER_TOKEN
-from support.skips import DISRUPTIVE
+from support.runtime.config import EMBEDDED_PROVIDER_TOKEN
+from support.runtime.skips import DISRUPTIVE
 
 REJECTED = "A provider credential that the provider rejects blocks node acquisition, with guidance"
 START_UP = re.compile(r"^\[wave5\] run (?P<run_id>w5-[0-9a-f]{8}) against (?P<target>.+)\n"

@@ -18,7 +18,7 @@ import time
 import pytest
 
 from behave_runs import ROOT, assert_no_secrets, new_run_id, only_verdict, run_behave, run_smoke
-from support.config import EMBEDDED_PROVIDER_TOKEN
+from support.runtime.config import EMBEDDED_PROVIDER_TOKEN
 
 CLONE = "A clone environment made from production gets a reachable preview -- @1.1 A clone"
 STAGING = "A staging environment made from production gets a reachable preview -- @2.1 A staging environment"
@@ -329,12 +329,13 @@ SUITE_ERROR_FEATURE = """Feature: The suite's own code fails
 """
 SUITE_ERROR_STEPS = '''from behave import when
 
-from support.flows import LiveSite, ensure_live
+from support.checks.sites import LiveSite
+from support.flows.sites import ensure_live
 
 
 @when("the suite's own code reads a site record without an id")
 def step_reads_a_broken_record(context):
-    ensure_live(context.run.operator, LiveSite(site={}, production={}))  # KeyError 'id' in support/flows.py
+    ensure_live(context.run.operator, LiveSite(site={}, production={}))  # KeyError 'id' in support/flows/sites.py
 '''
 
 
@@ -356,5 +357,5 @@ def test_an_error_in_the_suites_own_code_is_a_suite_error_line_never_a_verdict(t
     [result] = run.results()
     assert result["status"] == "broken" and run.category_of(result) == "Suite error"
     [trace] = run.attachments(result, "suite error")
-    assert trace.startswith(run.suite_errors[0] + "\nTraceback") and "support/flows.py" in trace
+    assert trace.startswith(run.suite_errors[0] + "\nTraceback") and "support/flows/sites.py" in trace
     assert run.summary()["failed"] == 1 and run.summary()["suite_errors"] == 1

@@ -5,7 +5,7 @@ import pytest
 from behave.parser import parse_file
 
 from behave_runs import ROOT, assert_no_secrets, run_behave, wave5_scenarios
-from support.config import EMBEDDED_PROVIDER_TOKEN
+from support.runtime.config import EMBEDDED_PROVIDER_TOKEN
 
 SCENARIOS = wave5_scenarios()
 CLONE = "A clone environment made from production gets a reachable preview -- @1.1 A clone"
@@ -47,7 +47,7 @@ def test_an_embedded_run_prints_no_start_up_block_and_lists_no_resources(full_ru
 
 def test_the_console_shows_each_feature_once_then_its_scenarios_then_the_summary(full_run):
     """behave 1.3.3's pretty format printed the header of a feature with a Background twice (upstream #1284):
-    support/pretty_formatter.py is behave's own with the upstream fix."""
+    support/reporting/pretty_formatter.py is behave's own with the upstream fix."""
     lines = full_run.stdout.splitlines()
     features = {}
     for path in sorted((ROOT / "features" / "wave5").glob("*.feature")):

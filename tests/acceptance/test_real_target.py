@@ -12,7 +12,7 @@ import pytest
 from behave.parser import parse_file
 
 from behave_runs import EMAIL, PASSWORD, ROOT, only_verdict, run_behave
-from support.skips import DISRUPTIVE
+from support.runtime.skips import DISRUPTIVE
 from tools.stand_ins import RevokingProxy
 
 NODE = "A provider-acquired node is confirmed or acquired, and is ready"

@@ -5,7 +5,8 @@ import socket
 
 import pytest
 
-from behave_runs import StandIn, assert_no_secrets, closed_port_url, only_verdict, run_behave
+from behave_runs import StandIn, assert_no_secrets, only_verdict, run_behave
+from support.runtime.ports import unused_local_url
 
 CONNECT_TIMEOUT = 3.0
 
@@ -42,7 +43,7 @@ def check_aborted_run(run, category, command, reason_part):
 
 
 def test_an_unreachable_target_is_target_unavailable(tmp_path):
-    url = closed_port_url()
+    url = unused_local_url()
     run = run_behave(tmp_path, "features/wave5", env={"PRESSLUFT_BASE_URL": url})
     check_aborted_run(run, "target_unavailable", "POST /api/login", "connection refused at <external target>")
     assert url not in run.everything_written()

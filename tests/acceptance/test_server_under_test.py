@@ -19,8 +19,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from behave_runs import ROOT, BehaveRun, only_verdict, run_behave
-from support.redaction import MASK
+from behave_runs import ROOT, SuiteRun, only_verdict, run_behave
+from support.verdicts.redaction import MASK
 
 PY = sys.executable
 DOC = ROOT / "docs" / "real-target.md"
@@ -96,11 +96,11 @@ class PressluftRepo:
         env.update(extra)
         return env
 
-    def gate(self, smoke: str, **env) -> BehaveRun:
+    def gate(self, smoke: str, **env) -> SuiteRun:
         started = time.monotonic()
         result = subprocess.run([f"scripts/smoke-{smoke}.sh"], cwd=self.root, env=self.env(**env), text=True,
                                 capture_output=True, stdin=subprocess.DEVNULL, timeout=300)
-        return BehaveRun(result.returncode, result.stdout, result.stderr, self.reports, time.monotonic() - started)
+        return SuiteRun(result.returncode, result.stdout, result.stderr, self.reports, time.monotonic() - started)
 
     def server_log(self) -> str:
         path = self.reports / "server.log"
@@ -272,7 +272,7 @@ def test_a_server_that_dies_during_the_run_is_shown_dead_with_its_log(repo):
         finally:
             if process.poll() is None:
                 process.kill()
-    run = BehaveRun(process.returncode, "", stderr, repo.reports, 0)
+    run = SuiteRun(process.returncode, "", stderr, repo.reports, 0)
     verdict = only_verdict(run)
     assert process.returncode == 2 and verdict["category"] == "target_unavailable"
     assert re.fullmatch(r"\./bin/pressluft dev --port \d+", verdict["command"])

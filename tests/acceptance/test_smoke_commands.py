@@ -13,11 +13,12 @@ import socket
 
 import pytest
 
-from behave_runs import ROOT, closed_port_url, new_run_id, run_process, run_smoke
-from support import checks
-from support.config import load_settings
-from support.diagnostics import SuiteFailure
-from support.smokes import run_smoke as run_smoke_as_the_feature_does
+from behave_runs import ROOT, new_run_id, run_process, run_smoke
+from support.checks.smokes import smoke_failed_as
+from support.runtime.config import load_settings
+from support.runtime.ports import unused_local_url
+from support.runtime.smokes import run_smoke as run_smoke_as_the_feature_does
+from support.verdicts.failure import SuiteFailure
 
 SHORT = {"PRESSLUFT_JOB_TIMEOUT": "2", "PRESSLUFT_PREVIEW_TIMEOUT": "1", "PRESSLUFT_NODE_TIMEOUT": "2"}
 SCENARIO = {"site-clone-preview": "A clone environment made from production gets a reachable preview -- @1.1 A clone",
@@ -155,7 +156,7 @@ def test_a_smoke_against_a_mutant_target_exits_1_with_one_failure_line(tmp_path,
 ])
 def test_a_smoke_whose_run_cannot_start_exits_2_with_only_that_line(tmp_path, env, category, command):
     """The start failure is the one line: not also a selection error for the scenarios that never ran."""
-    env = {name: closed_port_url() if value == "closed port" else value for name, value in env.items()}
+    env = {name: unused_local_url() if value == "closed port" else value for name, value in env.items()}
     run = run_smoke(tmp_path, "backup-restore", env=env)
     verdict = check_failed(run, "backup-restore", category)
     assert verdict["command"] == command and "select the scenarios" not in run.output
@@ -177,15 +178,15 @@ def test_a_smoke_that_fails_slowly_fails_the_within_check_and_one_that_fails_fas
         slow = run_smoke_as_the_feature_does("clone preview", settings, run_id=new_run_id(), base_url=silent)
     finally:
         listener.close()
-    fast = run_smoke_as_the_feature_does("clone preview", settings, run_id=new_run_id(), base_url=closed_port_url())
+    fast = run_smoke_as_the_feature_does("clone preview", settings, run_id=new_run_id(), base_url=unused_local_url())
     words = "unable to reach the control plane"
     for smoke in (slow, fast):
         assert smoke.exit_code == 2 and [v["category"] for v in smoke.verdicts] == ["target_unavailable"]
-        checks.smoke_failed_as(smoke, words)  # the category alone: both pass
+        smoke_failed_as(smoke, words)  # the category alone: both pass
     assert slow.elapsed > 5 > fast.elapsed, (slow.elapsed, fast.elapsed)
-    checks.smoke_failed_as(fast, words, 5)
+    smoke_failed_as(fast, words, 5)
     with pytest.raises(SuiteFailure) as failure:
-        checks.smoke_failed_as(slow, words, 5)
+        smoke_failed_as(slow, words, 5)
     assert failure.value.category.value == "contract_violation"
     assert failure.value.command == "scripts/smoke-site-clone-preview.sh"
     assert re.fullmatch(r"the smoke took \d+\.\d s to fail, more than 5 s", failure.value.reason)
@@ -193,10 +194,10 @@ def test_a_smoke_that_fails_slowly_fails_the_within_check_and_one_that_fails_fas
 
 # -- --help: what it runs, its variables with their defaults, the exit statuses ----------------------------
 def _says_variables_and_statuses(text: str) -> None:
-    from support.categories import PRODUCT_DEFECTS, TARGET_PROBLEMS
-    from support.config import VARIABLES
+    from support.runtime.config import VARIABLES
+    from support.verdicts.categories import PRODUCT_DEFECTS, TARGET_PROBLEMS
 
-    for variable in VARIABLES:  # every variable, with its defaults as support/config.py has them
+    for variable in VARIABLES:  # every variable, with its defaults as support/runtime/config.py has them
         [line] = [line for line in text.splitlines() if line.strip().startswith(variable.name + " ")]
         assert variable.embedded in line and variable.real in line and variable.meaning in line, line
     assert "PRESSLUFT_NODE_TIMEOUT          60 | 900;" in text

@@ -2,7 +2,7 @@
 skipped with their reason, the @disruptive one too (an external target, PRESSLUFT_ALLOW_DISRUPTIVE unset),
 and everything else still runs and passes."""
 from behave_runs import run_behave, wave5_scenarios
-from support.skips import DISRUPTIVE, NO_FAULT_INJECTION
+from support.runtime.skips import DISRUPTIVE, NO_FAULT_INJECTION
 
 
 def test_fault_injection_and_disruptive_scenarios_are_skipped_with_their_reason_and_the_rest_passes(

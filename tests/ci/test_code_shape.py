@@ -9,7 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 40
-FOLDERS = ("tools",)
+FOLDERS = ("tools", "support")
 
 
 def long_functions(folder: Path, limit: int = LIMIT) -> list[str]:

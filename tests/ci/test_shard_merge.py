@@ -138,9 +138,10 @@ def test_run_refuses_behave_selection_arguments_and_bad_shards(tmp_path):
 
 
 def _run_summary(folder: Path, outcomes: list) -> None:
-    """The run-summary.json a shard's run writes (support/reporting.py RunTally), from (scenario, tags, status)."""
-    from support.proof import coverage
-    from support.reporting import RunTally
+    """The run-summary.json a shard's run writes (support/reporting/tally.py RunTally), from (scenario, tags,
+    status)."""
+    from support.reporting.proof import coverage
+    from support.reporting.tally import RunTally
 
     tally = RunTally(coverage())
     for name, unit, rows, tags, status in outcomes:

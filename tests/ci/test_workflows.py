@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from support.config import TIME_BUDGET_VARIABLES
+from support.runtime.config import TIME_BUDGET_VARIABLES
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -147,7 +147,7 @@ def test_a_real_target_run_cut_off_by_its_step_limit_still_uploads_its_report_su
 
 
 def test_every_budget_the_suite_reads_can_be_set_from_the_workflows_variables():
-    """support/config.py's TIME_BUDGET_VARIABLES is the list (tests/suite/test_config.py checks it against what
+    """support/runtime/config.py's TIME_BUDGET_VARIABLES is the list (tests/suite/test_config.py checks it against what
     load_settings reads): a new budget cannot be forgotten here."""
     run = load("real-target.yml")["jobs"]["run"]
     [suite] = [step for step in run["steps"] if "scripts/shard run" in str(step.get("run", ""))]

@@ -8,8 +8,8 @@ import tomllib
 from pathlib import Path
 
 from pressluft_acceptance.runner import configuration_defaults
-from support import installation
-from support.spec_catalogue import SPEC_COMMIT
+from support.reporting.spec_catalogue import SPEC_COMMIT
+from support.runtime import installation
 from tools.suite_runs import SuiteRun
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,8 +15,8 @@ import pytest
 import requests
 
 from behave_runs import FaultyTarget, only_verdict, wave5_scenarios
-from support.spec_catalogue import SPEC_COMMIT
-from support.target import READY_LINE
+from support.reporting.spec_catalogue import SPEC_COMMIT
+from support.runtime.target import READY_LINE
 
 ROOT = Path(__file__).resolve().parents[2]
 SUITE = "pressluft_acceptance/suite/"

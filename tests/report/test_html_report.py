@@ -50,8 +50,8 @@ from environment import *  # noqa: F401,F403 - the suite's own hooks
 STEPS = """\
 from behave import when
 
-from support.categories import Category
-from support.diagnostics import SuiteFailure
+from support.verdicts.categories import Category
+from support.verdicts.failure import SuiteFailure
 
 
 @when("a step passes")
@@ -88,8 +88,9 @@ def _run_behave(workdir: Path, results: Path) -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items() if not key.startswith("PRESSLUFT_")}
     env["PRESSLUFT_REPORTS_DIR"] = str(workdir / "reports")
     proc = subprocess.run(
-        [sys.executable, "-m", "behave", "--no-capture", "-f", "support.allure_formatter:AllureResultsFormatter",
-         "-o", str(results), "-f", "plain", "features"],
+        [sys.executable, "-m", "behave", "--no-capture",
+         "-f", "support.reporting.allure_formatter:AllureResultsFormatter", "-o", str(results),
+         "-f", "plain", "features"],
         cwd=workdir, capture_output=True, text=True, timeout=120, env=env,
     )
     # One claim fails and one step breaks on purpose: behave exits 1.

@@ -5,9 +5,10 @@ target_unavailable or job_timeout within its budgets; the run stops by itself, w
 import re
 
 from behave_runs import StandIn, run_behave
-from support.categories import exit_status
+from support.runtime.smokes import SMOKES
+from support.verdicts.categories import exit_status
 
-SMOKES = ("scripts/smoke-site-clone-preview.sh", "scripts/smoke-backup-restore.sh")
+SCRIPTS = {smoke.script for smoke in SMOKES.values()}
 VERDICT = re.compile(r"^\[wave5\] FAIL ", re.M)
 # a smoke command's own verdict, in the smoke's output quoted under the scenario's verdict
 QUOTED_VERDICT = re.compile(r"^\s*\| \[wave5\] FAIL category=([a-z_]+) ", re.M)
@@ -27,7 +28,7 @@ def check_every_verdict(run, categories, *, bound):
     blocks = verdict_blocks(run.stderr)
     assert len(blocks) == len(run.verdicts)
     for verdict, block in zip(run.verdicts, blocks, strict=True):
-        if verdict["command"] in SMOKES:  # a scenario about the smoke's answer: the smoke's own verdict counts
+        if verdict["command"] in SCRIPTS:  # a scenario about the smoke's answer: the smoke's own verdict counts
             quoted = QUOTED_VERDICT.findall(block)
             assert quoted and set(quoted) <= set(categories), (verdict, quoted)
         else:

@@ -32,7 +32,7 @@ def test_chaos_and_admin_flags_are_validated_like_every_flag():
 
 
 def test_the_admin_flags_replace_the_development_credentials():
-    from support.target import EmbeddedTarget
+    from support.runtime.target import EmbeddedTarget
 
     target = EmbeddedTarget(extra_args=("--admin-email", "ops@example.test", "--admin-password", "sentinel-pw-0001"))
     url = target.start()

@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from behave_runs import ROOT, closed_port_url, run_behave
-from support.target import EmbeddedTarget
+from behave_runs import ROOT, run_behave
+from support.runtime.ports import unused_local_url
+from support.runtime.target import EmbeddedTarget
 
 PASSWORD = "Sentinel-Pw-4c1d9e7b"
 TOKEN = "sentinel-token-8e2f5a3c"
@@ -90,7 +91,7 @@ def leak_run(tmp_path_factory):
 
         # a run that cannot reach its target names it in its reason: by its label
         nowhere = run_behave(tmp_path / "nowhere", "features/wave5", timeout=120, env={
-            "PRESSLUFT_BASE_URL": closed_port_url().replace("127.0.0.1", TARGET_HOST), "PYTHONPATH": str(resolver)})
+            "PRESSLUFT_BASE_URL": unused_local_url().replace("127.0.0.1", TARGET_HOST), "PYTHONPATH": str(resolver)})
         assert nowhere.exit_code == 2 and nowhere.verdicts[0]["category"] == "target_unavailable", nowhere.output
         outputs.update({"unreachable run: stdout": nowhere.stdout, "unreachable run: stderr": nowhere.stderr})
         outputs.update({f"unreachable run: {path.relative_to(tmp_path)}": text

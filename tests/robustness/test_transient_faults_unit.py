@@ -2,10 +2,10 @@
 (and shows in the poll history); a cleanup that fails is a warning, never a crash of the run."""
 import pytest
 
-from support.categories import Category
-from support.cleanups import quietly
-from support.diagnostics import SuiteFailure
-from support.polling import Deadline, StillWaiting, Wait, poll
+from support.run.cleanups import quietly
+from support.verdicts.categories import Category
+from support.verdicts.failure import SuiteFailure
+from support.waiting.polling import Deadline, StillWaiting, Wait, poll
 
 UNAVAILABLE = SuiteFailure(Category.TARGET_UNAVAILABLE, "GET /api/jobs/1", "expected 200, got 503 unavailable")
 

@@ -8,8 +8,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from support.journal import Journal
-from support.redaction import SecretRegistry
+from support.http.journal import Journal
+from support.verdicts.redaction import SecretRegistry
 
 
 class FakeServer:

@@ -1,13 +1,15 @@
-"""Actions: an enqueue-guard conflict is waited out and re-submitted (recorded), a refusal becomes a verdict."""
+"""Actions are one request each and do not judge; the flows wait out an enqueue-guard conflict and submit again
+(recorded); a refusal becomes a verdict."""
 import pytest
 
-from support.actions import CreateEnvironment, CreateSite, Submission
-from support.actor import Operator
-from support.categories import Category
-from support.client import PressluftClient
-from support.config import load_settings
-from support.diagnostics import SuiteFailure
-from support.resources import ResourceLedger
+from support.flows.submit import submit
+from support.http.client import PressluftClient
+from support.runtime.config import load_settings
+from support.runtime.resources import ResourceLedger
+from support.screenplay.actions import CreateEnvironment, CreateSite, Request
+from support.screenplay.actor import Operator
+from support.verdicts.categories import Category
+from support.verdicts.failure import SuiteFailure
 
 CONFLICT = (409, {"code": "conflict", "message": "conflicting environment mutation"})
 
@@ -21,18 +23,30 @@ def test_an_enqueue_conflict_is_waited_out_and_submitted_again(fake_server, jour
     path = "/api/sites/s1/environments"
     fake_server.on("POST", path, CONFLICT, (202, {"job_id": "job-2"}))
     fake_server.on("GET", "/api/jobs", (200, [{"id": "job-1", "site_id": "s1", "status": "running"}]), (200, []))
-    submission = operator_for(fake_server.url, journal).attempts_to(
-        CreateEnvironment("s1", "e1", "clone", "Clone", "clone-1"))
+    action = CreateEnvironment("s1", "e1", "clone", "Clone", "clone-1")
+    submission = submit(operator_for(fake_server.url, journal), action, busy_scope={"site_id": "s1"}, budget=5)
     assert submission.accepted() == "job-2"
     assert fake_server.count("POST", path) == 2
     assert len(submission.resubmissions) == 1 and "409 conflict" in submission.resubmissions[0]
     assert journal.last(1)[0].note == "re-submit after 409 conflict"
 
 
+def test_an_action_is_one_request_whatever_it_answers(fake_server, journal):
+    path = "/api/sites/s1/environments"
+    fake_server.on("POST", path, CONFLICT, (202, {"job_id": "job-2"}))
+    request = operator_for(fake_server.url, journal).attempts_to(
+        CreateEnvironment("s1", "e1", "clone", "Clone", "clone-1"))
+    assert fake_server.count("POST", path) == 1 and request.resubmissions == []
+    assert (request.job_type, request.site_id, request.type, request.slug) == ("env_create", "s1", "clone", "clone-1")
+    with pytest.raises(SuiteFailure) as caught:  # a conflict nobody waited out is the answer's own verdict
+        request.accepted()
+    assert caught.value.category is Category.CONTRACT_VIOLATION
+
+
 def test_a_conflict_that_is_not_the_enqueue_guard_is_not_resubmitted(fake_server, journal):
     fake_server.on("POST", "/api/sites", (409, {"code": "node_not_ready", "message": "target node is not ready: "
                                                                                      "runtime_missing"}))
-    submission = operator_for(fake_server.url, journal).attempts_to(CreateSite("Site", "site-1"))
+    submission = submit(operator_for(fake_server.url, journal), CreateSite("Site", "site-1"), busy_scope={}, budget=5)
     assert fake_server.count("POST", "/api/sites") == 1
     with pytest.raises(SuiteFailure) as caught:
         submission.accepted()
@@ -50,7 +64,7 @@ def test_a_conflict_that_is_not_the_enqueue_guard_is_not_resubmitted(fake_server
 def test_a_refused_submission_is_a_verdict_of_its_kind(fake_server, journal, answer, category):
     fake_server.on("POST", "/api/sites", answer)
     submission = operator_for(fake_server.url, journal).attempts_to(CreateSite("Site", "site-1"))
-    assert isinstance(submission, Submission)
+    assert isinstance(submission, Request)
     with pytest.raises(SuiteFailure) as caught:
         submission.accepted()
     assert caught.value.category is category

@@ -5,14 +5,28 @@ from types import SimpleNamespace
 
 import pytest
 
-from support import checks
-from support.categories import Category
-from support.config import Budgets
-from support.diagnostics import SuiteFailure
-from support.flows import LiveSite, Request
-from support.provider_node import REQUESTED, REUSED, Acquisition
-from support.readiness import GUIDANCE, REASON_CODES, refusal_message
-from support.smokes import SmokeRun
+from support.checks import previews
+from support.checks.backups import checkpoint_listed
+from support.checks.environments import no_environment_added
+from support.checks.jobs import no_job_queued
+from support.checks.nodes import (
+    REQUESTED,
+    REUSED,
+    Acquisition,
+    at_most_one_node_acquired,
+    node_is_ready,
+    retry_scheduled,
+)
+from support.checks.previews import preview_shows
+from support.checks.providers import provider_degraded_with_guidance
+from support.checks.sites import LiveSite, no_site_recorded, site_job_record
+from support.checks.smokes import smoke_environment_failed, smoke_failed_as, smoke_failure_reasons, smoke_passed
+from support.pressluft.readiness import GUIDANCE, REASON_CODES, refusal_message
+from support.runtime.config import Budgets
+from support.runtime.smokes import SmokeRun
+from support.screenplay.actions import Request
+from support.verdicts.categories import Category
+from support.verdicts.failure import SuiteFailure
 
 LINE = '[wave5] FAIL category=preflight_blocked command="POST /api/sites" job_id=none reason="409 node_not_ready: x"'
 
@@ -22,9 +36,9 @@ def smoke(output: str, exit_code: int = 1, elapsed: float = 1.0) -> SmokeRun:
 
 
 def test_a_smoke_that_fails_as_expected_but_too_slowly_fails_the_claim():
-    checks.smoke_failed_as(smoke(LINE, elapsed=1.0), "blocked by node readiness", within=5)
+    smoke_failed_as(smoke(LINE, elapsed=1.0), "blocked by node readiness", within=5)
     with pytest.raises(SuiteFailure) as caught:
-        checks.smoke_failed_as(smoke(LINE, elapsed=6.2), "blocked by node readiness", within=5)
+        smoke_failed_as(smoke(LINE, elapsed=6.2), "blocked by node readiness", within=5)
     assert caught.value.reason == "the smoke took 6.2 s to fail, more than 5 s"
 
 
@@ -35,16 +49,16 @@ def test_a_smoke_that_fails_as_expected_but_too_slowly_fails_the_claim():
 ])
 def test_a_smoke_failure_is_exit_1_with_exactly_one_line(output, exit_code, words):
     with pytest.raises(SuiteFailure) as caught:
-        checks.smoke_failed_as(smoke(output, exit_code), "blocked by node readiness")
+        smoke_failed_as(smoke(output, exit_code), "blocked by node readiness")
     assert words in caught.value.reason and caught.value.category is Category.CONTRACT_VIOLATION
 
 
 def test_a_smoke_passes_only_with_exit_0_a_passed_scenario_and_no_failure_line():
-    checks.smoke_passed(smoke("[smoke] success: clone preview URL reachable (1 scenario passed)", 0))
+    smoke_passed(smoke("[smoke] success: clone preview URL reachable (1 scenario passed)", 0))
     for output in ("[smoke] success: clone preview URL reachable (0 scenarios passed)",
                    "[smoke] success: clone preview URL reachable", LINE):
         with pytest.raises(SuiteFailure):
-            checks.smoke_passed(smoke(output, 0))
+            smoke_passed(smoke(output, 0))
 
 
 class Target:
@@ -96,7 +110,7 @@ def scheduled(**change):
 
 
 def retry_check(job, nodes=(NODE,)):
-    checks.retry_scheduled(Target([job], nodes), node_request(), failed_attempts=job.get("failed", 2),
+    retry_scheduled(Target([job], nodes), node_request(), failed_attempts=job.get("failed", 2),
                            error_code="PROVIDER_API_ERROR")
 
 
@@ -109,7 +123,7 @@ def test_a_retry_is_scheduled_after_exactly_the_failed_attempts_with_attempts_le
 
 def test_attempts_left_are_those_the_contract_gives_not_those_the_job_says():
     with pytest.raises(SuiteFailure) as caught:  # queued again after 3 failures: the contract gives node_provision 3
-        checks.retry_scheduled(Target([scheduled(attempt_count=3, max_attempts=4)], [NODE]), node_request(),
+        retry_scheduled(Target([scheduled(attempt_count=3, max_attempts=4)], [NODE]), node_request(),
                                failed_attempts=3, error_code="PROVIDER_API_ERROR")
     assert "it has no attempt left of the 3 the contract gives node_provision" in caught.value.reason
 
@@ -147,24 +161,25 @@ def checkpoint_case(content_before):
 
 def test_a_checkpoint_must_hold_what_production_showed_where_the_target_can_show_it():
     operator, restore, job = checkpoint_case("Broken autumn banner")
-    assert checks.checkpoint_listed(operator, restore, job, read_content=lambda _: "Broken autumn banner")["id"] == "cp"
+    held = checkpoint_listed(operator, restore, job, read_content=lambda _: "Broken autumn banner")
+    assert held["id"] == "cp"
     with pytest.raises(SuiteFailure) as caught:
-        checks.checkpoint_listed(operator, restore, job, read_content=lambda _: "Spring catalogue")
+        checkpoint_listed(operator, restore, job, read_content=lambda _: "Spring catalogue")
     assert "the backup cp holds 'Spring catalogue', not 'Broken autumn banner'" in caught.value.reason
     # a target that cannot show what a backup holds (a real Pressluft): judged by its time alone
-    assert checks.checkpoint_listed(operator, restore, job, read_content=None)["id"] == "cp"
+    assert checkpoint_listed(operator, restore, job, read_content=None)["id"] == "cp"
     operator, restore, job = checkpoint_case(None)  # the scenario never saw what production showed
-    assert checks.checkpoint_listed(operator, restore, job, read_content=lambda _: "anything")["id"] == "cp"
+    assert checkpoint_listed(operator, restore, job, read_content=lambda _: "anything")["id"] == "cp"
 
 
 def test_a_preview_must_show_the_content_and_nothing_it_replaced():
     page = "<div class='content'>Spring catalogue\nBroken autumn banner</div>"
     operator = SimpleNamespace(preview=SimpleNamespace(get=lambda url: (200, "200", page)))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(checks, "wait_for_preview", lambda operator, url: (200, []))
-        checks.preview_shows(operator, "http://p/", "Spring catalogue", replaced=["Summer sale"])
+        patch.setattr(previews, "wait_for_preview", lambda operator, url: (200, []))
+        preview_shows(operator, "http://p/", "Spring catalogue", replaced=["Summer sale"])
         with pytest.raises(SuiteFailure) as caught:
-            checks.preview_shows(operator, "http://p/", "Spring catalogue",
+            preview_shows(operator, "http://p/", "Spring catalogue",
                                  replaced=["Summer sale", "Broken autumn banner"])
     assert caught.value.reason == ("the preview shows 'Spring catalogue' but also 'Broken autumn banner', which it "
                                    "should have replaced")
@@ -183,21 +198,21 @@ def test_the_failed_clone_is_the_one_the_creation_job_names():
     run = smoke("")
     answers = smoke_site("p1")
     answers.answers["/api/jobs"] = [{"id": "j2", "job_type": "env_create", "site_id": "s1", "environment_id": "c1"}]
-    assert checks.smoke_environment_failed(answers, run, "clone")["id"] == "c1"
+    assert smoke_environment_failed(answers, run, "clone")["id"] == "c1"
     answers.answers["/api/jobs"] = [{"id": "j2", "job_type": "env_create", "site_id": "s1", "environment_id": "p1"}]
     with pytest.raises(SuiteFailure) as caught:  # the creation job names production, the clone's source
-        checks.smoke_environment_failed(answers, run, "clone")
+        smoke_environment_failed(answers, run, "clone")
     assert "environment_type is 'production' (expected environment_type 'clone')" in caught.value.reason
 
 
 def test_the_restored_production_is_the_one_the_restore_job_names_and_its_site_failed_too():
     run = smoke("")
-    assert checks.smoke_environment_failed(smoke_site("p1"), run, "production")["id"] == "p1"
+    assert smoke_environment_failed(smoke_site("p1"), run, "production")["id"] == "p1"
     with pytest.raises(SuiteFailure) as caught:  # the restore job names the site's clone
-        checks.smoke_environment_failed(smoke_site("c1"), run, "production")
+        smoke_environment_failed(smoke_site("c1"), run, "production")
     assert "environment_type is 'clone' (expected environment_type 'production')" in caught.value.reason
     with pytest.raises(SuiteFailure) as caught:  # production failed, its site not
-        checks.smoke_environment_failed(smoke_site("p1", site_status="active"), run, "production")
+        smoke_environment_failed(smoke_site("p1", site_status="active"), run, "production")
     assert "status is 'active' (expected status 'failed')" in caught.value.reason
 @pytest.mark.parametrize("job, nodes, words", [
     (scheduled(node_id=None), [NODE], "the acquisition job of the node w5-node names no node"),
@@ -224,10 +239,10 @@ def acquisition_job(**change):
 
 
 def test_a_reused_ready_node_is_judged_with_the_acquisition_job_that_made_it():
-    assert checks.node_is_ready(Target([acquisition_job()], [READY_NODE]), reused())["id"] == "n2"
-    assert checks.node_is_ready(Target([], [READY_NODE]), reused())["id"] == "n2"  # no job listed for it
+    assert node_is_ready(Target([acquisition_job()], [READY_NODE]), reused())["id"] == "n2"
+    assert node_is_ready(Target([], [READY_NODE]), reused())["id"] == "n2"  # no job listed for it
     with pytest.raises(SuiteFailure) as caught:
-        checks.node_is_ready(Target([acquisition_job(status="failed", error_code="ANSIBLE_HOST_FAILED",
+        node_is_ready(Target([acquisition_job(status="failed", error_code="ANSIBLE_HOST_FAILED",
                                                      error_message="boom")], [READY_NODE]), reused())
     assert caught.value.reason == ("the node w5-node (n2) is reported ready, but the acquisition job that made it is "
                                    "failed (ANSIBLE_HOST_FAILED: boom)")
@@ -236,9 +251,9 @@ def test_a_reused_ready_node_is_judged_with_the_acquisition_job_that_made_it():
 
 def test_the_acquisition_job_of_the_run_is_read_by_its_id_and_must_be_a_node_provision_of_that_node():
     made = Acquisition("n2", REQUESTED, job_id="job-0", job=acquisition_job(), name="w5-node")
-    assert checks.node_is_ready(Target([acquisition_job()], [READY_NODE]), made)["id"] == "n2"
+    assert node_is_ready(Target([acquisition_job()], [READY_NODE]), made)["id"] == "n2"
     with pytest.raises(SuiteFailure) as caught:
-        checks.node_is_ready(Target([acquisition_job(job_type="site_create")], [READY_NODE]), made)
+        node_is_ready(Target([acquisition_job(job_type="site_create")], [READY_NODE]), made)
     assert "job_type is 'site_create'" in caught.value.reason
 
 
@@ -249,55 +264,56 @@ SITE_JOB = {"id": "job-s", "job_type": "site_create", "site_id": "s1", "environm
 
 
 def test_no_job_queued_first_shows_that_the_list_shows_the_jobs_this_run_made():
-    made = checks.site_job_record(LIVE)
-    checks.no_job_queued(Target([SITE_JOB]), [SITE_JOB], because="refused", made=made)
+    made = site_job_record(LIVE)
+    no_job_queued(Target([SITE_JOB]), [SITE_JOB], because="refused", made=made)
     for listed, words in (([], "job-s is not listed"),
                           ([{**SITE_JOB, "environment_id": None}],
                            "job-s is listed with environment_id None, not environment_id 'e1'")):
         with pytest.raises(SuiteFailure) as caught:
-            checks.no_job_queued(Target(listed), listed, because="refused", made=made)
+            no_job_queued(Target(listed), listed, because="refused", made=made)
         assert caught.value.reason == (f"the jobs list does not show the jobs this run made ({words}), so it cannot "
                                        "show that no job was queued")
         assert caught.value.category is Category.CONTRACT_VIOLATION
     with pytest.raises(SuiteFailure) as caught:
-        checks.no_job_queued(Target([SITE_JOB]), [SITE_JOB], because="refused", made=[])
+        no_job_queued(Target([SITE_JOB]), [SITE_JOB], because="refused", made=[])
     assert "this run made no jobs it could look for" in caught.value.reason
 
 
 def test_no_site_recorded_first_shows_that_the_list_shows_the_runs_site():
     attempt = Request(answer=None, slug="w5-site-2", sites_before=[LIVE.site])
-    checks.no_site_recorded(Target(sites=[LIVE.site]), attempt, LIVE)
+    no_site_recorded(Target(sites=[LIVE.site]), attempt, LIVE)
     with pytest.raises(SuiteFailure) as caught:
-        checks.no_site_recorded(Target(sites=[]), attempt, LIVE)
+        no_site_recorded(Target(sites=[]), attempt, LIVE)
     assert "the sites list does not show the sites this run made (s1 is not listed)" in caught.value.reason
 
 
 def test_no_environment_added_first_shows_that_the_list_shows_production():
     attempt = Request(answer=None, slug="clone-2", environments_before=[LIVE.production])
-    checks.no_environment_added(Target(environments={"s1": [LIVE.production]}), attempt, LIVE)
+    no_environment_added(Target(environments={"s1": [LIVE.production]}), attempt, LIVE)
     with pytest.raises(SuiteFailure) as caught:
-        checks.no_environment_added(Target(environments={"s1": []}), attempt, LIVE)
+        no_environment_added(Target(environments={"s1": []}), attempt, LIVE)
     assert "the environments list does not show the environments this run made (e1 is not listed)" \
         in caught.value.reason
     with pytest.raises(SuiteFailure) as caught:  # the refused slug, listed under an id seen before
-        checks.no_environment_added(Target(environments={"s1": [LIVE.production, {"id": "e1x", "slug": "clone-2"}]}),
-                                    Request(answer=None, slug="clone-2",
-                                            environments_before=[LIVE.production, {"id": "e1x"}]), LIVE)
+        listed = [LIVE.production, {"id": "e1x", "slug": "clone-2"}]
+        no_environment_added(Target(environments={"s1": listed}),
+                                          Request(answer=None, slug="clone-2",
+                                                  environments_before=[LIVE.production, {"id": "e1x"}]), LIVE)
     assert "an environment was added although its creation was refused" in caught.value.reason
 
 
 def test_at_most_one_node_shows_first_that_the_lists_show_the_runs_node_and_its_job():
     node = {**READY_NODE, "name": "w5-0000-run-node"}
     made = Acquisition("n2", REQUESTED, job_id="job-0", job=acquisition_job(), name=node["name"])
-    checks.at_most_one_node_acquired(Target([acquisition_job()], [node]), made)
+    at_most_one_node_acquired(Target([acquisition_job()], [node]), made)
     with pytest.raises(SuiteFailure) as caught:
-        checks.at_most_one_node_acquired(Target([], [node]), made)
+        at_most_one_node_acquired(Target([], [node]), made)
     assert "the jobs list does not show the jobs this run made (job-0 is not listed)" in caught.value.reason
     with pytest.raises(SuiteFailure) as caught:  # the run's node listed under another name: not counted by name
-        checks.at_most_one_node_acquired(Target([acquisition_job()], [{**node, "name": "hetzner-node"}]), made)
+        at_most_one_node_acquired(Target([acquisition_job()], [{**node, "name": "hetzner-node"}]), made)
     assert "n2 is listed with name 'hetzner-node', not name 'w5-0000-run-node'" in caught.value.reason
     with pytest.raises(SuiteFailure) as caught:  # two nodes of the run's name
-        checks.at_most_one_node_acquired(Target([acquisition_job()], [node, {**node, "id": "n3"}]), made)
+        at_most_one_node_acquired(Target([acquisition_job()], [node, {**node, "id": "n3"}]), made)
     assert caught.value.reason.startswith("Pressluft acquired 2 nodes named w5-0000-run-node")
 
 
@@ -306,14 +322,14 @@ PROVIDER = {"provider_id": "hetzner", "status": "degraded", "last_status_message
 
 
 def test_a_degraded_connection_says_the_credential_was_rejected():
-    checks.provider_degraded_with_guidance(Target(providers=[PROVIDER]))
+    provider_degraded_with_guidance(Target(providers=[PROVIDER]))
     for listed, words in (([PROVIDER, PROVIDER], "listed 2 times"),
                           ([{**PROVIDER, "last_status_message": "Hetzner API unavailable during credential validation "
                                                                 "(status 503)",
                              "guidance": ["Retry provider connect after provider/API health recovers."]}],
                            "not that the credential was rejected")):
         with pytest.raises(SuiteFailure) as caught:
-            checks.provider_degraded_with_guidance(Target(providers=listed))
+            provider_degraded_with_guidance(Target(providers=listed))
         assert words in caught.value.reason
 
 
@@ -323,11 +339,11 @@ REFUSED = ('[wave5] FAIL category=preflight_blocked command="POST /api/sites" jo
 
 def test_the_smokes_readiness_reasons_are_exactly_the_refusal_for_the_nodes_codes():
     codes = ["sudo_unavailable", "runtime_missing"]
-    checks.smoke_failure_reasons(smoke(REFUSED.format(refusal_message(codes))), codes)
+    smoke_failure_reasons(smoke(REFUSED.format(refusal_message(codes))), codes)
     for message, words in ((refusal_message(REASON_CODES), "which the node does not report"),
                            ("target node is not ready: runtime_missing, sudo_unavailable. " + " ".join(
                                GUIDANCE[code] for code in codes[::-1]), "not in the contract's order"),
                            ("target node is not ready: sudo_unavailable, runtime_missing", "no guidance")):
         with pytest.raises(SuiteFailure) as caught:
-            checks.smoke_failure_reasons(smoke(REFUSED.format(message)), codes)
+            smoke_failure_reasons(smoke(REFUSED.format(message)), codes)
         assert words in caught.value.reason

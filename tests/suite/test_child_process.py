@@ -1,4 +1,4 @@
-"""The child processes of a run (support/child_process.py): a session of their own, output to a file, stopped
+"""The child processes of a run (support/runtime/child_process.py): a session of their own, output to a file, stopped
 with SIGTERM then SIGKILL (the whole process group), also when the run is interrupted or exits; bounded,
 redacted log tails. Real, small processes; each is found again (or not) by a unique marker in its command line."""
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from process_probes import marker, processes_with
 
-import support.child_process as child_process
-from support.child_process import ChildProcess, read_tail
+import support.runtime.child_process as child_process
+from support.runtime.child_process import ChildProcess, read_tail
 
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
@@ -89,7 +89,7 @@ def test_the_signal_handlers_are_there_only_while_a_child_runs(tmp_path):
 GUARDED = textwrap.dedent("""
     import os, sys, time
     sys.path.insert(0, {root!r})
-    from support.child_process import ChildProcess, live_children
+    from support.runtime.child_process import ChildProcess, live_children
     child = ChildProcess([sys.executable, "-c", "import time; time.sleep(120)", os.environ["MARK"]], cwd=".",
                          log_path="child.log", name="guarded").start()
     print("ready", flush=True)

@@ -3,10 +3,11 @@ import time
 
 import pytest
 
-from support.categories import Category
-from support.client import PressluftClient, PreviewProbe, TargetUnavailable
-from support.diagnostics import SuiteFailure
-from support.redaction import secrets
+from support.http.client import PressluftClient, TargetUnavailable
+from support.http.preview import PreviewProbe
+from support.verdicts.categories import Category
+from support.verdicts.failure import SuiteFailure
+from support.verdicts.redaction import secrets
 
 
 def client_for(url, journal, **kw):
@@ -70,7 +71,7 @@ def test_login_keeps_the_session_cookie_and_never_records_it(fake_server, journa
     client.login("admin@pressluft.local", "a-password-of-test")
     client.get("/api/nodes")
     assert "session_token=feedc0ffee1234" in fake_server.requests[-1][2].get("Cookie", "")
-    recorded = "".join(e.render() + str(e.to_dict()) for e in journal.since(0))
+    recorded = "".join(e.render() + str(vars(e)) for e in journal.since(0))
     assert "feedc0ffee1234" not in recorded and "a-password-of-test" not in recorded
     assert "feedc0ffee1234" in secrets.values()
 

@@ -1,8 +1,7 @@
 """Settings from PRESSLUFT_* variables; bad values are config_error verdicts, for every variable."""
 import pytest
 
-from support.categories import Category
-from support.config import (
+from support.runtime.config import (
     EMBEDDED_BUDGETS,
     EMBEDDED_PROVIDER_TOKEN,
     REAL_PRESSLUFT_BUDGETS,
@@ -11,6 +10,7 @@ from support.config import (
     load_settings,
     require_provider_token,
 )
+from support.verdicts.categories import Category
 
 REAL = {"PRESSLUFT_BASE_URL": "https://pressluft.example"}
 
@@ -121,7 +121,7 @@ def test_a_target_is_named_by_its_label_never_by_its_address(env):
 def test_every_time_budget_the_settings_read_is_in_the_list_the_workflow_is_checked_against(env, monkeypatch):
     """TIME_BUDGET_VARIABLES is the list tests/ci/test_workflows.py holds real-target.yml to: a variable read as
     seconds anywhere in load_settings must be in it, and everything in it must be read."""
-    from support import config
+    from support.runtime import config
 
     read = []
     original = config._Reader.seconds
@@ -136,7 +136,7 @@ def test_every_variable_the_suite_reads_has_a_bad_value_test():
     import re
 
     root = pathlib.Path(__file__).resolve().parents[2]
-    read = set(re.findall(r'"(PRESSLUFT_[A-Z_]+)"', (root / "support" / "config.py").read_text()))
+    read = set(re.findall(r'"(PRESSLUFT_[A-Z_]+)"', (root / "support" / "runtime" / "config.py").read_text()))
     free_form = {"PRESSLUFT_EMAIL", "PRESSLUFT_PASSWORD", "PRESSLUFT_PROVIDER_ID", "PRESSLUFT_PROVIDER_TOKEN"}
     assert read - free_form <= {name for name, _ in BAD_VALUES}
 
@@ -147,7 +147,7 @@ def test_no_module_but_config_reads_a_pressluft_variable():
 
     root = pathlib.Path(__file__).resolve().parents[2]
     readers = [path.relative_to(root).as_posix() for folder in ("support", "steps", "tools")
-               for path in (root / folder).glob("*.py") if path.name != "config.py"
+               for path in (root / folder).rglob("*.py") if path.name != "config.py"
                and re.search(r"environ(\.get)?\(?\[?[\"']PRESSLUFT_", path.read_text())]
     assert readers == [], readers
 
@@ -175,12 +175,12 @@ def test_a_child_run_gets_the_same_settings_through_its_environment(env):
 
 
 def test_every_variable_read_here_is_in_the_catalogue_that_help_prints(tmp_path):
-    """support/config.py VARIABLES (what the smoke commands' --help prints) names every variable load_settings reads,
-    with the defaults the settings really take."""
+    """support/runtime/config.py VARIABLES (what the smoke commands' --help prints) names every variable load_settings
+    reads, with the defaults the settings really take."""
     import re
     from pathlib import Path
 
-    from support import config
+    from support.runtime import config
 
     source = Path(config.__file__).read_text().split("# -- every variable, its meaning and its defaults")[0]
     read = set(re.findall(r'"(PRESSLUFT_[A-Z_]+)"', source)) - {"PRESSLUFT_SERVER_"}

@@ -2,17 +2,11 @@
 import pytest
 import requests
 
-from support.diagnostics import (
-    Category,
-    PollHistory,
-    SuiteFailure,
-    as_suite_failure,
-    http_reason,
-    parse_summary_lines,
-    render_block,
-)
-from support.journal import Journal
-from support.redaction import SecretRegistry
+from support.http.journal import Journal
+from support.verdicts.categories import Category
+from support.verdicts.diagnosis import as_suite_failure, render_block
+from support.verdicts.failure import PollHistory, SuiteFailure, http_reason, parse_summary_lines
+from support.verdicts.redaction import SecretRegistry
 
 
 def test_the_summary_line_has_the_exact_format():

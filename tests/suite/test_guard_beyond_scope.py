@@ -3,11 +3,12 @@ scenario's job in a parallel run): the suite pauses with a growing backoff befor
 records every one."""
 import time
 
-from support.actions import CreateEnvironment
-from support.actor import Operator
-from support.client import PressluftClient
-from support.config import load_settings
-from support.resources import ResourceLedger
+from support.flows.submit import submit
+from support.http.client import PressluftClient
+from support.runtime.config import load_settings
+from support.runtime.resources import ResourceLedger
+from support.screenplay.actions import CreateEnvironment
+from support.screenplay.actor import Operator
 
 CONFLICT = (409, {"code": "conflict", "message": "conflicting environment mutation"})
 
@@ -19,7 +20,8 @@ def test_the_guard_held_beyond_the_scope_is_waited_out_politely_and_recorded(fak
     settings = load_settings({"PRESSLUFT_BASE_URL": fake_server.url, "PRESSLUFT_JOB_TIMEOUT": "10"})
     operator = Operator(PressluftClient(fake_server.url, journal), settings, ResourceLedger(), journal)
     started = time.monotonic()
-    submission = operator.attempts_to(CreateEnvironment("s1", "e1", "clone", "Clone", "clone-9"))
+    submission = submit(operator, CreateEnvironment("s1", "e1", "clone", "Clone", "clone-9"),
+                        busy_scope={"site_id": "s1"}, budget=settings.budgets.clone)
     elapsed = time.monotonic() - started
     assert submission.accepted() == "job-9"
     assert fake_server.count("POST", path) == 4

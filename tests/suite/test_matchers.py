@@ -2,26 +2,19 @@
 import pytest
 from hamcrest import assert_that
 
-from support.categories import Category
-from support.client import Answer
-from support.diagnostics import SuiteFailure
-from support.journal import Exchange
-from support.matchers import (
-    a_completed_backup,
-    a_job_of_the_request,
-    a_job_that_ended_failed,
-    a_job_that_succeeded,
-    a_node_not_ready,
-    a_node_not_ready_refusal,
-    a_preview_answer,
-    a_ready_node,
-    a_site_that_is,
-    an_environment,
-    an_environment_that_is,
-    an_error_envelope_with_code,
-    expect,
-)
-from support.readiness import REASON_CODES, refusal_message
+from support.checks.backups import a_completed_backup
+from support.checks.environments import an_environment, an_environment_that_is
+from support.checks.jobs import a_job_of_the_request, a_job_that_ended_failed, a_job_that_succeeded
+from support.checks.matchers import expect
+from support.checks.nodes import a_node_not_ready, a_ready_node
+from support.checks.previews import a_preview_answer
+from support.checks.refusals import a_node_not_ready_refusal, an_error_envelope_with_code
+from support.checks.sites import a_site_that_is
+from support.http.client import Answer
+from support.http.journal import Exchange
+from support.pressluft.readiness import REASON_CODES, refusal_message
+from support.verdicts.categories import Category
+from support.verdicts.failure import SuiteFailure
 
 
 def mismatch(actual, matcher):

@@ -6,19 +6,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from tenacity import RetryCallState, Retrying
 
-from support import polling, waitlog
-from support.jobs import DurationModel, job_state
-from support.polling import (
-    Deadline,
-    Wait,
-    backoff,
-    job_wait,
-    poll,
-    preview_wait,
-    readiness_wait,
-    wait_until_expected_end,
-    wait_until_run_after,
-)
+from support.pressluft.jobs import DurationModel, job_state
+from support.reporting import waitlog
+from support.waiting import polling
+from support.waiting.jobs import job_wait, wait_until_expected_end, wait_until_run_after
+from support.waiting.polling import Deadline, Wait, backoff, poll, steady_wait
 
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)
 TERMINAL = ("succeeded", "failed", "cancelled")
@@ -151,8 +143,8 @@ def test_the_fixed_2s_policy_is_the_smokes_schedule():
     state = RetryCallState(Retrying(), fn=None, args=(), kwargs={})
     state.set_result({"status": "running"})
     model = DurationModel()
-    assert job_wait("fixed-2s", model)(state) == 2.0 and readiness_wait("fixed-2s")(state) == 2.0
-    assert preview_wait("fixed-2s")(state) == 3.0
+    assert job_wait("fixed-2s", model)(state) == 2.0 and steady_wait("fixed-2s")(state) == 2.0
+    assert steady_wait("fixed-2s", every=3.0)(state) == 3.0
     polls, noticed, _ = simulate(lambda clock: job_wait("fixed-2s", model), plain_job(60.0))
     assert polls == 32 and noticed == pytest.approx(62.0)
 

@@ -5,21 +5,11 @@ import pytest
 from tenacity import RetryCallState, Retrying
 from tenacity.wait import wait_fixed
 
-from support.categories import Category
-from support.jobs import DURATIONS, job_state, require_success, scheduled_retry
-from support.polling import (
-    Deadline,
-    Outcome,
-    StillWaiting,
-    Wait,
-    backoff,
-    job_wait,
-    poll,
-    wait_either,
-    wait_until_run_after,
-    wait_within,
-)
-from support.times import parse_time
+from support.pressluft.jobs import DURATIONS, job_state, require_success, scheduled_retry
+from support.pressluft.times import parse_time
+from support.verdicts.categories import Category
+from support.waiting.jobs import job_wait, out_of_budget, wait_until_run_after, waiting_for_run_after
+from support.waiting.polling import Deadline, Outcome, StillWaiting, Wait, backoff, poll, wait_either, wait_within
 
 
 def state_with(result, attempt=1, since_start=0.0):
@@ -99,7 +89,7 @@ def _job_wait(fetch, budget, timed_out, observe=None, strategy=None, ceiling=Non
     return Wait(what="job job-1", fetch=fetch, done=lambda j: j["status"] in ("succeeded", "failed", "cancelled"),
                 describe=lambda job: (job_state(job), job.get("error_code")), timed_out=timed_out,
                 deadline=Deadline(budget, ceiling=ceiling), strategy=strategy or job_wait("adaptive", DURATIONS),
-                observe=observe)
+                observe=observe, scheduled=waiting_for_run_after)
 
 
 def test_a_queued_job_with_run_after_is_slept_on_not_polled():
@@ -111,7 +101,7 @@ def test_a_queued_job_with_run_after_is_slept_on_not_polled():
     job, history = poll(_job_wait(lambda: answers.pop(0), 60, lambda outcome: AssertionError(outcome)),
                         sleep=sleeps.append)
     assert job["status"] == "succeeded"
-    assert 29 < sum(sleeps) < 31  # one sleep, cut where a progress line may be due (support/progress.py)
+    assert 29 < sum(sleeps) < 31  # one sleep, cut where a progress line may be due (support/waiting/progress.py)
     assert history.attempts == 2
     assert history.states == ["queued, waiting to retry after PROVIDER_API_ERROR", "succeeded"]
     assert history.errors == ["PROVIDER_API_ERROR"]
@@ -120,8 +110,8 @@ def test_a_queued_job_with_run_after_is_slept_on_not_polled():
 
 def test_a_wait_that_ends_still_waiting_hands_the_last_state_polls_and_time_to_its_verdict():
     def timed_out(outcome: Outcome):
-        return StillWaiting(Category.JOB_TIMEOUT, "POST /api/sites", outcome, job_id="job-7",
-                            reason=f"still {outcome.state} when its {outcome.deadline.budget:g} s budget was spent")
+        return StillWaiting(Category.JOB_TIMEOUT, "POST /api/sites", outcome, job_id="job-7", job=outcome.last,
+                            reason=out_of_budget(outcome.state, outcome.deadline.budget))
 
     with pytest.raises(StillWaiting) as caught:
         poll(_job_wait(lambda: {"id": "job-7", "status": "running", "attempt_count": 1}, 0.3, timed_out,

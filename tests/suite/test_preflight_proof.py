@@ -1,17 +1,17 @@
 """The evidence of the site creation a run tries while Pressluft acquires the target's first node
-(support/preflight_proof.py): when it proves something, and how the scenario's steps judge it or skip it."""
+(support/run/preflight_proof.py): when it proves something, and how the scenario's steps judge it or skip it."""
 from types import SimpleNamespace
 
 import pytest
 
 from steps.sites import step_first_node
-from support import checks
-from support.categories import Category
-from support.client import Answer
-from support.diagnostics import SuiteFailure
-from support.flows import Request
-from support.preflight_proof import PreflightProof, why_no_proof
-from support.provider_node import ADOPTED, REQUESTED, REUSED, Acquisition
+from support.checks.first_node import held_right_after, node_not_ready_when_answered, refused_naming_the_nodes_reasons
+from support.checks.nodes import ADOPTED, REQUESTED, REUSED, Acquisition
+from support.http.client import Answer
+from support.run.preflight_proof import PreflightProof, why_no_proof
+from support.screenplay.actions import Request
+from support.verdicts.categories import Category
+from support.verdicts.failure import SuiteFailure
 
 NOT_ACTIVE = "Node status must be active before create flows can run."
 UNREACHABLE = "Verify SSH reachability and credentials from Pressluft to the node."
@@ -42,8 +42,8 @@ def proof(*, status=409, body=None, before=("node_status_not_active",), after=("
 def test_refused_while_the_acquisition_is_in_flight_is_a_proof():
     evidence = proof()
     assert evidence.acquiring and not evidence.accepted and evidence.not_provable() is None
-    checks.node_not_ready_when_answered(evidence)
-    checks.refused_naming_the_nodes_reasons(evidence)
+    node_not_ready_when_answered(evidence)
+    refused_naming_the_nodes_reasons(evidence)
 
 
 @pytest.mark.parametrize("job_status", ["succeeded", "failed", None])
@@ -60,13 +60,13 @@ def test_accepted_while_the_acquisition_is_in_flight_is_a_verdict_not_a_skip():
     evidence = proof(status=202, body={"job_id": "site-job"})
     assert evidence.not_provable() is None
     with pytest.raises(SuiteFailure) as caught:
-        checks.refused_naming_the_nodes_reasons(evidence)
+        refused_naming_the_nodes_reasons(evidence)
     assert caught.value.category is Category.CONTRACT_VIOLATION and caught.value.command == "POST /api/sites"
 
 
 def test_a_node_listed_ready_while_acquired_fails_the_claim_that_it_was_not_ready():
     with pytest.raises(SuiteFailure) as caught:
-        checks.node_not_ready_when_answered(proof(listed_ready=True))
+        node_not_ready_when_answered(proof(listed_ready=True))
     assert caught.value.command == "GET /api/nodes" and "it is ready" in caught.value.reason
 
 
@@ -76,19 +76,19 @@ def test_the_refusal_may_name_the_reasons_listed_just_before_or_just_after_it():
                     body={"code": "node_not_ready",
                           "message": f"target node is not ready: node_unreachable. {UNREACHABLE}"})
     assert changed.reasons_listed() == [["node_unreachable"], ["node_status_not_active"]]
-    checks.refused_naming_the_nodes_reasons(changed)
+    refused_naming_the_nodes_reasons(changed)
     neither = proof(before=("node_unreachable",), after=("node_status_not_active",),
                     body={"code": "node_not_ready", "message": "target node is not ready: sudo_unavailable"})
     with pytest.raises(SuiteFailure) as caught:
-        checks.refused_naming_the_nodes_reasons(neither)
+        refused_naming_the_nodes_reasons(neither)
     assert "node_unreachable" in caught.value.reason
 
 
 def test_checks_made_right_after_the_answer_are_reported_when_the_scenario_judges_them():
     failure = SuiteFailure(Category.CONTRACT_VIOLATION, "GET /api/jobs", "1 jobs were queued")
-    checks.held_right_after(None)
+    held_right_after(None)
     with pytest.raises(SuiteFailure) as caught:
-        checks.held_right_after(failure)
+        held_right_after(failure)
     assert caught.value is failure
 
 

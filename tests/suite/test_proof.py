@@ -1,16 +1,16 @@
-"""What a run proved per spec item (support/proof.py) and its exit status (support/categories.py), from what passed,
-failed and was skipped, with the coverage of tools/traceability.py."""
+"""What a run proved per spec item (support/reporting/proof.py) and its exit status (support/verdicts/categories.py),
+from what passed, failed and was skipped, with the coverage of tools/traceability.py."""
 from __future__ import annotations
 
 import json
 
 import pytest
 
-from support import proof
-from support.categories import Category, exit_status
-from support.proof import coverage
-from support.reporting import RunTally
-from support.skips import DISRUPTIVE, NO_FAULT_INJECTION
+from support.reporting import proof
+from support.reporting.proof import coverage
+from support.reporting.tally import RunTally
+from support.runtime.skips import DISRUPTIVE, NO_FAULT_INJECTION
+from support.verdicts.categories import Category, exit_status
 from tools.traceability import collect_scenarios
 
 SCENARIOS = collect_scenarios()  # an outline once: here it stands for all its examples (rows=1)

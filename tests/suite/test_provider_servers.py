@@ -1,4 +1,4 @@
-"""The release of the provider servers a run bought (support/provider_servers.py): the policy and its defaults, the
+"""The release of the provider servers a run bought (support/run/provider_servers.py): the policy and its defaults, the
 rule that only a server provably the run's is touched (name, address, created after the run started), and the
 release itself through the official client against the fake Hetzner Cloud API of tools/fake_hetzner.py."""
 from datetime import datetime, timedelta, timezone
@@ -6,9 +6,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from support import provider_servers as ps
-from support.config import load_settings
-from support.resources import NODE_REQUEST, ResourceLedger
+from support.run import provider_servers as ps
+from support.runtime.config import load_settings
+from support.runtime.resources import NODE_REQUEST, ResourceLedger
 from tools.fake_hetzner import FakeHetznerCloud, created_before
 
 TOKEN = "hcloud-token-of-the-operator-0815"

@@ -1,5 +1,5 @@
 """Secrets are redacted before anything is recorded."""
-from support.redaction import MASK
+from support.verdicts.redaction import MASK
 
 
 def test_known_secret_values_are_replaced_wherever_they_appear(registry):
@@ -39,7 +39,7 @@ def test_the_journal_records_exchanges_already_redacted(journal, registry):
                               request_body={"email": "admin@pressluft.local", "password": "pressluft-dev-password"},
                               status=200, response_headers={"Set-Cookie": "session_token=s3cr3tvalue; Path=/"},
                               response_body='{"success": true, "echo": "pressluft-dev-password"}')
-    rendered = exchange.render() + str(exchange.to_dict())
+    rendered = exchange.render() + str(vars(exchange))
     assert "pressluft-dev-password" not in rendered
     assert "s3cr3tvalue" not in rendered
     assert "admin@pressluft.local" in rendered
@@ -86,7 +86,7 @@ def test_preview_addresses_of_a_named_target_lose_their_host_and_keep_their_path
 
 
 def test_a_smoke_shows_a_preview_address_the_way_the_check_of_its_line_expects(registry):
-    from support.redaction import shown_preview_address
+    from support.verdicts.redaction import shown_preview_address
 
     registry.addresses.name_target("http://127.0.0.1:8480", "external target")
     registry.redact_json({"id": "9c8b7a6d-cccc", "preview_url": "http://127.0.0.1:4001/"})

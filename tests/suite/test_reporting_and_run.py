@@ -5,19 +5,19 @@ import sys
 
 import pytest
 
-from support import reporting
-from support.categories import Category
-from support.client import PressluftClient
-from support.diagnostics import SuiteFailure
-from support.faults import discover
-from support.redaction import secrets
-from support.resources import ResourceLedger
-from support.target import EmbeddedTarget
-from support.verdicts import SUITE_ERROR_PREFIX, suite_error_line, verdict_for, with_summary_first
+from support.http.client import PressluftClient
+from support.http.faults import discover
+from support.reporting import allure_results
+from support.runtime.resources import ResourceLedger
+from support.runtime.target import EmbeddedTarget
+from support.verdicts.categories import Category
+from support.verdicts.diagnosis import SUITE_ERROR_PREFIX, suite_error_line, verdict_for, with_summary_first
+from support.verdicts.failure import SuiteFailure
+from support.verdicts.redaction import secrets
 
 
 def test_categories_match_the_summary_line_and_split_product_defects_from_target_problems():
-    rules = {rule["name"]: rule for rule in reporting.categories()}
+    rules = {rule["name"]: rule for rule in allure_results.categories()}
     line = SuiteFailure(Category.JOB_FAILED, "POST /api/sites", "X: y", job_id="j").line
     matching = [name for name, rule in rules.items()
                 if "messageRegex" in rule and re.fullmatch(rule["messageRegex"], f"{line}\nmore")]
@@ -28,7 +28,7 @@ def test_categories_match_the_summary_line_and_split_product_defects_from_target
 
 def test_the_first_verdict_of_a_message_decides_its_category_not_one_quoted_in_its_reason():
     """Found by a mutant target: a smoke's verdict quoted in the reason must not pick the Allure category."""
-    rules = {rule["name"]: rule for rule in reporting.categories()}
+    rules = {rule["name"]: rule for rule in allure_results.categories()}
     quoted = SuiteFailure(Category.JOB_TIMEOUT, "POST /api/sites/s/environments", "still running after 3 s").line
     line = SuiteFailure(Category.CONTRACT_VIOLATION, "GET /api/jobs/j", f"expected job_cancelled, was: {quoted}").line
     matching = [name for name, rule in rules.items()
@@ -38,15 +38,15 @@ def test_the_first_verdict_of_a_message_decides_its_category_not_one_quoted_in_i
 
 def test_environment_properties_name_the_target_and_versions_and_no_secret(tmp_path):
     secrets.add("super-secret-token-value")
-    props = reporting.environment_properties(target_name="staging", target_url="http://u:pw@pressluft.example/",
+    props = allure_results.environment_properties(target_name="staging", target_url="http://u:pw@pressluft.example/",
                                              embedded=False, run_id="w5-abcd1234", target_version="1.0")
-    reporting.write_result_files(tmp_path, props)
+    allure_results.write_result_files(tmp_path, props)
     text = (tmp_path / "environment.properties").read_text()
     assert "target.name=staging" in text and "target.embedded_reference=false" in text and "behave=1.3.3" in text
     assert "target.url" not in text and "pressluft.example" not in text  # a real target's address is never written
-    embedded = reporting.environment_properties(target_name="embedded reference", embedded=True, run_id="w5-1",
+    embedded = allure_results.environment_properties(target_name="embedded reference", embedded=True, run_id="w5-1",
                                                 target_url="http://u:super-secret-token-value@127.0.0.1:1/")
-    reporting.write_result_files(tmp_path, embedded)
+    allure_results.write_result_files(tmp_path, embedded)
     text = (tmp_path / "environment.properties").read_text()
     assert "super-secret-token-value" not in text
     assert "target.url=http://127.0.0.1:1/" in text  # the embedded reference's loopback address is shown
@@ -55,7 +55,7 @@ def test_environment_properties_name_the_target_and_versions_and_no_secret(tmp_p
 
 def test_a_run_level_result_is_written_when_the_run_cannot_start(tmp_path):
     line = SuiteFailure(Category.AUTH_FAILED, "POST /api/login", "401 unauthorized: invalid credentials").line
-    path = reporting.write_run_result(tmp_path, name="The run could not start", message=line,
+    path = allure_results.write_run_result(tmp_path, name="The run could not start", message=line,
                                       category=Category.AUTH_FAILED)
     result = json.loads(path.read_text())
     assert result["status"] == "broken" and result["statusDetails"]["message"] == line
@@ -124,7 +124,7 @@ def test_the_suite_never_imports_the_reference():
     imported the reference for tests of its own)."""
     import subprocess
 
-    probe = ("import sys, environment, support.run, support.checks\n"
+    probe = ("import sys, environment, support.run.run, support.checks\n"
              "import steps.backups, steps.environments, steps.nodes, steps.sites, steps.smokes\n"
              "assert 'pressluft_reference' not in sys.modules, sorted(m for m in sys.modules if 'pressluft' in m)")
     root = __import__("pathlib").Path(__file__).resolve().parents[2]

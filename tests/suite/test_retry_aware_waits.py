@@ -8,11 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from support import polling
-from support.categories import Category
-from support.polling import StillWaiting
-from support.waitlog import WaitLog
-from support.waits import wait_for_job
+from support.reporting.waitlog import WaitLog
+from support.verdicts.categories import Category
+from support.waiting import polling
+from support.waiting.jobs import wait_for_job
+from support.waiting.polling import StillWaiting
 
 
 def iso(moment: datetime) -> str:
@@ -43,7 +43,7 @@ def wait_log(tmp_path, monkeypatch):
     log = WaitLog()
     log.record_to(str(tmp_path))
     monkeypatch.setattr(polling, "WAITS", log)
-    monkeypatch.setattr("support.waits.WAITS", log)
+    monkeypatch.setattr("support.waiting.jobs.WAITS", log)
     return tmp_path
 
 

@@ -1,9 +1,9 @@
 """Answers are checked against the contract schemas, tolerating what the real Pressluft does."""
 import pytest
 
-from support import schemas
-from support.categories import Category
-from support.diagnostics import SuiteFailure
+from support.pressluft import schemas
+from support.verdicts.categories import Category
+from support.verdicts.failure import SuiteFailure
 
 NOW = "2026-02-22T10:00:00.123456789Z"
 NODE = {"id": "0b0e8a86-8f5a-4a2e-9a43-5d1f1c1f3a11", "name": "n", "hostname": "203.0.113.5", "status": "active",

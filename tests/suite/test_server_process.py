@@ -1,5 +1,5 @@
-"""The server under test (support/server_process.py): its settings (PRESSLUFT_SERVER_*), the build, the start on a
-free port or where PRESSLUFT_BASE_URL says, the wait for GET /, a server that exits early or never answers, and
+"""The server under test (support/runtime/server_process.py): its settings (PRESSLUFT_SERVER_*), the build, the start
+on a free port or where PRESSLUFT_BASE_URL says, the wait for GET /, a server that exits early or never answers, and
 its log under its own heading. Real, small processes (python -m http.server), found again by a unique marker."""
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ import uuid
 import pytest
 from process_probes import marker, processes_with
 
-from support import smokes
-from support.categories import Category
-from support.config import ConfigError, load_settings
-from support.diagnostics import SuiteFailure, render_block
-from support.redaction import MASK, secrets
-from support.server_process import ServerUnderTest, free_port
-from support.verdicts import startup_block
+from support.runtime import smokes
+from support.runtime.config import ConfigError, load_settings
+from support.runtime.ports import free_port
+from support.runtime.server_process import ServerUnderTest
+from support.verdicts.categories import Category
+from support.verdicts.diagnosis import render_block, startup_block
+from support.verdicts.failure import SuiteFailure
+from support.verdicts.redaction import MASK, secrets
 
 PY = sys.executable
 

@@ -1,13 +1,13 @@
-"""Fail once (support/run.py): what the run shares (its node's readiness, its shared site, its clone) is waited for
+"""Fail once (support/run/once.py): what the run shares (its node's readiness, its shared site, its clone) is waited for
 once; a failure is kept and every later scenario that needs it fails at once with the same verdict, naming the
 scenario where the wait was spent."""
 from __future__ import annotations
 
 import pytest
 
-from support.categories import Category
-from support.diagnostics import SuiteFailure
-from support.run import FailOnce, Once, SpentBefore
+from support.run.once import FailOnce, Once, SpentBefore
+from support.verdicts.categories import Category
+from support.verdicts.failure import SuiteFailure
 
 NOT_READY = SuiteFailure(Category.NODE_NOT_READY, "GET /api/nodes", "still not ready (runtime_missing) when its 900 s "
                          "budget was spent", job_id="job-9", node={"id": "n-1", "readiness": {"is_ready": False}})

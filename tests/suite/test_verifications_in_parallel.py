@@ -1,12 +1,12 @@
 """'No job was queued' with a scope ignores jobs of other sites (scenarios running in parallel), never its own."""
 import pytest
 
-from support.actor import Operator
-from support.checks import no_job_queued as no_job_was_queued
-from support.client import PressluftClient
-from support.config import load_settings
-from support.diagnostics import SuiteFailure
-from support.resources import ResourceLedger
+from support.checks.jobs import no_job_queued as no_job_was_queued
+from support.http.client import PressluftClient
+from support.runtime.config import load_settings
+from support.runtime.resources import ResourceLedger
+from support.screenplay.actor import Operator
+from support.verdicts.failure import SuiteFailure
 
 S1, E1, S9, E9, N1 = (f"00000000-0000-4000-8000-0000000000{n}" for n in ("a1", "b1", "a9", "b9", "c1"))
 

@@ -1,0 +1,202 @@
+"""The checks of jobs: the job a request queued ended succeeded and is the request's own; a job ended failed with
+a code, within the attempts the contract gives its type; no job was queued (the job list first showing it can show
+one); and the matchers of a job."""
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+from hamcrest.core.description import Description
+
+from support.checks.matchers import (
+    RecordMatcher,
+    VerdictMatcher,
+    expect,
+    field_is,
+    fields_that_are,
+    new_value,
+    shown_in,
+)
+from support.pressluft.jobs import CONTRACT_MAX_ATTEMPTS, category_of, is_terminal, job_reason
+from support.screenplay.actions import Request
+from support.screenplay.actor import Operator
+from support.screenplay.questions import TheJob, TheJobs, jobs_touching
+from support.verdicts.categories import Category
+from support.verdicts.failure import SuiteFailure
+from support.waiting.jobs import wait_for_job
+
+
+class _JobThatSucceeded(VerdictMatcher):
+    def _matches(self, job) -> bool:
+        return isinstance(job, dict) and job.get("status") == "succeeded"
+
+    def describe_to(self, description: Description) -> None:
+        description.append_text("a job that succeeded")
+
+    def describe_mismatch(self, job, description: Description) -> None:
+        if not isinstance(job, dict):
+            description.append_text(f"got {job!r} instead of a job")
+            return
+        name = f"the {job.get('job_type') or 'job'} job {job.get('id')}"
+        status = job.get("status")
+        if status == "failed":
+            description.append_text(f"{name} ended failed with {job_reason(job)}")
+        elif status == "cancelled":
+            description.append_text(f"{name} ended cancelled")
+        else:
+            description.append_text(f"{name} is still {status}")
+
+    def category_for(self, job) -> Category:
+        return category_of(job)
+
+    def reason_for(self, job) -> str:
+        if isinstance(job, dict) and job.get("status") in ("failed", "cancelled"):
+            return job_reason(job)
+        return super().reason_for(job)
+
+
+def a_job_that_succeeded() -> VerdictMatcher:
+    return _JobThatSucceeded()
+
+
+ATTEMPT_RULES = {
+    # the sentence's words → (what it means, given the attempts the contract allows; the check of the job)
+    "without a retry": ("one attempt, no retry", lambda job, allowed: job.get("attempt_count") == 1),
+    "after its single allowed attempt": (
+        "one attempt, the only one the contract allows (max_attempts {allowed})",
+        lambda job, allowed: allowed == 1 and job.get("attempt_count") == 1 == job.get("max_attempts")),
+    "after all its allowed attempts": (
+        "the {allowed} attempts the contract allows (max_attempts {allowed}), each retry scheduled with a run_after",
+        lambda job, allowed: job.get("attempt_count") == allowed == job.get("max_attempts")
+        and (allowed == 1 or bool(job.get("run_after")))),
+}
+
+
+class _JobOf(RecordMatcher):
+    """A job by the fields that say which job it is: its type, and the node, site and environment it belongs to."""
+
+    noun = "a job"
+
+    def __init__(self, job_type: str, where: dict):
+        self.job_type, self.where = job_type, where
+
+    def title(self, job: dict) -> str:
+        return f"{job.get('job_type') or 'job'} job {job.get('id')}"
+
+    def properties(self):
+        return [field_is("job_type", self.job_type)] + [field_is(field, value) for field, value in self.where.items()]
+
+
+def a_job_of(job_type: str, **where) -> VerdictMatcher:
+    """A job of that type that belongs where the scenario put it (node_id, site_id, environment_id = …)."""
+    return _JobOf(job_type, where)
+
+
+class _FailedJob(_JobOf):
+    def __init__(self, job_type: str, where: dict, code: str, message: Optional[str], attempts: Optional[str]):
+        super().__init__(job_type, where)
+        self.code, self.message, self.attempts = code, message, attempts
+        self.allowed = CONTRACT_MAX_ATTEMPTS[job_type]
+
+    def properties(self):
+        allowed = self.allowed
+        found = super().properties() + fields_that_are(("status", "failed"), ("error_code", self.code),
+                                                       ("error_message", self.message))
+        found.append(("finished_at set", lambda job: None if job.get("finished_at") else "finished_at is null"))
+        found.append((f"at most the {allowed} attempts the contract gives {self.job_type}",
+                      lambda job: None if (job.get("attempt_count") or 0) <= allowed
+                      else f"attempt {job.get('attempt_count')} of {job.get('max_attempts')}"))
+        if self.attempts is not None:
+            what, rule = ATTEMPT_RULES[self.attempts]
+            found.append((what.format(allowed=allowed), lambda job: None if rule(job, allowed) else
+                          f"attempt {job.get('attempt_count')} of {job.get('max_attempts')}, "
+                          f"run_after {job.get('run_after')!r}"))
+        return found
+
+    def category_for(self, job) -> Category:
+        if isinstance(job, dict) and job.get("status") in ("queued", "running"):
+            return Category.JOB_TIMEOUT
+        return Category.CONTRACT_VIOLATION
+
+
+def a_job_that_ended_failed(code: str, message: Optional[str] = None, *, job_type: str,
+                            attempts: Optional[str] = None, **where) -> VerdictMatcher:
+    """Failed with that code (and message), finished, a job of that type belonging where `where` says, within
+    the attempts the contract gives the type; `attempts`: one of ATTEMPT_RULES' phrases, as the feature text
+    says it."""
+    return _FailedJob(job_type, where, code, message, attempts)
+
+
+class _JobOfRequest(RecordMatcher):
+    """The job a request queued, as the scenario knows it: its type, its site, its environment (or, for a
+    creation, an environment that did not exist before) and its node."""
+
+    noun = "a job"
+
+    def __init__(self, job_type: str, site: Optional[str], environment: Optional[str], node: Optional[str],
+                 new_environment_not_in: Optional[Iterable[str]]):
+        self.job_type, self.site, self.environment, self.node = job_type, site, environment, node
+        self.existing = None if new_environment_not_in is None else set(new_environment_not_in)
+
+    def title(self, job: dict) -> str:
+        return f"{job.get('job_type') or 'job'} job {job.get('id')}"
+
+    def properties(self):
+        found = fields_that_are(("job_type", self.job_type), ("site_id", self.site, "site"),
+                                ("environment_id", self.environment, "environment"))
+        return found + new_value("environment_id", self.existing, "a new environment",
+                                 "it names the environment {}, one that existed before") + \
+            fields_that_are(("node_id", self.node, "node"))
+
+
+def a_job_of_the_request(job_type: str, *, site: Optional[str] = None, environment: Optional[str] = None,
+                         node: Optional[str] = None, new_environment_not_in: Optional[Iterable[str]] = None
+                         ) -> VerdictMatcher:
+    return _JobOfRequest(job_type, site, environment, node, new_environment_not_in)
+
+
+def job_succeeded(operator: Operator, request: Request, budget: float) -> dict:
+    """The job the request queued ended succeeded (failed: job_failed, cancelled: job_cancelled, still in
+    flight after its budget and Pressluft's own retries: job_timeout), and it is the request's own: of the job
+    type the request queues, for the site, the environment (a creation: a new one) and the node the scenario
+    set up."""
+    job_id = request.accepted()
+    job, history = wait_for_job(operator, job_id, command=request.command, budget=budget)
+    expect(job, a_job_that_succeeded(), command=request.command, job_id=job_id, poll=history)
+    creation = request.job_type == "env_create"
+    own = a_job_of_the_request(
+        request.job_type, site=request.site_id, environment=request.environment_id, node=request.node_id,
+        new_environment_not_in=[env["id"] for env in request.environments_before] if creation else None)
+    return expect(job, own, command=TheJob(job_id).command, job_id=job_id)
+
+
+def job_ended_failed(operator: Operator, job: Optional[dict], *, command: str, job_type: str, code: str,
+                     message: Optional[str] = None, attempts: Optional[str] = None, budget: float, **where) -> dict:
+    """The job (of that type, belonging where `where` says) ended failed with that code (and message),
+    finished, within the attempts the contract gives its type, and with the attempts the sentence names
+    (`attempts`: a phrase of ATTEMPT_RULES, above)."""
+    if job is None:
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, TheJobs().command, f"no job of {command} is listed")
+    if not is_terminal(job):
+        job, _ = wait_for_job(operator, job["id"], command=command, budget=budget)
+    return expect(job, a_job_that_ended_failed(code, message, job_type=job_type, attempts=attempts, **where),
+                  command=command, job_id=job["id"])
+
+
+def no_job_queued(operator: Operator, jobs_before: list, *, because: str, made: list[dict],
+                  job_type: Optional[str] = None, **scope) -> None:
+    """No new job (of that type, for that scope) is listed, and no new job of any type in the scope; without a
+    scope, the job list is unchanged. (With a scope, jobs of other sites, e.g. of scenarios running in
+    parallel, do not count.) First the list shows the jobs this run made before (`made`)."""
+    jobs = operator.asks_for(TheJobs())
+    shown_in(jobs, made, command=TheJobs().command, what="jobs", claim=f"no {job_type or 'job'} was queued")
+    before = {job["id"] for job in jobs_before}
+    new = [job for job in jobs if job["id"] not in before]
+    if scope:
+        new = jobs_touching(new, **scope)
+    matching = jobs_touching(new, job_type=job_type)
+    if new or (not scope and len(jobs) != len(before)):
+        count = len(new) if scope else len(jobs) - len(before)
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, TheJobs().command,
+                           f"{count} jobs were queued ({len(matching)} {job_type or 'job'}) although {because}: "
+                           + ", ".join(f"{job.get('job_type')} {job['id']}" for job in new),
+                           job_id=(matching or new)[0]["id"] if new else None)

@@ -1,0 +1,134 @@
+"""What every check is built on: matchers that know which failure category a mismatch is (`VerdictMatcher`), a
+matcher of one record by its properties whose mismatch names each one that differs (`RecordMatcher`), `expect()`,
+which turns a mismatch into a verdict with one summary line, and `shown_in()`: a "no X" claim first shows that its
+listing can show an X.
+
+Each matcher checks every property its name promises against the values it was given (what the scenario asked for),
+and its mismatch text reads like English.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable, Optional
+
+from hamcrest.core.base_matcher import BaseMatcher
+from hamcrest.core.description import Description
+from hamcrest.core.string_description import StringDescription
+
+from support.verdicts.categories import Category
+from support.verdicts.failure import SuiteFailure
+
+
+class VerdictMatcher(BaseMatcher):
+    """A matcher that can say which failure category a mismatch is."""
+
+    category = Category.CONTRACT_VIOLATION
+
+    def category_for(self, item: Any) -> Category:
+        return self.category
+
+    def reason_for(self, item: Any) -> str:
+        description = StringDescription()
+        self.describe_mismatch(item, description)
+        return str(description)
+
+
+class RecordMatcher(VerdictMatcher):
+    """A matcher of one record (a dict) of the API by a list of (what, check) properties; the mismatch text
+    says which of them differ."""
+
+    noun = "a record"
+
+    def properties(self) -> list[tuple[str, Callable[[dict], Optional[str]]]]:
+        """(what the property is, a check returning None when it holds, else what was found)."""
+        raise NotImplementedError
+
+    def title(self, record: dict) -> str:
+        return f"{self.noun[2:] if self.noun.startswith('a ') else self.noun} {record.get('id')}"
+
+    def differences(self, record: Any) -> list[str]:
+        if not isinstance(record, dict):
+            return [f"got {record!r} instead of {self.noun}"]
+        found = []
+        for what, check in self.properties():
+            problem = check(record)
+            if problem is not None:
+                found.append(f"{problem} (expected {what})")
+        return found
+
+    def _matches(self, record: Any) -> bool:
+        return not self.differences(record)
+
+    def describe_to(self, description: Description) -> None:
+        description.append_text(f"{self.noun} with " + ", ".join(what for what, _ in self.properties()))
+
+    def describe_mismatch(self, record: Any, description: Description) -> None:
+        problems = self.differences(record)
+        prefix = f"the {self.title(record)}: " if isinstance(record, dict) else ""
+        description.append_text(prefix + "; ".join(problems))
+
+
+def field_is(field: str, expected: Any, label: Optional[str] = None) -> tuple:
+    """A property of a record: that field has the expected value (named `label` in the mismatch)."""
+    def check(record: dict) -> Optional[str]:
+        value = record.get(field)
+        return None if value == expected else f"{label or field} is {value!r}"
+    return f"{label or field} {expected!r}", check
+
+
+def fields_that_are(*expected: tuple) -> list:
+    """`field_is` of each (field, value[, label]) whose value is given (None: the scenario does not say)."""
+    return [field_is(*spec) for spec in expected if spec[1] is not None]
+
+
+def new_value(field: str, taken: Optional[Iterable], what: str, found: str) -> list:
+    """The property that the record's field is set and holds none of the `taken` values (`what` it promises; `found`:
+    what a mismatch says, `{}` the value); none when the scenario gives no `taken` values."""
+    if taken is None:
+        return []
+    taken = set(taken)
+    return [(what, lambda record: None if record.get(field) and record.get(field) not in taken
+             else found.format(repr(record.get(field))))]
+
+
+def expect(actual: Any, matcher: BaseMatcher, *, command: str, job_id: Optional[str] = None,
+           job: Optional[dict] = None, node: Optional[dict] = None, poll=None) -> Any:
+    """assert_that, but a mismatch becomes a SuiteFailure with the matcher's category and English reason."""
+    if matcher.matches(actual):
+        return actual
+    if isinstance(matcher, VerdictMatcher):
+        category, reason = matcher.category_for(actual), matcher.reason_for(actual)
+    else:
+        description = StringDescription()
+        matcher.describe_mismatch(actual, description)
+        category, reason = Category.CONTRACT_VIOLATION, str(description)
+    expected = StringDescription()
+    matcher.describe_to(expected)
+    if isinstance(actual, dict) and job is None and "attempt_count" in actual:
+        job = actual
+    if isinstance(actual, dict) and node is None and "readiness" in actual:
+        node = actual
+    raise SuiteFailure(category, command, reason, job_id=job_id, job=job, node=node, poll=poll,
+                       details={"expected": str(expected)})
+
+
+def shown_in(listing: list, made: list[dict], *, command: str, what: str, claim: str,
+              job_id: Optional[str] = None) -> None:
+    """A "no X" claim can fail only when its listing can show an X: every record this run made before
+    (`made`: the fields each must be listed with, its id first) is in the listing, with those fields; else
+    the claim fails as a contract violation."""
+    by_id = {item.get("id"): item for item in listing if isinstance(item, dict)}
+    problems = [] if made else [f"this run made no {what} it could look for"]
+    for record in made:
+        listed = by_id.get(record["id"])
+        if listed is None:
+            problems.append(f"{record['id']} is not listed")
+            continue
+        wrong = [field for field in record if listed.get(field) != record[field]]
+        if wrong:
+            problems.append(f"{record['id']} is listed with "
+                            + ", ".join(f"{field} {listed.get(field)!r}" for field in wrong) + ", not "
+                            + ", ".join(f"{field} {record[field]!r}" for field in wrong))
+    if problems:
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, command,
+                           f"the {what} list does not show the {what} this run made ({'; '.join(problems)}), so it "
+                           f"cannot show that {claim}", job_id=job_id)

@@ -1,0 +1,269 @@
+"""The checks of provider-acquired nodes: the run's node is ready, and ready in fact; Pressluft acquired at most one
+node for it; a node request's acquisition is retried on Pressluft's schedule, or ends failed; a new node is reported
+not ready while it is acquired. With the matchers of a node, and `Acquisition`: the run's node as it was secured
+(reused, adopted while in flight, or requested) and the job that made it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from support.checks.jobs import a_job_of, job_ended_failed
+from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, field_is, fields_that_are, shown_in
+from support.http.journal import Exchange
+from support.pressluft.jobs import CONTRACT_MAX_ATTEMPTS, in_flight, job_reason, require_success
+from support.pressluft.readiness import PENDING_HOST, readiness_words, reason_codes
+from support.pressluft.times import parse_time
+from support.runtime.resources import run_node_name
+from support.screenplay.actions import Request, RequestNode
+from support.screenplay.actor import Operator
+from support.screenplay.questions import TheJob, TheJobs, TheNodes, by_id, jobs_touching
+from support.verdicts.categories import Category
+from support.verdicts.failure import SuiteFailure
+from support.waiting.jobs import wait_for_job
+from support.waiting.nodes import wait_for_node_ready
+
+REUSED, ADOPTED, REQUESTED = "reused", "adopted", "requested"
+
+
+@dataclass
+class Acquisition:
+    """The run's node: how it was secured (reused, adopted while in flight, requested) and its job."""
+
+    node_id: Optional[str]
+    how: str
+    job_id: Optional[str] = None
+    job: Optional[dict] = None
+    name: Optional[str] = None
+
+    def describe(self) -> str:
+        return {REUSED: f"reuses the ready node {self.name} ({self.node_id})",
+                ADOPTED: f"waits for the node {self.name} ({self.node_id}) that is still being acquired "
+                         f"(job {self.job_id})",
+                REQUESTED: "acquires a new node"}[self.how]
+
+
+def _real_host(node: dict) -> Optional[str]:
+    """None when hostname and public_ip both hold the address acquisition gave the node."""
+    found = [f"{field} is {node.get(field)!r}" for field in ("hostname", "public_ip")
+             if not isinstance(node.get(field), str) or not node[field].strip() or node[field] == PENDING_HOST]
+    return "; ".join(found) or None
+
+
+class _Node(RecordMatcher):
+    noun = "a node"
+
+    def __init__(self, ready: Optional[bool], name: Optional[str]):
+        self.ready, self.name = ready, name  # ready None: only which node it is
+
+    def title(self, node: dict) -> str:
+        return f"node {node.get('name')} ({node.get('id')})"
+
+    def properties(self):
+        def readiness(node):
+            return None if (node.get("readiness") or {}).get("is_ready") is self.ready else \
+                f"it is {readiness_words(node)}"
+
+        def codes(node):
+            listed = reason_codes(node)
+            if self.ready:
+                return f"it lists {', '.join(listed)}" if listed else None
+            return None if listed else "it names no reason code"
+
+        found = fields_that_are(("name", self.name))
+        found.append(("a provider-acquired node (is_local false)",
+                      lambda node: None if node.get("is_local") is False else f"is_local is {node.get('is_local')!r}"))
+        if self.ready is None:
+            return found
+        if self.ready:
+            return found + [("readiness is_ready true", readiness), ("no outstanding reason codes", codes),
+                            field_is("status", "active"),
+                            (f"a host acquisition gave it (hostname and public_ip, not blank, not {PENDING_HOST})",
+                             _real_host)]
+        return found + [("readiness is_ready false", readiness), ("reason codes saying why", codes)]
+
+    def category_for(self, node) -> Category:
+        if self.ready and isinstance(node, dict) and not (node.get("readiness") or {}).get("is_ready"):
+            return Category.NODE_NOT_READY
+        return Category.CONTRACT_VIOLATION
+
+
+def a_ready_node(name: Optional[str] = None) -> VerdictMatcher:
+    """Ready with no reason code, and ready in fact: a provider node, active, on the host acquisition gave it
+    (and named `name` when given)."""
+    return _Node(True, name)
+
+
+def a_node_not_ready(name: Optional[str] = None) -> VerdictMatcher:
+    return _Node(False, name)
+
+
+def a_provider_node_named(name: str) -> VerdictMatcher:
+    """The provider node of that name, ready or not."""
+    return _Node(None, name)
+
+
+def node_job_record(acquisition: Optional[Acquisition]) -> list[dict]:
+    """The run's node acquisition job (when the run requested or adopted one) as the job list must show it."""
+    if acquisition is None or not acquisition.job_id or not acquisition.job:
+        return []
+    return [{"id": acquisition.job_id, "job_type": "node_provision", "node_id": acquisition.job.get("node_id")}]
+
+
+def run_node_job_record(operator: Operator, acquisition: Acquisition) -> list[dict]:
+    """The job that made the run's node: the run's own acquisition job, or for a node the run reused, the newest
+    node_provision job the job list shows for it."""
+    return node_job_record(acquisition) or [
+        {"id": job["id"], "job_type": "node_provision", "node_id": acquisition.node_id}
+        for job in jobs_touching(operator.asks_for(TheJobs(quiet=True)), node_id=acquisition.node_id,
+                                 job_type="node_provision")[-1:]]
+
+
+def _requested_node(operator: Operator, request: Request, job: dict) -> dict:
+    """The node a node request made, found by the id its acquisition job names: listed, not listed before the
+    request, the provider node of the requested name."""
+    nodes = operator.asks_for(TheNodes(quiet=True))
+    node = by_id(nodes, job.get("node_id")) if job.get("node_id") else None
+    if node is None or node["id"] in request.nodes_before:
+        what = ("names no node" if not job.get("node_id") else f"names the node {job['node_id']}, which is "
+                + ("not listed" if node is None else "older than the request"))
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, TheJob(job.get('id')).command,
+                           f"the acquisition job of the node {request.slug} {what}", job_id=job.get("id"), job=job)
+    return expect(node, a_provider_node_named(request.slug), command=TheNodes().command, job_id=job.get("id"))
+
+
+def node_request_ended_failed(operator: Operator, request: Request, *, code: str, message: Optional[str],
+                              attempts: str) -> dict:
+    job = operator.asks_for(TheJob(request.accepted(), quiet=True))
+    node = _requested_node(operator, request, job)
+    return job_ended_failed(operator, job, command=request.command, job_type="node_provision", code=code,
+                            message=message, attempts=attempts, budget=operator.settings.budgets.node,
+                            node_id=node["id"], site_id=None, environment_id=None)
+
+
+def _acquisition_job(operator: Operator, node: dict, acquisition: Acquisition) -> Optional[dict]:
+    """The node_provision job that made the node: the run's own (requested or adopted), found by its id, or
+    the newest one the job list shows for the node (a reused node; None when none is listed)."""
+    if acquisition.job_id and (acquisition.job or {}).get("node_id") == node["id"]:
+        return operator.asks_for(TheJob(acquisition.job_id, quiet=True))
+    listed = jobs_touching(operator.asks_for(TheJobs(quiet=True)), node_id=node["id"], job_type="node_provision")
+    return operator.asks_for(TheJob(listed[-1]["id"], quiet=True)) if listed else None
+
+
+def node_is_ready(operator: Operator, acquisition: Acquisition) -> dict:
+    """The run's node becomes ready (within the node budget), lists no outstanding reason code, and is ready in
+    fact: the provider node the run knows (its name), active, on the host acquisition gave it, and the
+    acquisition job that made it (when one is listed) is a node_provision of that node that succeeded."""
+    node, history = wait_for_node_ready(operator, acquisition.node_id, budget=operator.settings.budgets.node,
+                                        job_id=acquisition.job_id)
+    expect(node, a_ready_node(name=acquisition.name), command=TheNodes().command, job_id=acquisition.job_id,
+           poll=history)
+    job = _acquisition_job(operator, node, acquisition)
+    if job is not None:
+        command = TheJob(job.get('id')).command
+        expect(job, a_job_of("node_provision", node_id=node["id"]), command=command, job_id=job.get("id"))
+        if job.get("status") != "succeeded":
+            raise SuiteFailure(Category.CONTRACT_VIOLATION, command,
+                               f"the node {node.get('name')} ({node['id']}) is reported ready, but the acquisition "
+                               f"job that made it is {job.get('status')} ({job_reason(job)})", job_id=job.get("id"),
+                               job=job, node=node)
+    return node
+
+
+def at_most_one_node_acquired(operator: Operator, acquisition: Acquisition) -> None:
+    """Pressluft acquired no more than one node for the run's one request: one node of the run's node name, one
+    job. The listings first show what the run has: its node, and the acquisition job that made it."""
+    name = run_node_name(operator.ledger.run_id)
+    nodes, jobs = operator.asks_for(TheNodes()), operator.asks_for(TheJobs(quiet=True))
+    made_nodes = [{"id": acquisition.node_id}]
+    made_jobs = run_node_job_record(operator, acquisition)
+    if acquisition.how == REQUESTED and acquisition.job:
+        made_nodes.append({"id": acquisition.job.get("node_id"), "name": name})
+    claim = "Pressluft acquired at most one node for the run"
+    shown_in(nodes, made_nodes, command=TheNodes().command, what="nodes", claim=claim, job_id=acquisition.job_id)
+    shown_in(jobs, made_jobs, command=TheJobs().command, what="jobs", claim=claim, job_id=acquisition.job_id)
+    named = [node for node in nodes if node.get("name") == name]
+    acquisitions = [job for node in named
+                    for job in jobs_touching(jobs, node_id=node["id"], job_type="node_provision")]
+    if len(named) > 1 or len(acquisitions) > 1:
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, TheNodes().command,
+                           f"Pressluft acquired {len(named)} nodes named {name} with {len(acquisitions)} acquisition "
+                           f"jobs for one request: {', '.join(node['id'] for node in named)}",
+                           job_id=acquisitions[-1]["id"] if acquisitions else None)
+
+
+def retry_scheduled(operator: Operator, request: Request, *, failed_attempts: int, error_code: str) -> dict:
+    """After `failed_attempts` failed attempts the acquisition job the request queued (of the node it made) is
+    queued again: attempt count, the last error kept, run_after ahead of the job's last change, attempts left
+    of those the contract gives node_provision."""
+    job_id = request.accepted()
+
+    def scheduled_or_past(job: dict) -> bool:
+        attempts = job.get("attempt_count") or 0
+        return attempts > failed_attempts or (attempts == failed_attempts and job.get("status") == "queued")
+
+    job, history = wait_for_job(operator, job_id, command=request.command, budget=operator.settings.budgets.node,
+                                until=scheduled_or_past)
+    node = _requested_node(operator, request, job)
+    expect(job, a_job_of("node_provision", node_id=node["id"], site_id=None, environment_id=None),
+           command=request.command, job_id=job_id)
+    allowed = CONTRACT_MAX_ATTEMPTS["node_provision"]
+    where = f"the acquisition job at attempt {job.get('attempt_count')} of {allowed}"
+    if job.get("status") == "failed":
+        raise SuiteFailure(Category.JOB_FAILED, request.command,
+                           f"{where} ended failed with {job_reason(job)} instead of being scheduled again",
+                           job_id=job_id, job=job, poll=history)
+    problems = []
+    if job.get("status") != "queued":
+        problems.append(f"it is {job.get('status')}, not queued to run again")
+    if job.get("attempt_count") != failed_attempts:
+        problems.append(f"it counts {job.get('attempt_count')} attempts, not {failed_attempts}")
+    if job.get("error_code") != error_code:
+        problems.append(f"it keeps the error {job.get('error_code')!r}, not {error_code!r}")
+    run_after, changed = parse_time(job.get("run_after")), parse_time(job.get("updated_at"))
+    if run_after is None or changed is None or run_after <= changed:
+        problems.append(f"its run_after {job.get('run_after')!r} is not ahead of its last change "
+                        f"{job.get('updated_at')!r}")
+    if (job.get("attempt_count") or 0) >= allowed:
+        problems.append(f"it has no attempt left of the {allowed} the contract gives node_provision")
+    if problems:
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, request.command,
+                           f"{where} is not scheduled to run again after {error_code}: " + "; ".join(problems),
+                           job_id=job_id, job=job, poll=history)
+    return job
+
+
+def node_not_ready_while_acquiring(operator: Operator, request: Request) -> dict:
+    """While the acquisition job is in flight, the new node is listed and reported not ready, with reasons."""
+    job = operator.asks_for(TheJob(request.accepted(), quiet=True))
+    if not in_flight(job):
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, TheJob(job.get('id')).command,
+                           f"the acquisition is no longer in flight (it is {job.get('status')})", job_id=job.get("id"),
+                           job=job)
+    return new_node_listed_not_ready(operator, request, job)
+
+
+def new_node_listed_not_ready(operator: Operator, request: Request, job: Optional[dict] = None) -> dict:
+    """The node the request made (the node its job names, new, of the requested name) is listed, and reported
+    not ready with reason codes."""
+    job = job or operator.asks_for(TheJob(request.accepted(), quiet=True))
+    node = _requested_node(operator, request, job)
+    return expect(node, a_node_not_ready(name=request.slug), command=TheNodes().command, job_id=job.get("id"))
+
+
+def node_ready_without_resubmission(operator: Operator, request: Request, exchanges: list[Exchange]) -> dict:
+    """The acquisition job succeeded, the node it made is ready, and the node was requested once: one POST by
+    the operator in this scenario, one acquisition job for the node."""
+    job_id = request.accepted()
+    job, history = wait_for_job(operator, job_id, command=request.command, budget=operator.settings.budgets.node)
+    require_success(job, command=request.command, history=history)
+    node = _requested_node(operator, request, job)
+    expect(job, a_job_of("node_provision", node_id=node["id"]), command=request.command, job_id=job_id)
+    node, readiness = wait_for_node_ready(operator, node["id"], budget=operator.settings.budgets.node, job_id=job_id)
+    expect(node, a_ready_node(name=request.slug), command=TheNodes().command, job_id=job_id, poll=readiness)
+    jobs = jobs_touching(operator.asks_for(TheJobs()), node_id=node["id"], job_type="node_provision")
+    posts = [exchange for exchange in exchanges if exchange.command == RequestNode.command_for()]
+    if len(jobs) != 1 or len(posts) != 1:
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, TheJobs().command,
+                           f"the node was requested {len(posts)} times and has {len(jobs)} acquisition jobs: "
+                           + ", ".join(f"{j['id']} ({j.get('status')})" for j in jobs), job_id=job_id)
+    return node

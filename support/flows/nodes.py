@@ -1,0 +1,131 @@
+"""The provider connection and provider-acquired nodes: connect the provider; for a run, reuse a ready node,
+wait for one still being acquired, or request exactly one; for a scenario, request a new node.
+
+Never pay for the same node twice: when no provider node is ready but one is still being acquired (its
+node_provision job queued, running or waiting for a retry Pressluft scheduled), the run waits for that one
+instead of requesting another. A node whose acquisition failed for good is never reused.
+"""
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+from support.checks.nodes import ADOPTED, REQUESTED, REUSED, Acquisition
+from support.pressluft import schemas
+from support.pressluft.jobs import in_flight, require_success
+from support.pressluft.readiness import is_ready
+from support.reporting.narration import narrate
+from support.runtime.resources import NODE_REQUEST, run_node_name
+from support.screenplay.actions import ConnectProvider, Request, RequestNode
+from support.screenplay.actor import Operator
+from support.screenplay.questions import TheJobs, TheNodes, by_id, jobs_touching, provider_nodes
+from support.verdicts.categories import Category
+from support.verdicts.failure import SuiteFailure
+from support.waiting.jobs import wait_for_job
+from support.waiting.polling import Deadline, Wait, poll
+
+
+def connect_provider(operator: Operator, token: Optional[str] = None, *, require_connected: bool = True) -> dict:
+    """POST /api/providers: must answer 200 (and, unless told otherwise, status connected)."""
+    settings = operator.settings
+    answer = operator.attempts_to(ConnectProvider(settings.provider_id, token or settings.provider_token or "")).answer
+    if answer.status != 200:
+        raise answer.verdict("200")
+    connection = schemas.check("provider_connection", answer.json, command=answer.command)
+    if require_connected and connection.get("status") != "connected":
+        guidance = " ".join(connection.get("guidance") or [])
+        raise SuiteFailure(Category.CONFIG_ERROR, answer.command,
+                           f"provider {settings.provider_id} is {connection.get('status')}: "
+                           f"{connection.get('last_status_message')}" + (f". {guidance}" if guidance else ""))
+    return connection
+
+
+def request_new_node(operator: Operator, name: str) -> Request:
+    """POST /api/nodes once, whatever it answers; nothing is waited for."""
+    nodes_before = {node["id"] for node in operator.asks_for(TheNodes(quiet=True))}
+    jobs_before = operator.asks_for(TheJobs(quiet=True))
+    request = operator.attempts_to(RequestNode(operator.settings.provider_id, name))
+    if request.job_id:
+        operator.ledger.record(NODE_REQUEST, request.job_id, note=name)
+    return request.knowing(nodes_before=nodes_before, jobs_before=jobs_before)
+
+
+def _acquisitions_in_flight(operator: Operator, nodes: list) -> list:
+    """(node, job) of provider nodes that are not ready and whose node_provision job is still in flight."""
+    jobs = operator.asks_for(TheJobs(quiet=True))
+    found = []
+    for node in provider_nodes(nodes):
+        if is_ready(node):
+            continue
+        job = next((job for job in reversed(jobs_touching(jobs, node_id=node["id"], job_type="node_provision"))
+                    if in_flight(job)), None)
+        if job is not None:
+            found.append((node, job))
+    return sorted(found, key=lambda pair: pair[0].get("created_at") or "")
+
+
+def plan_run_node(operator: Operator) -> Acquisition:
+    """Which node the run will use, without changing anything: a ready one, one in flight, or a new one."""
+    nodes = operator.asks_for(TheNodes(quiet=True))
+    ready = sorted((node for node in provider_nodes(nodes) if is_ready(node)), key=lambda n: n.get("created_at") or "")
+    if ready:
+        return Acquisition(ready[0]["id"], REUSED, name=ready[0].get("name"))
+    in_flight_now = _acquisitions_in_flight(operator, nodes)
+    if in_flight_now:
+        node, job = in_flight_now[0]
+        return Acquisition(node["id"], ADOPTED, job_id=job["id"], job=job, name=node.get("name"))
+    return Acquisition(None, REQUESTED, name=run_node_name(operator.ledger.run_id))
+
+
+def secure_run_node(operator: Operator, while_first_acquired: Optional[Callable[[Request], None]] = None
+                    ) -> Acquisition:
+    """Connect the provider, then reuse, adopt or request the run's node and wait until its job succeeded.
+    Readiness is judged by whoever needs the node (support/checks/nodes.py). `while_first_acquired(request)` is called
+    right after the request was accepted when no node was listed before it: the target's first node."""
+    with narrate("Secure the run's provider-acquired node"):
+        connect_provider(operator)
+        acquisition = plan_run_node(operator)
+        if acquisition.how == REUSED:
+            return acquisition
+        if acquisition.how == REQUESTED:
+            request = request_new_node(operator, acquisition.name)
+            acquisition.job_id = request.accepted()
+            if while_first_acquired is not None and not request.nodes_before:
+                while_first_acquired(request)
+        budget = operator.settings.budgets.node
+        job, history = wait_for_job(operator, acquisition.job_id, command=RequestNode.command_for(), budget=budget)
+        acquisition.job = require_success(job, command=RequestNode.command_for(), history=history)
+        acquisition.node_id = job.get("node_id") or acquisition.node_id
+        if acquisition.node_id is None:
+            raise SuiteFailure(Category.CONTRACT_VIOLATION, RequestNode.command_for(),
+                               "the node acquisition job succeeded without naming its node", job_id=job.get("id"),
+                               job=job)
+        operator.ledger.record("node", acquisition.node_id, acquisition.name)
+        return _where_sites_land(operator, acquisition)
+
+
+def _where_sites_land(operator: Operator, acquisition: Acquisition) -> Acquisition:
+    """Another run may have requested a node at the same moment. Sites land on the oldest ready provider
+    node, so a node older than ours that is still provisioning is waited for (within the node budget), and
+    the oldest ready one becomes the run's node. Ours stays in the ledger of created resources."""
+    mine = by_id(operator.asks_for(TheNodes(quiet=True)), acquisition.node_id) or {}
+    created = mine.get("created_at") or ""
+
+    def older() -> list:
+        return [node for node in provider_nodes(operator.asks_for(TheNodes(quiet=True)))
+                if node["id"] != acquisition.node_id and (node.get("created_at") or "") < created]
+
+    wait = Wait(what="older nodes to finish provisioning", fetch=older,
+                done=lambda nodes: not any(node.get("status") == "provisioning" for node in nodes),
+                describe=lambda nodes: (f"{len(nodes)} older nodes", None),
+                timed_out=lambda outcome: SuiteFailure(Category.NODE_NOT_READY, TheNodes().command, "older nodes"),
+                deadline=Deadline(operator.settings.budgets.node), kind="scope", subject="older nodes",
+                policy=operator.settings.poll_policy)
+    try:
+        nodes, _ = poll(wait)
+    except SuiteFailure:
+        nodes = older()
+    ready = sorted((node for node in nodes if is_ready(node)), key=lambda node: node.get("created_at") or "")
+    if ready:
+        acquisition.node_id, acquisition.name = ready[0]["id"], ready[0].get("name")
+    return acquisition
+

@@ -1,0 +1,134 @@
+"""The Wave 5 runtime-e2e spec's acceptance criteria and scenarios, and the items of the companion Wave 5
+specs that some scenarios prove as well.
+
+Transcribed from Pressluft's docs/features/feature-wave5-runtime-e2e.md (commit 6164b449), kept verbatim
+in docs/spec/; tests/spec checks that this catalogue still says what that text says.
+"""
+from support.verdicts.categories import (
+    FAILURE_CLASSES,  # noqa: F401 - the failure classes are named with the categories
+)
+
+SPEC_PATH = "docs/spec/feature-wave5-runtime-e2e.md"
+SPEC_COMMIT = "6164b449551d8de71ea32e6aa27792f50d3c3ac0"
+
+SPEC_URL = (
+    "https://github.com/denizbinay/pressluft/blob/6164b449551d8de71ea32e6aa27792f50d3c3ac0/"
+    "docs/features/feature-wave5-runtime-e2e.md"
+)
+
+ACCEPTANCE_CRITERIA = {
+    "AC-1": "Smoke flow acquires or confirms a provider-acquired node target and validates "
+            "create-environment (clone/staging) success plus preview URL reachability (200|301|302).",
+    "AC-2": "Smoke flow validates backup create/list/restore success paths against the same "
+            "provider-acquired node target.",
+    "AC-3": "Smoke scripts fail with deterministic diagnostics including failed command, job id, "
+            "and reason/error output.",
+    "AC-4": "Scripts are runnable from repo root and suitable for /resume-run verification loops.",
+    "AC-5": "Provider acquisition pre-provision states are tolerated by polling and succeed without "
+            "manual retry clicks when eventual readiness is reached.",
+}
+
+SCENARIOS = {
+    "SC-1": "WHEN provider acquisition succeeds and node readiness is true THEN clone create and "
+            "backup/restore smokes pass end-to-end.",
+    "SC-2": "WHEN readiness preflight blocks creation THEN smoke exits with expected preflight "
+            "failure semantics.",
+    "SC-3": "WHEN runtime provisioning fails after enqueue THEN smoke captures terminal failed "
+            "status and logs actionable context.",
+}
+
+# Items of the companion Wave 5 specs (contract digest §8), proven by scenarios that no runtime-e2e item covers.
+SUPPORTING = {
+    "hetzner-sdk-integration-S2": "feature-hetzner-sdk-integration, scenario 2: an invalid token gives a non-healthy "
+                                  "provider status with guidance (and node acquisition is refused).",
+    "hetzner-node-provider-S2": "feature-hetzner-node-provider, scenario 2: an acquisition failure ends the "
+                                "node_provision job failed with a provider-classified error, with no fallback.",
+    "backup-restore-S3": "feature-wave5-backup-restore-vertical-slice, scenario 3: when a restore precondition fails "
+                         "(invalid backup, checksum or size), the restore does not proceed.",
+}
+
+SPEC_ITEMS = {**ACCEPTANCE_CRITERIA, **SCENARIOS}
+
+# What each item promises, part by part.
+PARTS = {
+    "AC-1": {"node": "a provider-acquired node is acquired or confirmed, and ready",
+             "clone": "a clone environment is created and active on that node",
+             "staging": "a staging environment is created and active on that node",
+             "reachable": "the new environment's preview answers 200",
+             "redirect": "a preview answering 301 or 302 counts as reachable (not followed)"},
+    "AC-2": {"backup": "a full backup is created", "listed": "it is listed with a sha256 checksum and a positive size",
+             "restore": "it is restored, after a pre-restore checkpoint taken while the restore ran",
+             "checkpoint": "the pre-restore checkpoint holds production as it was just before the restore",
+             "same node": "on the same provider-acquired node",
+             "content": "the content of the backup restored comes back, in place of what came after it",
+             "preview": "production's preview answers after the restore"},
+    "AC-3": {"preflight": "a preflight block names the refused request, no job and the reasons",
+             "job failed": "a job failing after enqueue names the request, its job and its error code and message",
+             "cancelled": "a cancelled job is reported as cancelled, with its request and job",
+             "timed out": "a job that never ends is reported as timed out with its budget",
+             "unreachable": "an unreachable preview names the preview address and the last answer",
+             "deterministic": "the same fault gives the same line, ids, ports and durations masked"},
+    "AC-4": {"passes": "each smoke runs from the repository root, asks for nothing and exits 0 when its flow works",
+             "fails fast": "a smoke fails within seconds with one line when the control plane cannot be reached",
+             "exit 1": "a smoke whose flow fails exits 1 with one failure line"},
+    "AC-5": {"not ready": "the node is reported not ready while it is acquired",
+             "retried": "a transient provider error is retried on Pressluft's schedule, not re-submitted",
+             "ready": "the node becomes ready without a manual retry"},
+    "SC-1": {"node": "provider acquisition succeeds and the node is ready",
+             "clone smoke": "the clone preview smoke passes end to end",
+             "backup smoke": "the backup and restore smoke passes end to end"},
+    "SC-2": {"site": "site creation is refused before anything is queued or recorded",
+             "environment": "environment creation is refused before anything is queued or recorded",
+             "smoke": "the smoke fails as blocked by node readiness, naming the request and the reasons"},
+    "SC-3": {"clone": "a clone failing after enqueue ends failed and marked failed; the smoke names it and its job",
+             "restore": "a restore failing after enqueue ends failed and marked failed; the smoke names it and "
+                        "its job"},
+    "hetzner-sdk-integration-S2": {"degraded": "a rejected token leaves the provider degraded, with guidance",
+                                   "refused": "node acquisition is refused, nothing queued"},
+    "hetzner-node-provider-S2": {"failed": "the acquisition job ends failed with the provider's error, not retried",
+                                 "not ready": "the node is not reported ready"},
+    "backup-restore-S3": {"checksum": "a backup without a checksum is refused, nothing queued",
+                          "size": "a backup with a size of zero is refused, nothing queued",
+                          "foreign": "a backup of another environment is refused, nothing queued"},
+}
+
+# Which parts each scenario (a Scenario Outline counts once) proves.
+COVERAGE = {
+    "A full backup is created, listed with its integrity data and restored":
+        {"AC-2": ["backup", "listed", "restore", "same node", "preview"]},
+    "Restoring the older of two backups brings back its content, with no trace of what came after":
+        {"AC-2": ["content", "checkpoint"]},
+    "A backup without complete integrity data cannot be restored": {"backup-restore-S3": ["checksum", "size"]},
+    "A backup of another environment cannot be restored here": {"backup-restore-S3": ["foreign"]},
+    "A <type> environment made from production gets a reachable preview": {"AC-1": ["clone", "staging", "reachable"]},
+    "A preview that redirects counts as reachable, without the redirect being followed": {"AC-1": ["redirect"]},
+    "A clone whose provisioning keeps failing ends failed, and the clone smoke reports it":
+        {"SC-3": ["clone"], "AC-3": ["job failed"]},
+    "A restore that fails ends failed, and the backup and restore smoke reports it":
+        {"SC-3": ["restore"], "AC-3": ["job failed"]},
+    "A job that ends cancelled fails the smoke as cancelled, not as timed out": {"AC-3": ["cancelled"]},
+    "A job that never ends fails the smoke as timed out when its budget is spent": {"AC-3": ["timed out"]},
+    "A node that is not ready blocks site creation before anything is queued": {"SC-2": ["site"]},
+    "Site creation is refused while the target's first node is being acquired, before anything is queued":
+        {"SC-2": ["site"]},
+    "A node that is not ready blocks environment creation before anything is queued": {"SC-2": ["environment"]},
+    "The clone smoke fails as blocked by node readiness, naming the refused request and the reasons":
+        {"SC-2": ["smoke"], "AC-3": ["preflight"]},
+    "A provider-acquired node is confirmed or acquired, and is ready": {"AC-1": ["node"], "SC-1": ["node"]},
+    "Transient provider errors are retried by Pressluft, without anyone clicking retry":
+        {"AC-5": ["not ready", "retried", "ready"]},
+    "An acquisition that the provider fails for good ends failed with the provider's error":
+        {"hetzner-node-provider-S2": ["failed", "not ready"]},
+    "A provider credential that the provider rejects blocks node acquisition, with guidance":
+        {"hetzner-sdk-integration-S2": ["degraded", "refused"]},
+    "The <smoke> smoke passes against a working control plane":
+        {"AC-4": ["passes"], "SC-1": ["clone smoke", "backup smoke"]},
+    "A smoke fails fast and clearly when the control plane cannot be reached": {"AC-4": ["fails fast"]},
+    "A clone preview that never answers 200, 301 or 302 fails the clone smoke as unreachable":
+        {"AC-3": ["unreachable"]},
+}
+# Parts proven by a pytest test rather than a scenario (they hold on every target: the smoke's own behaviour).
+PROVEN_BY_TESTS = {
+    ("AC-3", "deterministic"): "tests/acceptance/test_determinism.py",
+    ("AC-4", "exit 1"): "tests/acceptance/test_smoke_commands.py",
+}

@@ -1,0 +1,76 @@
+"""What one scenario knows: the one object the steps read and write (`context.state`).
+
+Every field starts empty; `need(name)` reads one that an earlier step must have filled, and says which
+kind of step was missing when none did: a mistake in the feature text, not a verdict on Pressluft.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from support.checks.nodes import Acquisition
+from support.checks.sites import LiveSite
+from support.run.preflight_proof import PreflightProof
+from support.runtime.smokes import SmokeRun
+from support.screenplay.actions import Request
+
+
+class MissingStep(Exception):
+    """A step needs something that no earlier step of the scenario provided (a suite error)."""
+
+
+WHO_PROVIDES = {
+    "node": "Given a ready provider-acquired node",
+    "acquisition": "When the operator makes sure a provider-acquired node is ready",
+    "node_request": "When the operator requests a new provider-acquired node",
+    "site": "Given a (new) site whose production environment is live",
+    "environment_request": "When the operator creates a … environment from production",
+    "environment_job": "Then the environment creation job succeeds",
+    "clone": "Given an active clone of production",
+    "preview_answer": "When the operator opens the clone's preview",
+    "backup_request": "When the operator takes a full backup of production",
+    "backup": "Then the backup is listed … / Given a completed full backup …",
+    "first_backup": "Given a completed full backup of production",
+    "restore_request": "When the operator restores production from that backup",
+    "restore_job": "Then the restore job succeeds",
+    "attempt": "When the operator tries to …",
+    "preflight_proof": "Given the operator has asked for the target's first provider-acquired node",
+    "smoke": "When the operator runs the … smoke",
+}
+
+
+@dataclass
+class ScenarioState:
+    # the provider-acquired node
+    node: Optional[dict] = None                    # the ready node the scenario runs on
+    acquisition: Optional[Acquisition] = None      # the node the operator made sure of
+    new_node_name: Optional[str] = None            # the name a node request of this scenario will use
+    node_request: Optional[Request] = None
+    # the site and what was done to it
+    site: Optional[LiveSite] = None
+    environment_request: Optional[Request] = None
+    environment_job: Optional[dict] = None
+    clone: Optional[dict] = None
+    preview_answer: Optional[tuple] = None         # (status or None, what was got)
+    backup_request: Optional[Request] = None
+    backup: Optional[dict] = None                  # the backup the scenario restores ("that backup")
+    first_backup: Optional[dict] = None            # the first of the scenario's backups of production
+    production_content: Optional[str] = None       # what the scenario last saw production show (content it set)
+    restore_request: Optional[Request] = None
+    restore_job: Optional[dict] = None
+    attempt: Optional[Request] = None              # a request the operator tried, expecting a refusal
+    preflight_proof: Optional[PreflightProof] = None  # the site the run tried while its first node was acquired
+    # a smoke command run
+    smoke_run_id: Optional[str] = None             # allocated before the smoke runs, so faults can name its site
+    smoke: Optional[SmokeRun] = None
+
+    def need(self, name: str) -> Any:
+        value = getattr(self, name)
+        if value is None:
+            raise MissingStep(f"this step needs the scenario's {name.replace('_', ' ')}, which no earlier step "
+                              f"provided (expected a step like: {WHO_PROVIDES.get(name, name)})")
+        return value
+
+    @property
+    def production(self) -> dict:
+        return self.need("site").production

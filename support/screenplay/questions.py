@@ -1,0 +1,138 @@
+"""Questions the operator asks the API: each is a GET, says what it asks (`str(TheJob("j-1"))` is "the job j-1",
+its `command` "GET /api/jobs/j-1", so a report or a verdict names what was asked), and checks its answer against the
+contract schema (tolerant). Asked `quiet`, it is no Allure step of its own (a wait's polls, the evidence a flow lists
+before a request); otherwise it is one ("Look at the job j-1", "List the jobs").
+"""
+from __future__ import annotations
+
+from string import Formatter
+from typing import Any, ClassVar, Optional
+
+from support.http.client import Answer
+from support.pressluft import schemas
+from support.reporting.narration import narrate
+from support.screenplay.actor import Operator
+from support.verdicts.categories import Category
+from support.verdicts.failure import SuiteFailure
+
+
+def _ok(answer: Answer, schema: str, many: bool) -> Any:
+    if answer.status != 200:
+        raise answer.verdict("200")
+    body = answer.json
+    if body is None:
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, answer.command, "answered 200 without a JSON body")
+    return schemas.check(schema, body, command=answer.command, many=many)
+
+
+class Question:
+    """A GET of the API. A question declares its path (with the ids it is asked with), what it asks in words, and the
+    schema its answer fits (each item's, for a listing: `many`); it is asked with those ids, in their order."""
+
+    PATH: ClassVar[str]
+    SAYS: ClassVar[str]
+    SCHEMA: ClassVar[str]
+    MANY: ClassVar[bool]
+    IDS: ClassVar[tuple]
+
+    def __init_subclass__(cls, *, path: str, says: str, schema: str, many: bool = False, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.PATH, cls.SAYS, cls.SCHEMA, cls.MANY = path, says, schema, many
+        cls.IDS = tuple(name for _, name, _, _ in Formatter().parse(path) if name)
+
+    def __init__(self, *ids: str, quiet: bool = False):
+        if len(ids) != len(self.IDS):
+            raise TypeError(f"{type(self).__name__} is asked with {', '.join(self.IDS) or 'no id'}, got {ids!r}")
+        self.ids = dict(zip(self.IDS, ids, strict=True))
+        self.quiet = quiet
+
+    @property
+    def path(self) -> str:
+        return self.PATH.format(**self.ids)
+
+    @property
+    def command(self) -> str:
+        return f"GET {self.path}"
+
+    def __str__(self) -> str:
+        return self.SAYS.format(**self.ids)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(map(repr, self.ids.values()))}, quiet={self.quiet})"
+
+    @property
+    def title(self) -> str:
+        return f"{'List' if self.MANY else 'Look at'} {self}"
+
+    def answered_by(self, operator: Operator) -> Any:
+        if self.quiet:
+            return _ok(operator.client.get(self.path), self.SCHEMA, self.MANY)
+        with narrate(self.title):
+            return _ok(operator.client.get(self.path), self.SCHEMA, self.MANY)
+
+
+class TheJob(Question, path="/api/jobs/{job_id}", says="the job {job_id}", schema="job"):
+    """A job, by its id."""
+
+
+class TheJobs(Question, path="/api/jobs", says="the jobs", schema="job", many=True):
+    """Every job Pressluft lists."""
+
+
+class TheNodes(Question, path="/api/nodes", says="the nodes", schema="node", many=True):
+    """Every node."""
+
+
+class TheProviders(Question, path="/api/providers", says="the provider connections", schema="provider_connection",
+                   many=True):
+    """Every provider connection."""
+
+
+class TheSites(Question, path="/api/sites", says="the sites", schema="site", many=True):
+    """Every site."""
+
+
+class TheSite(Question, path="/api/sites/{site_id}", says="the site {site_id}", schema="site"):
+    """A site, by its id."""
+
+
+class TheEnvironments(Question, path="/api/sites/{site_id}/environments", says="the environments of the site {site_id}",
+                      schema="environment", many=True):
+    """The environments of a site."""
+
+
+class TheEnvironment(Question, path="/api/environments/{environment_id}", says="the environment {environment_id}",
+                     schema="environment"):
+    """An environment, by its id."""
+
+
+class TheBackups(Question, path="/api/environments/{environment_id}/backups",
+                 says="the backups of the environment {environment_id}", schema="backup", many=True):
+    """The backups of an environment."""
+
+
+# -- small derived answers -------------------------------------------------------------------------
+def by_id(items: list, item_id: Optional[str]) -> Optional[dict]:
+    """The record of a listing with that id (None: none, or no id to look for)."""
+    return next((item for item in items if item_id is not None and item.get("id") == item_id), None)
+
+
+def by_slug(items: list, slug: str) -> Optional[dict]:
+    return next((item for item in items if item.get("slug") == slug), None)
+
+
+def provider_nodes(nodes: list) -> list:
+    return [node for node in nodes if node.get("is_local") is False]
+
+
+def production_of(environments: list) -> Optional[dict]:
+    return next((env for env in environments if env.get("environment_type") == "production"), None)
+
+
+def jobs_touching(jobs: list, *, site_id: Optional[str] = None, environment_id: Optional[str] = None,
+                  node_id: Optional[str] = None, job_type: Optional[str] = None) -> list:
+    """The jobs of that type (any, without one) of the site, the environment or the node (of any, without one)."""
+    scoped = site_id or environment_id or node_id
+    return [job for job in jobs if (not job_type or job.get("job_type") == job_type) and (
+        not scoped or site_id and job.get("site_id") == site_id
+        or environment_id and job.get("environment_id") == environment_id or node_id and job.get("node_id") == node_id)]
