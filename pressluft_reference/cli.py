@@ -11,6 +11,7 @@ from .config import DEFAULT_DURATIONS, JOB_TYPES, Config
 from .defects import DEFECT_NAMES
 from .faults import parse_http_fault_spec
 from .runtime import Runtime
+from .twins import TWIN_NAMES
 
 
 class UsageError(Exception):
@@ -94,6 +95,9 @@ def parse_args(argv) -> Config:
                         help="reproduce the tolerable differences of the real implementation (job-<nanos> ids, …)")
     parser.add_argument("--defect", choices=DEFECT_NAMES, action="append", default=[], metavar="NAME",
                         help="a mutant target for proving the suite (repeatable): " + ", ".join(DEFECT_NAMES))
+    parser.add_argument("--twin", choices=TWIN_NAMES, action="append", default=[], metavar="NAME",
+                        help="a correct twin for proving the suite (repeatable): a target that differs only in a way "
+                             "the contract allows (twins.py): " + (", ".join(TWIN_NAMES) or "none yet"))
     parser.add_argument("--hetzner-endpoint", type=_endpoint, default=None, metavar="URL",
                         help="acquire nodes through this Hetzner Cloud API (e.g. https://api.hetzner.cloud/v1) with "
                              "the token of the provider connection, instead of simulating the provider")
@@ -106,7 +110,8 @@ def parse_args(argv) -> Config:
                     enable_faults=args.enable_faults, durations=durations,
                     node_guard=args.guard_scope == "site-and-node", http_faults=args.http_faults,
                     admin_email=args.admin_email, admin_password=args.admin_password,
-                    defects=frozenset(args.defect), quirks=args.quirks, hetzner_endpoint=args.hetzner_endpoint)
+                    defects=frozenset(args.defect), twins=frozenset(args.twin), quirks=args.quirks,
+                    hetzner_endpoint=args.hetzner_endpoint)
     if args.retry_backoff:
         config.backoff = args.retry_backoff
     return config

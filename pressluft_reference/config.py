@@ -40,6 +40,7 @@ class Config:
     admin_email: str = "admin@pressluft.local"
     admin_password: str = "pressluft-dev-password"
     defects: frozenset = frozenset()  # --defect NAME: mutant targets for proving the suite (defects.py)
+    twins: frozenset = frozenset()  # --twin NAME: correct twins, targets the suite must pass (twins.py)
     quirks: bool = False  # --quirks: the tolerable differences of the real implementation (IMPL), docs
     # --hetzner-endpoint URL: acquire nodes and check credentials through that Hetzner Cloud API (hetzner.py)
     hetzner_endpoint: Optional[str] = None

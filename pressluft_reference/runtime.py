@@ -50,7 +50,8 @@ class Runtime:
 
     def start(self):
         log.event("start", data_dir=self.data_dir, temporary=self._temporary, faults=self.config.enable_faults,
-                  defects=",".join(sorted(self.config.defects)) or None, quirks=self.config.quirks,
+                  defects=",".join(sorted(self.config.defects)) or None,
+                  twins=",".join(sorted(self.config.twins)) or None, quirks=self.config.quirks,
                   http_faults=bool(self.config.http_faults))
         self.worker.resume_interrupted()
         if defective(self, "ready_node_with_failed_acquisition"):

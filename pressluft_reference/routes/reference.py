@@ -32,7 +32,8 @@ def register(router, enabled: bool):
 def capabilities(req, enabled):
     return Response(200, {"implementation": "pressluft_reference", "version": VERSION,
                           "fault_injection": enabled, "faults": list(FAULT_NAMES) if enabled else [],
-                          "defects": sorted(req.runtime.config.defects), "quirks": req.runtime.config.quirks})
+                          "defects": sorted(req.runtime.config.defects), "twins": sorted(req.runtime.config.twins),
+                          "quirks": req.runtime.config.quirks})
 
 
 def list_faults(req):

@@ -1,0 +1,19 @@
+"""Correct twins for proving the suite (`--twin NAME`, repeatable; never switchable over HTTP).
+
+A twin is the reference made to differ from its default in a way the contract allows (the order of a listing, the
+format of a timestamp, what other operators do on a shared target, what was there before the run, …). Every check
+of the suite must pass against each one: a check that fails on a twin rests on something the contract does not
+promise. tests/acceptance/test_correct_twins.py runs the whole suite against each twin, and
+docs/proving-the-suite.md says how the suite is proven both ways (mutants that must fail, twins that must pass).
+Without `--twin` none of these paths is taken and the reference is unchanged.
+"""
+
+# name → what the twin does differently (and why that is allowed)
+TWINS: dict = {}
+TWIN_NAMES = tuple(TWINS)
+
+
+def active(runtime, name: str) -> bool:
+    if name not in TWINS:
+        raise KeyError(f"unknown twin {name!r}")
+    return name in runtime.config.twins
