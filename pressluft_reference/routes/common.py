@@ -53,7 +53,8 @@ def node_not_ready(runtime, codes, guidance=None, message=None) -> ApiError:
 
 def pick_ready_node(runtime, conn, slug=None) -> dict:
     """Site-create target selection: the first ready provider node in creation order (digest §2.3); with the twin
-    two_ready_provider_nodes, the ready provider nodes in turn (Pressluft takes whichever its map yields first)."""
+    two_ready_provider_nodes, the ready provider nodes in turn, the newest first (Pressluft takes whichever its map
+    yields first)."""
     candidates = [dict(found) for found in conn.execute("SELECT * FROM nodes WHERE is_local = 0 ORDER BY seq")]
     if not candidates:
         raise node_not_ready(runtime, ["node_unreachable"], message=NO_PROVIDER_NODE_MESSAGE)
@@ -66,8 +67,8 @@ def pick_ready_node(runtime, conn, slug=None) -> dict:
                 return node
             ready.append(node)
         first = first or result
-    if ready:
-        return ready[conn.execute("SELECT COUNT(*) FROM sites").fetchone()[0] % len(ready)]
+    if ready:  # in turn, the one created last first (not the node a suite would pick as the oldest)
+        return ready[-1 - conn.execute("SELECT COUNT(*) FROM sites").fetchone()[0] % len(ready)]
     raise node_not_ready(runtime, first["reason_codes"], first["guidance"])
 
 

@@ -22,7 +22,7 @@ def test_two_ready_provider_nodes_made_by_acquisitions_that_succeeded_take_new_s
             ("node_provision", "succeeded", 1)]
     landed = [api.create_site()["production"]["node_id"] for _ in range(4)]
     assert sorted(landed) == sorted(node["id"] for node in nodes for _ in range(2))  # each node twice
-    assert landed[0] != landed[1]
+    assert landed[:2] == [nodes[1]["id"], nodes[0]["id"]]  # in turn, the newest first
     body = requests.get(server.url("/_reference/capabilities"), timeout=5).json()
     assert body["twins"] == ["two_ready_provider_nodes"]
 
