@@ -111,6 +111,8 @@ DEFECTS = {
     "backup_and_restore_jobs_on_another_node": "the jobs API shows backup_create and env_restore jobs with the id of "
                                                "another node than their environment's",
     "restore_moves_environment": "a succeeded env_restore leaves the environment on another node id",
+    "site_jobs_on_another_node": "the jobs API shows site_create jobs with the id of another node than their "
+                                 "production's",
     # exactly what was asked for (issue 25 §3)
     "site_create_records_twice": "one site creation also stores a second site of the same name (its slug suffixed "
                                  "-2), with its own production",

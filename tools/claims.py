@@ -247,6 +247,8 @@ CLAIMS = (
                  "lists one ready provider node; with several, a ready provider node in fact (not local, active, on a "
                  "real host) whose listed acquisition job succeeded (none listed: its own record), named in the report",
                  (m("production_on_local_node", CLONE), m("production_on_node_with_failed_acquisition", CLONE))),
+        Property("production's node is the node the site's creation job names",
+                 (m("site_jobs_on_another_node", CLONE),)),
         Property("status active", (m("env_create_leaves_cloning", CLONE), m("env_create_leaves_cloning", STAGING))),
         Property("environment_type is the requested type", (m("env_type_stored_as_clone", STAGING),)),
         Property("source environment is production", (m("env_source_not_recorded", CLONE),)),
@@ -310,6 +312,7 @@ CLAIMS = (
         Property("status active", (m("restore_leaves_restoring", BACKUP),)),
         Property("its site is active again (not left restoring)", (m("site_left_restoring_after_restore", BACKUP),)),
         Property("on the node it was on before the restore", (m("restore_moves_environment", BACKUP),)),
+        Property("that node is the node the site's creation job names", (m("site_jobs_on_another_node", BACKUP),)),
         Property("that node is a provider-acquired one (the placement rule of the clone claim)",
                  (m("production_on_local_node", BACKUP), m("production_on_node_not_acquired", BACKUP))),
         Property("the site's only production: its creation recorded one site of its slug or name, which then listed "

@@ -77,15 +77,16 @@ def environment_is_active_copy(operator: Operator, request: Request, job: dict, 
     """The environment the creation job names is the one environment the creation added to the site (the only one
     listed that was not listed before it, its slug listed once), bears the requested slug, belongs to the site, is
     active, of the requested type, copied from the site's only production (its creation recorded one site with one
-    production, and the site lists no other), on production's node, a provider-acquired one, with a preview address
+    production, and the site lists no other), on production's node, a provider-acquired one that the site's creation
+    job names, with a preview address
     no other environment of the site has; and the site is active again."""
     environment = environment_made_by(operator, job)
     operator.ledger.record("environment", environment["id"], request.slug)
     listed = operator.asks_for(TheEnvironments(site.id))
     _the_one_added(listed, request, environment, site.id, job["id"])
     one_site_with_one_production(site, listed)
-    on_provider_acquired_node(operator, request.node_id, run_node,
-                              what=f"production of the site {site.site.get('slug')}", job_id=job["id"])
+    on_provider_acquired_node(operator, request.node_id, run_node, what=f"production of the site "
+                              f"{site.site.get('slug')}", placed_by=site.job, job_id=job["id"])
     others = [env.get("preview_url") for env in listed if env.get("id") != environment["id"]]
     production = site.production
     copy = an_environment("active", type=type, source=production["id"], node=request.node_id,
@@ -138,13 +139,13 @@ def others_as_they_were(operator: Operator, request: Request, site: LiveSite) ->
 def environment_active_again(operator: Operator, request: Request, type: str, site: LiveSite, run_node: dict) -> dict:
     """The environment the request acted on is the site's only production (its creation recorded one site with one
     production, and the site lists no other), active, of its type and site, on the node it was on before, a
-    provider-acquired one; and its site is active again."""
+    provider-acquired one that the site's creation job names; and its site is active again."""
     environment = operator.asks_for(TheEnvironment(request.environment_id))
     expect(environment, an_environment_that_is("active", on_node=request.node_id, type=type, site=request.site_id),
            command=TheEnvironment(request.environment_id).command, job_id=request.job_id)
     one_site_with_one_production(site, operator.asks_for(TheEnvironments(site.id, quiet=True)))
     on_provider_acquired_node(operator, request.node_id, run_node, what=f"{type} of the site {site.site.get('slug')}",
-                              job_id=request.job_id)
+                              placed_by=site.job, job_id=request.job_id)
     site_status(operator, request.site_id, "active", job_id=request.job_id)
     return environment
 

@@ -10,19 +10,24 @@ from support.checks.nodes import a_ready_node, acquired_by, newest_acquisition_j
 from support.pressluft.readiness import is_ready, readiness_words
 from support.reporting.narration import attach_text
 from support.screenplay.actor import Operator
-from support.screenplay.questions import TheNodes, by_id, provider_nodes
+from support.screenplay.questions import TheJob, TheNodes, by_id, provider_nodes
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 
 
 def on_provider_acquired_node(operator: Operator, node_id: Optional[str], run_node: dict, *, what: str,
-                              job_id: Optional[str] = None) -> dict:
-    """`what` (e.g. "production of the site …") is on the node `node_id`, a provider-acquired one. When the target
+                              placed_by: Optional[dict] = None, job_id: Optional[str] = None) -> dict:
+    """`what` (e.g. "production of the site …") is on the node `node_id`, a provider-acquired one, the node the job
+    that placed it names (`placed_by`, e.g. the site's creation job, when given). When the target
     lists one ready provider node, it is the run's node, and `node_id` must be it (compared by id). When it lists
     several, Pressluft picks one (at 6164b449, whichever ready node its map yields first), so the node `node_id`
     names must be a ready provider node in fact (not local, active, on a real host, no reason code) whose listed
     acquisition job succeeded (none listed: judged by its own record). The step names the node and the evidence it
     used (an attachment)."""
+    if placed_by is not None and placed_by.get("node_id") != node_id:
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, TheJob(placed_by.get("id")).command,
+                           f"{what} is on the node {node_id}, but the {placed_by.get('job_type')} job that placed it "
+                           f"names the node {placed_by.get('node_id')}", job_id=placed_by.get("id"), job=placed_by)
     nodes = operator.asks_for(TheNodes(quiet=True))
     node, ready = by_id(nodes, node_id), [found for found in provider_nodes(nodes) if is_ready(found)]
     run = f"{run_node.get('name')} ({run_node.get('id')})"

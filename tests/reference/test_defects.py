@@ -589,6 +589,11 @@ def production_node(api):
     return node["is_local"], node["readiness"]["is_ready"], jobs
 
 
+def node_of_a_site_job(api):
+    created = api.create_site()
+    return api.job(created["job"]["id"])["node_id"] == created["production"]["node_id"]
+
+
 def node_after_a_restore(api):
     production = api.create_site()["production"]
     _restore(api, production, api.backup(production["id"])["backup"])
@@ -743,6 +748,7 @@ CASES = {
     "production_on_node_not_acquired": (production_node, (False, True, ["succeeded"]), (False, False, []), True),
     "backup_and_restore_jobs_on_another_node": (nodes_of_backup_and_restore_jobs, (True, True), (False, False), True),
     "restore_moves_environment": (node_after_a_restore, True, False, True),
+    "site_jobs_on_another_node": (node_of_a_site_job, True, False, True),
     "site_create_records_twice": (what_a_site_creation_recorded, (1, ["production"]), (2, ["production"]), True),
     "site_create_records_two_productions": (what_a_site_creation_recorded, (1, ["production"]),
                                             (1, ["production", "production"]), True),

@@ -84,6 +84,11 @@ def test_production_on_the_run_s_node_or_on_another_ready_provider_node_that_was
            "the acquisition job job-2" in attached.pop("the provider-acquired node")
     on_provider_acquired_node(Target(jobs[:1], [RUN_NODE, OTHER]), "n2", RUN_NODE, what="production")
     assert "it is judged by its own record" in attached.pop("the provider-acquired node")
+    with pytest.raises(SuiteFailure) as caught:  # the job that placed it names another node
+        on_provider_acquired_node(Target(jobs, [RUN_NODE]), "n1", RUN_NODE, what="production",
+                                  placed_by={"id": "job-s", "job_type": "site_create", "node_id": "n2"})
+    assert caught.value.reason == "production is on the node n1, but the site_create job that placed it names the " \
+                                  "node n2"
 
 
 @pytest.mark.parametrize("nodes_listed, jobs, words", [
