@@ -78,8 +78,7 @@ def environment_is_active_copy(operator: Operator, request: Request, job: dict, 
     listed that was not listed before it, its slug listed once), bears the requested slug, belongs to the site, is
     active, of the requested type, copied from the site's only production (its creation recorded one site with one
     production, and the site lists no other), on production's node, a provider-acquired one that the site's creation
-    job names, with a preview address
-    no other environment of the site has; and the site is active again."""
+    job names, with a preview address no other environment of the site has; and the site is active again."""
     environment = environment_made_by(operator, job)
     operator.ledger.record("environment", environment["id"], request.slug)
     listed = operator.asks_for(TheEnvironments(site.id))
@@ -105,8 +104,9 @@ def _the_one_added(listed: list, request: Request, environment: dict, site_id: s
     if [env.get("id") for env in added] != [environment["id"]] or len(same_slug) != 1:
         shown = ", ".join(f"{env.get('slug')} ({env.get('id')})" for env in added) or "none"
         raise SuiteFailure(Category.CONTRACT_VIOLATION, TheEnvironments(site_id).command,
-                           f"the creation of {request.slug} added {len(added)} environments to the site ({shown}), "
-                           f"{len(same_slug)} of them of its slug, not the environment {environment['id']} alone",
+                           f"the creation of {request.slug} added {len(added)} environments to the site ({shown}) "
+                           f"and the site lists {len(same_slug)} of its slug, not the environment {environment['id']} "
+                           "alone",
                            job_id=job_id)
 
 
