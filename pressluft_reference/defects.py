@@ -101,6 +101,27 @@ DEFECTS = {
                                  "retried)",
     "rejected_token_reported_unavailable": "a rejected provider token is reported as the provider API being "
                                           "unavailable (status 503)",
+    # every environment on a provider-acquired node (issue 25 §2)
+    "production_on_local_node": "site creation places production on a local node the reference keeps (is_local, "
+                                "active, on the simulated host)",
+    "production_on_node_with_failed_acquisition": "site creation places production on a provider node that looks "
+                                                  "ready but whose node_provision job failed (recorded then)",
+    "production_on_node_not_acquired": "site creation places production on a provider node recorded but never "
+                                       "acquired (provisioning, on pending.provider)",
+    "backup_and_restore_jobs_on_another_node": "the jobs API shows backup_create and env_restore jobs with the id of "
+                                               "another node than their environment's",
+    "restore_moves_environment": "a succeeded env_restore leaves the environment on another node id",
+    "site_jobs_on_another_node": "the jobs API shows site_create jobs with the id of another node than their "
+                                 "production's",
+    # exactly what was asked for (issue 25 §3)
+    "site_create_records_twice": "one site creation also stores a second site of the same name (its slug suffixed "
+                                 "-2), with its own production",
+    "site_create_records_two_productions": "a site creation also stores a second production environment in the site",
+    "env_create_records_twice": "one environment creation also stores a second environment of the same name (its "
+                                "slug suffixed -2), left cloning",
+    "env_create_changes_source": "a succeeded env_create leaves its source environment (production) cloning",
+    "backup_records_twice": "one backup request also stores a second backup of the environment, left pending",
+    "restore_records_two_checkpoints": "a restore writes two pre-restore checkpoints",
 }
 # the *_fails defects: the job type each one breaks
 FAILING_JOB_TYPES = {"env_create": "env_create_fails", "backup_create": "backup_create_fails",

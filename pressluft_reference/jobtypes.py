@@ -109,6 +109,8 @@ def run_env_create(ctx):
         source = row(conn, "SELECT content FROM environments WHERE id = ?", (env["source_environment_id"],))
         status = "cloning" if defective(ctx.runtime, "env_create_leaves_cloning") else "active"
         touch(conn, "environments", env["id"], status, content=source["content"] if source else env["content"])
+        if source and defective(ctx.runtime, "env_create_changes_source"):
+            touch(conn, "environments", env["source_environment_id"], "cloning")
         _mark_site_and_env(conn, ctx.job, status, site_status="cloning" if defective(
             ctx.runtime, "site_left_cloning_after_clone") else None)
 
@@ -183,10 +185,11 @@ def run_env_restore(ctx):
         backup = _newest_completed_backup(runtime, job["environment_id"]) or backup
     late_checkpoint = defective(runtime, "checkpoint_taken_after_restore")
     if not defective(runtime, "restore_skips_checkpoint") and not late_checkpoint:
-        checkpoint = _write_checkpoint_artifact(ctx, job, holding=_content_of(backup) if defective(
-            runtime, "checkpoint_holds_restored_content") else None)
-        with ctx.tx() as conn:
-            _record_checkpoint(conn, runtime, job, checkpoint, now_iso())
+        for _ in range(2 if defective(runtime, "restore_records_two_checkpoints") else 1):
+            checkpoint = _write_checkpoint_artifact(ctx, job, holding=_content_of(backup) if defective(
+                runtime, "checkpoint_holds_restored_content") else None)
+            with ctx.tx() as conn:
+                _record_checkpoint(conn, runtime, job, checkpoint, now_iso())
     ctx.phase("restore", 0.5)
     content = _content_of(backup)
     current = runtime.store.one("SELECT content FROM environments WHERE id = ?", (job["environment_id"],))["content"]
@@ -194,8 +197,9 @@ def run_env_restore(ctx):
         content = current
     elif defective(runtime, "restore_merges_content"):
         content = f"{content}\n{current}"
+    moved = {"node_id": str(uuid.uuid4())} if defective(runtime, "restore_moves_environment") else {}
     with ctx.finish(then=_late_checkpoint(ctx) if late_checkpoint else None) as conn:
-        touch(conn, "environments", job["environment_id"], content=content)
+        touch(conn, "environments", job["environment_id"], content=content, **moved)
         _mark_site_and_env(conn, job, "restoring" if defective(runtime, "restore_leaves_restoring") else "active",
                            site_status="restoring" if defective(runtime, "site_left_restoring_after_restore")
                            else None)

@@ -11,9 +11,11 @@ from .faults import Faults
 from .httpapi import ApiServer
 from .previews import Previews
 from .routes import api_router, reference_router
-from .routes.nodes import seed_node_with_failed_acquisition
+from .routes.nodes import seed_node_with_failed_acquisition, seed_ready_provider_nodes
 from .sessions import Sessions
 from .store import Store
+from .traffic import OtherOperator
+from .twins import active as twin
 from .worker import Worker
 
 
@@ -37,6 +39,7 @@ class Runtime:
             self.reference_router = reference_router(config.enable_faults)
             self.dashboard = dashboard.page  # the non-API pages (httpapi calls it for every other path)
             self.server = ApiServer((config.host, config.port), self)
+            self.other_operator = OtherOperator(self) if twin(self, "other_operator_traffic") else None
         except BaseException:
             self._remove_temporary()
             raise
@@ -56,11 +59,17 @@ class Runtime:
         self.worker.resume_interrupted()
         if defective(self, "ready_node_with_failed_acquisition"):
             seed_node_with_failed_acquisition(self)
+        if twin(self, "two_ready_provider_nodes"):
+            seed_ready_provider_nodes(self, 2)
         self.previews.sync_all()
         self.worker.start()
         self._serve_thread.start()
+        if self.other_operator is not None:
+            self.other_operator.start()
 
     def stop(self):
+        if self.other_operator is not None:
+            self.other_operator.stop()
         self.server.shutdown()
         self.server.server_close()
         self.worker.stop()

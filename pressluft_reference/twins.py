@@ -9,7 +9,15 @@ Without `--twin` none of these paths is taken and the reference is unchanged.
 """
 
 # name → what the twin does differently (and why that is allowed)
-TWINS: dict = {}
+TWINS: dict = {
+    "two_ready_provider_nodes": "the reference starts with two ready provider nodes, each made by a node_provision job "
+                                "that succeeded, and places each new site on its ready provider nodes in turn, the "
+                                "newest first (Pressluft puts a site on whichever ready node its map yields first)",
+    "other_operator_traffic": "another operator works on the same target while the run goes on: every 2 to 3 s it "
+                              "creates a site of its own (on the same node), backs up its production, copies it or "
+                              "restores it, one short job at a time, so that the enqueue guard still lets the run "
+                              "through between its jobs (a shared Pressluft)",
+}
 TWIN_NAMES = tuple(TWINS)
 
 

@@ -31,7 +31,8 @@ def step_backup_job_succeeds(context):
     context.run.ledger.record("backup", job["id"])
 
 
-@then("the backup is listed as a completed full backup of production, with a sha256 checksum and a positive size")
+@then("the backup is the one backup that request added, listed as a completed full backup of production, with a "
+      "sha256 checksum and a positive size")
 def step_backup_listed(context):
     state = context.state
     state.backup = backup_listed_complete(context.run.operator, state.need("backup_request"),
@@ -98,7 +99,7 @@ def step_restore_succeeds(context):
                                                      context.run.settings.budgets.restore)
 
 
-@then("a full checkpoint of production as it was just before that restore is listed among its backups")
+@then("a full checkpoint of production as it was just before that restore is the one backup that restore added")
 def step_checkpoint_listed(context):
     state = context.state
     reader = context.faults.backup_content if context.run.capabilities.shows_backup_content else None
@@ -106,9 +107,10 @@ def step_checkpoint_listed(context):
                              read_content=reader)
 
 
-@then("production is active again on the same node")
+@then("the site's only production is active again on the same provider-acquired node")
 def step_production_active_again(context):
-    environment_active_again(context.run.operator, context.state.need("restore_request"), "production")
+    environment_active_again(context.run.operator, context.state.need("restore_request"), "production",
+                             context.state.need("site"), context.run.ready_node())
 
 
 @then("the preview of production answers 200, 301 or 302")

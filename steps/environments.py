@@ -1,7 +1,7 @@
 """Steps about clone and staging environments and their previews."""
 from behave import given, then, when
 
-from support.checks.environments import environment_is_active_copy, environment_made_by
+from support.checks.environments import environment_is_active_copy, environment_made_by, others_as_they_were
 from support.checks.jobs import job_succeeded
 from support.checks.previews import preview_answered, preview_reachable
 from support.flows.environments import request_environment
@@ -20,12 +20,19 @@ def step_environment_job_succeeds(context):
                                                          context.run.settings.budgets.clone)
 
 
-@then("the new environment is an active {type} environment copied from production, on the same node")
+@then("the new environment is the one environment that creation added, an active {type} environment copied from "
+      "the site's only production, on the same provider-acquired node")
 def step_environment_is_active_copy(context, type):
     state = context.state
     environment = environment_is_active_copy(context.run.operator, state.need("environment_request"),
-                                                    state.need("environment_job"), state.need("site"), type)
+                                             state.need("environment_job"), state.need("site"), type,
+                                             context.run.ready_node())
     context.run.offer_clone(state.site, environment)
+
+
+@then("the site's other environments, production among them, are as they were before that creation")
+def step_others_as_they_were(context):
+    others_as_they_were(context.run.operator, context.state.need("environment_request"), context.state.need("site"))
 
 
 @then("the preview of the new environment answers 200, 301 or 302")

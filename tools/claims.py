@@ -232,9 +232,23 @@ CLAIMS = (
         Property("it is the request's own: env_create, of the site, for a new environment, on production's node",
                  (m("env_job_names_source_environment", CLONE),)),
     )),
-    Claim("the new environment is an active {type} environment copied from production, on the same node", (
+    Claim("the new environment is the one environment that creation added, an active {type} environment copied from "
+          "the site's only production, on the same provider-acquired node", (
         Property("the environment the creation job names bears the requested slug, belongs to the site and is "
                  "listed among its environments", (m("env_shown_under_other_site", CLONE),)),
+        Property("the one environment the creation added: the only one the site lists that it did not list before, "
+                 "its slug listed once", (m("env_create_records_twice", CLONE),)),
+        Property("the site's only production: its creation recorded one site of its slug or name (the sites listed "
+                 "right after it that were not listed before)", (m("site_create_records_twice", CLONE),)),
+        Property("the site's only production: right after its creation the site listed one environment, its "
+                 "production, and it lists no other production now",
+                 (m("site_create_records_two_productions", CLONE),)),
+        Property("production's node is a provider-acquired one: the run's node (compared by id) when the target "
+                 "lists one ready provider node; with several, a ready provider node in fact (not local, active, on a "
+                 "real host) whose listed acquisition job succeeded (none listed: its own record), named in the report",
+                 (m("production_on_local_node", CLONE), m("production_on_node_with_failed_acquisition", CLONE))),
+        Property("production's node is the node the site's creation job names",
+                 (m("site_jobs_on_another_node", CLONE),)),
         Property("status active", (m("env_create_leaves_cloning", CLONE), m("env_create_leaves_cloning", STAGING))),
         Property("environment_type is the requested type", (m("env_type_stored_as_clone", STAGING),)),
         Property("source environment is production", (m("env_source_not_recorded", CLONE),)),
@@ -243,6 +257,14 @@ CLAIMS = (
                                                                               CLONE),)),
         Property("its site is active again (not left cloning)", (m("site_left_cloning_after_clone", CLONE),
                                                                  m("site_left_cloning_after_clone", STAGING))),
+    )),
+    Claim("the site's other environments, production among them, are as they were before that creation", (
+        Property("every environment the site listed before the creation is listed with the same status, node, preview "
+                 "address, type, slug and source", (m("env_create_changes_source", CLONE),)),
+        Property("first, the list before the creation shows production",
+                 without_mutant="no target defect hides production from the list read just before a creation while "
+                                "the Given step before it and the claim after it find it listed; "
+                                "tests/suite/test_placement_and_counts.py feeds such a list to the check"),
     )),
     Claim("the preview of the new environment answers 200, 301 or 302", (
         Property("the preview of the environment the creation job names: 200, 301 or 302 within the preview budget",
@@ -256,11 +278,14 @@ CLAIMS = (
     Claim("the backup job succeeds", (
         Property("the backup_create job ended succeeded", (m("backup_create_fails", BACKUP, JOB_FAILED),)),
         Property("it is the request's own: backup_create of production, of its site, on its node",
-                 (m("backup_and_restore_jobs_without_node", BACKUP),)),
+                 (m("backup_and_restore_jobs_without_node", BACKUP), m("backup_and_restore_jobs_on_another_node",
+                                                                        BACKUP))),
     )),
-    Claim("the backup is listed as a completed full backup of production, with a sha256 checksum and a positive "
-          "size", (
+    Claim("the backup is the one backup that request added, listed as a completed full backup of production, with a "
+          "sha256 checksum and a positive size", (
         Property("the backup with the job's id is listed for production", (m("backup_id_differs_from_job", BACKUP),)),
+        Property("it is the one backup the request added: the only one listed that was not listed before it",
+                 (m("backup_records_twice", BACKUP),)),
         Property("status completed", (m("backup_left_running", BACKUP),)),
         Property("backup_scope full", (m("backup_scope_stored_as_db", BACKUP),)),
         Property("checksum sha256: and 64 hex digits", (m("backup_checksum_not_sha256", BACKUP),)),
@@ -269,10 +294,13 @@ CLAIMS = (
     Claim("the restore job succeeds", (
         Property("the env_restore job ended succeeded", (m("restore_fails", BACKUP, JOB_FAILED),)),
         Property("it is the request's own: env_restore of production, of its site, on its node",
-                 (m("backup_and_restore_jobs_without_node", CONTENT),)),
+                 (m("backup_and_restore_jobs_without_node", CONTENT), m("backup_and_restore_jobs_on_another_node",
+                                                                         CONTENT))),
     )),
-    Claim("a full checkpoint of production as it was just before that restore is listed among its backups", (
+    Claim("a full checkpoint of production as it was just before that restore is the one backup that restore added", (
         Property("a backup not listed before the restore is listed", (m("restore_skips_checkpoint", BACKUP),)),
+        Property("it is the one backup the restore added: the only one listed that was not listed before it",
+                 (m("restore_records_two_checkpoints", BACKUP),)),
         Property("it is a full backup", (m("checkpoint_not_full", BACKUP),)),
         Property("completed with a sha256 checksum and a positive size", (m("checkpoint_without_checksum", BACKUP),)),
         Property("taken while that restore job ran", (m("checkpoint_taken_after_restore", BACKUP),)),
@@ -280,12 +308,16 @@ CLAIMS = (
                  "backup holds; a target that cannot, e.g. a real Pressluft, is judged by the checkpoint's time "
                  "alone)", (m("checkpoint_holds_restored_content", CONTENT),)),
     )),
-    Claim("production is active again on the same node", (
+    Claim("the site's only production is active again on the same provider-acquired node", (
         Property("status active", (m("restore_leaves_restoring", BACKUP),)),
         Property("its site is active again (not left restoring)", (m("site_left_restoring_after_restore", BACKUP),)),
-        Property("on the node it was on before the restore",
-                 without_mutant="the same matcher property as 'on production's node' of the clone claim, broken "
-                                "there by env_on_unknown_node"),
+        Property("on the node it was on before the restore", (m("restore_moves_environment", BACKUP),)),
+        Property("that node is the node the site's creation job names", (m("site_jobs_on_another_node", BACKUP),)),
+        Property("that node is a provider-acquired one (the placement rule of the clone claim)",
+                 (m("production_on_local_node", BACKUP), m("production_on_node_not_acquired", BACKUP))),
+        Property("the site's only production: its creation recorded one site of its slug or name, which then listed "
+                 "one environment, its production, and it lists no other production now",
+                 (m("site_create_records_twice", BACKUP), m("site_create_records_two_productions", BACKUP))),
     )),
     Claim("the preview of production answers 200, 301 or 302", (
         Property("200, 301 or 302 within the preview budget", (m("restored_preview_down", BACKUP, UNREACHABLE,

@@ -15,7 +15,8 @@ Feature: Clone and staging environments with a reachable preview
   Scenario Outline: A <type> environment made from production gets a reachable preview
     When the operator creates a <type> environment from production
     Then the environment creation job succeeds
-    And the new environment is an active <type> environment copied from production, on the same node
+    And the new environment is the one environment that creation added, an active <type> environment copied from the site's only production, on the same provider-acquired node
+    And the site's other environments, production among them, are as they were before that creation
     And the preview of the new environment answers 200, 301 or 302
 
     @smoke-clone

@@ -48,6 +48,9 @@ def create_backup(req):
                          backup_id=backup_id, job_id=job_id)
         records.insert_backup(conn, backup_id=backup_id, environment_id=env["id"], backup_scope=scope,
                               created_at=now)
+        if defective(runtime, "backup_records_twice"):
+            records.insert_backup(conn, backup_id=str(uuid.uuid4()), environment_id=env["id"], backup_scope=scope,
+                                  created_at=now)
     return Response(202, {"job_id": job_id})
 
 

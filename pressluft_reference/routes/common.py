@@ -6,6 +6,7 @@ from .. import readiness
 from ..defects import active as defective
 from ..errors import ApiError, not_found
 from ..store import row
+from ..twins import active as twin
 
 NO_PROVIDER_NODE_MESSAGE = ("target node is not ready: node_unreachable. "
                             "Create a provider-backed node from /nodes first.")
@@ -51,16 +52,23 @@ def node_not_ready(runtime, codes, guidance=None, message=None) -> ApiError:
 
 
 def pick_ready_node(runtime, conn, slug=None) -> dict:
-    """Site-create target selection: the first ready provider node in creation order (digest §2.3)."""
+    """Site-create target selection: the first ready provider node in creation order (digest §2.3); with the twin
+    two_ready_provider_nodes, the ready provider nodes in turn, the newest first (Pressluft takes whichever its map
+    yields first)."""
     candidates = [dict(found) for found in conn.execute("SELECT * FROM nodes WHERE is_local = 0 ORDER BY seq")]
     if not candidates:
         raise node_not_ready(runtime, ["node_unreachable"], message=NO_PROVIDER_NODE_MESSAGE)
-    first = None
+    first, ready = None, []
+    in_turn = twin(runtime, "two_ready_provider_nodes")
     for node in candidates:
         result = node_readiness(runtime, node, preflight_for_slug=slug)
         if not preflight_blocks(runtime, result):
-            return node
+            if not in_turn:
+                return node
+            ready.append(node)
         first = first or result
+    if ready:  # in turn, the one created last first (not the node a suite would pick as the oldest)
+        return ready[-1 - conn.execute("SELECT COUNT(*) FROM sites").fetchone()[0] % len(ready)]
     raise node_not_ready(runtime, first["reason_codes"], first["guidance"])
 
 

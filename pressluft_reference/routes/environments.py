@@ -108,6 +108,9 @@ def create_environment(req):
                                       site_id=site_id, environment_id=env_id, node_id=source["node_id"],
                                       max_attempts=1 if defective(runtime, "env_create_single_attempt") else None)
             _store_environment(conn, runtime, preview, env_id, site_id, data, source, now)
+            if defective(runtime, "env_create_records_twice"):
+                _store_environment(conn, runtime, None, str(uuid.uuid4()), site_id,
+                                   {**data, "slug": f"{data['slug'].strip()}-2"}, source, now)
             if require(conn, "sites", site_id, "site not found")["status"] == "active":
                 records.touch(conn, "sites", site_id, "cloning")
     return Response(202, {"job_id": job_id})
@@ -118,17 +121,21 @@ def _environment(conn, env_id):
 
 
 def _store_environment(conn, runtime, preview, env_id, site_id, data, source, now):
-    """A new clone or staging environment of `source`, cloning, on the reserved preview. The mutants
-    env_type_stored_as_clone, env_source_not_recorded and env_on_unknown_node store one field wrongly."""
+    """A new clone or staging environment of `source`, cloning, on the reserved preview (None: a port of its own, for
+    the mutant env_create_records_twice). The mutants env_type_stored_as_clone, env_source_not_recorded and
+    env_on_unknown_node store one field wrongly."""
     env_type = "clone" if defective(runtime, "env_type_stored_as_clone") else data["type"]
     source_id = None if defective(runtime, "env_source_not_recorded") else source["id"]
     node_id = str(uuid.uuid4()) if defective(runtime, "env_on_unknown_node") else source["node_id"]
     records.insert_environment(conn, env_id=env_id, site_id=site_id, name=data["name"].strip(),
                                slug=data["slug"].strip(), environment_type=env_type, status="cloning",
                                node_id=node_id, source_environment_id=source_id,
-                               promotion_preset=data["promotion_preset"], preview_port=preview.port,
+                               promotion_preset=data["promotion_preset"], preview_port=preview.port if preview else 0,
                                content=source["content"], now=now)
-    runtime.previews.adopt(env_id, preview, conn)
+    if preview is None:
+        runtime.previews.sync(env_id, conn)
+    else:
+        runtime.previews.adopt(env_id, preview, conn)
 
 
 def wordpress_version(req):

@@ -1,5 +1,7 @@
 """GET /api/jobs, GET /api/jobs/{id}, POST /api/jobs/{id}/cancel."""
 
+import uuid
+
 from .. import jobqueue, jobtypes, log, serializers
 from ..defects import active as defective
 from ..errors import ApiError
@@ -46,6 +48,10 @@ def _shown(req, job) -> dict:
     if shown["job_type"] in ("backup_create", "env_restore") and defective(req.runtime,
                                                                           "backup_and_restore_jobs_without_node"):
         shown["node_id"] = None
+    if shown["job_type"] == "site_create" and defective(req.runtime, "site_jobs_on_another_node") or \
+            shown["job_type"] in ("backup_create", "env_restore") and defective(req.runtime,
+                                                                                "backup_and_restore_jobs_on_another_node"):
+        shown["node_id"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"another-node-than-{job['node_id']}"))
     return shown
 
 

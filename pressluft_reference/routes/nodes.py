@@ -65,16 +65,39 @@ def seed_node_with_failed_acquisition(runtime) -> None:
     """The mutant ready_node_with_failed_acquisition: at start, a provider node that looks ready (active, on the
     simulated host) although the node_provision job that made it failed for good."""
     with runtime.store.tx() as conn:
-        if conn.execute("SELECT 1 FROM nodes WHERE name = 'seeded-node'").fetchone():
-            return
-        node_id, now = str(uuid.uuid4()), now_iso()
-        conn.execute("INSERT INTO nodes (id, provider_id, name, hostname, public_ip, ssh_port, ssh_user, status, "
-                     "is_local, created_at, updated_at) VALUES (?, 'hetzner', 'seeded-node', ?, ?, 22, 'root', "
-                     "'active', 0, ?, ?)", (node_id, SIMULATED_HOST, SIMULATED_HOST, now, now))
+        node_named(conn, runtime, "seeded-node", acquisition="failed")
+
+
+def seed_ready_provider_nodes(runtime, count: int) -> None:
+    """The twin two_ready_provider_nodes: at start, `count` ready provider nodes, each made by a node_provision job
+    that succeeded."""
+    with runtime.store.tx() as conn:
+        for number in range(1, count + 1):
+            node_named(conn, runtime, f"ready-node-{number}", acquisition="succeeded")
+
+
+def node_named(conn, runtime, name: str, *, acquisition=None, is_local=False, status="active",
+               host=SIMULATED_HOST) -> dict:
+    """The node of that name, recorded now when there is none (nodes the reference has without a node request: the
+    twins' and the mutants'): active on the simulated host unless told otherwise, and, with `acquisition`
+    ("succeeded" or "failed"), the node_provision job that made it, ended so."""
+    found = conn.execute("SELECT * FROM nodes WHERE name = ?", (name,)).fetchone()
+    if found:
+        return dict(found)
+    node_id, now = str(uuid.uuid4()), now_iso()
+    conn.execute("INSERT INTO nodes (id, provider_id, name, hostname, public_ip, ssh_port, ssh_user, status, "
+                 "is_local, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 22, 'root', ?, ?, ?, ?)",
+                 (node_id, None if is_local else "hetzner", name, host, host, status, int(is_local), now, now))
+    if acquisition:
         job = jobqueue.get(conn, jobqueue.enqueue(conn, runtime.config, "node_provision", node_id=node_id,
                                                   guarded=False))
-        conn.execute("UPDATE jobs SET attempt_count = max_attempts, started_at = ? WHERE id = ?", (now, job["id"]))
-        jobqueue.fail(conn, job, "ANSIBLE_HOST_FAILED", "node-provision playbook failed on target (seeded)")
+        attempts = 1 if acquisition == "succeeded" else job["max_attempts"]
+        conn.execute("UPDATE jobs SET attempt_count = ?, started_at = ? WHERE id = ?", (attempts, now, job["id"]))
+        if acquisition == "succeeded":
+            jobqueue.succeed(conn, job)
+        else:
+            jobqueue.fail(conn, job, "ANSIBLE_HOST_FAILED", "node-provision playbook failed on target (seeded)")
+    return dict(conn.execute("SELECT * FROM nodes WHERE id = ?", (node_id,)).fetchone())
 
 
 def _request_node(conn, runtime, provider_id, name) -> str:

@@ -7,9 +7,18 @@ from ..body import blank, parse_object, text
 from ..defects import active as defective
 from ..errors import bad_request, conflict
 from ..httpapi import Response
+from ..readiness import PENDING_HOST
 from ..store import row
 from ..timeutil import now_iso
 from .common import mutants_on_refusal, on_ready_node, pick_ready_node, read_required
+from .nodes import node_named
+
+# the mutants production_on_*: the node a site's production lands on instead of a provider-acquired one
+MISPLACED = {
+    "production_on_local_node": {"name": "local-node", "is_local": True},
+    "production_on_node_with_failed_acquisition": {"name": "node-with-failed-acquisition", "acquisition": "failed"},
+    "production_on_node_not_acquired": {"name": "node-not-acquired", "status": "provisioning", "host": PENDING_HOST},
+}
 
 
 def register(router):
@@ -54,13 +63,39 @@ def create_site(req):
             runtime, lambda refusal: refusal.code == "node_not_ready",
             {"refused_site_is_recorded": record_refused, "refusals_still_queue_jobs": queue_refused}):
         with runtime.store.tx() as conn:
-            node = pick_ready_node(runtime, conn, slug)
+            node = _site_node(runtime, conn, slug)
             if row(conn, "SELECT 1 AS taken FROM sites WHERE slug = ?", (slug,)):
                 raise conflict("conflicting site mutation")
             job_id = jobqueue.enqueue(conn, runtime.config, "site_create", "conflicting site mutation",
                                       site_id=site_id, environment_id=env_id, node_id=node["id"])
             _store_site(conn, runtime, preview, site_id, env_id, name, slug, node["id"], now)
+            _store_more(conn, runtime, site_id, name, slug, node["id"], now)
     return Response(202, {"job_id": job_id})
+
+
+def _site_node(runtime, conn, slug) -> dict:
+    """The ready provider node the site lands on (a mutant production_on_* puts it elsewhere)."""
+    node = pick_ready_node(runtime, conn, slug)
+    for defect, misplaced in MISPLACED.items():
+        if defective(runtime, defect):
+            return node_named(conn, runtime, **misplaced)
+    return node
+
+
+def _store_more(conn, runtime, site_id, name, slug, node_id, now):
+    """The mutants site_create_records_twice (a second site of the same name, its slug suffixed -2, with its own
+    production) and site_create_records_two_productions (a second production in the site)."""
+    if defective(runtime, "site_create_records_twice"):
+        with runtime.previews.reserved() as preview:
+            _store_site(conn, runtime, preview, str(uuid.uuid4()), str(uuid.uuid4()), name, f"{slug}-2", node_id,
+                        now)
+    if defective(runtime, "site_create_records_two_productions"):
+        second = str(uuid.uuid4())
+        records.insert_environment(conn, env_id=second, site_id=site_id, name="Production", slug="production-2",
+                                   environment_type="production", status="active", node_id=node_id,
+                                   source_environment_id=None, promotion_preset="content-protect", preview_port=0,
+                                   content=f"Welcome to {name}.", now=now)
+        runtime.previews.sync(second, conn)
 
 
 def _store_site(conn, runtime, preview, site_id, env_id, name, slug, node_id, now):

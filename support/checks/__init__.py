@@ -1,5 +1,6 @@
 """The checks behind the Then steps: one module per domain, mirroring steps/ (`jobs`, `nodes`, `providers`, `sites`,
-`environments`, `previews`, `backups`, `refusals`, `smokes`, `first_node`), each with its claims (one function per
+`environments`, `previews`, `backups`, `refusals`, `smokes`, `first_node`; and `placement`: the node a site's
+production is on is a provider-acquired one), each with its claims (one function per
 claim, checking every property its sentence names against what the scenario asked for, never against the answer
 under test) and the named PyHamcrest matchers they use; what they are all built on is `matchers` (VerdictMatcher,
 expect(), shown_in()). A check that fails raises a SuiteFailure naming the request, the job and why;

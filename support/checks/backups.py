@@ -55,52 +55,68 @@ def backup_job_record(backup: Optional[dict]) -> list[dict]:
 def backup_made_by(operator: Operator, job_id: str, environment_id: str, *, quiet: bool = False) -> dict:
     """The backup a backup_create job made (its id is the job's id), as the environment's backups list it."""
     listing = TheBackups(environment_id, quiet=quiet)
-    backups = operator.asks_for(listing)
+    return _listed(operator.asks_for(listing), job_id, listing.command)
+
+
+def _listed(backups: list, job_id: str, command: str) -> dict:
     backup = by_id(backups, job_id)
     if backup is None:
-        raise SuiteFailure(Category.CONTRACT_VIOLATION, listing.command,
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, command,
                            f"the backup {job_id} that the job made is not listed among the {len(backups)} backups",
                            job_id=job_id)
     return backup
 
 
+def _added_by(request: Request, backups: list) -> list:
+    """The backups listed now that were not listed before the request (nor are the backup it restores)."""
+    before = {backup.get("id") for backup in request.backups_before} | {request.backup_id}
+    return [backup for backup in backups if backup.get("id") not in before]
+
+
 def backup_listed_complete(operator: Operator, request: Request, environment_id: str) -> dict:
-    """The backup the job made (the job's id is the backup's id) is listed for that environment as a
-    completed full backup with a sha256 checksum and a positive size."""
+    """The backup the job made (the job's id is the backup's id) is the one backup the request added to that
+    environment's backups (the only one listed that was not listed before it), listed as a completed full backup
+    with a sha256 checksum and a positive size."""
     job_id = request.accepted()
-    backup = backup_made_by(operator, job_id, environment_id)
+    backups = operator.asks_for(TheBackups(environment_id))
+    backup = _listed(backups, job_id, TheBackups(environment_id).command)
+    added = _added_by(request, backups)
+    if [found.get("id") for found in added] != [job_id]:
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, TheBackups(environment_id).command,
+                           f"the backup request added {len(added)} backups ("
+                           + ", ".join(f"{found.get('id')} ({found.get('status')})" for found in added)
+                           + f"), not the backup {job_id} alone", job_id=job_id)
     return expect(backup, a_completed_backup(scope="full", of=environment_id),
                   command=TheBackups(environment_id).command, job_id=job_id)
 
 
 def checkpoint_listed(operator: Operator, restore: Request, restore_job: dict, *,
                       read_content: Optional[Callable[[str], str]] = None) -> dict:
-    """A backup that was not listed before the restore is listed now: a completed full backup of the
-    environment with integrity data, taken while that restore job ran (between its start and its end), holding
-    what the environment showed just before the restore (when the scenario knows it, `restore.content_before`,
-    and the target can show what a backup holds, `read_content`; otherwise judged by its time alone)."""
+    """The restore added one backup to the environment's backups (the only one listed that was not listed before
+    it), its checkpoint: a completed full backup of the environment with integrity data, taken while that restore
+    job ran (between its start and its end), holding what the environment showed just before the restore (when
+    the scenario knows it, `restore.content_before`, and the target can show what a backup holds, `read_content`;
+    otherwise judged by its time alone)."""
     environment_id, command = restore.environment_id, TheBackups(restore.environment_id).command
-    before = {backup["id"] for backup in restore.backups_before} | {restore.backup_id}
-    new = [b for b in operator.asks_for(TheBackups(environment_id)) if b.get("id") not in before]
-    if not new:
+    new = _added_by(restore, operator.asks_for(TheBackups(environment_id)))
+    if len(new) != 1:
         raise SuiteFailure(Category.CONTRACT_VIOLATION, command,
-                           "no new backup of the environment is listed after the restore", job_id=restore_job["id"])
+                           f"{len(new) or 'no'} new backups of the environment are listed after the restore, not its "
+                           "one checkpoint" + (": " + ", ".join(b.get("id") for b in new) if new else ""),
+                           job_id=restore_job["id"])
+    backup, matcher = new[0], a_completed_backup(scope="full", of=environment_id)
     started, finished = parse_time(restore_job.get("started_at")), parse_time(restore_job.get("finished_at"))
-    problems = []
-    for backup in new:
-        matcher = a_completed_backup(scope="full", of=environment_id)
-        created = parse_time(backup.get("created_at"))
-        if not matcher.matches(backup):
-            problems.append(matcher.reason_for(backup))
-        elif created is None or finished is None or created > finished or (started and created < started):
-            problems.append(f"the backup {backup['id']} was created at {backup.get('created_at')}, not while the "
-                            f"restore ran ({restore_job.get('started_at')} to {restore_job.get('finished_at')})")
-        elif restore.content_before is not None and read_content is not None \
-                and (held := read_content(backup["id"])) != restore.content_before:
-            problems.append(f"the backup {backup['id']} holds '{held}', not '{restore.content_before}', what "
-                            "production showed just before the restore")
-        else:
-            return backup
-    raise SuiteFailure(Category.CONTRACT_VIOLATION, command,
-                       "no full checkpoint taken by the restore is listed: " + "; ".join(problems),
-                       job_id=restore_job["id"])
+    created = parse_time(backup.get("created_at"))
+    if not matcher.matches(backup):
+        problem = matcher.reason_for(backup)
+    elif created is None or finished is None or created > finished or (started and created < started):
+        problem = (f"the backup {backup['id']} was created at {backup.get('created_at')}, not while the restore ran "
+                   f"({restore_job.get('started_at')} to {restore_job.get('finished_at')})")
+    elif restore.content_before is not None and read_content is not None \
+            and (held := read_content(backup["id"])) != restore.content_before:
+        problem = (f"the backup {backup['id']} holds '{held}', not '{restore.content_before}', what production "
+                   "showed just before the restore")
+    else:
+        return backup
+    raise SuiteFailure(Category.CONTRACT_VIOLATION, command, "no full checkpoint taken by the restore is listed: "
+                       + problem, job_id=restore_job["id"])

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Iterable, Optional
 
 from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, fields_that_are, new_value, shown_in
-from support.checks.sites import LiveSite, site_status
+from support.checks.placement import on_provider_acquired_node
+from support.checks.sites import LiveSite, one_site_with_one_production, site_status
 from support.screenplay.actions import Request
 from support.screenplay.actor import Operator
 from support.screenplay.questions import TheEnvironment, TheEnvironments, TheJob, by_id, by_slug
@@ -71,34 +72,80 @@ def no_environment_added(operator: Operator, attempt: Request, site: LiveSite) -
                            + ", ".join(f"{env.get('slug')} ({env.get('status')})" for env in extra))
 
 
-def environment_is_active_copy(operator: Operator, request: Request, job: dict, site: LiveSite, type: str) -> dict:
-    """The environment the creation job names bears the requested slug, belongs to the site and is listed
-    among its environments, is active, of the requested type, copied from production, on production's node,
-    with a preview address no other environment of the site has; and the site is active again."""
+def environment_is_active_copy(operator: Operator, request: Request, job: dict, site: LiveSite, type: str,
+                               run_node: dict) -> dict:
+    """The environment the creation job names is the one environment the creation added to the site (the only one
+    listed that was not listed before it, its slug listed once), bears the requested slug, belongs to the site, is
+    active, of the requested type, copied from the site's only production (its creation recorded one site with one
+    production, and the site lists no other), on production's node, a provider-acquired one that the site's creation
+    job names, with a preview address no other environment of the site has; and the site is active again."""
     environment = environment_made_by(operator, job)
     operator.ledger.record("environment", environment["id"], request.slug)
     listed = operator.asks_for(TheEnvironments(site.id))
+    _the_one_added(listed, request, environment, site.id, job["id"])
+    one_site_with_one_production(site, listed)
+    on_provider_acquired_node(operator, request.node_id, run_node, what=f"production of the site "
+                              f"{site.site.get('slug')}", placed_by=site.job, job_id=job["id"])
     others = [env.get("preview_url") for env in listed if env.get("id") != environment["id"]]
     production = site.production
     copy = an_environment("active", type=type, source=production["id"], node=request.node_id,
-                                   preview_other_than=[production.get("preview_url"), *others], site=site.id,
-                                   slug=request.slug)
+                          preview_other_than=[production.get("preview_url"), *others], site=site.id, slug=request.slug)
     expect(environment, copy, command=TheEnvironment(environment["id"]).command, job_id=job["id"])
-    if by_id(listed, environment["id"]) is None:
-        raise SuiteFailure(Category.CONTRACT_VIOLATION, TheEnvironments(site.id).command,
-                           f"the {type} {environment['id']} is not listed among the site's environments",
-                           job_id=job["id"])
     site_status(operator, site.id, "active", job_id=job["id"])
     return environment
 
 
-def environment_active_again(operator: Operator, request: Request, type: str) -> dict:
-    """The environment the request acted on is active, of its type, of its site and on the node it was on
-    before; and its site is active again."""
+def _the_one_added(listed: list, request: Request, environment: dict, site_id: str, job_id: str) -> None:
+    """The site's environments listed now hold one that was not listed before the creation, the one its job names,
+    and its slug once."""
+    before = {env.get("id") for env in request.environments_before}
+    added = [env for env in listed if env.get("id") not in before]
+    same_slug = [env for env in listed if env.get("slug") == request.slug]
+    if [env.get("id") for env in added] != [environment["id"]] or len(same_slug) != 1:
+        shown = ", ".join(f"{env.get('slug')} ({env.get('id')})" for env in added) or "none"
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, TheEnvironments(site_id).command,
+                           f"the creation of {request.slug} added {len(added)} environments to the site ({shown}) "
+                           f"and the site lists {len(same_slug)} of its slug, not the environment {environment['id']} "
+                           "alone",
+                           job_id=job_id)
+
+
+STABLE = ("site_id", "slug", "environment_type", "status", "node_id", "source_environment_id", "preview_url")
+
+
+def others_as_they_were(operator: Operator, request: Request, site: LiveSite) -> None:
+    """Every environment the site listed before the creation (production among them) is still listed as it was:
+    the same status, node, preview address, type, slug and source. First the list before shows production."""
+    command = TheEnvironments(site.id).command
+    before = request.environments_before
+    if by_id(before, site.production["id"]) is None:
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, command,
+                           f"the environments listed before the creation do not show production "
+                           f"{site.production['id']}, so they cannot show that it was left as it was",
+                           job_id=request.job_id)
+    listed = operator.asks_for(TheEnvironments(site.id))
+    changed = []
+    for was in before:
+        now = by_id(listed, was.get("id"))
+        differences = ["it is no longer listed"] if now is None else [
+            f"{key} {was.get(key)!r} is now {now.get(key)!r}" for key in STABLE if now.get(key) != was.get(key)]
+        if differences:
+            changed.append(f"{was.get('slug')} ({was.get('id')}): " + ", ".join(differences))
+    if changed:
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, command, f"the creation of {request.slug} changed other "
+                           "environments of the site: " + "; ".join(changed), job_id=request.job_id)
+
+
+def environment_active_again(operator: Operator, request: Request, type: str, site: LiveSite, run_node: dict) -> dict:
+    """The environment the request acted on is the site's only production (its creation recorded one site with one
+    production, and the site lists no other), active, of its type and site, on the node it was on before, a
+    provider-acquired one that the site's creation job names; and its site is active again."""
     environment = operator.asks_for(TheEnvironment(request.environment_id))
-    expect(environment, an_environment_that_is("active", on_node=request.node_id, type=type,
-                                                        site=request.site_id),
+    expect(environment, an_environment_that_is("active", on_node=request.node_id, type=type, site=request.site_id),
            command=TheEnvironment(request.environment_id).command, job_id=request.job_id)
+    one_site_with_one_production(site, operator.asks_for(TheEnvironments(site.id, quiet=True)))
+    on_provider_acquired_node(operator, request.node_id, run_node, what=f"{type} of the site {site.site.get('slug')}",
+                              placed_by=site.job, job_id=request.job_id)
     site_status(operator, request.site_id, "active", job_id=request.job_id)
     return environment
 

@@ -5,6 +5,7 @@ not ready while it is acquired. With the matchers of a node, and `Acquisition`: 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Optional
 
 from support.checks.jobs import a_job_of, job_ended_failed
@@ -13,6 +14,7 @@ from support.http.journal import Exchange
 from support.pressluft.jobs import CONTRACT_MAX_ATTEMPTS, in_flight, job_reason, require_success
 from support.pressluft.readiness import PENDING_HOST, readiness_words, reason_codes
 from support.pressluft.times import parse_time
+from support.reporting.narration import attach_text
 from support.runtime.resources import run_node_name
 from support.screenplay.actions import Request, RequestNode
 from support.screenplay.actor import Operator
@@ -23,6 +25,7 @@ from support.waiting.jobs import wait_for_job
 from support.waiting.nodes import wait_for_node_ready
 
 REUSED, ADOPTED, REQUESTED = "reused", "adopted", "requested"
+EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
 
 
 @dataclass
@@ -140,32 +143,51 @@ def node_request_ended_failed(operator: Operator, request: Request, *, code: str
                             node_id=node["id"], site_id=None, environment_id=None)
 
 
+def newest_acquisition_job(operator: Operator, node_id: str) -> Optional[dict]:
+    """The newest node_provision job the job list shows for the node (by its created_at, never by its place in the
+    listing), read by its id; None when none is listed."""
+    listed = jobs_touching(operator.asks_for(TheJobs(quiet=True)), node_id=node_id, job_type="node_provision")
+    if not listed:
+        return None
+    newest = max(listed, key=lambda job: parse_time(job.get("created_at")) or EARLIEST)
+    return operator.asks_for(TheJob(newest["id"], quiet=True))
+
+
 def _acquisition_job(operator: Operator, node: dict, acquisition: Acquisition) -> Optional[dict]:
     """The node_provision job that made the node: the run's own (requested or adopted), found by its id, or
     the newest one the job list shows for the node (a reused node; None when none is listed)."""
     if acquisition.job_id and (acquisition.job or {}).get("node_id") == node["id"]:
         return operator.asks_for(TheJob(acquisition.job_id, quiet=True))
-    listed = jobs_touching(operator.asks_for(TheJobs(quiet=True)), node_id=node["id"], job_type="node_provision")
-    return operator.asks_for(TheJob(listed[-1]["id"], quiet=True)) if listed else None
+    return newest_acquisition_job(operator, node["id"])
+
+
+def acquired_by(node: dict, job: Optional[dict]) -> str:
+    """What shows that a node reported ready was acquired, in words: the job that made it, a node_provision of that
+    node that succeeded (one that did not is a contract violation); or, when the job list shows none for it (a node
+    there before its jobs were pruned or paged away), its own record, already judged ready in fact."""
+    name = f"{node.get('name')} ({node.get('id')})"
+    if job is None:
+        return (f"the job list shows no acquisition job of the node {name}: it is judged by its own record, a "
+                f"provider node, {readiness_words(node)}, on the host {node.get('hostname')}")
+    command = TheJob(job.get('id')).command
+    expect(job, a_job_of("node_provision", node_id=node["id"]), command=command, job_id=job.get("id"))
+    if job.get("status") != "succeeded":
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, command,
+                           f"the node {name} is reported ready, but the acquisition job that made it is "
+                           f"{job.get('status')} ({job_reason(job)})", job_id=job.get("id"), job=job, node=node)
+    return f"the node {name} was made by the acquisition job {job['id']}, which succeeded"
 
 
 def node_is_ready(operator: Operator, acquisition: Acquisition) -> dict:
     """The run's node becomes ready (within the node budget), lists no outstanding reason code, and is ready in
     fact: the provider node the run knows (its name), active, on the host acquisition gave it, and the
-    acquisition job that made it (when one is listed) is a node_provision of that node that succeeded."""
+    acquisition job that made it (when one is listed) is a node_provision of that node that succeeded; the step
+    says which evidence it used (an attachment)."""
     node, history = wait_for_node_ready(operator, acquisition.node_id, budget=operator.settings.budgets.node,
                                         job_id=acquisition.job_id)
     expect(node, a_ready_node(name=acquisition.name), command=TheNodes().command, job_id=acquisition.job_id,
            poll=history)
-    job = _acquisition_job(operator, node, acquisition)
-    if job is not None:
-        command = TheJob(job.get('id')).command
-        expect(job, a_job_of("node_provision", node_id=node["id"]), command=command, job_id=job.get("id"))
-        if job.get("status") != "succeeded":
-            raise SuiteFailure(Category.CONTRACT_VIOLATION, command,
-                               f"the node {node.get('name')} ({node['id']}) is reported ready, but the acquisition "
-                               f"job that made it is {job.get('status')} ({job_reason(job)})", job_id=job.get("id"),
-                               job=job, node=node)
+    attach_text("what shows the node was acquired", acquired_by(node, _acquisition_job(operator, node, acquisition)))
     return node
 
 

@@ -16,9 +16,14 @@ from support.verdicts.failure import SuiteFailure
 
 
 def request_backup(operator: Operator, site: LiveSite, environment: dict) -> Request:
+    """A backup of `environment`; the jobs and the environment's backups listed just before are kept (the backup
+    must be the one backup it added)."""
+    jobs = operator.asks_for(TheJobs(quiet=True))
+    backups = operator.asks_for(TheBackups(environment["id"], quiet=True))
     request = submit(operator, TakeBackup(environment["id"]), busy_scope={"site_id": site.id},
                      budget=operator.settings.budgets.backup)
-    return request.knowing(site_id=site.id, node_id=environment.get("node_id"))
+    return request.knowing(site_id=site.id, node_id=environment.get("node_id"), jobs_before=jobs,
+                           backups_before=backups)
 
 
 def request_restore(operator: Operator, site: LiveSite, environment: dict, backup: dict, *,

@@ -7,21 +7,24 @@ instead of requesting another. A node whose acquisition failed for good is never
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Callable, Optional
 
 from support.checks.nodes import ADOPTED, REQUESTED, REUSED, Acquisition
 from support.pressluft import schemas
 from support.pressluft.jobs import in_flight, require_success
 from support.pressluft.readiness import is_ready
+from support.pressluft.times import parse_time
 from support.reporting.narration import narrate
 from support.runtime.resources import NODE_REQUEST, run_node_name
 from support.screenplay.actions import ConnectProvider, Request, RequestNode
 from support.screenplay.actor import Operator
-from support.screenplay.questions import TheJobs, TheNodes, by_id, jobs_touching, provider_nodes
+from support.screenplay.questions import TheJobs, TheNodes, jobs_touching, provider_nodes
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 from support.waiting.jobs import wait_for_job
-from support.waiting.polling import Deadline, Wait, poll
+
+LATEST = datetime.max.replace(tzinfo=timezone.utc)
 
 
 def connect_provider(operator: Operator, token: Optional[str] = None, *, require_connected: bool = True) -> dict:
@@ -60,13 +63,20 @@ def _acquisitions_in_flight(operator: Operator, nodes: list) -> list:
                     if in_flight(job)), None)
         if job is not None:
             found.append((node, job))
-    return sorted(found, key=lambda pair: pair[0].get("created_at") or "")
+    return sorted(found, key=lambda pair: _age(pair[0]))
+
+
+def _age(node: dict) -> datetime:
+    """What orders nodes oldest first: created_at (never the place in the listing; an unreadable time last)."""
+    return parse_time(node.get("created_at")) or LATEST
 
 
 def plan_run_node(operator: Operator) -> Acquisition:
-    """Which node the run will use, without changing anything: a ready one, one in flight, or a new one."""
+    """Which node the run will use, without changing anything: the oldest ready provider node (any would do: where
+    Pressluft puts a site is judged by the placement rule, support/checks/placement.py), one in flight, or a new
+    one."""
     nodes = operator.asks_for(TheNodes(quiet=True))
-    ready = sorted((node for node in provider_nodes(nodes) if is_ready(node)), key=lambda n: n.get("created_at") or "")
+    ready = sorted((node for node in provider_nodes(nodes) if is_ready(node)), key=_age)
     if ready:
         return Acquisition(ready[0]["id"], REUSED, name=ready[0].get("name"))
     in_flight_now = _acquisitions_in_flight(operator, nodes)
@@ -78,8 +88,10 @@ def plan_run_node(operator: Operator) -> Acquisition:
 
 def secure_run_node(operator: Operator, while_first_acquired: Optional[Callable[[Request], None]] = None
                     ) -> Acquisition:
-    """Connect the provider, then reuse, adopt or request the run's node and wait until its job succeeded.
-    Readiness is judged by whoever needs the node (support/checks/nodes.py). `while_first_acquired(request)` is called
+    """Connect the provider, then reuse, adopt or request the run's node and wait until its job succeeded: that node
+    is the run's node, whichever node Pressluft then puts a site on (another run may have acquired one at the same
+    moment; the placement rule of support/checks/placement.py judges where sites land). Readiness is judged by
+    whoever needs the node (support/checks/nodes.py). `while_first_acquired(request)` is called
     right after the request was accepted when no node was listed before it: the target's first node."""
     with narrate("Secure the run's provider-acquired node"):
         connect_provider(operator)
@@ -100,32 +112,4 @@ def secure_run_node(operator: Operator, while_first_acquired: Optional[Callable[
                                "the node acquisition job succeeded without naming its node", job_id=job.get("id"),
                                job=job)
         operator.ledger.record("node", acquisition.node_id, acquisition.name)
-        return _where_sites_land(operator, acquisition)
-
-
-def _where_sites_land(operator: Operator, acquisition: Acquisition) -> Acquisition:
-    """Another run may have requested a node at the same moment. Sites land on the oldest ready provider
-    node, so a node older than ours that is still provisioning is waited for (within the node budget), and
-    the oldest ready one becomes the run's node. Ours stays in the ledger of created resources."""
-    mine = by_id(operator.asks_for(TheNodes(quiet=True)), acquisition.node_id) or {}
-    created = mine.get("created_at") or ""
-
-    def older() -> list:
-        return [node for node in provider_nodes(operator.asks_for(TheNodes(quiet=True)))
-                if node["id"] != acquisition.node_id and (node.get("created_at") or "") < created]
-
-    wait = Wait(what="older nodes to finish provisioning", fetch=older,
-                done=lambda nodes: not any(node.get("status") == "provisioning" for node in nodes),
-                describe=lambda nodes: (f"{len(nodes)} older nodes", None),
-                timed_out=lambda outcome: SuiteFailure(Category.NODE_NOT_READY, TheNodes().command, "older nodes"),
-                deadline=Deadline(operator.settings.budgets.node), kind="scope", subject="older nodes",
-                policy=operator.settings.poll_policy)
-    try:
-        nodes, _ = poll(wait)
-    except SuiteFailure:
-        nodes = older()
-    ready = sorted((node for node in nodes if is_ready(node)), key=lambda node: node.get("created_at") or "")
-    if ready:
-        acquisition.node_id, acquisition.name = ready[0]["id"], ready[0].get("name")
-    return acquisition
-
+        return acquisition

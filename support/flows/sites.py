@@ -33,7 +33,9 @@ def request_site(operator: Operator, *, label: str = "site", node_id: Optional[s
 def create_live_site(operator: Operator, *, label: str = "site", node_id: Optional[str] = None) -> LiveSite:
     """A new site whose site_create succeeded, whose production environment is active and answers: the site
     and the production its job names (the site bearing the requested slug, active; its production environment
-    of that site, listed among its environments)."""
+    of that site, listed among its environments). It keeps what its creation recorded (the sites and the site's
+    environments listed right after its job, beside the sites listed before it), and leaves where production landed
+    to the Then steps that claim it (support/checks/placement.py): a Given sets up, a Then judges."""
     request = request_site(operator, label=label, node_id=node_id)
     job = finish(operator, request, operator.settings.budgets.site)
     expect(job, a_job_of_the_request("site_create"), command=request.command, job_id=job["id"])
@@ -48,11 +50,13 @@ def create_live_site(operator: Operator, *, label: str = "site", node_id: Option
     production = operator.asks_for(TheEnvironment(job["environment_id"], quiet=True))
     expect(production, an_environment_that_is("active", type="production", site=site["id"]),
            command=TheEnvironment(job['environment_id']).command, job_id=job["id"])
-    if by_id(operator.asks_for(TheEnvironments(site["id"], quiet=True)), production["id"]) is None:
+    environments = operator.asks_for(TheEnvironments(site["id"], quiet=True))
+    if by_id(environments, production["id"]) is None:
         raise SuiteFailure(Category.CONTRACT_VIOLATION, TheEnvironments(site['id']).command,
                            f"the production environment {production['id']} of the site creation job is not listed "
                            "among the site's environments", job_id=job["id"])
-    live = LiveSite(site, production, job)
+    live = LiveSite(site, production, job, request=request, sites_after=operator.asks_for(TheSites(quiet=True)),
+                    environments_after=environments)
     ensure_live(operator, live)
     return live
 

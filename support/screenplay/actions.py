@@ -30,6 +30,7 @@ class Request:
     resubmissions: list = field(default_factory=list)   # what the enqueue guard refused before, and why
     job_type: Optional[str] = None           # the job it queues when accepted
     slug: Optional[str] = None               # what it creates (a site, an environment, a node) is called so
+    name: Optional[str] = None               # and named so (a site, an environment)
     type: Optional[str] = None               # an environment's type
     site_id: Optional[str] = None
     environment_id: Optional[str] = None     # the environment it acts on (backup, restore)
@@ -140,7 +141,7 @@ class RequestNode(Post, path="/api/nodes", title="Request a provider-acquired no
 
 @dataclass
 class CreateSite(Post, path="/api/sites", title="Create the site {slug}", job_type="site_create",
-                 body=("name", "slug"), names=("slug",)):
+                 body=("name", "slug"), names=("slug", "name")):
     name: str
     slug: str
 
@@ -149,7 +150,7 @@ class CreateSite(Post, path="/api/sites", title="Create the site {slug}", job_ty
 class CreateEnvironment(Post, path="/api/sites/{site_id}/environments",
                         title="Create a {type} environment {slug} from {source_environment_id}", job_type="env_create",
                         body=("name", "slug", "type", "source_environment_id", "promotion_preset"),
-                        names=("slug", "type", "site_id")):
+                        names=("slug", "name", "type", "site_id")):
     site_id: str
     source_environment_id: str
     type: str

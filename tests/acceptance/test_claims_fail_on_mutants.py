@@ -23,6 +23,8 @@ from behave_runs import ROOT, FaultyTarget, SuiteRun, run_behave
 from tools import claims
 
 WORKERS = 3
+# the module's fixture runs every mutant (130 and more behave runs, 3 at a time: minutes, more on a busy machine)
+pytestmark = pytest.mark.timeout(1800)
 
 
 def _name_regex(scenario: str) -> str:

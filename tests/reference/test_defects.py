@@ -579,6 +579,53 @@ def rejected_token_message(api):
 
 
 # defect → (probe, what a reference without defects shows, what the mutant shows, needs a ready node first)
+# -- every environment on a provider-acquired node, exactly what was asked for (issue 25 §2, §3) ---------------
+def production_node(api):
+    """The node a new site's production is on: local or not, ready or not, and the statuses of the node_provision
+    jobs listed for it."""
+    production = api.create_site()["production"]
+    node = api.node(production["node_id"])
+    jobs = [job["status"] for job in api.jobs() if job["node_id"] == node["id"] and job["job_type"] == "node_provision"]
+    return node["is_local"], node["readiness"]["is_ready"], jobs
+
+
+def node_of_a_site_job(api):
+    created = api.create_site()
+    return api.job(created["job"]["id"])["node_id"] == created["production"]["node_id"]
+
+
+def node_after_a_restore(api):
+    production = api.create_site()["production"]
+    _restore(api, production, api.backup(production["id"])["backup"])
+    return api.env(production["id"])["node_id"] == production["node_id"]
+
+
+def what_a_site_creation_recorded(api):
+    """The sites of its name, and the types of the environments of its site, right after one site creation."""
+    created = api.create_site()
+    name = created["site"]["name"]
+    types = [env["environment_type"] for env in api.get(f"/api/sites/{created['site']['id']}/environments").json()]
+    return len([site for site in api.get("/api/sites").json() if site["name"] == name]), types
+
+
+def environments_a_creation_added(api):
+    site = api.create_site()
+    _clone(api, site)
+    return len(api.get(f"/api/sites/{site['site']['id']}/environments").json()) - 1
+
+
+def production_after_a_clone(api):
+    site = api.create_site()
+    _clone(api, site)
+    return api.env(site["production"]["id"])["status"]
+
+
+def backups_a_request_added(api):
+    production = api.create_site()["production"]
+    api.backup(production["id"])
+    return len(api.backups(production["id"]))
+
+
 CASES = {
     "env_create_leaves_cloning": (env_create_status, "active", "cloning", True),
     "failed_job_marks_active": (failed_env_create_status, ("failed", "failed"), ("active", "active"), True),
@@ -695,6 +742,20 @@ CASES = {
     "rejected_token_reported_unavailable": (rejected_token_message, ("degraded", "Credential rejected by Hetzner API"),
                                             ("degraded", "Hetzner API unavailable during credential validation "
                                              "(status 503)"), False),
+    "production_on_local_node": (production_node, (False, True, ["succeeded"]), (True, True, []), True),
+    "production_on_node_with_failed_acquisition": (production_node, (False, True, ["succeeded"]),
+                                                   (False, True, ["failed"]), True),
+    "production_on_node_not_acquired": (production_node, (False, True, ["succeeded"]), (False, False, []), True),
+    "backup_and_restore_jobs_on_another_node": (nodes_of_backup_and_restore_jobs, (True, True), (False, False), True),
+    "restore_moves_environment": (node_after_a_restore, True, False, True),
+    "site_jobs_on_another_node": (node_of_a_site_job, True, False, True),
+    "site_create_records_twice": (what_a_site_creation_recorded, (1, ["production"]), (2, ["production"]), True),
+    "site_create_records_two_productions": (what_a_site_creation_recorded, (1, ["production"]),
+                                            (1, ["production", "production"]), True),
+    "env_create_records_twice": (environments_a_creation_added, 1, 2, True),
+    "env_create_changes_source": (production_after_a_clone, "active", "cloning", True),
+    "backup_records_twice": (backups_a_request_added, 1, 2, True),
+    "restore_records_two_checkpoints": (backups_after_restore, 2, 3, True),
 }
 
 
