@@ -11,9 +11,10 @@ from .faults import Faults
 from .httpapi import ApiServer
 from .previews import Previews
 from .routes import api_router, reference_router
-from .routes.nodes import seed_node_with_failed_acquisition
+from .routes.nodes import seed_node_with_failed_acquisition, seed_ready_node_acquired_before
 from .sessions import Sessions
 from .store import Store
+from .twins import active as twin
 from .worker import Worker
 
 
@@ -56,6 +57,8 @@ class Runtime:
         self.worker.resume_interrupted()
         if defective(self, "ready_node_with_failed_acquisition"):
             seed_node_with_failed_acquisition(self)
+        if twin(self, "node_before_run_acquisition_unlisted"):
+            seed_ready_node_acquired_before(self)
         self.previews.sync_all()
         self.worker.start()
         self._serve_thread.start()

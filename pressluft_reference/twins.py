@@ -9,7 +9,12 @@ Without `--twin` none of these paths is taken and the reference is unchanged.
 """
 
 # name → what the twin does differently (and why that is allowed)
-TWINS: dict = {}
+TWINS: dict = {
+    "node_before_run_acquisition_unlisted": "the reference starts with a ready provider node (active, on the host its "
+                                            "acquisition gave it) that was acquired before the run and whose "
+                                            "acquisition job the jobs list no longer shows (pruned, as on a "
+                                            "long-lived shared target)",
+}
 TWIN_NAMES = tuple(TWINS)
 
 
