@@ -23,6 +23,8 @@ from behave_runs import ROOT, FaultyTarget, SuiteRun, run_behave
 from tools import claims
 
 WORKERS = 3
+# the first test sets up every mutant run (the module's fixture): on a busy 2-core machine more than the default 300 s
+pytestmark = pytest.mark.timeout(1800)
 
 
 def _name_regex(scenario: str) -> str:
