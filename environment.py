@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from behave import fixture, use_fixture
 from behave.model import ScenarioOutline
+from behave.model_type import Status
 
 from support.http.faults import FaultSession
 from support.reporting.allure_formatter import results_folder
@@ -32,6 +33,7 @@ from support.verdicts.diagnosis import (
     with_summary_first,
 )
 from support.verdicts.failure import SuiteFailure
+from support.verdicts.not_shown import NotShownHere
 
 
 def release_provider_servers(run, passed: bool) -> None:
@@ -102,10 +104,22 @@ def before_step(context, step):
     context.step_mark = context.run.journal.mark()
 
 
+def skip_not_shown(context, step, not_shown: NotShownHere) -> None:
+    """A claim this target cannot show: the step and the rest of the scenario are skipped with that reason (the run's
+    proof line counts the scenario's parts as not proven), never a verdict (support/verdicts/not_shown.py)."""
+    if not_shown.evidence:
+        attach_text("what the run looked at", not_shown.evidence)
+    mark_skipped(not_shown.reason)
+    context.scenario.skip(reason=not_shown.reason)
+    step.status, step.exception, step.exc_traceback, step.error_message = Status.skipped, None, None, None
+
+
 def after_step(context, step):
     exchanges = context.run.journal.since(context.step_mark)
     if exchanges:
         attach_text("HTTP exchanges (redacted)", "\n\n".join(e.render() for e in exchanges))
+    if isinstance(step.exception, NotShownHere):
+        return skip_not_shown(context, step, step.exception)
     if not (step.status.has_failed() and step.exception is not None):
         return
     failure = verdict_for(step.exception, context.run.journal)

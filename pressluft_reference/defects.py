@@ -81,6 +81,12 @@ DEFECTS = {
     "refused_site_is_recorded": "a site refused by the readiness preflight is stored anyway (with production)",
     "refused_environment_is_recorded": "an environment refused by the readiness preflight is stored anyway (cloning)",
     "refused_restore_leaves_restoring": "a restore refused with 400 leaves the environment restoring",
+    "refused_restore_leaves_checkpoint": "a restore refused with 400 records a completed pre-restore checkpoint of the "
+                                         "environment anyway (without queueing a job)",
+    "refused_node_request_is_recorded": "a node request refused because the provider is not connected records the "
+                                        "node anyway (provisioning, without queueing a job)",
+    "restore_checks_owner_site_only": "a restore checks that the backup belongs to the environment's site, not to the "
+                                      "environment (a backup of another environment of the same site is restored)",
     # which node, which job, which listing (issue 18: green pins identity)
     "ready_node_not_active": "a provisioned node stays provisioning, and readiness ignores the status (ready)",
     "acquired_node_keeps_pending_host": "acquisition leaves the host pending.provider, and the probe answers anyway",

@@ -261,14 +261,27 @@ def _record_checkpoint(conn, runtime, job, checkpoint, created_at):
                           artifact_path=path, completed_at=created_at)
 
 
+def owns_backup(runtime, backup: dict, env: dict, site_of: Callable) -> bool:
+    """The backup is the environment's own (§6.2: no cross-environment or cross-site restore); `site_of(env_id)`: the
+    site of an environment. The mutants restore_accepts_foreign_backup (any backup) and restore_checks_owner_site_only
+    (a backup of any environment of the site)."""
+    if defective(runtime, "restore_accepts_foreign_backup") or backup["environment_id"] == env["id"]:
+        return True
+    return defective(runtime, "restore_checks_owner_site_only") and site_of(backup["environment_id"]) == env["site_id"]
+
+
+def _site_of(runtime, environment_id):
+    return (runtime.store.one("SELECT site_id FROM environments WHERE id = ?", (environment_id,)) or {}).get("site_id")
+
+
 def _restorable(backup, environment_id, runtime) -> bool:
     """The job's own re-check; the restore_accepts_* defects skip the part they break (and the checksum check,
     since a backup without a checksum or of another environment is exactly what they let through)."""
-    foreign_ok = defective(runtime, "restore_accepts_foreign_backup")
     incomplete_ok = defective(runtime, "restore_accepts_incomplete_backup")
     if not backup or backup["status"] != "completed" or not backup["artifact_path"]:
         return False
-    if backup["environment_id"] != environment_id and not foreign_ok:
+    env = {"id": environment_id, "site_id": _site_of(runtime, environment_id)}
+    if not owns_backup(runtime, backup, env, lambda env_id: _site_of(runtime, env_id)):
         return False
     if incomplete_ok:
         return True

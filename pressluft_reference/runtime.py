@@ -11,7 +11,7 @@ from .faults import Faults
 from .httpapi import ApiServer
 from .previews import Previews
 from .routes import api_router, reference_router
-from .routes.nodes import seed_node_with_failed_acquisition, seed_ready_provider_nodes
+from .routes.nodes import seed_node_with_failed_acquisition, seed_ready_node_acquired_before, seed_ready_provider_nodes
 from .sessions import Sessions
 from .store import Store
 from .traffic import OtherOperator
@@ -61,6 +61,8 @@ class Runtime:
             seed_node_with_failed_acquisition(self)
         if twin(self, "two_ready_provider_nodes"):
             seed_ready_provider_nodes(self, 2)
+        if twin(self, "node_before_run_acquisition_unlisted"):
+            seed_ready_node_acquired_before(self)
         self.previews.sync_all()
         self.worker.start()
         self._serve_thread.start()

@@ -17,6 +17,10 @@ TWINS: dict = {
                               "creates a site of its own (on the same node), backs up its production, copies it or "
                               "restores it, one short job at a time, so that the enqueue guard still lets the run "
                               "through between its jobs (a shared Pressluft)",
+    "node_before_run_acquisition_unlisted": "the reference starts with a ready provider node (active, on the host its "
+                                            "acquisition gave it) that was acquired before the run and whose "
+                                            "acquisition job the jobs list no longer shows (pruned, as on a "
+                                            "long-lived shared target)",
 }
 TWIN_NAMES = tuple(TWINS)
 

@@ -3,12 +3,12 @@ import re
 
 from behave import given, then, when
 
-from support.checks.backups import backup_job_record, backup_listed_complete, checkpoint_listed
+from support.checks.backups import backup_listed_complete, checkpoint_listed
 from support.checks.environments import environment_active_again, environment_status
-from support.checks.jobs import job_succeeded, no_job_queued
+from support.checks.jobs import job_succeeded
+from support.checks.nothing_left import no_backup_recorded, no_restore_queued
 from support.checks.previews import preview_reachable, preview_shows
 from support.checks.refusals import refused
-from support.checks.sites import site_job_record
 from support.flows.backups import (
     backup_that_completed_without,
     complete_backup_of_another,
@@ -63,11 +63,14 @@ def step_defective_backup(context, defect):
     state.backup = backup_that_completed_without(context.run.operator, state.need("site"), state.production, missing)
 
 
-@given("a completed full backup of another environment")
+@given("a completed full backup of another environment of that site")
 def step_foreign_backup(context):
+    """The nearest neighbour of production's own backups: one of its site's clone (restore ownership checked by
+    site instead of by environment would let it through)."""
     state = context.state
-    state.backup = complete_backup_of_another(context.run.backup_of_another_environment(state.need("site")),
-                                              state.production)
+    site = state.need("site")
+    state.backup = complete_backup_of_another(context.run.operator, context.run.backup_of_another_environment(site),
+                                              site)
 
 
 def _restore(context, backup: dict) -> None:
@@ -87,6 +90,7 @@ def step_restore_first(context):
 
 
 @when("the operator tries to restore production from that backup")
+@when("the operator tries to restore production from the backup of that other environment")
 def step_try_restore(context):
     state = context.state
     state.attempt = request_restore(context.run.operator, state.need("site"), state.production, state.need("backup"),
@@ -144,12 +148,20 @@ def step_restore_refused(context):
     refused(context.state.need("attempt"), code="bad_request", status=400)
 
 
+def _scenario_backups(state) -> list:
+    """The backups the scenario made or was given (of production, or of another environment)."""
+    return list({backup["id"]: backup for backup in (state.first_backup, state.backup) if backup}.values())
+
+
 @then("no restore was queued")
 def step_no_restore_queued(context):
     state = context.state
-    made = site_job_record(state.need("site")) + backup_job_record(state.need("backup"))
-    no_job_queued(context.run.operator, state.need("attempt").jobs_before, because="the restore was refused",
-                         made=made, job_type="env_restore", environment_id=state.production["id"])
+    no_restore_queued(context.run.operator, state.need("attempt"), state.need("site"), _scenario_backups(state))
+
+
+@then("no checkpoint or other backup of production was recorded")
+def step_no_backup_recorded(context):
+    no_backup_recorded(context.run.operator, context.state.need("attempt"), _scenario_backups(context.state))
 
 
 @then("production stays active")

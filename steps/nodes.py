@@ -1,7 +1,6 @@
 """Steps about the provider connection and provider-acquired nodes."""
 from behave import given, then, when
 
-from support.checks.jobs import no_job_queued
 from support.checks.nodes import (
     at_most_one_node_acquired,
     new_node_listed_not_ready,
@@ -12,6 +11,7 @@ from support.checks.nodes import (
     retry_scheduled,
     run_node_job_record,
 )
+from support.checks.nothing_left import no_node_acquisition_queued, no_node_recorded
 from support.checks.providers import provider_degraded_with_guidance
 from support.checks.refusals import refused
 from support.flows.nodes import connect_provider, request_new_node
@@ -121,6 +121,10 @@ def step_node_request_refused(context):
 @then("no node acquisition was queued")
 def step_no_node_job(context):
     operator = context.run.operator
-    no_job_queued(operator, context.state.need("node_request").jobs_before,
-                         because="the provider is not connected", job_type="node_provision",
-                         made=run_node_job_record(operator, context.run.provider_node()))
+    no_node_acquisition_queued(operator, context.state.need("node_request"),
+                               made=run_node_job_record(operator, context.run.provider_node()))
+
+
+@then("no node was recorded for that request")
+def step_no_node_recorded(context):
+    no_node_recorded(context.run.operator, context.state.need("node_request"), context.state.need("node")["id"])

@@ -1,16 +1,13 @@
 """Steps about sites and the readiness preflight."""
 from behave import given, then, when
 
-from support.checks.environments import no_environment_added
 from support.checks.first_node import held_right_after, node_not_ready_when_answered, refused_naming_the_nodes_reasons
-from support.checks.jobs import no_job_queued
-from support.checks.nodes import run_node_job_record
+from support.checks.nothing_left import no_environment_added, no_job_for_creation, no_site_recorded
 from support.checks.refusals import refused_by_readiness
-from support.checks.sites import no_site_recorded, site_job_record
 from support.flows.environments import request_environment
 from support.flows.sites import create_live_site, request_site
-from support.reporting.allure_results import mark_skipped
 from support.reporting.narration import attach_text
+from support.verdicts.not_shown import NotShownHere
 
 
 def reason_codes(text: str) -> list[str]:
@@ -52,11 +49,7 @@ def step_refused_by_readiness(context, reasons):
 
 @then("no job was queued")
 def step_no_job_queued(context):
-    operator = context.run.operator
-    made = run_node_job_record(operator, context.run.provider_node()) \
-        + site_job_record(context.state.need("site"))
-    no_job_queued(operator, context.state.need("attempt").jobs_before, because="the creation was refused",
-                         made=made)
+    no_job_for_creation(context.run.operator, context.state.need("attempt"), context.state.need("site"))
 
 
 @then("no site was recorded")
@@ -74,9 +67,7 @@ def step_no_environment_added(context):
 def step_first_node(context):
     proof, not_provable = context.run.preflight_while_acquiring()
     if not_provable:
-        mark_skipped(not_provable)
-        context.scenario.skip(reason=not_provable)
-        return
+        raise NotShownHere(not_provable)
     context.state.preflight_proof = proof
 
 

@@ -114,6 +114,12 @@ CLAIMS = (
                  (m("node_request_acquires_twice", NODE),)),
         Property("first, the listings show the run's node and the acquisition job that made it",
                  (m("jobs_list_shows_only_in_flight", NODE),)),
+        Property("a run that reused a ready node requested none: the node list shows that node, and no node of the "
+                 "run's node name besides it (the reused node's acquisition job is not needed)",
+                 without_mutant="a target cannot know the run's node name before the run requests a node, and the "
+                                "mutant runs start from an empty target (the run requests its node); "
+                                "tests/suite/test_evidence_or_nothing.py feeds such listings to the check, and the "
+                                "twin node_before_run_acquisition_unlisted passes it"),
     )),
     Claim('Pressluft schedules another attempt after {count:d} failed attempts with "{code}"', (
         Property("the job did not end failed: it is queued to run again", (m("retryable_errors_are_terminal", TRANSIENT,
@@ -163,9 +169,19 @@ CLAIMS = (
                  (m("degraded_provider_acquires", REJECTED),)),
     )),
     Claim("no node acquisition was queued", (
-        Property("no new node_provision job", (m("refusals_still_queue_jobs", REJECTED),)),
-        Property("first, the job list shows the acquisition job of the run's node",
-                 (m("jobs_list_shows_only_in_flight", REJECTED),)),
+        Property("no new job of no site whose node is of the requested name or not listed at all (another operator's "
+                 "jobs, of their sites or of their own nodes, do not count)",
+                 (m("refusals_still_queue_jobs", REJECTED),)),
+        Property("first, the job list shows the node acquisition jobs the run knows (its node's, its node requests so "
+                 "far); with none, not shown on this target", (m("jobs_list_shows_only_in_flight", REJECTED),)),
+    )),
+    Claim("no node was recorded for that request", (
+        Property("no node of the requested name that was not listed before the request",
+                 (m("refused_node_request_is_recorded", REJECTED),)),
+        Property("first, the node list shows the run's node",
+                 without_mutant="the scenario's 'a ready provider-acquired node' reads the same list first: a list "
+                                "that hides the run's node fails there; tests/suite/test_evidence_or_nothing.py "
+                                "feeds such a list to the check"),
     )),
     # -- sites and the preflight -----------------------------------------------------------------------
     Claim("the creation is refused as blocked by node readiness, naming {reasons}", (
@@ -180,14 +196,16 @@ CLAIMS = (
                  (m("preflight_without_guidance", PREFLIGHT_SITE.format(2)),)),
     )),
     Claim("no job was queued", (
-        Property("no new job of any type", (m("refusals_still_queue_jobs", PREFLIGHT_SITE.format(2)),
-                                            m("refusals_still_queue_jobs", PREFLIGHT_ENV))),
-        Property("first, the job list shows the jobs this run made (its node's acquisition, its site's creation)",
+        Property("no new job the refused creation could have queued: of the site (an environment creation); of the "
+                 "attempted slug's site or of a site that is not listed (a site creation). Other operators' jobs, of "
+                 "their own sites or nodes, do not count", (m("refusals_still_queue_jobs", PREFLIGHT_SITE.format(2)),
+                                                            m("refusals_still_queue_jobs", PREFLIGHT_ENV))),
+        Property("first, the job list shows the creation job of the run's live site, with its site and environment",
                  (m("jobs_list_shows_only_in_flight", PREFLIGHT_SITE.format(3)),)),
     )),
     Claim("no site was recorded", (
-        Property("the site list is unchanged, no site of the attempted slug", (m("refused_site_is_recorded",
-                                                                                  PREFLIGHT_SITE.format(1)),)),
+        Property("no site of the attempted slug is listed (other operators' new sites do not count)",
+                 (m("refused_site_is_recorded", PREFLIGHT_SITE.format(1)),)),
         Property("first, the site list shows the run's live site",
                  (m("sites_list_hides_sites_on_unready_nodes", PREFLIGHT_SITE.format(1)),)),
     )),
@@ -213,12 +231,12 @@ CLAIMS = (
         Property("each with its guidance", (m("preflight_without_guidance", FIRST_NODE),)),
     )),
     Claim("no job was queued for that creation", (
-        Property("no new job on the node, listed right after the answer",
-                 (m("refusals_still_queue_jobs", FIRST_NODE),)),
+        Property("no new job of the attempted slug's site or of a site that is not listed, in the job list read right "
+                 "after the answer (node acquisitions do not count)", (m("refusals_still_queue_jobs", FIRST_NODE),)),
     )),
     Claim("no site was recorded for that creation", (
-        Property("the sites listed right after the answer are those listed before it, none of the attempted slug, "
-                 "and no site of that slug is listed now", (m("refused_site_is_recorded", FIRST_NODE),)),
+        Property("no site of the attempted slug among the sites listed right after the answer, nor among those "
+                 "listed now", (m("refused_site_is_recorded", FIRST_NODE),)),
         Property("first, the list shows the run's own live site (none can exist while the target's first node is "
                  "acquired, so the claim is judged later)",
                  without_mutant="the same listing proof as 'no site was recorded' (support/checks/sites.py "
@@ -331,14 +349,26 @@ CLAIMS = (
     Claim("the restore is refused as an invalid request", (
         Property("400 bad_request", tuple(m("restore_accepts_incomplete_backup", INCOMPLETE.format(row))
                                           for row in (1, 2)) + (m("restore_accepts_foreign_backup", FOREIGN),)),
+        Property("also for a backup of another environment of the same site (ownership checked by environment, not "
+                 "by site)", (m("restore_checks_owner_site_only", FOREIGN),)),
     )),
     Claim("no restore was queued", (
         Property("no new job for production", (m("refusals_still_queue_jobs", FOREIGN),
                                                m("refusals_still_queue_jobs", INCOMPLETE.format(1)))),
-        Property("first, the job list shows the jobs this run made (the site's creation, the backup's job)",
+        Property("first, the job list shows the jobs this run made (the site's creation, the backups' jobs)",
                  (m("jobs_list_shows_only_in_flight", FOREIGN),)),
         Property("with the environment they belong to (the scope the claim reads)",
                  (m("jobs_listed_without_environment", INCOMPLETE.format(1)),)),
+    )),
+    Claim("no checkpoint or other backup of production was recorded", (
+        Property("production lists no backup it did not list just before the restore: no checkpoint, no other",
+                 (m("refused_restore_leaves_checkpoint", FOREIGN),
+                  m("refused_restore_leaves_checkpoint", INCOMPLETE.format(2)))),
+        Property("first, the list shows the backups of production the scenario made (none: not shown on this "
+                 "target)",
+                 without_mutant="the scenario's own backup of production was found in the same list by its Given "
+                                "step (support/checks/backups.py backup_made_by): a list that hides it fails there; "
+                                "tests/suite/test_evidence_or_nothing.py feeds such a list to the check"),
     )),
     Claim("production stays active", (
         Property("status active", (m("refused_restore_leaves_restoring", FOREIGN),
@@ -351,6 +381,8 @@ CLAIMS = (
         Property("exit 0 after at least one passed scenario, no failure line",
                  (m("env_create_leaves_cloning", SMOKE_PASSES.format("clone preview", 1)),
                   m("restore_skips_checkpoint", SMOKE_PASSES.format("backup and restore", 2)))),
+        Property("a smoke that failed is reported with its own verdict: its category, command, job and reason",
+                 (m("restore_fails", SMOKE_PASSES.format("backup and restore", 2), JOB_FAILED),)),
     )),
     Claim(r"the smoke fails(?: within (?P<seconds>\d+) seconds)? as (?P<words>[^,]+)", (
         Property("one failure line of the category the words name, and that category's exit status (1 Pressluft "

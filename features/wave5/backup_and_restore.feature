@@ -6,8 +6,8 @@ Feature: Backup and restore of an environment
   checkpoint of production as it was, then bring back the content of the backup
   it was given in place of what production showed; and production and its site
   must be live again afterwards. A backup without complete integrity data, or of
-  another environment, is refused before anything is queued, and production and
-  its site stay as they were.
+  another environment of the same site, is refused: nothing is queued or
+  recorded, and production and its site stay as they were.
 
   Background:
     Given a ready provider-acquired node
@@ -44,6 +44,7 @@ Feature: Backup and restore of an environment
     When the operator tries to restore production from that backup
     Then the restore is refused as an invalid request
     And no restore was queued
+    And no checkpoint or other backup of production was recorded
     And production stays active
 
     Examples:
@@ -54,8 +55,10 @@ Feature: Backup and restore of an environment
   @backup-restore-S3
   Scenario: A backup of another environment cannot be restored here
     Given a site whose production environment is live
-    And a completed full backup of another environment
-    When the operator tries to restore production from that backup
+    And a completed full backup of production
+    And a completed full backup of another environment of that site
+    When the operator tries to restore production from the backup of that other environment
     Then the restore is refused as an invalid request
     And no restore was queued
+    And no checkpoint or other backup of production was recorded
     And production stays active

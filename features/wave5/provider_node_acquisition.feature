@@ -6,7 +6,7 @@ Feature: Provider-acquired node
   A transient provider error is retried by Pressluft on its own schedule, so that
   nobody has to click "retry"; an error the provider reports as final ends the
   acquisition failed, with the provider's reason; and a credential the provider
-  rejects blocks any acquisition, with guidance for the operator.
+  rejects blocks any acquisition, with guidance, queueing and recording nothing.
 
   @AC-1 @SC-1 @critical
   Scenario: A provider-acquired node is confirmed or acquired, and is ready
@@ -50,3 +50,4 @@ Feature: Provider-acquired node
     Then the provider connection is reported degraded with guidance for the operator
     And the node request is refused because the provider is not connected
     And no node acquisition was queued
+    And no node was recorded for that request

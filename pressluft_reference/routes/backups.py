@@ -7,6 +7,7 @@ from ..body import blank, parse_object, text
 from ..defects import active as defective
 from ..errors import bad_request, conflict, not_found
 from ..httpapi import Response
+from ..jobtypes import owns_backup
 from ..store import row
 from ..timeutil import now_iso
 from .common import mutants_on_refusal, require
@@ -70,10 +71,17 @@ def restore(req):
         jobqueue.enqueue(conn, runtime.config, "env_restore", site_id=env["site_id"], environment_id=env_id,
                          node_id=env["node_id"], backup_id=backup_id, guarded=False)
 
+    def leave_checkpoint(conn):  # the mutant refused_restore_leaves_checkpoint: a checkpoint record, no job
+        now = now_iso()
+        records.insert_backup(conn, backup_id=str(uuid.uuid4()), environment_id=env_id, backup_scope="full",
+                              created_at=now, status="completed", checksum="sha256:" + "0" * 64, size_bytes=1,
+                              completed_at=now)
+
     with mutants_on_refusal(runtime, lambda refusal: refusal.status == 400,
                             {"refused_restore_leaves_restoring": leave_restoring,
                              "refused_restore_leaves_site_restoring": leave_site_restoring,
-                             "refusals_still_queue_jobs": queue_refused}):
+                             "refusals_still_queue_jobs": queue_refused,
+                             "refused_restore_leaves_checkpoint": leave_checkpoint}):
         with runtime.store.tx() as conn:
             env = require(conn, "environments", env_id, "environment not found")
             if blank(backup_id):
@@ -81,8 +89,8 @@ def restore(req):
             backup = row(conn, "SELECT * FROM backups WHERE id = ?", (backup_id,))
             if backup is None:
                 raise not_found("backup not found")
-            foreign = backup["environment_id"] != env["id"] and not defective(runtime,
-                                                                                "restore_accepts_foreign_backup")
+            foreign = not owns_backup(runtime, backup, env, lambda env_id: (row(
+                conn, "SELECT site_id FROM environments WHERE id = ?", (env_id,)) or {}).get("site_id"))
             incomplete = ((backup["checksum"] is None or not backup["size_bytes"] or backup["size_bytes"] <= 0)
                           and not defective(runtime, "restore_accepts_incomplete_backup"))
             if foreign or backup["status"] != "completed" or incomplete:

@@ -50,8 +50,12 @@ def create_node(req):
     def queue_refused(conn):  # the mutant refusals_still_queue_jobs: for a node that was never recorded
         jobqueue.enqueue(conn, runtime.config, "node_provision", node_id=str(uuid.uuid4()), guarded=False)
 
+    def record_refused(conn):  # the mutant refused_node_request_is_recorded: the node, without its job
+        _record_node(conn, runtime, provider_id, name)
+
     with mutants_on_refusal(runtime, lambda refusal: refusal.message == "provider is not connected",
-                            {"refusals_still_queue_jobs": queue_refused}):
+                            {"refusals_still_queue_jobs": queue_refused,
+                             "refused_node_request_is_recorded": record_refused}):
         with runtime.store.tx() as conn:
             provider = conn.execute("SELECT status FROM providers WHERE provider_id = ?", (provider_id,)).fetchone()
             if provider is None or provider["status"] not in usable:
@@ -100,8 +104,20 @@ def node_named(conn, runtime, name: str, *, acquisition=None, is_local=False, st
     return dict(conn.execute("SELECT * FROM nodes WHERE id = ?", (node_id,)).fetchone())
 
 
-def _request_node(conn, runtime, provider_id, name) -> str:
-    """Records the node and queues its node_provision; returns the job id."""
+def seed_ready_node_acquired_before(runtime) -> None:
+    """The twin node_before_run_acquisition_unlisted: at start, a ready provider node (active, on the simulated host
+    its acquisition gave it) acquired before the run, whose node_provision job is no longer kept (pruned)."""
+    with runtime.store.tx() as conn:
+        if conn.execute("SELECT 1 FROM nodes WHERE name = 'node-from-before'").fetchone():
+            return
+        now = now_iso()
+        conn.execute("INSERT INTO nodes (id, provider_id, name, hostname, public_ip, ssh_port, ssh_user, status, "
+                     "is_local, created_at, updated_at) VALUES (?, 'hetzner', 'node-from-before', ?, ?, 22, 'root', "
+                     "'active', 0, ?, ?)", (str(uuid.uuid4()), SIMULATED_HOST, SIMULATED_HOST, now, now))
+
+
+def _record_node(conn, runtime, provider_id, name) -> str:
+    """Records a requested node, not acquired yet; returns its id."""
     node_id, now = str(uuid.uuid4()), now_iso()
     # REF-REC of digest §4.3: the node is `provisioning` (not ready) until acquisition and provisioning finish.
     # IMPL (--quirks): `active` at once; only the simulated probe to pending.provider says node_unreachable.
@@ -109,4 +125,10 @@ def _request_node(conn, runtime, provider_id, name) -> str:
     conn.execute("INSERT INTO nodes (id, provider_id, name, hostname, public_ip, ssh_port, ssh_user, status, "
                  "is_local, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 22, 'ubuntu', ?, 0, ?, ?)",
                  (node_id, provider_id, name, PENDING_HOST, PENDING_HOST, status, now, now))
+    return node_id
+
+
+def _request_node(conn, runtime, provider_id, name) -> str:
+    """Records the node and queues its node_provision; returns the job id."""
+    node_id = _record_node(conn, runtime, provider_id, name)
     return jobqueue.enqueue(conn, runtime.config, "node_provision", "conflicting node mutation", node_id=node_id)

@@ -1,15 +1,16 @@
 """The checks of environments: a new environment is an active copy of production on its node, an environment is
-active again (or failed) with its site, no environment added by a refused creation; and the matchers of one."""
+active again (or failed) with its site; and the matchers of one. (No environment added by a refused creation:
+support/checks/nothing_left.py.)"""
 from __future__ import annotations
 
 from typing import Iterable, Optional
 
-from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, fields_that_are, new_value, shown_in
+from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, fields_that_are, new_value
 from support.checks.placement import on_provider_acquired_node
 from support.checks.sites import LiveSite, one_site_with_one_production, site_status
 from support.screenplay.actions import Request
 from support.screenplay.actor import Operator
-from support.screenplay.questions import TheEnvironment, TheEnvironments, TheJob, by_id, by_slug
+from support.screenplay.questions import TheEnvironment, TheEnvironments, TheJob, by_id
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 
@@ -55,21 +56,6 @@ def an_environment(status: str, *, type: Optional[str] = None, source: Optional[
 def an_environment_that_is(status: str, on_node: Optional[str] = None, *, type: Optional[str] = None,
                            site: Optional[str] = None) -> VerdictMatcher:
     return _Environment(status, type, None, on_node, None, site)
-
-
-def no_environment_added(operator: Operator, attempt: Request, site: LiveSite) -> None:
-    """The site lists no environment it did not list before, none of the attempted slug; first the list shows
-    the site's own production."""
-    command = TheEnvironments(site.id).command
-    environments = operator.asks_for(TheEnvironments(site.id))
-    shown_in(environments, [{"id": site.production["id"], "site_id": site.id, "environment_type": "production"}],
-              command=command, what="environments", claim="no environment was added to the site")
-    before = {env["id"] for env in attempt.environments_before}
-    extra = [env for env in environments if env["id"] not in before]
-    if extra or by_slug(environments, attempt.slug):
-        raise SuiteFailure(Category.CONTRACT_VIOLATION, command,
-                           "an environment was added although its creation was refused: "
-                           + ", ".join(f"{env.get('slug')} ({env.get('status')})" for env in extra))
 
 
 def environment_is_active_copy(operator: Operator, request: Request, job: dict, site: LiveSite, type: str,

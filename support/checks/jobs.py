@@ -1,9 +1,9 @@
 """The checks of jobs: the job a request queued ended succeeded and is the request's own; a job ended failed with
-a code, within the attempts the contract gives its type; no job was queued (the job list first showing it can show
-one); and the matchers of a job."""
+a code, within the attempts the contract gives its type; no job of a refused request was queued (the job list first
+showing it can show one); and the matchers of a job."""
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from hamcrest.core.description import Description
 
@@ -19,7 +19,7 @@ from support.checks.matchers import (
 from support.pressluft.jobs import CONTRACT_MAX_ATTEMPTS, category_of, is_terminal, job_reason
 from support.screenplay.actions import Request
 from support.screenplay.actor import Operator
-from support.screenplay.questions import TheJob, TheJobs, jobs_touching
+from support.screenplay.questions import TheJob, TheJobs
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 from support.waiting.jobs import wait_for_job
@@ -182,21 +182,24 @@ def job_ended_failed(operator: Operator, job: Optional[dict], *, command: str, j
                   command=command, job_id=job["id"])
 
 
-def no_job_queued(operator: Operator, jobs_before: list, *, because: str, made: list[dict],
-                  job_type: Optional[str] = None, **scope) -> None:
-    """No new job (of that type, for that scope) is listed, and no new job of any type in the scope; without a
-    scope, the job list is unchanged. (With a scope, jobs of other sites, e.g. of scenarios running in
-    parallel, do not count.) First the list shows the jobs this run made before (`made`)."""
+def no_job_queued(operator: Operator, jobs_before: list, *, because: str, made: list[dict], what: str = "job",
+                  theirs: Callable[[list], list] = list, none_made: Optional[str] = None) -> None:
+    """No new job that the refused request could have queued is listed: of the jobs not listed before it, `theirs`
+    keeps those that could be its own (a request's scope: its site, its environment, a site or node of the name it
+    asked for, or none that is listed), so that jobs other operators (or scenarios running in parallel) queue on
+    their own records meanwhile do not count. First the list shows the jobs this run made before (`made`: the
+    fields `theirs` reads among them); without any, the claim is not shown on this target (`none_made`: why)."""
     jobs = operator.asks_for(TheJobs())
-    shown_in(jobs, made, command=TheJobs().command, what="jobs", claim=f"no {job_type or 'job'} was queued")
+    shown_in(jobs, made, command=TheJobs().command, what="jobs", claim=f"no {what} was queued", none_made=none_made)
     before = {job["id"] for job in jobs_before}
-    new = [job for job in jobs if job["id"] not in before]
-    if scope:
-        new = jobs_touching(new, **scope)
-    matching = jobs_touching(new, job_type=job_type)
-    if new or (not scope and len(jobs) != len(before)):
-        count = len(new) if scope else len(jobs) - len(before)
+    new = theirs([job for job in jobs if job["id"] not in before])
+    if new:
         raise SuiteFailure(Category.CONTRACT_VIOLATION, TheJobs().command,
-                           f"{count} jobs were queued ({len(matching)} {job_type or 'job'}) although {because}: "
-                           + ", ".join(f"{job.get('job_type')} {job['id']}" for job in new),
-                           job_id=(matching or new)[0]["id"] if new else None)
+                           f"{len(new)} jobs were queued although {because}: "
+                           + ", ".join(f"{job.get('job_type')} {job['id']}" + _owner(job) for job in new),
+                           job_id=new[0]["id"], job=new[0])
+
+
+def _owner(job: dict) -> str:
+    owners = [f"{field[:-3]} {job[field]}" for field in ("site_id", "environment_id", "node_id") if job.get(field)]
+    return f" ({', '.join(owners)})" if owners else ""

@@ -1,7 +1,7 @@
 """What every check is built on: matchers that know which failure category a mismatch is (`VerdictMatcher`), a
 matcher of one record by its properties whose mismatch names each one that differs (`RecordMatcher`), `expect()`,
 which turns a mismatch into a verdict with one summary line, and `shown_in()`: a "no X" claim first shows that its
-listing can show an X.
+listing can show an X (or is not shown on this target when the run has no X of its own there).
 
 Each matcher checks every property its name promises against the values it was given (what the scenario asked for),
 and its mismatch text reads like English.
@@ -16,6 +16,7 @@ from hamcrest.core.string_description import StringDescription
 
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
+from support.verdicts.not_shown import NotShownHere
 
 
 class VerdictMatcher(BaseMatcher):
@@ -112,12 +113,17 @@ def expect(actual: Any, matcher: BaseMatcher, *, command: str, job_id: Optional[
 
 
 def shown_in(listing: list, made: list[dict], *, command: str, what: str, claim: str,
-              job_id: Optional[str] = None) -> None:
-    """A "no X" claim can fail only when its listing can show an X: every record this run made before
-    (`made`: the fields each must be listed with, its id first) is in the listing, with those fields; else
-    the claim fails as a contract violation."""
+             job_id: Optional[str] = None, none_made: Optional[str] = None) -> None:
+    """A "no X" claim can fail only when its listing can show an X: every record this run made before (`made`: the
+    fields each must be listed with, its id first) is in the listing, with those fields; a record missing, or listed
+    with other fields, is evidence that the listing does not show what it should (a contract violation naming the
+    record and the field, expected and found). When the run has no such record (`none_made`: why, in words), the
+    claim is not shown on this target (NotShownHere), never a violation."""
+    if not made:
+        raise NotShownHere(f"{none_made or f'this run has no {what} of its own to look for in the {what} list'}; "
+                           f"so the {what} list cannot show that {claim}", evidence=f"{command}: {len(listing)} {what}")
     by_id = {item.get("id"): item for item in listing if isinstance(item, dict)}
-    problems = [] if made else [f"this run made no {what} it could look for"]
+    problems = []
     for record in made:
         listed = by_id.get(record["id"])
         if listed is None:

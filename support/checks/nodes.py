@@ -15,7 +15,7 @@ from support.pressluft.jobs import CONTRACT_MAX_ATTEMPTS, in_flight, job_reason,
 from support.pressluft.readiness import PENDING_HOST, readiness_words, reason_codes
 from support.pressluft.times import parse_time
 from support.reporting.narration import attach_text
-from support.runtime.resources import run_node_name
+from support.runtime.resources import NODE_REQUEST, run_node_name
 from support.screenplay.actions import Request, RequestNode
 from support.screenplay.actor import Operator
 from support.screenplay.questions import TheJob, TheJobs, TheNodes, by_id, jobs_touching
@@ -113,12 +113,16 @@ def node_job_record(acquisition: Optional[Acquisition]) -> list[dict]:
 
 
 def run_node_job_record(operator: Operator, acquisition: Acquisition) -> list[dict]:
-    """The job that made the run's node: the run's own acquisition job, or for a node the run reused, the newest
-    node_provision job the job list shows for it."""
-    return node_job_record(acquisition) or [
+    """The node acquisition jobs this run knows, as the job list must show them: the job that made the run's node (the
+    run's own acquisition job, or for a node the run reused, the newest node_provision job the job list shows for it,
+    when it shows one), and every node request this run made so far (its ledger, by job id)."""
+    found = node_job_record(acquisition) or [
         {"id": job["id"], "job_type": "node_provision", "node_id": acquisition.node_id}
         for job in jobs_touching(operator.asks_for(TheJobs(quiet=True)), node_id=acquisition.node_id,
                                  job_type="node_provision")[-1:]]
+    known = {record["id"] for record in found}
+    return found + [{"id": item.id, "job_type": "node_provision"} for item in operator.ledger.items
+                    if item.kind == NODE_REQUEST and item.id not in known]
 
 
 def _requested_node(operator: Operator, request: Request, job: dict) -> dict:
@@ -193,17 +197,27 @@ def node_is_ready(operator: Operator, acquisition: Acquisition) -> dict:
 
 def at_most_one_node_acquired(operator: Operator, acquisition: Acquisition) -> None:
     """Pressluft acquired no more than one node for the run's one request: one node of the run's node name, one
-    job. The listings first show what the run has: its node, and the acquisition job that made it."""
+    job. The listings first show what the run has: its node, and the acquisition job that made it. A run that reused a
+    ready node requested none: the node list shows that node, and no node of the run's node name besides it."""
     name = run_node_name(operator.ledger.run_id)
-    nodes, jobs = operator.asks_for(TheNodes()), operator.asks_for(TheJobs(quiet=True))
+    nodes = operator.asks_for(TheNodes())
     made_nodes = [{"id": acquisition.node_id}]
-    made_jobs = run_node_job_record(operator, acquisition)
     if acquisition.how == REQUESTED and acquisition.job:
         made_nodes.append({"id": acquisition.job.get("node_id"), "name": name})
     claim = "Pressluft acquired at most one node for the run"
     shown_in(nodes, made_nodes, command=TheNodes().command, what="nodes", claim=claim, job_id=acquisition.job_id)
-    shown_in(jobs, made_jobs, command=TheJobs().command, what="jobs", claim=claim, job_id=acquisition.job_id)
     named = [node for node in nodes if node.get("name") == name]
+    if acquisition.how == REUSED:
+        extra = [node for node in named if node["id"] != acquisition.node_id]
+        if extra:
+            raise SuiteFailure(Category.CONTRACT_VIOLATION, TheNodes().command,
+                               f"the run reused the ready node {acquisition.name} ({acquisition.node_id}) and "
+                               f"requested none, yet {len(extra)} nodes are named {name}: "
+                               + ", ".join(node["id"] for node in extra))
+        return
+    jobs = operator.asks_for(TheJobs(quiet=True))
+    shown_in(jobs, node_job_record(acquisition), command=TheJobs().command, what="jobs", claim=claim,
+             job_id=acquisition.job_id)
     acquisitions = [job for node in named
                     for job in jobs_touching(jobs, node_id=node["id"], job_type="node_provision")]
     if len(named) > 1 or len(acquisitions) > 1:

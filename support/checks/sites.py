@@ -1,15 +1,15 @@
-"""The checks of sites: a site's status, its creation recorded one site with one production, and no site recorded for
-a refused creation; `LiveSite`: a site whose production environment is live (the flows make one, the checks judge
-what was done to it)."""
+"""The checks of sites: a site's status, its creation recorded one site with one production; `LiveSite`: a site
+whose production environment is live (the flows make one, the checks judge what was done to it). No site recorded for
+a refused creation: support/checks/nothing_left.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Optional
 
-from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, fields_that_are, shown_in
+from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, fields_that_are
 from support.screenplay.actions import Request
 from support.screenplay.actor import Operator
-from support.screenplay.questions import TheEnvironments, TheSite, TheSites, by_slug
+from support.screenplay.questions import TheEnvironments, TheSite, TheSites
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 
@@ -82,23 +82,6 @@ def site_job_record(site: LiveSite) -> list[dict]:
         return []
     return [{"id": site.job["id"], "job_type": "site_create", "site_id": site.id,
              "environment_id": site.production["id"]}]
-
-
-def no_site_recorded(operator: Operator, attempt: Request, site: LiveSite, *,
-                     listed_after: Optional[list] = None) -> None:
-    """No site was added, none of the attempted slug; first the list shows the run's own live site. `listed_after`:
-    the sites listed right after the attempt, when the claim is judged later (none of them new, none of the
-    attempted slug; nor is any site of that slug listed now)."""
-    sites = operator.asks_for(TheSites())
-    shown_in(sites, [{"id": site.id, "slug": site.site.get("slug")}], command=TheSites().command, what="sites",
-              claim="no site was recorded")
-    before = {site["id"] for site in attempt.sites_before}
-    after = sites if listed_after is None else listed_after
-    extra = [site for site in after if site["id"] not in before]
-    if extra or by_slug(sites, attempt.slug) or by_slug(after, attempt.slug):
-        raise SuiteFailure(Category.CONTRACT_VIOLATION, TheSites().command,
-                           "a site was recorded although its creation was refused: "
-                           + ", ".join(f"{site.get('slug')} ({site.get('status')})" for site in extra))
 
 
 def site_status(operator: Operator, site_id: str, status: str, *, job_id: Optional[str] = None) -> dict:

@@ -1,5 +1,6 @@
 """The operator's flows of backups: a backup and a restore, kept with what was listed just before them, and the
-Given steps' backups (completed with their integrity data, or with one datum missing, or of another environment)."""
+Given steps' backups (completed with their integrity data, or with one datum missing, or of another environment of
+the same site)."""
 from __future__ import annotations
 
 from typing import Optional
@@ -10,7 +11,7 @@ from support.checks.sites import LiveSite
 from support.flows.submit import finish, submit
 from support.screenplay.actions import Request, RestoreEnvironment, TakeBackup
 from support.screenplay.actor import Operator
-from support.screenplay.questions import TheBackups, TheJobs
+from support.screenplay.questions import TheBackups, TheEnvironments, TheJobs, by_id
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 
@@ -72,13 +73,18 @@ def backup_that_completed_without(operator: Operator, site: LiveSite, environmen
     return backup
 
 
-def complete_backup_of_another(backup: dict, environment: dict) -> dict:
-    """`backup` is a completed full backup with its integrity data, of an environment other than `environment`:
-    a restore of it into `environment` can be refused for that reason only."""
+def complete_backup_of_another(operator: Operator, backup: dict, site: LiveSite) -> dict:
+    """`backup` is a completed full backup with its integrity data, of another environment of the site than its
+    production (one its site lists): the nearest neighbour of production's own backups, so that a restore of it into
+    production can be refused for that reason only, and ownership checked by site instead of by environment is
+    caught."""
     command = TheBackups(backup.get('environment_id')).command
     expect(backup, a_completed_backup(scope="full"), command=command, job_id=backup.get("id"))
-    if backup.get("environment_id") in (None, environment["id"]):
+    production = site.production["id"]
+    owner = by_id(operator.asks_for(TheEnvironments(site.id, quiet=True)), backup.get("environment_id"))
+    if owner is None or owner["id"] == production:
         raise SuiteFailure(Category.CONTRACT_VIOLATION, command,
                            f"the backup {backup.get('id')} is of the environment {backup.get('environment_id')!r}, "
-                           f"not of another environment than {environment['id']}", job_id=backup.get("id"))
+                           f"not of another environment of the site {site.site.get('slug')} than its production "
+                           f"{production}", job_id=backup.get("id"))
     return backup

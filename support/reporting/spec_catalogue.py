@@ -84,12 +84,13 @@ PARTS = {
              "restore": "a restore failing after enqueue ends failed and marked failed; the smoke names it and "
                         "its job"},
     "hetzner-sdk-integration-S2": {"degraded": "a rejected token leaves the provider degraded, with guidance",
-                                   "refused": "node acquisition is refused, nothing queued"},
+                                   "refused": "node acquisition is refused, nothing queued or recorded"},
     "hetzner-node-provider-S2": {"failed": "the acquisition job ends failed with the provider's error, not retried",
                                  "not ready": "the node is not reported ready"},
-    "backup-restore-S3": {"checksum": "a backup without a checksum is refused, nothing queued",
-                          "size": "a backup with a size of zero is refused, nothing queued",
-                          "foreign": "a backup of another environment is refused, nothing queued"},
+    "backup-restore-S3": {"checksum": "a backup without a checksum is refused, nothing queued or recorded",
+                          "size": "a backup with a size of zero is refused, nothing queued or recorded",
+                          "foreign": "a backup of another environment of the same site is refused, nothing queued or "
+                                     "recorded"},
 }
 
 # Which parts each scenario (a Scenario Outline counts once) proves.

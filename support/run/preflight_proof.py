@@ -5,8 +5,9 @@ Pressluft acquires that node, a site creation must be refused as blocked by node
 The run tries it once, right after its node request was accepted, before the worker can have finished, and keeps
 what the API answered and listed: the node as listed just before and just after the attempt, the answer, the
 acquisition job read right after (still in flight, or not), the outcome of the "no job" check made right after
-(support/checks/jobs.py), and the sites listed right after (judged later, beside a listing that shows a site of this
-run: while the target's first node is acquired no site of this run can exist to show that the list would show one).
+(support/checks/nothing_left.py), and the sites listed right after (judged later, beside a listing that shows a site
+of this run: while the target's first node is acquired no site of this run can exist to show that the list would show
+one).
 A refused creation costs no product job. A scenario judges the evidence later
 (features/wave5/provider_node_acquisition.feature); no verdict rests on a state shorter than one poll, only on what
 these answers kept.
@@ -21,8 +22,8 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from support.checks.jobs import no_job_queued
 from support.checks.nodes import ADOPTED, REUSED, Acquisition
+from support.checks.nothing_left import no_job_for_site_creation
 from support.flows.sites import request_site
 from support.pressluft.jobs import in_flight
 from support.pressluft.readiness import reason_codes
@@ -31,6 +32,7 @@ from support.screenplay.actions import Request
 from support.screenplay.actor import Operator
 from support.screenplay.questions import TheJob, TheNodes, TheSites
 from support.verdicts.failure import SuiteFailure
+from support.verdicts.not_shown import not_shown
 
 REFUSED_BECAUSE = "the site creation was refused while the node was being acquired"
 
@@ -62,17 +64,18 @@ class PreflightProof:
         return [codes for index, codes in enumerate(lists) if codes not in lists[:index]]
 
     def not_provable(self) -> Optional[str]:
-        """Why this evidence proves nothing about the preflight during acquisition (None: it does)."""
+        """Why this evidence proves nothing about the preflight during acquisition, "not shown on this target: …"
+        (None: it does)."""
         if self.acquiring:
             return None
         state = (self.job or {}).get("status") or "not listed"
         ended = f"the node's acquisition (job {self.node_request.job_id}) was {state} right after the site creation " \
                 "was answered, so the answer may have come after the node was ready"
         if self.accepted:
-            return (f"{ended}: Pressluft accepted the creation (site {self.attempt.slug}, job {self.attempt.job_id}, "
-                    "listed in the run's ledger); the readiness preflight could not be proven while the node was "
-                    "being acquired")
-        return f"{ended}: the readiness preflight could not be proven while the node was being acquired"
+            return not_shown(f"{ended}: Pressluft accepted the creation (site {self.attempt.slug}, job "
+                             f"{self.attempt.job_id}, listed in the run's ledger); the readiness preflight could not "
+                             "be proven while the node was being acquired")
+        return not_shown(f"{ended}; the readiness preflight could not be proven while the node was being acquired")
 
     def describe(self) -> str:
         body = self.attempt.answer.json if isinstance(self.attempt.answer.json, dict) else {}
@@ -109,9 +112,8 @@ def try_site_while_acquiring(operator: Operator, node_request: Request) -> Prefl
         # no site of this run yet: it is kept, and judged with a later listing that shows one (checks)
         acquisition_job = [{"id": node_request.accepted(), "job_type": "node_provision", "node_id": node_id}]
         proof = PreflightProof(node_request, attempt, before, after, job, seconds=seconds,
-                               no_job=_held(lambda: no_job_queued(operator, attempt.jobs_before,
-                                                                         because=REFUSED_BECAUSE, made=acquisition_job,
-                                                                         node_id=node_id)),
+                               no_job=_held(lambda: no_job_for_site_creation(operator, attempt, acquisition_job,
+                                                                                because=REFUSED_BECAUSE)),
                                sites_after=operator.asks_for(TheSites(quiet=True)))
     if proof.accepted:  # never silently: a site accepted by mistake is the run's, like any other
         operator.ledger.record("site creation job", attempt.job_id, attempt.slug,
@@ -134,13 +136,14 @@ def _held(check: Callable[[], None]) -> Optional[SuiteFailure]:
 
 
 def why_no_proof(acquisition: Optional[Acquisition]) -> str:
-    """Why the run made no attempt: it did not acquire the target's first provider node itself."""
+    """Why the run made no attempt, "not shown on this target: …": it did not acquire the target's first provider
+    node itself."""
     tail = ("the readiness preflight while a node is being acquired is proven only by a run that acquires the "
             "target's first provider node")
     if acquisition is None:
-        return f"the run's node could not be secured; {tail}"
+        return not_shown(f"the run's node could not be secured; {tail}")
     if acquisition.how == REUSED:
-        return f"the run reused the ready node {acquisition.name}; {tail}"
+        return not_shown(f"the run reused a node, the ready node {acquisition.name}; {tail}")
     if acquisition.how == ADOPTED:
-        return f"the run waited for the node {acquisition.name} that another run was acquiring; {tail}"
-    return f"other nodes were listed when the run requested its node; {tail}"
+        return not_shown(f"the run waited for the node {acquisition.name} that another run was acquiring; {tail}")
+    return not_shown(f"other nodes were listed when the run requested its node; {tail}")

@@ -147,12 +147,13 @@ class Run:
         self.backups.append((environment_id, backup))
 
     def backup_of_another_environment(self, site: LiveSite) -> dict:
-        """A completed full backup of an environment other than the site's production: one the run made
-        already, or a new backup of the run's active clone."""
-        for environment_id, backup in reversed(self.backups):
-            if environment_id != site.production["id"]:
-                return backup
+        """A completed full backup of another environment of the same site than its production, its active clone:
+        one the run made already, or a new one (never a backup of another site's environment: the refusal is tried
+        at its nearest neighbour)."""
         clone = self.active_clone(site)
+        for environment_id, backup in reversed(self.backups):
+            if environment_id == clone["id"]:
+                return backup
         backup = take_full_backup(self.operator, site, clone)
         self.remember_backup(clone["id"], backup)
         return backup

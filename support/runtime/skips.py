@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Iterable, Optional
 
+from support.verdicts.not_shown import NOT_SHOWN
+
 NO_FAULT_INJECTION = "the target offers no fault injection"
 DISRUPTIVE = ("it changes state the operator shares with others (the provider connection); "
               "set PRESSLUFT_ALLOW_DISRUPTIVE=1 to run it against this target")
@@ -13,7 +15,9 @@ SHORT = {NO_FAULT_INJECTION: "needs fault injection",
 
 
 def short_reason(reason: Optional[str]) -> str:
-    """A skip reason as the run's last line gives it."""
+    """A skip reason as the run's last line gives it: what a target cannot show up to its first ';'."""
+    if reason and reason.startswith(NOT_SHOWN):
+        return reason.split(";")[0].strip()
     return SHORT.get(reason or "", reason or "skipped")
 
 

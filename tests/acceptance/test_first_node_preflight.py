@@ -48,10 +48,12 @@ def test_a_run_that_reuses_a_ready_node_skips_the_scenario_and_says_why(tmp_path
     assert {key: summary[key] for key in ("selected", "skipped", "passed", "failed")} == \
         {"selected": 1, "skipped": 1, "passed": 0, "failed": 0}
     result = run.result_named(FIRST_NODE)
-    reason = ("the run reused the ready node earlier-node; the readiness preflight while a node is being acquired is "
-              "proven only by a run that acquires the target's first provider node")
+    reason = ("not shown on this target: the run reused a node, the ready node earlier-node; the readiness preflight "
+              "while a node is being acquired is proven only by a run that acquires the target's first provider node")
     assert result["status"] == "skipped" and {"name": "skip_reason", "value": reason} in result["labels"]
     verdict = only_verdict(run)
     assert verdict["category"] == "config_error"
     assert verdict["reason"].endswith(f"all skipped on this target ({reason})")
+    assert summary["closing_line"].endswith("not on this target: SC-2 (not shown on this target: the run reused a "
+                                            "node, the ready node earlier-node)")
     assert target.sites() == []

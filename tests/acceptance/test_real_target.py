@@ -128,13 +128,16 @@ def test_the_suite_tolerates_every_quirk_of_the_real_implementation(tmp_path, fa
     assert all(job["id"].startswith("job-") for job in target.get("/api/jobs") if job["job_type"] != "backup_create")
 
 
-def test_a_run_on_a_target_without_fault_injection_costs_at_most_12_product_jobs(tmp_path, faulty_target):
+def test_a_run_on_a_target_without_fault_injection_costs_at_most_15_product_jobs(tmp_path, faulty_target):
+    """12, and 3 for the refusal of a backup of another environment of the same site (issue 25 §6): that environment
+    (the shared site's clone, made once, before the clone scenario makes its own), its backup, and a backup of
+    production that shows production's backups list can show one."""
     target = faulty_target(enable_faults=False)
     run = run_behave(tmp_path, "features/wave5", env=target.env(), timeout=400)
     assert run.exit_code == 0, run.output[-4000:]
     jobs = Counter(job["job_type"] for job in target.get("/api/jobs"))
     print(f"\nproduct jobs on a target without fault injection: {sum(jobs.values())} {dict(sorted(jobs.items()))}")
-    assert sum(jobs.values()) <= 12, jobs
+    assert sum(jobs.values()) <= 15, jobs
     assert jobs["node_provision"] == 1
 
 

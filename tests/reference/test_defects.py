@@ -442,6 +442,36 @@ def environment_after_a_refused_restore(api):
     return status, api.env(production["id"])["status"]
 
 
+def records_of_a_refused_node_request(api):
+    """A node request refused because the provider is not connected: its answer, the nodes of its name, new jobs."""
+    name, known = _unique("refused-node"), {job["id"] for job in api.jobs()}
+    api.connect_provider(REJECTED)
+    status = api.post("/api/nodes", {"provider_id": "hetzner", "name": name}).status_code
+    api.connect_provider()
+    return status, len([node for node in api.nodes() if node["name"] == name]), \
+        [job["id"] for job in api.jobs() if job["id"] not in known]
+
+
+def records_of_a_refused_restore(api):
+    """A restore refused as invalid: its answer, production's backups (a checkpoint among them?), new jobs."""
+    production, known = api.create_site()["production"], {job["id"] for job in api.jobs()}
+    status = api.post(f"/api/environments/{production['id']}/restore", {"backup_id": ""}).status_code
+    return status, len(api.backups(production["id"])), [job["id"] for job in api.jobs() if job["id"] not in known]
+
+
+def restores_from_neighbours(api):
+    """Production restored from a backup of its own site's clone (the answer, and how the job ends when accepted),
+    and from a backup of another site's production (the answer)."""
+    site = api.create_site()
+    _, clone = _clone(api, site)
+    production, backup = site["production"], api.backup(clone["id"])["backup"]
+    same_site = api.post(f"/api/environments/{production['id']}/restore", {"backup_id": backup["id"]})
+    ended = api.wait_job(same_site.json()["job_id"])["status"] if same_site.status_code == 202 else None
+    other = api.backup(api.create_site()["production"]["id"])["backup"]
+    other_site = api.post(f"/api/environments/{production['id']}/restore", {"backup_id": other["id"]}).status_code
+    return same_site.status_code, ended, other_site
+
+
 def clone_job_names(api):
     site = api.create_site()
     response = api.create_env(site["site"]["id"], site["production"]["id"])
@@ -703,6 +733,9 @@ CASES = {
     "refused_restore_leaves_restoring": (environment_after_a_refused_restore, (400, "active"), (400, "restoring"),
                                          True),
     # the right object, and every record it touches
+    "refused_node_request_is_recorded": (records_of_a_refused_node_request, (409, 0, []), (409, 1, []), False),
+    "refused_restore_leaves_checkpoint": (records_of_a_refused_restore, (400, 0, []), (400, 1, []), True),
+    "restore_checks_owner_site_only": (restores_from_neighbours, (400, None, 400), (202, "succeeded", 400), True),
     "env_job_names_source_environment": (clone_job_names, ("succeeded", True, False), ("succeeded", False, True), True),
     "backup_and_restore_jobs_without_node": (nodes_of_backup_and_restore_jobs, (True, True), (False, False), True),
     "env_shown_under_other_site": (site_of_a_clone, (True, 1, True), (False, 1, False), True),

@@ -7,19 +7,9 @@ import pytest
 
 from support.checks import previews
 from support.checks.backups import checkpoint_listed
-from support.checks.environments import no_environment_added
-from support.checks.jobs import no_job_queued
-from support.checks.nodes import (
-    REQUESTED,
-    REUSED,
-    Acquisition,
-    at_most_one_node_acquired,
-    node_is_ready,
-    retry_scheduled,
-)
+from support.checks.nodes import REQUESTED, REUSED, Acquisition, node_is_ready, retry_scheduled
 from support.checks.previews import preview_shows
 from support.checks.providers import provider_degraded_with_guidance
-from support.checks.sites import LiveSite, no_site_recorded, site_job_record
 from support.checks.smokes import smoke_environment_failed, smoke_failed_as, smoke_failure_reasons, smoke_passed
 from support.pressluft.readiness import GUIDANCE, REASON_CODES, refusal_message
 from support.runtime.config import Budgets
@@ -255,66 +245,6 @@ def test_the_acquisition_job_of_the_run_is_read_by_its_id_and_must_be_a_node_pro
     with pytest.raises(SuiteFailure) as caught:
         node_is_ready(Target([acquisition_job(job_type="site_create")], [READY_NODE]), made)
     assert "job_type is 'site_create'" in caught.value.reason
-
-
-LIVE = LiveSite({"id": "s1", "slug": "w5-site"}, {"id": "e1", "environment_type": "production", "site_id": "s1"},
-                {"id": "job-s", "job_type": "site_create"})
-SITE_JOB = {"id": "job-s", "job_type": "site_create", "site_id": "s1", "environment_id": "e1", "node_id": "n2",
-            "status": "succeeded"}
-
-
-def test_no_job_queued_first_shows_that_the_list_shows_the_jobs_this_run_made():
-    made = site_job_record(LIVE)
-    no_job_queued(Target([SITE_JOB]), [SITE_JOB], because="refused", made=made)
-    for listed, words in (([], "job-s is not listed"),
-                          ([{**SITE_JOB, "environment_id": None}],
-                           "job-s is listed with environment_id None, not environment_id 'e1'")):
-        with pytest.raises(SuiteFailure) as caught:
-            no_job_queued(Target(listed), listed, because="refused", made=made)
-        assert caught.value.reason == (f"the jobs list does not show the jobs this run made ({words}), so it cannot "
-                                       "show that no job was queued")
-        assert caught.value.category is Category.CONTRACT_VIOLATION
-    with pytest.raises(SuiteFailure) as caught:
-        no_job_queued(Target([SITE_JOB]), [SITE_JOB], because="refused", made=[])
-    assert "this run made no jobs it could look for" in caught.value.reason
-
-
-def test_no_site_recorded_first_shows_that_the_list_shows_the_runs_site():
-    attempt = Request(answer=None, slug="w5-site-2", sites_before=[LIVE.site])
-    no_site_recorded(Target(sites=[LIVE.site]), attempt, LIVE)
-    with pytest.raises(SuiteFailure) as caught:
-        no_site_recorded(Target(sites=[]), attempt, LIVE)
-    assert "the sites list does not show the sites this run made (s1 is not listed)" in caught.value.reason
-
-
-def test_no_environment_added_first_shows_that_the_list_shows_production():
-    attempt = Request(answer=None, slug="clone-2", environments_before=[LIVE.production])
-    no_environment_added(Target(environments={"s1": [LIVE.production]}), attempt, LIVE)
-    with pytest.raises(SuiteFailure) as caught:
-        no_environment_added(Target(environments={"s1": []}), attempt, LIVE)
-    assert "the environments list does not show the environments this run made (e1 is not listed)" \
-        in caught.value.reason
-    with pytest.raises(SuiteFailure) as caught:  # the refused slug, listed under an id seen before
-        listed = [LIVE.production, {"id": "e1x", "slug": "clone-2"}]
-        no_environment_added(Target(environments={"s1": listed}),
-                                          Request(answer=None, slug="clone-2",
-                                                  environments_before=[LIVE.production, {"id": "e1x"}]), LIVE)
-    assert "an environment was added although its creation was refused" in caught.value.reason
-
-
-def test_at_most_one_node_shows_first_that_the_lists_show_the_runs_node_and_its_job():
-    node = {**READY_NODE, "name": "w5-0000-run-node"}
-    made = Acquisition("n2", REQUESTED, job_id="job-0", job=acquisition_job(), name=node["name"])
-    at_most_one_node_acquired(Target([acquisition_job()], [node]), made)
-    with pytest.raises(SuiteFailure) as caught:
-        at_most_one_node_acquired(Target([], [node]), made)
-    assert "the jobs list does not show the jobs this run made (job-0 is not listed)" in caught.value.reason
-    with pytest.raises(SuiteFailure) as caught:  # the run's node listed under another name: not counted by name
-        at_most_one_node_acquired(Target([acquisition_job()], [{**node, "name": "hetzner-node"}]), made)
-    assert "n2 is listed with name 'hetzner-node', not name 'w5-0000-run-node'" in caught.value.reason
-    with pytest.raises(SuiteFailure) as caught:  # two nodes of the run's name
-        at_most_one_node_acquired(Target([acquisition_job()], [node, {**node, "id": "n3"}]), made)
-    assert caught.value.reason.startswith("Pressluft acquired 2 nodes named w5-0000-run-node")
 
 
 PROVIDER = {"provider_id": "hetzner", "status": "degraded", "last_status_message": "Credential rejected by Hetzner API",

@@ -12,6 +12,7 @@ from support.run.preflight_proof import PreflightProof, why_no_proof
 from support.screenplay.actions import Request
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
+from support.verdicts.not_shown import NotShownHere
 
 NOT_ACTIVE = "Node status must be active before create flows can run."
 UNREACHABLE = "Verify SSH reachability and credentials from Pressluft to the node."
@@ -49,7 +50,7 @@ def test_refused_while_the_acquisition_is_in_flight_is_a_proof():
 @pytest.mark.parametrize("job_status", ["succeeded", "failed", None])
 def test_an_acquisition_no_longer_in_flight_proves_nothing_whatever_the_answer(job_status):
     refused = proof(job_status=job_status)
-    assert refused.not_provable().startswith("the node's acquisition (job j1) was "
+    assert refused.not_provable().startswith("not shown on this target: the node's acquisition (job j1) was "
                                              f"{job_status or 'not listed'} right after the site creation was answered")
     accepted = proof(status=202, body={"job_id": "site-job"}, job_status=job_status)
     assert accepted.accepted and "Pressluft accepted the creation (site w5-0badf00d-preflight-site-1, job site-job, " \
@@ -93,34 +94,29 @@ def test_checks_made_right_after_the_answer_are_reported_when_the_scenario_judge
 
 
 @pytest.mark.parametrize("acquisition, start", [
-    (Acquisition("n9", REUSED, name="older-node"), "the run reused the ready node older-node; "),
+    (Acquisition("n9", REUSED, name="older-node"), "the run reused a node, the ready node older-node; "),
     (Acquisition("n9", ADOPTED, job_id="j9", name="w5-aaaa0000-run-node"),
      "the run waited for the node w5-aaaa0000-run-node that another run was acquiring; "),
     (Acquisition("n9", REQUESTED, name="w5-0badf00d-run-node"), "other nodes were listed when the run requested "),
     (None, "the run's node could not be secured; ")])
-def test_a_run_that_did_not_acquire_the_first_node_says_why(acquisition, start):
+def test_a_run_that_did_not_acquire_the_first_node_says_what_this_target_does_not_show(acquisition, start):
     why = why_no_proof(acquisition)
-    assert why.startswith(start) and why.endswith("the readiness preflight while a node is being acquired is proven "
-                                                  "only by a run that acquires the target's first provider node")
+    assert why.startswith(f"not shown on this target: {start}")
+    assert why.endswith("the readiness preflight while a node is being acquired is proven only by a run that acquires "
+                        "the target's first provider node")
 
 
-class Scenario:
-    def __init__(self):
-        self.skipped = None
-
-    def skip(self, reason):
-        self.skipped = reason
-
-
-@pytest.mark.parametrize("evidence, why", [(proof(job_status="succeeded"), "acquisition ended"),
-                                           (None, "the run reused the ready node older-node")])
-def test_the_scenario_is_skipped_with_the_reason_when_nothing_can_be_proven(evidence, why):
+@pytest.mark.parametrize("evidence, why", [
+    (proof(job_status="succeeded"), "not shown on this target: acquisition ended"),
+    (None, "not shown on this target: the run reused a node, older-node")])
+def test_the_scenario_is_not_shown_here_with_the_reason_when_nothing_can_be_proven(evidence, why):
     context = SimpleNamespace(run=SimpleNamespace(preflight_while_acquiring=lambda: (evidence, why)),
-                              scenario=Scenario(), state=SimpleNamespace(preflight_proof=None))
-    step_first_node(context)
-    assert context.scenario.skipped == why and context.state.preflight_proof is None
+                              state=SimpleNamespace(preflight_proof=None))
+    with pytest.raises(NotShownHere) as caught:
+        step_first_node(context)
+    assert caught.value.reason == why and context.state.preflight_proof is None
     provable = proof()
     context = SimpleNamespace(run=SimpleNamespace(preflight_while_acquiring=lambda: (provable, None)),
-                              scenario=Scenario(), state=SimpleNamespace(preflight_proof=None))
+                              state=SimpleNamespace(preflight_proof=None))
     step_first_node(context)
-    assert context.scenario.skipped is None and context.state.preflight_proof is provable
+    assert context.state.preflight_proof is provable

@@ -1,10 +1,13 @@
-"""'No job was queued' with a scope ignores jobs of other sites (scenarios running in parallel), never its own."""
+"""'No restore was queued' counts the jobs of its own production only: jobs of other sites (scenarios running in
+parallel, other operators) are ignored, never its own."""
 import pytest
 
-from support.checks.jobs import no_job_queued as no_job_was_queued
+from support.checks.nothing_left import no_restore_queued
+from support.checks.sites import LiveSite
 from support.http.client import PressluftClient
 from support.runtime.config import load_settings
 from support.runtime.resources import ResourceLedger
+from support.screenplay.actions import Request
 from support.screenplay.actor import Operator
 from support.verdicts.failure import SuiteFailure
 
@@ -19,7 +22,8 @@ def job(job_id, job_type, site_id, environment_id, status):
 
 BEFORE = [job("j1", "site_create", S1, E1, "succeeded")]
 OTHER_SITE = job("j2", "env_create", S9, E9, "queued")
-MADE = [{"id": "j1", "job_type": "site_create", "site_id": S1, "environment_id": E1}]  # what this run made before
+SITE = LiveSite({"id": S1, "slug": "w5-site-1"}, {"id": E1, "environment_type": "production"}, BEFORE[0])
+ATTEMPT = Request(answer=None, environment_id=E1, jobs_before=BEFORE)  # the refused restore of production
 
 
 def operator_for(url, journal):
@@ -27,23 +31,15 @@ def operator_for(url, journal):
     return Operator(PressluftClient(url, journal), settings, ResourceLedger(), journal)
 
 
-def test_a_job_of_another_site_does_not_count_when_the_check_has_a_scope(fake_server, journal):
+def test_a_job_of_another_site_does_not_count(fake_server, journal):
     fake_server.on("GET", "/api/jobs", (200, BEFORE + [OTHER_SITE]))
-    no_job_was_queued(operator_for(fake_server.url, journal), BEFORE, because="refused", made=MADE,
-                      job_type="env_restore", environment_id=E1)
+    no_restore_queued(operator_for(fake_server.url, journal), ATTEMPT, SITE, [])
 
 
 @pytest.mark.parametrize("job_type", ["env_restore", "backup_create"])
-def test_any_new_job_in_the_scope_is_a_verdict(fake_server, journal, job_type):
+def test_any_new_job_of_its_production_is_a_verdict(fake_server, journal, job_type):
     own = job("j3", job_type, S1, E1, "queued")
     fake_server.on("GET", "/api/jobs", (200, BEFORE + [OTHER_SITE, own]))
     with pytest.raises(SuiteFailure) as caught:
-        no_job_was_queued(operator_for(fake_server.url, journal), BEFORE, because="refused", made=MADE,
-                          job_type="env_restore", environment_id=E1)
+        no_restore_queued(operator_for(fake_server.url, journal), ATTEMPT, SITE, [])
     assert caught.value.job_id == "j3" and "1 jobs were queued" in caught.value.reason
-
-
-def test_without_a_scope_any_new_job_is_a_verdict(fake_server, journal):
-    fake_server.on("GET", "/api/jobs", (200, BEFORE + [OTHER_SITE]))
-    with pytest.raises(SuiteFailure):
-        no_job_was_queued(operator_for(fake_server.url, journal), BEFORE, because="refused", made=MADE)
