@@ -1,6 +1,7 @@
 """Command line: parse flags, run the control plane until SIGTERM/SIGINT."""
 
 import argparse
+import os
 import signal
 import sqlite3
 import sys
@@ -101,6 +102,10 @@ def parse_args(argv) -> Config:
     parser.add_argument("--hetzner-endpoint", type=_endpoint, default=None, metavar="URL",
                         help="acquire nodes through this Hetzner Cloud API (e.g. https://api.hetzner.cloud/v1) with "
                              "the token of the provider connection, instead of simulating the provider")
+    parser.add_argument("--managed-key", default=None, metavar="PATH",
+                        help="as Pressluft at 6164b449 with its ~/.ssh/pressluft-provider-ed25519.pub: a node is "
+                             "acquired only while this public key exists, else its acquisition ends failed with "
+                             "PROVIDER_ACQUISITION_UNAVAILABLE (not retried)")
     args = parser.parse_args(argv)
     durations = dict(DEFAULT_DURATIONS)
     for job_type, seconds in args.job_duration:
@@ -111,7 +116,8 @@ def parse_args(argv) -> Config:
                     node_guard=args.guard_scope == "site-and-node", http_faults=args.http_faults,
                     admin_email=args.admin_email, admin_password=args.admin_password,
                     defects=frozenset(args.defect), twins=frozenset(args.twin), quirks=args.quirks,
-                    hetzner_endpoint=args.hetzner_endpoint)
+                    hetzner_endpoint=args.hetzner_endpoint,
+                    managed_key=os.path.expanduser(args.managed_key) if args.managed_key else None)
     if args.retry_backoff:
         config.backoff = args.retry_backoff
     return config

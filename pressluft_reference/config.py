@@ -44,4 +44,6 @@ class Config:
     quirks: bool = False  # --quirks: the tolerable differences of the real implementation (IMPL), docs
     # --hetzner-endpoint URL: acquire nodes and check credentials through that Hetzner Cloud API (hetzner.py)
     hetzner_endpoint: Optional[str] = None
+    # --managed-key PATH: as Pressluft at 6164b449, acquire nodes only while that public key exists (jobtypes.py)
+    managed_key: Optional[str] = None
 

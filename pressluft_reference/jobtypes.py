@@ -1,5 +1,6 @@
 """What each job type does to its resources: the run itself, and the effects of failure or cancellation."""
 
+import os
 import time
 import uuid
 from dataclasses import dataclass
@@ -48,7 +49,12 @@ def run_node_provision(ctx):
 
 
 def _acquired_host(runtime, node) -> str:
-    """The acquired server's address: a server created through --hetzner-endpoint, else the simulated host."""
+    """The acquired server's address: a server created through --hetzner-endpoint, else the simulated host. With
+    --managed-key, no acquisition without that public key (as Pressluft at 6164b449 without its managed key)."""
+    key = runtime.config.managed_key
+    if key and not os.path.isfile(key):
+        raise JobFailed("PROVIDER_ACQUISITION_UNAVAILABLE", f"managed provider SSH public key {key} is not available",
+                        False, "acquisition")
     endpoint = runtime.config.hetzner_endpoint
     if not endpoint:
         return SIMULATED_HOST
