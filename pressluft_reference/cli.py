@@ -106,6 +106,9 @@ def parse_args(argv) -> Config:
                         help="as Pressluft at 6164b449 with its ~/.ssh/pressluft-provider-ed25519.pub: a node is "
                              "acquired only while this public key exists, else its acquisition ends failed with "
                              "PROVIDER_ACQUISITION_UNAVAILABLE (not retried)")
+    parser.add_argument("--probe-seconds", type=_non_negative, default=0.0, metavar="S",
+                        help="GET /api/nodes, POST /api/sites and POST /api/sites/{id}/environments take S seconds per "
+                             "provider node before they answer, as Pressluft's live SSH readiness probes do")
     args = parser.parse_args(argv)
     durations = dict(DEFAULT_DURATIONS)
     for job_type, seconds in args.job_duration:
@@ -117,7 +120,8 @@ def parse_args(argv) -> Config:
                     admin_email=args.admin_email, admin_password=args.admin_password,
                     defects=frozenset(args.defect), twins=frozenset(args.twin), quirks=args.quirks,
                     hetzner_endpoint=args.hetzner_endpoint,
-                    managed_key=os.path.expanduser(args.managed_key) if args.managed_key else None)
+                    managed_key=os.path.expanduser(args.managed_key) if args.managed_key else None,
+                    probe_seconds=args.probe_seconds)
     if args.retry_backoff:
         config.backoff = args.retry_backoff
     return config

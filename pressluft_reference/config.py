@@ -46,4 +46,6 @@ class Config:
     hetzner_endpoint: Optional[str] = None
     # --managed-key PATH: as Pressluft at 6164b449, acquire nodes only while that public key exists (jobtypes.py)
     managed_key: Optional[str] = None
+    # --probe-seconds S: the listing and the create preflights take S s per provider node (routes/common.py)
+    probe_seconds: float = 0.0
 

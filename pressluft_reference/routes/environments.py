@@ -15,6 +15,7 @@ from .common import (
     node_readiness,
     on_ready_node,
     preflight_blocks,
+    probe_provider_nodes,
     read_required,
     require,
 )
@@ -72,6 +73,7 @@ def create_environment(req):
     if data.get("promotion_preset") not in PRESETS:
         raise bad_request("promotion_preset is invalid")
     runtime, site_id = req.runtime, req.params["site_id"]
+    probe_provider_nodes(runtime)
     source_id, slug = data.get("source_environment_id"), data["slug"].strip()
     env_id, now = str(uuid.uuid4()), now_iso()
 

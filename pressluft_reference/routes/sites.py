@@ -9,7 +9,7 @@ from ..errors import bad_request, conflict
 from ..httpapi import Response
 from ..store import row
 from ..timeutil import now_iso
-from .common import mutants_on_refusal, on_ready_node, pick_ready_node, read_required
+from .common import mutants_on_refusal, on_ready_node, pick_ready_node, probe_provider_nodes, read_required
 
 
 def register(router):
@@ -37,6 +37,7 @@ def create_site(req):
         raise bad_request("name and slug are required")
     name, slug = data["name"].strip(), data["slug"].strip()
     runtime = req.runtime
+    probe_provider_nodes(runtime)
     site_id, env_id, now = str(uuid.uuid4()), str(uuid.uuid4()), now_iso()
 
     def record_refused(conn):  # the mutant refused_site_is_recorded (IMPL keeps the records of an enqueue conflict)

@@ -150,3 +150,23 @@ def test_with_a_managed_key_acquisition_needs_that_public_key_as_pressluft_does(
     key.write_text("ssh-ed25519 AAAA test\n")
     job = api.wait_job(api.post("/api/nodes", {"provider_id": "hetzner", "name": "keyed"}).json()["job_id"])
     assert job["status"] == "succeeded"
+
+
+def test_with_probe_seconds_the_listing_and_the_create_preflights_take_that_long_per_provider_node(fresh_server):
+    """--probe-seconds S: like Pressluft's live SSH readiness probes, GET /api/nodes, POST /api/sites and
+    POST /api/sites/{id}/environments take S s per provider node; other calls do not."""
+    api = fresh_server("--probe-seconds", "0.4").client()
+
+    def took(call) -> float:
+        started = time.monotonic()
+        call()
+        return time.monotonic() - started
+
+    assert took(api.nodes) < 0.3  # no provider node yet
+    api.ready_node()
+    assert 0.4 <= took(api.nodes) < 0.7
+    created = {}
+    assert 0.4 <= took(lambda: created.update(api.create_site())) < 1.5
+    site, production = created["site"], created["production"]
+    assert 0.4 <= took(lambda: api.create_env(site["id"], production["id"])) < 0.7
+    assert took(api.jobs) < 0.3 and took(lambda: api.get("/api/sites")) < 0.3
