@@ -33,6 +33,8 @@ class Config:
     backoff: tuple = DEFAULT_BACKOFF
     poll_interval: float = 0.02
     node_guard: bool = True  # --guard-scope site turns it off (a deviation, for parallel acceptance runs)
+    # --guard-refusal-keeps-records: as 6164b449, a creation the guard refuses leaves its records (jobqueue.py)
+    guard_keeps_records: bool = False
     max_parallel_jobs: int = 32  # generous: jobs held by a "hang" fault keep their thread until cancelled
 
     # --http-faults: an HTTP fault active for the whole process lifetime (survives DELETE /_reference/faults)

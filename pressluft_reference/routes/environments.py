@@ -19,6 +19,7 @@ from .common import (
     read_required,
     require,
 )
+from .sites import busy_node_before
 
 ENV_TYPES = ("staging", "clone")
 PRESETS = ("content-protect", "commerce-protect")
@@ -76,6 +77,7 @@ def create_environment(req):
     probe_provider_nodes(runtime)
     source_id, slug = data.get("source_environment_id"), data["slug"].strip()
     env_id, now = str(uuid.uuid4()), now_iso()
+    _busy_node_before(runtime, site_id, source_id)
 
     def record_refused(conn):  # the mutant refused_environment_is_recorded (IMPL keeps it after an enqueue conflict)
         if not row(conn, "SELECT 1 AS taken FROM environments WHERE site_id = ? AND slug = ?", (site_id, slug)):
@@ -106,22 +108,32 @@ def create_environment(req):
                 raise bad_request("invalid environment create request")
             if row(conn, "SELECT 1 AS taken FROM environments WHERE site_id = ? AND slug = ?", (site_id, slug)):
                 raise conflict("conflicting environment mutation")
-            job_id = jobqueue.enqueue(conn, runtime.config, "env_create", "conflicting environment mutation",
-                                      site_id=site_id, environment_id=env_id, node_id=source["node_id"],
-                                      max_attempts=1 if defective(runtime, "env_create_single_attempt") else None)
-            _store_environment(conn, runtime, preview, env_id, site_id, data, source, now)
-            if require(conn, "sites", site_id, "site not found")["status"] == "active":
-                records.touch(conn, "sites", site_id, "cloning")
+            job_id = jobqueue.enqueue_with_records(
+                conn, runtime.config, "env_create", "conflicting environment mutation",
+                lambda: _store_environment(conn, runtime, preview, env_id, site_id, data, source, now, cloning=True),
+                site_id=site_id, environment_id=env_id, node_id=source["node_id"],
+                max_attempts=1 if defective(runtime, "env_create_single_attempt") else None)
+    if job_id is None:  # --guard-refusal-keeps-records: refused by the guard, the records kept (6164b449)
+        raise conflict("conflicting environment mutation")
     return Response(202, {"job_id": job_id})
+
+
+def _busy_node_before(runtime, site_id, source_id) -> None:
+    """The fault busy-node, for an environment of the site (routes/sites.py): its source's node made busy."""
+    site = runtime.store.one("SELECT slug FROM sites WHERE id = ?", (site_id,))
+    source = runtime.store.one("SELECT node_id FROM environments WHERE id = ? AND site_id = ?", (source_id, site_id))
+    if site and source:
+        busy_node_before(runtime, site["slug"], lambda conn: source["node_id"])
 
 
 def _environment(conn, env_id):
     return row(conn, "SELECT * FROM environments WHERE id = ?", (env_id,))
 
 
-def _store_environment(conn, runtime, preview, env_id, site_id, data, source, now):
-    """A new clone or staging environment of `source`, cloning, on the reserved preview. The mutants
-    env_type_stored_as_clone, env_source_not_recorded and env_on_unknown_node store one field wrongly."""
+def _store_environment(conn, runtime, preview, env_id, site_id, data, source, now, cloning=False):
+    """A new clone or staging environment of `source`, cloning, on the reserved preview (`cloning`: and an active
+    site turned cloning). The mutants env_type_stored_as_clone, env_source_not_recorded and env_on_unknown_node store
+    one field wrongly."""
     env_type = "clone" if defective(runtime, "env_type_stored_as_clone") else data["type"]
     source_id = None if defective(runtime, "env_source_not_recorded") else source["id"]
     node_id = str(uuid.uuid4()) if defective(runtime, "env_on_unknown_node") else source["node_id"]
@@ -131,6 +143,8 @@ def _store_environment(conn, runtime, preview, env_id, site_id, data, source, no
                                promotion_preset=data["promotion_preset"], preview_port=preview.port,
                                content=source["content"], now=now)
     runtime.previews.adopt(env_id, preview, conn)
+    if cloning and require(conn, "sites", site_id, "site not found")["status"] == "active":
+        records.touch(conn, "sites", site_id, "cloning")
 
 
 def wordpress_version(req):

@@ -51,6 +51,7 @@ def create_site(req):
         jobqueue.enqueue(conn, runtime.config, "site_create", site_id=site_id, environment_id=env_id,
                          node_id=node["id"] if node else None, guarded=False)
 
+    busy_node_before(runtime, slug, lambda conn: pick_ready_node(runtime, conn, slug)["id"])
     with runtime.previews.reserved() as preview, mutants_on_refusal(
             runtime, lambda refusal: refusal.code == "node_not_ready",
             {"refused_site_is_recorded": record_refused, "refusals_still_queue_jobs": queue_refused}):
@@ -58,10 +59,32 @@ def create_site(req):
             node = pick_ready_node(runtime, conn, slug)
             if row(conn, "SELECT 1 AS taken FROM sites WHERE slug = ?", (slug,)):
                 raise conflict("conflicting site mutation")
-            job_id = jobqueue.enqueue(conn, runtime.config, "site_create", "conflicting site mutation",
-                                      site_id=site_id, environment_id=env_id, node_id=node["id"])
-            _store_site(conn, runtime, preview, site_id, env_id, name, slug, node["id"], now)
+            job_id = jobqueue.enqueue_with_records(
+                conn, runtime.config, "site_create", "conflicting site mutation",
+                lambda: _store_site(conn, runtime, preview, site_id, env_id, name, slug, node["id"], now),
+                site_id=site_id, environment_id=env_id, node_id=node["id"])
+    if job_id is None:  # --guard-refusal-keeps-records: refused by the guard, the records kept (6164b449)
+        raise conflict("conflicting site mutation")
     return Response(202, {"job_id": job_id})
+
+
+def busy_node_before(runtime, site_slug, node_of) -> None:
+    """The fault busy-node (routes/reference.py): when it covers this creation, another operator's site creation on
+    its node (`node_of(conn)`) is accepted just before, its site_create job held for the fault's seconds. The enqueue
+    guard then refuses this creation, as it would on a shared Pressluft between the suite's look and its request."""
+    if runtime.faults.take_busy_node(site_slug, peek=True) is None:
+        return
+    slug = f"other-operator-{uuid.uuid4().hex[:8]}"
+    site_id, env_id = str(uuid.uuid4()), str(uuid.uuid4())
+    with runtime.previews.reserved() as preview, runtime.store.tx() as conn:
+        node_id = node_of(conn)  # a creation refused for its node's readiness meets no other operator: not spent
+        seconds = runtime.faults.take_busy_node(site_slug)
+        if seconds is None:  # spent meanwhile by another creation
+            return
+        job_id = jobqueue.enqueue(conn, runtime.config, "site_create", site_id=site_id, environment_id=env_id,
+                                  node_id=node_id, guarded=False)
+        runtime.faults.hold(job_id, seconds)
+        _store_site(conn, runtime, preview, site_id, env_id, f"Another operator's {slug}", slug, node_id, now_iso())
 
 
 def _store_site(conn, runtime, preview, site_id, env_id, name, slug, node_id, now):

@@ -234,7 +234,7 @@ def _sign_in(settings: Settings, target: Optional[EmbeddedTarget], server: Optio
     settings = require_provider_token(settings, capabilities.is_reference)
     secrets.add(settings.provider_token)
     ledger = ResourceLedger(settings.run_id, record_to=os.path.join(settings.reports_dir, LEDGER_FILE))
-    operator = Operator(client, settings, ledger, journal)
+    operator = Operator(client, settings, ledger, journal, guard_holds_nodes=capabilities.guard_scope != "site")
     run = Run(settings, journal, client, operator, capabilities, ledger, target, server, started_at=started_at)
     if target is None:  # a target that may have run jobs already: learn how long they take; say the plan
         learn_job_durations(operator)

@@ -31,7 +31,7 @@ def test_capabilities_when_enabled(server):
     body = requests.get(server.url("/_reference/capabilities"), timeout=5).json()
     assert body["fault_injection"] is True
     assert set(body["faults"]) == {"node-readiness", "jobs", "preview", "backups", "http", "environment-content",
-                                   "backup-content"}
+                                   "backup-content", "busy-node"}
     check_error(requests.get(server.url("/_reference/unknown"), timeout=5), 404, "not_found")
     check_error(requests.post(server.url("/_reference/capabilities"), timeout=5), 405, "bad_request")
 
