@@ -62,10 +62,11 @@ def submit(operator: Operator, action: Post, *, busy_scope: Optional[dict], budg
 
 def _guarded_scope(operator: Operator, scope: Optional[dict]) -> Optional[dict]:
     """The scope as the target's guard holds it: without the node when the target says its guard holds only the
-    site (a reference started with --guard-scope site, as scripts/parallel's)."""
-    if scope is None or operator.guard_holds_nodes or "site_id" not in scope:
+    site (a reference started with --guard-scope site, as scripts/parallel's), and then nothing at all for a new
+    site (no job of it can be in flight)."""
+    if scope is None or operator.guard_holds_nodes:
         return scope
-    return {key: value for key, value in scope.items() if key != "node_id"}
+    return {"site_id": scope["site_id"]} if scope.get("site_id") else None
 
 
 def _until_free(operator: Operator, action: Post, scope: dict, deadline: float, budget: float) -> None:

@@ -121,3 +121,10 @@ def test_a_target_whose_guard_holds_only_the_site_is_waited_for_only_there(fake_
                      CreateEnvironment(S1, E1, "clone", "Clone", "c-1"),
                      busy_scope={"site_id": S1, "node_id": N1}, budget=5)
     assert request.accepted() == "j-2" and fake_server.count("GET", "/api/jobs") == 1
+
+
+def test_a_new_site_on_a_target_whose_guard_holds_only_the_site_is_sent_without_a_look(fake_server, journal):
+    fake_server.on("POST", "/api/sites", (202, {"job_id": "j-1"}))
+    request = submit(operator_for(fake_server.url, journal, guard_holds_nodes=False), CreateSite("Site", "site-1"),
+                     busy_scope={"node_id": N1}, budget=5)
+    assert request.accepted() == "j-1" and fake_server.count("GET", "/api/jobs") == 0
