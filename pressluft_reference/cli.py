@@ -1,6 +1,7 @@
 """Command line: parse flags, run the control plane until SIGTERM/SIGINT."""
 
 import argparse
+import os
 import signal
 import sqlite3
 import sys
@@ -87,6 +88,10 @@ def parse_args(argv) -> Config:
     parser.add_argument("--job-duration", type=_duration, action="append", default=[], metavar="TYPE=SECONDS")
     parser.add_argument("--retry-backoff", type=_backoff, default=None, metavar="S1,S2,S3")
     parser.add_argument("--guard-scope", choices=("site-and-node", "site"), default="site-and-node")
+    parser.add_argument("--guard-refusal-keeps-records", action="store_true",
+                        help="as Pressluft at 6164b449: a site or environment creation the enqueue guard refuses "
+                             "(409 conflict) leaves the records it stored before the enqueue (a product bug the suite "
+                             "reports; not part of --quirks, which holds only what the suite tolerates)")
     parser.add_argument("--http-faults", type=_http_faults, default=None,
                         metavar="error_rate=R,latency_max=S,statuses=502+503,methods=GET,seed=N")
     parser.add_argument("--admin-email", type=_non_empty, default="admin@pressluft.local")
@@ -101,6 +106,13 @@ def parse_args(argv) -> Config:
     parser.add_argument("--hetzner-endpoint", type=_endpoint, default=None, metavar="URL",
                         help="acquire nodes through this Hetzner Cloud API (e.g. https://api.hetzner.cloud/v1) with "
                              "the token of the provider connection, instead of simulating the provider")
+    parser.add_argument("--managed-key", default=None, metavar="PATH",
+                        help="as Pressluft at 6164b449 with its ~/.ssh/pressluft-provider-ed25519.pub: a node is "
+                             "acquired only while this public key exists, else its acquisition ends failed with "
+                             "PROVIDER_ACQUISITION_UNAVAILABLE (not retried)")
+    parser.add_argument("--probe-seconds", type=_non_negative, default=0.0, metavar="S",
+                        help="GET /api/nodes, POST /api/sites and POST /api/sites/{id}/environments take S seconds per "
+                             "provider node before they answer, as Pressluft's live SSH readiness probes do")
     args = parser.parse_args(argv)
     durations = dict(DEFAULT_DURATIONS)
     for job_type, seconds in args.job_duration:
@@ -109,9 +121,12 @@ def parse_args(argv) -> Config:
     config = Config(host=args.host, port=args.port, preview_host=args.preview_host, data_dir=args.data_dir,
                     enable_faults=args.enable_faults, durations=durations,
                     node_guard=args.guard_scope == "site-and-node", http_faults=args.http_faults,
+                    guard_keeps_records=args.guard_refusal_keeps_records,
                     admin_email=args.admin_email, admin_password=args.admin_password,
                     defects=frozenset(args.defect), twins=frozenset(args.twin), quirks=args.quirks,
-                    hetzner_endpoint=args.hetzner_endpoint)
+                    hetzner_endpoint=args.hetzner_endpoint,
+                    managed_key=os.path.expanduser(args.managed_key) if args.managed_key else None,
+                    probe_seconds=args.probe_seconds)
     if args.retry_backoff:
         config.backoff = args.retry_backoff
     return config

@@ -33,6 +33,8 @@ class Config:
     backoff: tuple = DEFAULT_BACKOFF
     poll_interval: float = 0.02
     node_guard: bool = True  # --guard-scope site turns it off (a deviation, for parallel acceptance runs)
+    # --guard-refusal-keeps-records: as 6164b449, a creation the guard refuses leaves its records (jobqueue.py)
+    guard_keeps_records: bool = False
     max_parallel_jobs: int = 32  # generous: jobs held by a "hang" fault keep their thread until cancelled
 
     # --http-faults: an HTTP fault active for the whole process lifetime (survives DELETE /_reference/faults)
@@ -44,4 +46,8 @@ class Config:
     quirks: bool = False  # --quirks: the tolerable differences of the real implementation (IMPL), docs
     # --hetzner-endpoint URL: acquire nodes and check credentials through that Hetzner Cloud API (hetzner.py)
     hetzner_endpoint: Optional[str] = None
+    # --managed-key PATH: as Pressluft at 6164b449, acquire nodes only while that public key exists (jobtypes.py)
+    managed_key: Optional[str] = None
+    # --probe-seconds S: the listing and the create preflights take S s per provider node (routes/common.py)
+    probe_seconds: float = 0.0
 

@@ -12,7 +12,8 @@ from typing import Optional
 from .errors import ApiError
 from .jobqueue import RETRYABLE_CODES
 
-FAULT_NAMES = ["node-readiness", "jobs", "preview", "backups", "http", "environment-content", "backup-content"]
+FAULT_NAMES = ["node-readiness", "jobs", "preview", "backups", "http", "environment-content", "backup-content",
+               "busy-node"]
 JOB_MATCH_KEYS = ("job_type", "site_id", "environment_id", "node_id", "node_name", "site_slug_prefix")
 ENVIRONMENT_TYPES = ("production", "staging", "clone")
 
@@ -26,6 +27,7 @@ class JobPlan:
     attempts: Optional[int]
     first_attempt: int
     hold_last_retry: bool = False
+    release_at: Optional[float] = None  # a `hang` that ends by itself then (time.monotonic()); None: when cancelled
 
     def fails(self, attempt: int) -> bool:
         return self.outcome == "fail" and (self.attempts is None or attempt - self.first_attempt < self.attempts)
@@ -54,6 +56,7 @@ class Faults:
             self._plans = {}  # job id → JobPlan bound at the job's claim
             self._previews = {}  # ("environment"|"site"|"all", id) → preview behaviour
             self._backups = []
+            self._busy_nodes = []  # site slug prefix, seconds, count: creations that find their node busy
             self._http = self._persistent_http
             self._rng = self._persistent_rng if self._persistent_http else random.Random()
 
@@ -68,6 +71,7 @@ class Faults:
                 "job-plans": {job_id: vars(plan) for job_id, plan in self._plans.items()},
                 "preview": [dict(fault) for fault in self._previews.values()],
                 "backups": [dict(fault) for fault in self._backups],
+                "busy-node": [dict(fault) for fault in self._busy_nodes],
                 "http": dict(self._http) if self._http else None,
                 "http-persistent": dict(self._persistent_http) if self._persistent_http else None,
                 "http-counts": dict(self.http_counts),
@@ -122,8 +126,33 @@ class Faults:
         return None
 
     def plan_active(self, job_id) -> bool:
+        """Whether the job's plan still holds it (a `hang`: until cancelled, or until its release)."""
         with self._lock:
-            return job_id in self._plans
+            plan = self._plans.get(job_id)
+            return plan is not None and (plan.release_at is None or time.monotonic() < plan.release_at)
+
+    def hold(self, job_id, seconds: float) -> None:
+        """The job, when claimed, stays `running` for `seconds`, then runs as usual."""
+        with self._lock:
+            self._plans[job_id] = JobPlan("hang", "", "", False, None, 0, release_at=time.monotonic() + seconds)
+
+    # a node busy with another operator's job just as a creation arrives (the enqueue guard refuses it)
+    def add_busy_node(self, fault: dict):
+        with self._lock:
+            self._busy_nodes.append(fault)
+
+    def take_busy_node(self, site_slug, peek: bool = False) -> Optional[float]:
+        """The seconds another operator's job is to hold the node of this creation (of a site with this slug, or of
+        an environment of it), when a busy-node fault covers it (spent, unless `peek`); None otherwise."""
+        with self._lock:
+            for fault in self._busy_nodes:
+                if site_slug and site_slug.startswith(fault["site_slug_prefix"]):
+                    if not peek:
+                        fault["count"] -= 1
+                        if fault["count"] <= 0:
+                            self._busy_nodes.remove(fault)
+                    return fault["seconds"]
+        return None
 
     def plan(self, job_id) -> Optional[JobPlan]:
         with self._lock:

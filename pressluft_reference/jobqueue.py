@@ -54,6 +54,21 @@ def enqueue(conn, config, job_type, conflict_message="", site_id=None, environme
     return job_id
 
 
+def enqueue_with_records(conn, config, job_type, conflict_message, store, **scope):
+    """Queues the job and stores its records (`store()`, in the same transaction), or refuses with 409 conflict when
+    the enqueue guard blocks it, leaving nothing (the transaction is rolled back). With --guard-refusal-keeps-records,
+    as Pressluft at 6164b449 (which stores them before the enqueue): the records are stored and kept, None is
+    returned, and the caller answers `conflict(conflict_message)` once its transaction is committed."""
+    if config.guard_keeps_records and guard_blocks(conn, scope.get("site_id"), scope.get("node_id"),
+                                                   config.node_guard):
+        store()
+        log.event("guard_refusal_kept_records", job_type=job_type, site_id=scope.get("site_id"))
+        return None
+    job_id = enqueue(conn, config, job_type, conflict_message, **scope)
+    store()
+    return job_id
+
+
 _last_nanos = 0
 _nanos_lock = threading.Lock()
 

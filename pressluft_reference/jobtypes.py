@@ -1,5 +1,6 @@
 """What each job type does to its resources: the run itself, and the effects of failure or cancellation."""
 
+import os
 import time
 import uuid
 from dataclasses import dataclass
@@ -48,7 +49,12 @@ def run_node_provision(ctx):
 
 
 def _acquired_host(runtime, node) -> str:
-    """The acquired server's address: a server created through --hetzner-endpoint, else the simulated host."""
+    """The acquired server's address: a server created through --hetzner-endpoint, else the simulated host. With
+    --managed-key, no acquisition without that public key (as Pressluft at 6164b449 without its managed key)."""
+    key = runtime.config.managed_key
+    if key and not os.path.isfile(key):
+        raise JobFailed("PROVIDER_ACQUISITION_UNAVAILABLE", f"managed provider SSH public key {key} is not available",
+                        False, "acquisition")
     endpoint = runtime.config.hetzner_endpoint
     if not endpoint:
         return SIMULATED_HOST
@@ -188,6 +194,8 @@ def run_env_restore(ctx):
         for _ in range(2 if defective(runtime, "restore_records_two_checkpoints") else 1):
             checkpoint = _write_checkpoint_artifact(ctx, job, holding=_content_of(backup) if defective(
                 runtime, "checkpoint_holds_restored_content") else None)
+            if checkpoint is None:
+                continue
             with ctx.tx() as conn:
                 _record_checkpoint(conn, runtime, job, checkpoint, now_iso())
     ctx.phase("restore", 0.5)
@@ -226,29 +234,34 @@ def _late_checkpoint(ctx):
     the job's finished_at (written in the job's last transaction, so it is listed as soon as the job succeeded)."""
     def write(conn):
         checkpoint = _write_checkpoint_artifact(ctx, ctx.job)  # reads the restored content of this transaction
+        if checkpoint is None:
+            return
         finished = row(conn, "SELECT finished_at FROM jobs WHERE id = ?", (ctx.job["id"],))["finished_at"]
         _record_checkpoint(conn, ctx.runtime, ctx.job, checkpoint, iso_seconds_after(finished, 0.001))
     return write
 
 
-def _write_checkpoint_artifact(ctx, job, holding=None) -> tuple:
-    """The pre-restore full backup's artifact: (id, path, checksum, size); `holding`: other content to write
-    instead of the environment's (only the mutant checkpoint_holds_restored_content)."""
+def _write_checkpoint_artifact(ctx, job, holding=None):
+    """The pre-restore full backup's artifact: (id, path, checksum, size), or None when there is no checkpoint id
+    (--quirks, a second restore of the environment within one second); `holding`: other content to write instead
+    of the environment's (only the mutant checkpoint_holds_restored_content)."""
     checkpoint_id = _checkpoint_id(ctx.runtime, job["environment_id"])
+    if checkpoint_id is None:
+        return None
     path = artifacts.backup_path(ctx.runtime.data_dir, job["environment_id"], checkpoint_id)
     return (checkpoint_id, path, *_write_snapshot(ctx, job["environment_id"], path, "full", content=holding))
 
 
-def _checkpoint_id(runtime, environment_id) -> str:
-    """A UUID; with --quirks IMPL's `pre-<env_id[:8]>-<unix seconds>`, waiting for the next second when a checkpoint
-    of this environment already has this second's id (IMPL would overwrite it)."""
+def _checkpoint_id(runtime, environment_id):
+    """A UUID; with --quirks IMPL's `pre-<env_id[:8]>-<unix seconds>`, or None when a checkpoint of this environment
+    already has this second's id: at 6164b449 the store refuses the duplicate id and the restore handler ignores
+    that error, so the first checkpoint is kept (nothing is overwritten) and this restore has none of its own."""
     if not runtime.config.quirks:
         return str(uuid.uuid4())
-    while True:
-        checkpoint_id = f"pre-{environment_id[:8]}-{int(time.time())}"
-        if runtime.store.one("SELECT 1 AS taken FROM backups WHERE id = ?", (checkpoint_id,)) is None:
-            return checkpoint_id
-        time.sleep(1.0 - time.time() % 1.0 + 0.001)
+    checkpoint_id = f"pre-{environment_id[:8]}-{int(time.time())}"
+    if runtime.store.one("SELECT 1 AS taken FROM backups WHERE id = ?", (checkpoint_id,)) is not None:
+        return None
+    return checkpoint_id
 
 
 def _record_checkpoint(conn, runtime, job, checkpoint, created_at):

@@ -26,6 +26,7 @@ from pathlib import Path
 from support.checks.nodes import REQUESTED
 from support.reporting.allure_formatter import clear_results
 from support.reporting.reports_folder import clear_run_files
+from support.run.handover import forget, hand_over
 from support.run.run import start_run
 from support.runtime import installation
 from support.runtime.config import BUDGET_VARIABLES, load_settings
@@ -86,13 +87,15 @@ def main(argv=None) -> int:
             for name in SERVER_VARIABLES:
                 env.pop(name, None)
         acquisition = run.provider_node()
+        env.setdefault("PRESSLUFT_REPORTS_DIR", run.settings.reports_dir)
+        if run.preflight_proof is not None:  # the target's first node: the worker of SC-2 judges what was tried
+            hand_over(run.preflight_proof, run.settings.reports_dir)
         env["PRESSLUFT_PROVIDER_TOKEN"] = run.settings.provider_token or ""
         # the embedded target's loopback address, or the label of the operator's target (never its address)
         print(f"[parallel] target {env['PRESSLUFT_BASE_URL'] if target else run.settings.target_name}"
               f"{' (embedded, --guard-scope site)' if target and not options.faithful_guard else ''}; "
               f"node {acquisition.node_id} {'acquired' if acquisition.how == REQUESTED else acquisition.how} "
               f"in {time.monotonic() - started:.2f} s", flush=True)
-        env.setdefault("PRESSLUFT_REPORTS_DIR", run.settings.reports_dir)
         code = run_workers(options.processes, env, rest, started)
         release_node(run, passed=code == 0)
         return code
@@ -112,6 +115,7 @@ def one_report(settings, env: dict) -> None:
         reports = Path(settings.reports_dir)
         clear_results(reports / "allure-results")
         clear_run_files(reports, reports / "junit")
+    forget(settings.reports_dir)  # an earlier run's attempt while its first node was acquired is not this run's
     env["PRESSLUFT_REPORTS_SHARED"] = "1"
 
 

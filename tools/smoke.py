@@ -17,6 +17,7 @@ from pathlib import Path
 from behave.parser import parse_file
 
 from pressluft_acceptance.runner import run_behave
+from support.pressluft.jobs import CREATE_MANAGED_KEY, MANAGED_KEY
 from support.reporting.tally import RunTally
 from support.runtime import installation
 from support.runtime.config import VARIABLES, reports_dir_requested
@@ -91,6 +92,9 @@ def help_text(name: str | None = None) -> str:
               *_variables(),
               "", "Exit status (a failure prints one '[wave5] FAIL category=… command=\"…\" job_id=… reason=\"…\"' "
                   "line on stderr):", *_statuses(),
+              "", f"With PRESSLUFT_SERVER_CMD the server under test runs on this host, as this user, and acquires "
+                  f"its nodes with Pressluft's managed provider key {MANAGED_KEY}.pub, which nothing in Pressluft "
+                  f"creates: it is checked before the server starts (create it with `{CREATE_MANAGED_KEY}`).",
               "", "Extra arguments go to behave (e.g. --tags=@critical narrows the selection further).",
               "More: README.md, docs/real-target.md (running as Pressluft's closeout gate)."]
     return "\n".join(lines)

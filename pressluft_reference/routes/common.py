@@ -1,6 +1,7 @@
 """Helpers shared by the resource routes: lookups that 404, readiness with faults, the create preflight."""
 
 import contextlib
+import time
 
 from .. import readiness
 from ..defects import active as defective
@@ -10,6 +11,15 @@ from ..twins import active as twin
 
 NO_PROVIDER_NODE_MESSAGE = ("target node is not ready: node_unreachable. "
                             "Create a provider-backed node from /nodes first.")
+
+
+def probe_provider_nodes(runtime) -> None:
+    """--probe-seconds S: Pressluft evaluates readiness live for the node listing and the create preflights, probing
+    every provider node over SSH, one after another: S seconds per provider node (outside any transaction)."""
+    seconds = runtime.config.probe_seconds
+    if seconds:
+        nodes = runtime.store.one("SELECT COUNT(*) AS n FROM nodes WHERE is_local = 0")["n"]
+        time.sleep(seconds * nodes)
 
 
 def node_readiness(runtime, node: dict, preflight_for_slug=None) -> dict:

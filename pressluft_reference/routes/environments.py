@@ -15,9 +15,11 @@ from .common import (
     node_readiness,
     on_ready_node,
     preflight_blocks,
+    probe_provider_nodes,
     read_required,
     require,
 )
+from .sites import busy_node_before
 
 ENV_TYPES = ("staging", "clone")
 PRESETS = ("content-protect", "commerce-protect")
@@ -72,8 +74,10 @@ def create_environment(req):
     if data.get("promotion_preset") not in PRESETS:
         raise bad_request("promotion_preset is invalid")
     runtime, site_id = req.runtime, req.params["site_id"]
+    probe_provider_nodes(runtime)
     source_id, slug = data.get("source_environment_id"), data["slug"].strip()
     env_id, now = str(uuid.uuid4()), now_iso()
+    _busy_node_before(runtime, site_id, source_id)
 
     def record_refused(conn):  # the mutant refused_environment_is_recorded (IMPL keeps it after an enqueue conflict)
         if not row(conn, "SELECT 1 AS taken FROM environments WHERE site_id = ? AND slug = ?", (site_id, slug)):
@@ -104,20 +108,37 @@ def create_environment(req):
                 raise bad_request("invalid environment create request")
             if row(conn, "SELECT 1 AS taken FROM environments WHERE site_id = ? AND slug = ?", (site_id, slug)):
                 raise conflict("conflicting environment mutation")
-            job_id = jobqueue.enqueue(conn, runtime.config, "env_create", "conflicting environment mutation",
-                                      site_id=site_id, environment_id=env_id, node_id=source["node_id"],
-                                      max_attempts=1 if defective(runtime, "env_create_single_attempt") else None)
-            _store_environment(conn, runtime, preview, env_id, site_id, data, source, now)
-            if defective(runtime, "env_create_records_twice"):
-                _store_environment(conn, runtime, None, str(uuid.uuid4()), site_id,
-                                   {**data, "slug": f"{data['slug'].strip()}-2"}, source, now)
-            if require(conn, "sites", site_id, "site not found")["status"] == "active":
-                records.touch(conn, "sites", site_id, "cloning")
+            job_id = jobqueue.enqueue_with_records(
+                conn, runtime.config, "env_create", "conflicting environment mutation",
+                lambda: _store_environments(conn, runtime, preview, env_id, site_id, data, source, now),
+                site_id=site_id, environment_id=env_id, node_id=source["node_id"],
+                max_attempts=1 if defective(runtime, "env_create_single_attempt") else None)
+    if job_id is None:  # --guard-refusal-keeps-records: refused by the guard, the records kept (6164b449)
+        raise conflict("conflicting environment mutation")
     return Response(202, {"job_id": job_id})
+
+
+def _busy_node_before(runtime, site_id, source_id) -> None:
+    """The fault busy-node, for an environment of the site (routes/sites.py): its source's node made busy."""
+    site = runtime.store.one("SELECT slug FROM sites WHERE id = ?", (site_id,))
+    source = runtime.store.one("SELECT node_id FROM environments WHERE id = ? AND site_id = ?", (source_id, site_id))
+    if site and source:
+        busy_node_before(runtime, site["slug"], lambda conn: source["node_id"])
 
 
 def _environment(conn, env_id):
     return row(conn, "SELECT * FROM environments WHERE id = ?", (env_id,))
+
+
+def _store_environments(conn, runtime, preview, env_id, site_id, data, source, now):
+    """The new environment, cloning, and its site turned cloning when it was active (the mutant
+    env_create_records_twice: a second environment, its slug suffixed -2)."""
+    _store_environment(conn, runtime, preview, env_id, site_id, data, source, now)
+    if defective(runtime, "env_create_records_twice"):
+        _store_environment(conn, runtime, None, str(uuid.uuid4()), site_id,
+                           {**data, "slug": f"{data['slug'].strip()}-2"}, source, now)
+    if require(conn, "sites", site_id, "site not found")["status"] == "active":
+        records.touch(conn, "sites", site_id, "cloning")
 
 
 def _store_environment(conn, runtime, preview, env_id, site_id, data, source, now):

@@ -11,7 +11,7 @@ from ..httpapi import Response
 from ..jobtypes import SIMULATED_HOST
 from ..readiness import PENDING_HOST
 from ..timeutil import now_iso
-from .common import mutants_on_refusal, node_readiness
+from .common import mutants_on_refusal, node_readiness, probe_provider_nodes
 
 
 def register(router):
@@ -21,6 +21,7 @@ def register(router):
 
 def list_nodes(req):
     runtime = req.runtime
+    probe_provider_nodes(runtime)
     nodes = runtime.store.all("SELECT * FROM nodes ORDER BY seq")
     if runtime.config.quirks:  # IMPL keeps nodes in a map: any order, another one on each call
         random.shuffle(nodes)

@@ -24,6 +24,7 @@ def register(router, enabled: bool):
     router.add("POST", "/_reference/faults/preview", preview_fault)
     router.add("POST", "/_reference/faults/backups", backup_fault)
     router.add("POST", "/_reference/faults/http", http_fault)
+    router.add("POST", "/_reference/faults/busy-node", busy_node_fault)
     router.add("POST", "/_reference/jobs/{job_id}/due", job_due)
     router.add("POST", "/_reference/environments/{env_id}/content", set_content)
     router.add("GET", "/_reference/backups/{backup_id}/content", backup_content)
@@ -33,7 +34,8 @@ def capabilities(req, enabled):
     return Response(200, {"implementation": "pressluft_reference", "version": VERSION,
                           "fault_injection": enabled, "faults": list(FAULT_NAMES) if enabled else [],
                           "defects": sorted(req.runtime.config.defects), "twins": sorted(req.runtime.config.twins),
-                          "quirks": req.runtime.config.quirks})
+                          "quirks": req.runtime.config.quirks,
+                          "guard_scope": "site-and-node" if req.runtime.config.node_guard else "site"})
 
 
 def list_faults(req):
@@ -161,6 +163,21 @@ def http_fault(req):
     _check(0 <= fault["latency_max_seconds"] <= 60, "latency_max_seconds must be between 0 and 60")
     req.runtime.faults.set_http(fault)
     return Response(200, fault)
+
+
+def busy_node_fault(req):
+    """The next `count` site or environment creations of sites whose slug starts with the prefix find their node busy:
+    just before, another operator's site creation on that node was accepted, its job running `seconds`
+    (routes/sites.py). The enqueue guard refuses them meanwhile: how the suite's reading of a refusal is proven."""
+    data = _parse(req, {"site_slug_prefix": strict_text, "seconds": number, "count": integer},
+                  required=("site_slug_prefix",))
+    fault = {"site_slug_prefix": data["site_slug_prefix"], "seconds": data.get("seconds", 1.0),
+             "count": data.get("count", 1)}
+    _check(fault["site_slug_prefix"] != "", "site_slug_prefix must not be empty")
+    _check(0 < fault["seconds"] <= 600, "seconds must be more than 0 and at most 600")
+    _check(fault["count"] >= 1, "count must be >= 1")
+    req.runtime.faults.add_busy_node(fault)
+    return Response(200, dict(fault))
 
 
 def set_content(req):

@@ -21,7 +21,8 @@ def request_backup(operator: Operator, site: LiveSite, environment: dict) -> Req
     must be the one backup it added)."""
     jobs = operator.asks_for(TheJobs(quiet=True))
     backups = operator.asks_for(TheBackups(environment["id"], quiet=True))
-    request = submit(operator, TakeBackup(environment["id"]), busy_scope={"site_id": site.id},
+    request = submit(operator, TakeBackup(environment["id"]),
+                     busy_scope={"site_id": site.id, "node_id": environment.get("node_id")},
                      budget=operator.settings.budgets.backup)
     return request.knowing(site_id=site.id, node_id=environment.get("node_id"), jobs_before=jobs,
                            backups_before=backups)
@@ -35,7 +36,7 @@ def request_restore(operator: Operator, site: LiveSite, environment: dict, backu
     jobs = operator.asks_for(TheJobs(quiet=True))
     backups = operator.asks_for(TheBackups(environment["id"], quiet=True))
     request = submit(operator, RestoreEnvironment(environment["id"], backup["id"]),
-                     busy_scope={"site_id": site.id} if wait_for_guard else None,
+                     busy_scope={"site_id": site.id, "node_id": environment.get("node_id")} if wait_for_guard else None,
                      budget=operator.settings.budgets.restore)
     return request.knowing(site_id=site.id, node_id=environment.get("node_id"), jobs_before=jobs,
                            backups_before=backups, content_before=showing)

@@ -16,7 +16,8 @@ def request_environment(operator: Operator, site: LiveSite, type: str) -> Reques
     jobs = operator.asks_for(TheJobs(quiet=True))
     environments = operator.asks_for(TheEnvironments(site.id, quiet=True))
     request = submit(operator, CreateEnvironment(site.id, site.production["id"], type, f"Wave 5 {type} {slug}", slug),
-                     busy_scope={"site_id": site.id}, budget=operator.settings.budgets.clone)
+                     busy_scope={"site_id": site.id, "node_id": site.production.get("node_id")},
+                     budget=operator.settings.budgets.clone)
     return request.knowing(jobs_before=jobs, environments_before=environments, node_id=site.production.get("node_id"))
 
 

@@ -5,12 +5,17 @@
 * GETs are retried on connection errors and 502/503/504, up to 8 tries within 12 s (tenacity);
   POSTs are never repeated blindly.
 * `Answer.category` is the one mapping of an unexpected answer to a failure category.
+* Calls that make Pressluft probe its provider nodes over SSH before it answers (`PROBING_CALLS`) get 30 s more
+  read timeout per provider node the target has (`ProviderNodes`: learnt from the listings the run makes), and a
+  spent read timeout says which call, how long it waited and why it allowed that much.
 """
 from __future__ import annotations
 
 import errno
 import json
+import re
 import socket
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Optional
@@ -37,6 +42,42 @@ SESSION_COOKIE = "session_token"
 # are lost (docs/robustness.md); a target that is down still fails a read within the budget.
 GET_RETRY_ATTEMPTS = 8
 GET_RETRY_BUDGET = 12.0
+# Pressluft evaluates readiness live for these calls: every provider node, one after another, up to three SSH probes
+# (`true`, `sudo -n true`, `command -v wp`) with a 10 s connect timeout each (contract digest, addendum)
+PROBING_CALLS = (("GET", re.compile(r"/api/nodes")), ("POST", re.compile(r"/api/sites")),
+                 ("POST", re.compile(r"/api/sites/[^/?]+/environments")))
+SECONDS_PER_PROBED_NODE = 30.0
+
+
+def probes_nodes(method: str, path: str) -> bool:
+    """Whether Pressluft probes every provider node over SSH before it answers this call."""
+    return any(method == probing and pattern.fullmatch(path.split("?")[0]) for probing, pattern in PROBING_CALLS)
+
+
+class ProviderNodes:
+    """How many provider nodes the target has, as far as the run has seen: those of the latest node listing, plus
+    the nodes requested since (accepted), and never fewer than the nodes the latest jobs listing shows acquisition
+    jobs of (a jobs listing comes before the first node listing of a run against an external target)."""
+
+    def __init__(self):
+        self._listed, self._requested_since, self._acquired = 0, 0, 0
+        self._lock = threading.Lock()
+
+    def count(self) -> int:
+        with self._lock:
+            return max(self._listed + self._requested_since, self._acquired)
+
+    def observe(self, method: str, path: str, status: int, body: Any) -> None:
+        path = path.split("?")[0]
+        with self._lock:
+            if method == "GET" and path == "/api/nodes" and status == 200 and isinstance(body, list):
+                self._listed = sum(1 for node in body if not (isinstance(node, dict) and node.get("is_local")))
+                self._requested_since = 0
+            elif method == "POST" and path == "/api/nodes" and status == 202:
+                self._requested_since += 1
+            elif method == "GET" and path == "/api/jobs" and status == 200 and isinstance(body, list):
+                self._acquired = len({job.get("node_id") for job in body if isinstance(job, dict)
+                                      and job.get("job_type") == "node_provision" and job.get("node_id")})
 
 
 @dataclass
@@ -116,8 +157,9 @@ def describe_connection_error(exc: BaseException) -> str:
 
 
 class TargetUnavailable(SuiteFailure):
-    def __init__(self, command: str, why: str, base_url: str):
-        super().__init__(Category.TARGET_UNAVAILABLE, command, f"{why} at {base_url}")
+    def __init__(self, command: str, why: str, base_url: str, waited: str = ""):
+        reason = f"{why} at {base_url}" + (f": {waited}" if waited else "")
+        super().__init__(Category.TARGET_UNAVAILABLE, command, reason)
 
 
 class PressluftClient:
@@ -130,6 +172,8 @@ class PressluftClient:
         self.timeout = (connect_timeout, read_timeout)
         self.get_retry_budget = get_retry_budget
         self.get_retry_attempts = get_retry_attempts
+        self.provider_nodes = ProviderNodes()
+        self.seconds_per_probed_node = SECONDS_PER_PROBED_NODE
         self.session = requests.Session()
         self.session.trust_env = False  # no proxies from the environment between the suite and its target
         self.session.headers.update({"Accept": "application/json", "User-Agent": "pressluft-acceptance"})
@@ -175,9 +219,27 @@ class PressluftClient:
     def post(self, path: str, body: Any = None, *, note: str = "") -> Answer:
         return self._send("POST", path, body, note)
 
+    def read_timeout_for(self, method: str, path: str) -> tuple[float, str]:
+        """The read timeout of a call, and why it is that long."""
+        base = self.timeout[1]
+        if not probes_nodes(method, path):
+            return base, f"{base:g} s, PRESSLUFT_READ_TIMEOUT"
+        nodes = self.provider_nodes.count()
+        if not nodes:
+            return base, (f"{base:g} s, PRESSLUFT_READ_TIMEOUT; Pressluft probes every provider node over SSH before "
+                          "it answers this call, and the target had listed none")
+        each = self.seconds_per_probed_node
+        return base + each * nodes, (
+            f"{base:g} s, PRESSLUFT_READ_TIMEOUT, plus {each:g} s for each of the {nodes} provider "
+            f"node{'s' if nodes > 1 else ''} the target has, as its listings show: Pressluft probes each over SSH, "
+            "one after another "
+            "(up to three probes of up to 10 s), before it answers this call")
+
     def _send(self, method: str, path: str, body: Any, note: str, read_timeout: Optional[float] = None) -> Answer:
         url = self.base_url + path
-        timeout = (self.timeout[0], read_timeout if read_timeout is not None else self.timeout[1])
+        allowed, why_allowed = (read_timeout, "signing in: the first contact fails fast") if read_timeout is not None \
+            else self.read_timeout_for(method, path)
+        timeout = (self.timeout[0], allowed)
         started = time.monotonic()
         request_headers = dict(self.session.headers)
         cookie = "; ".join(f"{c.name}={c.value}" for c in self.session.cookies)
@@ -186,12 +248,20 @@ class PressluftClient:
         try:
             response = self.session.request(method, url, json=body, timeout=timeout, allow_redirects=False)
         except requests.RequestException as exc:
-            why = describe_connection_error(exc)
+            why, elapsed = describe_connection_error(exc), time.monotonic() - started
             self.journal.record(method, path, request_headers=request_headers, request_body=body, error=why,
-                                elapsed=time.monotonic() - started, note=note)
-            raise TargetUnavailable(f"{method} {path}", why, self.base_url) from None
+                                elapsed=elapsed, note=note)
+            waited = ""
+            if isinstance(exc, requests.ReadTimeout):
+                waited = (f"no answer to {method} {path} after {elapsed:.1f} s, its read timeout of {allowed:g} s "
+                          f"({why_allowed})")
+            elif isinstance(exc, requests.ConnectTimeout):
+                waited = f"no connection within {self.timeout[0]:g} s (PRESSLUFT_CONNECT_TIMEOUT)"
+            raise TargetUnavailable(f"{method} {path}", why, self.base_url, waited) from None
         exchange = self.journal.record(
             method, path, request_headers=request_headers, request_body=body, status=response.status_code,
             response_headers=dict(response.headers), response_body=response.text,
             elapsed=time.monotonic() - started, note=note)
-        return Answer(method, path, response.status_code, dict(response.headers), response.text, exchange)
+        answer = Answer(method, path, response.status_code, dict(response.headers), response.text, exchange)
+        self.provider_nodes.observe(method, path, answer.status, answer.json)
+        return answer

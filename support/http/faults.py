@@ -23,6 +23,7 @@ class Capabilities:
     version: Optional[str] = None
     faults: tuple = ()
     defects: tuple = ()  # a reference started with --defect: a mutant target (tests/acceptance proving the suite)
+    guard_scope: str = "site-and-node"  # what the enqueue guard holds a job back for: Pressluft's, unless told
 
     @property
     def is_reference(self) -> bool:
@@ -40,7 +41,8 @@ def discover(client: PressluftClient) -> Capabilities:
     if not isinstance(body, dict):
         return Capabilities(False)
     return Capabilities(bool(body.get("fault_injection")), body.get("implementation"), body.get("version"),
-                        tuple(body.get("faults") or ()), tuple(body.get("defects") or ()))
+                        tuple(body.get("faults") or ()), tuple(body.get("defects") or ()),
+                        "site" if body.get("guard_scope") == "site" else "site-and-node")
 
 
 @dataclass

@@ -86,17 +86,40 @@ def job_progress(job: Any) -> str:
     return f"{text}, no attempt yet of {most}" if most and job.get("status") == "queued" else text
 
 
+# Error codes with which a job says the server under test is not set up to do it, not that the product failed
+# (digest addendum): what to do about each. Not retried by Pressluft; a verdict of the set-up (exit 2).
+MANAGED_KEY = "~/.ssh/pressluft-provider-ed25519"
+CREATE_MANAGED_KEY = f"ssh-keygen -t ed25519 -f {MANAGED_KEY} -N ''"
+SETUP_REMEDIES = {
+    "PROVIDER_ACQUISITION_UNAVAILABLE": (
+        "the control plane cannot acquire nodes: it needs the provider token connected and its managed public key "
+        f"{MANAGED_KEY}.pub on its own host (nothing in Pressluft creates it); create it with `{CREATE_MANAGED_KEY}`, "
+        "connect the provider token, and run again"),
+}
+
+
 def job_reason(job: dict) -> str:
     """Why a job that did not succeed ended so: `ANSIBLE_HOST_FAILED: wp core install failed`, `no error_code: …`;
-    `job ended cancelled` (a cancel clears the error fields), `job ended failed without error_code`."""
+    `job ended cancelled` (a cancel clears the error fields), `job ended failed without error_code`. A set-up code
+    says what to do (SETUP_REMEDIES)."""
     code, message = job.get("error_code"), job.get("error_message")
     if code or message:
-        return f"{code or 'no error_code'}: {message or ''}".rstrip(": ")
+        reason = f"{code or 'no error_code'}: {message or ''}".rstrip(": ")
+        return f"{reason} (the set-up of the server under test: {SETUP_REMEDIES[code]})" if ends_for_setup(job) \
+            else reason
     return f"job ended {job.get('status')}" + (" without error_code" if job.get("status") == "failed" else "")
 
 
+def ends_for_setup(job: Any) -> bool:
+    """The job ended failed with a code that blames the set-up of the server under test, not the product."""
+    return isinstance(job, dict) and job.get("status") == "failed" and job.get("error_code") in SETUP_REMEDIES
+
+
 def category_of(job: Any) -> Category:
-    """The category of a job that did not succeed: failed, cancelled, or still in flight (a timeout)."""
+    """The category of a job that did not succeed: failed (server_setup when its code says the server is not set
+    up for it), cancelled, or still in flight (a timeout)."""
+    if ends_for_setup(job):
+        return Category.SERVER_SETUP
     status = job.get("status") if isinstance(job, dict) else None
     return {"failed": Category.JOB_FAILED, "cancelled": Category.JOB_CANCELLED, "queued": Category.JOB_TIMEOUT,
             "running": Category.JOB_TIMEOUT}.get(status, Category.CONTRACT_VIOLATION)

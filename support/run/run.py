@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Optional
 
-from support.checks.nodes import Acquisition, node_is_ready
+from support.checks.nodes import REUSED, Acquisition, node_is_ready
 from support.checks.sites import LiveSite
 from support.flows.backups import take_full_backup
 from support.flows.environments import create_environment
@@ -32,6 +32,7 @@ from support.http.journal import Journal
 from support.reporting.waitlog import FOLDER as WAITS_FOLDER
 from support.reporting.waitlog import WAITS
 from support.run import provider_servers
+from support.run.handover import taken_over
 from support.run.once import FailOnce, Once
 from support.run.preflight_proof import PreflightProof, try_site_while_acquiring, why_no_proof
 from support.runtime import installation
@@ -115,6 +116,9 @@ class Run:
                 raise
             acquisition = None
         proof = self.preflight_proof
+        if proof is None and acquisition is not None and acquisition.how == REUSED and self.settings.reports_shared:
+            # the process that secured the node for this run's workers tried it then (scripts/parallel)
+            proof = taken_over(self.settings.reports_dir, acquisition.node_id)
         if proof is None:
             return None, why_no_proof(acquisition)
         return proof, proof.not_provable()
@@ -235,7 +239,7 @@ def _sign_in(settings: Settings, target: Optional[EmbeddedTarget], server: Optio
     settings = require_provider_token(settings, capabilities.is_reference)
     secrets.add(settings.provider_token)
     ledger = ResourceLedger(settings.run_id, record_to=os.path.join(settings.reports_dir, LEDGER_FILE))
-    operator = Operator(client, settings, ledger, journal)
+    operator = Operator(client, settings, ledger, journal, guard_holds_nodes=capabilities.guard_scope != "site")
     run = Run(settings, journal, client, operator, capabilities, ledger, target, server, started_at=started_at)
     if target is None:  # a target that may have run jobs already: learn how long they take; say the plan
         learn_job_durations(operator)

@@ -404,7 +404,8 @@ VARIABLES = (
              f"{EMBEDDED_RETRY_CEILING:g}", f"{REAL_PRESSLUFT_RETRY_CEILING:g}"),
     Variable("PRESSLUFT_CONNECT_TIMEOUT", "seconds to connect, per request", f"{DEFAULT_CONNECT_TIMEOUT:g}",
              f"{DEFAULT_CONNECT_TIMEOUT:g}"),
-    Variable("PRESSLUFT_READ_TIMEOUT", "seconds to read an answer, per request", f"{DEFAULT_READ_TIMEOUT:g}",
+    Variable("PRESSLUFT_READ_TIMEOUT", "seconds to read an answer, per request (plus 30 s per provider node for the "
+             "calls that make Pressluft probe its nodes)", f"{DEFAULT_READ_TIMEOUT:g}",
              f"{DEFAULT_READ_TIMEOUT:g}"),
     Variable("PRESSLUFT_ALLOW_DISRUPTIVE", "1 runs the scenarios that change state the operator shares", "0", "0"),
     Variable("PRESSLUFT_RUN_ID", "the run id every name of the run carries", "a new w5-<8 hex>",

@@ -10,6 +10,7 @@ support/runtime/child_process.py's.
 """
 from __future__ import annotations
 
+import os
 import shlex
 import time
 from pathlib import Path
@@ -18,6 +19,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from support.pressluft.jobs import CREATE_MANAGED_KEY, MANAGED_KEY
 from support.runtime.child_process import DEFAULT_GRACE, TAIL_LINES, ChildProcess, describe_exit, read_tail
 from support.runtime.config import PORT_PLACEHOLDER, ConfigError, Settings
 from support.runtime.ports import free_port, local_url
@@ -54,6 +56,19 @@ def _cannot_run(setting: str, argv: Sequence[str], cwd: str, exc: OSError) -> Co
     return ConfigError(f"{setting}: '{argv[0]}' {why} (run from {cwd})", setting)
 
 
+def require_managed_key(command: Sequence[str]) -> None:
+    """Pressluft acquires its nodes with the managed key pair ~/.ssh/pressluft-provider-ed25519 of the host it runs on,
+    and nothing in Pressluft creates it: without it every acquisition ends PROVIDER_ACQUISITION_UNAVAILABLE. The server
+    the run starts runs here, as this user: no public key there is a set-up problem, said before anything starts."""
+    key = Path(os.path.expanduser(MANAGED_KEY + ".pub"))
+    if not key.is_file():
+        configured = command_line(command).replace(shlex.quote(PORT_PLACEHOLDER), PORT_PLACEHOLDER)
+        raise SuiteFailure(Category.SERVER_SETUP, configured,
+                           f"no managed provider key {key} on this host, where the server under test runs: Pressluft "
+                           f"acquires its nodes with it and nothing creates it; create it with `{CREATE_MANAGED_KEY}` "
+                           "and run again")
+
+
 class ServerUnderTest:
     def __init__(self, settings: Settings, *, grace: float = DEFAULT_GRACE):
         assert settings.server_command, "no PRESSLUFT_SERVER_CMD"
@@ -75,6 +90,7 @@ class ServerUnderTest:
     def start(self) -> str:
         """Build (once), start, and wait until GET / answers. Returns the base URL; a SuiteFailure otherwise, and
         then nothing of it is left running."""
+        require_managed_key(self.command)
         if self.build_command:
             self.build()
         self.base_url, port = self._where()

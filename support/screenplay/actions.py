@@ -2,8 +2,8 @@
 operator's `Request`: what was asked and answered, and what it names.
 
 Actions do not judge: `Request.accepted()` does, turning a refusal into a verdict. Nor do they retry: a create the
-enqueue guard refuses (409 `conflict`, "conflicting … mutation": nothing was created) is submitted again, once its
-scope has no job in flight, by the flows (support/flows/).
+enqueue guard refuses (409 `conflict`, "conflicting … mutation") is looked at for a record it left, and submitted
+again once its scope has no job in flight when it left none, by the flows (support/flows/submit.py).
 """
 from __future__ import annotations
 

@@ -30,6 +30,9 @@ class Operator:
     ledger: ResourceLedger
     journal: Journal
     preview: Optional[PreviewProbe] = None
+    # the enqueue guard holds a job back for a job of its site or its node (Pressluft); a reference started with
+    # --guard-scope site (scripts/parallel) says in its capabilities that it holds only for the site
+    guard_holds_nodes: bool = True
 
     def __post_init__(self):
         if self.preview is None:

@@ -22,6 +22,7 @@ class Category(str, Enum):
     AUTH_FAILED = "auth_failed"
     TARGET_UNAVAILABLE = "target_unavailable"
     CONFIG_ERROR = "config_error"
+    SERVER_SETUP = "server_setup"
 
     def __str__(self) -> str:
         return self.value
@@ -61,6 +62,10 @@ KINDS = (
     Kind(Category.AUTH_FAILED, "refused sign-in", TARGET_PROBLEM),
     Kind(Category.TARGET_UNAVAILABLE, "unable to reach the control plane", TARGET_PROBLEM),
     Kind(Category.CONFIG_ERROR, "a configuration error", TARGET_PROBLEM),
+    # the server under test is not set up to do what the run asks (a job ended with a set-up code, e.g.
+    # PROVIDER_ACQUISITION_UNAVAILABLE; support/pressluft/jobs.py), or lacks what its start needs
+    # (support/runtime/server_process.py): fix that host, not the product
+    Kind(Category.SERVER_SETUP, "a set-up problem of the server under test", TARGET_PROBLEM),
 )
 
 _BY_WORDS = {kind.words: kind for kind in KINDS}

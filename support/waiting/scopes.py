@@ -10,16 +10,26 @@ from support.verdicts.failure import PollHistory, SuiteFailure
 from support.waiting.polling import Deadline, Wait, poll, steady_wait
 
 
-def wait_until_free(operator: Operator, scope: dict, budget: float) -> int:
-    """Polls the jobs list until no job of the scope is queued or running; the number of polls made. Gives up
-    quietly at the budget (the caller decides what that means)."""
-    history = PollHistory(what="the scope to be free")
+def jobs_in_flight(operator: Operator, scope: dict) -> list:
+    """The jobs of the scope (its site or its node; {}: the whole target) queued or running now, anyone's: one
+    listing."""
+    return [job for job in jobs_touching(operator.asks_for(TheJobs(quiet=True)), **scope) if in_flight(job)]
+
+
+def wait_until_free(operator: Operator, scope: dict, budget: float, *,
+                    what: str = "the scope to be free") -> tuple[int, list]:
+    """Polls the jobs list until no job of the scope is queued or running: the number of polls made, and the jobs
+    still in flight at the last one ([] when the scope became free). Gives up quietly at the budget (the caller
+    decides what that means)."""
+    history = PollHistory(what=what)
     settings = operator.settings
+    seen = {"busy": []}
 
     def busy() -> list:
-        return [job for job in jobs_touching(operator.asks_for(TheJobs(quiet=True)), **scope) if in_flight(job)]
+        seen["busy"] = jobs_in_flight(operator, scope)
+        return seen["busy"]
 
-    wait = Wait(what="the scope to be free", fetch=busy, done=lambda jobs: not jobs,
+    wait = Wait(what=what, fetch=busy, done=lambda jobs: not jobs,
                 describe=lambda jobs: (f"{len(jobs)} jobs in flight", None),
                 timed_out=lambda outcome: SuiteFailure(Category.JOB_TIMEOUT, "wait for a free scope", "busy"),
                 deadline=Deadline(max(budget, 0.1)), strategy=steady_wait(settings.poll_policy), kind="scope",
@@ -28,4 +38,4 @@ def wait_until_free(operator: Operator, scope: dict, budget: float) -> int:
         poll(wait, history=history)
     except SuiteFailure:
         pass
-    return history.attempts
+    return history.attempts, seen["busy"]

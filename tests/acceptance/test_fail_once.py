@@ -62,3 +62,22 @@ def test_a_smoke_command_against_that_node_waits_for_it_once(tmp_path, faulty_ta
         assert verdict["category"] == "node_not_ready" and "the wait was spent" not in verdict["reason"]
         [wait] = node_waits(run)
         assert wait["outcome"] == "timeout" and wait["budget"] == 2.0
+
+
+def test_a_node_acquisition_pressluft_says_is_unavailable_is_one_set_up_verdict_carried_to_every_later_scenario(
+        tmp_path, faulty_target):
+    """PROVIDER_ACQUISITION_UNAVAILABLE (the reference's --managed-key naming a missing key, as Pressluft at 6164b449
+    without ~/.ssh/pressluft-provider-ed25519.pub): server_setup for the scenario that waited, the same for every
+    later one, and the run exits 2 (fix the set-up) instead of 1."""
+    target = faulty_target(extra_args=("--managed-key", str(tmp_path / "missing.pub")), enable_faults=False)
+    run = run_behave(tmp_path / "run", "features/wave5", env=target.env())
+    assert run.exit_code == 2, run.output[-3000:]
+    verdicts = [verdict for verdict in run.verdicts if not verdict["command"].startswith("scripts/smoke")]
+    first, later = verdicts[0], verdicts[1:]
+    assert (first["category"], first["command"]) == ("server_setup", "POST /api/nodes") and len(later) >= 5
+    assert first["reason"].startswith("PROVIDER_ACQUISITION_UNAVAILABLE: ") and "ssh-keygen" in first["reason"]
+    for verdict in later:
+        spent = SPENT.match(verdict["reason"])
+        assert spent and (verdict["category"], verdict["job_id"], spent["reason"]) == (
+            "server_setup", first["job_id"], first["reason"]), verdict
+    assert run.summary()["exit_status"] == 2

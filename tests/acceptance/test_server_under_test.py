@@ -89,10 +89,15 @@ class PressluftRepo:
         (tools / "go").write_text(FAKE_GO.format(python=PY, builds=str(self.builds), wrapper=wrapper))
         (tools / "go").chmod(0o755)
         self.path = os.pathsep.join([str(tools), COMMANDS, os.environ["PATH"]])
+        self.home = tmp_path / "home"  # the host's HOME, with Pressluft's managed provider key, as a gate needs
+        self.managed_key = self.home / ".ssh" / "pressluft-provider-ed25519.pub"
+        self.managed_key.parent.mkdir(parents=True)
+        self.managed_key.write_text("ssh-ed25519 AAAA stand-in\n")
 
     def env(self, **extra) -> dict:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PRESSLUFT_") and k not in CALLER_VARIABLES}
-        env.update(PATH=self.path, STANDIN_REPO=self.mark, PRESSLUFT_REPORTS_DIR=str(self.reports))
+        env.update(PATH=self.path, HOME=str(self.home), STANDIN_REPO=self.mark,
+                   PRESSLUFT_REPORTS_DIR=str(self.reports))
         env.update(extra)
         return env
 
@@ -201,6 +206,41 @@ def test_a_failing_build_is_one_config_error_line_and_starts_nothing(repo):
     assert repo.leftovers() == []
 
 
+def test_a_gate_whose_node_acquisition_is_unavailable_is_a_set_up_verdict_exit_2(repo):
+    """Pressluft at 6164b449 without its managed key (the stand-in: the reference's --managed-key naming a missing
+    file) ends the acquisition PROVIDER_ACQUISITION_UNAVAILABLE, not retried: the set-up of the server, not the
+    product. One line naming the code, the message and what to do; exit 2 tells a resume-run loop to fix the set-up."""
+    missing = repo.root / "no-managed-key.pub"
+    run = repo.gate("site-clone-preview", STANDIN_PRESSLUFT_ARGS=f"--managed-key {missing}")
+    assert run.exit_code == 2, run.output[-3000:]
+    verdict = only_verdict(run)
+    assert (verdict["category"], verdict["command"]) == ("server_setup", "POST /api/nodes")
+    assert verdict["job_id"] != "none"
+    assert verdict["reason"].startswith(f"PROVIDER_ACQUISITION_UNAVAILABLE: managed provider SSH public key {missing} "
+                                        "is not available (the set-up of the server under test: ")
+    assert "ssh-keygen -t ed25519 -f ~/.ssh/pressluft-provider-ed25519 -N ''" in verdict["reason"]
+    assert "provider token" in verdict["reason"]
+    result = run.result_named("A clone environment made from production")
+    assert run.category_of(result) == "Target or configuration problem: server_setup"
+    assert "[smoke] FAIL: site-clone-preview smoke could not judge Pressluft (exit 2: fix the set-up first)" in \
+        run.stderr
+    assert repo.leftovers() == []
+
+
+def test_a_gate_without_the_managed_key_exits_2_before_it_builds_or_starts_the_server(repo):
+    repo.managed_key.unlink()
+    run = repo.gate("backup-restore")
+    assert run.exit_code == 2
+    verdict = only_verdict(run)
+    assert (verdict["category"], verdict["command"]) == ("server_setup", "./bin/pressluft dev --port {port}")
+    assert verdict["reason"] == (f"no managed provider key {repo.managed_key} on this host, where the server under "
+                                 "test runs: Pressluft acquires its nodes with it and nothing creates it; create "
+                                 "it with `ssh-keygen -t ed25519 -f ~/.ssh/pressluft-provider-ed25519 -N ''` and run "
+                                 "again")
+    assert repo.lines(repo.builds) == [] and repo.lines(repo.starts) == [] and "Traceback" not in run.output
+    assert repo.leftovers() == []
+
+
 def test_a_server_that_exits_early_is_target_unavailable_with_its_status_and_redacted_log(repo):
     secret = f"gate-password-{uuid.uuid4().hex[:8]}"
     run = repo.gate("backup-restore", PRESSLUFT_PASSWORD=secret,
@@ -293,7 +333,7 @@ def test_a_server_that_dies_during_the_run_is_shown_dead_with_its_log(repo):
 
 
 def test_a_smoke_run_by_a_scenario_uses_the_runs_server_and_starts_no_second_one(repo, tmp_path):
-    env = {"PATH": repo.path, "STANDIN_REPO": repo.mark,
+    env = {"PATH": repo.path, "HOME": str(repo.home), "STANDIN_REPO": repo.mark,
            "PRESSLUFT_SERVER_BUILD_CMD": "go build -o ./bin/pressluft ./cmd/pressluft",
            "PRESSLUFT_SERVER_CMD": "./bin/pressluft dev --port {port}", "PRESSLUFT_SERVER_DIR": str(repo.root)}
     run = run_behave(tmp_path, "--name", SMOKE_PASSES, "features/wave5", env=env)
@@ -312,7 +352,7 @@ def test_a_smoke_run_by_a_scenario_uses_the_runs_server_and_starts_no_second_one
 ], ids=["empty command", "command not found", "non-numeric timeout"])
 def test_bad_server_settings_are_one_config_error_line(repo, tmp_path, env, setting, reason):
     run = run_behave(tmp_path, "features/wave5", env={"STANDIN_REPO": repo.mark, "PRESSLUFT_SERVER_DIR": repo.mark,
-                                                      **env})
+                                                      "HOME": str(repo.home), **env})
     verdict = only_verdict(run)
     assert run.exit_code == 2 and "Traceback" not in run.output
     assert (verdict["category"], verdict["command"], verdict["job_id"]) == ("config_error", f"read {setting}", "none")

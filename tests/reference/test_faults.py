@@ -21,7 +21,7 @@ def test_capabilities_and_disabled_faults(fresh_server):
     server = fresh_server(faults=False)
     body = requests.get(server.url("/_reference/capabilities"), timeout=5).json()
     assert body == {"implementation": "pressluft_reference", "version": body["version"], "fault_injection": False,
-                    "faults": [], "defects": [], "twins": [], "quirks": False}
+                    "faults": [], "defects": [], "twins": [], "quirks": False, "guard_scope": "site-and-node"}
     for method, path in FAULT_ROUTES:
         response = requests.request(method, server.url(path), json={}, timeout=5)
         check_error(response, 404, "not_found", "fault injection is disabled")
@@ -31,7 +31,7 @@ def test_capabilities_when_enabled(server):
     body = requests.get(server.url("/_reference/capabilities"), timeout=5).json()
     assert body["fault_injection"] is True
     assert set(body["faults"]) == {"node-readiness", "jobs", "preview", "backups", "http", "environment-content",
-                                   "backup-content"}
+                                   "backup-content", "busy-node"}
     check_error(requests.get(server.url("/_reference/unknown"), timeout=5), 404, "not_found")
     check_error(requests.post(server.url("/_reference/capabilities"), timeout=5), 405, "bad_request")
 

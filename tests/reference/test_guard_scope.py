@@ -23,6 +23,8 @@ def test_site_scope_lets_another_site_on_the_same_node_run(fresh_server):
     check_error(api.post(f"/api/environments/{first['production']['id']}/backups", {"backup_scope": "db"}),
                 409, "conflict", "conflicting backup mutation")  # the same site is still guarded
     api.post(f"/api/jobs/{hanging}/cancel")
+    # it says so, so that a client's look before a submission follows it (the suite: support/flows/submit.py)
+    assert api.get("/_reference/capabilities").json()["guard_scope"] == "site"
 
 
 def test_the_default_guard_still_covers_the_node(fresh_server):

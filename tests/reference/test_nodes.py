@@ -135,3 +135,38 @@ def test_injected_readiness_overrides_and_clears(api, node_id):
 def test_nodes_listed_in_creation_order_and_valid(api, node_id):
     nodes = [check_schema("node", node) for node in api.nodes()]
     assert [node["created_at"] for node in nodes] == sorted(node["created_at"] for node in nodes)
+
+
+def test_with_a_managed_key_acquisition_needs_that_public_key_as_pressluft_does(fresh_server, tmp_path):
+    """--managed-key PATH: as Pressluft at 6164b449 without ~/.ssh/pressluft-provider-ed25519.pub, no key is an
+    acquisition that ends failed with PROVIDER_ACQUISITION_UNAVAILABLE after one attempt; with it, acquired."""
+    key = tmp_path / "pressluft-provider-ed25519.pub"
+    api = fresh_server("--managed-key", str(key)).client()
+    api.connect_provider()
+    job = api.wait_job(api.post("/api/nodes", {"provider_id": "hetzner", "name": "keyless"}).json()["job_id"])
+    assert (job["status"], job["error_code"], job["attempt_count"]) == ("failed", "PROVIDER_ACQUISITION_UNAVAILABLE", 1)
+    assert str(key) in job["error_message"]
+    assert api.node(job["node_id"])["hostname"] == "pending.provider"
+    key.write_text("ssh-ed25519 AAAA test\n")
+    job = api.wait_job(api.post("/api/nodes", {"provider_id": "hetzner", "name": "keyed"}).json()["job_id"])
+    assert job["status"] == "succeeded"
+
+
+def test_with_probe_seconds_the_listing_and_the_create_preflights_take_that_long_per_provider_node(fresh_server):
+    """--probe-seconds S: like Pressluft's live SSH readiness probes, GET /api/nodes, POST /api/sites and
+    POST /api/sites/{id}/environments take S s per provider node; other calls do not."""
+    api = fresh_server("--probe-seconds", "0.4").client()
+
+    def took(call) -> float:
+        started = time.monotonic()
+        call()
+        return time.monotonic() - started
+
+    assert took(api.nodes) < 0.3  # no provider node yet
+    api.ready_node()
+    assert 0.4 <= took(api.nodes) < 0.7
+    created = {}
+    assert 0.4 <= took(lambda: created.update(api.create_site())) < 1.5
+    site, production = created["site"], created["production"]
+    assert 0.4 <= took(lambda: api.create_env(site["id"], production["id"])) < 0.7
+    assert took(api.jobs) < 0.3 and took(lambda: api.get("/api/sites")) < 0.3

@@ -14,6 +14,11 @@ from support.verdicts.failure import SuiteFailure
 CONFLICT = (409, {"code": "conflict", "message": "conflicting environment mutation"})
 
 
+def job(job_id: str, status: str, **scope) -> dict:
+    return {"id": job_id, "job_type": "env_create", "status": status, "attempt_count": 1, "max_attempts": 3,
+            "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z", **scope}
+
+
 def operator_for(url, journal):
     settings = load_settings({"PRESSLUFT_BASE_URL": url, "PRESSLUFT_JOB_TIMEOUT": "5"})
     return Operator(PressluftClient(url, journal), settings, ResourceLedger(), journal)
@@ -22,7 +27,8 @@ def operator_for(url, journal):
 def test_an_enqueue_conflict_is_waited_out_and_submitted_again(fake_server, journal):
     path = "/api/sites/s1/environments"
     fake_server.on("POST", path, CONFLICT, (202, {"job_id": "job-2"}))
-    fake_server.on("GET", "/api/jobs", (200, [{"id": "job-1", "site_id": "s1", "status": "running"}]), (200, []))
+    fake_server.on("GET", "/api/jobs", (200, []), (200, [job("job-1", "running", site_id="s1")]), (200, []))
+    fake_server.on("GET", "/api/sites/s1/environments", (200, []))  # the refusal left nothing
     action = CreateEnvironment("s1", "e1", "clone", "Clone", "clone-1")
     submission = submit(operator_for(fake_server.url, journal), action, busy_scope={"site_id": "s1"}, budget=5)
     assert submission.accepted() == "job-2"
@@ -46,6 +52,7 @@ def test_an_action_is_one_request_whatever_it_answers(fake_server, journal):
 def test_a_conflict_that_is_not_the_enqueue_guard_is_not_resubmitted(fake_server, journal):
     fake_server.on("POST", "/api/sites", (409, {"code": "node_not_ready", "message": "target node is not ready: "
                                                                                      "runtime_missing"}))
+    fake_server.on("GET", "/api/jobs", (200, []))
     submission = submit(operator_for(fake_server.url, journal), CreateSite("Site", "site-1"), busy_scope={}, budget=5)
     assert fake_server.count("POST", "/api/sites") == 1
     with pytest.raises(SuiteFailure) as caught:

@@ -22,8 +22,52 @@ def test_a_target_that_accepts_and_never_answers_times_out_within_the_read_timeo
         client.get("/api/nodes")
     assert time.monotonic() - started < 2.0
     assert caught.value.category is Category.TARGET_UNAVAILABLE
-    assert caught.value.reason == f"timed out at {silent_socket}"
+    assert caught.value.reason.startswith(f"timed out at {silent_socket}: no answer to GET /api/nodes after 0.")
+    assert caught.value.reason.endswith(", its read timeout of 0.5 s (0.5 s, PRESSLUFT_READ_TIMEOUT; Pressluft probes "
+                                        "every provider node over SSH before it answers this call, and the target had "
+                                        "listed none)")
     assert journal.last(1)[0].error == "timed out"
+
+
+def test_calls_that_make_pressluft_probe_its_nodes_get_30_s_more_per_provider_node_it_has(fake_server, journal):
+    """GET /api/nodes, POST /api/sites and POST /api/sites/{id}/environments: the base read timeout plus 30 s per
+    provider node of the latest node listing (plus those requested since; never fewer than the nodes the jobs
+    listing shows acquisition jobs of); every other call: the base."""
+    client = client_for(fake_server.url, journal, read=20.0)
+    probing = [("GET", "/api/nodes"), ("POST", "/api/sites"), ("POST", "/api/sites/s-1/environments")]
+    others = [("GET", "/api/jobs"), ("GET", "/api/sites"), ("POST", "/api/environments/e-1/backups"),
+              ("GET", "/api/sites/s-1/environments"), ("POST", "/api/nodes")]
+    assert {client.read_timeout_for(*call)[0] for call in probing + others} == {20.0}
+    fake_server.on("GET", "/api/jobs", (200, [{"id": "j", "job_type": "node_provision", "node_id": n} for n in "ab"]
+                                        + [{"id": "k", "job_type": "site_create", "node_id": "c"}]))
+    client.get("/api/jobs")
+    assert [client.read_timeout_for(*call)[0] for call in probing] == [80.0] * 3  # 2 nodes acquired by jobs
+    fake_server.on("GET", "/api/nodes", (200, [{"id": n, "is_local": False} for n in "abc"] + [{"is_local": True}]))
+    client.get("/api/nodes")
+    fake_server.on("POST", "/api/nodes", (202, {"job_id": "j-new"}))
+    client.post("/api/nodes", {"provider_id": "hetzner", "name": "n"})
+    assert [client.read_timeout_for(*call)[0] for call in probing] == [140.0] * 3  # 3 listed, 1 requested since
+    assert {client.read_timeout_for(*call)[0] for call in others} == {20.0}
+    assert client.read_timeout_for("POST", "/api/sites")[1] == (
+        "20 s, PRESSLUFT_READ_TIMEOUT, plus 30 s for each of the 4 provider nodes the target has, as its listings "
+        "show: Pressluft probes each over SSH, one after another (up to three probes of up to 10 s), before it answers "
+        "this call")
+
+
+def test_a_spent_read_timeout_of_a_probing_call_says_how_long_it_waited_and_why(silent_socket, journal):
+    client = client_for(silent_socket, journal, read=0.2)
+    client.seconds_per_probed_node = 0.3
+    client.provider_nodes.observe("GET", "/api/nodes", 200, [{"id": "a", "is_local": False}])
+    started = time.monotonic()
+    with pytest.raises(TargetUnavailable) as caught:
+        client.post("/api/sites", {"name": "a", "slug": "a"})
+    assert 0.5 <= time.monotonic() - started < 2.0
+    assert caught.value.command == "POST /api/sites"
+    assert caught.value.reason.startswith(f"timed out at {silent_socket}: no answer to POST /api/sites after 0.")
+    assert caught.value.reason.endswith(
+        ", its read timeout of 0.5 s (0.2 s, PRESSLUFT_READ_TIMEOUT, plus 0.3 s for each of the 1 provider node the "
+        "target has, as its listings show: Pressluft probes each over SSH, one after another (up to three probes of "
+        "up to 10 s), before it answers this call)")
 
 
 def test_login_to_a_silent_target_gives_up_within_its_short_read_timeout(silent_socket, journal):

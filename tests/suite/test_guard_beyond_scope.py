@@ -17,6 +17,7 @@ def test_the_guard_held_beyond_the_scope_is_waited_out_politely_and_recorded(fak
     path = "/api/sites/s1/environments"
     fake_server.on("POST", path, CONFLICT, CONFLICT, CONFLICT, (202, {"job_id": "job-9"}))
     fake_server.on("GET", "/api/jobs", (200, []))
+    fake_server.on("GET", "/api/sites/s1/environments", (200, []))  # the refusals left nothing
     settings = load_settings({"PRESSLUFT_BASE_URL": fake_server.url, "PRESSLUFT_JOB_TIMEOUT": "10"})
     operator = Operator(PressluftClient(fake_server.url, journal), settings, ResourceLedger(), journal)
     started = time.monotonic()

@@ -120,3 +120,27 @@ def test_the_scenario_is_not_shown_here_with_the_reason_when_nothing_can_be_prov
                               state=SimpleNamespace(preflight_proof=None))
     step_first_node(context)
     assert context.state.preflight_proof is provable
+
+
+def test_the_evidence_handed_to_the_workers_is_judged_as_it_was_kept_and_only_for_its_node(tmp_path):
+    """scripts/parallel tries the site creation while it acquires the first node; a worker that reuses that node
+    takes the evidence over (support/run/handover.py) and judges it as the process that kept it would."""
+    from support.run.handover import forget, hand_over, taken_over
+
+    kept = proof()
+    kept.no_job = SuiteFailure(Category.CONTRACT_VIOLATION, "GET /api/jobs", "a job was queued", job_id="j9")
+    kept.sites_after = [{"id": "s1", "slug": "other"}]
+    hand_over(kept, str(tmp_path))
+    taken = taken_over(str(tmp_path), "n1")
+    assert taken.describe() == kept.describe() and taken.not_provable() is None
+    assert (taken.attempt.slug, taken.attempt.answer.status, taken.attempt.answer.json) == (
+        kept.attempt.slug, 409, kept.attempt.answer.json)
+    assert taken.node_request.job_id == "j1" and taken.sites_after == kept.sites_after
+    node_not_ready_when_answered(taken)
+    refused_naming_the_nodes_reasons(taken)
+    with pytest.raises(SuiteFailure) as caught:
+        held_right_after(taken.no_job)
+    assert caught.value.line == kept.no_job.line
+    assert taken_over(str(tmp_path), "another-node") is None  # evidence about another node proves nothing here
+    forget(str(tmp_path))
+    assert taken_over(str(tmp_path), "n1") is None

@@ -22,6 +22,16 @@ from support.verdicts.redaction import MASK, secrets
 PY = sys.executable
 
 
+@pytest.fixture(autouse=True)
+def managed_key(tmp_path, monkeypatch):
+    """The host of the server under test has Pressluft's managed provider key (a HOME of its own here)."""
+    home = tmp_path / "home"
+    (home / ".ssh").mkdir(parents=True)
+    (home / ".ssh" / "pressluft-provider-ed25519.pub").write_text("ssh-ed25519 AAAA test\n")
+    monkeypatch.setenv("HOME", str(home))
+    return home
+
+
 def server_settings(tmp_path, command: str, **more):
     env = {"PRESSLUFT_SERVER_CMD": command, "PRESSLUFT_SERVER_DIR": str(tmp_path),
            "PRESSLUFT_REPORTS_DIR": str(tmp_path / "reports"), **more}
@@ -243,3 +253,18 @@ def test_a_smoke_command_child_gets_no_server_settings(monkeypatch):
     smokes.run_smoke("clone preview", load_settings({}), run_id="w5-test-s1", base_url="http://127.0.0.1:1")
     assert seen["PRESSLUFT_BASE_URL"] == "http://127.0.0.1:1"
     assert not [name for name in seen if name.startswith("PRESSLUFT_SERVER_")]
+
+
+def test_no_managed_provider_key_is_one_server_setup_verdict_before_anything_starts(tmp_path, managed_key):
+    (managed_key / ".ssh" / "pressluft-provider-ed25519.pub").unlink()
+    builds = tmp_path / "built"
+    settings = server_settings(tmp_path, f"{PY} -m http.server {{port}} --bind 127.0.0.1",
+                               PRESSLUFT_SERVER_BUILD_CMD=f"touch {builds}")
+    server = ServerUnderTest(settings)
+    with pytest.raises(SuiteFailure) as caught:
+        server.start()
+    failure = caught.value
+    assert failure.category is Category.SERVER_SETUP and failure.command.startswith(PY)
+    assert str(managed_key / ".ssh" / "pressluft-provider-ed25519.pub") in failure.reason
+    assert "ssh-keygen -t ed25519 -f ~/.ssh/pressluft-provider-ed25519 -N ''" in failure.reason
+    assert server.child is None and not builds.exists()  # neither built nor started
