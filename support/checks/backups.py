@@ -29,6 +29,7 @@ def _positive_size(backup: dict) -> Optional[str]:
 
 class _CompletedBackup(RecordMatcher):
     noun = "a backup"
+    kind = "backup"
 
     def __init__(self, scope: Optional[str], environment_id: Optional[str]):
         self.scope, self.environment_id = scope, environment_id
@@ -41,7 +42,8 @@ class _CompletedBackup(RecordMatcher):
 
 
 def a_completed_backup(*, scope: Optional[str] = "full", of: Optional[str] = None) -> VerdictMatcher:
-    """Completed, with that scope, of that environment, with a sha256 checksum and a positive size."""
+    """Completed, with that scope, of that environment, with a sha256 checksum and a positive size; a backup record that
+    holds the rules of every backup (support/pressluft/records.py)."""
     return _CompletedBackup(scope, of)
 
 

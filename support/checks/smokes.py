@@ -74,8 +74,8 @@ def _smoke_job(operator: Operator, smoke: SmokeRun, request: str) -> tuple[dict,
         raise _smoke_mismatch(smoke, f"the smoke's site {(made.site or {}).get('slug', '(none listed)')} lists no "
                                      + " and no ".join(missing))
     job = operator.asks_for(TheJob(listed["id"], quiet=True))
-    expect(job, a_job_of(job_type, site_id=made.site["id"], environment_id=environment["id"],
-                                  node_id=made.production.get("node_id")),
+    expect(job, a_job_of(job_type, identity_only=True, site_id=made.site["id"], environment_id=environment["id"],
+                         node_id=made.production.get("node_id")),
            command=TheJob(listed['id']).command, job_id=listed["id"])
     return job, made
 

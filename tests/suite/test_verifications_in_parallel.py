@@ -17,9 +17,9 @@ def job(job_id, job_type, site_id, environment_id, status):
             "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"}
 
 
-BEFORE = [job("j1", "site_create", S1, E1, "succeeded")]
-OTHER_SITE = job("j2", "env_create", S9, E9, "queued")
-MADE = [{"id": "j1", "job_type": "site_create", "site_id": S1, "environment_id": E1}]  # what this run made before
+BEFORE = [job("job-1", "site_create", S1, E1, "succeeded")]
+OTHER_SITE = job("job-2", "env_create", S9, E9, "queued")
+MADE = [{"id": "job-1", "job_type": "site_create", "site_id": S1, "environment_id": E1}]  # what this run made before
 
 
 def operator_for(url, journal):
@@ -35,12 +35,12 @@ def test_a_job_of_another_site_does_not_count_when_the_check_has_a_scope(fake_se
 
 @pytest.mark.parametrize("job_type", ["env_restore", "backup_create"])
 def test_any_new_job_in_the_scope_is_a_verdict(fake_server, journal, job_type):
-    own = job("j3", job_type, S1, E1, "queued")
+    own = job("job-3", job_type, S1, E1, "queued")
     fake_server.on("GET", "/api/jobs", (200, BEFORE + [OTHER_SITE, own]))
     with pytest.raises(SuiteFailure) as caught:
         no_job_was_queued(operator_for(fake_server.url, journal), BEFORE, because="refused", made=MADE,
                           job_type="env_restore", environment_id=E1)
-    assert caught.value.job_id == "j3" and "1 jobs were queued" in caught.value.reason
+    assert caught.value.job_id == "job-3" and "1 jobs were queued" in caught.value.reason
 
 
 def test_without_a_scope_any_new_job_is_a_verdict(fake_server, journal):
