@@ -7,7 +7,7 @@ import re
 from typing import Callable, Optional
 
 from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, fields_that_are
-from support.pressluft.times import parse_time
+from support.pressluft.times import by_creation, parse_time
 from support.screenplay.actions import Request
 from support.screenplay.actor import Operator
 from support.screenplay.questions import TheBackups, by_id
@@ -83,7 +83,8 @@ def checkpoint_listed(operator: Operator, restore: Request, restore_job: dict, *
     and the target can show what a backup holds, `read_content`; otherwise judged by its time alone)."""
     environment_id, command = restore.environment_id, TheBackups(restore.environment_id).command
     before = {backup["id"] for backup in restore.backups_before} | {restore.backup_id}
-    new = [b for b in operator.asks_for(TheBackups(environment_id)) if b.get("id") not in before]
+    new = sorted((b for b in operator.asks_for(TheBackups(environment_id)) if b.get("id") not in before),
+                 key=by_creation)
     if not new:
         raise SuiteFailure(Category.CONTRACT_VIOLATION, command,
                            "no new backup of the environment is listed after the restore", job_id=restore_job["id"])

@@ -17,6 +17,7 @@ from support.checks.matchers import (
     shown_in,
 )
 from support.pressluft.jobs import CONTRACT_MAX_ATTEMPTS, category_of, is_terminal, job_reason
+from support.pressluft.times import by_creation
 from support.screenplay.actions import Request
 from support.screenplay.actor import Operator
 from support.screenplay.questions import TheJob, TheJobs, jobs_touching
@@ -193,7 +194,7 @@ def no_job_queued(operator: Operator, jobs_before: list, *, because: str, made: 
     jobs = operator.asks_for(TheJobs())
     shown_in(jobs, made, command=TheJobs().command, what="jobs", claim=f"no {job_type or 'job'} was queued")
     before = {job["id"] for job in jobs_before}
-    new = [job for job in jobs if job["id"] not in before]
+    new = sorted((job for job in jobs if job["id"] not in before), key=by_creation)  # in the order they were made
     if scope:
         new = jobs_touching(new, **scope)
     matching = jobs_touching(new, job_type=job_type)

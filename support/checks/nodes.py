@@ -12,7 +12,7 @@ from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, field
 from support.http.journal import Exchange
 from support.pressluft.jobs import CONTRACT_MAX_ATTEMPTS, in_flight, job_reason, require_success
 from support.pressluft.readiness import readiness_words, reason_codes
-from support.pressluft.times import parse_time
+from support.pressluft.times import by_creation, parse_time
 from support.runtime.resources import run_node_name
 from support.screenplay.actions import Request, RequestNode
 from support.screenplay.actor import Operator
@@ -175,14 +175,14 @@ def at_most_one_node_acquired(operator: Operator, acquisition: Acquisition) -> N
     claim = "Pressluft acquired at most one node for the run"
     shown_in(nodes, made_nodes, command=TheNodes().command, what="nodes", claim=claim, job_id=acquisition.job_id)
     shown_in(jobs, made_jobs, command=TheJobs().command, what="jobs", claim=claim, job_id=acquisition.job_id)
-    named = [node for node in nodes if node.get("name") == name]
+    named = sorted((node for node in nodes if node.get("name") == name), key=by_creation)
     acquisitions = [job for node in named
                     for job in jobs_touching(jobs, node_id=node["id"], job_type="node_provision")]
     if len(named) > 1 or len(acquisitions) > 1:
         raise SuiteFailure(Category.CONTRACT_VIOLATION, TheNodes().command,
                            f"Pressluft acquired {len(named)} nodes named {name} with {len(acquisitions)} acquisition "
                            f"jobs for one request: {', '.join(node['id'] for node in named)}",
-                           job_id=acquisitions[-1]["id"] if acquisitions else None)
+                           job_id=max(acquisitions, key=by_creation)["id"] if acquisitions else None)
 
 
 def retry_scheduled(operator: Operator, request: Request, *, failed_attempts: int, error_code: str) -> dict:

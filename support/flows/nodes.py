@@ -13,6 +13,7 @@ from support.checks.nodes import ADOPTED, REQUESTED, REUSED, Acquisition
 from support.pressluft import schemas
 from support.pressluft.jobs import in_flight, require_success
 from support.pressluft.readiness import is_ready
+from support.pressluft.times import by_creation
 from support.reporting.narration import narrate
 from support.runtime.resources import NODE_REQUEST, run_node_name
 from support.screenplay.actions import ConnectProvider, Request, RequestNode
@@ -50,23 +51,24 @@ def request_new_node(operator: Operator, name: str) -> Request:
 
 
 def _acquisitions_in_flight(operator: Operator, nodes: list) -> list:
-    """(node, job) of provider nodes that are not ready and whose node_provision job is still in flight."""
+    """(node, job) of provider nodes that are not ready and whose node_provision job is still in flight (its newest
+    one), the oldest node first: by their creation, whatever order the listings give them in."""
     jobs = operator.asks_for(TheJobs(quiet=True))
     found = []
     for node in provider_nodes(nodes):
         if is_ready(node):
             continue
-        job = next((job for job in reversed(jobs_touching(jobs, node_id=node["id"], job_type="node_provision"))
-                    if in_flight(job)), None)
-        if job is not None:
-            found.append((node, job))
-    return sorted(found, key=lambda pair: pair[0].get("created_at") or "")
+        acquiring = [job for job in jobs_touching(jobs, node_id=node["id"], job_type="node_provision")
+                     if in_flight(job)]
+        if acquiring:
+            found.append((node, max(acquiring, key=by_creation)))
+    return sorted(found, key=lambda pair: by_creation(pair[0]))
 
 
 def plan_run_node(operator: Operator) -> Acquisition:
     """Which node the run will use, without changing anything: a ready one, one in flight, or a new one."""
     nodes = operator.asks_for(TheNodes(quiet=True))
-    ready = sorted((node for node in provider_nodes(nodes) if is_ready(node)), key=lambda n: n.get("created_at") or "")
+    ready = sorted((node for node in provider_nodes(nodes) if is_ready(node)), key=by_creation)
     if ready:
         return Acquisition(ready[0]["id"], REUSED, name=ready[0].get("name"))
     in_flight_now = _acquisitions_in_flight(operator, nodes)
@@ -107,12 +109,11 @@ def _where_sites_land(operator: Operator, acquisition: Acquisition) -> Acquisiti
     """Another run may have requested a node at the same moment. Sites land on the oldest ready provider
     node, so a node older than ours that is still provisioning is waited for (within the node budget), and
     the oldest ready one becomes the run's node. Ours stays in the ledger of created resources."""
-    mine = by_id(operator.asks_for(TheNodes(quiet=True)), acquisition.node_id) or {}
-    created = mine.get("created_at") or ""
+    mine = by_creation(by_id(operator.asks_for(TheNodes(quiet=True)), acquisition.node_id) or {})
 
     def older() -> list:
         return [node for node in provider_nodes(operator.asks_for(TheNodes(quiet=True)))
-                if node["id"] != acquisition.node_id and (node.get("created_at") or "") < created]
+                if node["id"] != acquisition.node_id and by_creation(node) < mine]
 
     wait = Wait(what="older nodes to finish provisioning", fetch=older,
                 done=lambda nodes: not any(node.get("status") == "provisioning" for node in nodes),
@@ -124,7 +125,7 @@ def _where_sites_land(operator: Operator, acquisition: Acquisition) -> Acquisiti
         nodes, _ = poll(wait)
     except SuiteFailure:
         nodes = older()
-    ready = sorted((node for node in nodes if is_ready(node)), key=lambda node: node.get("created_at") or "")
+    ready = sorted((node for node in nodes if is_ready(node)), key=by_creation)
     if ready:
         acquisition.node_id, acquisition.name = ready[0]["id"], ready[0].get("name")
     return acquisition
