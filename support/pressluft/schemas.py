@@ -73,13 +73,19 @@ def problems(name: str, data: Any) -> list[str]:
     return found
 
 
+def _which(name: str, index: int, item: Any) -> str:
+    """A record of a listing as a problem names it: `the backup b-1 (item 0)`, or `item 0` without an id."""
+    record_id = item.get("id") if isinstance(item, dict) else None
+    return f"the {name} {record_id} (item {index})" if isinstance(record_id, str) and record_id else f"item {index}"
+
+
 def check(name: str, data: Any, *, command: str, many: bool = False) -> Any:
     """Returns data when it fits the schema (each item, when `many`); otherwise a contract_violation."""
     if many:
         if not isinstance(data, list):
             raise SuiteFailure(Category.CONTRACT_VIOLATION, command,
                                f"expected a list of {name} but got {type(data).__name__}")
-        found = [f"[{index}] {p}" for index, item in enumerate(data) for p in problems(name, item)]
+        found = [f"{_which(name, index, item)}: {p}" for index, item in enumerate(data) for p in problems(name, item)]
     else:
         found = problems(name, data)
     if found:

@@ -45,7 +45,8 @@ def test_a_mismatch_is_a_contract_violation_naming_the_field():
         schemas.check("node", [broken], command="GET /api/nodes", many=True)
     assert caught.value.category is Category.CONTRACT_VIOLATION
     assert caught.value.command == "GET /api/nodes"
-    assert "[0] readiness.reason_codes.0: 'cosmic_rays' is not one of" in caught.value.reason
+    assert (f"the node {NODE['id']} (item 0): readiness.reason_codes.0: 'cosmic_rays' is not one of"
+            in caught.value.reason)
 
 
 def test_an_unknown_field_is_still_a_violation():
