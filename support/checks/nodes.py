@@ -43,14 +43,15 @@ class Acquisition:
 
 
 class _Node(RecordMatcher):
-    """A provider node (of that name), ready or not as the scenario expects; a ready one is ready in fact by the rules
-    of every node (support/pressluft/records.py: active, on the host acquisition gave it)."""
+    """A provider node (of that name), ready or not as the scenario expects, its record holding the rules of every
+    node (support/pressluft/records.py: a ready one active, on the host acquisition gave it); `ready` None: only which
+    node it is (a later claim of the scenario judges its state)."""
 
     noun = "a node"
-    kind = "node"
 
     def __init__(self, ready: Optional[bool], name: Optional[str]):
-        self.ready, self.name = ready, name  # ready None: only which node it is
+        self.ready, self.name = ready, name
+        self.kind = None if ready is None else "node"
 
     def title(self, node: dict) -> str:
         return f"node {node.get('name')} ({node.get('id')})"
@@ -92,7 +93,7 @@ def a_node_not_ready(name: Optional[str] = None) -> VerdictMatcher:
 
 
 def a_provider_node_named(name: str) -> VerdictMatcher:
-    """The provider node of that name, ready or not."""
+    """The provider node of that name, ready or not: which node it is, its state left to the claim that judges it."""
     return _Node(None, name)
 
 

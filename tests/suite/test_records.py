@@ -91,7 +91,6 @@ def test_a_backup_completes_after_it_was_created_and_an_environment_changes_afte
     (a_job_of("backup_create"), {**JOB, "finished_at": T0}),
     (a_consistent_record("job"), {**JOB, "updated_at": "2026-02-22T09:00:00Z"}),
     (a_ready_node(), {**READY, "status": "provisioning"}),
-    (a_provider_node_named("w5-node"), {**READY, "hostname": "pending.provider"}),
     (a_completed_backup(), {**BACKUP, "completed_at": "2026-02-22T09:00:00Z"}),
     (an_environment_that_is("failed"), {"id": "e1", "status": "failed", "created_at": T1, "updated_at": T0}),
 ])
@@ -104,6 +103,8 @@ def test_the_matchers_apply_the_rules_of_the_record_they_judge(matcher, record):
 def test_a_claim_that_only_names_which_job_it_is_leaves_the_record_to_a_later_claim():
     assert a_job_of("backup_create", identity_only=True).matches({**JOB, "attempt_count": 4})
     assert not a_job_of("backup_create").matches({**JOB, "attempt_count": 4})
+    assert a_provider_node_named("w5-node").matches({**READY, "hostname": "pending.provider"})
+    assert not a_node_not_ready().matches({**READY, "hostname": "pending.provider"})
     assert a_node_not_ready().matches({**READY, "status": "provisioning", "hostname": "pending.provider",
                                        "readiness": {"is_ready": False, "reason_codes": ["node_host_missing"]}})
 
