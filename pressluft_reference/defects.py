@@ -128,6 +128,26 @@ DEFECTS = {
     "env_create_changes_source": "a succeeded env_create leaves its source environment (production) cloning",
     "backup_records_twice": "one backup request also stores a second backup of the environment, left pending",
     "restore_records_two_checkpoints": "a restore writes two pre-restore checkpoints",
+    # listings hold their scope; records agree with themselves and with the contract (issue 25 §4, §5)
+    "environments_list_shows_other_sites": "once a site has a copy (clone or staging), GET "
+                                           "/api/sites/{id}/environments also lists a copy of another site, as a "
+                                           "listing that ignores its site would on a shared target",
+    "backups_list_shows_other_environments": "once an environment has a completed backup, GET "
+                                             "/api/environments/{id}/backups also lists a completed backup of another "
+                                             "environment",
+    "env_create_finished_before_started": "a succeeded env_create is shown with its finished_at a second before its "
+                                          "started_at",
+    "restore_job_updated_before_created": "a succeeded env_restore is shown with its updated_at a second before its "
+                                          "created_at",
+    "backup_succeeds_after_too_many_attempts": "a succeeded backup_create is shown as succeeded at attempt 4, more "
+                                               "than the 3 the contract gives it (max_attempts 3)",
+    "backup_completed_at_not_rfc3339": "completed backups are listed with completed_at as `YYYY-MM-DD HH:MM:SS` (a "
+                                       "space, no offset: not an RFC 3339 date-time)",
+    "backup_completed_before_created": "completed backups are listed with completed_at a second before their "
+                                       "created_at",
+    "copy_ids_not_uuids": "a new clone or staging environment gets the id env-<unix-nanos>, not a uuid",
+    "copy_updated_before_created": "a clone or staging environment is shown with its updated_at a second before its "
+                                   "created_at",
 }
 # the *_fails defects: the job type each one breaks
 FAILING_JOB_TYPES = {"env_create": "env_create_fails", "backup_create": "backup_create_fails",

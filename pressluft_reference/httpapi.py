@@ -8,7 +8,7 @@ from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
 
-from . import log
+from . import log, twins
 from .errors import ApiError, bad_request, unauthorized
 
 MAX_BODY = 1024 * 1024
@@ -104,7 +104,9 @@ class ApiHandler(BaseHTTPRequestHandler):
                 if runtime.sessions.user_for(token) is None:
                     raise unauthorized()
             handler, params = runtime.api_router.resolve(self.command, path)
-            return handler(Request(runtime, params, body, token))
+            response = handler(Request(runtime, params, body, token))
+            response.payload = twins.shown(runtime, response.payload)
+            return response
         return runtime.dashboard(self.command, path)
 
     def _read_body(self) -> bytes:

@@ -99,9 +99,10 @@ CLAIMS = (
                  (m("node_never_ready", NODE, NOT_READY, NODE_BUDGET),)),
         Property("its readiness lists no reason code", (m("ready_node_keeps_reason_codes", NODE),)),
         Property("it is the node the run knows: the name it requested (or found)", (m("node_name_ignored", NODE),)),
-        Property("ready in fact: status active", (m("ready_node_not_active", NODE),)),
-        Property("ready in fact: on the host acquisition gave it (not pending.provider, not blank)",
-                 (m("acquired_node_keeps_pending_host", NODE),)),
+        Property("ready in fact: status active (a rule of every node, support/pressluft/records.py)",
+                 (m("ready_node_not_active", NODE),)),
+        Property("ready in fact: on the host acquisition gave it (not pending.provider, not blank; a rule of every "
+                 "node)", (m("acquired_node_keeps_pending_host", NODE),)),
         Property("the acquisition job that made it (a reused node's too) succeeded",
                  (m("ready_node_with_failed_acquisition", NODE),)),
         Property("that job is a node_provision of that node", (m("node_job_type_misreported", NODE),)),
@@ -249,6 +250,12 @@ CLAIMS = (
         Property("the env_create job the request queued ended succeeded", (m("env_create_fails", CLONE, JOB_FAILED),)),
         Property("it is the request's own: env_create, of the site, for a new environment, on production's node",
                  (m("env_job_names_source_environment", CLONE),)),
+        Property("its record agrees with itself: created_at, started_at, finished_at in order, updated_at not before "
+                 "created_at (the rules of every job, support/pressluft/records.py)",
+                 (m("env_create_finished_before_started", CLONE),)),
+        Property("the ids the contract declares uuids are uuids, the environment it names among them (the schema "
+                 "check of every answer, first met by this claim's read of the job)",
+                 (m("copy_ids_not_uuids", CLONE),)),
     )),
     Claim("the new environment is the one environment that creation added, an active {type} environment copied from "
           "the site's only production, on the same provider-acquired node", (
@@ -275,6 +282,11 @@ CLAIMS = (
                                                                               CLONE),)),
         Property("its site is active again (not left cloning)", (m("site_left_cloning_after_clone", CLONE),
                                                                  m("site_left_cloning_after_clone", STAGING))),
+        Property("the site's environments list holds only the site's environments: every row's site_id (the scope "
+                 "check of every listing, support/screenplay/questions.py)",
+                 (m("environments_list_shows_other_sites", CLONE),)),
+        Property("its record agrees with itself: updated_at not before created_at (a rule of every environment)",
+                 (m("copy_updated_before_created", CLONE),)),
     )),
     Claim("the site's other environments, production among them, are as they were before that creation", (
         Property("every environment the site listed before the creation is listed with the same status, node, preview "
@@ -298,6 +310,8 @@ CLAIMS = (
         Property("it is the request's own: backup_create of production, of its site, on its node",
                  (m("backup_and_restore_jobs_without_node", BACKUP), m("backup_and_restore_jobs_on_another_node",
                                                                         BACKUP))),
+        Property("no more attempts than the 3 the contract gives backup_create, on the success path too (a rule of "
+                 "every job)", (m("backup_succeeds_after_too_many_attempts", BACKUP),)),
     )),
     Claim("the backup is the one backup that request added, listed as a completed full backup of production, with a "
           "sha256 checksum and a positive size", (
@@ -308,12 +322,20 @@ CLAIMS = (
         Property("backup_scope full", (m("backup_scope_stored_as_db", BACKUP),)),
         Property("checksum sha256: and 64 hex digits", (m("backup_checksum_not_sha256", BACKUP),)),
         Property("a positive size_bytes", (m("backup_size_zero", BACKUP),)),
+        Property("production's backups list holds only production's backups: every row's environment_id (the scope "
+                 "check of every listing)", (m("backups_list_shows_other_environments", BACKUP),)),
+        Property("its completed_at is an RFC 3339 date-time (the schema check of every answer, first met by this "
+                 "claim's read of the backups)", (m("backup_completed_at_not_rfc3339", BACKUP),)),
+        Property("its completed_at not before its created_at (a rule of every backup)",
+                 (m("backup_completed_before_created", BACKUP),)),
     )),
     Claim("the restore job succeeds", (
         Property("the env_restore job ended succeeded", (m("restore_fails", BACKUP, JOB_FAILED),)),
         Property("it is the request's own: env_restore of production, of its site, on its node",
                  (m("backup_and_restore_jobs_without_node", CONTENT), m("backup_and_restore_jobs_on_another_node",
                                                                          CONTENT))),
+        Property("its record agrees with itself: updated_at not before created_at (a rule of every job)",
+                 (m("restore_job_updated_before_created", BACKUP),)),
     )),
     Claim("a full checkpoint of production as it was just before that restore is the one backup that restore added", (
         Property("a backup not listed before the restore is listed", (m("restore_skips_checkpoint", BACKUP),)),

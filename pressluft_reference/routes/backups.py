@@ -2,14 +2,14 @@
 
 import uuid
 
-from .. import jobqueue, records, serializers
+from .. import jobqueue, records, serializers, twins
 from ..body import blank, parse_object, text
 from ..defects import active as defective
 from ..errors import bad_request, conflict, not_found
 from ..httpapi import Response
 from ..jobtypes import owns_backup
 from ..store import row
-from ..timeutil import now_iso
+from ..timeutil import iso_seconds_after, now_iso
 from .common import mutants_on_refusal, require
 
 SCOPES = ("db", "files", "full")
@@ -29,7 +29,26 @@ def list_backups(req):
                      "AND retention_until <= ?", (env_id, now_iso()))
         backups = [dict(found) for found in conn.execute(
             "SELECT * FROM backups WHERE environment_id = ? ORDER BY seq", (env_id,))]
-    return Response(200, [serializers.backup(backup) for backup in backups])
+    shown = _listed(req.runtime, env_id, [serializers.backup(backup) for backup in backups])
+    return Response(200, twins.listed(req.runtime, shown))
+
+
+def _listed(runtime, env_id: str, backups: list) -> list:
+    """The backups as the list shows them; the mutants below show a completed one wrongly, or one of another
+    environment besides."""
+    for backup in backups:
+        if backup["status"] != "completed":
+            continue
+        if defective(runtime, "backup_completed_before_created"):
+            backup["completed_at"] = iso_seconds_after(backup["created_at"], -1)
+        if defective(runtime, "backup_completed_at_not_rfc3339"):
+            backup["completed_at"] = backup["completed_at"][:19].replace("T", " ")
+    completed = [backup for backup in backups if backup["status"] == "completed"]
+    if completed and defective(runtime, "backups_list_shows_other_environments"):
+        other = str(uuid.uuid5(uuid.NAMESPACE_URL, f"other-environment-of-{env_id}"))
+        backups.append({**completed[0], "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"backup-of-{other}")),
+                        "environment_id": other})
+    return backups
 
 
 def create_backup(req):

@@ -1,14 +1,15 @@
 """Environments of a site: list, get, clone/staging create (digest §2.4 check order), wordpress-version."""
 
+import time
 import uuid
 
-from .. import jobqueue, records, serializers
+from .. import jobqueue, records, serializers, twins
 from ..body import blank, parse_object, text
 from ..defects import active as defective
 from ..errors import ApiError, bad_request, conflict, not_found
 from ..httpapi import Response
 from ..store import row
-from ..timeutil import now_iso
+from ..timeutil import iso_seconds_after, now_iso
 from .common import (
     mutants_on_refusal,
     node_not_ready,
@@ -44,7 +45,18 @@ def list_environments(req):
     environments = runtime.store.read(query)
     if defective(runtime, "environments_list_hides_unready_nodes"):
         environments = [env for env in environments if on_ready_node(runtime, env["id"])]
-    return Response(200, runtime.store.read(lambda conn: [_shown(runtime, conn, env) for env in environments]))
+    shown = runtime.store.read(lambda conn: [_shown(runtime, conn, env) for env in environments])
+    return Response(200, twins.listed(runtime, shown + _stray_copies(runtime, req.params["site_id"], shown)))
+
+
+def _stray_copies(runtime, site_id: str, shown: list) -> list:
+    """The mutant environments_list_shows_other_sites: once the site has a copy, a copy of another site too."""
+    copies = [env for env in shown if env["environment_type"] != "production"]
+    if not copies or not defective(runtime, "environments_list_shows_other_sites"):
+        return []
+    other = str(uuid.uuid5(uuid.NAMESPACE_URL, f"other-site-of-{site_id}"))
+    return [{**copies[0], "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"copy-of-{other}")), "site_id": other,
+             "slug": f"other-{copies[0]['slug']}"}]
 
 
 def get_environment(req):
@@ -61,6 +73,12 @@ def _shown(runtime, conn, env: dict) -> dict:
     shown = serializers.environment(env, source["preview_port"] if source else None, runtime.config.preview_host)
     if env["environment_type"] != "production" and defective(runtime, "env_shown_under_other_site"):
         shown["site_id"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"other-site-of-{env['id']}"))
+    if env["environment_type"] != "production" and defective(runtime, "copy_updated_before_created"):
+        shown["updated_at"] = iso_seconds_after(shown["created_at"], -1)
+    if env["environment_type"] != "production" and twins.active(runtime, "copy_preview_at_success") and not row(
+            conn, "SELECT 1 AS made FROM jobs WHERE job_type = 'env_create' AND environment_id = ? AND status = "
+                  "'succeeded'", (env["id"],)):
+        shown["preview_url"] = twins.PENDING_PREVIEW.format(id8=env["id"][:8])
     return shown
 
 
@@ -76,7 +94,7 @@ def create_environment(req):
     runtime, site_id = req.runtime, req.params["site_id"]
     probe_provider_nodes(runtime)
     source_id, slug = data.get("source_environment_id"), data["slug"].strip()
-    env_id, now = str(uuid.uuid4()), now_iso()
+    env_id, now = _new_copy_id(runtime), now_iso()
     _busy_node_before(runtime, site_id, source_id)
 
     def record_refused(conn):  # the mutant refused_environment_is_recorded (IMPL keeps it after an enqueue conflict)
@@ -124,6 +142,11 @@ def _busy_node_before(runtime, site_id, source_id) -> None:
     source = runtime.store.one("SELECT node_id FROM environments WHERE id = ? AND site_id = ?", (source_id, site_id))
     if site and source:
         busy_node_before(runtime, site["slug"], lambda conn: source["node_id"])
+
+
+def _new_copy_id(runtime) -> str:
+    """A UUID; the mutant copy_ids_not_uuids: `env-<unix-nanos>`."""
+    return f"env-{time.time_ns()}" if defective(runtime, "copy_ids_not_uuids") else str(uuid.uuid4())
 
 
 def _environment(conn, env_id):

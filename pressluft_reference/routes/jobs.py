@@ -2,10 +2,11 @@
 
 import uuid
 
-from .. import jobqueue, jobtypes, log, serializers
+from .. import jobqueue, jobtypes, log, serializers, twins
 from ..defects import active as defective
 from ..errors import ApiError
 from ..httpapi import Response
+from ..timeutil import iso_seconds_after
 from .common import read_required, require
 
 
@@ -19,7 +20,7 @@ def list_jobs(req):
     jobs = req.runtime.store.all("SELECT * FROM jobs ORDER BY seq")
     if defective(req.runtime, "jobs_list_shows_only_in_flight"):
         jobs = [job for job in jobs if job["status"] in jobqueue.ACTIVE_STATUSES]
-    return Response(200, [_shown(req, job) for job in jobs])
+    return Response(200, [_shown(req, job) for job in twins.listed(req.runtime, jobs)])
 
 
 def get_job(req):
@@ -52,6 +53,19 @@ def _shown(req, job) -> dict:
             shown["job_type"] in ("backup_create", "env_restore") and defective(req.runtime,
                                                                                 "backup_and_restore_jobs_on_another_node"):
         shown["node_id"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"another-node-than-{job['node_id']}"))
+    return _shown_inconsistent(runtime, shown)
+
+
+def _shown_inconsistent(runtime, shown: dict) -> dict:
+    """The mutants whose succeeded job's record disagrees with itself or with the contract's attempts."""
+    if shown["status"] != "succeeded":
+        return shown
+    if shown["job_type"] == "env_create" and defective(runtime, "env_create_finished_before_started"):
+        shown["finished_at"] = iso_seconds_after(shown["started_at"], -1)
+    if shown["job_type"] == "env_restore" and defective(runtime, "restore_job_updated_before_created"):
+        shown["updated_at"] = iso_seconds_after(shown["created_at"], -1)
+    if shown["job_type"] == "backup_create" and defective(runtime, "backup_succeeds_after_too_many_attempts"):
+        shown["attempt_count"] = shown["max_attempts"] + 1
     return shown
 
 

@@ -3,7 +3,7 @@
 import random
 import uuid
 
-from .. import jobqueue, serializers
+from .. import jobqueue, serializers, twins
 from ..body import blank, parse_object, text
 from ..defects import active as defective
 from ..errors import bad_request, conflict
@@ -26,7 +26,7 @@ def list_nodes(req):
     if runtime.config.quirks:  # IMPL keeps nodes in a map: any order, another one on each call
         random.shuffle(nodes)
     return Response(200, [serializers.node(node, _listed_readiness(runtime, node), runtime.config.quirks)
-                          for node in nodes])
+                          for node in twins.listed(runtime, nodes)])
 
 
 def _listed_readiness(runtime, node) -> dict:

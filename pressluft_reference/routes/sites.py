@@ -2,7 +2,7 @@
 
 import uuid
 
-from .. import jobqueue, records, serializers
+from .. import jobqueue, records, serializers, twins
 from ..body import blank, parse_object, text
 from ..defects import active as defective
 from ..errors import bad_request, conflict
@@ -32,7 +32,7 @@ def list_sites(req):
     sites = runtime.store.all("SELECT * FROM sites ORDER BY seq")
     if defective(runtime, "sites_list_hides_sites_on_unready_nodes"):
         sites = [site for site in sites if on_ready_node(runtime, site["primary_environment_id"])]
-    return Response(200, [serializers.site(site) for site in sites])
+    return Response(200, [serializers.site(site) for site in twins.listed(runtime, sites)])
 
 
 def get_site(req):

@@ -7,7 +7,7 @@ import re
 from typing import Callable, Optional
 
 from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, fields_that_are
-from support.pressluft.times import parse_time
+from support.pressluft.times import by_creation, parse_time
 from support.screenplay.actions import Request
 from support.screenplay.actor import Operator
 from support.screenplay.questions import TheBackups, by_id
@@ -29,6 +29,7 @@ def _positive_size(backup: dict) -> Optional[str]:
 
 class _CompletedBackup(RecordMatcher):
     noun = "a backup"
+    kind = "backup"
 
     def __init__(self, scope: Optional[str], environment_id: Optional[str]):
         self.scope, self.environment_id = scope, environment_id
@@ -41,7 +42,8 @@ class _CompletedBackup(RecordMatcher):
 
 
 def a_completed_backup(*, scope: Optional[str] = "full", of: Optional[str] = None) -> VerdictMatcher:
-    """Completed, with that scope, of that environment, with a sha256 checksum and a positive size."""
+    """Completed, with that scope, of that environment, with a sha256 checksum and a positive size; a backup record that
+    holds the rules of every backup (support/pressluft/records.py)."""
     return _CompletedBackup(scope, of)
 
 
@@ -98,7 +100,7 @@ def checkpoint_listed(operator: Operator, restore: Request, restore_job: dict, *
     the scenario knows it, `restore.content_before`, and the target can show what a backup holds, `read_content`;
     otherwise judged by its time alone)."""
     environment_id, command = restore.environment_id, TheBackups(restore.environment_id).command
-    new = _added_by(restore, operator.asks_for(TheBackups(environment_id)))
+    new = sorted(_added_by(restore, operator.asks_for(TheBackups(environment_id))), key=by_creation)
     if len(new) != 1:
         raise SuiteFailure(Category.CONTRACT_VIOLATION, command,
                            f"{len(new) or 'no'} new backups of the environment are listed after the restore, not its "

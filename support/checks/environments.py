@@ -27,6 +27,7 @@ def environment_made_by(operator: Operator, job: dict, *, command: Optional[str]
 
 class _Environment(RecordMatcher):
     noun = "an environment"
+    kind = "environment"
 
     def __init__(self, status: str, type: Optional[str], source: Optional[str], node: Optional[str],
                  preview_other_than: Optional[Iterable[str]], site: Optional[str] = None, slug: Optional[str] = None):

@@ -17,6 +17,7 @@ from support.checks.matchers import (
     shown_in,
 )
 from support.pressluft.jobs import CONTRACT_MAX_ATTEMPTS, category_of, is_terminal, job_reason
+from support.pressluft.times import by_creation
 from support.screenplay.actions import Request
 from support.screenplay.actor import Operator
 from support.screenplay.questions import TheJob, TheJobs
@@ -72,12 +73,14 @@ ATTEMPT_RULES = {
 
 
 class _JobOf(RecordMatcher):
-    """A job by the fields that say which job it is: its type, and the node, site and environment it belongs to."""
+    """A job by the fields that say which job it is: its type, and the node, site and environment it belongs to; and,
+    unless only which job it is is asked (`identity_only`), a job record that holds the rules of every job."""
 
     noun = "a job"
 
-    def __init__(self, job_type: str, where: dict):
+    def __init__(self, job_type: str, where: dict, identity_only: bool = False):
         self.job_type, self.where = job_type, where
+        self.kind = None if identity_only else "job"
 
     def title(self, job: dict) -> str:
         return f"{job.get('job_type') or 'job'} job {job.get('id')}"
@@ -86,9 +89,11 @@ class _JobOf(RecordMatcher):
         return [field_is("job_type", self.job_type)] + [field_is(field, value) for field, value in self.where.items()]
 
 
-def a_job_of(job_type: str, **where) -> VerdictMatcher:
-    """A job of that type that belongs where the scenario put it (node_id, site_id, environment_id = …)."""
-    return _JobOf(job_type, where)
+def a_job_of(job_type: str, *, identity_only: bool = False, **where) -> VerdictMatcher:
+    """A job of that type that belongs where the scenario put it (node_id, site_id, environment_id = …), its record
+    holding the rules of every job (support/pressluft/records.py) unless `identity_only`: a claim that only names
+    which job it is (a later claim of the scenario judges the job itself)."""
+    return _JobOf(job_type, where, identity_only)
 
 
 class _FailedJob(_JobOf):
@@ -102,9 +107,6 @@ class _FailedJob(_JobOf):
         found = super().properties() + fields_that_are(("status", "failed"), ("error_code", self.code),
                                                        ("error_message", self.message))
         found.append(("finished_at set", lambda job: None if job.get("finished_at") else "finished_at is null"))
-        found.append((f"at most the {allowed} attempts the contract gives {self.job_type}",
-                      lambda job: None if (job.get("attempt_count") or 0) <= allowed
-                      else f"attempt {job.get('attempt_count')} of {job.get('max_attempts')}"))
         if self.attempts is not None:
             what, rule = ATTEMPT_RULES[self.attempts]
             found.append((what.format(allowed=allowed), lambda job: None if rule(job, allowed) else
@@ -120,17 +122,19 @@ class _FailedJob(_JobOf):
 
 def a_job_that_ended_failed(code: str, message: Optional[str] = None, *, job_type: str,
                             attempts: Optional[str] = None, **where) -> VerdictMatcher:
-    """Failed with that code (and message), finished, a job of that type belonging where `where` says, within
-    the attempts the contract gives the type; `attempts`: one of ATTEMPT_RULES' phrases, as the feature text
-    says it."""
+    """Failed with that code (and message), finished, a job of that type belonging where `where` says, its record
+    holding the rules of every job (within the attempts the contract gives its type among them); `attempts`: one of
+    ATTEMPT_RULES' phrases, as the feature text says it."""
     return _FailedJob(job_type, where, code, message, attempts)
 
 
 class _JobOfRequest(RecordMatcher):
     """The job a request queued, as the scenario knows it: its type, its site, its environment (or, for a
-    creation, an environment that did not exist before) and its node."""
+    creation, an environment that did not exist before) and its node; a job record that holds the rules of every
+    job."""
 
     noun = "a job"
+    kind = "job"
 
     def __init__(self, job_type: str, site: Optional[str], environment: Optional[str], node: Optional[str],
                  new_environment_not_in: Optional[Iterable[str]]):
@@ -192,7 +196,7 @@ def no_job_queued(operator: Operator, jobs_before: list, *, because: str, made: 
     jobs = operator.asks_for(TheJobs())
     shown_in(jobs, made, command=TheJobs().command, what="jobs", claim=f"no {what} was queued", none_made=none_made)
     before = {job["id"] for job in jobs_before}
-    new = theirs([job for job in jobs if job["id"] not in before])
+    new = sorted(theirs([job for job in jobs if job["id"] not in before]), key=by_creation)  # in the order made
     if new:
         raise SuiteFailure(Category.CONTRACT_VIOLATION, TheJobs().command,
                            f"{len(new)} jobs were queued although {because}: "

@@ -14,6 +14,7 @@ from hamcrest.core.base_matcher import BaseMatcher
 from hamcrest.core.description import Description
 from hamcrest.core.string_description import StringDescription
 
+from support.pressluft.records import RULES
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 from support.verdicts.not_shown import NotShownHere
@@ -34,14 +35,20 @@ class VerdictMatcher(BaseMatcher):
 
 
 class RecordMatcher(VerdictMatcher):
-    """A matcher of one record (a dict) of the API by a list of (what, check) properties; the mismatch text
-    says which of them differ."""
+    """A matcher of one record (a dict) of the API by a list of (what, check) properties, and by the rules every
+    record of its `kind` must hold (support/pressluft/records.py: how its own fields agree, the contract's limits);
+    the mismatch text says which of them differ."""
 
     noun = "a record"
+    kind: Optional[str] = None  # "node", "job", "backup", "environment": whose rules it applies (None: none)
 
     def properties(self) -> list[tuple[str, Callable[[dict], Optional[str]]]]:
         """(what the property is, a check returning None when it holds, else what was found)."""
         raise NotImplementedError
+
+    def every_property(self) -> list[tuple[str, Callable[[dict], Optional[str]]]]:
+        """Its own properties, then the rules of its kind."""
+        return self.properties() + (RULES[self.kind] if self.kind else [])
 
     def title(self, record: dict) -> str:
         return f"{self.noun[2:] if self.noun.startswith('a ') else self.noun} {record.get('id')}"
@@ -50,7 +57,7 @@ class RecordMatcher(VerdictMatcher):
         if not isinstance(record, dict):
             return [f"got {record!r} instead of {self.noun}"]
         found = []
-        for what, check in self.properties():
+        for what, check in self.every_property():
             problem = check(record)
             if problem is not None:
                 found.append(f"{problem} (expected {what})")
@@ -60,12 +67,25 @@ class RecordMatcher(VerdictMatcher):
         return not self.differences(record)
 
     def describe_to(self, description: Description) -> None:
-        description.append_text(f"{self.noun} with " + ", ".join(what for what, _ in self.properties()))
+        description.append_text(f"{self.noun} with " + ", ".join(what for what, _ in self.every_property()))
 
     def describe_mismatch(self, record: Any, description: Description) -> None:
         problems = self.differences(record)
         prefix = f"the {self.title(record)}: " if isinstance(record, dict) else ""
         description.append_text(prefix + "; ".join(problems))
+
+
+class _ConsistentRecord(RecordMatcher):
+    def __init__(self, kind: str):
+        self.kind, self.noun = kind, f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
+
+    def properties(self):
+        return []
+
+
+def a_consistent_record(kind: str) -> VerdictMatcher:
+    """A record of that kind that holds the rules of its kind, whatever else it is (support/pressluft/records.py)."""
+    return _ConsistentRecord(kind)
 
 
 def field_is(field: str, expected: Any, label: Optional[str] = None) -> tuple:

@@ -11,6 +11,7 @@ from support.checks.jobs import a_job_of, job_ended_failed
 from support.checks.matchers import expect
 from support.checks.refusals import not_ready_message_differences
 from support.http.preview import looking_at
+from support.pressluft.times import by_creation
 from support.runtime.smokes import SmokeRun
 from support.screenplay.actions import CreateEnvironment, CreateSite, RestoreEnvironment
 from support.screenplay.actor import Operator
@@ -82,8 +83,8 @@ def _smoke_job(operator: Operator, smoke: SmokeRun, request: str) -> tuple[dict,
         raise _smoke_mismatch(smoke, f"the smoke's site {(made.site or {}).get('slug', '(none listed)')} lists no "
                                      + " and no ".join(missing))
     job = operator.asks_for(TheJob(listed["id"], quiet=True))
-    expect(job, a_job_of(job_type, site_id=made.site["id"], environment_id=environment["id"],
-                                  node_id=made.production.get("node_id")),
+    expect(job, a_job_of(job_type, identity_only=True, site_id=made.site["id"], environment_id=environment["id"],
+                         node_id=made.production.get("node_id")),
            command=TheJob(listed['id']).command, job_id=listed["id"])
     return job, made
 
@@ -188,12 +189,14 @@ class SmokeSite:
         return production_of(self.environments)
 
     def job(self, job_type: str) -> Optional[dict]:
+        """The site's newest job of that type, by its creation (not by where the listing puts it)."""
         found = jobs_touching(self.jobs, site_id=(self.site or {}).get("id"), job_type=job_type)
-        return found[-1] if self.site and found else None
+        return max(found, key=by_creation) if self.site and found else None
 
     def environment_of_type(self, type: str) -> Optional[dict]:
-        """The site's environment of that type, as the site lists it (independent of what any job names)."""
-        return next((env for env in self.environments if env.get("environment_type") == type), None)
+        """The site's newest environment of that type, as the site lists it (independent of what any job names)."""
+        found = [env for env in self.environments if env.get("environment_type") == type]
+        return max(found, key=by_creation) if found else None
 
     def environment_made(self, job_type: str) -> Optional[dict]:
         """The environment of the site that its latest job of that type names (as the site lists it)."""
@@ -202,10 +205,10 @@ class SmokeSite:
 
 
 def smoke_site(operator: Operator, smoke: SmokeRun) -> SmokeSite:
-    """The site the smoke made (the last one named with its run id), with its environments and jobs as listed now."""
+    """The site the smoke made (the newest one named with its run id), with its environments and jobs as listed now."""
     sites = [site for site in operator.asks_for(TheSites(quiet=True))
              if (site.get("slug") or "").startswith(smoke.slug_prefix)]
-    site = sites[-1] if sites else None
+    site = max(sites, key=by_creation) if sites else None
     environments = operator.asks_for(TheEnvironments(site["id"], quiet=True)) if site else []
     jobs = operator.asks_for(TheJobs(quiet=True)) if site else []
     return SmokeSite(site, environments, jobs)

@@ -7,14 +7,13 @@ instead of requesting another. A node whose acquisition failed for good is never
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Callable, Optional
 
 from support.checks.nodes import ADOPTED, REQUESTED, REUSED, Acquisition
 from support.pressluft import schemas
 from support.pressluft.jobs import in_flight, require_success
 from support.pressluft.readiness import is_ready
-from support.pressluft.times import parse_time
+from support.pressluft.times import by_creation
 from support.reporting.narration import narrate
 from support.runtime.resources import NODE_REQUEST, run_node_name
 from support.screenplay.actions import ConnectProvider, Request, RequestNode
@@ -23,8 +22,6 @@ from support.screenplay.questions import TheJobs, TheNodes, jobs_touching, provi
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 from support.waiting.jobs import wait_for_job
-
-LATEST = datetime.max.replace(tzinfo=timezone.utc)
 
 
 def connect_provider(operator: Operator, token: Optional[str] = None, *, require_connected: bool = True) -> dict:
@@ -53,22 +50,18 @@ def request_new_node(operator: Operator, name: str) -> Request:
 
 
 def _acquisitions_in_flight(operator: Operator, nodes: list) -> list:
-    """(node, job) of provider nodes that are not ready and whose node_provision job is still in flight."""
+    """(node, job) of provider nodes that are not ready and whose node_provision job is still in flight (its newest
+    one), the oldest node first: by their creation, whatever order the listings give them in."""
     jobs = operator.asks_for(TheJobs(quiet=True))
     found = []
     for node in provider_nodes(nodes):
         if is_ready(node):
             continue
-        job = next((job for job in reversed(jobs_touching(jobs, node_id=node["id"], job_type="node_provision"))
-                    if in_flight(job)), None)
-        if job is not None:
-            found.append((node, job))
-    return sorted(found, key=lambda pair: _age(pair[0]))
-
-
-def _age(node: dict) -> datetime:
-    """What orders nodes oldest first: created_at (never the place in the listing; an unreadable time last)."""
-    return parse_time(node.get("created_at")) or LATEST
+        acquiring = [job for job in jobs_touching(jobs, node_id=node["id"], job_type="node_provision")
+                     if in_flight(job)]
+        if acquiring:
+            found.append((node, max(acquiring, key=by_creation)))
+    return sorted(found, key=lambda pair: by_creation(pair[0]))
 
 
 def plan_run_node(operator: Operator) -> Acquisition:
@@ -76,7 +69,7 @@ def plan_run_node(operator: Operator) -> Acquisition:
     Pressluft puts a site is judged by the placement rule, support/checks/placement.py), one in flight, or a new
     one."""
     nodes = operator.asks_for(TheNodes(quiet=True))
-    ready = sorted((node for node in provider_nodes(nodes) if is_ready(node)), key=_age)
+    ready = sorted((node for node in provider_nodes(nodes) if is_ready(node)), key=by_creation)
     if ready:
         return Acquisition(ready[0]["id"], REUSED, name=ready[0].get("name"))
     in_flight_now = _acquisitions_in_flight(operator, nodes)

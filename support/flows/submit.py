@@ -20,6 +20,7 @@ from __future__ import annotations
 import time
 from typing import Optional
 
+from support.checks.matchers import a_consistent_record, expect
 from support.pressluft.jobs import require_success
 from support.reporting.narration import narrate
 from support.screenplay.actions import CreateEnvironment, CreateSite, Post, Request, is_enqueue_conflict
@@ -112,7 +113,9 @@ def refused_leaving_nothing(operator: Operator, action: Post, request: Request, 
 
 
 def finish(operator: Operator, request: Request, budget: float) -> dict:
-    """Waits for an accepted request's job to end and requires it to have succeeded."""
+    """Waits for an accepted request's job to end and requires it to have succeeded, its record holding the rules of
+    every job (support/pressluft/records.py)."""
     job_id = request.accepted()
     job, history = wait_for_job(operator, job_id, command=request.command, budget=budget)
-    return require_success(job, command=request.command, history=history)
+    require_success(job, command=request.command, history=history)
+    return expect(job, a_consistent_record("job"), command=request.command, job_id=job_id)

@@ -1,13 +1,18 @@
-"""Answers checked against the project's contract schemas (contract/schemas), in tolerant mode.
+"""Answers checked against the project's contract schemas (contract/schemas), in tolerant mode, with a format checker
+that checks what the contract declares: every `date-time` is an RFC 3339 date-time (`Z` or an offset, fractional
+seconds of any length: Go's RFC3339Nano; jsonschema checks it with the pinned rfc3339-validator, and without that
+package it would accept anything, so building the checker fails instead), and every `uuid` is a uuid.
 
-Tolerant of what the real Pressluft does that the contract does not forbid in spirit:
-non-UUID job ids (`job-<nanos>`) and pre-restore backup ids (`pre-<env8>-<unix>`), `null`
-instead of `[]` for readiness reason codes and guidance, and any order of list items.
+Tolerant of what the real Pressluft (6164b449) does that the contract does not forbid in spirit, and of nothing
+more: a job's id may be IMPL's `job-<unix-nanos>` (also in a 202's `job_id`) and a backup's id a pre-restore
+checkpoint's `pre-<env_id[:8]>-<unix seconds>` (digest §3.1, §6.1; every other id the contract declares a uuid is
+checked as one), `null` instead of `[]` for readiness reason codes and guidance, and any order of list items.
 A mismatch is a contract_violation.
 """
 from __future__ import annotations
 
 import copy
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -17,19 +22,35 @@ from contract import load_schema
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 
-# Fields whose ids the real Pressluft does not always make UUIDs.
-LOOSE_ID_FIELDS = {"job": {"id"}, "job_response": {"job_id"}, "backup": {"id"}}
+JOB_ID = "uuid or job-<unix-nanos>"
+CHECKPOINT_ID = "uuid or pre-<env8>-<unix-seconds>"
+_QUIRK_FORMS = {JOB_ID: re.compile(r"^job-[0-9]+$"), CHECKPOINT_ID: re.compile(r"^pre-[0-9a-f]{8}-[0-9]+$")}
+# The id fields the real Pressluft does not always make UUIDs, and the format (above) each is checked with instead.
+QUIRK_IDS = {"job": {"id": JOB_ID}, "job_response": {"job_id": JOB_ID}, "backup": {"id": CHECKPOINT_ID}}
 # (schema, path to an array property) that the real Pressluft may send as null.
 NULLABLE_ARRAYS = {"node": [("$defs", "NodeReadiness", "properties", "reason_codes"),
                             ("$defs", "NodeReadiness", "properties", "guidance")],
                    "provider_connection": [("properties", "guidance")]}
 
 
+def _format_checker() -> FormatChecker:
+    """uuid and date-time as the contract declares them (a KeyError here: rfc3339-validator is not installed), and
+    the two quirk forms of an id, each a uuid or that one other form."""
+    checker = FormatChecker(formats=("uuid", "date-time"))
+    for name, form in _QUIRK_FORMS.items():
+        checker.checks(name)(lambda value, form=form: not isinstance(value, str) or bool(form.match(value))
+                             or checker.conforms(value, "uuid"))
+    return checker
+
+
+FORMATS = _format_checker()
+
+
 @lru_cache(maxsize=None)
 def tolerant_schema(name: str) -> dict:
     schema = copy.deepcopy(load_schema(name))
-    for field in LOOSE_ID_FIELDS.get(name, ()):
-        schema["properties"][field].pop("format", None)
+    for field, form in QUIRK_IDS.get(name, {}).items():
+        schema["properties"][field]["format"] = form
     for path in NULLABLE_ARRAYS.get(name, ()):
         node = schema
         for key in path[:-1]:
@@ -40,7 +61,7 @@ def tolerant_schema(name: str) -> dict:
 
 @lru_cache(maxsize=None)
 def _validator(name: str) -> Draft202012Validator:
-    return Draft202012Validator(tolerant_schema(name), format_checker=FormatChecker(formats={"uuid"}))
+    return Draft202012Validator(tolerant_schema(name), format_checker=FORMATS)
 
 
 def problems(name: str, data: Any) -> list[str]:
@@ -52,13 +73,19 @@ def problems(name: str, data: Any) -> list[str]:
     return found
 
 
+def _which(name: str, index: int, item: Any) -> str:
+    """A record of a listing as a problem names it: `the backup b-1 (item 0)`, or `item 0` without an id."""
+    record_id = item.get("id") if isinstance(item, dict) else None
+    return f"the {name} {record_id} (item {index})" if isinstance(record_id, str) and record_id else f"item {index}"
+
+
 def check(name: str, data: Any, *, command: str, many: bool = False) -> Any:
     """Returns data when it fits the schema (each item, when `many`); otherwise a contract_violation."""
     if many:
         if not isinstance(data, list):
             raise SuiteFailure(Category.CONTRACT_VIOLATION, command,
                                f"expected a list of {name} but got {type(data).__name__}")
-        found = [f"[{index}] {p}" for index, item in enumerate(data) for p in problems(name, item)]
+        found = [f"{_which(name, index, item)}: {p}" for index, item in enumerate(data) for p in problems(name, item)]
     else:
         found = problems(name, data)
     if found:

@@ -608,6 +608,70 @@ def rejected_token_message(api):
     return connection["status"], connection["last_status_message"]
 
 
+def _clone_of_new_site(api):
+    site = api.create_site()
+    job, clone = _clone(api, site)
+    return site, job, clone
+
+
+def environments_of_a_site_with_a_copy(api):
+    site, _, _ = _clone_of_new_site(api)
+    listed = api.get(f"/api/sites/{site['site']['id']}/environments").json()
+    return len(listed), {env["site_id"] for env in listed} == {site["site"]["id"]}
+
+
+def backups_of_an_environment_with_a_backup(api):
+    production, _, _ = _backup_of_new_site_listed(api)
+    listed = api.get(f"/api/environments/{production['id']}/backups").json()
+    return len(listed), {backup["environment_id"] for backup in listed} == {production["id"]}
+
+
+def _backup_of_new_site_listed(api):
+    """A completed backup of a new site's production, the listing read without a schema check."""
+    production = api.create_site()["production"]
+    response = api.post(f"/api/environments/{production['id']}/backups", {"backup_scope": "full"})
+    job = api.wait_job(response.json()["job_id"])
+    listed = api.get(f"/api/environments/{production['id']}/backups").json()
+    return production, job, next(backup for backup in listed if backup["id"] == job["id"])
+
+
+def times_of_a_clone_job(api):
+    _, job, _ = _clone_of_new_site(api)
+    return job["status"], job["started_at"] <= job["finished_at"]
+
+
+def times_of_a_restore_job(api):
+    production, _, backup = _backup_of_new_site_listed(api)
+    job, _ = _checkpoint(api, production, backup)
+    return job["status"], job["created_at"] <= job["updated_at"]
+
+
+def attempts_of_a_backup_job(api):
+    _, job, _ = _backup_of_new_site_listed(api)
+    return job["status"], job["attempt_count"], job["max_attempts"]
+
+
+def completed_at_of_a_backup(api):
+    _, _, backup = _backup_of_new_site_listed(api)
+    return backup["status"], bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z",
+                                               backup["completed_at"]))
+
+
+def times_of_a_backup(api):
+    _, _, backup = _backup_of_new_site_listed(api)
+    return backup["status"], backup["created_at"] <= backup["completed_at"]
+
+
+def id_of_a_copy(api):
+    _, job, clone = _clone_of_new_site(api)
+    return job["status"], bool(re.fullmatch(r"[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}", clone["id"]))
+
+
+def times_of_a_copy(api):
+    _, _, clone = _clone_of_new_site(api)
+    return clone["status"], clone["created_at"] <= clone["updated_at"]
+
+
 # defect → (probe, what a reference without defects shows, what the mutant shows, needs a ready node first)
 # -- every environment on a provider-acquired node, exactly what was asked for (issue 25 §2, §3) ---------------
 def production_node(api):
@@ -789,7 +853,20 @@ CASES = {
     "env_create_changes_source": (production_after_a_clone, "active", "cloning", True),
     "backup_records_twice": (backups_a_request_added, 1, 2, True),
     "restore_records_two_checkpoints": (backups_after_restore, 2, 3, True),
+    # listings hold their scope; records agree with themselves and with the contract
+    "environments_list_shows_other_sites": (environments_of_a_site_with_a_copy, (2, True), (3, False), True),
+    "backups_list_shows_other_environments": (backups_of_an_environment_with_a_backup, (1, True), (2, False), True),
+    "env_create_finished_before_started": (times_of_a_clone_job, ("succeeded", True), ("succeeded", False), True),
+    "restore_job_updated_before_created": (times_of_a_restore_job, ("succeeded", True), ("succeeded", False), True),
+    "backup_succeeds_after_too_many_attempts": (attempts_of_a_backup_job, ("succeeded", 1, 3), ("succeeded", 4, 3),
+                                                True),
+    "backup_completed_at_not_rfc3339": (completed_at_of_a_backup, ("completed", True), ("completed", False), True),
+    "backup_completed_before_created": (times_of_a_backup, ("completed", True), ("completed", False), True),
+    "copy_ids_not_uuids": (id_of_a_copy, ("succeeded", True), ("succeeded", False), True),
+    "copy_updated_before_created": (times_of_a_copy, ("active", True), ("active", False), True),
 }
+# the mutants whose answers do not fit the contract schemas: probed without the client's strict schema checks
+SCHEMA_BREAKING = {"backup_completed_at_not_rfc3339", "copy_ids_not_uuids"}
 
 
 def _usage_error(*args) -> subprocess.CompletedProcess:
@@ -813,7 +890,7 @@ def test_the_defect_changes_exactly_its_behaviour(fresh_server, api, defect):
         api.ready_node()
     assert probe(api) == specified  # the reference without defects (the shared server)
     server = fresh_server("--defect", defect)
-    mutated = server.client()
+    mutated = server.client(strict=defect not in SCHEMA_BREAKING)
     if needs_node:
         mutated.ready_node()
     assert probe(mutated) == mutant

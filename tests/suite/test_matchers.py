@@ -60,7 +60,8 @@ def test_a_job_that_ended_failed_checks_code_message_finish_and_attempts():
                                                     job_type="env_create"))
     text = mismatch({**FAILED_JOB, "attempt_count": 4, "max_attempts": 5},
                     a_job_that_ended_failed("ANSIBLE_HOST_FAILED", job_type="env_create"))
-    assert "attempt 4 of 5 (expected at most the 3 attempts the contract gives env_create)" in text
+    assert ("it failed at attempt 4, more than the 3 the contract gives env_create (max_attempts 5) (expected no more "
+            "attempts than the contract gives its job type, whether it succeeded or failed)") in text
     text = mismatch({**FAILED_JOB, "error_code": None, "finished_at": None},
                     a_job_that_ended_failed("ANSIBLE_HOST_FAILED", job_type="env_create"))
     assert "error_code is None (expected error_code 'ANSIBLE_HOST_FAILED')" in text
@@ -128,7 +129,7 @@ def test_a_ready_node_that_lists_reason_codes_is_not_a_ready_node():
 
 
 @pytest.mark.parametrize("change, words", [
-    ({"status": "provisioning"}, "status is 'provisioning' (expected status 'active')"),
+    ({"status": "provisioning"}, "it is reported ready with status 'provisioning' (expected a ready node active)"),
     ({"hostname": "pending.provider", "public_ip": "pending.provider"},
      "hostname is 'pending.provider'; public_ip is 'pending.provider'"),
     ({"hostname": " "}, "hostname is ' '"),

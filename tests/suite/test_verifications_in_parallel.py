@@ -20,8 +20,8 @@ def job(job_id, job_type, site_id, environment_id, status):
             "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"}
 
 
-BEFORE = [job("j1", "site_create", S1, E1, "succeeded")]
-OTHER_SITE = job("j2", "env_create", S9, E9, "queued")
+BEFORE = [job("job-1", "site_create", S1, E1, "succeeded")]
+OTHER_SITE = job("job-2", "env_create", S9, E9, "queued")
 SITE = LiveSite({"id": S1, "slug": "w5-site-1"}, {"id": E1, "environment_type": "production"}, BEFORE[0])
 ATTEMPT = Request(answer=None, environment_id=E1, jobs_before=BEFORE)  # the refused restore of production
 
@@ -38,8 +38,8 @@ def test_a_job_of_another_site_does_not_count(fake_server, journal):
 
 @pytest.mark.parametrize("job_type", ["env_restore", "backup_create"])
 def test_any_new_job_of_its_production_is_a_verdict(fake_server, journal, job_type):
-    own = job("j3", job_type, S1, E1, "queued")
+    own = job("job-3", job_type, S1, E1, "queued")
     fake_server.on("GET", "/api/jobs", (200, BEFORE + [OTHER_SITE, own]))
     with pytest.raises(SuiteFailure) as caught:
         no_restore_queued(operator_for(fake_server.url, journal), ATTEMPT, SITE, [])
-    assert caught.value.job_id == "j3" and "1 jobs were queued" in caught.value.reason
+    assert caught.value.job_id == "job-3" and "1 jobs were queued" in caught.value.reason
