@@ -97,7 +97,8 @@ def node_named(conn, runtime, name: str, *, acquisition=None, is_local=False, st
         job = jobqueue.get(conn, jobqueue.enqueue(conn, runtime.config, "node_provision", node_id=node_id,
                                                   guarded=False))
         attempts = 1 if acquisition == "succeeded" else job["max_attempts"]
-        conn.execute("UPDATE jobs SET attempt_count = ?, started_at = ? WHERE id = ?", (attempts, now, job["id"]))
+        conn.execute("UPDATE jobs SET attempt_count = ?, started_at = ? WHERE id = ?",
+                     (attempts, job["created_at"], job["id"]))  # started as it was queued: its times in order
         if acquisition == "succeeded":
             jobqueue.succeed(conn, job)
         else:

@@ -9,6 +9,8 @@ import time
 
 import requests
 
+from pressluft_reference.twins import TWIN_NAMES
+
 from .conftest import ROOT, check_schema, preview
 
 UTC_Z = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
@@ -107,8 +109,7 @@ def test_an_unknown_twin_is_a_usage_error():
     result = subprocess.run([sys.executable, "-m", "pressluft_reference", "--twin", "no_such_twin"], cwd=ROOT,
                             capture_output=True, text=True, timeout=20)
     assert result.returncode == 2 and "argument --twin: invalid choice: 'no_such_twin'" in result.stderr
-    assert sorted(re.findall(r"'(\w+)'", result.stderr.split("choose from", 1)[1])) == sorted(
-        ["copy_preview_at_success", "newest_first_lists", "offset_timestamps"])
+    assert sorted(re.findall(r"'(\w+)'", result.stderr.split("choose from", 1)[1])) == sorted(TWIN_NAMES)
 
 
 def _provider_nodes(api) -> list:

@@ -49,20 +49,20 @@ def operator_for(url, journal, *, embedded=False, guard_holds_nodes=True):
 def test_a_creation_is_sent_after_one_listing_that_shows_its_node_free(fake_server, journal):
     fake_server.on("GET", "/api/jobs", (200, [job(J_OTHER, "succeeded", node_id=N1),
                                               job(J_STUCK, "running", node_id=N2)]))
-    fake_server.on("POST", "/api/sites", (202, {"job_id": "j-1"}))
+    fake_server.on("POST", "/api/sites", (202, {"job_id": "job-1"}))
     request = submit(operator_for(fake_server.url, journal), CreateSite("Site", "site-1"),
                      busy_scope={"node_id": N1}, budget=5)
-    assert request.accepted() == "j-1" and request.resubmissions == []
+    assert request.accepted() == "job-1" and request.resubmissions == []
     assert fake_server.count("GET", "/api/jobs") == 1 and fake_server.count("POST", "/api/sites") == 1
 
 
 def test_a_creation_waits_while_anyones_job_of_its_site_or_node_is_in_flight_then_is_sent_once(fake_server, journal):
     other = job(J_OTHER, "running", node_id=N1, site_id=S2)  # another operator's, same node
     fake_server.on("GET", "/api/jobs", (200, [other]), (200, [other]), (200, [{**other, "status": "succeeded"}]))
-    fake_server.on("POST", ENV_PATH, (202, {"job_id": "j-2"}))
+    fake_server.on("POST", ENV_PATH, (202, {"job_id": "job-2"}))
     request = submit(operator_for(fake_server.url, journal), CreateEnvironment(S1, E1, "clone", "Clone", "c-1"),
                      busy_scope={"site_id": S1, "node_id": N1}, budget=5)
-    assert request.accepted() == "j-2" and request.resubmissions == []
+    assert request.accepted() == "job-2" and request.resubmissions == []
     assert fake_server.count("GET", "/api/jobs") == 3 and fake_server.count("POST", ENV_PATH) == 1
     posted = [index for index, exchange in enumerate(journal.last(10)) if exchange.method == "POST"]
     assert posted == [len(journal.last(10)) - 1]  # sent after the listings, never before
@@ -80,10 +80,10 @@ def test_a_scope_still_busy_when_the_budget_is_spent_is_job_timeout_and_nothing_
 
 
 def test_on_the_embedded_target_nothing_is_listed_before(fake_server, journal):
-    fake_server.on("POST", "/api/sites", (202, {"job_id": "j-1"}))
+    fake_server.on("POST", "/api/sites", (202, {"job_id": "job-1"}))
     request = submit(operator_for(fake_server.url, journal, embedded=True), CreateSite("Site", "site-1"),
                      busy_scope={"node_id": N1}, budget=5)
-    assert request.accepted() == "j-1" and fake_server.count("GET", "/api/jobs") == 0
+    assert request.accepted() == "job-1" and fake_server.count("GET", "/api/jobs") == 0
 
 
 def test_a_refusal_that_left_the_site_recorded_is_a_contract_violation_at_once_and_not_sent_again(fake_server,
@@ -116,15 +116,15 @@ def test_a_refusal_that_left_the_environment_recorded_names_it(fake_server, jour
 
 def test_a_target_whose_guard_holds_only_the_site_is_waited_for_only_there(fake_server, journal):
     fake_server.on("GET", "/api/jobs", (200, [job(J_OTHER, "running", node_id=N1, site_id=S2)]))
-    fake_server.on("POST", ENV_PATH, (202, {"job_id": "j-2"}))
+    fake_server.on("POST", ENV_PATH, (202, {"job_id": "job-2"}))
     request = submit(operator_for(fake_server.url, journal, guard_holds_nodes=False),
                      CreateEnvironment(S1, E1, "clone", "Clone", "c-1"),
                      busy_scope={"site_id": S1, "node_id": N1}, budget=5)
-    assert request.accepted() == "j-2" and fake_server.count("GET", "/api/jobs") == 1
+    assert request.accepted() == "job-2" and fake_server.count("GET", "/api/jobs") == 1
 
 
 def test_a_new_site_on_a_target_whose_guard_holds_only_the_site_is_sent_without_a_look(fake_server, journal):
-    fake_server.on("POST", "/api/sites", (202, {"job_id": "j-1"}))
+    fake_server.on("POST", "/api/sites", (202, {"job_id": "job-1"}))
     request = submit(operator_for(fake_server.url, journal, guard_holds_nodes=False), CreateSite("Site", "site-1"),
                      busy_scope={"node_id": N1}, budget=5)
-    assert request.accepted() == "j-1" and fake_server.count("GET", "/api/jobs") == 0
+    assert request.accepted() == "job-1" and fake_server.count("GET", "/api/jobs") == 0
