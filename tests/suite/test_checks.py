@@ -1,5 +1,6 @@
 """Checks of claims whose property no reference mutant breaks alone (tools/claims.py names these tests)."""
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 
@@ -20,14 +21,22 @@ from support.checks.nodes import (
 from support.checks.previews import preview_shows
 from support.checks.providers import provider_degraded_with_guidance
 from support.checks.sites import LiveSite, no_site_recorded, site_job_record
-from support.checks.smokes import smoke_environment_failed, smoke_failed_as, smoke_failure_reasons, smoke_passed
+from support.checks.smokes import (
+    smoke_environment_failed,
+    smoke_exited_with,
+    smoke_failure_reasons,
+    smoke_lists_what_the_failed_run_left,
+    smoke_passed,
+)
 from support.pressluft.readiness import GUIDANCE, REASON_CODES, refusal_message
 from support.runtime.config import Budgets
+from support.runtime.resources import LeftBehind, LeftResource
 from support.runtime.smokes import SmokeRun
 from support.screenplay.actions import Request
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 
+BLOCKED = "a creation blocked by node readiness"
 LINE = '[wave5] FAIL category=preflight_blocked command="POST /api/sites" job_id=none reason="409 node_not_ready: x"'
 
 
@@ -36,21 +45,29 @@ def smoke(output: str, exit_code: int = 1, elapsed: float = 1.0) -> SmokeRun:
 
 
 def test_a_smoke_that_fails_as_expected_but_too_slowly_fails_the_claim():
-    smoke_failed_as(smoke(LINE, elapsed=1.0), "blocked by node readiness", within=5)
+    smoke_exited_with(smoke(LINE, elapsed=1.0), 1, BLOCKED, within=5)
     with pytest.raises(SuiteFailure) as caught:
-        smoke_failed_as(smoke(LINE, elapsed=6.2), "blocked by node readiness", within=5)
+        smoke_exited_with(smoke(LINE, elapsed=6.2), 1, BLOCKED, within=5)
     assert caught.value.reason == "the smoke took 6.2 s to fail, more than 5 s"
 
 
 @pytest.mark.parametrize("output, exit_code, words", [
     (LINE, 0, "exited with status 0"),
+    (LINE, 2, "exited with status 2"),  # the status a loop acts on must be the line's category's
     (LINE + "\n" + LINE, 1, "2 failure lines"),
     ("no line at all", 1, "0 failure lines"),
+    (LINE.replace("preflight_blocked", "job_failed"), 1, "reporting job_failed (409 node_not_ready: x); expected "
+                                                         "status 1, reporting preflight_blocked"),
 ])
-def test_a_smoke_failure_is_exit_1_with_exactly_one_line(output, exit_code, words):
+def test_a_smoke_failure_is_the_status_of_its_one_line_of_the_category_named(output, exit_code, words):
     with pytest.raises(SuiteFailure) as caught:
-        smoke_failed_as(smoke(output, exit_code), "blocked by node readiness")
+        smoke_exited_with(smoke(output, exit_code), 1, BLOCKED)
     assert words in caught.value.reason and caught.value.category is Category.CONTRACT_VIOLATION
+
+
+def test_a_sentence_whose_status_is_not_its_categorys_is_a_mistake_in_the_feature_text():
+    with pytest.raises(ValueError, match="says status 2 for 'a creation blocked by node readiness', whose status is 1"):
+        smoke_exited_with(smoke(LINE), 2, BLOCKED)
 
 
 def test_a_smoke_passes_only_with_exit_0_a_passed_scenario_and_no_failure_line():
@@ -203,6 +220,29 @@ def test_the_failed_clone_is_the_one_the_creation_job_names():
     with pytest.raises(SuiteFailure) as caught:  # the creation job names production, the clone's source
         smoke_environment_failed(answers, run, "clone")
     assert "environment_type is 'production' (expected environment_type 'clone')" in caught.value.reason
+
+
+def test_what_the_failed_run_left_is_its_run_its_site_as_it_is_now_and_its_failed_clone():
+    answers = smoke_site("p1")
+    answers.answers["/api/jobs"] = [{"id": "j2", "job_type": "env_create", "site_id": "s1", "environment_id": "c1"}]
+    said = LeftBehind("w5-test-s1", "failed, exit 1: job_failed", (
+        LeftResource("site", "s1", "w5-test-s1-site-1", "failed"),
+        LeftResource("production environment", "p1", "production", "failed"),
+        LeftResource("clone environment", "c1", None, "failed")))
+    failed = smoke("")
+    assert smoke_lists_what_the_failed_run_left(answers, failed, smoke(said.text(), 0)) == said
+    for wrong, words in ((replace(said, run_id="w5-other"), "does not say what the run before it, w5-test-s1, left "
+                                                            "(it names the run w5-other)"),
+                         (replace(said, resources=said.resources[1:]), "site s1 (failed): not named"),
+                         (replace(said, resources=(replace(said.resources[0], slug="w5-x-site-1"),
+                                                   *said.resources[1:])), "site s1 (failed): said '- site s1"),
+                         (replace(said, resources=(replace(said.resources[0], state="active"),
+                                                   *said.resources[1:])), "site s1 (failed): said"),
+                         (replace(said, resources=said.resources[:2]), "clone environment c1 (failed): not named")):
+        with pytest.raises(SuiteFailure) as caught:
+            smoke_lists_what_the_failed_run_left(answers, failed, smoke(wrong.text(), 0))
+        assert words in caught.value.reason
+    assert smoke_lists_what_the_failed_run_left(answers, failed, smoke("noise\n" + said.text() + "\nmore", 0)) == said
 
 
 def test_the_restored_production_is_the_one_the_restore_job_names_and_its_site_failed_too():
