@@ -99,7 +99,8 @@ def step_smoke_failed_once(context):
     """A one-shot fault (the next environment creation of any of the scenario's smoke runs fails), met by a first run
     from a reports folder the scenario keeps, as a loop runs the smoke again from the same directory."""
     context.faults.jobs({"job_type": "env_create", "site_slug_prefix": _smoke_site_prefix(context)}, "fail",
-                        error_code="ANSIBLE_HOST_FAILED", error_message="wp core install failed on target", count=1)
+                        error_code="ANSIBLE_SYNTAX_ERROR", error_message="env_create playbook has a syntax error",
+                        count=1)  # not retried: the run fails at once
     context.state.smoke_reports = tempfile.mkdtemp(prefix="pressluft-smoke-loop-")
     context.add_cleanup(shutil.rmtree, context.state.smoke_reports, True)
     smoke_exited_with(_run_smoke_again(context), 1, "a failed job")
