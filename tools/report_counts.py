@@ -40,19 +40,22 @@ def _plural(count: int, noun: str) -> str:
 
 def explain(results: list[dict]) -> list[str]:
     """The lines scripts/report prints: the total and its statuses, and each reason the tree's numbers differ."""
-    by_history = Counter(result.get("historyId") or result.get("uuid") for result in results)
-    retries = sum(count - 1 for count in by_history.values())
-    statuses = Counter(result.get("status", "unknown") for result in results)
-    run_level = sum(1 for result in results if RUN_SUITE in _labels(result, "suite"))
-    lines = [f"report: {_plural(len(results) - retries, 'result')} in its total ("
+    latest: dict = {}  # the result the report shows of each scenario: its latest
+    for result in sorted(results, key=lambda found: found.get("stop") or 0):
+        latest[result.get("historyId") or result.get("uuid")] = result
+    retries = len(results) - len(latest)
+    statuses = Counter(result.get("status", "unknown") for result in latest.values())
+    run_level = sum(1 for result in latest.values() if RUN_SUITE in _labels(result, "suite"))
+    lines = [f"report: {_plural(len(latest), 'result')} in its total ("
              + ", ".join(f"{count} {status}" for status, count in sorted(statuses.items()))
              + "): one per scenario as behave counts them, each example row of an outline one"
              + (f", and {run_level} of the run's own ('The run could not start')" if run_level else "")]
-    stories = [len(_labels(result, "story")) for result in results if RUN_SUITE not in _labels(result, "suite")]
+    stories = [len(_labels(result, "story")) for result in latest.values() if RUN_SUITE not in _labels(result, "suite")]
     several = sum(1 for count in stories if count > 1)
     if several:
-        lines.append(f"report: its tree lists {sum(stories)} under the spec items: each of the {several} scenarios "
-                     "that prove more than one item is listed under each of them")
+        which = "the one scenario that proves" if several == 1 else f"each of the {several} scenarios that prove"
+        lines.append(f"report: its tree lists {sum(stories)} under the spec items: {which} more than one item is "
+                     "listed under each of them")
     if retries:
         lines.append(f"report: and {_plural(retries, 'retry')}: earlier runs of a scenario in the same results folder "
                      "(the total counts the latest of each)")
