@@ -8,7 +8,7 @@ from tools.parallel import LONGEST_FIRST, feature_files
 
 ROOT = Path(__file__).resolve().parents[2]
 
-SCENARIOS = 28
+SCENARIOS = 31
 # The workers reuse the node scripts/parallel acquired up front: the scenario that judges the site creation a run tries
 # while it acquires the target's first node is skipped there, saying so (support/run/preflight_proof.py)
 FIRST_NODE = "Site creation is refused while the target's first node is being acquired, before anything is queued"
