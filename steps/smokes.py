@@ -146,10 +146,12 @@ def step_smoke_exits_with(context, status, words, seconds=None):
     smoke_exited_with(context.state.need("smoke"), int(status), words, float(seconds) if seconds else None)
 
 
-@then(r'its failure gives the last answer "(?P<answer>[^"]+)" when its (?P<seconds>\d+(?:\.\d+)?) seconds? '
-      r'(?:was|were) up')
-def step_failure_last_answer(context, answer, seconds):
-    smoke_failure_last_answer(context.state.need("smoke"), answer, float(seconds))
+@then(r"its failure names the new clone's preview address and its last answer, \"(?P<answer>[^\"]+)\", when its "
+      r"(?P<seconds>\d+(?:\.\d+)?) seconds? (?:was|were) up")
+def step_failure_names_clone_preview_and_last_answer(context, answer, seconds):
+    smoke = context.state.need("smoke")
+    smoke_failure_names_clone_preview(context.run.operator, smoke)
+    smoke_failure_last_answer(smoke, answer, float(seconds))
 
 
 @then(r"its failure says the job was still running when its (?P<seconds>\d+(?:\.\d+)?) seconds? (?:was|were) up")
@@ -180,11 +182,6 @@ def step_failure_names_request_and_reasons(context, request, reasons):
 @then('its failure gives the reason "{reason}"')
 def step_failure_reason(context, reason):
     smoke_failure_reason(context.state.need("smoke"), reason)
-
-
-@then("its failure names the preview address of the new clone")
-def step_failure_names_clone_preview(context):
-    smoke_failure_names_clone_preview(context.run.operator, context.state.need("smoke"))
 
 
 @then("both runs report the failure in the same words, apart from ids, addresses and durations")

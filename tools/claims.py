@@ -329,7 +329,8 @@ CLAIMS = (
                  (m("preflight_ignores_readiness", AT_SITE), m("preflight_ignores_readiness", AT_CLONE),
                   m("cancelled_job_reported_running", CANCELLED, CV, JOB_BUDGET),
                   m("hung_jobs_fail_with_job_timeout", HANGS),
-                  m("env_create_fails", UNREACHABLE_SMOKE.format(1)))),
+                  m("env_create_fails", UNREACHABLE_SMOKE.format(1)),
+                  m("preview_url_points_to_source", UNREACHABLE_SMOKE.format(2)))),
         Property("the exit status the sentence gives, which a resume-run loop acts on (1 Pressluft failed a check, 2 "
                  "the control plane could not be judged)",
                  without_mutant="the status follows from the line's category in the suite's own code "
@@ -339,10 +340,6 @@ CLAIMS = (
         Property("within the seconds the sentence gives", without_mutant="no target is involved in the one scenario "
                  "that states a time (the control plane is not there); tests/suite/test_checks.py "
                  "checks that a slow failure fails the check"),
-    )),
-    Claim("its failure names the preview address of the new clone", (
-        Property("the command GET of the preview address of the clone the smoke site's env_create job made",
-                 (m("preview_url_points_to_source", UNREACHABLE_SMOKE.format(1)),)),
     )),
     Claim("its failure names the {request} request and its job", (
         Property("the command of that request of the smoke's site, and the job Pressluft lists for it",
@@ -363,10 +360,16 @@ CLAIMS = (
     Claim('its failure gives the reason "{reason}"', (
         Property("the job's error code and message", (m("failed_job_loses_error", CLONE_FAILS),)),
     )),
-    Claim(r'its failure gives the last answer "(?P<answer>[^"]+)" when its (?P<seconds>\d+(?:\.\d+)?) seconds? '
-          r'(?:was|were) up', (
+    Claim(r"its failure names the new clone's preview address and its last answer, \"(?P<answer>[^\"]+)\", when its "
+          r"(?P<seconds>\d+(?:\.\d+)?) seconds? (?:was|were) up", (
         Property("the last answer the preview gave, and the time the When step allowed it",
                  (m("clone_preview_not_served", UNREACHABLE_SMOKE.format(1)),)),
+        Property("the command GET of the preview address of the clone the smoke site's env_create job made",
+                 without_mutant="the smoke probes the address the clone shows, and a clone that shows another's (or a "
+                                "job that names another environment) fails the smoke's own checks first, as a "
+                                "contract violation: 'the smoke exits with status 1, reporting an unreachable preview' "
+                                "fails then (preview_url_points_to_source); tests/suite/test_checks.py feeds a failure "
+                                "naming production's preview"),
     )),
     Claim(r"its failure says the job was still running when its (?P<seconds>\d+(?:\.\d+)?) seconds? (?:was|were) up", (
         Property("the job's last state, and the time the When step allowed each job",

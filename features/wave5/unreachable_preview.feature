@@ -13,8 +13,7 @@ Feature: A preview that never answers fails the smoke
     Given the preview of the next clone will <misbehave>
     When the operator runs the clone preview smoke, allowing the preview 1 second
     Then the smoke exits with status 1, reporting an unreachable preview
-    And its failure names the preview address of the new clone
-    And its failure gives the last answer "<last answer>" when its 1 second was up
+    And its failure names the new clone's preview address and its last answer, "<last answer>", when its 1 second was up
 
     Examples:
       | misbehave          | last answer        |

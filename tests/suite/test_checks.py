@@ -24,6 +24,7 @@ from support.checks.sites import LiveSite, no_site_recorded, site_job_record
 from support.checks.smokes import (
     smoke_environment_failed,
     smoke_exited_with,
+    smoke_failure_names_clone_preview,
     smoke_failure_reasons,
     smoke_lists_what_the_failed_run_left,
     smoke_passed,
@@ -220,6 +221,18 @@ def test_the_failed_clone_is_the_one_the_creation_job_names():
     with pytest.raises(SuiteFailure) as caught:  # the creation job names production, the clone's source
         smoke_environment_failed(answers, run, "clone")
     assert "environment_type is 'production' (expected environment_type 'clone')" in caught.value.reason
+
+
+def test_an_unreachable_preview_must_be_named_by_the_new_clones_preview_address():
+    answers = smoke_site("p1")
+    answers.answers["/api/jobs"] = [{"id": "j2", "job_type": "env_create", "site_id": "s1", "environment_id": "c1"}]
+    answers.answers["/api/sites/s1/environments"][1]["preview_url"] = "http://127.0.0.1:4002/"
+    line = ('[wave5] FAIL category=preview_unreachable command="GET <preview of env {}>/" job_id=none '
+            'reason="preview answered 500 until its 1 s budget was spent"')
+    smoke_failure_names_clone_preview(answers, smoke(line.format("c1")))
+    with pytest.raises(SuiteFailure) as caught:  # production's preview, the clone's source
+        smoke_failure_names_clone_preview(answers, smoke(line.format("p1")))
+    assert caught.value.reason == "the failure names GET <preview of env p1>/, expected GET <preview of env c1>/"
 
 
 def test_what_the_failed_run_left_is_its_run_its_site_as_it_is_now_and_its_failed_clone():
