@@ -111,3 +111,4 @@ def test_the_readme_commands_in_a_fresh_clone_give_a_report_of_the_run_the_newco
     assert counts.get("Skipped", 0) == 0 and counts.get("Retried tests", 0) == 0, counts
     assert f"{scenarios} passed (100% of all tests)" in lines
     assert lines[lines.index("Wave 5 runtime e2e") + 1] == str(tree)  # the tree's number, as scripts/report said
+    assert lines[lines.index("report.counts") + 1].startswith("the total is one result per scenario")  # the overview
