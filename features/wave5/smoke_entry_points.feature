@@ -21,7 +21,7 @@ Feature: Smoke commands as closeout gates for resume-run loops
   @AC-4 @smoke-entry
   Scenario: A smoke fails fast and clearly when the control plane cannot be reached
     When the operator runs the clone preview smoke against an address where no control plane answers
-    Then the smoke exits with status 2 within 5 seconds, reporting a control plane it cannot reach
+    Then the smoke exits with status 2 within 5 seconds, reporting that it cannot reach the control plane
 
   @AC-3 @fault_injection
   Scenario: The same failure, met twice, is reported in the same words

@@ -61,7 +61,7 @@ KINDS = (
     Kind(Category.NODE_NOT_READY, "a node that is not ready", PRODUCT_DEFECT),
     Kind(Category.CONTRACT_VIOLATION, "a contract violation", PRODUCT_DEFECT),
     Kind(Category.AUTH_FAILED, "a refused sign-in", TARGET_PROBLEM),
-    Kind(Category.TARGET_UNAVAILABLE, "a control plane it cannot reach", TARGET_PROBLEM),
+    Kind(Category.TARGET_UNAVAILABLE, "that it cannot reach the control plane", TARGET_PROBLEM),
     Kind(Category.CONFIG_ERROR, "a configuration error", TARGET_PROBLEM),
 )
 

@@ -179,7 +179,7 @@ def test_a_smoke_that_fails_slowly_fails_the_within_check_and_one_that_fails_fas
     finally:
         listener.close()
     fast = run_smoke_as_the_feature_does("clone preview", settings, run_id=new_run_id(), base_url=unused_local_url())
-    words = "a control plane it cannot reach"
+    words = "that it cannot reach the control plane"
     for smoke in (slow, fast):
         assert smoke.exit_code == 2 and [v["category"] for v in smoke.verdicts] == ["target_unavailable"]
         smoke_exited_with(smoke, 2, words)  # the status and category alone: both pass
