@@ -414,8 +414,10 @@ CLAIMS = (
     Claim("it used the failed run's node, without asking for another", (
         Property("neither run asked for a node, and the second run's site is on the failed run's node",
                  (m("failed_job_marks_node_unready", RESUMED),)),
-        Property("first, the listings show the run's node and the acquisition job that made it",
-                 (m("jobs_list_shows_only_in_flight", RESUMED),)),
+        Property("first, the node list shows the run's node",
+                 without_mutant="both smoke runs wait for that node in the same list before they make anything, so a "
+                                "list that hides it fails the smoke first; tests/suite/test_checks.py feeds a list "
+                                "without it"),
     )),
     Claim("it lists what the failed run left on the target: its site and its failed clone", (
         Property("the failed run, by its run id, and its site, by id and slug, in the state Pressluft gives it now",

@@ -10,7 +10,7 @@ from typing import Optional
 from support.checks.environments import environment_status
 from support.checks.jobs import a_job_of, job_ended_failed
 from support.checks.matchers import expect, shown_in
-from support.checks.nodes import Acquisition, run_node_job_record
+from support.checks.nodes import Acquisition
 from support.checks.refusals import not_ready_message_differences
 from support.http.preview import looking_at
 from support.runtime.resources import LeftBehind, LeftResource
@@ -211,18 +211,19 @@ def smoke_runs_fail_alike(operator: Operator, runs: list[SmokeRun], request: str
 
 def smoke_reused_the_node(operator: Operator, failed: SmokeRun, smoke: SmokeRun, acquisition: Acquisition) -> dict:
     """The smoke run again put its site on the node the failed run's site is on, and neither run asked for a node:
-    no node named by either run is listed, nor an acquisition job of one. First the listings show the run's node and
-    the acquisition job that made it."""
-    nodes, jobs = operator.asks_for(TheNodes()), operator.asks_for(TheJobs(quiet=True))
-    claim = "the smoke asked for no node"
-    shown_in(nodes, [{"id": acquisition.node_id}], command=TheNodes().command, what="nodes", claim=claim)
-    shown_in(jobs, run_node_job_record(operator, acquisition), command=TheJobs().command, what="jobs", claim=claim)
+    the node list shows none named by either run (a node request of a run is named by its run id). First it shows the
+    run's node, the one both runs found ready."""
+    nodes = operator.asks_for(TheNodes())
+    shown_in(nodes, [{"id": acquisition.node_id}], command=TheNodes().command, what="nodes",
+             claim="the smoke asked for no node")
     theirs = [node for node in nodes if (node.get("name") or "").startswith((failed.slug_prefix, smoke.slug_prefix))]
-    requests = [job for node in theirs for job in jobs_touching(jobs, node_id=node["id"], job_type="node_provision")]
-    if theirs or requests:
+    if theirs:
+        jobs = operator.asks_for(TheJobs(quiet=True))
+        requests = [job["id"] for node in theirs for job in jobs_touching(jobs, node_id=node["id"],
+                                                                         job_type="node_provision")]
         raise _smoke_mismatch(smoke, "the smoke asked for another node: " + ", ".join(
-            f"{node.get('name')} ({node['id']})" for node in theirs) + (
-            f", acquired by {', '.join(job['id'] for job in requests)}" if requests else ""))
+            f"{node.get('name')} ({node['id']})" for node in theirs)
+            + (f", acquired by {', '.join(requests)}" if requests else ""))
     before, now = smoke_site(operator, failed).production, smoke_site(operator, smoke).production
     if not before or not now or before.get("node_id") != now.get("node_id"):
         raise _smoke_mismatch(smoke, f"the smoke's production is on the node {(now or {}).get('node_id')}, the "

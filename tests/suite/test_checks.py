@@ -28,6 +28,7 @@ from support.checks.smokes import (
     smoke_failure_reasons,
     smoke_lists_what_the_failed_run_left,
     smoke_passed,
+    smoke_reused_the_node,
 )
 from support.pressluft.readiness import GUIDANCE, REASON_CODES, refusal_message
 from support.runtime.config import Budgets
@@ -233,6 +234,25 @@ def test_an_unreachable_preview_must_be_named_by_the_new_clones_preview_address(
     with pytest.raises(SuiteFailure) as caught:  # production's preview, the clone's source
         smoke_failure_names_clone_preview(answers, smoke(line.format("p1")))
     assert caught.value.reason == "the failure names GET <preview of env p1>/, expected GET <preview of env c1>/"
+
+
+def test_a_smoke_run_again_must_find_the_run_node_listed_and_ask_for_none():
+    node = {"id": "n1", "name": "w5-run-node"}
+    answers = smoke_site("p1")
+    answers.answers["/api/sites/s1/environments"][0]["node_id"] = "n1"
+    answers.answers["/api/jobs"] = []
+    again = SmokeRun("clone preview", "scripts/smoke-site-clone-preview.sh", "w5-test-s1", 0, "", 1.0)
+    acquisition = Acquisition("n1", REUSED)
+    answers.answers["/api/nodes"] = [node]
+    assert smoke_reused_the_node(answers, smoke(""), again, acquisition)["id"] == "p1"
+    answers.answers["/api/nodes"] = [{**node, "id": "n2"}]  # a list that does not show the run's node
+    with pytest.raises(SuiteFailure) as caught:
+        smoke_reused_the_node(answers, smoke(""), again, acquisition)
+    assert "the nodes list does not show the nodes this run made (n1 is not listed)" in caught.value.reason
+    answers.answers["/api/nodes"] = [node, {"id": "n3", "name": "w5-test-s1-run-node"}]
+    with pytest.raises(SuiteFailure) as caught:
+        smoke_reused_the_node(answers, smoke(""), again, acquisition)
+    assert caught.value.reason == "the smoke asked for another node: w5-test-s1-run-node (n3)"
 
 
 def test_what_the_failed_run_left_is_its_run_its_site_as_it_is_now_and_its_failed_clone():
