@@ -245,7 +245,8 @@ def render(scenarios: list[ScenarioRef]) -> str:
 
 def readme_table(scenarios: list[ScenarioRef]) -> str:
     """README.md's table: what a run proves of each spec item on a real Pressluft, in the matrix's words."""
-    lines = [README_BEGIN, "", "| item | on the embedded default | on a real Pressluft |", "|---|---|---|"]
+    lines = [README_BEGIN, "", "| item | on the embedded reference (the default: a stand-in) | on a real Pressluft |",
+             "|---|---|---|"]
     lines += [f"| {item} | {_cell(cell(item, scenarios, real_target=False))} | "
               f"{_cell(cell(item, scenarios, real_target=True))} |" for item in ITEMS]
     return "\n".join(lines + ["", README_END])
