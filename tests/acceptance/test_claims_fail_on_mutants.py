@@ -23,6 +23,9 @@ from behave_runs import ROOT, FaultyTarget, SuiteRun, run_behave
 from tools import claims
 
 WORKERS = 3
+# every mutant run happens in the module's fixture, within the first test's time: a smoke scenario's mutant run starts
+# a reference, behave and the smoke's own behave; 125 of them, three at a time, outlast pytest's default 300 s
+pytestmark = pytest.mark.timeout(1200)
 
 
 def _name_regex(scenario: str) -> str:
