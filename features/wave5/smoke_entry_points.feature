@@ -18,7 +18,7 @@ Feature: Smoke commands as closeout gates for resume-run loops
       | clone preview      |
       | backup and restore |
 
-  @AC-4 @smoke-entry
+  @AC-4 @smoke-entry @SERIAL
   Scenario: A smoke fails fast and clearly when the control plane cannot be reached
     When the operator runs the clone preview smoke against an address where no control plane answers
     Then the smoke exits with status 2 within 5 seconds, reporting that it cannot reach the control plane
