@@ -18,12 +18,13 @@ from support.checks.smokes import (
     smoke_job_ended_failed,
     smoke_lists_what_the_failed_run_left,
     smoke_passed,
-    smoke_reused_the_node,
+    smoke_reused_a_node,
     smoke_runs_fail_alike,
 )
 from support.run.cleanups import cancel_jobs_in_flight, quietly
 from support.runtime.ports import unused_local_url
 from support.runtime.smokes import run_smoke
+from support.screenplay.questions import TheNodes
 
 ALLOWED = {"each job": "clone", "the preview": "preview"}  # ", allowing each job N seconds": the clone job's
 
@@ -103,6 +104,7 @@ def step_smoke_failed_once(context):
                         count=1)  # not retried: the run fails at once
     context.state.smoke_reports = tempfile.mkdtemp(prefix="pressluft-smoke-loop-")
     context.add_cleanup(shutil.rmtree, context.state.smoke_reports, True)
+    context.state.nodes_before = {node["id"] for node in context.run.operator.asks_for(TheNodes(quiet=True))}
     smoke_exited_with(_run_smoke_again(context), 1, "a failed job")
 
 
@@ -189,11 +191,11 @@ def step_runs_fail_alike(context):
     smoke_runs_fail_alike(context.run.operator, context.state.smoke_runs[-2:], "environment creation")
 
 
-@then("it used the failed run's node, without asking for another")
-def step_smoke_reused_node(context):
+@then("it reused a node that was already ready, without asking for another")
+def step_smoke_reused_a_node(context):
     state = context.state
-    smoke_reused_the_node(context.run.operator, state.need("earlier_smoke"), state.need("smoke"),
-                          context.run.provider_node())
+    smoke_reused_a_node(context.run.operator, state.need("earlier_smoke"), state.need("smoke"),
+                        context.run.provider_node(), state.need("nodes_before"))
 
 
 @then("it lists what the failed run left on the target: its site and its failed clone")

@@ -47,7 +47,7 @@ HANGS = "A job that never ends fails the smoke as timed out once its time is up"
 SMOKE_PASSES = "The {} smoke passes against a working control plane -- @1.{}"
 UNREACHABLE_SMOKE = "A clone preview that never answers 200, 301 or 302 fails the clone smoke as unreachable -- @1.{}"
 TWICE = "The same failure, met twice, is reported in the same words"
-RESUMED = "A smoke run again after a failed run reuses the node, passes, and lists what the failed run left"
+RESUMED = "A smoke run again after a failed run reuses a ready node, passes, and lists what the failed run left"
 
 
 @dataclass(frozen=True)
@@ -411,8 +411,8 @@ CLAIMS = (
         Property("each run exits with its one failure line, naming its own run's environment creation job (two runs, "
                  "two jobs)", (m("env_job_names_source_environment", TWICE),)),
     )),
-    Claim("it used the failed run's node, without asking for another", (
-        Property("neither run asked for a node, and the second run's site is on the failed run's node",
+    Claim("it reused a node that was already ready, without asking for another", (
+        Property("neither run asked for a node, and the second run's site is on a node listed before the failed run",
                  (m("failed_job_marks_node_unready", RESUMED),)),
         Property("first, the node list shows the run's node",
                  without_mutant="both smoke runs wait for that node in the same list before they make anything, so a "

@@ -31,10 +31,10 @@ Feature: Smoke commands as closeout gates for resume-run loops
     Then both runs report the failure in the same words, apart from ids, addresses and durations
 
   @AC-4 @fault_injection
-  Scenario: A smoke run again after a failed run reuses the node, passes, and lists what the failed run left
+  Scenario: A smoke run again after a failed run reuses a ready node, passes, and lists what the failed run left
     Given a ready provider-acquired node
     And the clone preview smoke has failed once, because its environment creation failed
     When the operator runs the clone preview smoke again
     Then the smoke passes
-    And it used the failed run's node, without asking for another
+    And it reused a node that was already ready, without asking for another
     And it lists what the failed run left on the target: its site and its failed clone

@@ -209,10 +209,11 @@ def smoke_runs_fail_alike(operator: Operator, runs: list[SmokeRun], request: str
                                                                 "second run (tail)": runs[1].tail()})
 
 
-def smoke_reused_the_node(operator: Operator, failed: SmokeRun, smoke: SmokeRun, acquisition: Acquisition) -> dict:
-    """The smoke run again put its site on the node the failed run's site is on, and neither run asked for a node:
-    the node list shows none named by either run (a node request of a run is named by its run id). First it shows the
-    run's node, the one both runs found ready."""
+def smoke_reused_a_node(operator: Operator, failed: SmokeRun, smoke: SmokeRun, acquisition: Acquisition,
+                        nodes_before: set) -> dict:
+    """The smoke run again put its site on a provider node listed before the failed run, and neither run asked for a
+    node: the node list shows none named by either run (a run names the node it requests by its run id). First it
+    shows the run's node, the one the runs found ready. (Which ready node a site lands on is Pressluft's choice.)"""
     nodes = operator.asks_for(TheNodes())
     shown_in(nodes, [{"id": acquisition.node_id}], command=TheNodes().command, what="nodes",
              claim="the smoke asked for no node")
@@ -224,11 +225,11 @@ def smoke_reused_the_node(operator: Operator, failed: SmokeRun, smoke: SmokeRun,
         raise _smoke_mismatch(smoke, "the smoke asked for another node: " + ", ".join(
             f"{node.get('name')} ({node['id']})" for node in theirs)
             + (f", acquired by {', '.join(requests)}" if requests else ""))
-    before, now = smoke_site(operator, failed).production, smoke_site(operator, smoke).production
-    if not before or not now or before.get("node_id") != now.get("node_id"):
-        raise _smoke_mismatch(smoke, f"the smoke's production is on the node {(now or {}).get('node_id')}, the "
-                                     f"failed run's on {(before or {}).get('node_id')}")
-    return now
+    production = smoke_site(operator, smoke).production
+    if not production or production.get("node_id") not in nodes_before:
+        raise _smoke_mismatch(smoke, f"the smoke's production is on the node {(production or {}).get('node_id')}, "
+                                     "not on one listed before the failed run")
+    return production
 
 
 def smoke_lists_what_the_failed_run_left(operator: Operator, failed: SmokeRun, smoke: SmokeRun) -> LeftBehind:

@@ -72,8 +72,8 @@ PARTS = {
              "fails fast": "a smoke exits with status 2 within seconds, with one line, when the control plane cannot "
                            "be reached",
              "exit 1": "a smoke whose flow fails exits with status 1 and one failure line, whatever the failure class",
-             "resume": "a smoke run again after a failed run reuses its node, passes, and says what the failed run "
-                       "left"},
+             "resume": "a smoke run again after a failed run reuses a ready node, passes, and says what the failed "
+                       "run left"},
     "AC-5": {"not ready": "the node is reported not ready while it is acquired",
              "retried": "a transient provider error is retried on Pressluft's schedule, not re-submitted",
              "ready": "the node becomes ready without a manual retry"},
@@ -131,7 +131,7 @@ COVERAGE = {
         {"AC-4": ["passes"], "SC-1": ["clone smoke", "backup smoke"]},
     "A smoke fails fast and clearly when the control plane cannot be reached": {"AC-4": ["fails fast"]},
     "The same failure, met twice, is reported in the same words": {"AC-3": ["deterministic"]},
-    "A smoke run again after a failed run reuses the node, passes, and lists what the failed run left":
+    "A smoke run again after a failed run reuses a ready node, passes, and lists what the failed run left":
         {"AC-4": ["resume"]},
     "A clone preview that never answers 200, 301 or 302 fails the clone smoke as unreachable":
         {"AC-3": ["unreachable"], "AC-4": ["exit 1"]},

@@ -37,6 +37,7 @@ WHO_PROVIDES = {
     "preflight_proof": "Given the operator has asked for the target's first provider-acquired node",
     "smoke": "When the operator runs the … smoke",
     "earlier_smoke": "Given the clone preview smoke has failed once …",
+    "nodes_before": "Given the clone preview smoke has failed once …",
 }
 
 
@@ -66,6 +67,7 @@ class ScenarioState:
     smoke: Optional[SmokeRun] = None               # the scenario's last smoke run
     smoke_runs: list = field(default_factory=list)  # every smoke run of the scenario, in order
     smoke_reports: Optional[str] = None            # the reports folder its smoke runs share (a loop's), if they do
+    nodes_before: Optional[set] = None             # the ids of the nodes listed before its first smoke run
 
     @property
     def earlier_smoke(self) -> Optional[SmokeRun]:

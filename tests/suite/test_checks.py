@@ -28,7 +28,7 @@ from support.checks.smokes import (
     smoke_failure_reasons,
     smoke_lists_what_the_failed_run_left,
     smoke_passed,
-    smoke_reused_the_node,
+    smoke_reused_a_node,
 )
 from support.pressluft.readiness import GUIDANCE, REASON_CODES, refusal_message
 from support.runtime.config import Budgets
@@ -236,7 +236,7 @@ def test_an_unreachable_preview_must_be_named_by_the_new_clones_preview_address(
     assert caught.value.reason == "the failure names GET <preview of env p1>/, expected GET <preview of env c1>/"
 
 
-def test_a_smoke_run_again_must_find_the_run_node_listed_and_ask_for_none():
+def test_a_smoke_run_again_must_find_the_run_node_listed_ask_for_none_and_land_on_one_there_before():
     node = {"id": "n1", "name": "w5-run-node"}
     answers = smoke_site("p1")
     answers.answers["/api/sites/s1/environments"][0]["node_id"] = "n1"
@@ -244,14 +244,17 @@ def test_a_smoke_run_again_must_find_the_run_node_listed_and_ask_for_none():
     again = SmokeRun("clone preview", "scripts/smoke-site-clone-preview.sh", "w5-test-s1", 0, "", 1.0)
     acquisition = Acquisition("n1", REUSED)
     answers.answers["/api/nodes"] = [node]
-    assert smoke_reused_the_node(answers, smoke(""), again, acquisition)["id"] == "p1"
+    assert smoke_reused_a_node(answers, smoke(""), again, acquisition, {"n0", "n1"})["id"] == "p1"
+    with pytest.raises(SuiteFailure) as caught:  # production on a node the list did not show before
+        smoke_reused_a_node(answers, smoke(""), again, acquisition, {"n0"})
+    assert caught.value.reason == "the smoke's production is on the node n1, not on one listed before the failed run"
     answers.answers["/api/nodes"] = [{**node, "id": "n2"}]  # a list that does not show the run's node
     with pytest.raises(SuiteFailure) as caught:
-        smoke_reused_the_node(answers, smoke(""), again, acquisition)
+        smoke_reused_a_node(answers, smoke(""), again, acquisition, {"n1"})
     assert "the nodes list does not show the nodes this run made (n1 is not listed)" in caught.value.reason
     answers.answers["/api/nodes"] = [node, {"id": "n3", "name": "w5-test-s1-run-node"}]
     with pytest.raises(SuiteFailure) as caught:
-        smoke_reused_the_node(answers, smoke(""), again, acquisition)
+        smoke_reused_a_node(answers, smoke(""), again, acquisition, {"n1"})
     assert caught.value.reason == "the smoke asked for another node: w5-test-s1-run-node (n3)"
 
 
