@@ -13,7 +13,8 @@ export default {
     awesome: {
       options: {
         reportName: env.ALLURE_REPORT_NAME || "Pressluft Wave 5 acceptance",
-        singleFile: false,
+        // scripts/report --single-file: one index.html holding everything, which opens from disk
+        singleFile: env.ALLURE_SINGLE_FILE === "1",
         // the tree reads like the spec: Epic "Wave 5 runtime e2e" → the feature → the spec item (story)
         groupBy: ["epic", "feature", "story"],
       },

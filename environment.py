@@ -20,6 +20,7 @@ from support.reporting.proof import coverage  # which scenario proves which part
 from support.reporting.reports_folder import follow_reports_dir, start_afresh
 from support.reporting.tally import RunTally
 from support.run.cleanups import Restorations, quietly
+from support.run.earlier_run import left_behind
 from support.run.run import banner, start_run
 from support.run.scenario import ScenarioState
 from support.runtime.config import DEFAULT_REPORTS_DIR, reports_dir_requested
@@ -47,6 +48,8 @@ def wave5_run(context):
     context.run = start_run(userdata=context.config.userdata)
     if not context.run.embedded:
         print_verdict(banner(context.run))
+        if context.earlier_run is not None:  # what the run before this one left there (a resume-run loop)
+            print_verdict(left_behind(context.run.operator, context.earlier_run).text())
     yield context.run
     if not context.run.embedded:
         print(context.run.ledger.report(), flush=True)
@@ -67,7 +70,8 @@ def before_all(context):
     context.tally = RunTally(coverage())
     context.results_dir = results_folder(context.config)
     follow_reports_dir(context.config)
-    start_afresh(context.config)  # one run, one report (the Allure results: support/reporting/allure_formatter.py)
+    # one run, one report (the Allure results: support/reporting/allure_formatter.py); what the run before left
+    context.earlier_run = start_afresh(context.config)
     enable_dynamic_labels()
     try:
         use_fixture(wave5_run, context)

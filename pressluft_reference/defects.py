@@ -8,6 +8,10 @@ Without `--defect` none of these paths is taken and the reference is unchanged.
 DEFECTS = {
     "env_create_leaves_cloning": "a succeeded env_create leaves the environment (and site) cloning (IMPL bug, §9.11)",
     "failed_job_marks_active": "a failed or cancelled env_create/env_restore leaves its environment and site active",
+    "failed_job_marks_node_unready": "a failed or cancelled env_create/env_restore marks its node unreachable (not "
+                                     "ready), so that the next flow finds no ready node",
+    "failed_job_error_timestamped": "a job that fails for good stores its error message with the time it failed "
+                                    "appended",
     "preflight_ignores_readiness": "site and environment creation enqueue even when the node is not ready",
     "restore_keeps_content": "a restore succeeds without bringing the backed-up content back",
     "restore_skips_checkpoint": "a restore writes no pre-restore checkpoint backup",
@@ -98,6 +102,7 @@ DEFECTS = {
     "jobs_list_shows_only_in_flight": "GET /api/jobs lists only queued and running jobs",
     "jobs_listed_without_environment": "the jobs API shows every job but site_create with environment_id null",
     "sites_list_hides_sites_on_unready_nodes": "GET /api/sites lists only sites whose production node is ready",
+    "environments_list_hides_failed": "GET /api/sites/{id}/environments lists no failed environment",
     "environments_list_hides_unready_nodes": "GET /api/sites/{id}/environments lists only environments on a ready "
                                              "node",
     "preflight_names_every_reason": "the node_not_ready 409 names all seven reason codes with their guidance",

@@ -51,7 +51,9 @@ class Faults:
     def reset(self):
         with self._lock:
             self._readiness = {}  # node id (None: every node) → reason codes
-            self._preflight = {}  # site slug prefix → reason codes the create preflight sees (the node list does not)
+            # (site slug prefix, creation: "site" | "environment" | None for both) → reason codes the create preflight
+            # of that creation sees (the node list does not)
+            self._preflight = {}
             self._jobs = []  # pending job faults, each with a remaining count
             self._plans = {}  # job id → JobPlan bound at the job's claim
             self._previews = {}  # ("environment"|"site"|"all", id) → preview behaviour
@@ -65,8 +67,8 @@ class Faults:
             return {
                 "node-readiness": [{"node_id": node_id, "reason_codes": codes}
                                    for node_id, codes in self._readiness.items()]
-                + [{"preflight_site_slug_prefix": prefix, "reason_codes": codes}
-                   for prefix, codes in self._preflight.items()],
+                + [{"preflight_site_slug_prefix": prefix, "preflight_creation": creation, "reason_codes": codes}
+                   for (prefix, creation), codes in self._preflight.items()],
                 "jobs": [dict(fault) for fault in self._jobs],
                 "job-plans": {job_id: vars(plan) for job_id, plan in self._plans.items()},
                 "preview": [dict(fault) for fault in self._previews.values()],
@@ -81,8 +83,8 @@ class Faults:
     def set_readiness(self, node_id, codes):
         self._set_codes(self._readiness, node_id, codes)
 
-    def set_preflight_readiness(self, site_slug_prefix, codes):
-        self._set_codes(self._preflight, site_slug_prefix, codes)
+    def set_preflight_readiness(self, site_slug_prefix, codes, creation=None):
+        self._set_codes(self._preflight, (site_slug_prefix, creation), codes)
 
     def _set_codes(self, faults: dict, key, codes):
         """Sets (or, with no codes, clears) the reason codes of one readiness fault."""
@@ -92,11 +94,12 @@ class Faults:
             else:
                 faults.pop(key, None)
 
-    def preflight_codes(self, site_slug):
-        """The reason codes the create preflight of a site with this slug (or of its environments) sees."""
+    def preflight_codes(self, site_slug, creation):
+        """The reason codes the create preflight of `creation` ("site", or "environment": one of the site's) of a site
+        with this slug sees."""
         with self._lock:
-            return next((codes for prefix, codes in self._preflight.items()
-                         if site_slug and site_slug.startswith(prefix)), None)
+            return next((codes for (prefix, scope), codes in self._preflight.items()
+                         if site_slug and site_slug.startswith(prefix) and scope in (None, creation)), None)
 
     def readiness_codes(self, node_id):
         with self._lock:

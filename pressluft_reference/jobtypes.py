@@ -87,6 +87,8 @@ def run_site_create(ctx):
 
 def settle_site_or_env(conn, job, runtime):
     environment_job = job["job_type"] in ("env_create", "env_restore")
+    if environment_job and defective(runtime, "failed_job_marks_node_unready"):
+        touch(conn, "nodes", job["node_id"], "unreachable")
     if environment_job and defective(runtime, "failed_job_marks_active"):
         _mark_site_and_env(conn, job, "active")
     elif environment_job and defective(runtime, "failed_job_leaves_site_active"):

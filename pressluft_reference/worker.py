@@ -11,6 +11,7 @@ from .config import PRESSLUFT_BACKOFF, backoff_after
 from .defects import FAILING_JOB_TYPES
 from .defects import active as defective
 from .jobtypes import JobFailed
+from .timeutil import now_iso
 
 DEFECT_TIMEOUT = 1.0  # --defect hung_jobs_fail_with_job_timeout: seconds a job may run after its claim
 
@@ -181,6 +182,8 @@ class Worker:
     def _fail_for_good(self, conn, job, code, message):
         if defective(self.runtime, "failed_job_loses_error"):
             code = message = None
+        elif message and defective(self.runtime, "failed_job_error_timestamped"):
+            message = f"{message} (at {now_iso()})"
         jobqueue.fail(conn, job, code, message)
         jobtypes.settle_failed(conn, job, self.runtime)
 

@@ -1,10 +1,14 @@
 """Steps that run the smoke commands from the repository root, as a resume-run loop does, and read what they
 answered. Faults set for a smoke name the site it will make (by the run id the smoke is given)."""
+import shutil
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+
 from behave import given, then, use_step_matcher, when
 
 from support.checks.smokes import (
     smoke_environment_failed,
-    smoke_failed_as,
+    smoke_exited_with,
     smoke_failure_last_answer,
     smoke_failure_names_clone_preview,
     smoke_failure_names_request,
@@ -12,13 +16,17 @@ from support.checks.smokes import (
     smoke_failure_reasons,
     smoke_failure_still_running,
     smoke_job_ended_failed,
+    smoke_lists_what_the_failed_run_left,
     smoke_passed,
+    smoke_reused_a_node,
+    smoke_runs_fail_alike,
 )
 from support.run.cleanups import cancel_jobs_in_flight, quietly
 from support.runtime.ports import unused_local_url
 from support.runtime.smokes import run_smoke
+from support.screenplay.questions import TheNodes
 
-BUDGET_KINDS = {"job": "clone", "preview": "preview"}  # "with a job budget of N seconds" is the clone job's
+ALLOWED = {"each job": "clone", "the preview": "preview"}  # ", allowing each job N seconds": the clone job's
 
 
 def _smoke_run_id(context) -> str:
@@ -29,7 +37,20 @@ def _smoke_run_id(context) -> str:
 
 
 def _smoke_site_prefix(context) -> str:
+    """Every site a smoke of the scenario makes starts so (its runs' ids are this, or this and -1, -2, …)."""
     return f"{_smoke_run_id(context)}-"
+
+
+def _run_smoke_again(context, runs: int = 1):
+    """`runs` more runs of the clone smoke in this scenario (at once), each with a run id of its own (as a loop's next
+    run has); the last is the scenario's smoke."""
+    state = context.state
+    run_ids = [f"{_smoke_run_id(context)}-{len(state.smoke_runs) + n}" for n in range(1, runs + 1)]
+    with ThreadPoolExecutor(runs) as pool:
+        state.smoke_runs += pool.map(lambda run_id: run_smoke("clone preview", context.run.settings, run_id=run_id,
+                                                              reports=state.smoke_reports), run_ids)
+    state.smoke = state.smoke_runs[-1]
+    return state.smoke
 
 
 # -- what will go wrong in the smoke's flow ------------------------------------------------------------
@@ -58,12 +79,33 @@ def step_environment_creation_hangs(context):
                                 slug_prefix=prefix))
 
 
-@given("the node will turn out not ready because of {reasons} when the smoke creates its site")
-def step_preflight_finds_node_not_ready(context, reasons):
-    """The smoke found its node ready; the readiness preflight of its site creation does not (a race a real
-    node can run into: its SSH or sudo check fails just then)."""
+@given("the node will turn out not ready, for the reasons {reasons}, just as the clone smoke creates its {what}")
+def step_preflight_finds_node_not_ready(context, reasons, what):
+    """The smoke found its node ready; the readiness preflight of its site's (or its clone's) creation does not (a
+    race a real node can run into: its SSH or sudo check fails just then)."""
     context.faults.preflight_readiness([code.strip() for code in reasons.split(",")],
-                                       site_slug_prefix=_smoke_site_prefix(context))
+                                       site_slug_prefix=_smoke_site_prefix(context),
+                                       creation={"site": "site", "clone": "environment"}[what])
+
+
+@given('each environment creation of the clone smoke will fail with "{code}" and the message "{message}"')
+def step_every_smoke_environment_creation_fails(context, code, message):
+    """Both runs of the scenario meet the same fault (scoped to the sites of its smoke runs)."""
+    context.faults.jobs({"job_type": "env_create", "site_slug_prefix": _smoke_site_prefix(context)}, "fail",
+                        error_code=code, error_message=message, count=2)
+
+
+@given("the clone preview smoke has failed once, because its environment creation failed")
+def step_smoke_failed_once(context):
+    """A one-shot fault (the next environment creation of any of the scenario's smoke runs fails), met by a first run
+    from a reports folder the scenario keeps, as a loop runs the smoke again from the same directory."""
+    context.faults.jobs({"job_type": "env_create", "site_slug_prefix": _smoke_site_prefix(context)}, "fail",
+                        error_code="ANSIBLE_SYNTAX_ERROR", error_message="env_create playbook has a syntax error",
+                        count=1)  # not retried: the run fails at once
+    context.state.smoke_reports = tempfile.mkdtemp(prefix="pressluft-smoke-loop-")
+    context.add_cleanup(shutil.rmtree, context.state.smoke_reports, True)
+    context.state.nodes_before = {node["id"] for node in context.run.operator.asks_for(TheNodes(quiet=True))}
+    smoke_exited_with(_run_smoke_again(context), 1, "a failed job")
 
 
 @given("the preview of the next clone will {misbehave}")
@@ -77,10 +119,21 @@ use_step_matcher("re")
 
 
 @when(r"the operator runs the (?P<smoke>clone preview|backup and restore) smoke(?: from the repository root)?"
-      r"(?: with a (?P<budget>job|preview) budget of (?P<seconds>\d+(?:\.\d+)?) seconds?)?")
-def step_run_smoke(context, smoke, budget=None, seconds=None):
-    budgets = {BUDGET_KINDS[budget]: float(seconds)} if budget else {}
+      r"(?:, allowing (?P<what>each job|the preview) (?P<seconds>\d+(?:\.\d+)?) seconds?)?")
+def step_run_smoke(context, smoke, what=None, seconds=None):
+    budgets = {ALLOWED[what]: float(seconds)} if what else {}
     context.state.smoke = run_smoke(smoke, context.run.settings, run_id=_smoke_run_id(context), budgets=budgets)
+    context.state.smoke_runs.append(context.state.smoke)
+
+
+@when("the operator runs the clone preview smoke twice")
+def step_run_smoke_twice(context):
+    _run_smoke_again(context, runs=2)  # at once: what differs between them is their timing, not the fault
+
+
+@when("the operator runs the clone preview smoke again")
+def step_run_smoke_again(context):
+    _run_smoke_again(context)
 
 
 @when(r"the operator runs the (?P<smoke>clone preview|backup and restore) smoke against an address where no "
@@ -90,16 +143,22 @@ def step_run_smoke_nowhere(context, smoke):
                                     base_url=unused_local_url())
 
 
-@then(r"the smoke fails(?: within (?P<seconds>\d+) seconds)? as (?P<words>[^,]+)")
-def step_smoke_fails_as(context, words, seconds=None):
-    smoke_failed_as(context.state.need("smoke"), words, float(seconds) if seconds else None)
+@then(r"the smoke exits with status (?P<status>\d+)(?: within (?P<seconds>\d+) seconds)?, reporting (?P<words>.+)")
+def step_smoke_exits_with(context, status, words, seconds=None):
+    smoke_exited_with(context.state.need("smoke"), int(status), words, float(seconds) if seconds else None)
 
 
-@then(r"the smoke fails as unreachable, naming the preview address of the new clone")
-def step_smoke_unreachable_naming_clone(context):
+@then(r"its failure names the new clone's preview address and its last answer, \"(?P<answer>[^\"]+)\", when its "
+      r"(?P<seconds>\d+(?:\.\d+)?) seconds? (?:was|were) up")
+def step_failure_names_clone_preview_and_last_answer(context, answer, seconds):
     smoke = context.state.need("smoke")
-    smoke_failed_as(smoke, "unreachable")
     smoke_failure_names_clone_preview(context.run.operator, smoke)
+    smoke_failure_last_answer(smoke, answer, float(seconds))
+
+
+@then(r"its failure says the job was still running when its (?P<seconds>\d+(?:\.\d+)?) seconds? (?:was|were) up")
+def step_failure_still_running(context, seconds):
+    smoke_failure_still_running(context.state.need("smoke"), float(seconds))
 
 
 use_step_matcher("parse")
@@ -127,14 +186,22 @@ def step_failure_reason(context, reason):
     smoke_failure_reason(context.state.need("smoke"), reason)
 
 
-@then('its failure gives the last answer "{answer}" when its {seconds:g} second budget was spent')
-def step_failure_last_answer(context, answer, seconds):
-    smoke_failure_last_answer(context.state.need("smoke"), answer, seconds)
+@then("both runs report the failure in the same words, apart from ids, addresses and durations")
+def step_runs_fail_alike(context):
+    smoke_runs_fail_alike(context.run.operator, context.state.smoke_runs[-2:], "environment creation")
 
 
-@then("its failure says the job was still running when its {seconds:g} second budget was spent")
-def step_failure_still_running(context, seconds):
-    smoke_failure_still_running(context.state.need("smoke"), seconds)
+@then("it reused a node that was already ready, without asking for another")
+def step_smoke_reused_a_node(context):
+    state = context.state
+    smoke_reused_a_node(context.run.operator, state.need("earlier_smoke"), state.need("smoke"),
+                        context.run.provider_node(), state.need("nodes_before"))
+
+
+@then("it lists what the failed run left on the target: its site and its failed clone")
+def step_smoke_lists_what_was_left(context):
+    state = context.state
+    smoke_lists_what_the_failed_run_left(context.run.operator, state.need("earlier_smoke"), state.need("smoke"))
 
 
 @then('the environment creation ended failed with "{code}" after all its allowed attempts')

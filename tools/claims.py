@@ -38,13 +38,16 @@ INCOMPLETE = "A backup without complete integrity data cannot be restored -- @1.
 FOREIGN = "A backup of another environment cannot be restored here"
 PREFLIGHT_SITE = "A node that is not ready blocks site creation before anything is queued -- @1.{}"
 PREFLIGHT_ENV = "A node that is not ready blocks environment creation before anything is queued"
-PREFLIGHT_SMOKE = "The clone smoke fails as blocked by node readiness, naming the refused request and the reasons"
+PREFLIGHT_SMOKE = "The clone smoke is blocked by node readiness when it creates its {} -- @1.{}"
+AT_SITE, AT_CLONE = PREFLIGHT_SMOKE.format("site", 1), PREFLIGHT_SMOKE.format("clone", 2)
 CLONE_FAILS = "A clone whose provisioning keeps failing ends failed, and the clone smoke reports it"
 RESTORE_FAILS = "A restore that fails ends failed, and the backup and restore smoke reports it"
 CANCELLED = "A job that ends cancelled fails the smoke as cancelled, not as timed out"
-HANGS = "A job that never ends fails the smoke as timed out when its budget is spent"
+HANGS = "A job that never ends fails the smoke as timed out once its time is up"
 SMOKE_PASSES = "The {} smoke passes against a working control plane -- @1.{}"
 UNREACHABLE_SMOKE = "A clone preview that never answers 200, 301 or 302 fails the clone smoke as unreachable -- @1.{}"
+TWICE = "The same failure, met twice, is reported in the same words"
+RESUMED = "A smoke run again after a failed run reuses a ready node, passes, and lists what the failed run left"
 
 
 @dataclass(frozen=True)
@@ -406,20 +409,23 @@ CLAIMS = (
         Property("a smoke that failed is reported with its own verdict: its category, command, job and reason",
                  (m("restore_fails", SMOKE_PASSES.format("backup and restore", 2), JOB_FAILED),)),
     )),
-    Claim(r"the smoke fails(?: within (?P<seconds>\d+) seconds)? as (?P<words>[^,]+)", (
-        Property("one failure line of the category the words name, and that category's exit status (1 Pressluft "
-                 "failed a check, 2 the run could not judge it)",
-                 (m("preflight_ignores_readiness", PREFLIGHT_SMOKE),
+    Claim(r"the smoke exits with status (?P<status>\d+)(?: within (?P<seconds>\d+) seconds)?, "
+          r"reporting (?P<words>.+)", (
+        Property("one failure line of the category the words name",
+                 (m("preflight_ignores_readiness", AT_SITE), m("preflight_ignores_readiness", AT_CLONE),
                   m("cancelled_job_reported_running", CANCELLED, CV, JOB_BUDGET),
-                  m("hung_jobs_fail_with_job_timeout", HANGS))),
+                  m("hung_jobs_fail_with_job_timeout", HANGS),
+                  m("env_create_fails", UNREACHABLE_SMOKE.format(1)),
+                  m("preview_url_points_to_source", UNREACHABLE_SMOKE.format(2)))),
+        Property("the exit status the sentence gives, which a resume-run loop acts on (1 Pressluft failed a check, 2 "
+                 "the control plane could not be judged)",
+                 without_mutant="the status follows from the line's category in the suite's own code "
+                                "(support/verdicts/categories.py exit_status), so no target defect changes one without "
+                                "the other; tests/suite/test_checks.py feeds a run whose status is not its line's "
+                                "category's, and a sentence whose status is not its words' category's"),
         Property("within the seconds the sentence gives", without_mutant="no target is involved in the one scenario "
                  "that states a time (the control plane is not there); tests/suite/test_checks.py "
                  "checks that a slow failure fails the check"),
-    )),
-    Claim(r"the smoke fails as unreachable, naming the preview address of the new clone", (
-        Property("category preview_unreachable and the command GET of the preview address of the clone the smoke "
-                 "site's env_create job made",
-                 (m("preview_url_points_to_source", UNREACHABLE_SMOKE.format(1)),)),
     )),
     Claim("its failure names the {request} request and its job", (
         Property("the command of that request of the smoke's site, and the job Pressluft lists for it",
@@ -429,22 +435,31 @@ CLAIMS = (
                           m("env_job_names_source_environment", CLONE_FAILS))),
     )),
     Claim("its failure names the {request} request, no job and the reasons {reasons}", (
-        Property("the reasons of the preflight", (m("preflight_names_no_reasons", PREFLIGHT_SMOKE),)),
+        Property("the reasons of the preflight", (m("preflight_names_no_reasons", AT_SITE),
+                                                 m("preflight_names_no_reasons", AT_CLONE))),
         Property("exactly the node's codes, in the contract's order, each with its guidance, nothing more",
-                 (m("preflight_names_every_reason", PREFLIGHT_SMOKE), m("preflight_reasons_unordered", PREFLIGHT_SMOKE),
-                  m("preflight_without_guidance", PREFLIGHT_SMOKE))),
+                 (m("preflight_names_every_reason", AT_SITE), m("preflight_reasons_unordered", AT_SITE),
+                  m("preflight_without_guidance", AT_SITE), m("preflight_names_every_reason", AT_CLONE))),
         Property("the refused request, and no job", without_mutant="a refused creation queues nothing, so no target "
                  "defect makes the smoke name a job here; " + SMOKE_DIAGNOSIS_ONLY),
     )),
     Claim('its failure gives the reason "{reason}"', (
         Property("the job's error code and message", (m("failed_job_loses_error", CLONE_FAILS),)),
     )),
-    Claim('its failure gives the last answer "{answer}" when its {seconds:g} second budget was spent', (
-        Property("the last answer the preview gave, and the budget of the When step",
+    Claim(r"its failure names the new clone's preview address and its last answer, \"(?P<answer>[^\"]+)\", when its "
+          r"(?P<seconds>\d+(?:\.\d+)?) seconds? (?:was|were) up", (
+        Property("the last answer the preview gave, and the time the When step allowed it",
                  (m("clone_preview_not_served", UNREACHABLE_SMOKE.format(1)),)),
+        Property("the command GET of the preview address of the clone the smoke site's env_create job made",
+                 without_mutant="the smoke probes the address the clone shows, and a clone that shows another's (or a "
+                                "job that names another environment) fails the smoke's own checks first, as a "
+                                "contract violation: 'the smoke exits with status 1, reporting an unreachable preview' "
+                                "fails then (preview_url_points_to_source); tests/suite/test_checks.py feeds a failure "
+                                "naming production's preview"),
     )),
-    Claim("its failure says the job was still running when its {seconds:g} second budget was spent", (
-        Property("the job's last state, and the budget of the When step", (m("running_job_reported_queued", HANGS),)),
+    Claim(r"its failure says the job was still running when its (?P<seconds>\d+(?:\.\d+)?) seconds? (?:was|were) up", (
+        Property("the job's last state, and the time the When step allowed each job",
+                 (m("running_job_reported_queued", HANGS),)),
     )),
     Claim('the environment creation ended failed with "{code}" after all its allowed attempts', (
         Property("failed with that code after max_attempts attempts, each retry scheduled",
@@ -474,6 +489,31 @@ CLAIMS = (
                                 "naming the clone to the check"),
         Property("it is failed", (m("failed_job_marks_active", RESTORE_FAILS),)),
         Property("the smoke's site is failed too", (m("failed_job_leaves_site_active", RESTORE_FAILS),)),
+    )),
+    # -- the smoke in a resume-run loop --------------------------------------------------------------------
+    Claim("both runs report the failure in the same words, apart from ids, addresses and durations", (
+        Property("the two failure lines are the same once ids, addresses and durations are masked (the one rule: "
+                 "support/verdicts/failure.py masked)", (m("failed_job_error_timestamped", TWICE),)),
+        Property("each run exits with its one failure line, naming its own run's environment creation job (two runs, "
+                 "two jobs)", (m("env_job_names_source_environment", TWICE),)),
+    )),
+    Claim("it reused a node that was already ready, without asking for another", (
+        Property("neither run asked for a node, and the second run's site is on a node listed before the failed run",
+                 (m("failed_job_marks_node_unready", RESUMED),)),
+        Property("first, the node list shows the run's node",
+                 without_mutant="both smoke runs wait for that node in the same list before they make anything, so a "
+                                "list that hides it fails the smoke first; tests/suite/test_checks.py feeds a list "
+                                "without it"),
+    )),
+    Claim("it lists what the failed run left on the target: its site and its failed clone", (
+        Property("the failed run, by its run id, and its site, by id and slug, in the state Pressluft gives it now",
+                 without_mutant="the smoke reads the run id from the reports folder the two runs share, and the check "
+                                "reads the site by its id as the smoke does, so no target defect changes one without "
+                                "the other; tests/suite/test_checks.py feeds output naming another run, another site "
+                                "and another state"),
+        Property("the clone its environment creation made (found by that job), by its id",
+                 (m("environments_list_hides_failed", RESUMED),)),
+        Property("said to be failed", (m("failed_job_marks_active", RESUMED),)),
     )),
 )
 

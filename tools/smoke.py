@@ -108,14 +108,18 @@ def _read_summary(path: Path):
         return None
 
 
+def _written_at(path: Path):
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
 def run(name: str, extra: list[str]) -> int:
     tag = SMOKES[name].tag
     reports = reports_dir_requested() or f"reports/smoke-{name}"  # relative: to the directory it was run from
-    summary = Path(reports, RunTally.FILE)
-    try:
-        summary.unlink()
-    except OSError:
-        pass
+    summary = Path(reports, RunTally.FILE)  # the run's own once it ends (the run before's is read at its start)
+    earlier = _written_at(summary)
     received: list = []
     _stop_gracefully(received)
     try:
@@ -129,7 +133,7 @@ def run(name: str, extra: list[str]) -> int:
         print(f"[smoke] interrupted by {name_of}: {name} smoke stopped (behave exit {status})", file=sys.stderr,
               flush=True)
         return 128 + received[0]
-    counts = _read_summary(summary)
+    counts = _read_summary(summary) if _written_at(summary) != earlier else None  # none of its own: behave's error
     if status == PASSED_STATUS and counts and counts["passed"] >= 1 and counts["failed"] == 0:
         print(SMOKES[name].success_line(counts["passed"]), flush=True)
         return PASSED_STATUS

@@ -4,8 +4,8 @@ Feature: Creation is refused while the node is not ready
   an environment. While the node is not ready, such a request is refused at once
   as blocked by node readiness, naming the reasons, and nothing is queued or
   recorded. When the node turns out not ready just as the clone smoke creates its
-  site, the smoke fails as blocked by node readiness, naming the refused request,
-  the reasons and no job.
+  site or its clone, the smoke exits with status 1, reporting a creation blocked
+  by node readiness, naming the refused request, the reasons and no job.
 
   Background:
     Given a ready provider-acquired node
@@ -33,9 +33,14 @@ Feature: Creation is refused while the node is not ready
     And no job was queued
     And no environment was added to the site
 
-  @SC-2 @AC-3
-  Scenario: The clone smoke fails as blocked by node readiness, naming the refused request and the reasons
-    Given the node will turn out not ready because of sudo_unavailable, runtime_missing when the smoke creates its site
+  @SC-2 @AC-3 @AC-4
+  Scenario Outline: The clone smoke is blocked by node readiness when it creates its <what>
+    Given the node will turn out not ready, for the reasons <reasons>, just as the clone smoke creates its <what>
     When the operator runs the clone preview smoke
-    Then the smoke fails as blocked by node readiness
-    And its failure names the site creation request, no job and the reasons sudo_unavailable, runtime_missing
+    Then the smoke exits with status 1, reporting a creation blocked by node readiness
+    And its failure names the <request> request, no job and the reasons <reasons>
+
+    Examples:
+      | what  | request              | reasons                           |
+      | site  | site creation        | sudo_unavailable, runtime_missing |
+      | clone | environment creation | runtime_missing                   |

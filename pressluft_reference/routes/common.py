@@ -22,9 +22,10 @@ def probe_provider_nodes(runtime) -> None:
         time.sleep(seconds * nodes)
 
 
-def node_readiness(runtime, node: dict, preflight_for_slug=None) -> dict:
-    """The node's readiness; `preflight_for_slug`: as the create preflight of that site sees it."""
-    injected = runtime.faults.preflight_codes(preflight_for_slug) if preflight_for_slug else None
+def node_readiness(runtime, node: dict, preflight_for_slug=None, creation="site") -> dict:
+    """The node's readiness; `preflight_for_slug`: as the create preflight of that site (`creation` "site") or of
+    one of its environments (`creation` "environment") sees it."""
+    injected = runtime.faults.preflight_codes(preflight_for_slug, creation) if preflight_for_slug else None
     if injected is None:
         injected = runtime.faults.readiness_codes(node["id"])
     return readiness.evaluate(node, injected, mutant=lambda name: defective(runtime, name))

@@ -45,6 +45,8 @@ def list_environments(req):
     environments = runtime.store.read(query)
     if defective(runtime, "environments_list_hides_unready_nodes"):
         environments = [env for env in environments if on_ready_node(runtime, env["id"])]
+    if defective(runtime, "environments_list_hides_failed"):
+        environments = [env for env in environments if env["status"] != "failed"]
     shown = runtime.store.read(lambda conn: [_shown(runtime, conn, env) for env in environments])
     return Response(200, twins.listed(runtime, shown + _stray_copies(runtime, req.params["site_id"], shown)))
 
@@ -118,7 +120,8 @@ def create_environment(req):
                 if node is None:
                     raise node_not_ready(runtime, ["node_unreachable"])
                 site = row(conn, "SELECT slug FROM sites WHERE id = ?", (site_id,))
-                readiness = node_readiness(runtime, node, preflight_for_slug=site["slug"] if site else None)
+                readiness = node_readiness(runtime, node, preflight_for_slug=site["slug"] if site else None,
+                                           creation="environment")
                 if preflight_blocks(runtime, readiness):
                     raise node_not_ready(runtime, readiness["reason_codes"], readiness["guidance"])
             require(conn, "sites", site_id, "site not found")

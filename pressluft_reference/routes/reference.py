@@ -63,13 +63,17 @@ def _check(condition: bool, message: str):
 
 def node_readiness_fault(req):
     data = _parse(req, {"reason_codes": text_list, "node_id": nullable_text,
-                        "preflight_site_slug_prefix": strict_text}, required=("reason_codes",))
+                        "preflight_site_slug_prefix": strict_text, "preflight_creation": nullable_text},
+                  required=("reason_codes",))
     unknown = [code for code in data["reason_codes"] if code not in REASON_CODES]
     _check(not unknown, f"unknown reason codes {unknown}")
-    prefix = data.get("preflight_site_slug_prefix")
+    prefix, creation = data.get("preflight_site_slug_prefix"), data.get("preflight_creation")
+    _check(creation in (None, "site", "environment"), "preflight_creation must be site, environment or null")
+    _check(creation is None or prefix is not None, "preflight_creation needs preflight_site_slug_prefix")
     if prefix is not None:  # only the create preflight of those sites sees it: a node turning unready just then
-        req.runtime.faults.set_preflight_readiness(prefix, data["reason_codes"])
-        return Response(200, {"preflight_site_slug_prefix": prefix, "reason_codes": data["reason_codes"]})
+        req.runtime.faults.set_preflight_readiness(prefix, data["reason_codes"], creation)
+        return Response(200, {"preflight_site_slug_prefix": prefix, "preflight_creation": creation,
+                              "reason_codes": data["reason_codes"]})
     req.runtime.faults.set_readiness(data.get("node_id"), data["reason_codes"])
     return Response(200, {"node_id": data.get("node_id"), "reason_codes": data["reason_codes"]})
 

@@ -1,5 +1,6 @@
 """The checks of a smoke command's run (support/runtime/smokes.py): it passed, or failed with one line of the right
-category and exit status, naming the right request, job, reason and preview; and what it left on the target
+category and exit status, naming the right request, job, reason and preview; the same fault twice gives the same
+line; a run again after a failed one reuses its node and says what it left; and what a run left on the target
 (`SmokeSite`, found by the run id it was given)."""
 from __future__ import annotations
 
@@ -8,16 +9,29 @@ from typing import Optional
 
 from support.checks.environments import environment_status
 from support.checks.jobs import a_job_of, job_ended_failed
-from support.checks.matchers import expect
+from support.checks.matchers import expect, shown_in
+from support.checks.nodes import Acquisition
 from support.checks.refusals import not_ready_message_differences
 from support.http.preview import looking_at
 from support.pressluft.times import by_creation
+from support.runtime.resources import LeftBehind, LeftResource
 from support.runtime.smokes import SmokeRun
 from support.screenplay.actions import CreateEnvironment, CreateSite, RestoreEnvironment
 from support.screenplay.actor import Operator
-from support.screenplay.questions import TheEnvironments, TheJob, TheJobs, TheSites, by_id, jobs_touching, production_of
+from support.screenplay.questions import (
+    TheEnvironment,
+    TheEnvironments,
+    TheJob,
+    TheJobs,
+    TheNodes,
+    TheSite,
+    TheSites,
+    by_id,
+    jobs_touching,
+    production_of,
+)
 from support.verdicts.categories import PRODUCT_STATUS, Category, category_named, exit_status
-from support.verdicts.failure import SuiteFailure
+from support.verdicts.failure import SuiteFailure, masked
 from support.verdicts.redaction import shown_preview_address
 from support.waiting.jobs import out_of_budget
 from support.waiting.previews import unreachable
@@ -59,14 +73,22 @@ def smoke_failure(smoke: SmokeRun) -> dict:
     return verdicts[0]
 
 
-def smoke_failed_as(smoke: SmokeRun, words: str, within: Optional[float] = None) -> None:
+def smoke_exited_with(smoke: SmokeRun, status: int, words: str, within: Optional[float] = None) -> dict:
+    """The smoke exited with the status the sentence gives, with one failure line of the category its words name
+    (support/verdicts/categories.py), within the seconds given. A sentence whose status is not its category's is a
+    mistake in the feature text (a ValueError: an error in the suite's own code)."""
     expected = category_named(words)
+    if exit_status([expected]) != status:
+        raise ValueError(f"the feature text says status {status} for {words!r}, whose status is "
+                         f"{exit_status([expected])} (support/verdicts/categories.py)")
     verdict = smoke_failure(smoke)
-    if verdict["category"] != expected.value:
-        raise _smoke_mismatch(smoke, f"the smoke failed as {verdict['category']} ({verdict['reason']}), "
-                                     f"expected {expected.value}")
+    if smoke.exit_code != status or verdict["category"] != expected.value:
+        raise _smoke_mismatch(smoke, f"the smoke exited with status {smoke.exit_code}, reporting "
+                                     f"{verdict['category']} ({verdict['reason']}); expected status {status}, "
+                                     f"reporting {expected.value}")
     if within is not None and smoke.elapsed > within:
         raise _smoke_mismatch(smoke, f"the smoke took {smoke.elapsed:.1f} s to fail, more than {within:g} s")
+    return verdict
 
 
 def _smoke_job(operator: Operator, smoke: SmokeRun, request: str) -> tuple[dict, SmokeSite]:
@@ -174,6 +196,74 @@ def smoke_environment_failed(operator: Operator, smoke: SmokeRun, which: str) ->
                            job_id=(job or {}).get("id"))
     return environment_status(operator, job["environment_id"], "failed", site_id=made.site["id"], type=which,
                               job_id=job["id"])
+
+
+def smoke_runs_fail_alike(operator: Operator, runs: list[SmokeRun], request: str) -> None:
+    """Two runs of the same fault: each exits with one failure line (the status of its category) naming its own
+    run's request and the job of it (see _smoke_job: two runs, two jobs), and the two lines are the same once what
+    differs between runs by nature is masked, the one rule of support/verdicts/failure.py (`masked`)."""
+    if len(runs) != 2:
+        raise ValueError(f"the scenario ran the smoke {len(runs)} times, not twice")
+    for smoke in runs:
+        verdict = smoke_failure(smoke)
+        job = _smoke_job(operator, smoke, request)[0]
+        if verdict["job_id"] != job["id"]:
+            raise _smoke_mismatch(smoke, f"the run {smoke.run_id} names the job {verdict['job_id']}, not the job "
+                                         f"{job['id']} of its own {request}")
+    lines = [masked(smoke.failure_lines[0], [smoke.run_id for smoke in runs]) for smoke in runs]
+    if lines[0] != lines[1]:
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, runs[1].command_line,
+                           "the same fault gave two different failure lines, ids, addresses and durations masked: "
+                           f"{lines[0]} | {lines[1]}", details={"first run (tail)": runs[0].tail(),
+                                                                "second run (tail)": runs[1].tail()})
+
+
+def smoke_reused_a_node(operator: Operator, failed: SmokeRun, smoke: SmokeRun, acquisition: Acquisition,
+                        nodes_before: set) -> dict:
+    """The smoke run again put its site on a provider node listed before the failed run, and neither run asked for a
+    node: the node list shows none named by either run (a run names the node it requests by its run id). First it
+    shows the run's node, the one the runs found ready. (Which ready node a site lands on is Pressluft's choice.)"""
+    nodes = operator.asks_for(TheNodes())
+    shown_in(nodes, [{"id": acquisition.node_id}], command=TheNodes().command, what="nodes",
+             claim="the smoke asked for no node")
+    theirs = [node for node in nodes if (node.get("name") or "").startswith((failed.slug_prefix, smoke.slug_prefix))]
+    if theirs:
+        jobs = operator.asks_for(TheJobs(quiet=True))
+        requests = [job["id"] for node in theirs for job in jobs_touching(jobs, node_id=node["id"],
+                                                                         job_type="node_provision")]
+        raise _smoke_mismatch(smoke, "the smoke asked for another node: " + ", ".join(
+            f"{node.get('name')} ({node['id']})" for node in theirs)
+            + (f", acquired by {', '.join(requests)}" if requests else ""))
+    production = smoke_site(operator, smoke).production
+    if not production or production.get("node_id") not in nodes_before:
+        raise _smoke_mismatch(smoke, f"the smoke's production is on the node {(production or {}).get('node_id')}, "
+                                     "not on one listed before the failed run")
+    return production
+
+
+def smoke_lists_what_the_failed_run_left(operator: Operator, failed: SmokeRun, smoke: SmokeRun) -> LeftBehind:
+    """The smoke's output says what the run before it (the failed one, by its run id) left: the site it made, by id and
+    slug, in the state Pressluft gives it now, and the clone its environment creation made (found by that job, not
+    in a listing), by id, failed."""
+    said = LeftBehind.said_in(smoke.output)
+    if said is None or said.run_id != failed.run_id:
+        raise _smoke_mismatch(smoke, f"the smoke does not say what the run before it, {failed.run_id}, left"
+                                     + (f" (it names the run {said.run_id})" if said else ""))
+    made = smoke_site(operator, failed)
+    job = made.job("env_create")
+    if made.site is None or job is None or not job.get("environment_id"):
+        raise _smoke_mismatch(smoke, f"the failed run {failed.run_id} lists no site with an environment creation")
+    site = operator.asks_for(TheSite(made.site["id"], quiet=True))
+    clone = operator.asks_for(TheEnvironment(job["environment_id"], quiet=True))
+    expected = [LeftResource("site", site["id"], site.get("slug"), str(site.get("status"))),
+                LeftResource("clone environment", clone["id"], clone.get("slug"), "failed")]
+    listed = {resource.id: resource for resource in said.resources}
+    wrong = [f"{want.kind} {want.id} ({want.state}): " + (f"said '{listed[want.id].line().strip()}'"
+                                                          if want.id in listed else "not named")
+             for want in expected if listed.get(want.id) != want]
+    if wrong:
+        raise _smoke_mismatch(smoke, "what the smoke says the failed run left differs: " + "; ".join(wrong))
+    return said
 
 
 @dataclass

@@ -66,10 +66,13 @@ class FaultSession:
         self._post("node-readiness", {"reason_codes": list(reason_codes), "node_id": node_id})
         self._remember(lambda: self._post("node-readiness", {"reason_codes": [], "node_id": node_id}))
 
-    def preflight_readiness(self, reason_codes: list[str], *, site_slug_prefix: str) -> None:
-        """The create preflight for sites whose slug starts with the prefix (and their environments) finds the
-        node not ready for these reasons, while the node list still reports it as it is."""
-        body = {"reason_codes": list(reason_codes), "node_id": None, "preflight_site_slug_prefix": site_slug_prefix}
+    def preflight_readiness(self, reason_codes: list[str], *, site_slug_prefix: str,
+                            creation: Optional[str] = None) -> None:
+        """The create preflight for sites whose slug starts with the prefix (and their environments; `creation`
+        "site" or "environment": only that one) finds the node not ready for these reasons, while the node list
+        still reports it as it is."""
+        body = {"reason_codes": list(reason_codes), "node_id": None, "preflight_site_slug_prefix": site_slug_prefix,
+                "preflight_creation": creation}
         self._post("node-readiness", body)
         self._remember(lambda: self._post("node-readiness", {**body, "reason_codes": []}))
 

@@ -116,6 +116,11 @@ def _without_userinfo(url: str) -> str:
 EMBEDDED_TARGET_NAME = "embedded reference"
 
 
+# how to read the report's numbers (scripts/report says which apply to a report: tools/report_counts.py)
+COUNTS = ("the total is one result per scenario as behave counts them (each example row of an outline one); the tree "
+          "lists a scenario under every spec item it proves, so its numbers add up to more")
+
+
 def environment_properties(*, target_name: str, embedded: bool, run_id: str, target_url: Optional[str] = None,
                            target_version: Optional[str] = None, fault_injection: Optional[bool] = None,
                            defects: tuple = ()) -> dict:
@@ -129,7 +134,7 @@ def environment_properties(*, target_name: str, embedded: bool, run_id: str, tar
         except PackageNotFoundError:
             return "unknown"
 
-    props = {"target.name": target_name}
+    props = {"target.name": target_name, "report.counts": COUNTS}
     if embedded and target_url:
         props["target.url"] = _without_userinfo(target_url)
     props.update({

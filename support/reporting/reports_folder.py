@@ -1,10 +1,12 @@
 """The reports folder (PRESSLUFT_REPORTS_DIR, default `reports`): one run, one report. What a run's start removes of
-an earlier run (JUnit files, wait logs, the run summary, the list of created resources; the Allure results are the
-formatter's to empty: support/reporting/allure_formatter.py), where JUnit goes, and a throwaway folder when the one
-asked for cannot be written to (the run reports that as its config_error)."""
+an earlier run (JUnit files, wait logs, the run summary, the list of created resources, read first: what the run
+before this one left; the Allure results are the formatter's to empty: support/reporting/allure_formatter.py),
+where JUnit goes, and a throwaway folder when the one asked for cannot be written to (the run reports that as its
+config_error)."""
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import shutil
 import tempfile
@@ -14,7 +16,7 @@ from typing import Optional
 from support.reporting.tally import RunTally
 from support.reporting.waitlog import FOLDER as WAITS_FOLDER
 from support.runtime.config import DEFAULT_REPORTS_DIR, reports_dir_requested, reports_shared_requested
-from support.runtime.resources import LEDGER_FILE
+from support.runtime.resources import LEDGER_FILE, EarlierRun, read_earlier_run
 
 
 def _writable(folder: Path) -> bool:
@@ -43,15 +45,33 @@ def follow_reports_dir(config) -> None:
         config.junit_directory = str(writable_or_throwaway(Path(requested) / "junit"))
 
 
-def start_afresh(config) -> None:
+_EARLIER = "wave5_earlier_run"  # on behave's config: what the first start_afresh of the run found
+
+
+def start_afresh(config) -> Optional[EarlierRun]:
     """One run, one report: what earlier runs left in the reports folder goes (the Allure results are the
     formatter's to empty): JUnit files, wait logs, the run summary, the list of created resources. Not when the
-    folder is shared by the processes of one run (PRESSLUFT_REPORTS_SHARED: the command that started them did)."""
+    folder is shared by the processes of one run (PRESSLUFT_REPORTS_SHARED: the command that started them did).
+    Returns the run before this one, as its list of created resources and its summary recorded it (None: none)."""
+    if hasattr(config, _EARLIER):  # started afresh already (the Allure formatter does it when it opens)
+        return getattr(config, _EARLIER)
     userdata = getattr(config, "userdata", None) or {}
     if reports_shared_requested(userdata=userdata):
-        return
+        return None
     junit = Path(config.junit_directory) if getattr(config, "junit", False) and config.junit_directory else None
-    clear_run_files(Path(reports_dir_requested(userdata=userdata) or DEFAULT_REPORTS_DIR), junit)
+    reports = Path(reports_dir_requested(userdata=userdata) or DEFAULT_REPORTS_DIR)
+    earlier = read_earlier_run(reports / LEDGER_FILE, _summary(reports / RunTally.FILE))
+    clear_run_files(reports, junit)
+    setattr(config, _EARLIER, earlier)
+    return earlier
+
+
+def _summary(path: Path) -> Optional[dict]:
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return found if isinstance(found, dict) else None
 
 
 def clear_run_files(reports: Path, junit: Optional[Path]) -> None:

@@ -5,7 +5,7 @@ kind of step was missing when none did: a mistake in the feature text, not a ver
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from support.checks.nodes import Acquisition
@@ -36,6 +36,8 @@ WHO_PROVIDES = {
     "attempt": "When the operator tries to …",
     "preflight_proof": "Given the operator has asked for the target's first provider-acquired node",
     "smoke": "When the operator runs the … smoke",
+    "earlier_smoke": "Given the clone preview smoke has failed once …",
+    "nodes_before": "Given the clone preview smoke has failed once …",
 }
 
 
@@ -62,7 +64,15 @@ class ScenarioState:
     preflight_proof: Optional[PreflightProof] = None  # the site the run tried while its first node was acquired
     # a smoke command run
     smoke_run_id: Optional[str] = None             # allocated before the smoke runs, so faults can name its site
-    smoke: Optional[SmokeRun] = None
+    smoke: Optional[SmokeRun] = None               # the scenario's last smoke run
+    smoke_runs: list = field(default_factory=list)  # every smoke run of the scenario, in order
+    smoke_reports: Optional[str] = None            # the reports folder its smoke runs share (a loop's), if they do
+    nodes_before: Optional[set] = None             # the ids of the nodes listed before its first smoke run
+
+    @property
+    def earlier_smoke(self) -> Optional[SmokeRun]:
+        """The smoke run before the scenario's last one."""
+        return self.smoke_runs[-2] if len(self.smoke_runs) > 1 else None
 
     def need(self, name: str) -> Any:
         value = getattr(self, name)

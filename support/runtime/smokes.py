@@ -20,7 +20,7 @@ from typing import Optional
 
 from support.runtime import installation
 from support.runtime.config import Settings
-from support.verdicts.failure import parse_summary_lines
+from support.verdicts.failure import SUMMARY_PATTERN, parse_summary_lines
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,11 @@ class SmokeRun:
         return parse_summary_lines(self.output)
 
     @property
+    def failure_lines(self) -> list[str]:
+        """Its `[wave5] FAIL` lines, whole."""
+        return [found.group(0) for found in SUMMARY_PATTERN.finditer(self.output)]
+
+    @property
     def scenarios_passed(self) -> int:
         found = SUCCESS_LINE.search(self.output)
         return int(found.group("count")) if found else 0
@@ -94,9 +99,10 @@ class SmokeRun:
 
 
 def run_smoke(words: str, settings: Settings, *, run_id: str, base_url: Optional[str] = None,
-              budgets: Optional[dict] = None, timeout: float = 900) -> SmokeRun:
+              budgets: Optional[dict] = None, reports: Optional[str] = None, timeout: float = 900) -> SmokeRun:
     """Runs the smoke feature text names so against `base_url` (default: the run's target) with the run's settings,
-    the given budget overrides (e.g. {"clone": 2}) and its own run id; its reports go to a folder that is removed."""
+    the given budget overrides (e.g. {"clone": 2}) and its own run id; its reports go to `reports` (a folder the
+    caller keeps: a loop running the smoke again from the same directory), else to a folder that is removed."""
     command, command_line = smoke_command(named(words).name)
     smoke_settings = settings.with_budgets(**(budgets or {}))
     env = {key: value for key, value in os.environ.items()
@@ -104,8 +110,8 @@ def run_smoke(words: str, settings: Settings, *, run_id: str, base_url: Optional
     env.update(smoke_settings.as_environment())
     env.update({"PRESSLUFT_BASE_URL": base_url or settings.base_url, "PRESSLUFT_RUN_ID": run_id})
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="pressluft-smoke-reports-") as reports:  # not ours to keep
-        env["PRESSLUFT_REPORTS_DIR"] = reports
+    with tempfile.TemporaryDirectory(prefix="pressluft-smoke-reports-") as throwaway:  # not ours to keep
+        env["PRESSLUFT_REPORTS_DIR"] = reports or throwaway
         result = subprocess.run(command, cwd=installation.home(), env=env, stdin=subprocess.DEVNULL,
                                 capture_output=True, text=True, timeout=timeout)
     return SmokeRun(words, command_line, run_id, result.returncode, result.stdout + result.stderr,

@@ -1,8 +1,9 @@
 """The one vocabulary of failures: categories, the words the feature text uses for them, the spec's
 failure classes and the Allure groups, in one table.
 
-A reader who meets a word anywhere (a `[wave5] FAIL category=…` line, "the smoke fails as timed out" in a
-feature, `@unreachable_preview` on a scenario, "Product defect: job_timeout" in Allure) finds it here.
+A reader who meets a word anywhere (a `[wave5] FAIL category=…` line, "the smoke exits with status 1, reporting a job
+that timed out" in a feature, `@unreachable_preview` on a scenario, "Product defect: job_timeout" in Allure) finds it
+here.
 """
 from __future__ import annotations
 
@@ -35,8 +36,8 @@ SUITE_ERROR = "Suite error"
 
 @dataclass(frozen=True)
 class Kind:
-    """One kind of failure: its category, how feature text says it ("the smoke fails as …"), the spec's
-    failure class it stands for (its scenario tag), and its Allure group."""
+    """One kind of failure: its category, how feature text says it ("the smoke exits with status 1, reporting …"), the
+    spec's failure class it stands for (its scenario tag), and its Allure group."""
 
     category: Category
     words: str
@@ -50,17 +51,18 @@ class Kind:
 
 
 KINDS = (
-    Kind(Category.PREFLIGHT_BLOCKED, "blocked by node readiness", PRODUCT_DEFECT, "preflight_blocked",
+    Kind(Category.PREFLIGHT_BLOCKED, "a creation blocked by node readiness", PRODUCT_DEFECT, "preflight_blocked",
          "Preflight blocked"),
     Kind(Category.JOB_FAILED, "a failed job", PRODUCT_DEFECT, "runtime_provision_failure",
          "Runtime provision failure after enqueue"),
-    Kind(Category.PREVIEW_UNREACHABLE, "unreachable", PRODUCT_DEFECT, "unreachable_preview", "Unreachable preview"),
+    Kind(Category.PREVIEW_UNREACHABLE, "an unreachable preview", PRODUCT_DEFECT, "unreachable_preview",
+         "Unreachable preview"),
     Kind(Category.JOB_CANCELLED, "a cancelled job", PRODUCT_DEFECT),
-    Kind(Category.JOB_TIMEOUT, "timed out", PRODUCT_DEFECT),
+    Kind(Category.JOB_TIMEOUT, "a job that timed out", PRODUCT_DEFECT),
     Kind(Category.NODE_NOT_READY, "a node that is not ready", PRODUCT_DEFECT),
     Kind(Category.CONTRACT_VIOLATION, "a contract violation", PRODUCT_DEFECT),
-    Kind(Category.AUTH_FAILED, "refused sign-in", TARGET_PROBLEM),
-    Kind(Category.TARGET_UNAVAILABLE, "unable to reach the control plane", TARGET_PROBLEM),
+    Kind(Category.AUTH_FAILED, "a refused sign-in", TARGET_PROBLEM),
+    Kind(Category.TARGET_UNAVAILABLE, "that it cannot reach the control plane", TARGET_PROBLEM),
     Kind(Category.CONFIG_ERROR, "a configuration error", TARGET_PROBLEM),
     # the server under test is not set up to do what the run asks (a job ended with a set-up code, e.g.
     # PROVIDER_ACQUISITION_UNAVAILABLE; support/pressluft/jobs.py), or lacks what its start needs
@@ -76,7 +78,8 @@ TARGET_PROBLEMS = tuple(kind.category for kind in KINDS if kind.group == TARGET_
 
 
 def category_named(words: str) -> Category:
-    """The category feature text means by "the smoke fails as <words>"; a KeyError names the known words."""
+    """The category feature text means by "the smoke exits with status N, reporting <words>"; a KeyError names the
+    known words."""
     try:
         return _BY_WORDS[words].category
     except KeyError:

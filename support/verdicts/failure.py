@@ -4,13 +4,14 @@ Every failed or broken scenario ends in exactly one line of this form::
 
     [wave5] FAIL category=<category> command="<METHOD> <path>" job_id=<id or none> reason="<reason>"
 
-The line is stable: the same failure gives the same line on every run, ids aside.
+The line is stable: the same failure gives the same line on every run, once what differs from run to run by nature
+is masked (`masked`: ids, run ids, ports, a preview's environment, measured durations; nothing else).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 
 from support.verdicts.categories import Category
 from support.verdicts.redaction import secrets
@@ -86,6 +87,28 @@ def _clean(text: Any) -> str:
 def summary_line(failure: SuiteFailure) -> str:
     return (f'{PREFIX} category={failure.category.value} command="{_clean(failure.command)}" '
             f'job_id={failure.job_id or "none"} reason="{_clean(failure.reason)}"')
+
+
+# What differs between two runs of the same failure by nature, and nothing else: a poll count, an attempt count, a
+# timestamp or a budget in a line stays, so that two lines that differ there are not the same line.
+MASKS = (
+    (re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"), "<uuid>"),
+    (re.compile(r"\bjob-\d+\b"), "<job>"),
+    (re.compile(r"\bw5-[0-9a-f]{8}\b"), "<run>"),
+    (re.compile(r"(?<=[\w\].]):\d{2,5}\b"), ":<port>"),
+    (re.compile(r"<preview of env [0-9a-f]{8}>"), "<preview of env <id>>"),  # a preview address, its host hidden
+    (re.compile(r"\b\d+\.\d+ ?s\b|\b\d+ ?ms\b"), "<duration>"),  # measured: 1.7 s, 12 ms (a budget '2 s' stays)
+)
+
+
+def masked(line: str, run_ids: Iterable[str] = ()) -> str:
+    """The line as every run of the same failure gives it: ids, ports and measured durations masked, and the given
+    run ids (a run id of another form than `w5-<8 hex>`, PRESSLUFT_RUN_ID) too."""
+    for run_id in sorted(run_ids, key=len, reverse=True):
+        line = line.replace(run_id, "<run>")
+    for pattern, replacement in MASKS:
+        line = pattern.sub(replacement, line)
+    return line
 
 
 def parse_summary_lines(text: str) -> list[dict]:

@@ -70,10 +70,12 @@ def test_the_run_lists_its_resources_and_names_everything_it_made_with_its_run_i
     sites = {site["id"]: site for site in target.get("/api/sites")}
     listed_sites = [resource_id for kind, resource_id in listed if kind == "site"]
     assert listed_sites and all(site_id in sites for site_id in listed_sites)
-    # every site on the target is this run's: its own, or made by a smoke command it ran (run id <run>-smoke-N)
+    # every site on the target is this run's: its own, or made by a smoke command it ran (run id <run>-smoke-N, or
+    # <run>-smoke-N-M for the M-th run of a scenario that runs the smoke more than once)
     assert all(site["slug"].startswith(f"{run_id}-") for site in sites.values())
     own = {site_id for site_id, site in sites.items() if re.fullmatch(rf"{run_id}-site-\d+", site["slug"])}
-    smokes = {site_id for site_id, site in sites.items() if re.fullmatch(rf"{run_id}-smoke-\d+-site-\d+", site["slug"])}
+    smokes = {site_id for site_id, site in sites.items()
+              if re.fullmatch(rf"{run_id}-smoke-\d+(?:-\d+)?-site-\d+", site["slug"])}
     assert own | smokes == set(sites) and set(listed_sites) == own
     props = (run.reports / "allure-results" / "environment.properties").read_text()
     assert "target.name=external target" in props and "target.embedded_reference=false" in props

@@ -14,7 +14,7 @@ import socket
 import pytest
 
 from behave_runs import ROOT, new_run_id, run_process, run_smoke
-from support.checks.smokes import smoke_failed_as
+from support.checks.smokes import smoke_exited_with
 from support.runtime.config import load_settings
 from support.runtime.ports import unused_local_url
 from support.runtime.smokes import run_smoke as run_smoke_as_the_feature_does
@@ -164,7 +164,7 @@ def test_a_smoke_whose_run_cannot_start_exits_2_with_only_that_line(tmp_path, en
     assert run.elapsed < 10
 
 
-# -- the time check of "the smoke fails within N seconds" --------------------------------------------------
+# -- the time check of "the smoke exits with status 2 within N seconds" ------------------------------------------
 def test_a_smoke_that_fails_slowly_fails_the_within_check_and_one_that_fails_fast_passes_it(tmp_path):
     """The smoke-entry scenario runs the smoke against an address where nothing answers (connection refused, at
     once). A control plane that accepts the connection and never answers makes the same smoke fail the same way
@@ -179,14 +179,14 @@ def test_a_smoke_that_fails_slowly_fails_the_within_check_and_one_that_fails_fas
     finally:
         listener.close()
     fast = run_smoke_as_the_feature_does("clone preview", settings, run_id=new_run_id(), base_url=unused_local_url())
-    words = "unable to reach the control plane"
+    words = "that it cannot reach the control plane"
     for smoke in (slow, fast):
         assert smoke.exit_code == 2 and [v["category"] for v in smoke.verdicts] == ["target_unavailable"]
-        smoke_failed_as(smoke, words)  # the category alone: both pass
+        smoke_exited_with(smoke, 2, words)  # the status and category alone: both pass
     assert slow.elapsed > 5 > fast.elapsed, (slow.elapsed, fast.elapsed)
-    smoke_failed_as(fast, words, 5)
+    smoke_exited_with(fast, 2, words, 5)
     with pytest.raises(SuiteFailure) as failure:
-        smoke_failed_as(slow, words, 5)
+        smoke_exited_with(slow, 2, words, 5)
     assert failure.value.category.value == "contract_violation"
     assert failure.value.command == "scripts/smoke-site-clone-preview.sh"
     assert re.fullmatch(r"the smoke took \d+\.\d s to fail, more than 5 s", failure.value.reason)

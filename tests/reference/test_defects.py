@@ -49,6 +49,29 @@ def failed_restore_status(api):
     return api.env(production["id"])["status"]
 
 
+def node_readiness_after_a_failed_clone(api):
+    site = api.create_site()
+    failed_env_create_status(api)
+    node = api.node(site["production"]["node_id"])
+    return node["status"], node["readiness"]["is_ready"]
+
+
+def failed_environments_listed(api):
+    site = api.create_site()
+    api.fault("jobs", {"match": {"job_type": "env_create", "site_id": site["site"]["id"]}, "outcome": "fail",
+                       "error_code": "ANSIBLE_HOST_FAILED", "retryable": False})
+    job, clone = _clone(api, site)
+    listed = [env["id"] for env in api.get(f"/api/sites/{site['site']['id']}/environments").json()]
+    return job["status"], clone["status"], clone["id"] in listed
+
+
+def message_of_a_failed_job(api):
+    job_id, _ = _node_job(api, _unique("failing"), outcome="fail", error_code="PROVIDER_ACQUISITION_FAILED",
+                          error_message="server limit reached")
+    job = api.wait_job(job_id)
+    return job["status"], re.sub(r" \(at \d{4}-\d\d-\d\dT[\d:.]+Z\)$", " (at <time>)", job["error_message"])
+
+
 def create_answers_when_not_ready(api):
     site = api.create_site()
     api.fault("node-readiness", {"node_id": None, "reason_codes": ["runtime_missing"]})
@@ -723,6 +746,10 @@ def backups_a_request_added(api):
 CASES = {
     "env_create_leaves_cloning": (env_create_status, "active", "cloning", True),
     "failed_job_marks_active": (failed_env_create_status, ("failed", "failed"), ("active", "active"), True),
+    "failed_job_marks_node_unready": (node_readiness_after_a_failed_clone, ("active", True), ("unreachable", False),
+                                      True),
+    "failed_job_error_timestamped": (message_of_a_failed_job, ("failed", "server limit reached"),
+                                     ("failed", "server limit reached (at <time>)"), False),
     "preflight_ignores_readiness": (create_answers_when_not_ready, (409, 409), (202, 202), True),
     "restore_keeps_content": (restored_content, (True, False), (False, True), True),
     "restore_skips_checkpoint": (backups_after_restore, 2, 1, True),
@@ -829,6 +856,8 @@ CASES = {
     "jobs_list_shows_only_in_flight": (finished_job_listed, ("succeeded", True), ("succeeded", False), False),
     "jobs_listed_without_environment": (site_job_environment, (True, True), (False, False), True),
     "sites_list_hides_sites_on_unready_nodes": (listed_while_the_node_is_not_ready, (1, 1), (0, 1), True),
+    "environments_list_hides_failed": (failed_environments_listed, ("failed", "failed", True),
+                                       ("failed", "failed", False), True),
     "environments_list_hides_unready_nodes": (listed_while_the_node_is_not_ready, (1, 1), (1, 0), True),
     "preflight_names_every_reason": (refusal_message, GUIDED, EVERY_CODE, True),
     "preflight_reasons_unordered": (refusal_message, GUIDED,

@@ -273,3 +273,29 @@ def test_a_preflight_readiness_fault_blocks_only_the_creations_of_sites_with_tha
     api.wait_job(other.json()["job_id"])
     api.fault("node-readiness", {"reason_codes": [], "node_id": None, "preflight_site_slug_prefix": "smoke-7-"})
     assert api.post("/api/sites", {"name": "S", "slug": "smoke-7-site-2"}).status_code == 202
+
+
+def test_a_preflight_readiness_fault_can_block_only_the_environment_creations_of_those_sites(api, node_id):
+    """`preflight_creation: "environment"`: the site is created, its environments are refused (a node turning
+    unready just as the smoke creates its clone); `"site"`: the other way round."""
+    body = {"reason_codes": ["runtime_missing"], "node_id": None, "preflight_site_slug_prefix": "smoke-8-",
+            "preflight_creation": "environment"}
+    assert api.fault("node-readiness", body)["preflight_creation"] == "environment"
+    created = api.create_site(slug="smoke-8-site-1")
+    assert created["job"]["status"] == "succeeded"
+    refused = api.create_env(created["site"]["id"], created["production"]["id"])
+    check_error(refused, 409, "node_not_ready")
+    assert refused.json()["message"].startswith("target node is not ready: runtime_missing")
+    api.fault("node-readiness", {**body, "reason_codes": []})
+    accepted = api.create_env(created["site"]["id"], created["production"]["id"])
+    assert accepted.status_code == 202, accepted.text
+    api.wait_job(accepted.json()["job_id"])
+    api.fault("node-readiness", {**body, "preflight_creation": "site"})
+    check_error(api.post("/api/sites", {"name": "S", "slug": "smoke-8-site-2"}), 409, "node_not_ready")
+    again = api.create_env(created["site"]["id"], created["production"]["id"])
+    assert again.status_code == 202, again.text
+    api.wait_job(again.json()["job_id"])
+    api.fault("node-readiness", {**body, "preflight_creation": "site", "reason_codes": []})
+    for wrong in ({"preflight_creation": "backup"}, {"preflight_site_slug_prefix": None}):
+        response = api.post("/_reference/faults/node-readiness", {**body, **wrong})
+        check_error(response, 400, "bad_request")

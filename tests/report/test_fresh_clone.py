@@ -96,6 +96,13 @@ def test_the_readme_commands_in_a_fresh_clone_give_a_report_of_the_run_the_newco
 
     report, seconds["scripts/report"] = sh("scripts/report", clone, 300)
     assert report.returncode == 0, report.stdout + report.stderr
+    said = report.stdout.splitlines()
+    # it ends with the command that opens the report, after what its counts count
+    assert said[-1] == ("report: open it (a local server; opened from disk, index.html shows only a spinner): "
+                        "scripts/report --open"), said
+    assert (f"report: {scenarios} results in its total ({scenarios} passed): one per scenario as behave counts "
+            "them, each example row of an outline one") in said
+    tree = int(re.search(r"^report: its tree lists (\d+) under the spec items", report.stdout, re.M).group(1))
     with serve(clone / "reports" / "allure-report") as base:
         lines = visible_lines(dump_dom(f"{base}/index.html", tmp_path / "chromium"))
     counts = report_counts(lines)
@@ -103,3 +110,5 @@ def test_the_readme_commands_in_a_fresh_clone_give_a_report_of_the_run_the_newco
     assert counts.get("Total") == scenarios and counts.get("Passed") == scenarios, counts
     assert counts.get("Skipped", 0) == 0 and counts.get("Retried tests", 0) == 0, counts
     assert f"{scenarios} passed (100% of all tests)" in lines
+    assert lines[lines.index("Wave 5 runtime e2e") + 1] == str(tree)  # the tree's number, as scripts/report said
+    assert lines[lines.index("report.counts") + 1].startswith("the total is one result per scenario")  # the overview

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -99,9 +101,9 @@ def _run_behave(workdir: Path, results: Path) -> subprocess.CompletedProcess:
     return proc
 
 
-def _report(results: Path, output: Path, history: Path) -> str:
+def _report(results: Path, output: Path, history: Path, *extra: str) -> str:
     proc = subprocess.run(
-        [str(REPORT), "--results", str(results), "--output", str(output), "--history", str(history)],
+        [str(REPORT), "--results", str(results), "--output", str(output), "--history", str(history), *extra],
         cwd=ROOT, capture_output=True, text=True, timeout=180,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -154,6 +156,12 @@ def test_the_report_groups_by_the_spec_shows_the_verdict_first_and_keeps_history
 
     first = _report(results, output, history)
     assert "history: 1 run" in first
+    # what its counts count, then the command that opens it (a folder's index.html does not open from disk)
+    lines = first.splitlines()
+    assert "report: 3 results in its total (1 broken, 1 failed, 1 passed): one per scenario as behave counts them, " \
+           "each example row of an outline one" in lines
+    assert lines[-1] == ("report: open it (a local server; opened from disk, index.html shows only a spinner): "
+                         f"scripts/report --open --output {output}")
     failed = _failed_result(output)
     assert failed["name"] == "A scenario whose claim fails"
     assert SUMMARY in failed["error"]["message"]
@@ -181,3 +189,47 @@ def test_the_report_groups_by_the_spec_shows_the_verdict_first_and_keeps_history
     failed_again = _failed_result(output)
     assert failed_again.get("history"), "the second report carries no history for the failing test"
     assert failed_again["history"][0]["status"] == "failed"
+
+
+def test_a_single_file_report_opens_from_disk_and_a_folder_report_is_served_by_its_open_command(tmp_path):
+    """--single-file: one index.html that a browser opens from disk (file://), with the tree, the counts and the
+    failing verdict's page; the folder form opened from disk shows nothing, and `scripts/report --open` serves it."""
+    if IN_CI and shutil.which("node") is None:
+        pytest.fail("node is required in CI for scripts/report")
+    results = tmp_path / "run" / "reports" / "allure-results"
+    _run_behave(tmp_path / "run", results)
+    single, folder = tmp_path / "single", tmp_path / "folder"
+    said = _report(results, single, tmp_path / "history.jsonl", "--single-file").splitlines()
+    assert sorted(path.name for path in single.iterdir() if path.is_dir()) == []  # no data/ beside it
+    assert said[-1] == f"report: open it (one file, from disk): xdg-open {single}/index.html"
+    failed = next(result for result in json.loads((single / "test-results.json").read_text())["byId"].values()
+                  if result["status"] == "failed")
+    tree = visible_lines(dump_dom(f"file://{single}/index.html", tmp_path / "chromium-tree"))
+    page = visible_lines(dump_dom(f"file://{single}/index.html#{failed['id']}", tmp_path / "chromium-page"))
+    assert "Report rendering" in tree and "Total" in tree, "\n".join(tree)[:2000]
+    assert any(SUMMARY in line for line in page), "\n".join(page)[:2000]
+    _report(results, folder, tmp_path / "history.jsonl")
+    assert "Report rendering" not in visible_lines(dump_dom(f"file://{folder}/index.html", tmp_path / "chromium-disk"))
+    server = subprocess.Popen([str(REPORT), "--open", "--output", str(folder), "--port", str(_free_port())],
+                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        url = _served_at(server)
+        assert "Report rendering" in visible_lines(dump_dom(f"{url}/index.html", tmp_path / "chromium-served"))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _served_at(server: subprocess.Popen) -> str:
+    """The address `scripts/report --open` says it serves the report on."""
+    for line in server.stdout:
+        found = re.search(r"open (http://127\.0\.0\.1:\d+)/ in a browser", line)
+        if found:
+            return found.group(1).rstrip("/")
+    raise AssertionError(f"scripts/report --open ended (exit {server.wait()}) without serving the report")

@@ -76,3 +76,27 @@ def test_an_overclaiming_tag_or_an_unproven_item_is_caught(tmp_path):
     assert any("is tagged ['AC-1', 'AC-2', 'SC-1'] but proves ['AC-1', 'SC-1']" in p for p in found)
     assert any("'no tag at all'" in p and "proves nothing" in p for p in found)
     assert "failure class unreachable_preview has no scenario" in found
+
+
+def test_an_item_nothing_of_which_a_real_pressluft_proves_says_so_and_the_readme_says_the_same():
+    """Not "partial": an item none of whose parts is proven on a real Pressluft says why; README.md's table holds the
+    matrix's cells word for word, and no generated text names a module where it no longer is."""
+    scenarios = traceability.collect_scenarios()
+    cells = {item: traceability.cell(item, scenarios, real_target=True) for item in traceability.ITEMS}
+    for item in ("AC-3", "SC-3"):
+        assert cells[item] == "not proven on a real Pressluft (needs fault injection)"
+    assert not any(cell.startswith("partial") and "not proven" in cell.split(";")[0] for cell in cells.values())
+    matrix, readme = traceability.MATRIX.read_text(), traceability.README.read_text()
+    for item, cell in cells.items():
+        shown = cell.replace("|", "\\|")
+        assert f" | {shown} |" in matrix and f" | {shown} |" in readme, item
+    assert "support/spec_catalogue.py" not in matrix and "support/reporting/spec_catalogue.py" in matrix
+
+
+def test_a_part_only_a_first_node_run_proves_is_said_both_ways():
+    first = traceability.ScenarioRef("f", "A provider-acquired node is confirmed or acquired, and is ready", "x:1",
+                                     ("AC-1", "SC-1", "first_node"))
+    cell = traceability.cell("SC-1", [first], real_target=True)
+    assert cell.startswith("when the run acquires the target's first node: partial: missing ")
+    assert cell.endswith("; when it reuses a node: not proven on a real Pressluft (proven only when the run acquires "
+                         "the target's first node; no scenario proves it)")

@@ -1,5 +1,6 @@
 """Checks of claims whose property no reference mutant breaks alone (tools/claims.py names these tests)."""
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 
@@ -10,14 +11,24 @@ from support.checks.backups import checkpoint_listed
 from support.checks.nodes import REQUESTED, REUSED, Acquisition, node_is_ready, retry_scheduled
 from support.checks.previews import preview_shows
 from support.checks.providers import provider_degraded_with_guidance
-from support.checks.smokes import smoke_environment_failed, smoke_failed_as, smoke_failure_reasons, smoke_passed
+from support.checks.smokes import (
+    smoke_environment_failed,
+    smoke_exited_with,
+    smoke_failure_names_clone_preview,
+    smoke_failure_reasons,
+    smoke_lists_what_the_failed_run_left,
+    smoke_passed,
+    smoke_reused_a_node,
+)
 from support.pressluft.readiness import GUIDANCE, REASON_CODES, refusal_message
 from support.runtime.config import Budgets
+from support.runtime.resources import LeftBehind, LeftResource
 from support.runtime.smokes import SmokeRun
 from support.screenplay.actions import Request
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 
+BLOCKED = "a creation blocked by node readiness"
 LINE = '[wave5] FAIL category=preflight_blocked command="POST /api/sites" job_id=none reason="409 node_not_ready: x"'
 
 
@@ -26,21 +37,29 @@ def smoke(output: str, exit_code: int = 1, elapsed: float = 1.0) -> SmokeRun:
 
 
 def test_a_smoke_that_fails_as_expected_but_too_slowly_fails_the_claim():
-    smoke_failed_as(smoke(LINE, elapsed=1.0), "blocked by node readiness", within=5)
+    smoke_exited_with(smoke(LINE, elapsed=1.0), 1, BLOCKED, within=5)
     with pytest.raises(SuiteFailure) as caught:
-        smoke_failed_as(smoke(LINE, elapsed=6.2), "blocked by node readiness", within=5)
+        smoke_exited_with(smoke(LINE, elapsed=6.2), 1, BLOCKED, within=5)
     assert caught.value.reason == "the smoke took 6.2 s to fail, more than 5 s"
 
 
 @pytest.mark.parametrize("output, exit_code, words", [
     (LINE, 0, "exited with status 0"),
+    (LINE, 2, "exited with status 2"),  # the status a loop acts on must be the line's category's
     (LINE + "\n" + LINE, 1, "2 failure lines"),
     ("no line at all", 1, "0 failure lines"),
+    (LINE.replace("preflight_blocked", "job_failed"), 1, "reporting job_failed (409 node_not_ready: x); expected "
+                                                         "status 1, reporting preflight_blocked"),
 ])
-def test_a_smoke_failure_is_exit_1_with_exactly_one_line(output, exit_code, words):
+def test_a_smoke_failure_is_the_status_of_its_one_line_of_the_category_named(output, exit_code, words):
     with pytest.raises(SuiteFailure) as caught:
-        smoke_failed_as(smoke(output, exit_code), "blocked by node readiness")
+        smoke_exited_with(smoke(output, exit_code), 1, BLOCKED)
     assert words in caught.value.reason and caught.value.category is Category.CONTRACT_VIOLATION
+
+
+def test_a_sentence_whose_status_is_not_its_categorys_is_a_mistake_in_the_feature_text():
+    with pytest.raises(ValueError, match="says status 2 for 'a creation blocked by node readiness', whose status is 1"):
+        smoke_exited_with(smoke(LINE), 2, BLOCKED)
 
 
 def test_a_smoke_passes_only_with_exit_0_a_passed_scenario_and_no_failure_line():
@@ -193,6 +212,63 @@ def test_the_failed_clone_is_the_one_the_creation_job_names():
     with pytest.raises(SuiteFailure) as caught:  # the creation job names production, the clone's source
         smoke_environment_failed(answers, run, "clone")
     assert "environment_type is 'production' (expected environment_type 'clone')" in caught.value.reason
+
+
+def test_an_unreachable_preview_must_be_named_by_the_new_clones_preview_address():
+    answers = smoke_site("p1")
+    answers.answers["/api/jobs"] = [{"id": "j2", "job_type": "env_create", "site_id": "s1", "environment_id": "c1"}]
+    answers.answers["/api/sites/s1/environments"][1]["preview_url"] = "http://127.0.0.1:4002/"
+    line = ('[wave5] FAIL category=preview_unreachable command="GET <preview of env {}>/" job_id=none '
+            'reason="preview answered 500 until its 1 s budget was spent"')
+    smoke_failure_names_clone_preview(answers, smoke(line.format("c1")))
+    with pytest.raises(SuiteFailure) as caught:  # production's preview, the clone's source
+        smoke_failure_names_clone_preview(answers, smoke(line.format("p1")))
+    assert caught.value.reason == "the failure names GET <preview of env p1>/, expected GET <preview of env c1>/"
+
+
+def test_a_smoke_run_again_must_find_the_run_node_listed_ask_for_none_and_land_on_one_there_before():
+    node = {"id": "n1", "name": "w5-run-node"}
+    answers = smoke_site("p1")
+    answers.answers["/api/sites/s1/environments"][0]["node_id"] = "n1"
+    answers.answers["/api/jobs"] = []
+    again = SmokeRun("clone preview", "scripts/smoke-site-clone-preview.sh", "w5-test-s1", 0, "", 1.0)
+    acquisition = Acquisition("n1", REUSED)
+    answers.answers["/api/nodes"] = [node]
+    assert smoke_reused_a_node(answers, smoke(""), again, acquisition, {"n0", "n1"})["id"] == "p1"
+    with pytest.raises(SuiteFailure) as caught:  # production on a node the list did not show before
+        smoke_reused_a_node(answers, smoke(""), again, acquisition, {"n0"})
+    assert caught.value.reason == "the smoke's production is on the node n1, not on one listed before the failed run"
+    answers.answers["/api/nodes"] = [{**node, "id": "n2"}]  # a list that does not show the run's node
+    with pytest.raises(SuiteFailure) as caught:
+        smoke_reused_a_node(answers, smoke(""), again, acquisition, {"n1"})
+    assert "the nodes list does not show the nodes this run made (n1 is not listed)" in caught.value.reason
+    answers.answers["/api/nodes"] = [node, {"id": "n3", "name": "w5-test-s1-run-node"}]
+    with pytest.raises(SuiteFailure) as caught:
+        smoke_reused_a_node(answers, smoke(""), again, acquisition, {"n1"})
+    assert caught.value.reason == "the smoke asked for another node: w5-test-s1-run-node (n3)"
+
+
+def test_what_the_failed_run_left_is_its_run_its_site_as_it_is_now_and_its_failed_clone():
+    answers = smoke_site("p1")
+    answers.answers["/api/jobs"] = [{"id": "j2", "job_type": "env_create", "site_id": "s1", "environment_id": "c1"}]
+    said = LeftBehind("w5-test-s1", "failed, exit 1: job_failed", (
+        LeftResource("site", "s1", "w5-test-s1-site-1", "failed"),
+        LeftResource("production environment", "p1", "production", "failed"),
+        LeftResource("clone environment", "c1", None, "failed")))
+    failed = smoke("")
+    assert smoke_lists_what_the_failed_run_left(answers, failed, smoke(said.text(), 0)) == said
+    for wrong, words in ((replace(said, run_id="w5-other"), "does not say what the run before it, w5-test-s1, left "
+                                                            "(it names the run w5-other)"),
+                         (replace(said, resources=said.resources[1:]), "site s1 (failed): not named"),
+                         (replace(said, resources=(replace(said.resources[0], slug="w5-x-site-1"),
+                                                   *said.resources[1:])), "site s1 (failed): said '- site s1"),
+                         (replace(said, resources=(replace(said.resources[0], state="active"),
+                                                   *said.resources[1:])), "site s1 (failed): said"),
+                         (replace(said, resources=said.resources[:2]), "clone environment c1 (failed): not named")):
+        with pytest.raises(SuiteFailure) as caught:
+            smoke_lists_what_the_failed_run_left(answers, failed, smoke(wrong.text(), 0))
+        assert words in caught.value.reason
+    assert smoke_lists_what_the_failed_run_left(answers, failed, smoke("noise\n" + said.text() + "\nmore", 0)) == said
 
 
 def test_the_restored_production_is_the_one_the_restore_job_names_and_its_site_failed_too():

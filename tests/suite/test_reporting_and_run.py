@@ -2,13 +2,16 @@
 import json
 import re
 import sys
+from types import SimpleNamespace
 
 import pytest
 
 from support.http.client import PressluftClient
 from support.http.faults import discover
 from support.reporting import allure_results
-from support.runtime.resources import ResourceLedger
+from support.reporting.reports_folder import start_afresh
+from support.reporting.tally import RunTally
+from support.runtime.resources import LEDGER_FILE, LeftBehind, LeftResource, ResourceLedger, read_earlier_run
 from support.runtime.target import EmbeddedTarget
 from support.verdicts.categories import Category
 from support.verdicts.diagnosis import SUITE_ERROR_PREFIX, suite_error_line, verdict_for, with_summary_first
@@ -68,6 +71,38 @@ def test_names_carry_the_run_id_and_every_resource_is_listed():
     assert slug.startswith(ledger.run_id) and slug != ledger.slug("site")
     ledger.record("site", "s-1", slug)
     assert f"site s-1 ({slug})" in ledger.report()
+
+
+def test_a_run_reads_what_the_run_before_it_recorded_before_it_starts_afresh_once(tmp_path):
+    """The ledger and summary of the run before are read by the first start afresh of a run (the Allure formatter's),
+    and handed back by the second (before_all's), after the files are gone."""
+    earlier = ResourceLedger("w5-0a1b2c3d", record_to=str(tmp_path / LEDGER_FILE))
+    earlier.record("site", "s-1", "w5-0a1b2c3d-site-1")
+    earlier.record("environment", "e-1", "w5-0a1b2c3d-clone-2")
+    (tmp_path / RunTally.FILE).write_text(json.dumps({"exit_status": 1, "categories": ["job_failed"]}))
+    config = SimpleNamespace(userdata={"PRESSLUFT_REPORTS_DIR": str(tmp_path)}, junit=False)
+    found = start_afresh(config)
+    assert not (tmp_path / LEDGER_FILE).exists() and not (tmp_path / RunTally.FILE).exists()
+    assert (found.run_id, [item.id for item in found.items]) == ("w5-0a1b2c3d", ["s-1", "e-1"])
+    assert found.outcome() == "failed, exit 1: job_failed" and start_afresh(config) is found
+    earlier.record("site", "s-2")  # a run cut off before its end wrote no summary
+    assert read_earlier_run(tmp_path / LEDGER_FILE, None).outcome() == "cut off before its end"
+    assert start_afresh(SimpleNamespace(userdata={"PRESSLUFT_REPORTS_DIR": str(tmp_path / "none")})) is None
+
+
+def test_what_an_earlier_run_left_reads_back_as_it_was_said():
+    said = LeftBehind("w5-0a1b2c3d", "failed, exit 1: job_failed", (
+        LeftResource("site", "s-1", "w5-0a1b2c3d-site-1", "failed"),
+        LeftResource("clone environment", "e-1", "w5-0a1b2c3d-clone-2", "failed"),
+        LeftResource("node", "n-1", "w5-0a1b2c3d-run-node", "ready (no reason codes, status active)")))
+    assert said.text().splitlines()[:2] == [
+        "[wave5] the run before this one, w5-0a1b2c3d (failed, exit 1: job_failed), left on the target (not deleted):",
+        "  - site s-1 (w5-0a1b2c3d-site-1): failed"]
+    assert LeftBehind.said_in(f"before\n{said.text()}\n  | after") == said
+    assert LeftBehind.said_in("nothing said") is None
+    nothing = LeftBehind("w5-0a1b2c3d", "passed, exit 0")
+    assert nothing.text().endswith("(nothing: it recorded no resource)")
+    assert LeftBehind.said_in(nothing.text()) == nothing
 
 
 def test_fault_injection_is_unavailable_where_capabilities_answer_404(fake_server, journal):
