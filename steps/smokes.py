@@ -2,6 +2,15 @@
 answered. Faults set for a smoke name the site it will make (by the run id the smoke is given)."""
 from behave import given, then, use_step_matcher, when
 
+from support.checks.smoke_outcomes import (
+    smoke_asked_for_no_node,
+    smoke_backup_listed,
+    smoke_copies_answer,
+    smoke_made_copies,
+    smoke_production_live_again,
+    smoke_restored_with_checkpoint,
+    smoke_waited_for_node,
+)
 from support.checks.smokes import (
     smoke_environment_failed,
     smoke_failed_as,
@@ -14,9 +23,11 @@ from support.checks.smokes import (
     smoke_job_ended_failed,
     smoke_passed,
 )
+from support.flows.nodes import connect_provider, request_new_node
 from support.run.cleanups import cancel_jobs_in_flight, quietly
 from support.runtime.ports import unused_local_url
 from support.runtime.smokes import run_smoke
+from support.screenplay.questions import TheJob, TheNodes, provider_nodes
 
 BUDGET_KINDS = {"job": "clone", "preview": "preview"}  # "with a job budget of N seconds" is the clone job's
 
@@ -72,10 +83,27 @@ def step_clone_preview_misbehaves(context, misbehave):
     context.faults.preview(site_slug_prefix=_smoke_site_prefix(context), environment_type="clone", **behaviour)
 
 
+@given("no provider-acquired node is ready, and Pressluft is still acquiring a new one")
+def step_node_acquired_as_the_smoke_starts(context):
+    """Every provider node listed now reports not ready (node_unreachable), and a new node is requested whose
+    acquisition the fault API holds in flight until whoever waits for it first looks at its job (a hang until read):
+    the smoke started next finds no node ready and one being acquired. Faults on every node: the scenario is @SERIAL."""
+    operator = context.run.operator
+    for node in provider_nodes(operator.asks_for(TheNodes(quiet=True))):
+        context.faults.node_readiness(["node_unreachable"], node_id=node["id"])
+    connect_provider(operator)
+    name = context.run.ledger.slug("node")
+    context.faults.jobs({"job_type": "node_provision", "node_name": name}, "hang", until_read=True)
+    context.state.node_request = request = request_new_node(operator, name)
+    context.add_cleanup(quietly("let the held acquisition run on", operator.asks_for,
+                                TheJob(request.accepted(), quiet=True)))
+
+
 # -- running a smoke -----------------------------------------------------------------------------------
 use_step_matcher("re")
 
 
+@when(r"the (?P<smoke>clone preview|backup and restore) smoke runs(?: from the repository root)?")
 @when(r"the operator runs the (?P<smoke>clone preview|backup and restore) smoke(?: from the repository root)?"
       r"(?: with a (?P<budget>job|preview) budget of (?P<seconds>\d+(?:\.\d+)?) seconds?)?")
 def step_run_smoke(context, smoke, budget=None, seconds=None):
@@ -157,3 +185,40 @@ def step_new_environment_failed(context):
 @then("the restored production is marked failed, not active")
 def step_restored_production_failed(context):
     smoke_environment_failed(context.run.operator, context.state.need("smoke"), "production")
+
+
+# -- what a smoke made ----------------------------------------------------------------------------------
+@then("it made a clone and a staging environment from its site's production, both active on the provider-acquired "
+      "node")
+def step_smoke_made_copies(context):
+    smoke_made_copies(context.run.operator, context.state.need("smoke"))
+
+
+@then("the previews of both answer 200, 301 or 302")
+def step_smoke_copies_answer(context):
+    smoke_copies_answer(context.run.operator, context.state.need("smoke"))
+
+
+@then("it made a full backup of its site's production, listed with a sha256 checksum and a positive size")
+def step_smoke_backup_listed(context):
+    smoke_backup_listed(context.run.operator, context.state.need("smoke"))
+
+
+@then("it restored production on the same node, with a full checkpoint of production taken first")
+def step_smoke_restored(context):
+    smoke_restored_with_checkpoint(context.run.operator, context.state.need("smoke"))
+
+
+@then("its production is active again, and its preview answers 200, 301 or 302")
+def step_smoke_production_live(context):
+    smoke_production_live_again(context.run.operator, context.state.need("smoke"))
+
+
+@then("it asked for no node of its own")
+def step_smoke_asked_for_no_node(context):
+    smoke_asked_for_no_node(context.run.operator, context.state.need("smoke"), context.state.need("node_request"))
+
+
+@then("it waited for the node being acquired, which was reported not ready until Pressluft had acquired it")
+def step_smoke_waited_for_node(context):
+    smoke_waited_for_node(context.run.operator, context.state.need("smoke"), context.state.need("node_request"))

@@ -79,9 +79,17 @@ def checkpoint_listed(operator: Operator, restore: Request, restore_job: dict, *
     environment with integrity data, taken while that restore job ran (between its start and its end), holding
     what the environment showed just before the restore (when the scenario knows it, `restore.content_before`,
     and the target can show what a backup holds, `read_content`; otherwise judged by its time alone)."""
-    environment_id, command = restore.environment_id, TheBackups(restore.environment_id).command
     before = {backup["id"] for backup in restore.backups_before} | {restore.backup_id}
-    new = [b for b in operator.asks_for(TheBackups(environment_id)) if b.get("id") not in before]
+    return checkpoint_among(operator, restore.environment_id, before, restore_job,
+                            content_before=restore.content_before, read_content=read_content)
+
+
+def checkpoint_among(operator: Operator, environment_id: str, known: set, restore_job: dict, *,
+                     content_before: Optional[str] = None, read_content: Optional[Callable[[str], str]] = None) -> dict:
+    """The checkpoint of checkpoint_listed among the environment's backups but the `known` ones (those listed before
+    the restore, and the one it restored)."""
+    command = TheBackups(environment_id).command
+    new = [b for b in operator.asks_for(TheBackups(environment_id)) if b.get("id") not in known]
     if not new:
         raise SuiteFailure(Category.CONTRACT_VIOLATION, command,
                            "no new backup of the environment is listed after the restore", job_id=restore_job["id"])
@@ -95,9 +103,9 @@ def checkpoint_listed(operator: Operator, restore: Request, restore_job: dict, *
         elif created is None or finished is None or created > finished or (started and created < started):
             problems.append(f"the backup {backup['id']} was created at {backup.get('created_at')}, not while the "
                             f"restore ran ({restore_job.get('started_at')} to {restore_job.get('finished_at')})")
-        elif restore.content_before is not None and read_content is not None \
-                and (held := read_content(backup["id"])) != restore.content_before:
-            problems.append(f"the backup {backup['id']} holds '{held}', not '{restore.content_before}', what "
+        elif content_before is not None and read_content is not None \
+                and (held := read_content(backup["id"])) != content_before:
+            problems.append(f"the backup {backup['id']} holds '{held}', not '{content_before}', what "
                             "production showed just before the restore")
         else:
             return backup

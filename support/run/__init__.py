@@ -1,6 +1,7 @@
 """One run of the suite, the top layer: started (`run`: settings read, the target started or reached, the operator
 signed in, and what the run makes once and shares between scenarios), failing once (`once`), what one scenario knows
 (`scenario`), which scenarios need what, tried once while the target's first node is acquired (`preflight_proof`),
+what its wait for a node being acquired saw of it (`acquisition_proof`),
 its cleanups (`cleanups`), the provider servers it bought and releases at its end (`provider_servers`), and behave's
 runner, which ends the run with its exit status (`runner`). environment.py's hooks are built from it.
 

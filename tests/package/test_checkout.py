@@ -14,7 +14,7 @@ from tools.suite_runs import SuiteRun
 
 ROOT = Path(__file__).resolve().parents[2]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
-SUCCESS = "[smoke] success: clone preview URL reachable (1 scenario passed)"
+SUCCESS = "[smoke] success: clone and staging preview URLs reachable (2 scenarios passed)"
 
 
 def test_a_checkout_reads_its_version_from_pyproject_and_it_names_the_spec_commit():

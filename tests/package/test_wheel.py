@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SUITE = "pressluft_acceptance/suite/"
 VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
 DESCRIBED = f"pressluft-acceptance {VERSION}, checking the Pressluft Wave 5 contract at {SPEC_COMMIT[:8]}"
-SUCCESS = {"clone-preview": "[smoke] success: clone preview URL reachable (1 scenario passed)",
+SUCCESS = {"clone-preview": "[smoke] success: clone and staging preview URLs reachable (2 scenarios passed)",
            "backup-restore": "[smoke] success: restore completed and preview reachable (1 scenario passed)"}
 REPORTS = {"clone-preview": "smoke-site-clone-preview", "backup-restore": "smoke-backup-restore"}
 
