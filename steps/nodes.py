@@ -16,7 +16,7 @@ from support.checks.nodes import (
 from support.checks.providers import provider_degraded_with_guidance
 from support.checks.refusals import refused
 from support.flows.nodes import connect_provider, request_new_node
-from support.reporting.allure_results import mark_skipped
+from support.reporting.allure_results import shown_or_skipped
 from support.reporting.narration import attach_text
 from support.run.acquisition_proof import describe_polls
 
@@ -135,12 +135,7 @@ def step_no_node_job(context):
 def step_node_still_being_acquired(context):
     """The run's node, which Pressluft was still acquiring when the run first needed it
     (support/run/acquisition_proof.py); skipped, saying so, on a target where the run reused a ready node."""
-    acquisition, not_shown = context.run.node_polled_while_acquired()
-    if not_shown:
-        mark_skipped(not_shown)
-        context.scenario.skip(reason=not_shown)
-        return
-    context.state.polled_node = acquisition
+    context.state.polled_node = shown_or_skipped(context.scenario, context.run.node_polled_while_acquired())
 
 
 @when("the operator waits for that node while Pressluft acquires it")

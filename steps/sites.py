@@ -9,7 +9,7 @@ from support.checks.refusals import refused_by_readiness
 from support.checks.sites import no_site_recorded, site_job_record
 from support.flows.environments import request_environment
 from support.flows.sites import create_live_site, request_site
-from support.reporting.allure_results import mark_skipped
+from support.reporting.allure_results import shown_or_skipped
 from support.reporting.narration import attach_text
 
 
@@ -72,12 +72,7 @@ def step_no_environment_added(context):
 # -- the preflight while the target's first node is acquired: what the run tried then, judged now ----------------
 @given("the operator has asked for the target's first provider-acquired node")
 def step_first_node(context):
-    proof, not_provable = context.run.preflight_while_acquiring()
-    if not_provable:
-        mark_skipped(not_provable)
-        context.scenario.skip(reason=not_provable)
-        return
-    context.state.preflight_proof = proof
+    context.state.preflight_proof = shown_or_skipped(context.scenario, context.run.preflight_while_acquiring())
 
 
 @when("the operator tries to create a site while Pressluft acquires that node")

@@ -187,38 +187,25 @@ def step_restored_production_failed(context):
     smoke_environment_failed(context.run.operator, context.state.need("smoke"), "production")
 
 
-# -- what a smoke made ----------------------------------------------------------------------------------
-@then("it made a clone and a staging environment from its site's production, both active on the provider-acquired "
-      "node")
-def step_smoke_made_copies(context):
-    smoke_made_copies(context.run.operator, context.state.need("smoke"))
+# -- what a smoke made: each sentence, the check that judges it, and what of the scenario it needs -------------
+def _judged(check, *needs):
+    def step(context):
+        check(context.run.operator, *(context.state.need(name) for name in needs))
+    step.__doc__ = check.__doc__
+    return step
 
 
-@then("the previews of both answer 200, 301 or 302")
-def step_smoke_copies_answer(context):
-    smoke_copies_answer(context.run.operator, context.state.need("smoke"))
-
-
-@then("it made a full backup of its site's production, listed with a sha256 checksum and a positive size")
-def step_smoke_backup_listed(context):
-    smoke_backup_listed(context.run.operator, context.state.need("smoke"))
-
-
-@then("it restored production on the same node, with a full checkpoint of production taken first")
-def step_smoke_restored(context):
-    smoke_restored_with_checkpoint(context.run.operator, context.state.need("smoke"))
-
-
-@then("its production is active again, and its preview answers 200, 301 or 302")
-def step_smoke_production_live(context):
-    smoke_production_live_again(context.run.operator, context.state.need("smoke"))
-
-
-@then("it asked for no node of its own")
-def step_smoke_asked_for_no_node(context):
-    smoke_asked_for_no_node(context.run.operator, context.state.need("smoke"), context.state.need("node_request"))
-
-
-@then("it waited for the node being acquired, which was reported not ready until Pressluft had acquired it")
-def step_smoke_waited_for_node(context):
-    smoke_waited_for_node(context.run.operator, context.state.need("smoke"), context.state.need("node_request"))
+for sentence, check, needs in (
+        ("it made a clone and a staging environment from its site's production, both active on the "
+         "provider-acquired node", smoke_made_copies, ("smoke",)),
+        ("the previews of both answer 200, 301 or 302", smoke_copies_answer, ("smoke",)),
+        ("it made a full backup of its site's production, listed with a sha256 checksum and a positive size",
+         smoke_backup_listed, ("smoke",)),
+        ("it restored production on the same node, with a full checkpoint of production taken first",
+         smoke_restored_with_checkpoint, ("smoke",)),
+        ("its production is active again, and its preview answers 200, 301 or 302", smoke_production_live_again,
+         ("smoke",)),
+        ("it asked for no node of its own", smoke_asked_for_no_node, ("smoke", "node_request")),
+        ("it waited for the node being acquired, which was reported not ready until Pressluft had acquired it",
+         smoke_waited_for_node, ("smoke", "node_request"))):
+    then(sentence)(_judged(check, *needs))

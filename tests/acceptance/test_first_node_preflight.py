@@ -37,6 +37,19 @@ def test_on_a_fresh_target_without_fault_injection_the_refusal_is_proven_and_que
     assert site_job["site_id"] == site["id"]
 
 
+def a_ready_node_before_the_run(target) -> str:
+    """A provider node made ready on the target before the run starts: the run reuses it. Its acquisition job."""
+    target.api.post(target.url + "/api/providers", json={"provider_id": "hetzner", "api_token": "operator-token"},
+                    timeout=5)
+    job_id = target.api.post(target.url + "/api/nodes", json={"provider_id": "hetzner", "name": "earlier-node"},
+                             timeout=5).json()["job_id"]
+    for _ in range(200):
+        if target.get(f"/api/jobs/{job_id}")["status"] == "succeeded":
+            break
+        time.sleep(0.05)
+    return job_id
+
+
 def test_on_a_fresh_target_without_fault_injection_the_looks_at_the_node_being_acquired_are_the_proof(
         tmp_path, faulty_target):
     target = faulty_target(enable_faults=False)
@@ -62,14 +75,7 @@ def test_on_a_fresh_target_without_fault_injection_the_looks_at_the_node_being_a
 
 def test_a_run_that_reuses_a_ready_node_skips_the_scenario_and_says_why(tmp_path, faulty_target):
     target = faulty_target(enable_faults=False)
-    target.api.post(target.url + "/api/providers", json={"provider_id": "hetzner", "api_token": "operator-token"},
-                    timeout=5)
-    job_id = target.api.post(target.url + "/api/nodes", json={"provider_id": "hetzner", "name": "earlier-node"},
-                             timeout=5).json()["job_id"]
-    for _ in range(200):
-        if target.get(f"/api/jobs/{job_id}")["status"] == "succeeded":
-            break
-        time.sleep(0.05)
+    a_ready_node_before_the_run(target)
     run = run_behave(tmp_path, *NAME, "features/wave5", env=target.env())
     assert run.exit_code == 2, run.output[-3000:]  # a selection that ran nothing judged nothing
     summary = run.summary()
@@ -87,14 +93,7 @@ def test_a_run_that_reuses_a_ready_node_skips_the_scenario_and_says_why(tmp_path
 
 def test_a_run_that_reuses_a_ready_node_shows_no_node_being_acquired_and_says_so(tmp_path, faulty_target):
     target = faulty_target(enable_faults=False)
-    target.api.post(target.url + "/api/providers", json={"provider_id": "hetzner", "api_token": "operator-token"},
-                    timeout=5)
-    job_id = target.api.post(target.url + "/api/nodes", json={"provider_id": "hetzner", "name": "earlier-node"},
-                             timeout=5).json()["job_id"]
-    for _ in range(200):
-        if target.get(f"/api/jobs/{job_id}")["status"] == "succeeded":
-            break
-        time.sleep(0.05)
+    job_id = a_ready_node_before_the_run(target)
     run = run_behave(tmp_path, "--name", f"^{POLLED}$", "features/wave5", env=target.env())
     assert run.exit_code == 2, run.output[-3000:]  # a selection that ran nothing judged nothing
     result = run.result_named(POLLED)
