@@ -60,7 +60,8 @@ def test_on_a_fresh_target_without_fault_injection_the_looks_at_the_node_being_a
     lines = looks.splitlines()
     assert re.match(r"the wait for the node w5-[0-9a-f]{8}-run-node \(.+\), requested by the run, and its "
                     r"acquisition job \S+: job \S+: \d+ polls over ", lines[0]), lines[0]
-    assert "acquisition running (attempt 1); the node not ready (node_status_not_active" in lines[2]
+    assert re.search(r"acquisition (queued|running) \(attempt [01]\); the node not ready \(node_status_not_active",
+                     lines[2]), lines[2]
     assert "acquisition succeeded (attempt 1); the node " in lines[-1]  # the node as listed just before that
     # the same looks in the wait log, with the wait for the node's acquisition job
     waits = [json.loads(line) for path in (run.reports / "waits").glob("*.jsonl")
