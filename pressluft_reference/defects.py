@@ -48,6 +48,7 @@ DEFECTS = {
     "env_source_not_recorded": "a new environment is stored with source_environment_id null",
     "env_on_unknown_node": "a new environment is stored on a random node id, not its source's node",
     "clone_preview_not_served": "the preview of a clone or staging environment refuses connections",
+    "staging_preview_not_served": "the preview of a staging environment refuses connections (a clone's answers)",
     "preview_url_points_to_source": "a clone or staging environment's preview_url is its source's",
     "redirects_answered_as_307": "a preview fault asking for a 301 or 302 answers 307 (same Location)",
     # backups and restores

@@ -28,6 +28,7 @@ class JobPlan:
     first_attempt: int
     hold_last_retry: bool = False
     release_at: Optional[float] = None  # a `hang` that ends by itself then (time.monotonic()); None: when cancelled
+    until_read: bool = False  # a hang that ends once a client reads the job by its id (GET /api/jobs/{id})
 
     def fails(self, attempt: int) -> bool:
         return self.outcome == "fail" and (self.attempts is None or attempt - self.first_attempt < self.attempts)
@@ -56,6 +57,7 @@ class Faults:
             self._preflight = {}
             self._jobs = []  # pending job faults, each with a remaining count
             self._plans = {}  # job id → JobPlan bound at the job's claim
+            self._read = set()  # ids of the jobs a client has read one by one (GET /api/jobs/{id})
             self._previews = {}  # ("environment"|"site"|"all", id) → preview behaviour
             self._backups = []
             self._busy_nodes = []  # site slug prefix, seconds, count: creations that find their node busy
@@ -124,9 +126,18 @@ class Faults:
                     if fault["count"] <= 0:
                         self._jobs.remove(fault)
                     plan = self._bind(fault, job)
-                    self._plans[job["id"]] = plan
+                    if not (plan.until_read and job["id"] in self._read):  # read already: nothing to hold
+                        self._plans[job["id"]] = plan
                     return plan
         return None
+
+    def job_read(self, job_id) -> None:
+        """A client read the job by its id: a hang that waits for that (`until_read`) ends, and the job runs on."""
+        with self._lock:
+            self._read.add(job_id)
+            plan = self._plans.get(job_id)
+            if plan is not None and plan.outcome == "hang" and plan.until_read:
+                del self._plans[job_id]
 
     def plan_active(self, job_id) -> bool:
         """Whether the job's plan still holds it (a `hang`: until cancelled, or until its release)."""
@@ -171,7 +182,7 @@ class Faults:
             error_message=fault.get("error_message") or f"{job['job_type']} failed: injected fault {code}",
             retryable=code in RETRYABLE_CODES if retryable is None else retryable,
             attempts=fault.get("attempts"), first_attempt=job["attempt_count"],
-            hold_last_retry=bool(fault.get("hold_last_retry")))
+            hold_last_retry=bool(fault.get("hold_last_retry")), until_read=bool(fault.get("until_read")))
 
     # previews
     def set_preview(self, fault: dict):

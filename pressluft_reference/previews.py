@@ -151,7 +151,9 @@ class Previews:
                                                 found["environment_type"]) or {}
         serving = (found["status"] in SERVING_STATUSES and not fault.get("refuse") and environment_id not in self._down
                    and not (found["environment_type"] != "production"
-                            and defective(self.runtime, "clone_preview_not_served")))
+                            and defective(self.runtime, "clone_preview_not_served"))
+                   and not (found["environment_type"] == "staging"
+                            and defective(self.runtime, "staging_preview_not_served")))
         with self._lock:
             server = self._servers.get(environment_id) or self._bind(environment_id, found["preview_port"])
             if serving and not server.listening:

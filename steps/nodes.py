@@ -1,6 +1,7 @@
 """Steps about the provider connection and provider-acquired nodes."""
 from behave import given, then, when
 
+from support.checks.first_node import ready_without_a_second_request, reported_not_ready_while_acquired
 from support.checks.nodes import (
     at_most_one_node_acquired,
     new_node_listed_not_ready,
@@ -15,6 +16,9 @@ from support.checks.nothing_left import no_node_acquisition_queued, no_node_reco
 from support.checks.providers import provider_degraded_with_guidance
 from support.checks.refusals import refused
 from support.flows.nodes import connect_provider, request_new_node
+from support.reporting.narration import attach_text
+from support.run.acquisition_proof import describe_polls
+from support.verdicts.not_shown import shown
 
 
 @given("the provider is connected with the operator's credential")
@@ -128,3 +132,29 @@ def step_no_node_job(context):
 @then("no node was recorded for that request")
 def step_no_node_recorded(context):
     no_node_recorded(context.run.operator, context.state.need("node_request"), context.state.need("node")["id"])
+
+
+# -- the node the run waited for while Pressluft acquired it: what its wait saw then, judged now ------------------
+@given("no provider-acquired node was ready when the operator asked for one")
+def step_node_still_being_acquired(context):
+    """The run's node, which Pressluft was still acquiring when the run first needed it
+    (support/run/acquisition_proof.py); skipped, saying so, on a target where the run reused a ready node."""
+    context.state.polled_node = shown(context.run.node_polled_while_acquired())
+
+
+@when("the operator waits for that node while Pressluft acquires it")
+def step_wait_while_acquired(context):
+    """Waited by the run when it first needed its node: the looks of that wait are the record."""
+    attach_text("the looks at the node while Pressluft acquired it", describe_polls(context.state.need("polled_node")))
+
+
+@then("that node was reported not ready, with its reasons, at every look while Pressluft acquired it")
+def step_not_ready_at_every_look(context):
+    reported_not_ready_while_acquired(context.state.need("polled_node"))
+
+
+@then("it became ready without being requested again")
+def step_ready_without_second_request(context):
+    context.run.ready_node()  # the run's node: its readiness is waited for once per run (support/run/run.py)
+    ready_without_a_second_request(context.run.operator, context.state.need("polled_node"),
+                                   context.run.journal.since(0))

@@ -7,7 +7,7 @@ from support.checks.refusals import refused_by_readiness
 from support.flows.environments import request_environment
 from support.flows.sites import create_live_site, request_site
 from support.reporting.narration import attach_text
-from support.verdicts.not_shown import NotShownHere
+from support.verdicts.not_shown import shown
 
 
 def reason_codes(text: str) -> list[str]:
@@ -65,10 +65,7 @@ def step_no_environment_added(context):
 # -- the preflight while the target's first node is acquired: what the run tried then, judged now ----------------
 @given("the operator has asked for the target's first provider-acquired node")
 def step_first_node(context):
-    proof, not_provable = context.run.preflight_while_acquiring()
-    if not_provable:
-        raise NotShownHere(not_provable)
-    context.state.preflight_proof = proof
+    context.state.preflight_proof = shown(context.run.preflight_while_acquiring())
 
 
 @when("the operator tries to create a site while Pressluft acquires that node")

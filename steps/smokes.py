@@ -6,6 +6,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 from behave import given, then, use_step_matcher, when
 
+from support.checks.smoke_outcomes import (
+    smoke_asked_for_no_node,
+    smoke_backup_listed,
+    smoke_copies_answer,
+    smoke_made_copies,
+    smoke_production_live_again,
+    smoke_restored_with_checkpoint,
+    smoke_waited_for_node,
+)
 from support.checks.smokes import (
     smoke_environment_failed,
     smoke_exited_with,
@@ -21,10 +30,11 @@ from support.checks.smokes import (
     smoke_reused_a_node,
     smoke_runs_fail_alike,
 )
+from support.flows.nodes import connect_provider, request_new_node
 from support.run.cleanups import cancel_jobs_in_flight, quietly
 from support.runtime.ports import unused_local_url
 from support.runtime.smokes import run_smoke
-from support.screenplay.questions import TheNodes
+from support.screenplay.questions import TheJob, TheNodes, provider_nodes
 
 ALLOWED = {"each job": "clone", "the preview": "preview"}  # ", allowing each job N seconds": the clone job's
 
@@ -114,10 +124,27 @@ def step_clone_preview_misbehaves(context, misbehave):
     context.faults.preview(site_slug_prefix=_smoke_site_prefix(context), environment_type="clone", **behaviour)
 
 
+@given("no provider-acquired node is ready, and Pressluft is still acquiring a new one")
+def step_node_acquired_as_the_smoke_starts(context):
+    """Every provider node listed now reports not ready (node_unreachable), and a new node is requested whose
+    acquisition the fault API holds in flight until whoever waits for it first looks at its job (a hang until read):
+    the smoke started next finds no node ready and one being acquired. Faults on every node: the scenario is @SERIAL."""
+    operator = context.run.operator
+    for node in provider_nodes(operator.asks_for(TheNodes(quiet=True))):
+        context.faults.node_readiness(["node_unreachable"], node_id=node["id"])
+    connect_provider(operator)
+    name = context.run.ledger.slug("node")
+    context.faults.jobs({"job_type": "node_provision", "node_name": name}, "hang", until_read=True)
+    context.state.node_request = request = request_new_node(operator, name)
+    context.add_cleanup(quietly("let the held acquisition run on", operator.asks_for,
+                                TheJob(request.accepted(), quiet=True)))
+
+
 # -- running a smoke -----------------------------------------------------------------------------------
 use_step_matcher("re")
 
 
+@when(r"the (?P<smoke>clone preview|backup and restore) smoke runs(?: from the repository root)?")
 @when(r"the operator runs the (?P<smoke>clone preview|backup and restore) smoke(?: from the repository root)?"
       r"(?:, allowing (?P<what>each job|the preview) (?P<seconds>\d+(?:\.\d+)?) seconds?)?")
 def step_run_smoke(context, smoke, what=None, seconds=None):
@@ -224,3 +251,27 @@ def step_new_environment_failed(context):
 @then("the restored production is marked failed, not active")
 def step_restored_production_failed(context):
     smoke_environment_failed(context.run.operator, context.state.need("smoke"), "production")
+
+
+# -- what a smoke made: each sentence, the check that judges it, and what of the scenario it needs -------------
+def _judged(check, *needs):
+    def step(context):
+        check(context.run.operator, *(context.state.need(name) for name in needs))
+    step.__doc__ = check.__doc__
+    return step
+
+
+for sentence, check, needs in (
+        ("it made a clone and a staging environment from its site's production, both active on the "
+         "provider-acquired node", smoke_made_copies, ("smoke",)),
+        ("the previews of both answer 200, 301 or 302", smoke_copies_answer, ("smoke",)),
+        ("it made a full backup of its site's production, listed with a sha256 checksum and a positive size",
+         smoke_backup_listed, ("smoke",)),
+        ("it restored production on the same node, with a full checkpoint of production taken first",
+         smoke_restored_with_checkpoint, ("smoke",)),
+        ("its production is active again, and its preview answers 200, 301 or 302", smoke_production_live_again,
+         ("smoke",)),
+        ("it asked for no node of its own", smoke_asked_for_no_node, ("smoke", "node_request")),
+        ("it waited for the node being acquired, which was reported not ready until Pressluft had acquired it",
+         smoke_waited_for_node, ("smoke", "node_request"))):
+    then(sentence)(_judged(check, *needs))

@@ -44,7 +44,11 @@ CLONE_FAILS = "A clone whose provisioning keeps failing ends failed, and the clo
 RESTORE_FAILS = "A restore that fails ends failed, and the backup and restore smoke reports it"
 CANCELLED = "A job that ends cancelled fails the smoke as cancelled, not as timed out"
 HANGS = "A job that never ends fails the smoke as timed out once its time is up"
-SMOKE_PASSES = "The {} smoke passes against a working control plane -- @1.{}"
+CLONE_SMOKE = "The clone preview smoke makes a clone and a staging environment whose previews answer"
+BACKUP_SMOKE = "The backup and restore smoke backs up production with its integrity data and restores it"
+SMOKE_WAITS = "The clone preview smoke started while its node is still being acquired waits for that node and passes"
+POLLED = ("A node still being acquired is polled through its not-ready states until it is ready, without a second "
+          "request")
 UNREACHABLE_SMOKE = "A clone preview that never answers 200, 301 or 302 fails the clone smoke as unreachable -- @1.{}"
 TWICE = "The same failure, met twice, is reported in the same words"
 RESUMED = "A smoke run again after a failed run reuses a ready node, passes, and lists what the failed run left"
@@ -403,11 +407,95 @@ CLAIMS = (
     )),
     # -- the smoke commands ----------------------------------------------------------------------------
     Claim("the smoke passes", (
-        Property("exit 0 after at least one passed scenario, no failure line",
-                 (m("env_create_leaves_cloning", SMOKE_PASSES.format("clone preview", 1)),
-                  m("restore_skips_checkpoint", SMOKE_PASSES.format("backup and restore", 2)))),
+        Property("exit 0 after at least one passed scenario, no failure line (here: what the smoke checks besides "
+                 "what it made, its site active again)",
+                 (m("site_left_restoring_after_restore", BACKUP_SMOKE),)),
         Property("a smoke that failed is reported with its own verdict: its category, command, job and reason",
-                 (m("restore_fails", SMOKE_PASSES.format("backup and restore", 2), JOB_FAILED),)),
+                 (m("env_create_fails", RESUMED, JOB_FAILED),)),
+    )),
+    # -- what a smoke made, judged from what it left on the target and what it reported -------------------
+    Claim("it made a clone and a staging environment from its site's production, both active on the "
+          "provider-acquired node", (
+        Property("an env_create job of the smoke's site names each, as the smoke named it when it asked for that "
+                 "type, and succeeded", (m("env_create_fails", CLONE_SMOKE, JOB_FAILED),)),
+        Property("each is of the smoke's site", (m("env_shown_under_other_site", CLONE_SMOKE),)),
+        Property("each is active", (m("env_create_leaves_cloning", CLONE_SMOKE),)),
+        Property("each is of the type the smoke asked for", (m("env_type_stored_as_clone", CLONE_SMOKE),)),
+        Property("each is copied from production", (m("env_source_not_recorded", CLONE_SMOKE),)),
+        Property("each is on production's node", (m("env_on_unknown_node", CLONE_SMOKE),)),
+        Property("each has a preview address of its own", (m("preview_url_points_to_source", CLONE_SMOKE),)),
+        Property("production's node is a provider-acquired node, listed ready and ready in fact",
+                 without_mutant="it is the node the scenario's Given found ready, where 'that node is ready with no "
+                                "outstanding reason codes' and its mutants judge it: a defect that makes it unready "
+                                "fails that Given first; tests/suite/test_smoke_outcomes.py feeds a local node"),
+    )),
+    Claim("the previews of both answer 200, 301 or 302", (
+        Property("the clone's and the staging environment's previews: 200, 301 or 302 within the preview budget",
+                 (m("staging_preview_not_served", CLONE_SMOKE, UNREACHABLE, PREVIEW_BUDGET),)),
+    )),
+    Claim("it made a full backup of its site's production, listed with a sha256 checksum and a positive size", (
+        Property("the backup_create job of the smoke's production succeeded", (m("backup_create_fails", BACKUP_SMOKE,
+                                                                                  JOB_FAILED),)),
+        Property("it is of production, of the smoke's site, on production's node",
+                 (m("backup_and_restore_jobs_without_node", BACKUP_SMOKE),)),
+        Property("the backup with the job's id is listed for production", (m("backup_id_differs_from_job",
+                                                                             BACKUP_SMOKE),)),
+        Property("status completed", (m("backup_left_running", BACKUP_SMOKE),)),
+        Property("backup_scope full", (m("backup_scope_stored_as_db", BACKUP_SMOKE),)),
+        Property("checksum sha256: and 64 hex digits", (m("backup_checksum_not_sha256", BACKUP_SMOKE),)),
+        Property("a positive size_bytes", (m("backup_size_zero", BACKUP_SMOKE),)),
+    )),
+    Claim("it restored production on the same node, with a full checkpoint of production taken first", (
+        Property("the env_restore job of the smoke's production succeeded", (m("restore_fails", BACKUP_SMOKE,
+                                                                               JOB_FAILED),)),
+        Property("it is of production, of the smoke's site, on production's node",
+                 without_mutant="the same job matcher as the backup's in the claim before it, broken there by "
+                                "backup_and_restore_jobs_without_node"),
+        Property("a backup of production other than the smoke's is listed", (m("restore_skips_checkpoint",
+                                                                               BACKUP_SMOKE),)),
+        Property("it is a full backup", (m("checkpoint_not_full", BACKUP_SMOKE),)),
+        Property("completed with a sha256 checksum and a positive size", (m("checkpoint_without_checksum",
+                                                                            BACKUP_SMOKE),)),
+        Property("taken while that restore job ran", (m("checkpoint_taken_after_restore", BACKUP_SMOKE),)),
+    )),
+    Claim("its production is active again, and its preview answers 200, 301 or 302", (
+        Property("production (of the smoke's site) is active", (m("restore_leaves_restoring", BACKUP_SMOKE),)),
+        Property("its preview answers 200, 301 or 302 within the preview budget",
+                 (m("restored_preview_down", BACKUP_SMOKE, UNREACHABLE, PREVIEW_BUDGET),)),
+    )),
+    Claim("it asked for no node of its own", (
+        Property("no node named with the smoke's run id; one acquisition job for the node being acquired when it "
+                 "started", (m("node_jobs_listed_without_node", SMOKE_WAITS),)),
+        Property("first, the job list shows that node's acquisition job",
+                 (m("jobs_list_shows_only_in_flight", SMOKE_WAITS),)),
+    )),
+    Claim("it waited for the node being acquired, which was reported not ready until Pressluft had acquired it", (
+        Property("its wait log holds its wait for that node's acquisition job: it found the node being acquired and "
+                 "waited for it (a smoke that reused a node, or failed before, fails here with its own verdict)",
+                 (m("acquiring_node_listed_ready", SMOKE_WAITS),)),
+        Property("at every look of that wait while the job was in flight, the node was listed not ready, with reasons",
+                 without_mutant="a node listed ready while it is acquired is reused, not waited for: the property "
+                                "before it fails first (acquiring_node_listed_ready); "
+                                "tests/suite/test_smoke_outcomes.py feeds a wait log with such a look"),
+        Property("the node is ready now, ready in fact, made by an acquisition job that succeeded",
+                 (m("node_never_ready", SMOKE_WAITS, NOT_READY, NODE_BUDGET),)),
+    )),
+    # -- AC-5 where the run waits for a node being acquired (the target's first, on a real Pressluft) -------
+    Claim("that node was reported not ready, with its reasons, at every look while Pressluft acquired it", (
+        Property("at every look of the run's wait while the acquisition job was in flight (the node listed first): "
+                 "listed, not ready, with reason codes",
+                 (m("acquiring_node_listed_ready", POLLED), m("node_ready_while_acquiring", POLLED))),
+        Property("the provider node of the name the run requested", (m("node_name_ignored", POLLED),)),
+        Property("at least one look while the acquisition was in flight",
+                 without_mutant="a wait that saw none proves nothing either way, so the scenario is skipped with that "
+                                "reason rather than failed; tests/suite/test_acquisition_proof.py feeds such a wait"),
+    )),
+    Claim("it became ready without being requested again", (
+        Property("the node becomes ready, ready in fact, made by the acquisition job that succeeded",
+                 (m("node_never_ready", POLLED, NOT_READY, NODE_BUDGET),)),
+        Property("one request of its name by the operator, one node of that name, one acquisition job",
+                 (m("node_request_acquires_twice", POLLED),)),
+        Property("first, the job list shows that acquisition job", (m("jobs_list_shows_only_in_flight", POLLED),)),
     )),
     Claim(r"the smoke exits with status (?P<status>\d+)(?: within (?P<seconds>\d+) seconds)?, "
           r"reporting (?P<words>.+)", (

@@ -3,9 +3,10 @@
     python -m tools.smoke site-clone-preview|backup-restore [extra behave arguments]
     python -m tools.smoke [site-clone-preview|backup-restore] --help
 
-Exit 0 only when at least one scenario ran and every selected scenario passed; 1 when Pressluft failed a check;
-2 when the run could not judge Pressluft (support/verdicts/categories.py), with one `[wave5] FAIL` line saying why
-(a tag expression that selects nothing is a config_error); 128+N when stopped by signal N.
+The first scenario that fails ends the smoke. Exit 0 only when at least one scenario ran and every selected scenario
+passed; 1 when Pressluft failed a check; 2 when the run could not judge Pressluft (support/verdicts/categories.py),
+with one `[wave5] FAIL` line saying why (a tag expression that selects nothing is a config_error); 128+N when stopped
+by signal N.
 """
 from __future__ import annotations
 
@@ -123,7 +124,10 @@ def run(name: str, extra: list[str]) -> int:
     received: list = []
     _stop_gracefully(received)
     try:
-        status = run_behave([f"--tags={tag}", "--format=progress", "-D", f"PRESSLUFT_REPORTS_DIR={reports}", *extra])
+        # --stop: the first scenario that fails ends the smoke (as the bash smokes' first failed step did), so that its
+        # one failure line is that scenario's, and nothing after it is made (the clone smoke's staging environment)
+        status = run_behave([f"--tags={tag}", "--format=progress", "--stop", "-D", f"PRESSLUFT_REPORTS_DIR={reports}",
+                             *extra])
     except SystemExit as ended:  # the run's own exit status (support/run/runner.py)
         status = ended.code if isinstance(ended.code, int) else NOT_JUDGED_STATUS
     except KeyboardInterrupt:

@@ -11,7 +11,7 @@ Feature: Clone and staging environments with a reachable preview
     Given a ready provider-acquired node
     And a site whose production environment is live
 
-  @AC-1 @critical
+  @AC-1 @critical @smoke-clone
   Scenario Outline: A <type> environment made from production gets a reachable preview
     When the operator creates a <type> environment from production
     Then the environment creation job succeeds
@@ -19,7 +19,6 @@ Feature: Clone and staging environments with a reachable preview
     And the site's other environments, production among them, are as they were before that creation
     And the preview of the new environment answers 200, 301 or 302
 
-    @smoke-clone
     Examples: A clone
       | type  |
       | clone |

@@ -24,6 +24,13 @@ Feature: Provider-acquired node
     And no job was queued for that creation
     And no site was recorded for that creation
 
+  @AC-5 @first_node
+  Scenario: A node still being acquired is polled through its not-ready states until it is ready, without a second request
+    Given no provider-acquired node was ready when the operator asked for one
+    When the operator waits for that node while Pressluft acquires it
+    Then that node was reported not ready, with its reasons, at every look while Pressluft acquired it
+    And it became ready without being requested again
+
   @AC-5 @fault_injection
   Scenario: Transient provider errors are retried by Pressluft, without anyone clicking retry
     Given the provider is connected with the operator's credential

@@ -86,7 +86,7 @@ def _match(value) -> bool:
 def job_fault(req):
     fields = {"match": _match, "outcome": strict_text, "error_code": nullable_text, "error_message": nullable_text,
               "retryable": lambda value: value is None or boolean(value), "attempts": integer, "count": integer,
-              "hold_last_retry": boolean}
+              "hold_last_retry": boolean, "until_read": boolean}
     data = _parse(req, fields, required=("outcome",))
     _check(data["outcome"] in OUTCOMES, "outcome must be fail, hang or cancel")
     match = data.get("match") or {}
@@ -96,9 +96,12 @@ def job_fault(req):
     hold = data.get("hold_last_retry", False)
     _check(not hold or (data["outcome"] == "fail" and "attempts" in data),
            "hold_last_retry needs outcome fail and attempts")
+    until_read = data.get("until_read", False)
+    _check(not until_read or data["outcome"] == "hang", "until_read needs outcome hang")
     fault = {"match": match, "outcome": data["outcome"], "error_code": data.get("error_code"),
              "error_message": data.get("error_message"), "retryable": data.get("retryable"),
-             "attempts": data.get("attempts"), "count": data.get("count", 1), "hold_last_retry": hold}
+             "attempts": data.get("attempts"), "count": data.get("count", 1), "hold_last_retry": hold,
+             "until_read": until_read}
     req.runtime.faults.add_job_fault(fault)
     return Response(200, dict(fault))
 

@@ -99,8 +99,24 @@ def checkpoint_listed(operator: Operator, restore: Request, restore_job: dict, *
     job ran (between its start and its end), holding what the environment showed just before the restore (when
     the scenario knows it, `restore.content_before`, and the target can show what a backup holds, `read_content`;
     otherwise judged by its time alone)."""
-    environment_id, command = restore.environment_id, TheBackups(restore.environment_id).command
-    new = sorted(_added_by(restore, operator.asks_for(TheBackups(environment_id))), key=by_creation)
+    new = _added_by(restore, operator.asks_for(TheBackups(restore.environment_id)))
+    return _the_checkpoint(new, restore.environment_id, restore_job, content_before=restore.content_before,
+                           read_content=read_content)
+
+
+def checkpoint_among(operator: Operator, environment_id: str, known: set, restore_job: dict) -> dict:
+    """The checkpoint of checkpoint_listed, judged by its time, among the environment's backups but the `known` ones
+    (those a smoke took itself, and the one it restored): the one backup its restore added."""
+    new = [backup for backup in operator.asks_for(TheBackups(environment_id)) if backup.get("id") not in known]
+    return _the_checkpoint(new, environment_id, restore_job)
+
+
+def _the_checkpoint(new: list, environment_id: str, restore_job: dict, *, content_before: Optional[str] = None,
+                    read_content: Optional[Callable[[str], str]] = None) -> dict:
+    """`new`: the backups the restore added; one, a completed full backup taken while the restore ran, holding
+    `content_before` when given and the target shows what a backup holds."""
+    command = TheBackups(environment_id).command
+    new = sorted(new, key=by_creation)
     if len(new) != 1:
         raise SuiteFailure(Category.CONTRACT_VIOLATION, command,
                            f"{len(new) or 'no'} new backups of the environment are listed after the restore, not its "
@@ -114,10 +130,10 @@ def checkpoint_listed(operator: Operator, restore: Request, restore_job: dict, *
     elif created is None or finished is None or created > finished or (started and created < started):
         problem = (f"the backup {backup['id']} was created at {backup.get('created_at')}, not while the restore ran "
                    f"({restore_job.get('started_at')} to {restore_job.get('finished_at')})")
-    elif restore.content_before is not None and read_content is not None \
-            and (held := read_content(backup["id"])) != restore.content_before:
-        problem = (f"the backup {backup['id']} holds '{held}', not '{restore.content_before}', what production "
-                   "showed just before the restore")
+    elif content_before is not None and read_content is not None \
+            and (held := read_content(backup["id"])) != content_before:
+        problem = (f"the backup {backup['id']} holds '{held}', not '{content_before}', what production showed just "
+                   "before the restore")
     else:
         return backup
     raise SuiteFailure(Category.CONTRACT_VIOLATION, command, "no full checkpoint taken by the restore is listed: "

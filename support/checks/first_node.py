@@ -1,13 +1,18 @@
-"""The checks of the site creation the run tried while the target's first node was acquired
-(support/run/preflight_proof.py): judged on what the API answered and listed then."""
+"""The checks of what the run kept while Pressluft acquired the node it waited for, judged on what the API answered
+and listed then: the site creation the run tried while the target's first node was acquired (SC-2,
+support/run/preflight_proof.py), and the looks of its wait for that node (AC-5, support/run/acquisition_proof.py)."""
 from __future__ import annotations
 
+import json
 from typing import Optional
 
-from support.checks.matchers import expect
-from support.checks.nodes import a_node_not_ready
+from support.checks.matchers import expect, shown_in
+from support.checks.nodes import Acquisition, a_node_not_ready, node_is_ready
 from support.checks.refusals import refused_by_readiness
-from support.screenplay.questions import TheJob, TheNodes
+from support.http.journal import Exchange
+from support.screenplay.actions import RequestNode
+from support.screenplay.actor import Operator
+from support.screenplay.questions import TheJob, TheJobs, TheNodes, jobs_touching
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 
@@ -43,3 +48,58 @@ def held_right_after(outcome: Optional[SuiteFailure]) -> None:
     """A check made right after the attempt's answer (support/run/preflight_proof.py) held; else its verdict."""
     if outcome is not None:
         raise outcome
+
+
+# -- AC-5: the node the run waited for while Pressluft acquired it (support/run/acquisition_proof.py) -------------
+def reported_not_ready_while_acquired(acquisition: Acquisition) -> None:
+    """At every look of the run's wait while the node's acquisition job was in flight (the node listed first, the
+    job read after), the node was listed: the provider node of the name it was requested (or found) with, not
+    ready, with reason codes."""
+    watch = acquisition.watch
+    looks = [sighting for sighting in acquisition.sightings if sighting.in_flight]
+    command = TheNodes().command
+    if watch is None or not looks:  # such a record proves nothing: the scenario is skipped before it gets here
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, command, f"the wait for the node {acquisition.name} never "
+                           "saw its acquisition in flight", job_id=acquisition.job_id)
+    for sighting in looks:
+        if sighting.node is None:
+            raise SuiteFailure(Category.CONTRACT_VIOLATION, command,
+                               f"the node {watch.name} was not listed while its acquisition was "
+                               f"{sighting.job_status} ({sighting.describe()})", job_id=watch.job_id)
+        expect(sighting.node, a_node_not_ready(name=watch.name), command=command, job_id=watch.job_id,
+               poll=acquisition.history)
+
+
+def ready_without_a_second_request(operator: Operator, acquisition: Acquisition, exchanges: list[Exchange]) -> dict:
+    """The node the run waited for became ready, and ready in fact (node_is_ready, within the node budget), and it was
+    requested once: the operator's requests of its name are one (none when the run waited for a node another request
+    made), one node of that name is listed, and one acquisition job for it, the one the run waited for. The job list
+    first shows that job."""
+    watch = acquisition.watch
+    node = node_is_ready(operator, Acquisition(watch.node_id, acquisition.how, job_id=watch.job_id,
+                                               job=acquisition.job, name=watch.name))
+    jobs = operator.asks_for(TheJobs())
+    shown_in(jobs, [{"id": watch.job_id, "job_type": "node_provision", "node_id": node["id"]}],
+             command=TheJobs().command, what="jobs", claim=f"the node {watch.name} was acquired once",
+             job_id=watch.job_id)
+    acquisitions = jobs_touching(jobs, node_id=node["id"], job_type="node_provision")
+    named = [listed for listed in operator.asks_for(TheNodes()) if listed.get("name") == watch.name]
+    requests = [exchange for exchange in exchanges
+                if exchange.command == RequestNode.command_for() and _sent(exchange).get("name") == watch.name]
+    expected = 1 if acquisition.request is not None else 0
+    if len(acquisitions) != 1 or len(named) != 1 or len(requests) != expected:
+        listed = ", ".join(f"{job['id']} ({job.get('status')})" for job in acquisitions)
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, TheJobs().command,
+                           f"the node {watch.name} was requested {len(requests)} times by the operator (expected "
+                           f"{expected}); {len(named)} nodes of that name are listed, with {len(acquisitions)} "
+                           f"acquisition jobs: {listed}", job_id=watch.job_id)
+    return node
+
+
+def _sent(exchange: Exchange) -> dict:
+    """The JSON body a request sent ({} when there was none)."""
+    try:
+        body = json.loads(exchange.request_body or "{}")
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}

@@ -19,9 +19,9 @@ from support.screenplay.actions import Request, RequestNode
 from support.screenplay.actor import Operator
 from support.screenplay.questions import TheJob, TheJobs, TheNodes, by_id, jobs_touching
 from support.verdicts.categories import Category
-from support.verdicts.failure import SuiteFailure
+from support.verdicts.failure import PollHistory, SuiteFailure
 from support.waiting.jobs import wait_for_job
-from support.waiting.nodes import wait_for_node_ready
+from support.waiting.nodes import AcquisitionWatch, wait_for_node_ready
 
 REUSED, ADOPTED, REQUESTED = "reused", "adopted", "requested"
 
@@ -35,6 +35,15 @@ class Acquisition:
     job_id: Optional[str] = None
     job: Optional[dict] = None
     name: Optional[str] = None
+    request: Optional[Request] = None     # the run's own node request (requested)
+    # the run's wait for the acquisition (requested or adopted): the node it waited for and what it saw of it at each
+    # poll (support/waiting/nodes.py), and the wait's history: how the node was reported while Pressluft acquired it
+    watch: Optional[AcquisitionWatch] = None
+    history: Optional[PollHistory] = None
+
+    @property
+    def sightings(self) -> list:
+        return self.watch.sightings if self.watch else []
 
     def describe(self) -> str:
         return {REUSED: f"reuses the ready node {self.name} ({self.node_id})",

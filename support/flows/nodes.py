@@ -22,6 +22,7 @@ from support.screenplay.questions import TheJobs, TheNodes, jobs_touching, provi
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 from support.waiting.jobs import wait_for_job
+from support.waiting.nodes import AcquisitionWatch
 
 
 def connect_provider(operator: Operator, token: Optional[str] = None, *, require_connected: bool = True) -> dict:
@@ -93,11 +94,14 @@ def secure_run_node(operator: Operator, while_first_acquired: Optional[Callable[
             return acquisition
         if acquisition.how == REQUESTED:
             request = request_new_node(operator, acquisition.name)
-            acquisition.job_id = request.accepted()
+            acquisition.job_id, acquisition.request = request.accepted(), request
             if while_first_acquired is not None and not request.nodes_before:
                 while_first_acquired(request)
-        budget = operator.settings.budgets.node
-        job, history = wait_for_job(operator, acquisition.job_id, command=RequestNode.command_for(), budget=budget)
+        watch = AcquisitionWatch(operator, acquisition.job_id, node_id=acquisition.node_id, name=acquisition.name,
+                                 nodes_before=acquisition.request.nodes_before if acquisition.request else frozenset())
+        job, history = wait_for_job(operator, acquisition.job_id, command=RequestNode.command_for(),
+                                    budget=operator.settings.budgets.node, watch=watch)
+        acquisition.watch, acquisition.history = watch, history
         acquisition.job = require_success(job, command=RequestNode.command_for(), history=history)
         acquisition.node_id = job.get("node_id") or acquisition.node_id
         if acquisition.node_id is None:

@@ -78,10 +78,12 @@ class FaultSession:
 
     def jobs(self, match: dict, outcome: str, *, error_code: Optional[str] = None,
              error_message: Optional[str] = None, retryable: Optional[bool] = None,
-             attempts: Optional[int] = None, count: int = 1, hold_last_retry: bool = False) -> None:
+             attempts: Optional[int] = None, count: int = 1, hold_last_retry: bool = False,
+             until_read: bool = False) -> None:
         """The next `count` jobs matching `match` (job_type, site_id, environment_id, node_id, node_name,
         site_slug_prefix) fail, hang or end cancelled; `hold_last_retry` keeps the retry after the last
-        injected failure scheduled as far ahead as Pressluft would (until `make_due`)."""
+        injected failure scheduled as far ahead as Pressluft would (until `make_due`); `until_read` ends a hang
+        once a client reads the job by its id."""
         body = {"match": match, "outcome": outcome, "count": count}
         for key, value in (("error_code", error_code), ("error_message", error_message),
                            ("retryable", retryable), ("attempts", attempts)):
@@ -89,6 +91,8 @@ class FaultSession:
                 body[key] = value
         if hold_last_retry:
             body["hold_last_retry"] = True
+        if until_read:
+            body["until_read"] = True
         self._post("jobs", body)
         # a job fault is used up by the matching job; scoped by site/environment/node so it cannot leak
 

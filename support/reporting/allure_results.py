@@ -80,6 +80,17 @@ def mark_skipped(reason: str) -> None:
     allure.dynamic.description(f"Skipped: {reason}")
 
 
+def shown_or_skipped(scenario, found: tuple):
+    """`found`: what a step found, and why it shows nothing on this target (None: it does). What it found; or None,
+    the scenario it runs in skipped with that reason (the console's and Allure's)."""
+    value, why = found
+    if not why:
+        return value
+    mark_skipped(why)
+    scenario.skip(reason=why)
+    return None
+
+
 # -- files beside the results ---------------------------------------------------------------------
 def categories() -> list[dict]:
     """categories.json: one Allure category per failure kind (support/verdicts/categories.py), by the first verdict of

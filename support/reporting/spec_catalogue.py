@@ -76,7 +76,9 @@ PARTS = {
                        "run left"},
     "AC-5": {"not ready": "the node is reported not ready while it is acquired",
              "retried": "a transient provider error is retried on Pressluft's schedule, not re-submitted",
-             "ready": "the node becomes ready without a manual retry"},
+             "ready": "the node becomes ready without a manual retry",
+             "smoke": "a smoke started while its node is still being acquired waits for that node, asks for no other, "
+                      "and passes"},
     "SC-1": {"node": "provider acquisition succeeds and the node is ready",
              "clone smoke": "the clone preview smoke passes end to end",
              "backup smoke": "the backup and restore smoke passes end to end"},
@@ -124,12 +126,19 @@ COVERAGE = {
     "A provider-acquired node is confirmed or acquired, and is ready": {"AC-1": ["node"], "SC-1": ["node"]},
     "Transient provider errors are retried by Pressluft, without anyone clicking retry":
         {"AC-5": ["not ready", "retried", "ready"]},
+    # on a real Pressluft too, by a run that waits for a node being acquired (the target's first: @first_node)
+    "A node still being acquired is polled through its not-ready states until it is ready, without a second request":
+        {"AC-5": ["not ready", "ready"]},
     "An acquisition that the provider fails for good ends failed with the provider's error":
         {"hetzner-node-provider-S2": ["failed", "not ready"]},
     "A provider credential that the provider rejects blocks node acquisition, with guidance":
         {"hetzner-sdk-integration-S2": ["degraded", "refused"]},
-    "The <smoke> smoke passes against a working control plane":
-        {"AC-4": ["passes"], "SC-1": ["clone smoke", "backup smoke"]},
+    "The clone preview smoke makes a clone and a staging environment whose previews answer":
+        {"AC-1": ["node", "clone", "staging", "reachable"], "AC-4": ["passes"], "SC-1": ["clone smoke"]},
+    "The backup and restore smoke backs up production with its integrity data and restores it":
+        {"AC-2": ["backup", "listed", "restore", "same node", "preview"], "AC-4": ["passes"], "SC-1": ["backup smoke"]},
+    "The clone preview smoke started while its node is still being acquired waits for that node and passes":
+        {"AC-5": ["smoke", "not ready", "ready"]},
     "A smoke fails fast and clearly when the control plane cannot be reached": {"AC-4": ["fails fast"]},
     "The same failure, met twice, is reported in the same words": {"AC-3": ["deterministic"]},
     "A smoke run again after a failed run reuses a ready node, passes, and lists what the failed run left":

@@ -32,6 +32,7 @@ from support.http.journal import Journal
 from support.reporting.waitlog import FOLDER as WAITS_FOLDER
 from support.reporting.waitlog import WAITS
 from support.run import provider_servers
+from support.run.acquisition_proof import why_not_shown
 from support.run.handover import taken_over
 from support.run.once import FailOnce, Once
 from support.run.preflight_proof import PreflightProof, try_site_while_acquiring, why_no_proof
@@ -122,6 +123,12 @@ class Run:
         if proof is None:
             return None, why_no_proof(acquisition)
         return proof, proof.not_provable()
+
+    def node_polled_while_acquired(self) -> tuple[Acquisition, Optional[str]]:
+        """The run's node (secured on first use) with what its wait saw while Pressluft acquired it, and why that
+        shows nothing on this target, if it does not (support/run/acquisition_proof.py)."""
+        acquisition = self.provider_node()
+        return acquisition, why_not_shown(acquisition)
 
     def ready_node(self) -> dict:
         """The run's node, once it is ready (within the node budget) and ready in fact (node_is_ready:

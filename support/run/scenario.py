@@ -35,6 +35,7 @@ WHO_PROVIDES = {
     "restore_job": "Then the restore job succeeds",
     "attempt": "When the operator tries to …",
     "preflight_proof": "Given the operator has asked for the target's first provider-acquired node",
+    "polled_node": "Given no provider-acquired node was ready when the operator asked for one",
     "smoke": "When the operator runs the … smoke",
     "earlier_smoke": "Given the clone preview smoke has failed once …",
     "nodes_before": "Given the clone preview smoke has failed once …",
@@ -48,6 +49,7 @@ class ScenarioState:
     acquisition: Optional[Acquisition] = None      # the node the operator made sure of
     new_node_name: Optional[str] = None            # the name a node request of this scenario will use
     node_request: Optional[Request] = None
+    polled_node: Optional[Acquisition] = None      # the node the run waited for while Pressluft acquired it
     # the site and what was done to it
     site: Optional[LiveSite] = None
     environment_request: Optional[Request] = None

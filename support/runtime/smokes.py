@@ -7,6 +7,7 @@ answered: its exit status, its `[wave5] FAIL` line, its success line.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -39,7 +40,7 @@ class Smoke:
 
 SMOKES = {smoke.name: smoke for smoke in (
     Smoke("site-clone-preview", "clone preview", "scripts/smoke-site-clone-preview.sh", "clone-preview",
-          "@smoke-clone", "clone preview URL reachable"),
+          "@smoke-clone", "clone and staging preview URLs reachable"),
     Smoke("backup-restore", "backup and restore", "scripts/smoke-backup-restore.sh", "backup-restore",
           "@smoke-backup-restore", "restore completed and preview reachable"),
 )}
@@ -73,6 +74,7 @@ class SmokeRun:
     output: str
     elapsed: float
     budgets: dict = field(default_factory=dict)
+    waits: list = field(default_factory=list)  # its wait log (reports/waits/*.jsonl): what each of its waits saw
 
     @property
     def verdicts(self) -> list[dict]:
@@ -114,5 +116,18 @@ def run_smoke(words: str, settings: Settings, *, run_id: str, base_url: Optional
         env["PRESSLUFT_REPORTS_DIR"] = reports or throwaway
         result = subprocess.run(command, cwd=installation.home(), env=env, stdin=subprocess.DEVNULL,
                                 capture_output=True, text=True, timeout=timeout)
+        waits = read_wait_log(Path(reports))
     return SmokeRun(words, command_line, run_id, result.returncode, result.stdout + result.stderr,
-                    time.monotonic() - started, dict(budgets or {}))
+                    time.monotonic() - started, dict(budgets or {}), waits)
+
+
+def read_wait_log(reports: Path) -> list[dict]:
+    """The wait log a run wrote to its reports folder (support/reporting/waitlog.py), its lines in order."""
+    lines = []
+    for path in sorted(reports.glob("waits/*.jsonl")):
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                lines.append(json.loads(line))
+            except ValueError:
+                continue
+    return lines

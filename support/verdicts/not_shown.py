@@ -27,3 +27,12 @@ class NotShownHere(Exception):
 def not_shown(why: str) -> str:
     """A skip reason that says what this target cannot show."""
     return why if why.startswith(NOT_SHOWN) else f"{NOT_SHOWN}: {why}"
+
+
+def shown(found: tuple):
+    """`found`: what a step found, and why this target shows nothing of it (None: it does). What it found; else
+    NotShownHere with that reason."""
+    value, why = found
+    if why:
+        raise NotShownHere(why)
+    return value

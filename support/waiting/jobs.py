@@ -157,19 +157,23 @@ def _job_timeout(command: str, job_id: str, schedule: RetrySchedule) -> Callable
 
 
 def wait_for_job(operator: Operator, job_id: str, *, command: str, budget: float,
-                 until: Callable[[dict], bool] = is_terminal) -> Tuple[dict, PollHistory]:
+                 until: Callable[[dict], bool] = is_terminal, watch: Optional[Any] = None) -> Tuple[dict, PollHistory]:
     """Until the job ends (succeeded, failed or cancelled; cancelled is terminal, not a timeout), or until
-    `until(job)` holds. Pressluft's scheduled retries move the deadline (see RetrySchedule)."""
+    `until(job)` holds. Pressluft's scheduled retries move the deadline (see RetrySchedule). A `watch` looks at more
+    than the job at each poll: its `look()` returns the job, `describe(job)` names what it saw, and `record()` is
+    written to the wait log (support/waiting/nodes.py AcquisitionWatch)."""
     settings = operator.settings
     schedule = RetrySchedule(job_id)
 
-    wait = Wait(what=f"job {job_id}", fetch=lambda: operator.asks_for(TheJob(job_id, quiet=True)),
+    wait = Wait(what=f"job {job_id}",
+                fetch=watch.look if watch else lambda: operator.asks_for(TheJob(job_id, quiet=True)),
                 done=lambda job: until(job) or is_terminal(job),
-                describe=lambda job: (job_state(job), job.get("error_code")),
+                describe=watch.describe if watch else lambda job: (job_state(job), job.get("error_code")),
                 timed_out=_job_timeout(command, job_id, schedule),
                 deadline=Deadline(budget, ceiling=settings.retry_ceiling),
                 strategy=job_wait(settings.poll_policy, DURATIONS), observe=schedule.observe, kind="job",
-                subject=job_id, policy=settings.poll_policy, progress=job_progress, scheduled=waiting_for_run_after)
+                subject=job_id, policy=settings.poll_policy, progress=job_progress, scheduled=waiting_for_run_after,
+                record=watch.record if watch else None)
     with narrate(f"Wait up to {budget:g} s (more for retries Pressluft schedules) for the job {job_id}"):
         job, history = poll(wait)
     DURATIONS.observe(job)

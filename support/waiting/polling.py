@@ -165,6 +165,7 @@ class Wait:
     progress: Optional[Callable[[Any], str]] = None  # what a poll saw, for the progress lines (default: the state)
     # the result says when the target acts next: a sleep after it counts in the history as slept for run_after
     scheduled: Optional[Callable[[Any], bool]] = None
+    record: Optional[Callable[[], dict]] = None  # more for its wait-log line (what its polls saw, say)
 
 
 class _Polling:
@@ -231,7 +232,8 @@ class _Polling:
                          "started": self.started_wall, "noticed": self.noticed_at,
                          "elapsed": round(self.history.elapsed, 4),
                          "slept_for_run_after": round(self.history.slept_for_run_after, 3),
-                         "budget": wait.deadline.budget, "extended": wait.deadline.extended})
+                         "budget": wait.deadline.budget, "extended": wait.deadline.extended,
+                         **(wait.record() if wait.record else {})})
 
 
 def poll(wait: Wait, *, sleep: Callable[[float], None] = time.sleep,

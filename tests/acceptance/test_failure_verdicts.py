@@ -24,7 +24,7 @@ CLONE = "A clone environment made from production gets a reachable preview -- @1
 STAGING = "A staging environment made from production gets a reachable preview -- @2.1 A staging environment"
 BACKUP = "A full backup is created, listed with its integrity data and restored"
 NODE = "A provider-acquired node is confirmed or acquired, and is ready"
-SMOKES_PASS = "The (clone preview|backup and restore) smoke passes against a working control plane"
+SMOKES_PASS = "^The (clone preview smoke makes|backup and restore smoke backs up) "
 SHORT = {"PRESSLUFT_JOB_TIMEOUT": "2", "PRESSLUFT_PREVIEW_TIMEOUT": "1"}
 SMOKE_FAILED = re.compile(r"^\[smoke\] FAIL: (site-clone-preview|backup-restore) smoke failed \(exit 1: Pressluft "
                           r"failed a check\); the \[wave5\] FAIL line above says why$", re.M)

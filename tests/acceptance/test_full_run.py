@@ -9,7 +9,8 @@ from support.runtime.config import EMBEDDED_PROVIDER_TOKEN
 
 SCENARIOS = wave5_scenarios()
 CLONE = "A clone environment made from production gets a reachable preview -- @1.1 A clone"
-SMOKE_PASSES = "The clone preview smoke passes against a working control plane -- @1.1"
+STAGING = "A staging environment made from production gets a reachable preview -- @2.1 A staging environment"
+SMOKE_PASSES = "The clone preview smoke makes a clone and a staging environment whose previews answer"
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +20,7 @@ def full_run(tmp_path_factory):
 
 def test_the_full_run_passes_every_scenario_with_exit_0_well_under_a_minute(full_run):
     assert full_run.exit_code == 0, full_run.output[-4000:]
-    assert len(SCENARIOS) == 31
+    assert len(SCENARIOS) == 33
     assert f"{len(SCENARIOS)} scenarios passed, 0 failed, 0 skipped" in full_run.stdout
     assert full_run.verdicts == [] and full_run.fail_lines == [] and full_run.suite_errors == []
     assert "Traceback" not in full_run.output
@@ -140,5 +141,5 @@ def test_the_dry_run_has_no_undefined_steps(tmp_path):
 def test_a_users_format_replaces_the_console_format_and_keeps_allure(tmp_path):
     run = run_behave(tmp_path, "-f", "progress", "--tags=@smoke-clone", "features/wave5")
     assert run.exit_code == 0, run.output[-3000:]
-    assert "Feature:" not in run.stdout and "features/wave5/clone_environment_preview.feature  ." in run.stdout
-    assert [(r["name"].strip(), r["status"]) for r in run.results()] == [(CLONE, "passed")]
+    assert "Feature:" not in run.stdout and "features/wave5/clone_environment_preview.feature  .." in run.stdout
+    assert sorted((r["name"].strip(), r["status"]) for r in run.results()) == [(CLONE, "passed"), (STAGING, "passed")]

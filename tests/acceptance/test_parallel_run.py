@@ -8,10 +8,12 @@ from tools.parallel import LONGEST_FIRST, feature_files
 
 ROOT = Path(__file__).resolve().parents[2]
 
-SCENARIOS = 31
+SCENARIOS = 33
 # The workers reuse the node scripts/parallel acquired up front; the site creation tried while it was acquired is
 # handed to them (support/run/handover.py), so the scenario that judges it runs there too, as in a serial run
 FIRST_NODE = "Site creation is refused while the target's first node is being acquired, before anything is queued"
+POLLED = ("A node still being acquired is polled through its not-ready states until it is ready, without a second "
+          "request")
 
 
 def test_a_parallel_run_has_the_verdicts_of_a_serial_run(tmp_path):

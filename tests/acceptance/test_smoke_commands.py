@@ -21,9 +21,11 @@ from support.runtime.smokes import run_smoke as run_smoke_as_the_feature_does
 from support.verdicts.failure import SuiteFailure
 
 SHORT = {"PRESSLUFT_JOB_TIMEOUT": "2", "PRESSLUFT_PREVIEW_TIMEOUT": "1", "PRESSLUFT_NODE_TIMEOUT": "2"}
-SCENARIO = {"site-clone-preview": "A clone environment made from production gets a reachable preview -- @1.1 A clone",
-            "backup-restore": "A full backup is created, listed with its integrity data and restored"}
-SUCCESS = {"site-clone-preview": "clone preview URL reachable",
+SCENARIOS = {"site-clone-preview": ["A clone environment made from production gets a reachable preview -- @1.1 A clone",
+                                     "A staging environment made from production gets a reachable preview -- @2.1 A "
+                                     "staging environment"],
+             "backup-restore": ["A full backup is created, listed with its integrity data and restored"]}
+SUCCESS = {"site-clone-preview": "clone and staging preview URLs reachable",
            "backup-restore": "restore completed and preview reachable"}
 TAG = {"site-clone-preview": "@smoke-clone", "backup-restore": "@smoke-backup-restore"}
 
@@ -50,17 +52,20 @@ def check_failed(run, smoke: str, category: str) -> dict:
 
 
 # -- exit 0: at least one scenario ran, every selected one passed ----------------------------------------
-@pytest.mark.parametrize("smoke", list(SCENARIO))
+@pytest.mark.parametrize("smoke", list(SCENARIOS))
 def test_a_smoke_whose_flow_works_exits_0_with_its_success_line(tmp_path, smoke):
+    """The clone smoke makes a clone and a staging environment (two scenarios), the backup and restore smoke one."""
     run = run_smoke(tmp_path, smoke)  # the embedded reference target: what a checkout runs without settings
     assert run.exit_code == 0, run.output[-3000:]
     [success] = run.success_lines
-    assert success.group(0) == f"[smoke] success: {SUCCESS[smoke]} (1 scenario passed)"
+    count = len(SCENARIOS[smoke])
+    assert success.group(0) == f"[smoke] success: {SUCCESS[smoke]} ({count} scenario{'s' if count > 1 else ''} passed)"
     assert run.fail_lines == [] and "[smoke] FAIL" not in run.output and "Traceback" not in run.output
     summary = run.summary()
     assert {key: summary[key] for key in ("selected", "skipped", "passed", "failed", "start_failure", "exit_status")} \
-        == {"selected": 1, "skipped": 0, "passed": 1, "failed": 0, "start_failure": None, "exit_status": 0}
-    assert [(r["name"].strip(), r["status"]) for r in run.results()] == [(SCENARIO[smoke], "passed")]
+        == {"selected": count, "skipped": 0, "passed": count, "failed": 0, "start_failure": None, "exit_status": 0}
+    assert sorted((r["name"].strip(), r["status"]) for r in run.results()) == \
+        sorted((name, "passed") for name in SCENARIOS[smoke])
 
 
 # -- exit 2: nothing ran ---------------------------------------------------------------------------------
@@ -75,7 +80,7 @@ def test_a_tag_expression_that_selects_nothing_exits_2_with_one_config_error_lin
     assert target.jobs() == [] and target.sites() == []  # it made nothing, not even a node
 
 
-@pytest.mark.parametrize("smoke", list(SCENARIO))
+@pytest.mark.parametrize("smoke", list(SCENARIOS))
 def test_asking_a_target_without_faults_for_the_fault_injection_scenarios_exits_2_with_one_config_error_line(
         tmp_path, faulty_target, smoke):
     """A target without fault injection, and only the @fault_injection scenarios asked for: no smoke scenario
@@ -132,8 +137,8 @@ def test_a_smoke_whose_flow_fails_exits_1_with_one_failure_line(tmp_path, faulty
     run = run_smoke(tmp_path, smoke, env=target.env(PRESSLUFT_RUN_ID=run_id, **SHORT))
     check_failed(run, smoke, category)
     assert run.summary()["failed"] == 1 and run.summary()["passed"] == 0
-    [result] = run.results()
-    assert (result["name"].strip(), result["status"]) == (SCENARIO[smoke], "failed")
+    [result] = run.results()  # the smoke stops at its first failed scenario (the clone smoke's clone)
+    assert (result["name"].strip(), result["status"]) == (SCENARIOS[smoke][0], "failed")
 
 
 def test_a_smoke_against_a_mutant_target_exits_1_with_one_failure_line(tmp_path, faulty_target):
@@ -208,7 +213,7 @@ def _says_variables_and_statuses(text: str) -> None:
     assert "nothing selected" in statuses["2"] and "128+N" in text
 
 
-@pytest.mark.parametrize("smoke", list(SCENARIO))
+@pytest.mark.parametrize("smoke", list(SCENARIOS))
 @pytest.mark.parametrize("flag", ["--help", "-h"])
 def test_help_of_a_smoke_script_says_what_it_runs_its_variables_and_exit_statuses_not_behaves_help(
         tmp_path, smoke, flag):
@@ -216,7 +221,8 @@ def test_help_of_a_smoke_script_says_what_it_runs_its_variables_and_exit_statuse
     assert run.exit_code == 0 and run.stderr == "", run.output[-2000:]
     text = run.stdout
     assert text.startswith(f"usage: scripts/smoke-{smoke}.sh [extra behave arguments]")
-    assert f"behave --tags={TAG[smoke]} features/wave5" in text and f"  - {SCENARIO[smoke]}" in text
+    assert f"behave --tags={TAG[smoke]} features/wave5" in text
+    assert all(f"  - {name}" in text for name in SCENARIOS[smoke])
     assert f"[smoke] success: {SUCCESS[smoke]}" in text
     _says_variables_and_statuses(text)
     assert "--no-capture" not in text and "usage: behave" not in text  # not behave's own help
@@ -226,7 +232,7 @@ def test_help_of_a_smoke_script_says_what_it_runs_its_variables_and_exit_statuse
 def test_help_of_scripts_smoke_lists_both_smokes_and_exits_0(tmp_path):
     run = run_process(tmp_path, [str(ROOT / "scripts" / "smoke"), "--help"], None, 60)
     assert run.exit_code == 0 and run.stderr == "", run.output[-2000:]
-    for smoke in SCENARIO:
+    for smoke in SCENARIOS:
         assert f"scripts/smoke-{smoke}.sh (scripts/smoke {smoke}) runs behave --tags={TAG[smoke]}" in run.stdout
     _says_variables_and_statuses(run.stdout)
     unknown = run_process(tmp_path, [str(ROOT / "scripts" / "smoke"), "nope"], None, 60)

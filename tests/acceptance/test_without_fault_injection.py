@@ -17,7 +17,7 @@ def test_fault_injection_and_disruptive_scenarios_are_skipped_with_their_reason_
     needs_faults = {s.name for s in scenarios if "fault_injection" in s.tags}
     disruptive = {s.name for s in scenarios if "disruptive" in s.tags} - needs_faults
     runnable = {s.name for s in scenarios} - needs_faults - disruptive
-    assert len(needs_faults) == 21 and len(disruptive) == 1 and len(runnable) == 9
+    assert len(needs_faults) == 22 and len(disruptive) == 1 and len(runnable) == 10
 
     results = {r["name"].strip(): r for r in run.results()}
     assert set(results) == {s.name for s in scenarios}
@@ -28,9 +28,12 @@ def test_fault_injection_and_disruptive_scenarios_are_skipped_with_their_reason_
             assert result["status"] == "skipped", name
             assert {"name": "skip_reason", "value": reason} in result["labels"], name
             assert result["description"] == f"Skipped: {reason}", name
-    # the clone flow, both smoke commands and the provider-acquired node run on a real Pressluft
+    # the clone flow, both smoke commands and the provider-acquired node run on a real Pressluft, and so does the
+    # node polled while it is acquired (the target's first node: this run acquires it)
     assert {"A clone environment made from production gets a reachable preview -- @1.1 A clone",
-            "The clone preview smoke passes against a working control plane -- @1.1",
-            "The backup and restore smoke passes against a working control plane -- @1.2",
-            "A provider-acquired node is confirmed or acquired, and is ready"} <= runnable
+            "The clone preview smoke makes a clone and a staging environment whose previews answer",
+            "The backup and restore smoke backs up production with its integrity data and restores it",
+            "A provider-acquired node is confirmed or acquired, and is ready",
+            "A node still being acquired is polled through its not-ready states until it is ready, without a second "
+            "request"} <= runnable
     assert f"{len(runnable)} scenarios passed, 0 failed, {len(needs_faults) + len(disruptive)} skipped" in run.stdout

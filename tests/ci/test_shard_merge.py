@@ -167,7 +167,7 @@ def test_what_the_shards_proved_together_is_merged_per_spec_item(tmp_path):
                        "A restore brings back the content that was backed up", 1, ("AC-2", "fault_injection"),
                        "skipped")])
     assert json.loads((s1 / "run-summary.json").read_text())["closing_line"] == "[wave5] passed — in part: AC-1 " \
-        "(rest: not selected; not all its examples ran)"
+        "(rest: not selected; not all its examples ran, not selected)"
     done = merge_cli(s1, s2, s3, "--output", tmp_path / "merged")
     merged = json.loads((tmp_path / "merged" / "run-summary.json").read_text())
     [ac1] = [item for item in merged["proof"] if item["item"] == "AC-1"]

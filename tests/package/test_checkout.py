@@ -14,7 +14,7 @@ from tools.suite_runs import SuiteRun
 
 ROOT = Path(__file__).resolve().parents[2]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
-SUCCESS = "[smoke] success: clone preview URL reachable (1 scenario passed)"
+SUCCESS = "[smoke] success: clone and staging preview URLs reachable (2 scenarios passed)"
 
 
 def test_a_checkout_reads_its_version_from_pyproject_and_it_names_the_spec_commit():
@@ -56,5 +56,5 @@ def test_a_checkouts_smoke_called_from_elsewhere_writes_its_reports_there(tmp_pa
     relative = smoke_from(tmp_path, PRESSLUFT_REPORTS_DIR="gate/reports")
     assert relative.exit_code == 0, relative.output[-3000:]
     results = list((tmp_path / "gate" / "reports" / "allure-results").glob("*-result.json"))
-    assert len(results) == 1 and (tmp_path / "gate" / "reports" / "run-summary.json").is_file()
+    assert len(results) == 2 and (tmp_path / "gate" / "reports" / "run-summary.json").is_file()  # clone, staging
     assert not (ROOT / "gate").exists()

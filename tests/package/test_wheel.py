@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SUITE = "pressluft_acceptance/suite/"
 VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
 DESCRIBED = f"pressluft-acceptance {VERSION}, checking the Pressluft Wave 5 contract at {SPEC_COMMIT[:8]}"
-SUCCESS = {"clone-preview": "[smoke] success: clone preview URL reachable (1 scenario passed)",
+SUCCESS = {"clone-preview": "[smoke] success: clone and staging preview URLs reachable (2 scenarios passed)",
            "backup-restore": "[smoke] success: restore completed and preview reachable (1 scenario passed)"}
 REPORTS = {"clone-preview": "smoke-site-clone-preview", "backup-restore": "smoke-backup-restore"}
 
@@ -63,7 +63,8 @@ def test_a_smoke_command_passes_against_the_reference_with_its_reports_in_the_ca
     gate = installed.run(caller, "pressluft-smoke", smoke, reports=reports)
     assert gate.exit_code == 0, gate.output[-3000:]
     assert gate.stdout.rstrip().splitlines()[-1] == SUCCESS[smoke] and gate.fail_lines == []
-    assert gate.summary()["passed"] == 1 and len(gate.results()) == 1 and gate.junit_text()
+    scenarios = 2 if smoke == "clone-preview" else 1  # the clone smoke's clone and staging environment
+    assert gate.summary()["passed"] == scenarios and len(gate.results()) == scenarios and gate.junit_text()
     properties = (reports / "allure-results" / "environment.properties").read_text()
     assert f"suite.version={VERSION}\n" in properties
     assert "suite.git_revision=none (installed package)\n" in properties

@@ -343,6 +343,17 @@ def clone_previews(api):
     return job["status"], _answer(production_url), _answer(clone["preview_url"]), clone["preview_url"] == production_url
 
 
+def copy_previews(api):
+    site = api.create_site()
+    answers = []
+    for env_type in ("clone", "staging"):
+        response = api.create_env(site["site"]["id"], site["production"]["id"], env_type)
+        assert response.status_code == 202, response.text
+        copy = api.env(api.wait_job(response.json()["job_id"])["environment_id"])
+        answers.append(_answer(copy["preview_url"]))
+    return answers
+
+
 def redirect_answers(api):
     production = api.create_site()["production"]
     answers = []
@@ -796,6 +807,7 @@ CASES = {
     "env_on_unknown_node": (clone_source_and_node, ("succeeded", True, True), ("succeeded", True, False), True),
     "clone_preview_not_served": (clone_previews, ("succeeded", 200, 200, False), ("succeeded", 200, "refused", False),
                                  True),
+    "staging_preview_not_served": (copy_previews, [200, 200], [200, "refused"], True),
     "preview_url_points_to_source": (clone_previews, ("succeeded", 200, 200, False), ("succeeded", 200, 200, True),
                                      True),
     "redirects_answered_as_307": (redirect_answers, [(301, "https://x.test/"), (302, "https://x.test/")],

@@ -65,6 +65,8 @@ def test_list_and_reset_faults(api):
     ("jobs", {"outcome": "fail", "attempts": 1, "hold_last_retry": "yes"}),
     ("jobs", {"outcome": "fail", "hold_last_retry": True}),
     ("jobs", {"outcome": "hang", "attempts": 1, "hold_last_retry": True}),
+    ("jobs", {"outcome": "fail", "until_read": True}),
+    ("jobs", {"outcome": "hang", "until_read": "yes"}),
     ("preview", {"status": "200"}),
     ("preview", {"status": 700}),
     ("preview", {"delay_seconds": -1}),
@@ -221,6 +223,33 @@ def test_hold_last_retry_waits_the_real_backoff_until_made_due(api, attempts, ba
     done = api.wait_job(job_id)
     assert (done["status"], done["attempt_count"], done["error_code"]) == ("succeeded", attempts + 1, None)
     check_error(api.post(f"/_reference/jobs/{job_id}/due"), 409, "conflict")
+
+
+def test_a_hang_until_read_holds_the_job_running_until_a_client_reads_it_by_its_id(api):
+    """The node's acquisition stays in flight while only lists are read; the first read of the job by its id sees it
+    running and lets it run on to success (the clone smoke started while its node is acquired)."""
+    api.connect_provider()
+    name = f"held-until-read-{time.monotonic_ns()}"
+    api.fault("jobs", {"match": {"node_name": name}, "outcome": "hang", "until_read": True})
+    response = api.post("/api/nodes", {"provider_id": "hetzner", "name": name})
+    assert response.status_code == 202, response.text
+    job_id = response.json()["job_id"]
+    time.sleep(0.6)  # twice a node_provision's duration
+    [listed] = [job for job in api.jobs() if job["id"] == job_id]
+    [node] = [node for node in api.nodes() if node["name"] == name]
+    assert listed["status"] == "running" and node["readiness"]["is_ready"] is False
+    assert api.job(job_id)["status"] == "running"  # the read that releases it still sees it held
+    assert api.wait_job(job_id)["status"] == "succeeded" and api.node(node["id"])["readiness"]["is_ready"]
+
+
+def test_a_hang_until_read_of_a_job_read_before_its_claim_does_not_hold_it(api):
+    api.connect_provider()
+    name = f"read-first-{time.monotonic_ns()}"
+    api.fault("jobs", {"match": {"node_name": name}, "outcome": "hang", "until_read": True})
+    response = api.post("/api/nodes", {"provider_id": "hetzner", "name": name})
+    job_id = response.json()["job_id"]
+    api.get(f"/api/jobs/{job_id}")  # at once: most likely before the worker claims it; either way it runs on
+    assert api.wait_job(job_id, timeout=3)["status"] == "succeeded"
 
 
 def test_due_needs_a_known_queued_job(api):

@@ -1,0 +1,40 @@
+"""AC-5 on every target where the run waits for a node that Pressluft is still acquiring, a real Pressluft included
+(a fresh one, such as the closeout gate's, where the run acquires the target's first node): the run's own wait for
+that node's acquisition job looks at the node at each poll before it reads the job (support/waiting/nodes.py
+`AcquisitionWatch`), and keeps what it saw. That record is the proof: the node reported not ready, with its reasons,
+at every look while the job was in flight, then ready, without a second request. It is written to the wait log
+(reports/waits/*.jsonl) and attached to the report by the scenario that judges it
+(features/wave5/provider_node_acquisition.feature, `@AC-5 @first_node`); no product job is added for it.
+
+A run that reused a ready node polled no acquisition, and one whose first look came after the acquisition had ended
+saw none in flight: the scenario is skipped then, saying that this target did not show it.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from support.checks.nodes import REUSED, Acquisition
+
+ONLY_BY = ("a node polled while Pressluft acquires it is shown only by a run that acquires a node itself (the "
+           "target's first, say) or waits for one being acquired")
+
+
+def why_not_shown(acquisition: Acquisition) -> Optional[str]:
+    """Why the run's node wait shows nothing of a node being acquired (None: it does)."""
+    if acquisition.how == REUSED or acquisition.watch is None:
+        return f"not shown on this target: the run reused the ready node {acquisition.name}; {ONLY_BY}"
+    if not any(sighting.in_flight for sighting in acquisition.sightings):
+        return (f"not shown on this target: the acquisition of the node {acquisition.watch.name} (job "
+                f"{acquisition.job_id}) had ended before the run first looked at it; {ONLY_BY}")
+    return None
+
+
+def describe_polls(acquisition: Acquisition) -> str:
+    """The record attached to the report: the wait, and what its looks saw, alike looks in a row together."""
+    how = "requested by the run" if acquisition.request is not None else "found being acquired"
+    watch, history = acquisition.watch, acquisition.history
+    lines = [f"the wait for the node {watch.name} ({watch.node_id}), {how}, and its acquisition job "
+             f"{watch.job_id}: " + (history.describe() if history else "no wait"),
+             "each look lists the node, then reads the job (a job in flight then was in flight at the listing):"]
+    lines += [f"  {sighting.describe()}" for sighting in acquisition.sightings]
+    return "\n".join(lines)
