@@ -116,7 +116,7 @@ def run_smoke(words: str, settings: Settings, *, run_id: str, base_url: Optional
         env["PRESSLUFT_REPORTS_DIR"] = reports or throwaway
         result = subprocess.run(command, cwd=installation.home(), env=env, stdin=subprocess.DEVNULL,
                                 capture_output=True, text=True, timeout=timeout)
-        waits = read_wait_log(Path(reports))
+        waits = read_wait_log(Path(env["PRESSLUFT_REPORTS_DIR"]))
     return SmokeRun(words, command_line, run_id, result.returncode, result.stdout + result.stderr,
                     time.monotonic() - started, dict(budgets or {}), waits)
 
