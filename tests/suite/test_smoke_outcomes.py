@@ -79,7 +79,9 @@ def test_a_copy_the_smoke_did_not_make_is_the_smokes_own_verdict_when_it_failed_
                                   "environment named by a creation job"
     with pytest.raises(SuiteFailure) as caught:
         smoke_copies_answer(target, smoke(FAILED, exit_code=1))
-    assert "its verdict: job_failed: ANSIBLE_HOST_FAILED" in caught.value.reason  # the smoke's own (smoke_passed)
+    # the smoke's own verdict (smoke_passed): its category, command, job and reason
+    assert (caught.value.category, caught.value.job_id) == (Category.JOB_FAILED, "j9")
+    assert caught.value.reason == "ANSIBLE_HOST_FAILED: wp core install failed on target"
 
 
 def test_a_copy_whose_creation_job_failed_fails_the_claim_as_that_job_did():
@@ -123,4 +125,4 @@ def test_a_smoke_without_a_wait_for_the_node_fails_with_its_own_verdict_or_as_a_
                                           "acquisition job j1 of the node w5-node")
     with pytest.raises(SuiteFailure) as caught:
         smoke_waited_for_node(Target([], []), smoke(FAILED, exit_code=1), node_request())
-    assert "its verdict: job_failed" in caught.value.reason
+    assert (caught.value.category, caught.value.job_id) == (Category.JOB_FAILED, "j9")  # the smoke's own verdict
