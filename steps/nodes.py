@@ -157,4 +157,4 @@ def step_not_ready_at_every_look(context):
 def step_ready_without_second_request(context):
     context.run.ready_node()  # the run's node: its readiness is waited for once per run (support/run/run.py)
     ready_without_a_second_request(context.run.operator, context.state.need("polled_node"),
-                                   context.run.journal.since(0))
+                                   context.run.node_requests_sent())

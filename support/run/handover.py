@@ -1,36 +1,41 @@
-"""The site creation tried while the target's first node was acquired (support/run/preflight_proof.py), handed from
-the process that acquired that node to the processes that reuse it: scripts/parallel secures the run's node once,
-before its workers start, so the attempt is made there, and the worker that runs the SC-2 scenario judges it there,
-as a serial run judges what it tried earlier in the same process. Parallel proves what serial proves.
+"""What the process that secured the run's node saw while Pressluft acquired it, handed to the processes that reuse
+that node: scripts/parallel secures the run's node once, before its workers start, so the site creation tried while
+the target's first node was acquired (support/run/preflight_proof.py, SC-2) and the looks of the wait for that node
+(support/run/acquisition_proof.py, AC-5) are made there, and the workers that run those scenarios judge them, as a
+serial run judges what it saw earlier in the same process. Parallel proves what serial proves.
 
-The evidence goes into the run's shared reports folder (`first-node-attempt.json`: what the API answered and listed
-then, exactly as kept), written by tools/parallel.py once it has secured the node, after removing an earlier run's;
-a worker takes it only when its reports folder is shared with that process (PRESSLUFT_REPORTS_SHARED) and the node it
-reuses is the node the evidence is about.
+The evidence goes into the run's shared reports folder (`first-node-attempt.json`, `first-node-wait.json`: what the
+API answered and listed then, exactly as kept), written by tools/parallel.py once it has secured the node, after
+removing an earlier run's; a worker takes it only when its reports folder is shared with that process
+(PRESSLUFT_REPORTS_SHARED) and the node it reuses is the node the evidence is about.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import fields
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Optional
 
+from support.checks.nodes import Acquisition
 from support.http.client import Answer
 from support.http.journal import Exchange
 from support.run.preflight_proof import PreflightProof
-from support.screenplay.actions import Request
-from support.verdicts.failure import SuiteFailure
+from support.screenplay.actions import Request, RequestNode
+from support.verdicts.failure import PollHistory, SuiteFailure
+from support.waiting.nodes import AcquisitionWatch, Sighting
 
 HANDOVER_FILE = "first-node-attempt.json"
+WAIT_FILE = "first-node-wait.json"
 
 
-def handover_path(reports_dir: str) -> Path:
-    return Path(reports_dir) / HANDOVER_FILE
+def handover_path(reports_dir: str, name: str = HANDOVER_FILE) -> Path:
+    return Path(reports_dir) / name
 
 
 def forget(reports_dir: str) -> None:
     """An earlier run's evidence is never taken for this run's."""
-    handover_path(reports_dir).unlink(missing_ok=True)
+    for name in (HANDOVER_FILE, WAIT_FILE):
+        handover_path(reports_dir, name).unlink(missing_ok=True)
 
 
 def hand_over(proof: PreflightProof, reports_dir: str) -> None:
@@ -71,3 +76,39 @@ def _from_request(data: dict) -> Request:
     exchange = Exchange(answer["method"], answer["target"], status=answer["status"],
                         response_headers=answer["headers"], response_body=answer["text"])
     return Request(Answer(**answer, exchange=exchange), **{**data, "nodes_before": set(data["nodes_before"])})
+
+
+def hand_over_wait(acquisition: Acquisition, exchanges: list[Exchange], reports_dir: str) -> None:
+    """The run's wait for the node Pressluft acquired (its watch's looks, its history, the run's own request) and the
+    node requests the process sent (`exchanges`: what "without a second request" counts)."""
+    watch = acquisition.watch
+    data = {"how": acquisition.how, "node_id": acquisition.node_id, "job_id": acquisition.job_id,
+            "job": acquisition.job, "name": acquisition.name,
+            "request": _request(acquisition.request) if acquisition.request is not None else None,
+            "watch": {"job_id": watch.job_id, "node_id": watch.node_id, "name": watch.name,
+                      "nodes_before": sorted(watch.nodes_before),
+                      "sightings": [sighting.as_dict() for sighting in watch.sightings]},
+            "history": asdict(acquisition.history) if acquisition.history is not None else None,
+            "node_requests": [{"method": exchange.method, "target": exchange.target,
+                               "request_body": exchange.request_body, "status": exchange.status}
+                              for exchange in exchanges if exchange.command == RequestNode.command_for()]}
+    handover_path(reports_dir, WAIT_FILE).write_text(json.dumps(data))
+
+
+def wait_taken_over(reports_dir: str, node_id: Optional[str]) -> Optional[tuple[Acquisition, list[Exchange]]]:
+    """The wait handed over for the node `node_id`, and the node requests sent then (None: none, or about another
+    node)."""
+    try:
+        data = json.loads(handover_path(reports_dir, WAIT_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+    if node_id is None or data["node_id"] != node_id:
+        return None
+    watched = data["watch"]
+    watch = AcquisitionWatch(None, watched["job_id"], node_id=watched["node_id"], name=watched["name"],
+                             nodes_before=frozenset(watched["nodes_before"]))
+    watch.sightings = [Sighting(**sighting) for sighting in watched["sightings"]]
+    acquisition = Acquisition(data["node_id"], data["how"], job_id=data["job_id"], job=data["job"], name=data["name"],
+                              request=_from_request(data["request"]) if data["request"] else None, watch=watch,
+                              history=PollHistory(**data["history"]) if data["history"] else None)
+    return acquisition, [Exchange(**exchange) for exchange in data["node_requests"]]

@@ -33,7 +33,7 @@ from support.reporting.waitlog import FOLDER as WAITS_FOLDER
 from support.reporting.waitlog import WAITS
 from support.run import provider_servers
 from support.run.acquisition_proof import why_not_shown
-from support.run.handover import taken_over
+from support.run.handover import taken_over, wait_taken_over
 from support.run.once import FailOnce, Once
 from support.run.preflight_proof import PreflightProof, try_site_while_acquiring, why_no_proof
 from support.runtime import installation
@@ -63,6 +63,7 @@ class Run:
     scenario: Optional[str] = None  # the scenario running now: where a wait for what the run shares is spent
     started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))  # before its target started
     preflight_proof: Optional[PreflightProof] = None  # a site tried while the target's first node was acquired
+    handed_node_requests: list = field(default_factory=list)  # scripts/parallel: the node requests sent before
 
     def __post_init__(self):
         where = lambda: self.scenario  # noqa: E731
@@ -126,9 +127,19 @@ class Run:
 
     def node_polled_while_acquired(self) -> tuple[Acquisition, Optional[str]]:
         """The run's node (secured on first use) with what its wait saw while Pressluft acquired it, and why that
-        shows nothing on this target, if it does not (support/run/acquisition_proof.py)."""
+        shows nothing on this target, if it does not (support/run/acquisition_proof.py); for a worker of
+        scripts/parallel, the wait the process that secured the node handed over (support/run/handover.py)."""
         acquisition = self.provider_node()
+        if acquisition.how == REUSED and self.settings.reports_shared:
+            taken = wait_taken_over(self.settings.reports_dir, acquisition.node_id)
+            if taken is not None:
+                acquisition, self.handed_node_requests = taken
         return acquisition, why_not_shown(acquisition)
+
+    def node_requests_sent(self) -> list:
+        """The node requests this run sent (and, for a worker of scripts/parallel, those the process that secured its
+        node sent): what "without a second request" counts."""
+        return self.handed_node_requests + self.journal.since(0)
 
     def ready_node(self) -> dict:
         """The run's node, once it is ready (within the node budget) and ready in fact (node_is_ready:

@@ -9,8 +9,9 @@ from tools.parallel import LONGEST_FIRST, feature_files
 ROOT = Path(__file__).resolve().parents[2]
 
 SCENARIOS = 33
-# The workers reuse the node scripts/parallel acquired up front; the site creation tried while it was acquired is
-# handed to them (support/run/handover.py), so the scenario that judges it runs there too, as in a serial run
+# The workers reuse the node scripts/parallel acquired up front; the site creation tried while it was acquired and the
+# looks of its wait for that node are handed to them (support/run/handover.py), so the scenarios that judge them run
+# there too, as in a serial run
 FIRST_NODE = "Site creation is refused while the target's first node is being acquired, before anything is queued"
 POLLED = ("A node still being acquired is polled through its not-ready states until it is ready, without a second "
           "request")
@@ -30,6 +31,9 @@ def test_a_parallel_run_has_the_verdicts_of_a_serial_run(tmp_path):
     [first_node] = [result for result in results if result["name"].strip() == FIRST_NODE]
     attached = [attachment["name"] for step in first_node["steps"] for attachment in step.get("attachments", [])]
     assert "the site creation tried while the node was being acquired" in attached  # judged on the handed evidence
+    [polled] = [result for result in results if result["name"].strip() == POLLED]
+    attached = [attachment["name"] for step in polled["steps"] for attachment in step.get("attachments", [])]
+    assert "the looks at the node while Pressluft acquired it" in attached  # judged on the handed wait
     print(f"serial {result['serial_wall']:.1f} s, parallel {result['parallel_wall']:.1f} s, "
           f"speed-up {result['speedup']:.2f}x")
 

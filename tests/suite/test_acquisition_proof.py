@@ -161,3 +161,28 @@ def test_the_node_was_requested_once_and_acquired_once(monkeypatch, how, posts, 
     with pytest.raises(SuiteFailure) as caught:
         ready_without_a_second_request(operator, made, posts)
     assert words in caught.value.reason
+
+
+def test_the_wait_handed_to_the_workers_is_judged_as_it_was_kept_and_only_for_its_node(tmp_path):
+    """scripts/parallel waits for the node Pressluft acquires; a worker that reuses that node takes the wait over
+    (support/run/handover.py), its looks, its history and the node requests sent then, and judges it as the process
+    that kept it would."""
+    from support.run.handover import forget, hand_over_wait, wait_taken_over
+    from support.verdicts.failure import PollHistory
+
+    kept = Acquisition("n1", ADOPTED, job_id="j1", job=job("succeeded"), name=NAME,
+                       watch=watched(([node()], job("running")), ([READY], job("succeeded"))),
+                       history=PollHistory("the job j1", attempts=2, elapsed=1.5, states=["running", "succeeded"]))
+    sent = [Exchange("POST", "/api/nodes", request_body='{"provider_id": "hetzner", "name": "%s"}' % NAME,
+                     status=202), Exchange("GET", "/api/nodes", status=200)]
+    hand_over_wait(kept, sent, str(tmp_path))
+    taken, requests = wait_taken_over(str(tmp_path), "n1")
+    assert (taken.how, taken.job_id, taken.name, taken.request) == (ADOPTED, "j1", NAME, None)
+    assert [s.as_dict() for s in taken.sightings] == [s.as_dict() for s in kept.sightings]
+    assert taken.history == kept.history and describe_polls(taken) == describe_polls(kept)
+    assert [(r.command, r.request_body) for r in requests] == [("POST /api/nodes", sent[0].request_body)]
+    assert why_not_shown(taken) is None
+    reported_not_ready_while_acquired(taken)
+    assert wait_taken_over(str(tmp_path), "another-node") is None  # a wait for another node proves nothing here
+    forget(str(tmp_path))
+    assert wait_taken_over(str(tmp_path), "n1") is None
