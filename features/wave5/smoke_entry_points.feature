@@ -44,7 +44,7 @@ Feature: Smoke commands as closeout gates for resume-run loops
   @AC-3 @fault_injection
   Scenario: The same failure, met twice, is reported in the same words
     Given a ready provider-acquired node
-    And each environment creation of the clone smoke will fail with "ANSIBLE_SYNTAX_ERROR" and the message "env_create playbook has a syntax error"
+    And each environment creation of the clone smoke will fail with the message "env_create playbook has a syntax error" and the error "ANSIBLE_SYNTAX_ERROR"
     When the operator runs the clone preview smoke twice
     Then both runs report the failure in the same words, apart from ids, addresses and durations
 

@@ -8,7 +8,7 @@ from tools.parallel import LONGEST_FIRST, feature_files
 
 ROOT = Path(__file__).resolve().parents[2]
 
-SCENARIOS = 33
+SCENARIOS = 36
 # The workers reuse the node scripts/parallel acquired up front; the site creation tried while it was acquired is
 # handed to them (support/run/handover.py), so the scenario that judges it runs there too, as in a serial run
 FIRST_NODE = "Site creation is refused while the target's first node is being acquired, before anything is queued"
