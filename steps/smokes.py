@@ -192,7 +192,7 @@ def step_failure_still_running(context, seconds):
 use_step_matcher("parse")
 
 
-@then("the smoke passes")
+@then("the smoke passes, exiting with status 0")
 def step_smoke_passes(context):
     smoke_passed(context.state.need("smoke"))
 

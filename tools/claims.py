@@ -414,7 +414,7 @@ CLAIMS = (
                                            m("refused_restore_leaves_site_restoring", INCOMPLETE.format(1)))),
     )),
     # -- the smoke commands ----------------------------------------------------------------------------
-    Claim("the smoke passes", (
+    Claim("the smoke passes, exiting with status 0", (
         Property("exit 0 after at least one passed scenario, no failure line (here: what the smoke checks besides "
                  "what it made, its site active again)",
                  (m("site_left_restoring_after_restore", BACKUP_SMOKE),)),

@@ -2,11 +2,11 @@
 Feature: Creation is refused while the node is not ready
   Pressluft checks the readiness of the target node before it queues a site or
   an environment. While the node is not ready, such a creation is refused at
-  once as blocked by node readiness, giving the reasons in words and as their
-  codes, and nothing is queued or recorded. When the node turns not ready just
-  as the clone smoke creates its site or its clone, the smoke exits with status
-  1, reporting a creation blocked by node readiness, naming the refused
-  creation, no job and the reasons.
+  once as blocked by node readiness, naming each reason (its code, with its
+  guidance for the operator), and nothing is queued or recorded. When the node
+  turns not ready just as the clone smoke creates its site or its clone, the
+  smoke exits with status 1, reporting a creation blocked by node readiness,
+  naming the refused creation, no job and the reasons.
 
   @SC-2
   Scenario Outline: A node that is not ready blocks site creation before anything is queued
@@ -17,10 +17,10 @@ Feature: Creation is refused while the node is not ready
     And no site was recorded
 
     Examples:
-      | why                                                  | codes                             |
+      | why                                                     | codes                             |
       | sudo is not available and the runtime tools are missing | sudo_unavailable, runtime_missing |
-      | the node cannot be reached                           | node_unreachable                  |
-      | the node is not active                               | node_status_not_active            |
+      | the node cannot be reached                              | node_unreachable                  |
+      | the node is not active                                  | node_status_not_active            |
 
   @SC-2
   Scenario: A node that is not ready blocks environment creation before anything is queued
@@ -40,6 +40,6 @@ Feature: Creation is refused while the node is not ready
     And its failure names the refused <creation>, no job, and the reasons: <why> (<codes>)
 
     Examples:
-      | what  | creation             | why                                                  | codes                             |
+      | what  | creation             | why                                                     | codes                             |
       | site  | site creation        | sudo is not available and the runtime tools are missing | sudo_unavailable, runtime_missing |
-      | clone | environment creation | the runtime tools are missing                        | runtime_missing                   |
+      | clone | environment creation | the runtime tools are missing                           | runtime_missing                   |
