@@ -3,7 +3,7 @@ import re
 
 from behave import given, then, when
 
-from support.checks.backups import backup_listed_complete, checkpoint_listed
+from support.checks.backups import backup_listed_complete, checkpoint_holds, checkpoint_listed
 from support.checks.environments import environment_active_again, environment_status
 from support.checks.jobs import job_succeeded
 from support.checks.nothing_left import no_backup_recorded, no_restore_queued
@@ -31,8 +31,8 @@ def step_backup_job_succeeds(context):
     context.run.ledger.record("backup", job["id"])
 
 
-@then("the backup is the one backup that request added, listed as a completed full backup of production, with a "
-      "sha256 checksum and a positive size")
+@then("the backup is the one new backup listed for production: completed, full, with a sha256 checksum and a "
+      "positive size")
 def step_backup_listed(context):
     state = context.state
     state.backup = backup_listed_complete(context.run.operator, state.need("backup_request"),
@@ -63,7 +63,15 @@ def step_defective_backup(context, defect):
     state.backup = backup_that_completed_without(context.run.operator, state.need("site"), state.production, missing)
 
 
-@given("a completed full backup of another environment of that site")
+@given("production has a completed full backup of its own")
+def step_own_backup(context):
+    """One the run made already of this production (the backup scenario's, of the shared site), or a new one."""
+    state = context.state
+    state.backup = context.run.backup_of_production(state.need("site"))
+    state.first_backup = state.first_backup or state.backup
+
+
+@given("another environment of that site has a completed full backup")
 def step_foreign_backup(context):
     """The nearest neighbour of production's own backups: one of its site's clone (restore ownership checked by
     site instead of by environment would let it through)."""
@@ -103,12 +111,18 @@ def step_restore_succeeds(context):
                                                      context.run.settings.budgets.restore)
 
 
-@then("a full checkpoint of production as it was just before that restore is the one backup that restore added")
+@then("a full checkpoint of production, taken while the restore ran, is the one backup that restore added")
 def step_checkpoint_listed(context):
     state = context.state
+    checkpoint_listed(context.run.operator, state.need("restore_request"), state.need("restore_job"))
+
+
+@then('the checkpoint that restore took holds "{content}", what production showed just before the restore')
+def step_checkpoint_holds(context, content):
+    state = context.state
     reader = context.faults.backup_content if context.run.capabilities.shows_backup_content else None
-    checkpoint_listed(context.run.operator, state.need("restore_request"), state.need("restore_job"),
-                             read_content=reader)
+    checkpoint_holds(context.run.operator, state.need("restore_request"), state.need("restore_job"), content,
+                     read_content=reader)
 
 
 @then("the site's only production is active again on the same provider-acquired node")
@@ -143,7 +157,7 @@ def step_preview_shows_again(context, content, replaced):
                          replaced=re.findall(r'"([^"]+)"', replaced))
 
 
-@then("the restore is refused as an invalid request")
+@then("the restore is refused for that backup")
 def step_restore_refused(context):
     refused(context.state.need("attempt"), code="bad_request", status=400)
 

@@ -47,18 +47,20 @@ def step_active_clone(context):
     context.state.clone = context.run.active_clone(context.state.need("site"))
 
 
-@given("the clone's preview redirects with {status:d} to an address that does not answer")
+@given("the clone's preview answers {status:d}, redirecting to an address where nothing answers")
 def step_clone_redirects(context, status):
     context.faults.preview(environment_id=context.state.need("clone")["id"], status=status,
                            location=unused_local_url() + "/wp-admin/")
 
 
-@when("the operator opens the clone's preview")
-def step_open_clone_preview(context):
+@when("the clone's preview is checked for reachability, as the smoke checks it")
+def step_check_clone_preview(context):
+    """One look, as the smoke's preview check takes it (support/http/preview.py): the answer as it comes, a redirect
+    not followed."""
     status, last, _ = context.run.operator.preview.get(context.state.need("clone")["preview_url"])
     context.state.preview_answer = (status, last)
 
 
-@then("the preview answers {status:d} and counts as reachable")
+@then("its answer {status:d} counts as reachable, without the redirect being followed")
 def step_preview_answered(context, status):
     preview_answered(context.state.need("preview_answer"), status, context.state.clone["preview_url"])

@@ -18,6 +18,7 @@ from support.checks.refusals import refused
 from support.flows.nodes import connect_provider, request_new_node
 from support.reporting.narration import attach_text
 from support.run.acquisition_proof import describe_polls
+from support.run.cleanups import quietly, run_held_retry
 from support.verdicts.not_shown import shown
 
 
@@ -26,7 +27,8 @@ def step_connect_provider(context):
     connect_provider(context.run.operator)
 
 
-@given("the provider is connected with a credential the provider rejects")
+@when("the operator connects the provider with a credential the provider rejects")
+@given("the operator has connected the provider with a credential the provider rejects")
 def step_connect_rejected(context):
     operator = context.run.operator
     context.restorations.add("reconnect the provider with the operator's credential",
@@ -42,14 +44,16 @@ def step_ready_node(context):
 @given('the provider will fail the first {count:d} acquisition attempts with the transient error "{code}"')
 def step_transient_acquisition_errors(context, count, code):
     """The failed attempts are retried on Pressluft's schedule; the last retry stays scheduled, as far ahead
-    as Pressluft schedules it, until "the scheduled attempt comes due"."""
+    as Pressluft schedules it (the reference holds it: Pressluft's own backoff is minutes)."""
     context.state.new_node_name = name = context.run.ledger.slug("node")
     context.faults.jobs({"job_type": "node_provision", "node_name": name}, "fail", error_code=code,
                         error_message=f"{code} (injected: transient provider error)", retryable=True, attempts=count,
                         hold_last_retry=True)
+    context.add_cleanup(quietly("let the held retry run", lambda: run_held_retry(
+        context.run.operator, context.faults, context.state.node_request and context.state.node_request.job_id)))
 
 
-@given('the provider will fail the next acquisition with "{code}" and the message "{message}"')
+@given('the provider will fail the next acquisition for good, with the message "{message}" and the error "{code}"')
 def step_acquisition_fails_for_good(context, code, message):
     context.state.new_node_name = name = context.run.ledger.slug("node")
     context.faults.jobs({"job_type": "node_provision", "node_name": name}, "fail", error_code=code,
@@ -67,18 +71,28 @@ def step_request_node(context):
     context.state.node_request = request_new_node(context.run.operator, name)
 
 
-@when("the scheduled attempt comes due")
-def step_retry_comes_due(context):
+@given('a new provider-acquired node whose first {count:d} acquisition attempts failed with the transient error '
+       '"{code}", with another attempt scheduled')
+def step_node_with_retry_scheduled(context, count, code):
+    step_transient_acquisition_errors(context, count, code)
+    step_request_node(context)
+    retry_scheduled(context.run.operator, context.state.node_request, failed_attempts=count, error_code=code)
+
+
+@when("Pressluft makes the attempt it scheduled")
+def step_scheduled_attempt(context):
+    """The attempt Pressluft scheduled, made now: the reference brings the held retry forward (its fault API), as
+    Pressluft's own scheduler would start it once its backoff (minutes) is over. Nobody asks for the node again."""
     context.faults.make_due(context.state.need("node_request").accepted())
 
 
-@then("that node is ready with no outstanding reason codes")
+@then("that node is ready, with no readiness problem reported")
 def step_node_ready(context):
     context.run.ready_node()  # the run's node: its readiness is waited for once per run (support/run/run.py)
     node_is_ready(context.run.operator, context.state.need("acquisition"))
 
 
-@then("Pressluft acquired at most one new node for it")
+@then("Pressluft acquired at most one new node to make sure of it, none when a ready one was there already")
 def step_at_most_one_node(context):
     at_most_one_node_acquired(context.run.operator, context.state.need("acquisition"))
 
@@ -94,13 +108,13 @@ def step_not_ready_while_acquiring(context):
     node_not_ready_while_acquiring(context.run.operator, context.state.need("node_request"))
 
 
-@then("the new node becomes ready without the request being submitted again")
+@then("the new node becomes ready without being requested again")
 def step_ready_without_resubmission(context):
     node_ready_without_resubmission(context.run.operator, context.state.need("node_request"),
                                            context.run.journal.since(context.scenario_mark))
 
 
-@then('the acquisition ends failed with "{code}" and the message "{message}", without a retry')
+@then('the acquisition ends failed without a retry, with the provider\'s message "{message}" and its error "{code}"')
 def step_acquisition_failed(context, code, message):
     node_request_ended_failed(context.run.operator, context.state.need("node_request"), code=code,
                                      message=message, attempts="without a retry")

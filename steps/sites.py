@@ -6,13 +6,9 @@ from support.checks.nothing_left import no_environment_added, no_job_for_creatio
 from support.checks.refusals import refused_by_readiness
 from support.flows.environments import request_environment
 from support.flows.sites import create_live_site, request_site
+from support.pressluft.readiness import codes_in_words
 from support.reporting.narration import attach_text
 from support.verdicts.not_shown import shown
-
-
-def reason_codes(text: str) -> list[str]:
-    """`sudo_unavailable, runtime_missing` as the feature text writes them."""
-    return [code.strip() for code in text.split(",") if code.strip()]
 
 
 @given("a site whose production environment is live")
@@ -27,9 +23,13 @@ def step_new_live_site(context):
     context.state.site = create_live_site(context.run.operator, node_id=context.run.ready_node()["id"])
 
 
-@given("every provider node reports not ready because of {reasons}")
-def step_every_node_not_ready(context, reasons):
-    context.faults.node_readiness(reason_codes(reasons), node_id=None)
+@given("every provider-acquired node has turned not ready, because {why} ({codes})")
+def step_every_node_not_ready(context, why, codes):
+    """The run's node was ready and its live site made first: the listings a refusal's "nothing was queued or
+    recorded" is judged by must show what the run made (support/checks/nothing_left.py)."""
+    context.run.ready_node()
+    context.state.site = context.state.site or context.run.shared_site()
+    context.faults.node_readiness(codes_in_words(why, codes), node_id=None)
 
 
 @when("the operator tries to create a site")
@@ -42,9 +42,9 @@ def step_try_create_clone(context):
     context.state.attempt = request_environment(context.run.operator, context.state.need("site"), "clone")
 
 
-@then("the creation is refused as blocked by node readiness, naming {reasons}")
-def step_refused_by_readiness(context, reasons):
-    refused_by_readiness(context.state.need("attempt"), reason_codes(reasons))
+@then("the creation is refused as blocked by node readiness, because {why} ({codes})")
+def step_refused_by_readiness(context, why, codes):
+    refused_by_readiness(context.state.need("attempt"), codes_in_words(why, codes))
 
 
 @then("no job was queued")
@@ -68,17 +68,18 @@ def step_first_node(context):
     context.state.preflight_proof = shown(context.run.preflight_while_acquiring())
 
 
+@given("Pressluft is still acquiring that node, and reports it not ready")
+def step_still_acquiring(context):
+    """Judged from what the run listed right after the answer to its site creation (support/run/preflight_proof.py)."""
+    node_not_ready_when_answered(context.state.need("preflight_proof"))
+
+
 @when("the operator tries to create a site while Pressluft acquires that node")
 def step_site_while_acquiring(context):
     """Tried by the run right after its node request was accepted (support/run/preflight_proof.py)."""
     proof = context.state.need("preflight_proof")
     attach_text("the site creation tried while the node was being acquired", proof.describe())
     context.state.attempt = proof.attempt
-
-
-@then("that node was still being acquired, and reported not ready, when the creation was answered")
-def step_not_ready_when_answered(context):
-    node_not_ready_when_answered(context.state.need("preflight_proof"))
 
 
 @then("that creation is refused as blocked by node readiness, naming the node's reasons")

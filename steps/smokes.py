@@ -31,6 +31,7 @@ from support.checks.smokes import (
     smoke_runs_fail_alike,
 )
 from support.flows.nodes import connect_provider, request_new_node
+from support.pressluft.readiness import codes_in_words
 from support.run.cleanups import cancel_jobs_in_flight, quietly
 from support.runtime.ports import unused_local_url
 from support.runtime.smokes import run_smoke
@@ -64,13 +65,13 @@ def _run_smoke_again(context, runs: int = 1):
 
 
 # -- what will go wrong in the smoke's flow ------------------------------------------------------------
-@given('the next environment creation will fail with "{code}" and the message "{message}"')
+@given('every attempt of the next environment creation will fail with the message "{message}" and the error "{code}"')
 def step_environment_creation_fails(context, code, message):
     context.faults.jobs({"job_type": "env_create", "site_slug_prefix": _smoke_site_prefix(context)}, "fail",
                         error_code=code, error_message=message)
 
 
-@given('the next restore will fail with "{code}" and the message "{message}"')
+@given('the next restore will fail with the message "{message}" and the error "{code}"')
 def step_restore_fails(context, code, message):
     context.faults.jobs({"job_type": "env_restore", "site_slug_prefix": _smoke_site_prefix(context)}, "fail",
                         error_code=code, error_message=message)
@@ -89,16 +90,16 @@ def step_environment_creation_hangs(context):
                                 slug_prefix=prefix))
 
 
-@given("the node will turn out not ready, for the reasons {reasons}, just as the clone smoke creates its {what}")
-def step_preflight_finds_node_not_ready(context, reasons, what):
+@given("the node will turn not ready just as the clone smoke creates its {what}, because {why} ({codes})")
+def step_preflight_finds_node_not_ready(context, what, why, codes):
     """The smoke found its node ready; the readiness preflight of its site's (or its clone's) creation does not (a
     race a real node can run into: its SSH or sudo check fails just then)."""
-    context.faults.preflight_readiness([code.strip() for code in reasons.split(",")],
+    context.faults.preflight_readiness(codes_in_words(why, codes),
                                        site_slug_prefix=_smoke_site_prefix(context),
                                        creation={"site": "site", "clone": "environment"}[what])
 
 
-@given('each environment creation of the clone smoke will fail with "{code}" and the message "{message}"')
+@given('each environment creation of the clone smoke will fail with the message "{message}" and the error "{code}"')
 def step_every_smoke_environment_creation_fails(context, code, message):
     """Both runs of the scenario meet the same fault (scoped to the sites of its smoke runs)."""
     context.faults.jobs({"job_type": "env_create", "site_slug_prefix": _smoke_site_prefix(context)}, "fail",
@@ -191,21 +192,21 @@ def step_failure_still_running(context, seconds):
 use_step_matcher("parse")
 
 
-@then("the smoke passes")
+@then("the smoke passes, exiting with status 0")
 def step_smoke_passes(context):
     smoke_passed(context.state.need("smoke"))
 
 
-@then("its failure names the {request} request and its job")
+@then("its failure names the failed {request} and its job")
 def step_failure_names_request_and_job(context, request):
     smoke_failure_names_request(context.run.operator, context.state.need("smoke"), request, names_job=True)
 
 
-@then("its failure names the {request} request, no job and the reasons {reasons}")
-def step_failure_names_request_and_reasons(context, request, reasons):
+@then("its failure names the refused {request}, no job, and the reasons: {why} ({codes})")
+def step_failure_names_request_and_reasons(context, request, why, codes):
     smoke = context.state.need("smoke")
     smoke_failure_names_request(context.run.operator, smoke, request, names_job=False)
-    smoke_failure_reasons(smoke, [code.strip() for code in reasons.split(",")])
+    smoke_failure_reasons(smoke, codes_in_words(why, codes))
 
 
 @then('its failure gives the reason "{reason}"')
@@ -231,13 +232,13 @@ def step_smoke_lists_what_was_left(context):
     smoke_lists_what_the_failed_run_left(context.run.operator, state.need("earlier_smoke"), state.need("smoke"))
 
 
-@then('the environment creation ended failed with "{code}" after all its allowed attempts')
+@then('the environment creation ended failed after all its allowed attempts, with the error "{code}"')
 def step_environment_creation_failed(context, code):
     smoke_job_ended_failed(context.run.operator, context.state.need("smoke"), "environment creation",
                                   code=code, attempts="after all its allowed attempts")
 
 
-@then('the restore ended failed with "{code}" after its single allowed attempt')
+@then('the restore ended failed after its single allowed attempt, with the error "{code}"')
 def step_restore_failed(context, code):
     smoke_job_ended_failed(context.run.operator, context.state.need("smoke"), "restore", code=code,
                                   attempts="after its single allowed attempt")

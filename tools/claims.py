@@ -25,17 +25,21 @@ SHORT = {"PRESSLUFT_NODE_TIMEOUT": "3", "PRESSLUFT_JOB_TIMEOUT": "3", "PRESSLUFT
 CV, JOB_FAILED, NOT_READY, UNREACHABLE = "contract_violation", "job_failed", "node_not_ready", "preview_unreachable"
 
 NODE = "A provider-acquired node is confirmed or acquired, and is ready"
-TRANSIENT = "Transient provider errors are retried by Pressluft, without anyone clicking retry"
+RETRIED = ("A transient provider error is retried on Pressluft's own schedule, the node reported not ready "
+           "meanwhile")
+RETRY_READY = "A node whose acquisition Pressluft retries becomes ready, without anyone clicking retry"
 ACQUISITION_FAILS = "An acquisition that the provider fails for good ends failed with the provider's error"
-REJECTED = "A provider credential that the provider rejects blocks node acquisition, with guidance"
+DEGRADED = "A provider credential that the provider rejects leaves the provider connection degraded, with guidance"
+NOT_CONNECTED = "No node can be acquired while the provider is not connected, and nothing is queued or recorded"
 FIRST_NODE = "Site creation is refused while the target's first node is being acquired, before anything is queued"
 CLONE = "A clone environment made from production gets a reachable preview -- @1.1 A clone"
 STAGING = "A staging environment made from production gets a reachable preview -- @2.1 A staging environment"
 REDIRECT = "A preview that redirects counts as reachable, without the redirect being followed -- @1.{}"
-BACKUP = "A full backup is created, listed with its integrity data and restored"
+BACKUP = "A full backup of production is listed as completed, with its integrity data"
+RESTORE = "Production restored from a full backup is live again on the same node, after a checkpoint of it was taken"
 CONTENT = "Restoring the older of two backups brings back its content, with no trace of what came after"
 INCOMPLETE = "A backup without complete integrity data cannot be restored -- @1.{}"
-FOREIGN = "A backup of another environment cannot be restored here"
+FOREIGN = "Production cannot be restored from a backup of another environment of its site"
 PREFLIGHT_SITE = "A node that is not ready blocks site creation before anything is queued -- @1.{}"
 PREFLIGHT_ENV = "A node that is not ready blocks environment creation before anything is queued"
 PREFLIGHT_SMOKE = "The clone smoke is blocked by node readiness when it creates its {} -- @1.{}"
@@ -96,12 +100,12 @@ SAME_NODE = ("the same check of the node a request made (support/checks/nodes.py
              "'that node is ready' (here the faults are matched by the requested name); tests/suite/test_checks.py "
              "feeds a node of another name, an older node and a local one")
 SAME_SMOKE_JOB = ("the same check of the smoke's job (support/checks/smokes.py _smoke_job) as 'its failure names the "
-                  "{request} request and its job' earlier in the scenario, broken there by "
+                  "failed {request} and its job' earlier in the scenario, broken there by "
                   "jobs_listed_without_environment")
 
 CLAIMS = (
     # -- the provider-acquired node --------------------------------------------------------------------
-    Claim("that node is ready with no outstanding reason codes", (
+    Claim("that node is ready, with no readiness problem reported", (
         Property("the node becomes ready within the node budget",
                  (m("node_never_ready", NODE, NOT_READY, NODE_BUDGET),)),
         Property("its readiness lists no reason code", (m("ready_node_keeps_reason_codes", NODE),)),
@@ -117,7 +121,8 @@ CLAIMS = (
                  without_mutant="no target defect makes a provider node local without also hiding it from the run's "
                                 "node plan; tests/suite/test_matchers.py feeds such a node to the check"),
     )),
-    Claim("Pressluft acquired at most one new node for it", (
+    Claim("Pressluft acquired at most one new node to make sure of it, none when a ready one was there already",
+          (
         Property("one node and one acquisition job for the run's one request",
                  (m("node_request_acquires_twice", NODE),)),
         Property("first, the listings show the run's node and the acquisition job that made it",
@@ -130,31 +135,32 @@ CLAIMS = (
                                 "twin node_before_run_acquisition_unlisted passes it"),
     )),
     Claim('Pressluft schedules another attempt after {count:d} failed attempts with "{code}"', (
-        Property("the job did not end failed: it is queued to run again", (m("retryable_errors_are_terminal", TRANSIENT,
+        Property("the job did not end failed: it is queued to run again", (m("retryable_errors_are_terminal", RETRIED,
                                                                              JOB_FAILED),)),
         Property("it keeps the error code of the failed attempt while it waits",
-                 (m("retry_forgets_error", TRANSIENT),)),
-        Property("its run_after lies ahead of its last change", (m("retry_without_run_after", TRANSIENT),)),
+                 (m("retry_forgets_error", RETRIED),)),
+        Property("its run_after lies ahead of its last change", (m("retry_without_run_after", RETRIED),)),
         Property("it counts exactly the failed attempts, with attempts left of those the contract gives "
                  "node_provision",
                  without_mutant="no target defect miscounts attempts without also changing the other properties; "
                                 "tests/suite/test_checks.py feeds such a job to the check"),
         Property("it is the node_provision job of the node the request made (the node it names is new, of the "
-                 "requested name)", (m("node_jobs_listed_without_node", TRANSIENT),)),
+                 "requested name)", (m("node_jobs_listed_without_node", RETRIED),)),
     )),
     Claim("the new node is reported not ready while it is being acquired", (
         Property("the node is listed, not ready, with reason codes while its job is in flight",
-                 (m("node_ready_while_acquiring", TRANSIENT),)),
+                 (m("node_ready_while_acquiring", RETRIED),)),
         Property("it is the node the request made (the node its job names, new, of the requested name)",
                  without_mutant=SAME_NODE),
     )),
-    Claim("the new node becomes ready without the request being submitted again", (
-        Property("one acquisition job for the node, one request", (m("retry_duplicates_job", TRANSIENT),)),
-        Property("the node becomes ready", (m("node_never_ready", TRANSIENT, NOT_READY, NODE_BUDGET),)),
+    Claim("the new node becomes ready without being requested again", (
+        Property("one acquisition job for the node, one request", (m("retry_duplicates_job", RETRY_READY),)),
+        Property("the node becomes ready", (m("node_never_ready", RETRY_READY, NOT_READY, NODE_BUDGET),)),
         Property("it is the node the request made, ready in fact (active, on its acquired host)",
                  without_mutant=SAME_NODE),
     )),
-    Claim('the acquisition ends failed with "{code}" and the message "{message}", without a retry', (
+    Claim('the acquisition ends failed without a retry, with the provider\'s message "{message}" and its error '
+          '"{code}"', (
         Property("failed with that error code and message, finished",
                  (m("failed_job_loses_error", ACQUISITION_FAILS),)),
         Property("after one attempt (the error is not retried)",
@@ -167,32 +173,32 @@ CLAIMS = (
         Property("it is the node the request made", without_mutant=SAME_NODE),
     )),
     Claim("the provider connection is reported degraded with guidance for the operator", (
-        Property("status degraded", (m("any_token_connects", REJECTED),)),
-        Property("guidance lines for the operator", (m("degraded_without_guidance", REJECTED),)),
+        Property("status degraded", (m("any_token_connects", DEGRADED),)),
+        Property("guidance lines for the operator", (m("degraded_without_guidance", DEGRADED),)),
         Property("the provider's one connection says the credential was rejected, with the guidance to a valid "
-                 "token", (m("rejected_token_reported_unavailable", REJECTED),)),
+                 "token", (m("rejected_token_reported_unavailable", DEGRADED),)),
     )),
     Claim("the node request is refused because the provider is not connected", (
         Property("409 conflict naming that the provider is not connected",
-                 (m("degraded_provider_acquires", REJECTED),)),
+                 (m("degraded_provider_acquires", NOT_CONNECTED),)),
     )),
     Claim("no node acquisition was queued", (
         Property("no new job of no site whose node is of the requested name or not listed at all (another operator's "
                  "jobs, of their sites or of their own nodes, do not count)",
-                 (m("refusals_still_queue_jobs", REJECTED),)),
+                 (m("refusals_still_queue_jobs", NOT_CONNECTED),)),
         Property("first, the job list shows the node acquisition jobs the run knows (its node's, its node requests so "
-                 "far); with none, not shown on this target", (m("jobs_list_shows_only_in_flight", REJECTED),)),
+                 "far); with none, not shown on this target", (m("jobs_list_shows_only_in_flight", NOT_CONNECTED),)),
     )),
     Claim("no node was recorded for that request", (
         Property("no node of the requested name that was not listed before the request",
-                 (m("refused_node_request_is_recorded", REJECTED),)),
+                 (m("refused_node_request_is_recorded", NOT_CONNECTED),)),
         Property("first, the node list shows the run's node",
                  without_mutant="the scenario's 'a ready provider-acquired node' reads the same list first: a list "
                                 "that hides the run's node fails there; tests/suite/test_evidence_or_nothing.py "
                                 "feeds such a list to the check"),
     )),
     # -- sites and the preflight -----------------------------------------------------------------------
-    Claim("the creation is refused as blocked by node readiness, naming {reasons}", (
+    Claim("the creation is refused as blocked by node readiness, because {why} ({codes})", (
         Property("409 node_not_ready", tuple(m("preflight_ignores_readiness", PREFLIGHT_SITE.format(row))
                                             for row in (1, 2, 3)) + (m("preflight_ignores_readiness", PREFLIGHT_ENV),)),
         Property("the message names every reason code of the scenario",
@@ -224,14 +230,6 @@ CLAIMS = (
                  (m("environments_list_hides_unready_nodes", PREFLIGHT_ENV),)),
     )),
     # -- the preflight while the target's first node is acquired (judged from what the run kept then) ----
-    Claim("that node was still being acquired, and reported not ready, when the creation was answered", (
-        Property("the node the run requested is listed right after the answer, not ready, with reason codes",
-                 (m("acquiring_node_listed_ready", FIRST_NODE),)),
-        Property("its acquisition job, read after that listing, was still in flight",
-                 without_mutant="evidence whose acquisition had ended proves nothing either way, so the scenario is "
-                                "skipped with that reason rather than failed; tests/suite/test_preflight_proof.py "
-                                "feeds such evidence to the scenario's steps"),
-    )),
     Claim("that creation is refused as blocked by node readiness, naming the node's reasons", (
         Property("409 node_not_ready", (m("preflight_ignores_readiness", FIRST_NODE),)),
         Property("the message names exactly the reason codes the node was listed with, in the contract's order",
@@ -307,7 +305,7 @@ CLAIMS = (
         Property("the preview of the environment the creation job names: 200, 301 or 302 within the preview budget",
                  (m("clone_preview_not_served", CLONE, UNREACHABLE, PREVIEW_BUDGET),)),
     )),
-    Claim("the preview answers {status:d} and counts as reachable", (
+    Claim("its answer {status:d} counts as reachable, without the redirect being followed", (
         Property("the answer is the redirect status, one of 200, 301 or 302, not followed",
                  tuple(m("redirects_answered_as_307", REDIRECT.format(row), UNREACHABLE) for row in (1, 2))),
     )),
@@ -320,8 +318,8 @@ CLAIMS = (
         Property("no more attempts than the 3 the contract gives backup_create, on the success path too (a rule of "
                  "every job)", (m("backup_succeeds_after_too_many_attempts", BACKUP),)),
     )),
-    Claim("the backup is the one backup that request added, listed as a completed full backup of production, with a "
-          "sha256 checksum and a positive size", (
+    Claim("the backup is the one new backup listed for production: completed, full, with a sha256 checksum and a "
+          "positive size", (
         Property("the backup with the job's id is listed for production", (m("backup_id_differs_from_job", BACKUP),)),
         Property("it is the one backup the request added: the only one listed that was not listed before it",
                  (m("backup_records_twice", BACKUP),)),
@@ -337,37 +335,47 @@ CLAIMS = (
                  (m("backup_completed_before_created", BACKUP),)),
     )),
     Claim("the restore job succeeds", (
-        Property("the env_restore job ended succeeded", (m("restore_fails", BACKUP, JOB_FAILED),)),
+        Property("the env_restore job ended succeeded", (m("restore_fails", RESTORE, JOB_FAILED),)),
         Property("it is the request's own: env_restore of production, of its site, on its node",
                  (m("backup_and_restore_jobs_without_node", CONTENT), m("backup_and_restore_jobs_on_another_node",
                                                                          CONTENT))),
         Property("its record agrees with itself: updated_at not before created_at (a rule of every job)",
-                 (m("restore_job_updated_before_created", BACKUP),)),
+                 (m("restore_job_updated_before_created", RESTORE),)),
     )),
-    Claim("a full checkpoint of production as it was just before that restore is the one backup that restore added", (
-        Property("a backup not listed before the restore is listed", (m("restore_skips_checkpoint", BACKUP),)),
+    Claim("a full checkpoint of production, taken while the restore ran, is the one backup that restore added", (
+        Property("a backup not listed before the restore is listed", (m("restore_skips_checkpoint", RESTORE),)),
         Property("it is the one backup the restore added: the only one listed that was not listed before it",
-                 (m("restore_records_two_checkpoints", BACKUP),)),
-        Property("it is a full backup", (m("checkpoint_not_full", BACKUP),)),
-        Property("completed with a sha256 checksum and a positive size", (m("checkpoint_without_checksum", BACKUP),)),
-        Property("taken while that restore job ran", (m("checkpoint_taken_after_restore", BACKUP),)),
-        Property("it holds what production showed just before the restore (read where the target can show what a "
-                 "backup holds; a target that cannot, e.g. a real Pressluft, is judged by the checkpoint's time "
-                 "alone)", (m("checkpoint_holds_restored_content", CONTENT),)),
+                 (m("restore_records_two_checkpoints", RESTORE),)),
+        Property("it is a full backup", (m("checkpoint_not_full", RESTORE),)),
+        Property("completed with a sha256 checksum and a positive size", (m("checkpoint_without_checksum", RESTORE),)),
+        Property("taken while that restore job ran", (m("checkpoint_taken_after_restore", RESTORE),)),
+    )),
+    Claim('the checkpoint that restore took holds "{content}", what production showed just before the restore', (
+        Property("it holds that content, the content the scenario last made production show (read where the target "
+                 "can show what a backup holds; a target that cannot, a real Pressluft, shows nothing of it: not shown "
+                 "on this target)", (m("checkpoint_holds_restored_content", CONTENT),)),
+        Property("it is the one backup the restore added: a backup not listed before the restore is listed",
+                 (m("restore_skips_checkpoint", CONTENT),)),
+        Property("taken while that restore job ran", (m("checkpoint_taken_after_restore", CONTENT),)),
+        Property("the only one added, a completed full backup with a sha256 checksum and a positive size",
+                 without_mutant="the same check of the restore's checkpoint (support/checks/backups.py "
+                                "_the_checkpoint) as 'a full checkpoint of production, taken while the restore ran, "
+                                "…', broken there by restore_records_two_checkpoints, checkpoint_not_full and "
+                                "checkpoint_without_checksum"),
     )),
     Claim("the site's only production is active again on the same provider-acquired node", (
-        Property("status active", (m("restore_leaves_restoring", BACKUP),)),
-        Property("its site is active again (not left restoring)", (m("site_left_restoring_after_restore", BACKUP),)),
-        Property("on the node it was on before the restore", (m("restore_moves_environment", BACKUP),)),
-        Property("that node is the node the site's creation job names", (m("site_jobs_on_another_node", BACKUP),)),
+        Property("status active", (m("restore_leaves_restoring", RESTORE),)),
+        Property("its site is active again (not left restoring)", (m("site_left_restoring_after_restore", RESTORE),)),
+        Property("on the node it was on before the restore", (m("restore_moves_environment", RESTORE),)),
+        Property("that node is the node the site's creation job names", (m("site_jobs_on_another_node", RESTORE),)),
         Property("that node is a provider-acquired one (the placement rule of the clone claim)",
-                 (m("production_on_local_node", BACKUP), m("production_on_node_not_acquired", BACKUP))),
+                 (m("production_on_local_node", RESTORE), m("production_on_node_not_acquired", RESTORE))),
         Property("the site's only production: its creation recorded one site of its slug or name, which then listed "
                  "one environment, its production, and it lists no other production now",
-                 (m("site_create_records_twice", BACKUP), m("site_create_records_two_productions", BACKUP))),
+                 (m("site_create_records_twice", RESTORE), m("site_create_records_two_productions", RESTORE))),
     )),
     Claim("the preview of production answers 200, 301 or 302", (
-        Property("200, 301 or 302 within the preview budget", (m("restored_preview_down", BACKUP, UNREACHABLE,
+        Property("200, 301 or 302 within the preview budget", (m("restored_preview_down", RESTORE, UNREACHABLE,
                                                                  PREVIEW_BUDGET),)),
     )),
     Claim('the preview of production shows "{content}" again, with no trace of {replaced}', (
@@ -375,7 +383,7 @@ CLAIMS = (
                  (m("restore_keeps_content", CONTENT), m("restore_uses_newest_backup", CONTENT))),
         Property("none of the contents the restore replaced is left", (m("restore_merges_content", CONTENT),)),
     )),
-    Claim("the restore is refused as an invalid request", (
+    Claim("the restore is refused for that backup", (
         Property("400 bad_request", tuple(m("restore_accepts_incomplete_backup", INCOMPLETE.format(row))
                                           for row in (1, 2)) + (m("restore_accepts_foreign_backup", FOREIGN),)),
         Property("also for a backup of another environment of the same site (ownership checked by environment, not "
@@ -406,7 +414,7 @@ CLAIMS = (
                                            m("refused_restore_leaves_site_restoring", INCOMPLETE.format(1)))),
     )),
     # -- the smoke commands ----------------------------------------------------------------------------
-    Claim("the smoke passes", (
+    Claim("the smoke passes, exiting with status 0", (
         Property("exit 0 after at least one passed scenario, no failure line (here: what the smoke checks besides "
                  "what it made, its site active again)",
                  (m("site_left_restoring_after_restore", BACKUP_SMOKE),)),
@@ -425,8 +433,8 @@ CLAIMS = (
         Property("each is on production's node", (m("env_on_unknown_node", CLONE_SMOKE),)),
         Property("each has a preview address of its own", (m("preview_url_points_to_source", CLONE_SMOKE),)),
         Property("production's node is a provider-acquired node, listed ready and ready in fact",
-                 without_mutant="it is the node the scenario's Given found ready, where 'that node is ready with no "
-                                "outstanding reason codes' and its mutants judge it: a defect that makes it unready "
+                 without_mutant="it is the node the scenario's Given found ready, where 'that node is ready, with no "
+                                "readiness problem reported' and its mutants judge it: a defect that makes it unready "
                                 "fails that Given first; tests/suite/test_smoke_outcomes.py feeds a local node"),
     )),
     Claim("the previews of both answer 200, 301 or 302", (
@@ -515,14 +523,14 @@ CLAIMS = (
                  "that states a time (the control plane is not there); tests/suite/test_checks.py "
                  "checks that a slow failure fails the check"),
     )),
-    Claim("its failure names the {request} request and its job", (
+    Claim("its failure names the failed {request} and its job", (
         Property("the command of that request of the smoke's site, and the job Pressluft lists for it",
                  (m("backup_create_fails", RESTORE_FAILS),)),
         Property("that job is the request's: its type, the smoke's site, the environment it acts on, production's "
                  "node", (m("jobs_listed_without_environment", CLONE_FAILS),
                           m("env_job_names_source_environment", CLONE_FAILS))),
     )),
-    Claim("its failure names the {request} request, no job and the reasons {reasons}", (
+    Claim("its failure names the refused {request}, no job, and the reasons: {why} ({codes})", (
         Property("the reasons of the preflight", (m("preflight_names_no_reasons", AT_SITE),
                                                  m("preflight_names_no_reasons", AT_CLONE))),
         Property("exactly the node's codes, in the contract's order, each with its guidance, nothing more",
@@ -549,14 +557,14 @@ CLAIMS = (
         Property("the job's last state, and the time the When step allowed each job",
                  (m("running_job_reported_queued", HANGS),)),
     )),
-    Claim('the environment creation ended failed with "{code}" after all its allowed attempts', (
+    Claim('the environment creation ended failed after all its allowed attempts, with the error "{code}"', (
         Property("failed with that code after max_attempts attempts, each retry scheduled",
                  (m("retryable_errors_are_terminal", CLONE_FAILS),)),
         Property("the attempts are the 3 the contract gives env_create, not what the job says",
                  (m("env_create_single_attempt", CLONE_FAILS),)),
         Property("the env_create job of the smoke's clone", without_mutant=SAME_SMOKE_JOB),
     )),
-    Claim('the restore ended failed with "{code}" after its single allowed attempt', (
+    Claim('the restore ended failed after its single allowed attempt, with the error "{code}"', (
         Property("failed with that code after one attempt of the one the contract gives env_restore",
                  (m("restore_retried", RESTORE_FAILS),)),
         Property("the env_restore job of the smoke's production", without_mutant=SAME_SMOKE_JOB),
@@ -564,7 +572,7 @@ CLAIMS = (
     Claim("the new environment is marked failed, not active", (
         Property("the environment the smoke site's env_create job names is a clone of that site",
                  without_mutant="the job naming another environment is caught one step earlier, by the same "
-                                "smoke scenario's 'its failure names the {request} request and its job' "
+                                "smoke scenario's 'its failure names the failed {request} and its job' "
                                 "(env_job_names_source_environment); tests/suite/test_checks.py feeds a job naming "
                                 "production to the check"),
         Property("it is failed", (m("failed_job_marks_active", CLONE_FAILS),)),

@@ -17,7 +17,7 @@ Feature: Smoke commands as closeout gates for resume-run loops
     When the clone preview smoke runs from the repository root
     Then it made a clone and a staging environment from its site's production, both active on the provider-acquired node
     And the previews of both answer 200, 301 or 302
-    And the smoke passes
+    And the smoke passes, exiting with status 0
 
   @AC-2 @AC-4 @SC-1 @smoke-entry
   Scenario: The backup and restore smoke backs up production with its integrity data and restores it
@@ -26,7 +26,7 @@ Feature: Smoke commands as closeout gates for resume-run loops
     Then it made a full backup of its site's production, listed with a sha256 checksum and a positive size
     And it restored production on the same node, with a full checkpoint of production taken first
     And its production is active again, and its preview answers 200, 301 or 302
-    And the smoke passes
+    And the smoke passes, exiting with status 0
 
   @AC-5 @fault_injection @SERIAL
   Scenario: The clone preview smoke started while its node is still being acquired waits for that node and passes
@@ -34,7 +34,7 @@ Feature: Smoke commands as closeout gates for resume-run loops
     When the clone preview smoke runs from the repository root
     Then it asked for no node of its own
     And it waited for the node being acquired, which was reported not ready until Pressluft had acquired it
-    And the smoke passes
+    And the smoke passes, exiting with status 0
 
   @AC-4 @smoke-entry @SERIAL
   Scenario: A smoke fails fast and clearly when the control plane cannot be reached
@@ -44,7 +44,7 @@ Feature: Smoke commands as closeout gates for resume-run loops
   @AC-3 @fault_injection
   Scenario: The same failure, met twice, is reported in the same words
     Given a ready provider-acquired node
-    And each environment creation of the clone smoke will fail with "ANSIBLE_SYNTAX_ERROR" and the message "env_create playbook has a syntax error"
+    And each environment creation of the clone smoke will fail with the message "env_create playbook has a syntax error" and the error "ANSIBLE_SYNTAX_ERROR"
     When the operator runs the clone preview smoke twice
     Then both runs report the failure in the same words, apart from ids, addresses and durations
 
@@ -53,6 +53,6 @@ Feature: Smoke commands as closeout gates for resume-run loops
     Given a ready provider-acquired node
     And the clone preview smoke has failed once, because its environment creation failed
     When the operator runs the clone preview smoke again
-    Then the smoke passes
+    Then the smoke passes, exiting with status 0
     And it reused a node that was already ready, without asking for another
     And it lists what the failed run left on the target: its site and its failed clone

@@ -13,6 +13,7 @@ from support.screenplay.actor import Operator
 from support.screenplay.questions import TheBackups, by_id
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
+from support.verdicts.not_shown import NotShownHere
 
 SHA256_CHECKSUM = re.compile(r"^sha256:[0-9a-f]{64}$")
 
@@ -101,6 +102,20 @@ def checkpoint_listed(operator: Operator, restore: Request, restore_job: dict, *
     otherwise judged by its time alone)."""
     new = _added_by(restore, operator.asks_for(TheBackups(restore.environment_id)))
     return _the_checkpoint(new, restore.environment_id, restore_job, content_before=restore.content_before,
+                           read_content=read_content)
+
+
+def checkpoint_holds(operator: Operator, restore: Request, restore_job: dict, content: str, *,
+                     read_content: Optional[Callable[[str], str]] = None) -> dict:
+    """The checkpoint of checkpoint_listed holds `content`, what the environment showed just before the restore (the
+    content the scenario last made it show). A target that cannot show what a backup holds (`read_content` None, a real
+    Pressluft) shows nothing of it: not shown on this target."""
+    if restore.content_before != content:
+        raise ValueError(f"the scenario last made production show {restore.content_before!r}, not {content!r}")
+    if read_content is None:
+        raise NotShownHere("what a backup holds; this target shows no backup's content")
+    new = _added_by(restore, operator.asks_for(TheBackups(restore.environment_id)))
+    return _the_checkpoint(new, restore.environment_id, restore_job, content_before=content,
                            read_content=read_content)
 
 

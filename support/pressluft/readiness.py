@@ -15,6 +15,15 @@ GUIDANCE = {  # in the contract's priority order
     "runtime_missing": "Install required runtime tools on the node (wp CLI must be available).",
 }
 REASON_CODES = tuple(GUIDANCE)
+PLAIN_WORDS = {  # each reason code as feature text says it, words before the code
+    "node_status_not_active": "the node is not active",
+    "node_host_missing": "the node has no host to reach",
+    "ssh_port_invalid": "the node's SSH port is not valid",
+    "ssh_user_missing": "the node has no SSH user",
+    "node_unreachable": "the node cannot be reached",
+    "sudo_unavailable": "sudo is not available",
+    "runtime_missing": "the runtime tools are missing",
+}
 NOT_READY_PREFIX = "target node is not ready: "
 PENDING_HOST = "pending.provider"  # a provider node's host until acquisition gives it an address (digest §4.3)
 
@@ -23,6 +32,22 @@ def in_priority_order(codes: Iterable[str]) -> list[str]:
     """The codes de-duplicated and sorted as Pressluft reports them (unknown codes last, as given)."""
     codes = list(dict.fromkeys(codes))
     return [code for code in REASON_CODES if code in codes] + [code for code in codes if code not in GUIDANCE]
+
+
+def in_plain_words(codes: Iterable[str]) -> str:
+    """`sudo is not available and the runtime tools are missing` for sudo_unavailable, runtime_missing (unknown codes
+    as they are)."""
+    words = [PLAIN_WORDS.get(code, code) for code in codes]
+    return " and ".join(filter(None, [", ".join(words[:-1]), words[-1] if words else ""]))
+
+
+def codes_in_words(why: str, codes: str) -> list[str]:
+    """The reason codes of feature text's `because <why> (<codes>)`, `<codes>` as `sudo_unavailable, runtime_missing`;
+    `<why>` must be those codes in plain words (in_plain_words), or the sentence would not say what it proves."""
+    found = [code.strip() for code in codes.split(",") if code.strip()]
+    if why != in_plain_words(found):
+        raise ValueError(f"the reasons {codes} read '{in_plain_words(found)}', not '{why}'")
+    return found
 
 
 def refusal_message(codes: Iterable[str]) -> str:

@@ -101,12 +101,14 @@ PARTS = {
 
 # Which parts each scenario (a Scenario Outline counts once) proves.
 COVERAGE = {
-    "A full backup is created, listed with its integrity data and restored":
-        {"AC-2": ["backup", "listed", "restore", "same node", "preview"]},
+    "A full backup of production is listed as completed, with its integrity data": {"AC-2": ["backup", "listed"]},
+    "Production restored from a full backup is live again on the same node, after a checkpoint of it was taken":
+        {"AC-2": ["restore", "same node", "preview"]},
     "Restoring the older of two backups brings back its content, with no trace of what came after":
         {"AC-2": ["content", "checkpoint"]},
     "A backup without complete integrity data cannot be restored": {"backup-restore-S3": ["checksum", "size"]},
-    "A backup of another environment cannot be restored here": {"backup-restore-S3": ["foreign"]},
+    "Production cannot be restored from a backup of another environment of its site":
+        {"backup-restore-S3": ["foreign"]},
     "A <type> environment made from production gets a reachable preview": {"AC-1": ["clone", "staging", "reachable"]},
     "A preview that redirects counts as reachable, without the redirect being followed": {"AC-1": ["redirect"]},
     "A clone whose provisioning keeps failing ends failed, and the clone smoke reports it":
@@ -124,15 +126,18 @@ COVERAGE = {
     "The clone smoke is blocked by node readiness when it creates its <what>":
         {"SC-2": ["smoke"], "AC-3": ["preflight"], "AC-4": ["exit 1"]},
     "A provider-acquired node is confirmed or acquired, and is ready": {"AC-1": ["node"], "SC-1": ["node"]},
-    "Transient provider errors are retried by Pressluft, without anyone clicking retry":
-        {"AC-5": ["not ready", "retried", "ready"]},
+    "A transient provider error is retried on Pressluft's own schedule, the node reported not ready meanwhile":
+        {"AC-5": ["not ready", "retried"]},
+    "A node whose acquisition Pressluft retries becomes ready, without anyone clicking retry": {"AC-5": ["ready"]},
     # on a real Pressluft too, by a run that waits for a node being acquired (the target's first: @first_node)
     "A node still being acquired is polled through its not-ready states until it is ready, without a second request":
         {"AC-5": ["not ready", "ready"]},
     "An acquisition that the provider fails for good ends failed with the provider's error":
         {"hetzner-node-provider-S2": ["failed", "not ready"]},
-    "A provider credential that the provider rejects blocks node acquisition, with guidance":
-        {"hetzner-sdk-integration-S2": ["degraded", "refused"]},
+    "A provider credential that the provider rejects leaves the provider connection degraded, with guidance":
+        {"hetzner-sdk-integration-S2": ["degraded"]},
+    "No node can be acquired while the provider is not connected, and nothing is queued or recorded":
+        {"hetzner-sdk-integration-S2": ["refused"]},
     "The clone preview smoke makes a clone and a staging environment whose previews answer":
         {"AC-1": ["node", "clone", "staging", "reachable"], "AC-4": ["passes"], "SC-1": ["clone smoke"]},
     "The backup and restore smoke backs up production with its integrity data and restores it":

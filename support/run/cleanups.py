@@ -8,12 +8,12 @@ and fails the scenario (environment.after_scenario).
 from __future__ import annotations
 
 import sys
-from typing import Callable
+from typing import Callable, Optional
 
 from support.pressluft.jobs import in_flight
 from support.screenplay.actions import CancelJob
 from support.screenplay.actor import Operator
-from support.screenplay.questions import TheJobs, TheSites, jobs_touching
+from support.screenplay.questions import TheJob, TheJobs, TheSites, jobs_touching
 from support.verdicts.categories import Category
 from support.verdicts.failure import PREFIX, TAG, SuiteFailure
 from support.verdicts.redaction import secrets
@@ -48,6 +48,14 @@ def cancel_jobs_in_flight(operator: Operator, *, site_id: str = None, slug_prefi
         for job in jobs_touching(jobs, site_id=site):
             if in_flight(job):
                 operator.attempts_to(CancelJob(job["id"]))
+
+
+def run_held_retry(operator: Operator, faults, job_id: Optional[str]) -> None:
+    """A retry the reference holds as far ahead as Pressluft schedules it (minutes) would leave its node being
+    acquired for the rest of the run, where a later scenario could take it for a node still being acquired: it is
+    made due now, unless it already ran (`faults`: the fault API, support/http/faults.py)."""
+    if job_id is not None and operator.asks_for(TheJob(job_id, quiet=True)).get("status") == "queued":
+        faults.make_due(job_id)
 
 
 class Restorations:

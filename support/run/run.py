@@ -3,7 +3,8 @@ the signed-in operator, fault injection capabilities, the run id, and what the r
 between scenarios.
 
 Made once per run, on first use: the provider-acquired node; a live site for the scenarios that only add
-to it (clones, staging copies, backups that must be refused) and its active clone. Scenarios that change
+to it (clones, staging copies, backups, restores that must be refused), its active clone, and a completed backup of
+its production and of that clone (the run remembers the backups it made). Scenarios that change
 production make a site of their own. Least product work per verified claim: on a real Pressluft every job
 is minutes of real work (docs/real-target.md).
 
@@ -22,7 +23,7 @@ from typing import Optional
 
 from support.checks.nodes import REUSED, Acquisition, node_is_ready
 from support.checks.sites import LiveSite
-from support.flows.backups import take_full_backup
+from support.flows.backups import completed_full_backup, take_full_backup
 from support.flows.environments import create_environment
 from support.flows.nodes import plan_run_node, secure_run_node
 from support.flows.sites import create_live_site, ensure_live
@@ -168,16 +169,30 @@ class Run:
     def remember_backup(self, environment_id: str, backup: dict) -> None:
         self.backups.append((environment_id, backup))
 
+    def backup_of_production(self, site: LiveSite) -> dict:
+        """A completed full backup of the site's production: one the run made already (the backup scenario's, of the
+        shared site), or a new one. A backup does not change production, so one serves every scenario that only needs
+        production to have one (least product work: docs/real-target.md)."""
+        production = site.production
+        backup = self._remembered_backup(production["id"])
+        if backup is None:
+            backup = completed_full_backup(self.operator, site, production)
+            self.remember_backup(production["id"], backup)
+        return backup
+
+    def _remembered_backup(self, environment_id: str) -> Optional[dict]:
+        """The latest completed full backup of that environment the run made, if any."""
+        return next((backup for owner, backup in reversed(self.backups) if owner == environment_id), None)
+
     def backup_of_another_environment(self, site: LiveSite) -> dict:
         """A completed full backup of another environment of the same site than its production, its active clone:
         one the run made already, or a new one (never a backup of another site's environment: the refusal is tried
         at its nearest neighbour)."""
         clone = self.active_clone(site)
-        for environment_id, backup in reversed(self.backups):
-            if environment_id == clone["id"]:
-                return backup
-        backup = take_full_backup(self.operator, site, clone)
-        self.remember_backup(clone["id"], backup)
+        backup = self._remembered_backup(clone["id"])
+        if backup is None:
+            backup = take_full_backup(self.operator, site, clone)
+            self.remember_backup(clone["id"], backup)
         return backup
 
     def release_provider_servers(self, *, passed: bool) -> list[str]:

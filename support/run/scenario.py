@@ -22,14 +22,15 @@ class MissingStep(Exception):
 WHO_PROVIDES = {
     "node": "Given a ready provider-acquired node",
     "acquisition": "When the operator makes sure a provider-acquired node is ready",
-    "node_request": "When the operator requests a new provider-acquired node",
+    "node_request": "When the operator requests a new provider-acquired node / Given a new provider-acquired node …",
     "site": "Given a (new) site whose production environment is live",
     "environment_request": "When the operator creates a … environment from production",
     "environment_job": "Then the environment creation job succeeds",
     "clone": "Given an active clone of production",
-    "preview_answer": "When the operator opens the clone's preview",
+    "preview_answer": "When the clone's preview is checked for reachability, …",
     "backup_request": "When the operator takes a full backup of production",
-    "backup": "Then the backup is listed … / Given a completed full backup …",
+    "backup": "Then the backup is the one new backup listed … / Given a completed full backup … / Given … has a "
+              "completed full backup …",
     "first_backup": "Given a completed full backup of production",
     "restore_request": "When the operator restores production from that backup",
     "restore_job": "Then the restore job succeeds",

@@ -20,7 +20,7 @@ def full_run(tmp_path_factory):
 
 def test_the_full_run_passes_every_scenario_with_exit_0_well_under_a_minute(full_run):
     assert full_run.exit_code == 0, full_run.output[-4000:]
-    assert len(SCENARIOS) == 33
+    assert len(SCENARIOS) == 36
     assert f"{len(SCENARIOS)} scenarios passed, 0 failed, 0 skipped" in full_run.stdout
     assert full_run.verdicts == [] and full_run.fail_lines == [] and full_run.suite_errors == []
     assert "Traceback" not in full_run.output
@@ -111,7 +111,7 @@ def test_the_failure_class_scenarios_carry_their_failure_class(full_run, failure
 
 
 def test_every_http_exchange_is_attached_redacted(full_run):
-    result = full_run.result_named("A full backup is created")
+    result = full_run.result_named("Production restored from a full backup")
     attached = full_run.attachments(result, "HTTP exchanges (redacted)")
     assert len(attached) >= 5
     text = "\n".join(attached)

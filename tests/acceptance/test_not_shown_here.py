@@ -13,7 +13,7 @@ from behave_runs import FaultyTarget, run_behave
 TWIN = "node_before_run_acquisition_unlisted"
 NODE = "A provider-acquired node is confirmed or acquired, and is ready"
 FIRST_NODE = "Site creation is refused while the target's first node is being acquired, before anything is queued"
-REJECTED = "A provider credential that the provider rejects blocks node acquisition, with guidance"
+REJECTED = "No node can be acquired while the provider is not connected, and nothing is queued or recorded"
 
 
 def by_name(*names: str) -> list:
@@ -37,7 +37,7 @@ def test_a_claim_the_target_cannot_show_is_a_skip_that_says_so_never_a_violation
         "not shown on this target: the run has no node acquisition job of its own to look for (it reused a node "
         "whose acquisition job is not listed, and requested none)")
     steps = [(step["name"], step["status"]) for step in result["steps"] if step["name"].startswith(("Then", "And"))]
-    assert steps[-3:] == [("And the node request is refused because the provider is not connected", "passed"),
+    assert steps[-3:] == [("Then the node request is refused because the provider is not connected", "passed"),
                           ("And no node acquisition was queued", "skipped"),
                           ("And no node was recorded for that request", "skipped")]
     [scenario] = run.summary()["scenarios"]

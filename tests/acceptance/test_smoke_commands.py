@@ -24,7 +24,8 @@ SHORT = {"PRESSLUFT_JOB_TIMEOUT": "2", "PRESSLUFT_PREVIEW_TIMEOUT": "1", "PRESSL
 SCENARIOS = {"site-clone-preview": ["A clone environment made from production gets a reachable preview -- @1.1 A clone",
                                      "A staging environment made from production gets a reachable preview -- @2.1 A "
                                      "staging environment"],
-             "backup-restore": ["A full backup is created, listed with its integrity data and restored"]}
+             "backup-restore": ["Production restored from a full backup is live aga"
+                                "in on the same node, after a checkpoint of it was taken"]}
 SUCCESS = {"site-clone-preview": "clone and staging preview URLs reachable",
            "backup-restore": "restore completed and preview reachable"}
 TAG = {"site-clone-preview": "@smoke-clone", "backup-restore": "@smoke-backup-restore"}

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from support.checks import previews
-from support.checks.backups import checkpoint_listed
+from support.checks.backups import checkpoint_holds, checkpoint_listed
 from support.checks.nodes import REQUESTED, REUSED, Acquisition, node_is_ready, retry_scheduled
 from support.checks.previews import preview_shows
 from support.checks.providers import provider_degraded_with_guidance
@@ -20,13 +20,21 @@ from support.checks.smokes import (
     smoke_passed,
     smoke_reused_a_node,
 )
-from support.pressluft.readiness import GUIDANCE, REASON_CODES, refusal_message
+from support.pressluft.readiness import (
+    GUIDANCE,
+    PLAIN_WORDS,
+    REASON_CODES,
+    codes_in_words,
+    in_plain_words,
+    refusal_message,
+)
 from support.runtime.config import Budgets
 from support.runtime.resources import LeftBehind, LeftResource
 from support.runtime.smokes import SmokeRun
 from support.screenplay.actions import Request
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
+from support.verdicts.not_shown import NotShownHere
 
 BLOCKED = "a creation blocked by node readiness"
 LINE = '[wave5] FAIL category=preflight_blocked command="POST /api/sites" job_id=none reason="409 node_not_ready: x"'
@@ -179,6 +187,30 @@ def test_a_checkpoint_must_hold_what_production_showed_where_the_target_can_show
     assert checkpoint_listed(operator, restore, job, read_content=None)["id"] == "cp"
     operator, restore, job = checkpoint_case(None)  # the scenario never saw what production showed
     assert checkpoint_listed(operator, restore, job, read_content=lambda _: "anything")["id"] == "cp"
+
+
+def test_the_checkpoint_said_to_hold_a_content_holds_it_and_a_target_that_shows_no_content_shows_nothing():
+    operator, restore, job = checkpoint_case("Broken autumn banner")
+    assert checkpoint_holds(operator, restore, job, "Broken autumn banner",
+                            read_content=lambda _: "Broken autumn banner")["id"] == "cp"
+    with pytest.raises(SuiteFailure) as caught:
+        checkpoint_holds(operator, restore, job, "Broken autumn banner", read_content=lambda _: "Summer sale")
+    assert "holds 'Summer sale', not 'Broken autumn banner'" in caught.value.reason
+    with pytest.raises(NotShownHere) as not_shown:  # a real Pressluft shows no backup's content: never a pass
+        checkpoint_holds(operator, restore, job, "Broken autumn banner", read_content=None)
+    assert not_shown.value.reason.startswith("not shown on this target: what a backup holds")
+    with pytest.raises(ValueError):  # a sentence naming a content the scenario never made production show
+        checkpoint_holds(operator, restore, job, "Spring catalogue", read_content=lambda _: "Spring catalogue")
+
+
+def test_reason_codes_are_said_in_plain_words_before_the_codes():
+    assert in_plain_words(["sudo_unavailable", "runtime_missing"]) == \
+        "sudo is not available and the runtime tools are missing"
+    assert in_plain_words(["node_unreachable"]) == "the node cannot be reached"
+    assert set(PLAIN_WORDS) == set(REASON_CODES)
+    assert codes_in_words("the node is not active", "node_status_not_active") == ["node_status_not_active"]
+    with pytest.raises(ValueError, match="read 'the node cannot be reached', not 'the node is not active'"):
+        codes_in_words("the node is not active", "node_unreachable")
 
 
 def test_a_preview_must_show_the_content_and_nothing_it_replaced():

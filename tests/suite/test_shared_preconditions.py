@@ -31,7 +31,7 @@ def failing(calls: list, failure=NOT_READY):
 def test_the_first_failure_is_the_full_verdict_and_later_ones_fail_at_once_naming_where_it_was_spent():
     scenarios, calls = Scenarios(), []
     readiness = FailOnce(scenarios.where)
-    scenarios.now = "A full backup is created"
+    scenarios.now = "Production restored"
     with pytest.raises(SuiteFailure) as first:
         readiness.run(failing(calls))
     assert first.value is NOT_READY
@@ -42,7 +42,7 @@ def test_the_first_failure_is_the_full_verdict_and_later_ones_fail_at_once_namin
         failure = again.value
         assert (failure.category, failure.command, failure.job_id, failure.node) == (
             Category.NODE_NOT_READY, "GET /api/nodes", "job-9", NOT_READY.node)
-        assert failure.reason == f"{NOT_READY.reason} (the wait was spent in scenario 'A full backup is created')"
+        assert failure.reason == f"{NOT_READY.reason} (the wait was spent in scenario 'Production restored')"
         assert failure.line.startswith("[wave5] FAIL category=node_not_ready command=\"GET /api/nodes\" job_id=job-9 ")
     assert calls == [1]  # waited once
 
