@@ -154,6 +154,14 @@ DEFECTS = {
     "copy_ids_not_uuids": "a new clone or staging environment gets the id env-<unix-nanos>, not a uuid",
     "copy_updated_before_created": "a clone or staging environment is shown with its updated_at a second before its "
                                    "created_at",
+    # records agree with themselves: more rules of each kind (support/pressluft/records.py)
+    "succeeded_job_without_finished_at": "the jobs API shows a succeeded env_create with finished_at null",
+    "succeeded_job_never_started": "the jobs API shows a succeeded env_restore at attempt 0, with started_at null",
+    "completed_backup_without_completed_at": "completed backups are listed with completed_at null",
+    "restore_sets_production_source": "once production was restored, it is shown with itself as its source "
+                                      "environment",
+    "copy_preview_without_scheme": "a clone or staging environment's preview_url is shown without its scheme "
+                                   "(`127.0.0.1:PORT/`: not a URI)",
 }
 # the *_fails defects: the job type each one breaks
 FAILING_JOB_TYPES = {"env_create": "env_create_fails", "backup_create": "backup_create_fails",

@@ -258,6 +258,8 @@ CLAIMS = (
         Property("its record agrees with itself: created_at, started_at, finished_at in order, updated_at not before "
                  "created_at (the rules of every job, support/pressluft/records.py)",
                  (m("env_create_finished_before_started", CLONE),)),
+        Property("its end is recorded exactly when it ended: a finished_at once it succeeded (a rule of every job)",
+                 (m("succeeded_job_without_finished_at", CLONE),)),
         Property("the ids the contract declares uuids are uuids, the environment it names among them (the schema "
                  "check of every answer, first met by this claim's read of the job)",
                  (m("copy_ids_not_uuids", CLONE),)),
@@ -292,6 +294,8 @@ CLAIMS = (
                  (m("environments_list_shows_other_sites", CLONE),)),
         Property("its record agrees with itself: updated_at not before created_at (a rule of every environment)",
                  (m("copy_updated_before_created", CLONE),)),
+        Property("its preview address is a URI, as the contract declares it (the schema check of every answer, first "
+                 "met by this claim's read of the copy)", (m("copy_preview_without_scheme", CLONE),)),
     )),
     Claim("the site's other environments, production among them, are as they were before that creation", (
         Property("every environment the site listed before the creation is listed with the same status, node, preview "
@@ -333,6 +337,8 @@ CLAIMS = (
                  "claim's read of the backups)", (m("backup_completed_at_not_rfc3339", BACKUP),)),
         Property("its completed_at not before its created_at (a rule of every backup)",
                  (m("backup_completed_before_created", BACKUP),)),
+        Property("a completed backup says when it completed (a rule of every backup)",
+                 (m("completed_backup_without_completed_at", BACKUP),)),
     )),
     Claim("the restore job succeeds", (
         Property("the env_restore job ended succeeded", (m("restore_fails", RESTORE, JOB_FAILED),)),
@@ -341,6 +347,8 @@ CLAIMS = (
                                                                          CONTENT))),
         Property("its record agrees with itself: updated_at not before created_at (a rule of every job)",
                  (m("restore_job_updated_before_created", RESTORE),)),
+        Property("it was claimed before it succeeded: at least one attempt, a started_at (a rule of every job)",
+                 (m("succeeded_job_never_started", RESTORE),)),
     )),
     Claim("a full checkpoint of production, taken while the restore ran, is the one backup that restore added", (
         Property("a backup not listed before the restore is listed", (m("restore_skips_checkpoint", RESTORE),)),
@@ -367,6 +375,8 @@ CLAIMS = (
         Property("status active", (m("restore_leaves_restoring", RESTORE),)),
         Property("its site is active again (not left restoring)", (m("site_left_restoring_after_restore", RESTORE),)),
         Property("on the node it was on before the restore", (m("restore_moves_environment", RESTORE),)),
+        Property("still a production, with no source environment (a rule of every environment: a source exactly for "
+                 "a copy)", (m("restore_sets_production_source", RESTORE),)),
         Property("that node is the node the site's creation job names", (m("site_jobs_on_another_node", RESTORE),)),
         Property("that node is a provider-acquired one (the placement rule of the clone claim)",
                  (m("production_on_local_node", RESTORE), m("production_on_node_not_acquired", RESTORE))),

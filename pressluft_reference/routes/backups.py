@@ -43,6 +43,8 @@ def _listed(runtime, env_id: str, backups: list) -> list:
             backup["completed_at"] = iso_seconds_after(backup["created_at"], -1)
         if defective(runtime, "backup_completed_at_not_rfc3339"):
             backup["completed_at"] = backup["completed_at"][:19].replace("T", " ")
+        if defective(runtime, "completed_backup_without_completed_at"):
+            backup["completed_at"] = None
     completed = [backup for backup in backups if backup["status"] == "completed"]
     if completed and defective(runtime, "backups_list_shows_other_environments"):
         other = str(uuid.uuid5(uuid.NAMESPACE_URL, f"other-environment-of-{env_id}"))

@@ -77,6 +77,12 @@ def _shown(runtime, conn, env: dict) -> dict:
         shown["site_id"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"other-site-of-{env['id']}"))
     if env["environment_type"] != "production" and defective(runtime, "copy_updated_before_created"):
         shown["updated_at"] = iso_seconds_after(shown["created_at"], -1)
+    if env["environment_type"] != "production" and defective(runtime, "copy_preview_without_scheme"):
+        shown["preview_url"] = shown["preview_url"].split("://", 1)[-1]
+    if env["environment_type"] == "production" and defective(runtime, "restore_sets_production_source") and row(
+            conn, "SELECT 1 AS restored FROM jobs WHERE job_type = 'env_restore' AND environment_id = ? AND status = "
+                  "'succeeded'", (env["id"],)):
+        shown["source_environment_id"] = env["id"]
     if env["environment_type"] != "production" and twins.active(runtime, "copy_preview_at_success") and not row(
             conn, "SELECT 1 AS made FROM jobs WHERE job_type = 'env_create' AND environment_id = ? AND status = "
                   "'succeeded'", (env["id"],)):

@@ -68,6 +68,10 @@ def _shown_inconsistent(runtime, shown: dict) -> dict:
         shown["updated_at"] = iso_seconds_after(shown["created_at"], -1)
     if shown["job_type"] == "backup_create" and defective(runtime, "backup_succeeds_after_too_many_attempts"):
         shown["attempt_count"] = shown["max_attempts"] + 1
+    if shown["job_type"] == "env_create" and defective(runtime, "succeeded_job_without_finished_at"):
+        shown["finished_at"] = None
+    if shown["job_type"] == "env_restore" and defective(runtime, "succeeded_job_never_started"):
+        shown["attempt_count"], shown["started_at"] = 0, None
     return shown
 
 

@@ -1,7 +1,8 @@
 """Answers checked against the project's contract schemas (contract/schemas), in tolerant mode, with a format checker
 that checks what the contract declares: every `date-time` is an RFC 3339 date-time (`Z` or an offset, fractional
 seconds of any length: Go's RFC3339Nano; jsonschema checks it with the pinned rfc3339-validator, and without that
-package it would accept anything, so building the checker fails instead), and every `uuid` is a uuid.
+package it would accept anything, so building the checker fails instead), every `uuid` is a uuid, and every `uri` (a
+preview address) an absolute URI (RFC 3986, with the pinned rfc3986-validator; the same holds without it).
 
 Tolerant of what the real Pressluft (6164b449) does that the contract does not forbid in spirit, and of nothing
 more: a job's id may be IMPL's `job-<unix-nanos>` (also in a 202's `job_id`) and a backup's id a pre-restore
@@ -34,9 +35,9 @@ NULLABLE_ARRAYS = {"node": [("$defs", "NodeReadiness", "properties", "reason_cod
 
 
 def _format_checker() -> FormatChecker:
-    """uuid and date-time as the contract declares them (a KeyError here: rfc3339-validator is not installed), and
-    the two quirk forms of an id, each a uuid or that one other form."""
-    checker = FormatChecker(formats=("uuid", "date-time"))
+    """uuid, date-time and uri as the contract declares them (a KeyError here: rfc3339-validator or rfc3986-validator
+    is not installed), and the two quirk forms of an id, each a uuid or that one other form."""
+    checker = FormatChecker(formats=("uuid", "date-time", "uri"))
     for name, form in _QUIRK_FORMS.items():
         checker.checks(name)(lambda value, form=form: not isinstance(value, str) or bool(form.match(value))
                              or checker.conforms(value, "uuid"))

@@ -706,6 +706,35 @@ def times_of_a_copy(api):
     return clone["status"], clone["created_at"] <= clone["updated_at"]
 
 
+def finish_of_a_clone_job(api):
+    _, job, _ = _clone_of_new_site(api)
+    return job["status"], job["finished_at"] is not None
+
+
+def claim_of_a_restore_job(api):
+    production, _, backup = _backup_of_new_site_listed(api)
+    job, _ = _checkpoint(api, production, backup)
+    return job["status"], job["attempt_count"], job["started_at"] is not None
+
+
+def completion_of_a_backup(api):
+    _, _, backup = _backup_of_new_site_listed(api)
+    return backup["status"], backup["completed_at"] is not None
+
+
+def source_of_a_restored_production(api):
+    production = api.create_site()["production"]
+    _restore(api, production, api.backup(production["id"])["backup"])
+    return api.get(f"/api/environments/{production['id']}").json()["source_environment_id"] == production["id"]
+
+
+def preview_scheme_of_a_copy(api):
+    """The scheme a new clone's preview address begins with, read without a schema check."""
+    site = api.create_site()
+    job = api.wait_job(api.create_env(site["site"]["id"], site["production"]["id"]).json()["job_id"])
+    return api.get(f"/api/environments/{job['environment_id']}").json()["preview_url"].split(":", 1)[0]
+
+
 # defect → (probe, what a reference without defects shows, what the mutant shows, needs a ready node first)
 # -- every environment on a provider-acquired node, exactly what was asked for (issue 25 §2, §3) ---------------
 def production_node(api):
@@ -905,6 +934,12 @@ CASES = {
     "backup_completed_before_created": (times_of_a_backup, ("completed", True), ("completed", False), True),
     "copy_ids_not_uuids": (id_of_a_copy, ("succeeded", True), ("succeeded", False), True),
     "copy_updated_before_created": (times_of_a_copy, ("active", True), ("active", False), True),
+    "succeeded_job_without_finished_at": (finish_of_a_clone_job, ("succeeded", True), ("succeeded", False), True),
+    "succeeded_job_never_started": (claim_of_a_restore_job, ("succeeded", 1, True), ("succeeded", 0, False), True),
+    "completed_backup_without_completed_at": (completion_of_a_backup, ("completed", True), ("completed", False),
+                                              True),
+    "restore_sets_production_source": (source_of_a_restored_production, False, True, True),
+    "copy_preview_without_scheme": (preview_scheme_of_a_copy, "http", "127.0.0.1", True),
 }
 # the mutants whose answers do not fit the contract schemas: probed without the client's strict schema checks
 SCHEMA_BREAKING = {"backup_completed_at_not_rfc3339", "copy_ids_not_uuids"}

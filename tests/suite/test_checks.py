@@ -170,7 +170,8 @@ def checkpoint_case(content_before):
     started = datetime(2026, 1, 1, 12, 0, 0, tzinfo=timezone.utc)
     job = {"id": "r1", "started_at": started.isoformat(), "finished_at": (started + timedelta(seconds=2)).isoformat()}
     checkpoint = {"id": "cp", "environment_id": "e1", "backup_scope": "full", "status": "completed", "checksum": SHA,
-                  "size_bytes": 10, "created_at": (started + timedelta(seconds=1)).isoformat()}
+                  "size_bytes": 10, "created_at": (started + timedelta(seconds=1)).isoformat(),
+                  "completed_at": (started + timedelta(seconds=1)).isoformat()}
     restore = SimpleNamespace(environment_id="e1", backups_before=[{"id": "b1"}], backup_id="b1",
                               content_before=content_before)
     return Answers({"/api/environments/e1/backups": [{"id": "b1"}, checkpoint]}), restore, job
@@ -229,7 +230,8 @@ def test_a_preview_must_show_the_content_and_nothing_it_replaced():
 def smoke_site(restore_names: str, site_status: str = "failed") -> Answers:
     site = {"id": "s1", "slug": "w5-test-s1-site-1", "status": site_status}
     production = {"id": "p1", "site_id": "s1", "environment_type": "production", "status": "failed"}
-    clone = {"id": "c1", "site_id": "s1", "environment_type": "clone", "status": "failed"}
+    clone = {"id": "c1", "site_id": "s1", "environment_type": "clone", "status": "failed",
+             "source_environment_id": "p1"}
     jobs = [{"id": "j1", "job_type": "env_restore", "site_id": "s1", "environment_id": restore_names}]
     return Answers({"/api/sites": [site], "/api/sites/s1": site, "/api/sites/s1/environments": [production, clone],
                     "/api/jobs": jobs, "/api/environments/p1": production, "/api/environments/c1": clone})
@@ -333,7 +335,8 @@ def reused(node=READY_NODE):
 
 def acquisition_job(**change):
     return {"id": "job-0", "job_type": "node_provision", "node_id": "n2", "site_id": None, "environment_id": None,
-            "status": "succeeded", "attempt_count": 1, "max_attempts": 3, **change}
+            "status": "succeeded", "attempt_count": 1, "max_attempts": 3, "started_at": "2026-01-01T00:00:00Z",
+            "finished_at": "2026-01-01T00:00:01Z", **change}
 
 
 def test_a_reused_ready_node_is_judged_with_the_acquisition_job_that_made_it():

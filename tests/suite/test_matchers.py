@@ -31,7 +31,7 @@ def answer(status, body):
 
 FAILED_JOB = {"id": "job-1", "job_type": "env_create", "status": "failed", "error_code": "ANSIBLE_HOST_FAILED",
               "error_message": "wp core install failed on target", "attempt_count": 3, "max_attempts": 3,
-              "finished_at": "2026-01-01T00:00:00Z"}
+              "started_at": "2026-01-01T00:00:00Z", "finished_at": "2026-01-01T00:00:00Z"}
 
 
 def test_a_job_that_succeeded_explains_a_failed_job():
@@ -147,7 +147,7 @@ def test_a_node_said_to_be_ready_is_not_trusted_on_is_ready_alone(change, words)
 
 
 GOOD_BACKUP = {"id": "b1", "environment_id": "e1", "backup_scope": "full", "status": "completed",
-               "checksum": "sha256:" + "0123456789abcdef" * 4, "size_bytes": 10}
+               "checksum": "sha256:" + "0123456789abcdef" * 4, "size_bytes": 10, "completed_at": "2026-01-01T00:00:00Z"}
 
 
 @pytest.mark.parametrize("change, words", [

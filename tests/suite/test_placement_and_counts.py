@@ -48,7 +48,8 @@ def node(node_id, **change):
 
 def acquisition(job_id, node_id, created_at, status="succeeded"):
     return {"id": job_id, "job_type": "node_provision", "node_id": node_id, "site_id": None, "environment_id": None,
-            "status": status, "attempt_count": 1, "max_attempts": 3, "created_at": created_at,
+            "status": status, "attempt_count": 1, "max_attempts": 3, "created_at": created_at, "started_at": created_at,
+            "finished_at": created_at,
             "error_code": None if status == "succeeded" else "ANSIBLE_HOST_FAILED", "error_message": "boom"}
 
 
@@ -63,7 +64,9 @@ def test_the_newest_acquisition_job_is_the_newest_by_its_time_not_by_its_place_i
         assert "made by the acquisition job job-new, which succeeded" in \
             attached.pop("what shows the node was acquired")
     with pytest.raises(SuiteFailure) as caught:  # the newest one failed: a failed acquisition still fails
-        node_is_ready(Target([newer, {**older, "created_at": "2026-01-02T00:00:00Z"}], [RUN_NODE]),
+        later = "2026-01-02T00:00:00Z"
+        node_is_ready(Target([newer, {**older, "created_at": later, "started_at": later, "finished_at": later}],
+                             [RUN_NODE]),
                       Acquisition("n1", REUSED, name="node-n1"))
     assert "the acquisition job that made it is failed" in caught.value.reason
 
@@ -149,7 +152,7 @@ def test_a_copy_leaves_the_site_s_other_environments_as_they_were_and_first_the_
 
 def test_a_backup_request_adds_one_backup_the_one_whose_id_is_its_job_s():
     backup = {"id": "job-b", "environment_id": "e1", "backup_scope": "full", "status": "completed",
-              "checksum": "sha256:" + "a" * 64, "size_bytes": 10}
+              "checksum": "sha256:" + "a" * 64, "size_bytes": 10, "completed_at": "2026-01-01T00:00:00Z"}
     made = Request(answer=None, backups_before=[{"id": "b0"}])
     made.accepted = lambda: "job-b"
     assert backup_listed_complete(Target(backups={"e1": [{"id": "b0"}, backup]}), made, "e1")["id"] == "job-b"

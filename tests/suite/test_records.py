@@ -29,8 +29,8 @@ def test_a_record_that_holds_its_rules_has_no_problems():
 @pytest.mark.parametrize("change, words", [
     ({"started_at": "2026-02-22T09:59:59Z"}, "its started_at '2026-02-22T09:59:59Z' is before its created_at"),
     ({"finished_at": "2026-02-22T10:00:01.4Z"}, "its finished_at '2026-02-22T10:00:01.4Z' is before its started_at"),
-    ({"started_at": None, "finished_at": "2026-02-22T09:00:00Z"}, "its finished_at '2026-02-22T09:00:00Z' is before "
-                                                                  "its created_at"),
+    ({"status": "cancelled", "attempt_count": 0, "started_at": None, "finished_at": "2026-02-22T09:00:00Z"},
+     "its finished_at '2026-02-22T09:00:00Z' is before its created_at"),
     ({"updated_at": "2026-02-22T09:00:00+00:00"}, "its updated_at '2026-02-22T09:00:00+00:00' is before its "
                                                   "created_at"),
 ])
@@ -48,11 +48,12 @@ def test_times_are_compared_as_times_whatever_their_form():
 
 @pytest.mark.parametrize("status", ["succeeded", "failed", "running"])
 def test_no_job_takes_more_attempts_than_the_contract_gives_its_type_on_any_path(status):
-    job = {**JOB, "status": status, "attempt_count": 4, "max_attempts": 4}
+    job = {**JOB, "status": status, "attempt_count": 4, "max_attempts": 4,
+           "finished_at": None if status == "running" else JOB["finished_at"]}
     assert records.problems("job", job) == [
         f"it {status} at attempt 4, more than the 3 the contract gives backup_create (max_attempts 4) (expected no "
         "more attempts than the contract gives its job type, whether it succeeded or failed)"]
-    restore = {**JOB, "job_type": "env_restore", "status": status, "attempt_count": 2, "max_attempts": 3}
+    restore = {**job, "job_type": "env_restore", "attempt_count": 2, "max_attempts": 3}
     assert "more than the 1 the contract gives env_restore" in records.problems("job", restore)[0]
     assert records.problems("job", {**JOB, "job_type": "site_import", "attempt_count": 9}) == []  # not Wave 5's
 
@@ -120,3 +121,48 @@ def test_records_are_ordered_by_their_creation_as_times_then_by_id():
 def test_a_time_that_is_not_rfc3339_is_not_read_as_one():
     assert parse_time("2026-02-22 10:00:00") is None and parse_time("2026-02-22T10:00:00") is None
     assert parse_time("2026-02-22t10:00:00.123456789z") == parse_time("2026-02-22T10:00:00.123456+00:00")
+
+
+@pytest.mark.parametrize("change, words", [
+    ({"finished_at": None}, "it is succeeded without a finished_at"),
+    ({"status": "failed", "finished_at": None}, "it is failed without a finished_at"),
+    ({"status": "cancelled", "finished_at": None}, "it is cancelled without a finished_at"),
+    ({"status": "queued", "started_at": None}, "it is queued with a finished_at"),
+    ({"status": "running"}, "it is running with a finished_at"),
+])
+def test_a_job_records_its_end_exactly_when_it_ended(change, words):
+    [problem] = records.problems("job", {**JOB, **change})
+    assert problem.startswith(words) and problem.endswith("(expected a finished_at exactly when it ended (succeeded, "
+                                                          "failed or cancelled), none while queued or running)")
+
+
+@pytest.mark.parametrize("change", [{"attempt_count": 0}, {"started_at": None}, {"attempt_count": None}])
+@pytest.mark.parametrize("status", ["succeeded", "failed", "running"])
+def test_a_job_running_or_ended_so_was_claimed(change, status):
+    job = {**JOB, "status": status, "finished_at": None if status == "running" else JOB["finished_at"], **change}
+    [problem] = records.problems("job", job)
+    assert problem.startswith(f"it is {status} at attempt") and problem.endswith(
+        "(expected one running, succeeded or failed was claimed: at least one attempt, a started_at)")
+    cancelled = {**JOB, "status": "cancelled", "attempt_count": 0, "started_at": None}  # cancelled while queued
+    assert records.problems("job", cancelled) == []
+
+
+def test_a_completed_backup_says_when_it_completed():
+    assert records.problems("backup", {**BACKUP, "completed_at": None}) == [
+        "it is completed without a completed_at (expected a completed backup says when it completed (completed_at))"]
+    assert records.problems("backup", {**BACKUP, "status": "pending", "completed_at": None}) == []
+
+
+@pytest.mark.parametrize("env, words", [
+    ({"environment_type": "clone", "source_environment_id": None}, "it is a clone without a source environment"),
+    ({"environment_type": "staging", "source_environment_id": ""}, "it is a staging without a source environment"),
+    ({"environment_type": "production", "source_environment_id": "e1"},
+     "it is a production with the source environment 'e1'"),
+])
+def test_an_environment_has_a_source_exactly_when_it_is_a_copy(env, words):
+    [problem] = records.problems("environment", {"id": "e2", "created_at": T0, "updated_at": T1, **env})
+    assert problem.startswith(words)
+    fine = {"id": "e2", "created_at": T0, "updated_at": T1}
+    assert records.problems("environment", {**fine, "environment_type": "clone", "source_environment_id": "e1"}) == []
+    assert records.problems("environment", {**fine, "environment_type": "production",
+                                             "source_environment_id": None}) == []

@@ -81,10 +81,31 @@ def test_a_timestamp_is_checked_wherever_the_contract_declares_one():
     assert schemas.problems("backup", backup) == ["completed_at: 'tomorrow' is not a 'date-time'"]
 
 
-def test_the_format_checker_checks_date_time_and_uuid():
-    """Built with the formats named, it fails to import when rfc3339-validator is missing, rather than accept
-    anything silently."""
-    assert {"date-time", "uuid"} <= set(schemas.FORMATS.checkers)
+def test_the_format_checker_checks_date_time_uuid_and_uri():
+    """Built with the formats named, it fails to import when rfc3339-validator or rfc3986-validator is missing,
+    rather than accept anything silently."""
+    assert {"date-time", "uuid", "uri"} <= set(schemas.FORMATS.checkers)
+
+
+ENVIRONMENT = {"id": "0b0e8a86-8f5a-4a2e-9a43-5d1f1c1f3a12", "site_id": "0b0e8a86-8f5a-4a2e-9a43-5d1f1c1f3a13",
+               "name": "Clone", "slug": "clone", "environment_type": "clone", "status": "active",
+               "node_id": "0b0e8a86-8f5a-4a2e-9a43-5d1f1c1f3a11",
+               "source_environment_id": "0b0e8a86-8f5a-4a2e-9a43-5d1f1c1f3a14", "promotion_preset": "content-protect",
+               "preview_url": "http://a1b2c3d4.203-0-113-5.sslip.io", "drift_status": "unknown",
+               "fastcgi_cache_enabled": True, "redis_cache_enabled": True, "created_at": NOW, "updated_at": NOW,
+               "state_version": 1}
+
+
+@pytest.mark.parametrize("address", ["http://a1b2c3d4.203-0-113-5.sslip.io", "https://a1b2c3d4.preview.example/",
+                                     "http://127.0.0.1:40123/", "http://a1b2c3d4.pending.invalid/"])
+def test_a_preview_address_that_is_an_absolute_uri_is_accepted(address):
+    assert schemas.problems("environment", {**ENVIRONMENT, "preview_url": address}) == []
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1:40123/", "a1b2c3d4.203-0-113-5.sslip.io", "/preview", "", "http://a b"])
+def test_a_preview_address_that_is_not_an_absolute_uri_is_refused(address):
+    assert schemas.problems("environment", {**ENVIRONMENT, "preview_url": address}) == [
+        f"preview_url: {address!r} is not a 'uri'"]
 
 
 # -- ids: the two quirk forms, and nothing else loosened ------------------------------------------------------------
