@@ -5,5 +5,5 @@ contract schemas every answer is checked against (`schemas`, tolerant of the rea
 RFC 3339 date-times and uuids checked), and what a record of each kind must hold by itself and by the contract
 (`records`: the rules the matchers apply wherever they judge one).
 
-May import: support.verdicts (the layer below), and the project's contract/ package.
+May import: support.verdicts (the layer it stands on; http is its sibling), and the project's contract/ package.
 """

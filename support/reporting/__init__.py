@@ -5,5 +5,6 @@ environment.properties, a run-level result), the formatters behave is configured
 proved per spec item (`spec_catalogue`: the spec's items and which scenario proves which part; `proof`; `tally`:
 run-summary.json, the closing lines, the exit status).
 
-May import: support.verdicts, support.pressluft, support.runtime, support.http (the layers below it).
+May import: support.runtime, support.pressluft, support.verdicts (it stands on runtime; http is its
+sibling).
 """

@@ -4,5 +4,5 @@ the ledger of what the run created (`resources`), which scenarios a target canno
 run starts: any child (`child_process`), the embedded reference target (`target`), the server under test
 (`server_process`), the smoke commands (`smokes`, with their one table), on loopback ports (`ports`).
 
-May import: support.verdicts, support.pressluft (the layers below it).
+May import: support.pressluft, support.verdicts (it stands on pressluft; http is its sibling).
 """
