@@ -150,11 +150,12 @@ def step_wait_while_acquired(context):
 
 @then("that node was reported not ready, with its reasons, at every look while Pressluft acquired it")
 def step_not_ready_at_every_look(context):
-    reported_not_ready_while_acquired(context.state.need("polled_node"))
+    reported_not_ready_while_acquired(context.state.need("polled_node").looks)
 
 
 @then("it became ready without being requested again")
 def step_ready_without_second_request(context):
     context.run.ready_node()  # the run's node: its readiness is waited for once per run (support/run/run.py)
-    ready_without_a_second_request(context.run.operator, context.state.need("polled_node"),
+    polled = context.state.need("polled_node")
+    ready_without_a_second_request(context.run.operator, polled.acquisition, polled.looks,
                                    context.run.node_requests_sent())

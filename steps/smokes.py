@@ -31,10 +31,11 @@ from support.checks.smokes import (
     smoke_runs_fail_alike,
 )
 from support.flows.nodes import connect_provider, request_new_node
+from support.pressluft.listings import provider_nodes
 from support.run.cleanups import cancel_jobs_in_flight, quietly
 from support.runtime.ports import unused_local_url
 from support.runtime.smokes import run_smoke
-from support.screenplay.questions import TheJob, TheNodes, provider_nodes
+from support.screenplay.questions import TheJob, TheNodes
 
 ALLOWED = {"each job": "clone", "the preview": "preview"}  # ", allowing each job N seconds": the clone job's
 

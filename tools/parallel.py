@@ -23,9 +23,10 @@ import sys
 import time
 from pathlib import Path
 
-from support.checks.nodes import REQUESTED
+from support.pressluft.nodes import REQUESTED
 from support.reporting.allure_formatter import clear_results
 from support.reporting.reports_folder import clear_run_files
+from support.run.acquisition_proof import AcquisitionProof
 from support.run.handover import forget, hand_over, hand_over_wait
 from support.run.run import start_run
 from support.runtime import installation
@@ -90,8 +91,9 @@ def main(argv=None) -> int:
         env.setdefault("PRESSLUFT_REPORTS_DIR", run.settings.reports_dir)
         if run.preflight_proof is not None:  # the target's first node: the worker of SC-2 judges what was tried
             hand_over(run.preflight_proof, run.settings.reports_dir)
-        if acquisition.watch is not None:  # a node Pressluft acquired: the worker of AC-5 judges what was seen of it
-            hand_over_wait(acquisition, run.journal.since(0), run.settings.reports_dir)
+        if run.node_looks is not None:  # a node Pressluft acquired: the worker of AC-5 judges what was seen of it
+            hand_over_wait(AcquisitionProof(acquisition, run.node_looks), run.journal.since(0),
+                           run.settings.reports_dir)
         env["PRESSLUFT_PROVIDER_TOKEN"] = run.settings.provider_token or ""
         # the embedded target's loopback address, or the label of the operator's target (never its address)
         print(f"[parallel] target {env['PRESSLUFT_BASE_URL'] if target else run.settings.target_name}"

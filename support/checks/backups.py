@@ -7,10 +7,11 @@ import re
 from typing import Callable, Optional
 
 from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, fields_that_are
+from support.pressluft.listings import by_id
 from support.pressluft.times import by_creation, parse_time
 from support.screenplay.actions import Request
 from support.screenplay.actor import Operator
-from support.screenplay.questions import TheBackups, by_id
+from support.screenplay.questions import TheBackups
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 

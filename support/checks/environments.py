@@ -7,10 +7,12 @@ from typing import Iterable, Optional
 
 from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, fields_that_are, new_value
 from support.checks.placement import on_provider_acquired_node
-from support.checks.sites import LiveSite, one_site_with_one_production, site_status
+from support.checks.sites import one_site_with_one_production, site_status
+from support.pressluft.listings import by_id
+from support.pressluft.sites import LiveSite
 from support.screenplay.actions import Request
 from support.screenplay.actor import Operator
-from support.screenplay.questions import TheEnvironment, TheEnvironments, TheJob, by_id
+from support.screenplay.questions import TheEnvironment, TheEnvironments, TheJob
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 

@@ -1,55 +1,28 @@
 """The checks of provider-acquired nodes: the run's node is ready, and ready in fact; Pressluft acquired at most one
 node for it; a node request's acquisition is retried on Pressluft's schedule, or ends failed; a new node is reported
-not ready while it is acquired. With the matchers of a node, and `Acquisition`: the run's node as it was secured
-(reused, adopted while in flight, or requested) and the job that made it."""
+not ready while it is acquired. With the matchers of a node. (The run's node as it was secured:
+support/pressluft/nodes.py `Acquisition`.)"""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Optional
 
 from support.checks.jobs import a_job_of, job_ended_failed
 from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, fields_that_are, shown_in
 from support.http.journal import Exchange
 from support.pressluft.jobs import CONTRACT_MAX_ATTEMPTS, in_flight, job_reason, require_success
+from support.pressluft.listings import by_id, jobs_touching
+from support.pressluft.nodes import REQUESTED, REUSED, Acquisition
 from support.pressluft.readiness import readiness_words, reason_codes
 from support.pressluft.times import by_creation, parse_time
 from support.reporting.narration import attach_text
 from support.runtime.resources import NODE_REQUEST, run_node_name
 from support.screenplay.actions import Request, RequestNode
 from support.screenplay.actor import Operator
-from support.screenplay.questions import TheJob, TheJobs, TheNodes, by_id, jobs_touching
+from support.screenplay.questions import TheJob, TheJobs, TheNodes
 from support.verdicts.categories import Category
-from support.verdicts.failure import PollHistory, SuiteFailure
+from support.verdicts.failure import SuiteFailure
 from support.waiting.jobs import wait_for_job
-from support.waiting.nodes import AcquisitionWatch, wait_for_node_ready
-
-REUSED, ADOPTED, REQUESTED = "reused", "adopted", "requested"
-
-
-@dataclass
-class Acquisition:
-    """The run's node: how it was secured (reused, adopted while in flight, requested) and its job."""
-
-    node_id: Optional[str]
-    how: str
-    job_id: Optional[str] = None
-    job: Optional[dict] = None
-    name: Optional[str] = None
-    request: Optional[Request] = None     # the run's own node request (requested)
-    # the run's wait for the acquisition (requested or adopted): the node it waited for and what it saw of it at each
-    # poll (support/waiting/nodes.py), and the wait's history: how the node was reported while Pressluft acquired it
-    watch: Optional[AcquisitionWatch] = None
-    history: Optional[PollHistory] = None
-
-    @property
-    def sightings(self) -> list:
-        return self.watch.sightings if self.watch else []
-
-    def describe(self) -> str:
-        return {REUSED: f"reuses the ready node {self.name} ({self.node_id})",
-                ADOPTED: f"waits for the node {self.name} ({self.node_id}) that is still being acquired "
-                         f"(job {self.job_id})",
-                REQUESTED: "acquires a new node"}[self.how]
+from support.waiting.nodes import wait_for_node_ready
 
 
 class _Node(RecordMatcher):

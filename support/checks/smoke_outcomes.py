@@ -19,23 +19,16 @@ from support.checks.backups import a_completed_backup, backup_made_by, checkpoin
 from support.checks.environments import an_environment, an_environment_that_is
 from support.checks.jobs import a_job_of
 from support.checks.matchers import expect, shown_in
-from support.checks.nodes import ADOPTED, Acquisition, a_node_not_ready, a_ready_node, node_is_ready
+from support.checks.nodes import a_node_not_ready, a_ready_node, node_is_ready
 from support.checks.previews import preview_reachable
 from support.checks.smokes import SmokeSite, smoke_passed, smoke_site
 from support.pressluft.jobs import in_flight, require_success
+from support.pressluft.listings import by_id, jobs_touching
+from support.pressluft.nodes import ADOPTED, Acquisition
 from support.runtime.smokes import SmokeRun
 from support.screenplay.actions import Request
 from support.screenplay.actor import Operator
-from support.screenplay.questions import (
-    TheBackups,
-    TheEnvironment,
-    TheJob,
-    TheJobs,
-    TheNodes,
-    TheSites,
-    by_id,
-    jobs_touching,
-)
+from support.screenplay.questions import TheBackups, TheEnvironment, TheJob, TheJobs, TheNodes, TheSites
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 

@@ -10,26 +10,16 @@ from typing import Optional
 from support.checks.environments import environment_status
 from support.checks.jobs import a_job_of, job_ended_failed
 from support.checks.matchers import expect, shown_in
-from support.checks.nodes import Acquisition
 from support.checks.refusals import not_ready_message_differences
 from support.http.preview import looking_at
+from support.pressluft.listings import by_id, jobs_touching, production_of
+from support.pressluft.nodes import Acquisition
 from support.pressluft.times import by_creation
 from support.runtime.resources import LeftBehind, LeftResource
 from support.runtime.smokes import SmokeRun
 from support.screenplay.actions import CreateEnvironment, CreateSite, RestoreEnvironment
 from support.screenplay.actor import Operator
-from support.screenplay.questions import (
-    TheEnvironment,
-    TheEnvironments,
-    TheJob,
-    TheJobs,
-    TheNodes,
-    TheSite,
-    TheSites,
-    by_id,
-    jobs_touching,
-    production_of,
-)
+from support.screenplay.questions import TheEnvironment, TheEnvironments, TheJob, TheJobs, TheNodes, TheSite, TheSites
 from support.verdicts.categories import PRODUCT_STATUS, Category, category_named, exit_status
 from support.verdicts.failure import SuiteFailure, masked
 from support.verdicts.redaction import shown_preview_address

@@ -7,11 +7,12 @@ from typing import Optional
 
 from support.checks.backups import a_completed_backup, backup_made_by
 from support.checks.matchers import expect
-from support.checks.sites import LiveSite
 from support.flows.submit import finish, submit
+from support.pressluft.listings import by_id
+from support.pressluft.sites import LiveSite
 from support.screenplay.actions import Request, RestoreEnvironment, TakeBackup
 from support.screenplay.actor import Operator
-from support.screenplay.questions import TheBackups, TheEnvironments, TheJobs, by_id
+from support.screenplay.questions import TheBackups, TheEnvironments, TheJobs
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from support.checks.environments import an_environment, environment_made_by
 from support.checks.matchers import expect
-from support.checks.sites import LiveSite
 from support.flows.submit import finish, submit
+from support.pressluft.sites import LiveSite
 from support.screenplay.actions import CreateEnvironment, Request
 from support.screenplay.actor import Operator
 from support.screenplay.questions import TheEnvironment, TheEnvironments, TheJobs

@@ -8,11 +8,13 @@ from typing import Optional
 from support.checks.environments import an_environment_that_is
 from support.checks.jobs import a_job_of_the_request
 from support.checks.matchers import expect
-from support.checks.sites import LiveSite, a_site_that_is
+from support.checks.sites import a_site_that_is
 from support.flows.submit import finish, submit
+from support.pressluft.listings import by_id
+from support.pressluft.sites import LiveSite, SiteCreation
 from support.screenplay.actions import CreateSite, Request
 from support.screenplay.actor import Operator
-from support.screenplay.questions import TheEnvironment, TheEnvironments, TheJob, TheJobs, TheSite, TheSites, by_id
+from support.screenplay.questions import TheEnvironment, TheEnvironments, TheJob, TheJobs, TheSite, TheSites
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 from support.waiting.previews import wait_for_preview
@@ -55,8 +57,9 @@ def create_live_site(operator: Operator, *, label: str = "site", node_id: Option
         raise SuiteFailure(Category.CONTRACT_VIOLATION, TheEnvironments(site['id']).command,
                            f"the production environment {production['id']} of the site creation job is not listed "
                            "among the site's environments", job_id=job["id"])
-    live = LiveSite(site, production, job, request=request, sites_after=operator.asks_for(TheSites(quiet=True)),
-                    environments_after=environments)
+    creation = SiteCreation(request.slug, request.name, request.sites_before, operator.asks_for(TheSites(quiet=True)),
+                            environments)
+    live = LiveSite(site, production, job, creation)
     ensure_live(operator, live)
     return live
 

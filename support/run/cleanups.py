@@ -11,9 +11,10 @@ import sys
 from typing import Callable
 
 from support.pressluft.jobs import in_flight
+from support.pressluft.listings import jobs_touching
 from support.screenplay.actions import CancelJob
 from support.screenplay.actor import Operator
-from support.screenplay.questions import TheJobs, TheSites, jobs_touching
+from support.screenplay.questions import TheJobs, TheSites
 from support.verdicts.categories import Category
 from support.verdicts.failure import PREFIX, TAG, SuiteFailure
 from support.verdicts.redaction import secrets

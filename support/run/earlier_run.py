@@ -4,10 +4,11 @@ at its start, so that an operator in a resume-run loop sees what a failed run le
 that this run leaves it alone: every site the earlier run recorded with its environments, and its node."""
 from __future__ import annotations
 
+from support.pressluft.listings import by_id
 from support.pressluft.readiness import readiness_words
 from support.runtime.resources import Created, EarlierRun, LeftBehind, LeftResource
 from support.screenplay.actor import Operator
-from support.screenplay.questions import TheEnvironments, TheNodes, TheSite, by_id
+from support.screenplay.questions import TheEnvironments, TheNodes, TheSite
 from support.verdicts.failure import SuiteFailure
 
 

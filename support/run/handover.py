@@ -16,13 +16,14 @@ from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Optional
 
-from support.checks.nodes import Acquisition
 from support.http.client import Answer
 from support.http.journal import Exchange
+from support.pressluft.nodes import Acquisition
+from support.run.acquisition_proof import AcquisitionProof
 from support.run.preflight_proof import PreflightProof
 from support.screenplay.actions import Request, RequestNode
-from support.verdicts.failure import PollHistory, SuiteFailure
-from support.waiting.nodes import AcquisitionWatch, Sighting
+from support.verdicts.failure import SuiteFailure
+from support.waiting.nodes import AcquisitionLooks
 
 HANDOVER_FILE = "first-node-attempt.json"
 WAIT_FILE = "first-node-wait.json"
@@ -78,37 +79,25 @@ def _from_request(data: dict) -> Request:
     return Request(Answer(**answer, exchange=exchange), **{**data, "nodes_before": set(data["nodes_before"])})
 
 
-def hand_over_wait(acquisition: Acquisition, exchanges: list[Exchange], reports_dir: str) -> None:
-    """The run's wait for the node Pressluft acquired (its watch's looks, its history, the run's own request) and the
+def hand_over_wait(proof: AcquisitionProof, exchanges: list[Exchange], reports_dir: str) -> None:
+    """The run's wait for the node Pressluft acquired (the node, and the looks its wait kept with its history) and the
     node requests the process sent (`exchanges`: what "without a second request" counts)."""
-    watch = acquisition.watch
-    data = {"how": acquisition.how, "node_id": acquisition.node_id, "job_id": acquisition.job_id,
-            "job": acquisition.job, "name": acquisition.name,
-            "request": _request(acquisition.request) if acquisition.request is not None else None,
-            "watch": {"job_id": watch.job_id, "node_id": watch.node_id, "name": watch.name,
-                      "nodes_before": sorted(watch.nodes_before),
-                      "sightings": [sighting.as_dict() for sighting in watch.sightings]},
-            "history": asdict(acquisition.history) if acquisition.history is not None else None,
+    acquisition = proof.acquisition
+    data = {"acquisition": asdict(acquisition), "looks": proof.looks.as_dict(),
             "node_requests": [{"method": exchange.method, "target": exchange.target,
                                "request_body": exchange.request_body, "status": exchange.status}
                               for exchange in exchanges if exchange.command == RequestNode.command_for()]}
     handover_path(reports_dir, WAIT_FILE).write_text(json.dumps(data))
 
 
-def wait_taken_over(reports_dir: str, node_id: Optional[str]) -> Optional[tuple[Acquisition, list[Exchange]]]:
+def wait_taken_over(reports_dir: str, node_id: Optional[str]) -> Optional[tuple[AcquisitionProof, list[Exchange]]]:
     """The wait handed over for the node `node_id`, and the node requests sent then (None: none, or about another
     node)."""
     try:
         data = json.loads(handover_path(reports_dir, WAIT_FILE).read_text())
     except (OSError, ValueError):
         return None
-    if node_id is None or data["node_id"] != node_id:
+    if node_id is None or data["acquisition"]["node_id"] != node_id:
         return None
-    watched = data["watch"]
-    watch = AcquisitionWatch(None, watched["job_id"], node_id=watched["node_id"], name=watched["name"],
-                             nodes_before=frozenset(watched["nodes_before"]))
-    watch.sightings = [Sighting(**sighting) for sighting in watched["sightings"]]
-    acquisition = Acquisition(data["node_id"], data["how"], job_id=data["job_id"], job=data["job"], name=data["name"],
-                              request=_from_request(data["request"]) if data["request"] else None, watch=watch,
-                              history=PollHistory(**data["history"]) if data["history"] else None)
-    return acquisition, [Exchange(**exchange) for exchange in data["node_requests"]]
+    proof = AcquisitionProof(Acquisition(**data["acquisition"]), AcquisitionLooks.from_dict(data["looks"]))
+    return proof, [Exchange(**exchange) for exchange in data["node_requests"]]

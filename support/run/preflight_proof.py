@@ -22,10 +22,10 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from support.checks.nodes import ADOPTED, REUSED, Acquisition
 from support.checks.nothing_left import no_job_for_site_creation
 from support.flows.sites import request_site
 from support.pressluft.jobs import in_flight
+from support.pressluft.nodes import ADOPTED, REUSED, Acquisition
 from support.pressluft.readiness import reason_codes
 from support.reporting.narration import narrate
 from support.screenplay.actions import Request

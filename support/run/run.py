@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Optional
 
-from support.checks.nodes import REUSED, Acquisition, node_is_ready
-from support.checks.sites import LiveSite
+from support.checks.nodes import node_is_ready
 from support.flows.backups import take_full_backup
 from support.flows.environments import create_environment
 from support.flows.nodes import plan_run_node, secure_run_node
@@ -29,10 +28,12 @@ from support.flows.sites import create_live_site, ensure_live
 from support.http import faults as fault_api
 from support.http.client import PressluftClient
 from support.http.journal import Journal
+from support.pressluft.nodes import REUSED, Acquisition
+from support.pressluft.sites import LiveSite
 from support.reporting.waitlog import FOLDER as WAITS_FOLDER
 from support.reporting.waitlog import WAITS
 from support.run import provider_servers
-from support.run.acquisition_proof import why_not_shown
+from support.run.acquisition_proof import AcquisitionProof, why_not_shown
 from support.run.handover import taken_over, wait_taken_over
 from support.run.once import FailOnce, Once
 from support.run.preflight_proof import PreflightProof, try_site_while_acquiring, why_no_proof
@@ -46,6 +47,7 @@ from support.verdicts.diagnosis import block_for
 from support.verdicts.failure import TAG, SuiteFailure
 from support.verdicts.redaction import secrets
 from support.waiting.jobs import learn_job_durations
+from support.waiting.nodes import AcquisitionLooks
 
 
 @dataclass
@@ -64,11 +66,11 @@ class Run:
     started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))  # before its target started
     preflight_proof: Optional[PreflightProof] = None  # a site tried while the target's first node was acquired
     handed_node_requests: list = field(default_factory=list)  # scripts/parallel: the node requests sent before
+    node_looks: Optional[AcquisitionLooks] = None  # what the wait for the run's node saw while Pressluft acquired it
 
     def __post_init__(self):
         where = lambda: self.scenario  # noqa: E731
-        self._node = Once(lambda: secure_run_node(self.operator, while_first_acquired=self._try_site_while_acquiring),
-                          where=where)
+        self._node = Once(self._secure_node, where=where)
         self._readiness = FailOnce(where)
         self._site = Once(self._make_shared_site, recheck=lambda site: ensure_live(self.operator, site), where=where)
         self._clone = Once(lambda: create_environment(self.operator, self.shared_site(), "clone"), where=where)
@@ -104,6 +106,11 @@ class Run:
         """The run's node, secured on first use (its acquisition job succeeded; readiness not yet judged)."""
         return self._node.get()
 
+    def _secure_node(self) -> Acquisition:
+        acquisition, self.node_looks = secure_run_node(self.operator,
+                                                       while_first_acquired=self._try_site_while_acquiring)
+        return acquisition
+
     def _try_site_while_acquiring(self, node_request) -> None:
         self.preflight_proof = try_site_while_acquiring(self.operator, node_request)
 
@@ -125,16 +132,16 @@ class Run:
             return None, why_no_proof(acquisition)
         return proof, proof.not_provable()
 
-    def node_polled_while_acquired(self) -> tuple[Acquisition, Optional[str]]:
+    def node_polled_while_acquired(self) -> tuple[AcquisitionProof, Optional[str]]:
         """The run's node (secured on first use) with what its wait saw while Pressluft acquired it, and why that
         shows nothing on this target, if it does not (support/run/acquisition_proof.py); for a worker of
         scripts/parallel, the wait the process that secured the node handed over (support/run/handover.py)."""
-        acquisition = self.provider_node()
-        if acquisition.how == REUSED and self.settings.reports_shared:
-            taken = wait_taken_over(self.settings.reports_dir, acquisition.node_id)
+        proof = AcquisitionProof(self.provider_node(), self.node_looks)
+        if proof.acquisition.how == REUSED and self.settings.reports_shared:
+            taken = wait_taken_over(self.settings.reports_dir, proof.acquisition.node_id)
             if taken is not None:
-                acquisition, self.handed_node_requests = taken
-        return acquisition, why_not_shown(acquisition)
+                proof, self.handed_node_requests = taken
+        return proof, why_not_shown(proof)
 
     def node_requests_sent(self) -> list:
         """The node requests this run sent (and, for a worker of scripts/parallel, those the process that secured its

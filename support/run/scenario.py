@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from support.checks.nodes import Acquisition
-from support.checks.sites import LiveSite
+from support.pressluft.nodes import Acquisition
+from support.pressluft.sites import LiveSite
+from support.run.acquisition_proof import AcquisitionProof
 from support.run.preflight_proof import PreflightProof
 from support.runtime.smokes import SmokeRun
 from support.screenplay.actions import Request
@@ -49,7 +50,7 @@ class ScenarioState:
     acquisition: Optional[Acquisition] = None      # the node the operator made sure of
     new_node_name: Optional[str] = None            # the name a node request of this scenario will use
     node_request: Optional[Request] = None
-    polled_node: Optional[Acquisition] = None      # the node the run waited for while Pressluft acquired it
+    polled_node: Optional[AcquisitionProof] = None  # the node the run waited for while Pressluft acquired it
     # the site and what was done to it
     site: Optional[LiveSite] = None
     environment_request: Optional[Request] = None

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from support.pressluft.jobs import in_flight
+from support.pressluft.listings import jobs_touching
 from support.screenplay.actor import Operator
-from support.screenplay.questions import TheJobs, jobs_touching
+from support.screenplay.questions import TheJobs
 from support.verdicts.categories import Category
 from support.verdicts.failure import PollHistory, SuiteFailure
 from support.waiting.polling import Deadline, Wait, poll, steady_wait

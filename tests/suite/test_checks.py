@@ -8,7 +8,7 @@ import pytest
 
 from support.checks import previews
 from support.checks.backups import checkpoint_listed
-from support.checks.nodes import REQUESTED, REUSED, Acquisition, node_is_ready, retry_scheduled
+from support.checks.nodes import node_is_ready, retry_scheduled
 from support.checks.previews import preview_shows
 from support.checks.providers import provider_degraded_with_guidance
 from support.checks.smokes import (
@@ -20,6 +20,7 @@ from support.checks.smokes import (
     smoke_passed,
     smoke_reused_a_node,
 )
+from support.pressluft.nodes import REQUESTED, REUSED, Acquisition
 from support.pressluft.readiness import GUIDANCE, REASON_CODES, refusal_message
 from support.runtime.config import Budgets
 from support.runtime.resources import LeftBehind, LeftResource

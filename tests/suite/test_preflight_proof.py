@@ -6,8 +6,8 @@ import pytest
 
 from steps.sites import step_first_node
 from support.checks.first_node import held_right_after, node_not_ready_when_answered, refused_naming_the_nodes_reasons
-from support.checks.nodes import ADOPTED, REQUESTED, REUSED, Acquisition
 from support.http.client import Answer
+from support.pressluft.nodes import ADOPTED, REQUESTED, REUSED, Acquisition
 from support.run.preflight_proof import PreflightProof, why_no_proof
 from support.screenplay.actions import Request
 from support.verdicts.categories import Category
