@@ -15,9 +15,7 @@ def step_create_environment(context, type):
 
 @then("the environment creation job succeeds")
 def step_environment_job_succeeds(context):
-    context.state.environment_job = job_succeeded(context.run.operator,
-                                                         context.state.need("environment_request"),
-                                                         context.run.settings.budgets.clone)
+    context.state.environment_job = job_succeeded(context.run.operator, context.state.need("environment_request"))
 
 
 @then("the new environment is the one environment that creation added, an active {type} environment copied from "

@@ -301,13 +301,14 @@ def long_job(seconds: float, reports_dir: str) -> dict:
     found = {}
     try:
         DURATIONS.clear()
-        run = start_run({"PRESSLUFT_BASE_URL": url, "PRESSLUFT_REPORTS_DIR": reports_dir})
+        run = start_run({"PRESSLUFT_BASE_URL": url, "PRESSLUFT_REPORTS_DIR": reports_dir,
+                         "PRESSLUFT_SITE_TIMEOUT": f"{2 * seconds + 30:g}"})
         run.provider_node()  # a site needs the node
         for label in ("unknown type", "known type"):
             slug = run.operator.ledger.slug("long")
             request = run.operator.attempts_to(CreateSite(f"Wave 5 {slug}", slug))
             job, history = wait_for_job(run.operator, request.accepted(), command=request.command,
-                                        budget=2 * seconds + 30)
+                                        job_type=request.job_type)
             noticed = time.time()
             finished = parse_time(job.get("finished_at"))
             found[label] = {"polls": history.attempts, "seconds": history.elapsed,

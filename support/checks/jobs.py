@@ -1,11 +1,10 @@
-"""The checks of jobs: the job a request queued ended succeeded and is the request's own; a job ended failed with
+"""The checks of jobs: the job a request queued ended succeeded (judged by support/pressluft/jobs.py require_success,
+the one judge of a job's success) and is the request's own; a job ended failed with
 a code, within the attempts the contract gives its type; no job of a refused request was queued (the job list first
 showing it can show one); and the matchers of a job."""
 from __future__ import annotations
 
 from typing import Callable, Iterable, Optional
-
-from hamcrest.core.description import Description
 
 from support.checks.matchers import (
     RecordMatcher,
@@ -16,48 +15,14 @@ from support.checks.matchers import (
     new_value,
     shown_in,
 )
-from support.pressluft.jobs import CONTRACT_MAX_ATTEMPTS, category_of, is_terminal, job_reason
+from support.pressluft.jobs import CONTRACT_MAX_ATTEMPTS, is_terminal
 from support.pressluft.times import by_creation
 from support.screenplay.actions import Request
 from support.screenplay.actor import Operator
 from support.screenplay.questions import TheJob, TheJobs
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
-from support.waiting.jobs import wait_for_job
-
-
-class _JobThatSucceeded(VerdictMatcher):
-    def _matches(self, job) -> bool:
-        return isinstance(job, dict) and job.get("status") == "succeeded"
-
-    def describe_to(self, description: Description) -> None:
-        description.append_text("a job that succeeded")
-
-    def describe_mismatch(self, job, description: Description) -> None:
-        if not isinstance(job, dict):
-            description.append_text(f"got {job!r} instead of a job")
-            return
-        name = f"the {job.get('job_type') or 'job'} job {job.get('id')}"
-        status = job.get("status")
-        if status == "failed":
-            description.append_text(f"{name} ended failed with {job_reason(job)}")
-        elif status == "cancelled":
-            description.append_text(f"{name} ended cancelled")
-        else:
-            description.append_text(f"{name} is still {status}")
-
-    def category_for(self, job) -> Category:
-        return category_of(job)
-
-    def reason_for(self, job) -> str:
-        if isinstance(job, dict) and job.get("status") in ("failed", "cancelled"):
-            return job_reason(job)
-        return super().reason_for(job)
-
-
-def a_job_that_succeeded() -> VerdictMatcher:
-    return _JobThatSucceeded()
-
+from support.waiting.jobs import wait_for_job, wait_for_success
 
 ATTEMPT_RULES = {
     # the sentence's words → (what it means, given the attempts the contract allows; the check of the job)
@@ -158,14 +123,13 @@ def a_job_of_the_request(job_type: str, *, site: Optional[str] = None, environme
     return _JobOfRequest(job_type, site, environment, node, new_environment_not_in)
 
 
-def job_succeeded(operator: Operator, request: Request, budget: float) -> dict:
+def job_succeeded(operator: Operator, request: Request) -> dict:
     """The job the request queued ended succeeded (failed: job_failed, cancelled: job_cancelled, still in
-    flight after its budget and Pressluft's own retries: job_timeout), and it is the request's own: of the job
-    type the request queues, for the site, the environment (a creation: a new one) and the node the scenario
-    set up."""
-    job_id = request.accepted()
-    job, history = wait_for_job(operator, job_id, command=request.command, budget=budget)
-    expect(job, a_job_that_succeeded(), command=request.command, job_id=job_id, poll=history)
+    flight after the budget of its job type and Pressluft's own retries: job_timeout; support/waiting/jobs.py
+    wait_for_success), and it is the request's own: of the job type the request queues, for the site, the
+    environment (a creation: a new one) and the node the scenario set up."""
+    job, _ = wait_for_success(operator, request)
+    job_id = job["id"]
     creation = request.job_type == "env_create"
     own = a_job_of_the_request(
         request.job_type, site=request.site_id, environment=request.environment_id, node=request.node_id,
@@ -174,14 +138,15 @@ def job_succeeded(operator: Operator, request: Request, budget: float) -> dict:
 
 
 def job_ended_failed(operator: Operator, job: Optional[dict], *, command: str, job_type: str, code: str,
-                     message: Optional[str] = None, attempts: Optional[str] = None, budget: float, **where) -> dict:
+                     message: Optional[str] = None, attempts: Optional[str] = None, **where) -> dict:
     """The job (of that type, belonging where `where` says) ended failed with that code (and message),
     finished, within the attempts the contract gives its type, and with the attempts the sentence names
-    (`attempts`: a phrase of ATTEMPT_RULES, above)."""
+    (`attempts`: a phrase of ATTEMPT_RULES, above); a job still in flight is waited for, within the budget of its
+    type."""
     if job is None:
         raise SuiteFailure(Category.CONTRACT_VIOLATION, TheJobs().command, f"no job of {command} is listed")
     if not is_terminal(job):
-        job, _ = wait_for_job(operator, job["id"], command=command, budget=budget)
+        job, _ = wait_for_job(operator, job["id"], command=command, job_type=job_type)
     return expect(job, a_job_that_ended_failed(code, message, job_type=job_type, attempts=attempts, **where),
                   command=command, job_id=job["id"])
 

@@ -9,7 +9,7 @@ from typing import Optional
 from support.checks.jobs import a_job_of, job_ended_failed
 from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, fields_that_are, shown_in
 from support.http.journal import Exchange
-from support.pressluft.jobs import CONTRACT_MAX_ATTEMPTS, in_flight, job_reason, require_success
+from support.pressluft.jobs import CONTRACT_MAX_ATTEMPTS, in_flight, job_reason
 from support.pressluft.listings import by_id, jobs_touching
 from support.pressluft.nodes import REQUESTED, REUSED, Acquisition
 from support.pressluft.readiness import readiness_words, reason_codes
@@ -21,7 +21,7 @@ from support.screenplay.actor import Operator
 from support.screenplay.questions import TheJob, TheJobs, TheNodes
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
-from support.waiting.jobs import wait_for_job
+from support.waiting.jobs import wait_for_job, wait_for_success
 from support.waiting.nodes import wait_for_node_ready
 
 
@@ -119,7 +119,7 @@ def node_request_ended_failed(operator: Operator, request: Request, *, code: str
     job = operator.asks_for(TheJob(request.accepted(), quiet=True))
     node = _requested_node(operator, request, job)
     return job_ended_failed(operator, job, command=request.command, job_type="node_provision", code=code,
-                            message=message, attempts=attempts, budget=operator.settings.budgets.node,
+                            message=message, attempts=attempts,
                             node_id=node["id"], site_id=None, environment_id=None)
 
 
@@ -163,8 +163,7 @@ def node_is_ready(operator: Operator, acquisition: Acquisition) -> dict:
     fact: the provider node the run knows (its name), active, on the host acquisition gave it, and the
     acquisition job that made it (when one is listed) is a node_provision of that node that succeeded; the step
     says which evidence it used (an attachment)."""
-    node, history = wait_for_node_ready(operator, acquisition.node_id, budget=operator.settings.budgets.node,
-                                        job_id=acquisition.job_id)
+    node, history = wait_for_node_ready(operator, acquisition.node_id, job_id=acquisition.job_id)
     expect(node, a_ready_node(name=acquisition.name), command=TheNodes().command, job_id=acquisition.job_id,
            poll=history)
     attach_text("what shows the node was acquired", acquired_by(node, _acquisition_job(operator, node, acquisition)))
@@ -213,7 +212,7 @@ def retry_scheduled(operator: Operator, request: Request, *, failed_attempts: in
         attempts = job.get("attempt_count") or 0
         return attempts > failed_attempts or (attempts == failed_attempts and job.get("status") == "queued")
 
-    job, history = wait_for_job(operator, job_id, command=request.command, budget=operator.settings.budgets.node,
+    job, history = wait_for_job(operator, job_id, command=request.command, job_type=request.job_type,
                                 until=scheduled_or_past)
     node = _requested_node(operator, request, job)
     expect(job, a_job_of("node_provision", node_id=node["id"], site_id=None, environment_id=None),
@@ -266,11 +265,10 @@ def node_ready_without_resubmission(operator: Operator, request: Request, exchan
     """The acquisition job succeeded, the node it made is ready, and the node was requested once: one POST by
     the operator in this scenario, one acquisition job for the node."""
     job_id = request.accepted()
-    job, history = wait_for_job(operator, job_id, command=request.command, budget=operator.settings.budgets.node)
-    require_success(job, command=request.command, history=history)
+    job, _ = wait_for_success(operator, request)
     node = _requested_node(operator, request, job)
     expect(job, a_job_of("node_provision", node_id=node["id"]), command=request.command, job_id=job_id)
-    node, readiness = wait_for_node_ready(operator, node["id"], budget=operator.settings.budgets.node, job_id=job_id)
+    node, readiness = wait_for_node_ready(operator, node["id"], job_id=job_id)
     expect(node, a_ready_node(name=request.slug), command=TheNodes().command, job_id=job_id, poll=readiness)
     jobs = jobs_touching(operator.asks_for(TheJobs()), node_id=node["id"], job_type="node_provision")
     posts = [exchange for exchange in exchanges if exchange.command == RequestNode.command_for()]

@@ -168,9 +168,8 @@ def smoke_job_ended_failed(operator: Operator, smoke: SmokeRun, request: str, *,
     attempts the sentence names, counted against those the contract gives its type."""
     job, made = _smoke_job(operator, smoke, request)
     job_type = REQUEST_OF[request]
-    budget = operator.settings.budgets.for_job(job_type)
     return job_ended_failed(operator, job, command=f"the smoke's {request}", job_type=job_type, code=code,
-                            attempts=attempts, budget=budget, site_id=made.site["id"])
+                            attempts=attempts, site_id=made.site["id"])
 
 
 def smoke_environment_failed(operator: Operator, smoke: SmokeRun, which: str) -> dict:

@@ -7,7 +7,7 @@ from typing import Optional
 
 from support.checks.backups import a_completed_backup, backup_made_by
 from support.checks.matchers import expect
-from support.flows.submit import finish, submit
+from support.flows.submit import submit, wait_until_succeeded
 from support.pressluft.listings import by_id
 from support.pressluft.sites import LiveSite
 from support.screenplay.actions import Request, RestoreEnvironment, TakeBackup
@@ -23,8 +23,7 @@ def request_backup(operator: Operator, site: LiveSite, environment: dict) -> Req
     jobs = operator.asks_for(TheJobs(quiet=True))
     backups = operator.asks_for(TheBackups(environment["id"], quiet=True))
     request = submit(operator, TakeBackup(environment["id"]),
-                     busy_scope={"site_id": site.id, "node_id": environment.get("node_id")},
-                     budget=operator.settings.budgets.backup)
+                     busy_scope={"site_id": site.id, "node_id": environment.get("node_id")})
     return request.knowing(site_id=site.id, node_id=environment.get("node_id"), jobs_before=jobs,
                            backups_before=backups)
 
@@ -37,8 +36,7 @@ def request_restore(operator: Operator, site: LiveSite, environment: dict, backu
     jobs = operator.asks_for(TheJobs(quiet=True))
     backups = operator.asks_for(TheBackups(environment["id"], quiet=True))
     request = submit(operator, RestoreEnvironment(environment["id"], backup["id"]),
-                     busy_scope={"site_id": site.id, "node_id": environment.get("node_id")} if wait_for_guard else None,
-                     budget=operator.settings.budgets.restore)
+                     busy_scope={"site_id": site.id, "node_id": environment.get("node_id")} if wait_for_guard else None)
     return request.knowing(site_id=site.id, node_id=environment.get("node_id"), jobs_before=jobs,
                            backups_before=backups, content_before=showing)
 
@@ -46,7 +44,7 @@ def request_restore(operator: Operator, site: LiveSite, environment: dict, backu
 def take_full_backup(operator: Operator, site: LiveSite, environment: dict) -> dict:
     """A full backup whose backup_create succeeded, as listed (its id is the job's id)."""
     request = request_backup(operator, site, environment)
-    job = finish(operator, request, operator.settings.budgets.backup)
+    job = wait_until_succeeded(operator, request)
     operator.ledger.record("backup", job["id"])
     return backup_made_by(operator, job["id"], environment["id"], quiet=True)
 

@@ -102,8 +102,7 @@ def secure_run_node(operator: Operator, while_first_acquired: Optional[Callable[
                 while_first_acquired(request)
         looks = AcquisitionLooks(acquisition.job_id, acquisition.node_id, acquisition.name, frozenset(nodes_before))
         job, looks.history = wait_for_job(operator, acquisition.job_id, command=RequestNode.command_for(),
-                                          budget=operator.settings.budgets.node,
-                                          watch=AcquisitionWatch(operator, looks))
+                                          job_type=RequestNode.JOB_TYPE, watch=AcquisitionWatch(operator, looks))
         acquisition.job = require_success(job, command=RequestNode.command_for(), history=looks.history)
         acquisition.node_id = job.get("node_id") or acquisition.node_id
         if acquisition.node_id is None:

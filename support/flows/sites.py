@@ -9,7 +9,7 @@ from support.checks.environments import an_environment_that_is
 from support.checks.jobs import a_job_of_the_request
 from support.checks.matchers import expect
 from support.checks.sites import a_site_that_is
-from support.flows.submit import finish, submit
+from support.flows.submit import submit, wait_until_succeeded
 from support.pressluft.listings import by_id
 from support.pressluft.sites import LiveSite, SiteCreation
 from support.screenplay.actions import CreateSite, Request
@@ -27,8 +27,7 @@ def request_site(operator: Operator, *, label: str = "site", node_id: Optional[s
     jobs, sites = operator.asks_for(TheJobs(quiet=True)), operator.asks_for(TheSites(quiet=True))
     # the enqueue guard is per node: wait for the node to have no job in flight
     scope = None if once else {"node_id": node_id} if node_id else {}
-    request = submit(operator, CreateSite(f"Wave 5 {slug}", slug), busy_scope=scope,
-                     budget=operator.settings.budgets.site)
+    request = submit(operator, CreateSite(f"Wave 5 {slug}", slug), busy_scope=scope)
     return request.knowing(jobs_before=jobs, sites_before=sites)
 
 
@@ -39,7 +38,7 @@ def create_live_site(operator: Operator, *, label: str = "site", node_id: Option
     environments listed right after its job, beside the sites listed before it), and leaves where production landed
     to the Then steps that claim it (support/checks/placement.py): a Given sets up, a Then judges."""
     request = request_site(operator, label=label, node_id=node_id)
-    job = finish(operator, request, operator.settings.budgets.site)
+    job = wait_until_succeeded(operator, request)
     expect(job, a_job_of_the_request("site_create"), command=request.command, job_id=job["id"])
     site_command = TheSite(job.get('site_id')).command
     if not job.get("site_id") or not job.get("environment_id"):

@@ -131,12 +131,12 @@ class ConnectProvider(Post, path="/api/providers", title="Connect the provider {
 
 @dataclass
 class RequestNode(Post, path="/api/nodes", title="Request a provider-acquired node named {name}",
-                  body=("provider_id", "name")):
+                  job_type="node_provision", body=("provider_id", "name")):
     provider_id: str
     name: str
 
     def names(self) -> dict:
-        return {"slug": self.name}  # what it creates is called so
+        return {"job_type": self.JOB_TYPE, "slug": self.name}  # what it creates is called so
 
 
 @dataclass

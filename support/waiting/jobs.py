@@ -23,12 +23,14 @@ from support.pressluft.jobs import (
     is_terminal,
     job_progress,
     job_state,
+    require_success,
     scheduled_retry,
 )
 from support.pressluft.times import parse_time, utc_now
 from support.reporting.narration import narrate
 from support.reporting.waitlog import WAITS
 from support.runtime.config import FIXED_2S
+from support.screenplay.actions import Request
 from support.screenplay.actor import Operator
 from support.screenplay.questions import TheJob, TheJobs
 from support.verdicts.categories import Category
@@ -156,13 +158,15 @@ def _job_timeout(command: str, job_id: str, schedule: RetrySchedule) -> Callable
     return timed_out
 
 
-def wait_for_job(operator: Operator, job_id: str, *, command: str, budget: float,
+def wait_for_job(operator: Operator, job_id: str, *, command: str, job_type: Optional[str],
                  until: Callable[[dict], bool] = is_terminal, watch: Optional[Any] = None) -> Tuple[dict, PollHistory]:
     """Until the job ends (succeeded, failed or cancelled; cancelled is terminal, not a timeout), or until
-    `until(job)` holds. Pressluft's scheduled retries move the deadline (see RetrySchedule). A `watch` looks at more
-    than the job at each poll: its `look()` returns the job, `describe(job)` names what it saw, and `record()` is
-    written to the wait log (support/waiting/nodes.py AcquisitionWatch)."""
+    `until(job)` holds, within the budget of its job type (the settings' `Budgets.for_job`: no caller chooses one).
+    Pressluft's scheduled retries move the deadline (see RetrySchedule). A `watch` looks at more than the job at each
+    poll: its `look()` returns the job, `describe(job)` names what it saw, and `record()` is written to the wait log
+    (support/waiting/nodes.py AcquisitionWatch)."""
     settings = operator.settings
+    budget = settings.budgets.for_job(job_type)
     schedule = RetrySchedule(job_id)
 
     wait = Wait(what=f"job {job_id}",
@@ -178,6 +182,14 @@ def wait_for_job(operator: Operator, job_id: str, *, command: str, budget: float
         job, history = poll(wait)
     DURATIONS.observe(job)
     return job, history
+
+
+def wait_for_success(operator: Operator, request: Request) -> Tuple[dict, PollHistory]:
+    """The job an accepted request queued, waited for within the budget of the job type the request names (and the
+    retries Pressluft schedules), and judged by the one judge of a job's success (support/pressluft/jobs.py
+    `require_success`: failed is job_failed, cancelled job_cancelled; still in flight, the wait's job_timeout)."""
+    job, history = wait_for_job(operator, request.accepted(), command=request.command, job_type=request.job_type)
+    return require_success(job, command=request.command, history=history), history
 
 
 def learn_job_durations(operator: Operator) -> int:

@@ -25,13 +25,15 @@ def readiness_state(node: Optional[dict]) -> Tuple[str, Optional[str]]:
     return ("ready" if is_ready(node) else readiness_words(node)), None
 
 
-def wait_for_node_ready(operator: Operator, node_id: str, *, budget: float, command: str = TheNodes().command,
+def wait_for_node_ready(operator: Operator, node_id: str, *, command: str = TheNodes().command,
                         job_id: Optional[str] = None) -> Tuple[dict, PollHistory]:
+    """Until the node is listed ready, within the node budget (PRESSLUFT_NODE_TIMEOUT)."""
     def timed_out(outcome: Outcome) -> SuiteFailure:
         return StillWaiting(Category.NODE_NOT_READY, command, outcome, job_id=job_id, node=outcome.last,
                             reason=out_of_budget(outcome.state, outcome.deadline.budget))
 
     settings = operator.settings
+    budget = settings.budgets.node
     wait = Wait(what=f"node {node_id} readiness",
                 fetch=lambda: by_id(operator.asks_for(TheNodes(quiet=True)), node_id), done=is_ready,
                 describe=readiness_state, timed_out=timed_out, deadline=Deadline(budget),

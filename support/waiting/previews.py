@@ -2,7 +2,7 @@
 did is reported with (`unreachable`)."""
 from __future__ import annotations
 
-from typing import Optional, Tuple
+from typing import Tuple
 
 from support.http.preview import REACHABLE_PREVIEW_STATUSES, looking_at
 from support.reporting.narration import narrate
@@ -19,10 +19,11 @@ def unreachable(last_answer: str, budget: float) -> str:
     return f"preview {verb} {last_answer} until its {budget:g} s budget was spent"
 
 
-def wait_for_preview(operator: Operator, url: str, *, budget: Optional[float] = None) -> Tuple[int, PollHistory]:
-    """GET without following redirects until 200, 301 or 302; the last answer is kept for the verdict."""
+def wait_for_preview(operator: Operator, url: str) -> Tuple[int, PollHistory]:
+    """GET without following redirects until 200, 301 or 302, within the preview budget; the last answer is kept for
+    the verdict."""
     settings = operator.settings
-    budget = budget if budget is not None else settings.budgets.preview
+    budget = settings.budgets.preview
 
     def fetch() -> tuple:
         status, last, _ = operator.preview.get(url, max_time=budget)

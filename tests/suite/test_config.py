@@ -194,3 +194,15 @@ def test_every_variable_read_here_is_in_the_catalogue_that_help_prints(tmp_path)
                                                                     f"{getattr(real.budgets, kind):g}")
     assert (catalogue["PRESSLUFT_RETRY_CEILING"].embedded, catalogue["PRESSLUFT_RETRY_CEILING"].real) == (
         f"{embedded.retry_ceiling:g}", f"{real.retry_ceiling:g}")
+
+
+def test_no_step_chooses_the_budget_of_a_wait():
+    """The budget of a wait comes from the job type its request names (Budgets.for_job, read by the waits of
+    support/waiting/), never from a step or a claim: steps/ and support/checks/ name no budget."""
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    naming = [path.relative_to(root).as_posix() for folder in ("steps", "support/checks", "support/flows")
+              for path in (root / folder).rglob("*.py") if re.search(r"budgets\.(?!for_job)|budget=", path.read_text())]
+    assert naming == [], naming

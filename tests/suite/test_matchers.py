@@ -4,7 +4,7 @@ from hamcrest import assert_that
 
 from support.checks.backups import a_completed_backup
 from support.checks.environments import an_environment, an_environment_that_is
-from support.checks.jobs import a_job_of_the_request, a_job_that_ended_failed, a_job_that_succeeded
+from support.checks.jobs import a_job_of_the_request, a_job_that_ended_failed
 from support.checks.matchers import expect
 from support.checks.nodes import a_node_not_ready, a_ready_node
 from support.checks.previews import a_preview_answer
@@ -32,27 +32,6 @@ def answer(status, body):
 FAILED_JOB = {"id": "job-1", "job_type": "env_create", "status": "failed", "error_code": "ANSIBLE_HOST_FAILED",
               "error_message": "wp core install failed on target", "attempt_count": 3, "max_attempts": 3,
               "finished_at": "2026-01-01T00:00:00Z"}
-
-
-def test_a_job_that_succeeded_explains_a_failed_job():
-    text = mismatch(FAILED_JOB, a_job_that_succeeded())
-    assert "Expected: a job that succeeded" in text
-    assert "the env_create job job-1 ended failed with ANSIBLE_HOST_FAILED: wp core install failed on target" in text
-
-
-@pytest.mark.parametrize("status, category", [("failed", Category.JOB_FAILED), ("cancelled", Category.JOB_CANCELLED),
-                                              ("running", Category.JOB_TIMEOUT)])
-def test_a_job_mismatch_has_the_category_of_how_the_job_ended(status, category):
-    job = {**FAILED_JOB, "status": status}
-    with pytest.raises(SuiteFailure) as caught:
-        expect(job, a_job_that_succeeded(), command="POST /api/sites/s/environments", job_id="job-1")
-    assert caught.value.category is category
-    assert caught.value.job_id == "job-1"
-
-
-def test_a_still_running_job_is_said_to_be_still_running():
-    assert "the env_create job job-1 is still running" in mismatch({**FAILED_JOB, "status": "running"},
-                                                                   a_job_that_succeeded())
 
 
 def test_a_job_that_ended_failed_checks_code_message_finish_and_attempts():

@@ -144,6 +144,17 @@ def test_cancelled_is_terminal_and_reported_as_cancelled_not_as_a_timeout():
     assert caught.value.job_id == "job-9"
 
 
+@pytest.mark.parametrize("status, category", [("failed", Category.JOB_FAILED), ("cancelled", Category.JOB_CANCELLED),
+                                              ("running", Category.JOB_TIMEOUT), ("queued", Category.JOB_TIMEOUT)])
+def test_the_one_judge_of_a_job_gives_the_category_of_how_it_ended(status, category):
+    """support/pressluft/jobs.py require_success is the one place that judges that a job succeeded (the Given steps'
+    flows and the Then steps' claims alike, through support/waiting/jobs.py wait_for_success)."""
+    assert require_success({"id": "job-1", "status": "succeeded"}, command="POST /api/sites")["id"] == "job-1"
+    with pytest.raises(AssertionError) as caught:
+        require_success({"id": "job-1", "status": status}, command="POST /api/sites")
+    assert caught.value.category is category and caught.value.job_id == "job-1"
+
+
 def test_failed_job_reason_is_its_error_code_and_message():
     with pytest.raises(AssertionError) as caught:
         require_success({"id": "job-3", "status": "failed", "error_code": "ANSIBLE_HOST_FAILED",
