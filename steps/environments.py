@@ -6,6 +6,7 @@ from support.checks.jobs import job_succeeded
 from support.checks.previews import preview_answered, preview_reachable
 from support.flows.environments import request_environment
 from support.runtime.ports import unused_local_url
+from support.screenplay.questions import ThePreview
 
 
 @when("the operator creates a {type} environment from production")
@@ -53,10 +54,10 @@ def step_clone_redirects(context, status):
 
 @when("the operator opens the clone's preview")
 def step_open_clone_preview(context):
-    status, last, _ = context.run.operator.preview.get(context.state.need("clone")["preview_url"])
-    context.state.preview_answer = (status, last)
+    preview = ThePreview(context.state.need("clone")["preview_url"], quiet=True)  # its exchange: the attachment
+    context.state.preview_answer = context.run.operator.asks_for(preview)
 
 
 @then("the preview answers {status:d} and counts as reachable")
 def step_preview_answered(context, status):
-    preview_answered(context.state.need("preview_answer"), status, context.state.clone["preview_url"])
+    preview_answered(context.state.need("preview_answer"), status)

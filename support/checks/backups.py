@@ -28,24 +28,12 @@ def _positive_size(backup: dict) -> Optional[str]:
     return None if isinstance(size, int) and not isinstance(size, bool) and size > 0 else f"size_bytes is {size!r}"
 
 
-class _CompletedBackup(RecordMatcher):
-    noun = "a backup"
-    kind = "backup"
-
-    def __init__(self, scope: Optional[str], environment_id: Optional[str]):
-        self.scope, self.environment_id = scope, environment_id
-
-    def properties(self):
-        found = fields_that_are(("status", "completed"), ("backup_scope", self.scope),
-                                ("environment_id", self.environment_id))
-        found += [("a checksum of sha256: and 64 hex digits", _sha256), ("a positive size_bytes", _positive_size)]
-        return found
-
-
 def a_completed_backup(*, scope: Optional[str] = "full", of: Optional[str] = None) -> VerdictMatcher:
     """Completed, with that scope, of that environment, with a sha256 checksum and a positive size; a backup record that
     holds the rules of every backup (support/pressluft/records.py)."""
-    return _CompletedBackup(scope, of)
+    found = fields_that_are(("status", "completed"), ("backup_scope", scope), ("environment_id", of))
+    found += [("a checksum of sha256: and 64 hex digits", _sha256), ("a positive size_bytes", _positive_size)]
+    return RecordMatcher("a backup", found, kind="backup")
 
 
 def backup_job_record(backup: Optional[dict]) -> list[dict]:

@@ -37,90 +37,54 @@ ATTEMPT_RULES = {
 }
 
 
-class _JobOf(RecordMatcher):
-    """A job by the fields that say which job it is: its type, and the node, site and environment it belongs to; and,
-    unless only which job it is is asked (`identity_only`), a job record that holds the rules of every job."""
+def _job_title(job: dict) -> str:
+    return f"{job.get('job_type') or 'job'} job {job.get('id')}"
 
-    noun = "a job"
 
-    def __init__(self, job_type: str, where: dict, identity_only: bool = False):
-        self.job_type, self.where = job_type, where
-        self.kind = None if identity_only else "job"
-
-    def title(self, job: dict) -> str:
-        return f"{job.get('job_type') or 'job'} job {job.get('id')}"
-
-    def properties(self):
-        return [field_is("job_type", self.job_type)] + [field_is(field, value) for field, value in self.where.items()]
+def _which_job(job_type: str, where: dict) -> list:
+    """The properties that say which job it is: its type, and the node, site and environment it belongs to."""
+    return [field_is("job_type", job_type)] + [field_is(field, value) for field, value in where.items()]
 
 
 def a_job_of(job_type: str, *, identity_only: bool = False, **where) -> VerdictMatcher:
     """A job of that type that belongs where the scenario put it (node_id, site_id, environment_id = …), its record
     holding the rules of every job (support/pressluft/records.py) unless `identity_only`: a claim that only names
     which job it is (a later claim of the scenario judges the job itself)."""
-    return _JobOf(job_type, where, identity_only)
+    return RecordMatcher("a job", _which_job(job_type, where), kind=None if identity_only else "job",
+                         title=_job_title)
 
 
-class _FailedJob(_JobOf):
-    def __init__(self, job_type: str, where: dict, code: str, message: Optional[str], attempts: Optional[str]):
-        super().__init__(job_type, where)
-        self.code, self.message, self.attempts = code, message, attempts
-        self.allowed = CONTRACT_MAX_ATTEMPTS[job_type]
-
-    def properties(self):
-        allowed = self.allowed
-        found = super().properties() + fields_that_are(("status", "failed"), ("error_code", self.code),
-                                                       ("error_message", self.message))
-        found.append(("finished_at set", lambda job: None if job.get("finished_at") else "finished_at is null"))
-        if self.attempts is not None:
-            what, rule = ATTEMPT_RULES[self.attempts]
-            found.append((what.format(allowed=allowed), lambda job: None if rule(job, allowed) else
-                          f"attempt {job.get('attempt_count')} of {job.get('max_attempts')}, "
-                          f"run_after {job.get('run_after')!r}"))
-        return found
-
-    def category_for(self, job) -> Category:
-        if isinstance(job, dict) and job.get("status") in ("queued", "running"):
-            return Category.JOB_TIMEOUT
-        return Category.CONTRACT_VIOLATION
+def _attempts_as_said(attempts: str, allowed: int) -> tuple:
+    what, rule = ATTEMPT_RULES[attempts]
+    return (what.format(allowed=allowed), lambda job: None if rule(job, allowed) else
+            f"attempt {job.get('attempt_count')} of {job.get('max_attempts')}, run_after {job.get('run_after')!r}")
 
 
 def a_job_that_ended_failed(code: str, message: Optional[str] = None, *, job_type: str,
                             attempts: Optional[str] = None, **where) -> VerdictMatcher:
     """Failed with that code (and message), finished, a job of that type belonging where `where` says, its record
     holding the rules of every job (within the attempts the contract gives its type among them); `attempts`: one of
-    ATTEMPT_RULES' phrases, as the feature text says it."""
-    return _FailedJob(job_type, where, code, message, attempts)
-
-
-class _JobOfRequest(RecordMatcher):
-    """The job a request queued, as the scenario knows it: its type, its site, its environment (or, for a
-    creation, an environment that did not exist before) and its node; a job record that holds the rules of every
-    job."""
-
-    noun = "a job"
-    kind = "job"
-
-    def __init__(self, job_type: str, site: Optional[str], environment: Optional[str], node: Optional[str],
-                 new_environment_not_in: Optional[Iterable[str]]):
-        self.job_type, self.site, self.environment, self.node = job_type, site, environment, node
-        self.existing = None if new_environment_not_in is None else set(new_environment_not_in)
-
-    def title(self, job: dict) -> str:
-        return f"{job.get('job_type') or 'job'} job {job.get('id')}"
-
-    def properties(self):
-        found = fields_that_are(("job_type", self.job_type), ("site_id", self.site, "site"),
-                                ("environment_id", self.environment, "environment"))
-        return found + new_value("environment_id", self.existing, "a new environment",
-                                 "it names the environment {}, one that existed before") + \
-            fields_that_are(("node_id", self.node, "node"))
+    ATTEMPT_RULES' phrases, as the feature text says it. Still in flight: job_timeout."""
+    found = _which_job(job_type, where) + fields_that_are(("status", "failed"), ("error_code", code),
+                                                           ("error_message", message))
+    found.append(("finished_at set", lambda job: None if job.get("finished_at") else "finished_at is null"))
+    if attempts is not None:
+        found.append(_attempts_as_said(attempts, CONTRACT_MAX_ATTEMPTS[job_type]))
+    return RecordMatcher("a job", found, kind="job", title=_job_title, category=lambda job: Category.JOB_TIMEOUT
+                         if isinstance(job, dict) and job.get("status") in ("queued", "running")
+                         else Category.CONTRACT_VIOLATION)
 
 
 def a_job_of_the_request(job_type: str, *, site: Optional[str] = None, environment: Optional[str] = None,
                          node: Optional[str] = None, new_environment_not_in: Optional[Iterable[str]] = None
                          ) -> VerdictMatcher:
-    return _JobOfRequest(job_type, site, environment, node, new_environment_not_in)
+    """The job a request queued, as the scenario knows it: its type, its site, its environment (or, for a creation,
+    an environment that did not exist before) and its node; a job record that holds the rules of every job."""
+    found = fields_that_are(("job_type", job_type), ("site_id", site, "site"), ("environment_id", environment,
+                                                                                "environment"))
+    found += new_value("environment_id", new_environment_not_in, "a new environment",
+                       "it names the environment {}, one that existed before")
+    return RecordMatcher("a job", found + fields_that_are(("node_id", node, "node")), kind="job", title=_job_title)
 
 
 def job_succeeded(operator: Operator, request: Request) -> dict:

@@ -24,60 +24,49 @@ from support.verdicts.failure import SuiteFailure
 from support.waiting.jobs import wait_for_job, wait_for_success
 from support.waiting.nodes import wait_for_node_ready
 
+PROVIDER_NODE = ("a provider-acquired node (is_local false)",
+                 lambda node: None if node.get("is_local") is False else f"is_local is {node.get('is_local')!r}")
 
-class _Node(RecordMatcher):
+
+def _readiness_is(ready: bool) -> list:
+    """The properties of a node reported ready (no outstanding reason code) or not ready (with reason codes)."""
+    def readiness(node):
+        return None if (node.get("readiness") or {}).get("is_ready") is ready else f"it is {readiness_words(node)}"
+
+    def codes(node):
+        listed = reason_codes(node)
+        if ready:
+            return f"it lists {', '.join(listed)}" if listed else None
+        return None if listed else "it names no reason code"
+    if ready:
+        return [("readiness is_ready true", readiness), ("no outstanding reason codes", codes)]
+    return [("readiness is_ready false", readiness), ("reason codes saying why", codes)]
+
+
+def _node(name: Optional[str], ready: Optional[bool] = None) -> VerdictMatcher:
     """A provider node (of that name), ready or not as the scenario expects, its record holding the rules of every
     node (support/pressluft/records.py: a ready one active, on the host acquisition gave it); `ready` None: only which
-    node it is (a later claim of the scenario judges its state)."""
-
-    noun = "a node"
-
-    def __init__(self, ready: Optional[bool], name: Optional[str]):
-        self.ready, self.name = ready, name
-        self.kind = None if ready is None else "node"
-
-    def title(self, node: dict) -> str:
-        return f"node {node.get('name')} ({node.get('id')})"
-
-    def properties(self):
-        def readiness(node):
-            return None if (node.get("readiness") or {}).get("is_ready") is self.ready else \
-                f"it is {readiness_words(node)}"
-
-        def codes(node):
-            listed = reason_codes(node)
-            if self.ready:
-                return f"it lists {', '.join(listed)}" if listed else None
-            return None if listed else "it names no reason code"
-
-        found = fields_that_are(("name", self.name))
-        found.append(("a provider-acquired node (is_local false)",
-                      lambda node: None if node.get("is_local") is False else f"is_local is {node.get('is_local')!r}"))
-        if self.ready is None:
-            return found
-        if self.ready:
-            return found + [("readiness is_ready true", readiness), ("no outstanding reason codes", codes)]
-        return found + [("readiness is_ready false", readiness), ("reason codes saying why", codes)]
-
-    def category_for(self, node) -> Category:
-        if self.ready and isinstance(node, dict) and not (node.get("readiness") or {}).get("is_ready"):
-            return Category.NODE_NOT_READY
-        return Category.CONTRACT_VIOLATION
+    node it is (a later claim of the scenario judges its state). A node expected ready that is not: node_not_ready."""
+    found = fields_that_are(("name", name)) + [PROVIDER_NODE] + ([] if ready is None else _readiness_is(ready))
+    return RecordMatcher("a node", found, kind=None if ready is None else "node",
+                         title=lambda node: f"node {node.get('name')} ({node.get('id')})",
+                         category=lambda node: Category.NODE_NOT_READY if ready and isinstance(node, dict)
+                         and not (node.get("readiness") or {}).get("is_ready") else Category.CONTRACT_VIOLATION)
 
 
 def a_ready_node(name: Optional[str] = None) -> VerdictMatcher:
     """Ready with no reason code, and ready in fact: a provider node, active, on the host acquisition gave it
     (and named `name` when given)."""
-    return _Node(True, name)
+    return _node(name, ready=True)
 
 
 def a_node_not_ready(name: Optional[str] = None) -> VerdictMatcher:
-    return _Node(False, name)
+    return _node(name, ready=False)
 
 
 def a_provider_node_named(name: str) -> VerdictMatcher:
     """The provider node of that name, ready or not: which node it is, its state left to the claim that judges it."""
-    return _Node(None, name)
+    return _node(name)
 
 
 def node_job_record(acquisition: Optional[Acquisition]) -> list[dict]:

@@ -41,21 +41,13 @@ def _listed(records: list) -> str:
     return ", ".join(f"{found.get('slug')} ({found.get('id')})" for found in records) or "none"
 
 
-class _Site(RecordMatcher):
-    noun = "a site"
-
-    def __init__(self, status: str, slug: Optional[str]):
-        self.status, self.slug = status, slug
-
-    def title(self, site: dict) -> str:
-        return f"site {site.get('slug')} ({site.get('id')})"
-
-    def properties(self):
-        return fields_that_are(("slug", self.slug), ("status", self.status))
+def slug_and_id(record: dict) -> str:
+    return f"{record.get('slug')} ({record.get('id')})"
 
 
 def a_site_that_is(status: str, *, slug: Optional[str] = None) -> VerdictMatcher:
-    return _Site(status, slug)
+    return RecordMatcher("a site", fields_that_are(("slug", slug), ("status", status)),
+                         title=lambda site: f"site {slug_and_id(site)}")
 
 
 def site_job_record(site: LiveSite) -> list[dict]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Optional
 
 from support.checks.backups import a_completed_backup, backup_made_by, checkpoint_among
-from support.checks.environments import an_environment, an_environment_that_is
+from support.checks.environments import an_environment
 from support.checks.jobs import a_job_of
 from support.checks.matchers import expect, shown_in
 from support.checks.nodes import a_node_not_ready, a_ready_node, node_is_ready
@@ -152,7 +152,7 @@ def smoke_production_live_again(operator: Operator, smoke: SmokeRun) -> None:
     made = _made_site(operator, smoke)
     restore = _job_of(smoke, made, "env_restore", "restore")
     production = operator.asks_for(TheEnvironment(made.production["id"]))
-    expect(production, an_environment_that_is("active", type="production", site=made.site["id"]),
+    expect(production, an_environment("active", type="production", site=made.site["id"]),
            command=TheEnvironment(production["id"]).command, job_id=restore["id"])
     preview_reachable(operator, production["preview_url"])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from support.checks.environments import an_environment_that_is
+from support.checks.environments import an_environment
 from support.checks.jobs import a_job_of_the_request
 from support.checks.matchers import expect
 from support.checks.sites import a_site_that_is
@@ -49,7 +49,7 @@ def create_live_site(operator: Operator, *, label: str = "site", node_id: Option
     expect(site, a_site_that_is("active", slug=request.slug), command=site_command, job_id=job["id"])
     operator.ledger.record("site", site["id"], request.slug)
     production = operator.asks_for(TheEnvironment(job["environment_id"], quiet=True))
-    expect(production, an_environment_that_is("active", type="production", site=site["id"]),
+    expect(production, an_environment("active", type="production", site=site["id"]),
            command=TheEnvironment(job['environment_id']).command, job_id=job["id"])
     environments = operator.asks_for(TheEnvironments(site["id"], quiet=True))
     if by_id(environments, production["id"]) is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from support.http.preview import PreviewAnswer
 from support.pressluft.nodes import Acquisition
 from support.pressluft.sites import LiveSite
 from support.run.acquisition_proof import AcquisitionProof
@@ -56,7 +57,7 @@ class ScenarioState:
     environment_request: Optional[Request] = None
     environment_job: Optional[dict] = None
     clone: Optional[dict] = None
-    preview_answer: Optional[tuple] = None         # (status or None, what was got)
+    preview_answer: Optional[PreviewAnswer] = None  # what the clone's preview answered, kept whole
     backup_request: Optional[Request] = None
     backup: Optional[dict] = None                  # the backup the scenario restores ("that backup")
     first_backup: Optional[dict] = None            # the first of the scenario's backups of production

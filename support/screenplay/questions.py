@@ -13,6 +13,7 @@ from string import Formatter
 from typing import Any, ClassVar, Optional
 
 from support.http.client import Answer
+from support.http.preview import PreviewAnswer, looking_at
 from support.pressluft import schemas
 from support.reporting.narration import narrate
 from support.screenplay.actor import Operator
@@ -138,3 +139,32 @@ class TheBackups(Question, path="/api/environments/{environment_id}/backups",
                  owner="environment_id"):
     """The backups of an environment."""
 
+
+class ThePreview:
+    """A look at a preview address as a browser sees it before following any redirect: one GET (support/http/preview.py
+    `PreviewProbe`), its answer kept whole (status, what was got, body) for the claims on what it shows. It says what
+    it asks like every question ("the preview http://…", `command` "GET http://…"); asked `quiet`, it is no Allure step
+    of its own (a wait's polls). `max_time`: the longest one look may take (a wait's budget)."""
+
+    def __init__(self, url: str, *, quiet: bool = False, max_time: Optional[float] = None):
+        self.url, self.quiet, self.max_time = url, quiet, max_time
+
+    @property
+    def command(self) -> str:
+        return looking_at(self.url)
+
+    def __str__(self) -> str:
+        return f"the preview {self.url}"
+
+    def __repr__(self) -> str:
+        return f"ThePreview({self.url!r}, quiet={self.quiet})"
+
+    @property
+    def title(self) -> str:
+        return f"Look at {self}"
+
+    def answered_by(self, operator: Operator) -> PreviewAnswer:
+        if self.quiet:
+            return operator.preview.get(self.url, max_time=self.max_time)
+        with narrate(self.title):
+            return operator.preview.get(self.url, max_time=self.max_time)

@@ -20,6 +20,7 @@ from support.checks.smokes import (
     smoke_passed,
     smoke_reused_a_node,
 )
+from support.http.preview import PreviewAnswer
 from support.pressluft.nodes import REQUESTED, REUSED, Acquisition
 from support.pressluft.readiness import GUIDANCE, REASON_CODES, refusal_message
 from support.runtime.config import Budgets
@@ -183,16 +184,23 @@ def test_a_checkpoint_must_hold_what_production_showed_where_the_target_can_show
 
 
 def test_a_preview_must_show_the_content_and_nothing_it_replaced():
+    """One look: the answer the wait for the preview ended with is the one judged, its body kept (no second GET)."""
     page = "<div class='content'>Spring catalogue\nBroken autumn banner</div>"
-    operator = SimpleNamespace(preview=SimpleNamespace(get=lambda url: (200, "200", page)))
+    looks = []
+    answered = PreviewAnswer("http://p/", 200, "200", page)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(previews, "wait_for_preview", lambda operator, url: (200, []))
-        preview_shows(operator, "http://p/", "Spring catalogue", replaced=["Summer sale"])
+        patch.setattr(previews, "wait_for_preview", lambda operator, url: looks.append(url) or (answered, []))
+        preview_shows(None, "http://p/", "Spring catalogue", replaced=["Summer sale"])
         with pytest.raises(SuiteFailure) as caught:
-            preview_shows(operator, "http://p/", "Spring catalogue",
-                                 replaced=["Summer sale", "Broken autumn banner"])
-    assert caught.value.reason == ("the preview shows 'Spring catalogue' but also 'Broken autumn banner', which it "
-                                   "should have replaced")
+            preview_shows(None, "http://p/", "Spring catalogue", replaced=["Summer sale", "Broken autumn banner"])
+        assert caught.value.reason == ("the preview shows 'Spring catalogue' but also 'Broken autumn banner', which "
+                                       "it should have replaced")
+        assert caught.value.category is Category.CONTRACT_VIOLATION and caught.value.command == "GET http://p/"
+        patch.setattr(previews, "wait_for_preview", lambda operator, url: (PreviewAnswer(url, 302, "302"), []))
+        with pytest.raises(SuiteFailure) as caught:
+            preview_shows(None, "http://p/", "Spring catalogue", replaced=["Summer sale"])
+        assert caught.value.reason == "the preview answered 302 without the content 'Spring catalogue'"
+    assert looks == ["http://p/", "http://p/"]
 
 
 def smoke_site(restore_names: str, site_status: str = "failed") -> Answers:
