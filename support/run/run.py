@@ -31,7 +31,7 @@ from support.http.journal import Journal
 from support.pressluft.nodes import REUSED, Acquisition
 from support.pressluft.sites import LiveSite
 from support.reporting.waitlog import FOLDER as WAITS_FOLDER
-from support.reporting.waitlog import WAITS
+from support.reporting.waitlog import WaitLog
 from support.run import provider_servers
 from support.run.acquisition_proof import AcquisitionProof, why_not_shown
 from support.run.handover import taken_over, wait_taken_over
@@ -216,13 +216,12 @@ def start_run(env=None, userdata=None) -> Run:
     secrets.add(settings.provider_token)
     secrets.addresses.forget()  # a process may run against several targets, one after the other
     secrets.addresses.name_target(settings.base_url, settings.target_name)  # not the embedded one: its label
-    WAITS.record_to(os.path.join(settings.reports_dir, WAITS_FOLDER))
     target_started = time.monotonic()
     settings, target, server = _start_target(settings)
     target_seconds = time.monotonic() - target_started
     try:
         run = _sign_in(settings, target, server, started_at)
-        WAITS.write({"kind": "run", "ready": time.time(), "embedded": target is not None,
+        run.operator.waits.write({"kind": "run", "ready": time.time(), "embedded": target is not None,
                      "target_start_seconds": round(target_seconds, 4) if target is not None else None,
                      "target_pid": target.process.pid if target is not None and target.process else None})
         return run
@@ -264,7 +263,8 @@ def _sign_in(settings: Settings, target: Optional[EmbeddedTarget], server: Optio
     settings = require_provider_token(settings, capabilities.is_reference)
     secrets.add(settings.provider_token)
     ledger = ResourceLedger(settings.run_id, record_to=os.path.join(settings.reports_dir, LEDGER_FILE))
-    operator = Operator(client, settings, ledger, journal, guard_holds_nodes=capabilities.guard_scope != "site")
+    operator = Operator(client, settings, ledger, journal, guard_holds_nodes=capabilities.guard_scope != "site",
+                        waits=WaitLog(os.path.join(settings.reports_dir, WAITS_FOLDER)))
     run = Run(settings, journal, client, operator, capabilities, ledger, target, server, started_at=started_at)
     if target is None:  # a target that may have run jobs already: learn how long they take; say the plan
         learn_job_durations(operator)

@@ -17,7 +17,6 @@ from tenacity import RetryCallState
 from tenacity.wait import wait_base, wait_fixed
 
 from support.pressluft.jobs import (
-    DURATIONS,
     DurationModel,
     ScheduledRetry,
     is_terminal,
@@ -28,7 +27,7 @@ from support.pressluft.jobs import (
 )
 from support.pressluft.times import parse_time, utc_now
 from support.reporting.narration import narrate
-from support.reporting.waitlog import WAITS
+from support.reporting.waitlog import WaitLog
 from support.runtime.config import FIXED_2S
 from support.screenplay.actions import Request
 from support.screenplay.actor import Operator
@@ -112,8 +111,8 @@ def waiting_for_run_after(job: Any) -> bool:
 class RetrySchedule:
     """Moves a job wait's deadline for Pressluft's own retries, and keeps what it saw for the verdict."""
 
-    def __init__(self, job_id: str):
-        self.job_id = job_id
+    def __init__(self, job_id: str, log: WaitLog):
+        self.job_id, self.log = job_id, log
         self.seen: list[ScheduledRetry] = []
         self._attempt = None
 
@@ -132,7 +131,7 @@ class RetrySchedule:
         self._attempt = attempt if attempt is not None else self._attempt
 
     def _announce(self, retry: ScheduledRetry) -> None:
-        WAITS.write({"kind": "retry", "subject": self.job_id, "attempt": retry.attempt + 1,
+        self.log.write({"kind": "retry", "subject": self.job_id, "attempt": retry.attempt + 1,
                      "max_attempts": retry.max_attempts, "error_code": retry.error_code,
                      "run_after": retry.run_after.isoformat(), "ahead": round(retry.seconds_ahead(), 3)})
         with narrate(f"Pressluft scheduled {retry.describe()} for the job {self.job_id}"):
@@ -167,7 +166,7 @@ def wait_for_job(operator: Operator, job_id: str, *, command: str, job_type: Opt
     (support/waiting/nodes.py AcquisitionWatch)."""
     settings = operator.settings
     budget = settings.budgets.for_job(job_type)
-    schedule = RetrySchedule(job_id)
+    schedule = RetrySchedule(job_id, operator.waits)
 
     wait = Wait(what=f"job {job_id}",
                 fetch=watch.look if watch else lambda: operator.asks_for(TheJob(job_id, quiet=True)),
@@ -175,12 +174,12 @@ def wait_for_job(operator: Operator, job_id: str, *, command: str, job_type: Opt
                 describe=watch.describe if watch else lambda job: (job_state(job), job.get("error_code")),
                 timed_out=_job_timeout(command, job_id, schedule),
                 deadline=Deadline(budget, ceiling=settings.retry_ceiling),
-                strategy=job_wait(settings.poll_policy, DURATIONS), observe=schedule.observe, kind="job",
+                strategy=job_wait(settings.poll_policy, operator.durations), observe=schedule.observe, kind="job",
                 subject=job_id, policy=settings.poll_policy, progress=job_progress, scheduled=waiting_for_run_after,
                 record=watch.record if watch else None)
     with narrate(f"Wait up to {budget:g} s (more for retries Pressluft schedules) for the job {job_id}"):
-        job, history = poll(wait)
-    DURATIONS.observe(job)
+        job, history = poll(wait, progress=operator.progress, log=operator.waits)
+    operator.durations.observe(job)
     return job, history
 
 
@@ -201,5 +200,5 @@ def learn_job_durations(operator: Operator) -> int:
     except SuiteFailure:  # only an optimisation
         return 0
     for job in jobs:
-        DURATIONS.observe(job)
+        operator.durations.observe(job)
     return len(jobs)

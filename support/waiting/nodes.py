@@ -40,7 +40,7 @@ def wait_for_node_ready(operator: Operator, node_id: str, *, command: str = TheN
                 strategy=steady_wait(settings.poll_policy), kind="node", subject=job_id or node_id,
                 policy=settings.poll_policy)
     with narrate(f"Wait up to {budget:g} s for the node {node_id} to be ready"):
-        return poll(wait)
+        return poll(wait, progress=operator.progress, log=operator.waits)
 
 
 # -- the wait for a node being acquired: its acquisition job, and the node as listed at each poll -----------------

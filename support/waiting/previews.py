@@ -39,4 +39,4 @@ def wait_for_preview(operator: Operator, url: str) -> Tuple[PreviewAnswer, PollH
                 kind="preview", subject=url, policy=settings.poll_policy,
                 progress=lambda answer: f"last answer {answer.said}")
     with narrate(f"Wait up to {budget:g} s for the preview {url} to answer 200, 301 or 302"):
-        return poll(wait)
+        return poll(wait, progress=operator.progress, log=operator.waits)

@@ -36,7 +36,7 @@ def wait_until_free(operator: Operator, scope: dict, budget: float, *,
                 deadline=Deadline(max(budget, 0.1)), strategy=steady_wait(settings.poll_policy), kind="scope",
                 subject=",".join(f"{k}={v}" for k, v in scope.items()) or "all", policy=settings.poll_policy)
     try:
-        poll(wait, history=history)
+        poll(wait, history=history, progress=operator.progress, log=operator.waits)
     except SuiteFailure:
         pass
     return history.attempts, seen["busy"]

@@ -74,18 +74,13 @@ def test_a_node_listed_before_the_request_is_not_taken_for_the_one_it_made():
 
 
 def test_the_wait_log_line_of_a_wait_carries_what_its_watch_saw(tmp_path):
-    log = waitlog.WaitLog()
-    log.record_to(str(tmp_path))
+    log = waitlog.WaitLog(str(tmp_path))
     watch = AcquisitionWatch(Looks(([node()], job("running")), ([READY], job("succeeded"))),
                              AcquisitionLooks("j1", name=NAME))
-    original = polling.WAITS
-    polling.WAITS = log
-    try:
-        polling.poll(polling.Wait(what="job j1", fetch=watch.look, done=lambda j: j["status"] == "succeeded",
-                                  describe=watch.describe, timed_out=AssertionError, deadline=polling.Deadline(5),
-                                  strategy=polling.backoff(first=0.01), kind="job", subject="j1", record=watch.record))
-    finally:
-        polling.WAITS = original
+    polling.poll(polling.Wait(what="job j1", fetch=watch.look, done=lambda j: j["status"] == "succeeded",
+                              describe=watch.describe, timed_out=AssertionError, deadline=polling.Deadline(5),
+                              strategy=polling.backoff(first=0.01), kind="job", subject="j1", record=watch.record),
+                 log=log)
     [entry] = [json.loads(line) for line in next(tmp_path.glob("waits-*.jsonl")).read_text().splitlines()]
     assert entry["subject"] == "j1" and [s["job_status"] for s in entry["sightings"]] == ["running", "succeeded"]
 

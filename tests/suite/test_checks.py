@@ -21,8 +21,11 @@ from support.checks.smokes import (
     smoke_reused_a_node,
 )
 from support.http.preview import PreviewAnswer
+from support.pressluft.jobs import DurationModel
 from support.pressluft.nodes import REQUESTED, REUSED, Acquisition
 from support.pressluft.readiness import GUIDANCE, REASON_CODES, refusal_message
+from support.reporting.progress import ProgressLines
+from support.reporting.waitlog import WaitLog
 from support.runtime.config import Budgets
 from support.runtime.resources import LeftBehind, LeftResource
 from support.runtime.smokes import SmokeRun
@@ -82,6 +85,7 @@ class Target:
         self.settings = SimpleNamespace(retry_ceiling=1.0, poll_policy="adaptive", provider_id="hetzner",
                                         budgets=Budgets(node=0.3, site=0.3, clone=0.3, backup=0.3, restore=0.3,
                                                         preview=0.3))
+        self.waits, self.progress, self.durations = WaitLog(), ProgressLines(), DurationModel()  # an operator's
 
     def asks_for(self, question):
         path = question.path

@@ -8,9 +8,10 @@ from types import SimpleNamespace
 
 import pytest
 
+from support.pressluft.jobs import DurationModel
+from support.reporting.progress import ProgressLines
 from support.reporting.waitlog import WaitLog
 from support.verdicts.categories import Category
-from support.waiting import polling
 from support.waiting.jobs import wait_for_job
 from support.waiting.polling import StillWaiting
 
@@ -23,11 +24,14 @@ class ScriptedJob:
     """An operator whose one job follows a script of (from second, record) on the real clock; a record's
     `run_after_in` becomes a run_after that many seconds after the script began (wall clock)."""
 
+    waits = WaitLog()  # records nothing, unless a test gives it a folder (wait_log)
+
     def __init__(self, script, *, ceiling=60.0, budget=0.5):
         self.script = script
         self.started, self.started_wall = time.monotonic(), datetime.now(timezone.utc)
         budgets = SimpleNamespace(for_job=lambda job_type: budget)  # every job type's budget, one attempt's
         self.settings = SimpleNamespace(retry_ceiling=ceiling, poll_policy="adaptive", budgets=budgets)
+        self.progress, self.durations = ProgressLines(), DurationModel()
 
     def asks_for(self, question):
         elapsed = time.monotonic() - self.started
@@ -41,10 +45,8 @@ class ScriptedJob:
 
 @pytest.fixture
 def wait_log(tmp_path, monkeypatch):
-    log = WaitLog()
-    log.record_to(str(tmp_path))
-    monkeypatch.setattr(polling, "WAITS", log)
-    monkeypatch.setattr("support.waiting.jobs.WAITS", log)
+    """Every ScriptedJob's waits are written to a log in tmp_path."""
+    monkeypatch.setattr(ScriptedJob, "waits", WaitLog(str(tmp_path)))
     return tmp_path
 
 
