@@ -7,7 +7,7 @@ from support.checks.refusals import refused_by_readiness
 from support.flows.environments import request_environment
 from support.flows.sites import create_live_site, request_site
 from support.reporting.narration import attach_text
-from support.verdicts.not_shown import shown
+from support.verdicts.not_shown import value_if_shown
 
 
 def reason_codes(text: str) -> list[str]:
@@ -65,12 +65,12 @@ def step_no_environment_added(context):
 # -- the preflight while the target's first node is acquired: what the run tried then, judged now ----------------
 @given("the operator has asked for the target's first provider-acquired node")
 def step_first_node(context):
-    context.state.preflight_proof = shown(context.run.preflight_while_acquiring())
+    context.state.preflight_proof = value_if_shown(context.run.preflight_while_acquiring())
 
 
 @when("the operator tries to create a site while Pressluft acquires that node")
 def step_site_while_acquiring(context):
-    """Tried by the run right after its node request was accepted (support/run/preflight_proof.py)."""
+    """Tried by the run right after its node request was accepted (support/harness/preflight_proof.py)."""
     proof = context.state.need("preflight_proof")
     attach_text("the site creation tried while the node was being acquired", proof.describe())
     context.state.attempt = proof.attempt

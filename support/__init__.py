@@ -12,5 +12,5 @@ steps/, environment.py, tools/ or the reference. Bottom first:
     waiting/      (on screenplay) the poll engine and the Wave 5 waits: a job, a node, a preview, a free scope
     checks/       (on waiting) the Then claims, one module per domain, with their matchers
     flows/        (on checks) what the operator does, one module per domain, checking what it made
-    run/          (on flows) the run, what it makes once and shares, a scenario's state, cleanups, its end
+    harness/      (on flows) the run, what it makes once and shares, a scenario's state, cleanups, its end
 """

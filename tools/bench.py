@@ -290,7 +290,7 @@ def wait_figures(waits: list, state: dict, requests_made: int) -> dict:
 def long_job(seconds: float, reports_dir: str) -> dict:
     """Two sites whose site_create takes `seconds`, one after the other, waited on by the suite's own
     code: the first with no knowledge of the type (backoff only), the second knowing it."""
-    from support.run.run import start_run
+    from support.harness.run import start_run
     from support.screenplay.actions import CreateSite
     from support.waiting.jobs import wait_for_job
 

@@ -46,10 +46,10 @@ def backup_job_record(backup: Optional[dict]) -> list[dict]:
 def backup_made_by(operator: Operator, job_id: str, environment_id: str, *, quiet: bool = False) -> dict:
     """The backup a backup_create job made (its id is the job's id), as the environment's backups list it."""
     listing = TheBackups(environment_id, quiet=quiet)
-    return _listed(operator.asks_for(listing), job_id, listing.command)
+    return _backup_listed(operator.asks_for(listing), job_id, listing.command)
 
 
-def _listed(backups: list, job_id: str, command: str) -> dict:
+def _backup_listed(backups: list, job_id: str, command: str) -> dict:
     backup = by_id(backups, job_id)
     if backup is None:
         raise SuiteFailure(Category.CONTRACT_VIOLATION, command,
@@ -70,7 +70,7 @@ def backup_listed_complete(operator: Operator, request: Request, environment_id:
     with a sha256 checksum and a positive size."""
     job_id = request.accepted()
     backups = operator.asks_for(TheBackups(environment_id))
-    backup = _listed(backups, job_id, TheBackups(environment_id).command)
+    backup = _backup_listed(backups, job_id, TheBackups(environment_id).command)
     added = _added_by(request, backups)
     if [found.get("id") for found in added] != [job_id]:
         raise SuiteFailure(Category.CONTRACT_VIOLATION, TheBackups(environment_id).command,

@@ -1,6 +1,7 @@
 """The checks of what the run kept while Pressluft acquired the node it waited for, judged on what the API answered
 and listed then: the site creation the run tried while the target's first node was acquired (SC-2,
-support/run/preflight_proof.py), and the looks of its wait for that node (AC-5, support/run/acquisition_proof.py)."""
+support/harness/preflight_proof.py), and the looks of its wait for that node (AC-5,
+support/harness/acquisition_proof.py)."""
 from __future__ import annotations
 
 import json
@@ -48,12 +49,12 @@ def refused_naming_the_nodes_reasons(proof) -> None:
 
 
 def held_right_after(outcome: Optional[SuiteFailure]) -> None:
-    """A check made right after the attempt's answer (support/run/preflight_proof.py) held; else its verdict."""
+    """A check made right after the attempt's answer (support/harness/preflight_proof.py) held; else its verdict."""
     if outcome is not None:
         raise outcome
 
 
-# -- AC-5: the node the run waited for while Pressluft acquired it (support/run/acquisition_proof.py) -------------
+# -- AC-5: the node the run waited for while Pressluft acquired it (support/harness/acquisition_proof.py) -------------
 def reported_not_ready_while_acquired(looks: Optional[AcquisitionLooks]) -> None:
     """At every look of the run's wait while the node's acquisition job was in flight (the node listed first, the
     job read after), the node was listed: the provider node of the name it was requested (or found) with, not
@@ -88,7 +89,7 @@ def ready_without_a_second_request(operator: Operator, acquisition: Acquisition,
     acquisitions = jobs_touching(jobs, node_id=node["id"], job_type="node_provision")
     named = [listed for listed in operator.asks_for(TheNodes()) if listed.get("name") == looks.name]
     requests = [exchange for exchange in exchanges
-                if exchange.command == RequestNode.command_for() and _sent(exchange).get("name") == looks.name]
+                if exchange.command == RequestNode.command_for() and _body_sent(exchange).get("name") == looks.name]
     expected = 1 if acquisition.how == REQUESTED else 0
     if len(acquisitions) != 1 or len(named) != 1 or len(requests) != expected:
         listed = ", ".join(f"{job['id']} ({job.get('status')})" for job in acquisitions)
@@ -99,7 +100,7 @@ def ready_without_a_second_request(operator: Operator, acquisition: Acquisition,
     return node
 
 
-def _sent(exchange: Exchange) -> dict:
+def _body_sent(exchange: Exchange) -> dict:
     """The JSON body a request sent ({} when there was none)."""
     try:
         body = json.loads(exchange.request_body or "{}")

@@ -26,7 +26,7 @@ def one_site_with_one_production(site: LiveSite, listed: list) -> None:
     if [found.get("id") for found in named] != [site.id]:
         raise SuiteFailure(Category.CONTRACT_VIOLATION, TheSites().command,
                            f"the creation of the site {creation.slug} recorded {len(named)} sites of its slug or name "
-                           f"({_listed(named)}), not the site {site.id} alone", job_id=job_id)
+                           f"({_slugs_and_ids(named)}), not the site {site.id} alone", job_id=job_id)
     first = [env.get("id") for env in creation.environments_after]
     productions = [env for env in listed if env.get("environment_type") == "production"]
     if first != [site.production["id"]] or [env.get("id") for env in productions] != [site.production["id"]]:
@@ -34,10 +34,10 @@ def one_site_with_one_production(site: LiveSite, listed: list) -> None:
         raise SuiteFailure(Category.CONTRACT_VIOLATION, TheEnvironments(site.id).command,
                            f"the site {creation.slug} has more than its one production {site.production['id']}: "
                            + ("right after its creation it listed " if extra is creation.environments_after
-                              else "it lists the productions ") + _listed(extra), job_id=job_id)
+                              else "it lists the productions ") + _slugs_and_ids(extra), job_id=job_id)
 
 
-def _listed(records: list) -> str:
+def _slugs_and_ids(records: list) -> str:
     return ", ".join(f"{found.get('slug')} ({found.get('id')})" for found in records) or "none"
 
 

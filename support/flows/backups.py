@@ -24,7 +24,7 @@ def request_backup(operator: Operator, site: LiveSite, environment: dict) -> Req
     backups = operator.asks_for(TheBackups(environment["id"], quiet=True))
     request = submit(operator, TakeBackup(environment["id"]),
                      busy_scope={"site_id": site.id, "node_id": environment.get("node_id")})
-    return request.knowing(site_id=site.id, node_id=environment.get("node_id"), jobs_before=jobs,
+    return request.with_evidence(site_id=site.id, node_id=environment.get("node_id"), jobs_before=jobs,
                            backups_before=backups)
 
 
@@ -37,7 +37,7 @@ def request_restore(operator: Operator, site: LiveSite, environment: dict, backu
     backups = operator.asks_for(TheBackups(environment["id"], quiet=True))
     request = submit(operator, RestoreEnvironment(environment["id"], backup["id"]),
                      busy_scope={"site_id": site.id, "node_id": environment.get("node_id")} if wait_for_guard else None)
-    return request.knowing(site_id=site.id, node_id=environment.get("node_id"), jobs_before=jobs,
+    return request.with_evidence(site_id=site.id, node_id=environment.get("node_id"), jobs_before=jobs,
                            backups_before=backups, content_before=showing)
 
 

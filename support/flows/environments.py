@@ -17,7 +17,8 @@ def request_environment(operator: Operator, site: LiveSite, type: str) -> Reques
     environments = operator.asks_for(TheEnvironments(site.id, quiet=True))
     request = submit(operator, CreateEnvironment(site.id, site.production["id"], type, f"Wave 5 {type} {slug}", slug),
                      busy_scope={"site_id": site.id, "node_id": site.production.get("node_id")})
-    return request.knowing(jobs_before=jobs, environments_before=environments, node_id=site.production.get("node_id"))
+    return request.with_evidence(jobs_before=jobs, environments_before=environments,
+                                 node_id=site.production.get("node_id"))
 
 
 def create_environment(operator: Operator, site: LiveSite, type: str) -> dict:

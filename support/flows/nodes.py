@@ -48,7 +48,7 @@ def request_new_node(operator: Operator, name: str) -> Request:
     request = operator.attempts_to(RequestNode(operator.settings.provider_id, name))
     if request.job_id:
         operator.ledger.record(NODE_REQUEST, request.job_id, note=name)
-    return request.knowing(nodes_before=nodes_before, jobs_before=jobs_before)
+    return request.with_evidence(nodes_before=nodes_before, jobs_before=jobs_before)
 
 
 def _acquisitions_in_flight(operator: Operator, nodes: list) -> list:

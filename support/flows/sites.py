@@ -28,7 +28,7 @@ def request_site(operator: Operator, *, label: str = "site", node_id: Optional[s
     # the enqueue guard is per node: wait for the node to have no job in flight
     scope = None if once else {"node_id": node_id} if node_id else {}
     request = submit(operator, CreateSite(f"Wave 5 {slug}", slug), busy_scope=scope)
-    return request.knowing(jobs_before=jobs, sites_before=sites)
+    return request.with_evidence(jobs_before=jobs, sites_before=sites)
 
 
 def create_live_site(operator: Operator, *, label: str = "site", node_id: Optional[str] = None) -> LiveSite:

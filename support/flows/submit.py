@@ -78,17 +78,18 @@ def _until_free(operator: Operator, action: Post, scope: dict, deadline: float, 
     busy = jobs_in_flight(operator, scope)
     if not busy:
         return
-    what = f"{_jobs(busy)} to end before: {action.TITLE.format(**vars(action))}"
+    what = f"{_jobs_in_words(busy)} to end before: {action.TITLE.format(**vars(action))}"
     with narrate(f"Wait for {what} (the enqueue guard would refuse it while a job of its site or node is in flight)"):
         _, still = wait_until_free(operator, scope, deadline - time.monotonic(), what=what)
     if still:
         raise SuiteFailure(Category.JOB_TIMEOUT, action.command,
-                           f"not submitted: {_jobs(still)} still in flight when its {budget:g} s budget was spent (the "
-                           "enqueue guard refuses a job while a job of the same site or node is queued or running)",
+                           f"not submitted: {_jobs_in_words(still)} still in flight when its {budget:g} s budget was "
+                           "spent (the enqueue guard refuses a job while a job of the same site or node is queued or "
+                           "running)",
                            job_id=still[0].get("id"), job=still[0])
 
 
-def _jobs(jobs: list) -> str:
+def _jobs_in_words(jobs: list) -> str:
     named = ", ".join(f"{job.get('job_type')} {job.get('id')} ({job.get('status')})" for job in jobs[:3])
     return (f"the job {named}" if len(jobs) == 1 else f"{len(jobs)} jobs ({named}{', …' if len(jobs) > 3 else ''})")
 

@@ -34,8 +34,8 @@ DEFAULT_REPORTS_DIR = "reports"  # PRESSLUFT_REPORTS_DIR unset: relative to wher
 TARGET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,39}$")
 DEFAULT_SERVER_START_TIMEOUT = 60.0
 PORT_PLACEHOLDER = "{port}"
-# What becomes of the provider servers the run's node requests bought (support/run/provider_servers.py); unset: on-pass
-# for a server under test the run started (PRESSLUFT_SERVER_CMD), never for a shared target
+# What becomes of the provider servers the run's node requests bought (support/harness/provider_servers.py); unset:
+# on-pass for a server under test the run started (PRESSLUFT_SERVER_CMD), never for a shared target
 RELEASE_POLICIES = ("always", "on-pass", "never")
 DEFAULT_HCLOUD_ENDPOINT = "https://api.hetzner.cloud/v1"
 

@@ -21,7 +21,7 @@ from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 
 
-def _ok(answer: Answer, schema: str, many: bool) -> Any:
+def _checked_answer(answer: Answer, schema: str, many: bool) -> Any:
     if answer.status != 200:
         raise answer.verdict("200")
     body = answer.json
@@ -76,9 +76,9 @@ class Question:
 
     def answered_by(self, operator: Operator) -> Any:
         if self.quiet:
-            return self.in_scope(_ok(operator.client.get(self.path), self.SCHEMA, self.MANY))
+            return self.in_scope(_checked_answer(operator.client.get(self.path), self.SCHEMA, self.MANY))
         with narrate(self.title):
-            return self.in_scope(_ok(operator.client.get(self.path), self.SCHEMA, self.MANY))
+            return self.in_scope(_checked_answer(operator.client.get(self.path), self.SCHEMA, self.MANY))
 
     def in_scope(self, answer: Any) -> Any:
         """The answer, when each of its records holds the id the question was asked with in its owner field; else a

@@ -43,7 +43,7 @@ def out_of_budget(state: str, budget: float) -> str:
 
 
 # -- strategies that read the job the last poll returned ------------------------------------------------------
-def _polled(retry_state: RetryCallState, status: str) -> Optional[dict]:
+def _last_polled_job(retry_state: RetryCallState, status: str) -> Optional[dict]:
     """The job the last poll returned, when it is in this status; otherwise None."""
     outcome = retry_state.outcome
     if outcome is None or outcome.failed:
@@ -60,7 +60,7 @@ class wait_until_run_after(_composable):
         self.clock = clock
 
     def __call__(self, retry_state: RetryCallState) -> float:
-        job = _polled(retry_state, "queued")
+        job = _last_polled_job(retry_state, "queued")
         run_after = parse_time(job.get("run_after")) if job else None
         if run_after is None:
             return 0.0
@@ -80,7 +80,7 @@ class wait_until_expected_end(_composable):
         self.fraction = fraction
 
     def __call__(self, retry_state: RetryCallState) -> float:
-        job = _polled(retry_state, "running")
+        job = _last_polled_job(retry_state, "running")
         started = parse_time(job.get("started_at")) if job else None
         expected = self.model.expected(job.get("job_type")) if job else None
         if started is None or expected is None:

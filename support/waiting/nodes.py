@@ -89,7 +89,7 @@ def _node_seen(node: Optional[dict]) -> Optional[dict]:
 class AcquisitionLooks:
     """What the run kept of its wait for a node's acquisition job: the node it watched (known by its id, or before
     the job names it, by the name it was requested with: a node not listed before the request), what each look saw
-    (`sightings`) and the wait's history. The proof of AC-5 a run keeps (support/run/acquisition_proof.py)."""
+    (`sightings`) and the wait's history. The proof of AC-5 a run keeps (support/harness/acquisition_proof.py)."""
 
     job_id: str
     node_id: Optional[str] = None

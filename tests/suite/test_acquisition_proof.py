@@ -1,6 +1,6 @@
 """The record of a run's wait for a node that Pressluft is still acquiring (support/waiting/nodes.py AcquisitionWatch,
-support/run/acquisition_proof.py): what each look saw, when it shows nothing, and how the AC-5 scenario's claims judge
-it (support/checks/first_node.py). tools/claims.py names these tests for the properties no mutant breaks alone."""
+support/harness/acquisition_proof.py): what each look saw, when it shows nothing, and how the AC-5 scenario's claims
+judge it (support/checks/first_node.py). tools/claims.py names these tests for the properties no mutant breaks alone."""
 from __future__ import annotations
 
 import json
@@ -9,10 +9,10 @@ import pytest
 
 from support.checks import first_node
 from support.checks.first_node import ready_without_a_second_request, reported_not_ready_while_acquired
+from support.harness.acquisition_proof import AcquisitionProof, describe_polls, why_not_shown
 from support.http.journal import Exchange
 from support.pressluft.nodes import ADOPTED, REQUESTED, REUSED, Acquisition
 from support.reporting import waitlog
-from support.run.acquisition_proof import AcquisitionProof, describe_polls, why_not_shown
 from support.verdicts.failure import SuiteFailure
 from support.waiting import polling
 from support.waiting.nodes import AcquisitionLooks, AcquisitionWatch
@@ -160,9 +160,9 @@ def test_the_node_was_requested_once_and_acquired_once(monkeypatch, how, posts, 
 
 def test_the_wait_handed_to_the_workers_is_judged_as_it_was_kept_and_only_for_its_node(tmp_path):
     """scripts/parallel waits for the node Pressluft acquires; a worker that reuses that node takes the wait over
-    (support/run/handover.py), its looks, its history and the node requests sent then, and judges it as the process
+    (support/harness/handover.py), its looks, its history and the node requests sent then, and judges it as the process
     that kept it would."""
-    from support.run.handover import forget, hand_over_wait, wait_taken_over
+    from support.harness.handover import forget_handed_evidence, hand_over_wait, wait_taken_over
     from support.verdicts.failure import PollHistory
 
     kept = AcquisitionProof(Acquisition("n1", ADOPTED, job_id="j1", job=job("succeeded"), name=NAME),
@@ -178,5 +178,5 @@ def test_the_wait_handed_to_the_workers_is_judged_as_it_was_kept_and_only_for_it
     assert why_not_shown(taken) is None
     reported_not_ready_while_acquired(taken.looks)
     assert wait_taken_over(str(tmp_path), "another-node") is None  # a wait for another node proves nothing here
-    forget(str(tmp_path))
+    forget_handed_evidence(str(tmp_path))
     assert wait_taken_over(str(tmp_path), "n1") is None

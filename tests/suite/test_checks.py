@@ -11,7 +11,7 @@ from support.checks.backups import checkpoint_listed
 from support.checks.nodes import node_is_ready, retry_scheduled
 from support.checks.previews import preview_shows
 from support.checks.providers import provider_degraded_with_guidance
-from support.checks.smokes import (
+from support.checks.smoke_verdicts import (
     smoke_environment_failed,
     smoke_exited_with,
     smoke_failure_names_clone_preview,
@@ -28,7 +28,7 @@ from support.reporting.progress import ProgressLines
 from support.reporting.waitlog import WaitLog
 from support.runtime.config import Budgets
 from support.runtime.resources import LeftBehind, LeftResource
-from support.runtime.smokes import SmokeRun
+from support.runtime.smoke_commands import SmokeRun
 from support.screenplay.actions import Request
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure

@@ -23,7 +23,7 @@ STANDS_ON = {
     "waiting": ("screenplay",),
     "checks": ("waiting",),
     "flows": ("checks",),
-    "run": ("flows",),
+    "harness": ("flows",),
 }
 LAYERS = tuple(STANDS_ON)  # bottom first: each after every layer it stands on
 FOREIGN = ("steps", "environment", "tools", "pressluft_reference", "pressluft_acceptance")

@@ -20,7 +20,7 @@ from support.verdicts.failure import PREFIX, TAG, SuiteFailure
 from support.verdicts.redaction import secrets
 
 
-def warn(what: str, error: BaseException) -> None:
+def warn_cleanup_failed(what: str, error: BaseException) -> None:
     reason = (error.line.replace(f"{PREFIX} ", "", 1) if isinstance(error, SuiteFailure)
               else f"{type(error).__name__}: {error}")
     print(secrets.redact_text(f"{TAG} WARN cleanup failed ({what}): {reason}"), file=sys.stderr, flush=True)
@@ -32,7 +32,7 @@ def quietly(what: str, cleanup: Callable, *args, **kwargs) -> Callable[[], None]
         try:
             cleanup(*args, **kwargs)
         except Exception as error:  # noqa: BLE001 - a tidying cleanup must not turn into a crash of the run
-            warn(what, error)
+            warn_cleanup_failed(what, error)
     return run
 
 

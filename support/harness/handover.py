@@ -1,7 +1,7 @@
 """What the process that secured the run's node saw while Pressluft acquired it, handed to the processes that reuse
 that node: scripts/parallel secures the run's node once, before its workers start, so the site creation tried while
-the target's first node was acquired (support/run/preflight_proof.py, SC-2) and the looks of the wait for that node
-(support/run/acquisition_proof.py, AC-5) are made there, and the workers that run those scenarios judge them, as a
+the target's first node was acquired (support/harness/preflight_proof.py, SC-2) and the looks of the wait for that node
+(support/harness/acquisition_proof.py, AC-5) are made there, and the workers that run those scenarios judge them, as a
 serial run judges what it saw earlier in the same process. Parallel proves what serial proves.
 
 The evidence goes into the run's shared reports folder (`first-node-attempt.json`, `first-node-wait.json`: what the
@@ -16,11 +16,11 @@ from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Optional
 
+from support.harness.acquisition_proof import AcquisitionProof
+from support.harness.preflight_proof import PreflightProof
 from support.http.client import Answer
 from support.http.journal import Exchange
 from support.pressluft.nodes import Acquisition
-from support.run.acquisition_proof import AcquisitionProof
-from support.run.preflight_proof import PreflightProof
 from support.screenplay.actions import Request, RequestNode
 from support.verdicts.failure import SuiteFailure
 from support.waiting.nodes import AcquisitionLooks
@@ -33,14 +33,14 @@ def handover_path(reports_dir: str, name: str = HANDOVER_FILE) -> Path:
     return Path(reports_dir) / name
 
 
-def forget(reports_dir: str) -> None:
+def forget_handed_evidence(reports_dir: str) -> None:
     """An earlier run's evidence is never taken for this run's."""
     for name in (HANDOVER_FILE, WAIT_FILE):
         handover_path(reports_dir, name).unlink(missing_ok=True)
 
 
-def hand_over(proof: PreflightProof, reports_dir: str) -> None:
-    data = {"node_request": _request(proof.node_request), "attempt": _request(proof.attempt),
+def hand_over_attempt(proof: PreflightProof, reports_dir: str) -> None:
+    data = {"node_request": _request_as_data(proof.node_request), "attempt": _request_as_data(proof.attempt),
             "node_before": proof.node_before, "node_after": proof.node_after, "job": proof.job,
             "sites_after": proof.sites_after, "seconds": proof.seconds,
             "no_job": None if proof.no_job is None else {
@@ -49,21 +49,21 @@ def hand_over(proof: PreflightProof, reports_dir: str) -> None:
     handover_path(reports_dir).write_text(json.dumps(data))
 
 
-def taken_over(reports_dir: str, node_id: Optional[str]) -> Optional[PreflightProof]:
+def attempt_taken_over(reports_dir: str, node_id: Optional[str]) -> Optional[PreflightProof]:
     """The evidence handed over for the node `node_id` (None: none, or about another node)."""
     try:
         data = json.loads(handover_path(reports_dir).read_text())
     except (OSError, ValueError):
         return None
     proof = PreflightProof(
-        _from_request(data["node_request"]), _from_request(data["attempt"]), data["node_before"], data["node_after"],
-        data["job"], no_job=None if data["no_job"] is None else SuiteFailure(**data["no_job"]),
+        _request_from_data(data["node_request"]), _request_from_data(data["attempt"]), data["node_before"],
+        data["node_after"], data["job"], no_job=None if data["no_job"] is None else SuiteFailure(**data["no_job"]),
         sites_after=data["sites_after"], seconds=data["seconds"])
     about = (proof.node_after or proof.node_before or {}).get("id") or (proof.job or {}).get("node_id")
     return proof if node_id is not None and about == node_id else None
 
 
-def _request(request: Request) -> dict:
+def _request_as_data(request: Request) -> dict:
     data = {field.name: getattr(request, field.name) for field in fields(request) if field.name != "answer"}
     data["nodes_before"] = sorted(data["nodes_before"])
     answer = request.answer
@@ -72,7 +72,7 @@ def _request(request: Request) -> dict:
     return data
 
 
-def _from_request(data: dict) -> Request:
+def _request_from_data(data: dict) -> Request:
     answer = data.pop("answer")
     exchange = Exchange(answer["method"], answer["target"], status=answer["status"],
                         response_headers=answer["headers"], response_body=answer["text"])

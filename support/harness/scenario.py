@@ -8,12 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from support.harness.acquisition_proof import AcquisitionProof
+from support.harness.preflight_proof import PreflightProof
 from support.http.preview import PreviewAnswer
 from support.pressluft.nodes import Acquisition
 from support.pressluft.sites import LiveSite
-from support.run.acquisition_proof import AcquisitionProof
-from support.run.preflight_proof import PreflightProof
-from support.runtime.smokes import SmokeRun
+from support.runtime.smoke_commands import SmokeRun
 from support.screenplay.actions import Request
 
 

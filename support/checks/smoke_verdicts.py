@@ -1,5 +1,5 @@
-"""The checks of a smoke command's run (support/runtime/smokes.py): it passed, or failed with one line of the right
-category and exit status, naming the right request, job, reason and preview; the same fault twice gives the same
+"""The checks of a smoke command's run (support/runtime/smoke_commands.py): it passed, or failed with one line of the
+right category and exit status, naming the right request, job, reason and preview; the same fault twice gives the same
 line; a run again after a failed one reuses its node and says what it left; and what a run left on the target
 (`SmokeSite`, found by the run id it was given)."""
 from __future__ import annotations
@@ -16,7 +16,7 @@ from support.pressluft.listings import by_id, jobs_touching, production_of
 from support.pressluft.nodes import Acquisition
 from support.pressluft.times import by_creation
 from support.runtime.resources import LeftBehind, LeftResource
-from support.runtime.smokes import SmokeRun
+from support.runtime.smoke_commands import SmokeRun
 from support.screenplay.actions import CreateEnvironment, CreateSite, RestoreEnvironment
 from support.screenplay.actor import Operator
 from support.screenplay.questions import TheEnvironment, TheEnvironments, TheJob, TheJobs, TheNodes, TheSite, TheSites

@@ -1,6 +1,6 @@
 """The checks of what a smoke command made, judged from its own outcome: the records it left on the target, found by
-the run id it was given (support/checks/smokes.py `smoke_site`), and what it reported (its wait log,
-support/runtime/smokes.py `SmokeRun.waits`).
+the run id it was given (support/checks/smoke_verdicts.py `smoke_site`), and what it reported (its wait log,
+support/runtime/smoke_commands.py `SmokeRun.waits`).
 
 The clone smoke's clone and staging environment, both active on the provider-acquired node, both previews answering
 (AC-1); the backup and restore smoke's full backup listed with its integrity data, its restore with a checkpoint
@@ -21,11 +21,11 @@ from support.checks.jobs import a_job_of
 from support.checks.matchers import expect, shown_in
 from support.checks.nodes import a_node_not_ready, a_ready_node, node_is_ready
 from support.checks.previews import preview_reachable
-from support.checks.smokes import SmokeSite, smoke_passed, smoke_site
+from support.checks.smoke_verdicts import SmokeSite, smoke_passed, smoke_site
 from support.pressluft.jobs import in_flight, require_success
 from support.pressluft.listings import by_id, jobs_touching
 from support.pressluft.nodes import ADOPTED, Acquisition
-from support.runtime.smokes import SmokeRun
+from support.runtime.smoke_commands import SmokeRun
 from support.screenplay.actions import Request
 from support.screenplay.actor import Operator
 from support.screenplay.questions import TheBackups, TheEnvironment, TheJob, TheJobs, TheNodes, TheSites

@@ -25,6 +25,11 @@ from support.flows.backups import take_full_backup
 from support.flows.environments import create_environment
 from support.flows.nodes import plan_run_node, secure_run_node
 from support.flows.sites import create_live_site, ensure_live
+from support.harness import provider_servers
+from support.harness.acquisition_proof import AcquisitionProof, why_not_shown
+from support.harness.handover import attempt_taken_over, wait_taken_over
+from support.harness.once import FailOnce, Once
+from support.harness.preflight_proof import PreflightProof, try_site_while_acquiring, why_no_proof
 from support.http import faults as fault_api
 from support.http.client import PressluftClient
 from support.http.journal import Journal
@@ -32,11 +37,6 @@ from support.pressluft.nodes import REUSED, Acquisition
 from support.pressluft.sites import LiveSite
 from support.reporting.waitlog import FOLDER as WAITS_FOLDER
 from support.reporting.waitlog import WaitLog
-from support.run import provider_servers
-from support.run.acquisition_proof import AcquisitionProof, why_not_shown
-from support.run.handover import taken_over, wait_taken_over
-from support.run.once import FailOnce, Once
-from support.run.preflight_proof import PreflightProof, try_site_while_acquiring, why_no_proof
 from support.runtime import installation
 from support.runtime.config import Settings, load_settings, require_provider_token
 from support.runtime.resources import LEDGER_FILE, ResourceLedger
@@ -117,7 +117,7 @@ class Run:
     def preflight_while_acquiring(self) -> tuple[Optional[PreflightProof], Optional[str]]:
         """The site creation the run tried while Pressluft acquired the target's first node (its node, secured on
         first use), or why there is nothing to judge: the run did not acquire the target's first node, or the
-        acquisition had ended by the time the answer came (support/run/preflight_proof.py)."""
+        acquisition had ended by the time the answer came (support/harness/preflight_proof.py)."""
         try:
             acquisition = self.provider_node()
         except SuiteFailure:
@@ -127,15 +127,15 @@ class Run:
         proof = self.preflight_proof
         if proof is None and acquisition is not None and acquisition.how == REUSED and self.settings.reports_shared:
             # the process that secured the node for this run's workers tried it then (scripts/parallel)
-            proof = taken_over(self.settings.reports_dir, acquisition.node_id)
+            proof = attempt_taken_over(self.settings.reports_dir, acquisition.node_id)
         if proof is None:
             return None, why_no_proof(acquisition)
         return proof, proof.not_provable()
 
     def node_polled_while_acquired(self) -> tuple[AcquisitionProof, Optional[str]]:
         """The run's node (secured on first use) with what its wait saw while Pressluft acquired it, and why that
-        shows nothing on this target, if it does not (support/run/acquisition_proof.py); for a worker of
-        scripts/parallel, the wait the process that secured the node handed over (support/run/handover.py)."""
+        shows nothing on this target, if it does not (support/harness/acquisition_proof.py); for a worker of
+        scripts/parallel, the wait the process that secured the node handed over (support/harness/handover.py)."""
         proof = AcquisitionProof(self.provider_node(), self.node_looks)
         if proof.acquisition.how == REUSED and self.settings.reports_shared:
             taken = wait_taken_over(self.settings.reports_dir, proof.acquisition.node_id)
@@ -189,8 +189,8 @@ class Run:
 
     def release_provider_servers(self, *, passed: bool) -> list[str]:
         """At the end of the run, while the target still answers: the provider servers its node requests bought,
-        each deleted or kept as PRESSLUFT_RELEASE_NODE says (support/run/provider_servers.py) and listed in the ledger.
-        Returns the lines to print for the servers kept (none for a shared target, which keeps its node)."""
+        each deleted or kept as PRESSLUFT_RELEASE_NODE says (support/harness/provider_servers.py) and listed in the
+        ledger. Returns the lines to print for the servers kept (none for a shared target, which keeps its node)."""
         if self.embedded:  # the embedded reference simulates its provider: nothing was bought
             return []
         servers = provider_servers.bought_servers(self.operator)
