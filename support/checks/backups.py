@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Optional
 
-from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, fields_that_are
+from support.checks.matchers import RecordMatcher, expect, fields_that_are
 from support.pressluft.listings import by_id
 from support.pressluft.times import by_creation, parse_time
 from support.screenplay.actions import Request
@@ -28,7 +28,7 @@ def _positive_size(backup: dict) -> Optional[str]:
     return None if isinstance(size, int) and not isinstance(size, bool) and size > 0 else f"size_bytes is {size!r}"
 
 
-def a_completed_backup(*, scope: Optional[str] = "full", of: Optional[str] = None) -> VerdictMatcher:
+def a_completed_backup(*, scope: Optional[str] = "full", of: Optional[str] = None) -> RecordMatcher:
     """Completed, with that scope, of that environment, with a sha256 checksum and a positive size; a backup record that
     holds the rules of every backup (support/pressluft/records.py)."""
     found = fields_that_are(("status", "completed"), ("backup_scope", scope), ("environment_id", of))

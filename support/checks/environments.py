@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Iterable, Optional
 
-from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, fields_that_are, new_value
+from support.checks.matchers import RecordMatcher, expect, fields_that_are, new_value
 from support.checks.placement import on_provider_acquired_node
 from support.checks.sites import one_site_with_one_production, site_status, slug_and_id
 from support.pressluft.listings import by_id
@@ -29,7 +29,7 @@ def environment_made_by(operator: Operator, job: dict, *, command: Optional[str]
 
 def an_environment(status: str, *, type: Optional[str] = None, source: Optional[str] = None,
                    node: Optional[str] = None, preview_other_than: Optional[Iterable[str]] = None,
-                   site: Optional[str] = None, slug: Optional[str] = None) -> VerdictMatcher:
+                   site: Optional[str] = None, slug: Optional[str] = None) -> RecordMatcher:
     """An environment in that status, and of what else is given (None: the scenario does not say); `preview_other_than`:
     the preview addresses of the other environments (its source's among them)."""
     found = fields_that_are(("slug", slug), ("site_id", site, "site"), ("status", status),

@@ -8,7 +8,6 @@ from typing import Callable, Iterable, Optional
 
 from support.checks.matchers import (
     RecordMatcher,
-    VerdictMatcher,
     expect,
     field_is,
     fields_that_are,
@@ -46,7 +45,7 @@ def _which_job(job_type: str, where: dict) -> list:
     return [field_is("job_type", job_type)] + [field_is(field, value) for field, value in where.items()]
 
 
-def a_job_of(job_type: str, *, identity_only: bool = False, **where) -> VerdictMatcher:
+def a_job_of(job_type: str, *, identity_only: bool = False, **where) -> RecordMatcher:
     """A job of that type that belongs where the scenario put it (node_id, site_id, environment_id = …), its record
     holding the rules of every job (support/pressluft/records.py) unless `identity_only`: a claim that only names
     which job it is (a later claim of the scenario judges the job itself)."""
@@ -61,7 +60,7 @@ def _attempts_as_said(attempts: str, allowed: int) -> tuple:
 
 
 def a_job_that_ended_failed(code: str, message: Optional[str] = None, *, job_type: str,
-                            attempts: Optional[str] = None, **where) -> VerdictMatcher:
+                            attempts: Optional[str] = None, **where) -> RecordMatcher:
     """Failed with that code (and message), finished, a job of that type belonging where `where` says, its record
     holding the rules of every job (within the attempts the contract gives its type among them); `attempts`: one of
     ATTEMPT_RULES' phrases, as the feature text says it. Still in flight: job_timeout."""
@@ -77,7 +76,7 @@ def a_job_that_ended_failed(code: str, message: Optional[str] = None, *, job_typ
 
 def a_job_of_the_request(job_type: str, *, site: Optional[str] = None, environment: Optional[str] = None,
                          node: Optional[str] = None, new_environment_not_in: Optional[Iterable[str]] = None
-                         ) -> VerdictMatcher:
+                         ) -> RecordMatcher:
     """The job a request queued, as the scenario knows it: its type, its site, its environment (or, for a creation,
     an environment that did not exist before) and its node; a job record that holds the rules of every job."""
     found = fields_that_are(("job_type", job_type), ("site_id", site, "site"), ("environment_id", environment,

@@ -1,6 +1,6 @@
-"""What every check is built on: matchers that know which failure category a mismatch is (`VerdictMatcher`), the
-matcher of one record (or answer) built from its noun and its properties, whose mismatch names each one that differs
-(`RecordMatcher`: every matcher of the suite is one line that makes one), `expect()`,
+"""What every check is built on: the matcher of one record (or answer) built from its noun and its properties, whose
+mismatch names each one that differs and knows which failure category it is (`RecordMatcher`: every matcher of the
+suite is one line that makes one), `expect()`,
 which turns a mismatch into a verdict with one summary line, and `shown_in()`: a "no X" claim first shows that its
 listing can show an X (or is not shown on this target when the run has no X of its own there).
 
@@ -20,21 +20,6 @@ from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 from support.verdicts.not_shown import NotShownHere
 
-
-class VerdictMatcher(BaseMatcher):
-    """A matcher that can say which failure category a mismatch is."""
-
-    category = Category.CONTRACT_VIOLATION
-
-    def category_for(self, item: Any) -> Category:
-        return self.category
-
-    def reason_for(self, item: Any) -> str:
-        description = StringDescription()
-        self.describe_mismatch(item, description)
-        return str(description)
-
-
 # (what it promises, a check of the record: None when it holds, else what was found)
 Property = tuple[str, Callable[[Any], Optional[str]]]
 
@@ -43,7 +28,7 @@ def _article_dropped(noun: str) -> str:
     return noun.split(" ", 1)[1] if noun.split(" ", 1)[0] in ("a", "an") else noun
 
 
-class RecordMatcher(VerdictMatcher):
+class RecordMatcher(BaseMatcher):
     """A matcher built from its noun and its properties: every matcher of the suite is one, made by one line of its
     domain's checks. It judges one record of the API (a dict; `of`: another kind of answer) by its properties and by
     the rules every record of its `kind` must hold (support/pressluft/records.py: how its own fields agree, the
@@ -78,7 +63,14 @@ class RecordMatcher(VerdictMatcher):
         return not self.unmet(item)
 
     def category_for(self, item: Any) -> Category:
+        """Which failure category its mismatch with the item is."""
         return self._category(item) if callable(self._category) else self._category
+
+    def reason_for(self, item: Any) -> str:
+        """Its mismatch with the item, in words: a verdict's reason."""
+        description = StringDescription()
+        self.describe_mismatch(item, description)
+        return str(description)
 
     def describe_to(self, description: Description) -> None:
         description.append_text(self._described or
@@ -92,7 +84,7 @@ class RecordMatcher(VerdictMatcher):
         description.append_text(prefix + "; ".join(self.differences(item)))
 
 
-def a_consistent_record(kind: str) -> VerdictMatcher:
+def a_consistent_record(kind: str) -> RecordMatcher:
     """A record of that kind that holds the rules of its kind, whatever else it is (support/pressluft/records.py)."""
     return RecordMatcher(f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}", kind=kind)
 
@@ -125,7 +117,7 @@ def expect(actual: Any, matcher: BaseMatcher, *, command: str, job_id: Optional[
     """assert_that, but a mismatch becomes a SuiteFailure with the matcher's category and English reason."""
     if matcher.matches(actual):
         return actual
-    if isinstance(matcher, VerdictMatcher):
+    if isinstance(matcher, RecordMatcher):
         category, reason = matcher.category_for(actual), matcher.reason_for(actual)
     else:
         description = StringDescription()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Optional
 
 from support.checks.jobs import a_job_of, job_ended_failed
-from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, fields_that_are, shown_in
+from support.checks.matchers import RecordMatcher, expect, fields_that_are, shown_in
 from support.http.journal import Exchange
 from support.pressluft.jobs import CONTRACT_MAX_ATTEMPTS, in_flight, job_reason
 from support.pressluft.listings import by_id, jobs_touching
@@ -43,7 +43,7 @@ def _readiness_is(ready: bool) -> list:
     return [("readiness is_ready false", readiness), ("reason codes saying why", codes)]
 
 
-def _node(name: Optional[str], ready: Optional[bool] = None) -> VerdictMatcher:
+def _node(name: Optional[str], ready: Optional[bool] = None) -> RecordMatcher:
     """A provider node (of that name), ready or not as the scenario expects, its record holding the rules of every
     node (support/pressluft/records.py: a ready one active, on the host acquisition gave it); `ready` None: only which
     node it is (a later claim of the scenario judges its state). A node expected ready that is not: node_not_ready."""
@@ -54,17 +54,17 @@ def _node(name: Optional[str], ready: Optional[bool] = None) -> VerdictMatcher:
                          and not (node.get("readiness") or {}).get("is_ready") else Category.CONTRACT_VIOLATION)
 
 
-def a_ready_node(name: Optional[str] = None) -> VerdictMatcher:
+def a_ready_node(name: Optional[str] = None) -> RecordMatcher:
     """Ready with no reason code, and ready in fact: a provider node, active, on the host acquisition gave it
     (and named `name` when given)."""
     return _node(name, ready=True)
 
 
-def a_node_not_ready(name: Optional[str] = None) -> VerdictMatcher:
+def a_node_not_ready(name: Optional[str] = None) -> RecordMatcher:
     return _node(name, ready=False)
 
 
-def a_provider_node_named(name: str) -> VerdictMatcher:
+def a_provider_node_named(name: str) -> RecordMatcher:
     """The provider node of that name, ready or not: which node it is, its state left to the claim that judges it."""
     return _node(name)
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from support.checks.matchers import RecordMatcher, VerdictMatcher, expect
+from support.checks.matchers import RecordMatcher, expect
 from support.http.preview import REACHABLE_PREVIEW_STATUSES, PreviewAnswer
 from support.screenplay.actor import Operator
 from support.verdicts.categories import Category
 from support.waiting.previews import wait_for_preview
 
 
-def a_preview_answer(status: int) -> VerdictMatcher:
+def a_preview_answer(status: int) -> RecordMatcher:
     """A preview answer with this status, which counts as reachable (another reachable one: a contract violation;
     one that is not: preview_unreachable)."""
     return RecordMatcher("a preview answer", [(f"status {status}", lambda answer: None if answer.status == status
@@ -23,7 +23,7 @@ def a_preview_answer(status: int) -> VerdictMatcher:
                          if isinstance(answer, PreviewAnswer) and answer.reachable else Category.PREVIEW_UNREACHABLE)
 
 
-def a_preview_showing(content: str, replaced: Iterable[str] = ()) -> VerdictMatcher:
+def a_preview_showing(content: str, replaced: Iterable[str] = ()) -> RecordMatcher:
     """A preview answer 200 whose page shows the content, and none of the `replaced` contents (what a restore must
     have replaced, not merged with)."""
     replaced = list(replaced)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable, Optional
 
-from support.checks.matchers import RecordMatcher, VerdictMatcher, expect
+from support.checks.matchers import RecordMatcher, expect
 from support.pressluft.readiness import GUIDANCE, NOT_READY_PREFIX, in_priority_order, named_in, refusal_message
 from support.screenplay.actions import Request
 
@@ -33,7 +33,7 @@ def _not_named(answer, words: list) -> list:
 
 
 def an_error_envelope_with_code(code: str, *, status: Optional[int] = None,
-                                naming: Iterable[str] = ()) -> VerdictMatcher:
+                                naming: Iterable[str] = ()) -> RecordMatcher:
     """An answer (support.http.client.Answer) with this status and error code, naming some words."""
     naming = list(naming)
 
@@ -78,7 +78,7 @@ def _is_not_ready_refusal(answer) -> bool:
     return getattr(answer, "status", None) == 409 and _body(answer).get("code") == "node_not_ready"
 
 
-def a_node_not_ready_refusal(codes: Iterable[str]) -> VerdictMatcher:
+def a_node_not_ready_refusal(codes: Iterable[str]) -> RecordMatcher:
     """A 409 node_not_ready answer naming exactly the node's reason codes, as the contract words them."""
     codes = in_priority_order(codes)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, fields_that_are
+from support.checks.matchers import RecordMatcher, expect, fields_that_are
 from support.pressluft.sites import LiveSite
 from support.screenplay.actor import Operator
 from support.screenplay.questions import TheEnvironments, TheSite, TheSites
@@ -45,7 +45,7 @@ def slug_and_id(record: dict) -> str:
     return f"{record.get('slug')} ({record.get('id')})"
 
 
-def a_site_that_is(status: str, *, slug: Optional[str] = None) -> VerdictMatcher:
+def a_site_that_is(status: str, *, slug: Optional[str] = None) -> RecordMatcher:
     return RecordMatcher("a site", fields_that_are(("slug", slug), ("status", status)),
                          title=lambda site: f"site {slug_and_id(site)}")
 

@@ -24,12 +24,12 @@ class LiveSite:
     """A site whose production environment is live: the site, its production and its creation job, and what its
     creation recorded (None: not kept)."""
 
+    @property
+    def id(self) -> str:
+        return self.site["id"]
+
     site: dict
     production: dict
     job: Optional[dict] = None
     creation: Optional[SiteCreation] = None
-
-    @property
-    def id(self) -> str:
-        return self.site["id"]
 

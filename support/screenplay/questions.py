@@ -5,7 +5,8 @@ which every record of its answer holds that id (`owner`: the record itself for o
 the environments of a site, its environment_id for the backups of an environment), so that a listing scoped to one
 object holds only that object's records, every row checked, not only the one a scenario looks for. Asked `quiet`, it
 is no Allure step of its own (a wait's polls, the evidence a flow lists before a request); otherwise it is one ("Look
-at the job j-1", "List the jobs").
+at the job j-1", "List the jobs"). A look at a preview address is a question too (`ThePreview`): one GET, not
+followed, its answer kept whole.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from string import Formatter
 from typing import Any, ClassVar, Optional
 
 from support.http.client import Answer
-from support.http.preview import PreviewAnswer, looking_at
+from support.http.preview import PreviewAnswer
 from support.pressluft import schemas
 from support.reporting.narration import narrate
 from support.screenplay.actor import Operator
@@ -31,9 +32,9 @@ def _checked_answer(answer: Answer, schema: str, many: bool) -> Any:
 
 
 class Question:
-    """A GET of the API. A question declares its path (with the ids it is asked with), what it asks in words, the
-    schema its answer fits (each item's, for a listing: `many`) and, asked with an id, the field of each record that
-    must hold it (`owner`); it is asked with those ids, in their order."""
+    """A GET, of the API unless it says otherwise (`answer`). A question declares its path (with the ids it is asked
+    with), what it asks in words, the schema its answer fits (each item's, for a listing: `many`) and, asked with an id,
+    the field of each record that must hold it (`owner`); it is asked with those ids, in their order."""
 
     PATH: ClassVar[str]
     SAYS: ClassVar[str]
@@ -42,12 +43,12 @@ class Question:
     IDS: ClassVar[tuple]
     OWNER: ClassVar[Optional[str]]
 
-    def __init_subclass__(cls, *, path: str, says: str, schema: str, many: bool = False, owner: Optional[str] = None,
-                          **kwargs):
+    def __init_subclass__(cls, *, path: str, says: str, schema: Optional[str] = None, many: bool = False,
+                          owner: Optional[str] = None, **kwargs):
         super().__init_subclass__(**kwargs)
         cls.PATH, cls.SAYS, cls.SCHEMA, cls.MANY, cls.OWNER = path, says, schema, many, owner
         cls.IDS = tuple(name for _, name, _, _ in Formatter().parse(path) if name)
-        if (owner is None) != (not cls.IDS) or len(cls.IDS) > 1:
+        if schema is not None and ((owner is None) != (not cls.IDS) or len(cls.IDS) > 1):
             raise TypeError(f"{cls.__name__}: a question asked with one id names the field that holds it (owner)")
 
     def __init__(self, *ids: str, quiet: bool = False):
@@ -76,9 +77,13 @@ class Question:
 
     def answered_by(self, operator: Operator) -> Any:
         if self.quiet:
-            return self.in_scope(_checked_answer(operator.client.get(self.path), self.SCHEMA, self.MANY))
+            return self.answer(operator)
         with narrate(self.title):
-            return self.in_scope(_checked_answer(operator.client.get(self.path), self.SCHEMA, self.MANY))
+            return self.answer(operator)
+
+    def answer(self, operator: Operator) -> Any:
+        """The API's answer, checked against the schema and the scope the question was asked for."""
+        return self.in_scope(_checked_answer(operator.client.get(self.path), self.SCHEMA, self.MANY))
 
     def in_scope(self, answer: Any) -> Any:
         """The answer, when each of its records holds the id the question was asked with in its owner field; else a
@@ -140,31 +145,15 @@ class TheBackups(Question, path="/api/environments/{environment_id}/backups",
     """The backups of an environment."""
 
 
-class ThePreview:
+class ThePreview(Question, path="{url}", says="the preview {url}"):
     """A look at a preview address as a browser sees it before following any redirect: one GET (support/http/preview.py
-    `PreviewProbe`), its answer kept whole (status, what was got, body) for the claims on what it shows. It says what
-    it asks like every question ("the preview http://…", `command` "GET http://…"); asked `quiet`, it is no Allure step
-    of its own (a wait's polls). `max_time`: the longest one look may take (a wait's budget)."""
+    `PreviewProbe`), its answer kept whole (status, what was got, body) for the claims on what it shows; asked like
+    every question ("the preview http://…", its command "GET http://…"). `max_time`: the longest one look may take
+    (a wait's budget)."""
 
     def __init__(self, url: str, *, quiet: bool = False, max_time: Optional[float] = None):
-        self.url, self.quiet, self.max_time = url, quiet, max_time
+        super().__init__(url, quiet=quiet)
+        self.max_time = max_time
 
-    @property
-    def command(self) -> str:
-        return looking_at(self.url)
-
-    def __str__(self) -> str:
-        return f"the preview {self.url}"
-
-    def __repr__(self) -> str:
-        return f"ThePreview({self.url!r}, quiet={self.quiet})"
-
-    @property
-    def title(self) -> str:
-        return f"Look at {self}"
-
-    def answered_by(self, operator: Operator) -> PreviewAnswer:
-        if self.quiet:
-            return operator.preview.get(self.url, max_time=self.max_time)
-        with narrate(self.title):
-            return operator.preview.get(self.url, max_time=self.max_time)
+    def answer(self, operator: Operator) -> PreviewAnswer:
+        return operator.preview.get(self.path, max_time=self.max_time)
