@@ -5,6 +5,10 @@ from behave import fixture, use_fixture
 from behave.model import ScenarioOutline
 from behave.model_type import Status
 
+from support.harness.cleanups import Restorations, quietly
+from support.harness.earlier_run import left_behind
+from support.harness.run import banner, start_run
+from support.harness.scenario import ScenarioState
 from support.http.faults import FaultSession
 from support.reporting.allure_formatter import results_folder
 from support.reporting.allure_results import (
@@ -19,10 +23,6 @@ from support.reporting.narration import attach_text
 from support.reporting.proof import coverage  # which scenario proves which part of which spec item
 from support.reporting.reports_folder import follow_reports_dir, start_afresh
 from support.reporting.tally import RunTally
-from support.run.cleanups import Restorations, quietly
-from support.run.earlier_run import left_behind
-from support.run.run import banner, start_run
-from support.run.scenario import ScenarioState
 from support.runtime.config import DEFAULT_REPORTS_DIR, reports_dir_requested
 from support.runtime.skips import reason_to_skip
 from support.verdicts.diagnosis import (
@@ -169,4 +169,4 @@ def after_all(context):
                                                            **context.tally.properties()})
     reports = context.run.settings.reports_dir if context.run is not None else \
         reports_dir_requested(userdata=context.config.userdata) or DEFAULT_REPORTS_DIR
-    context.tally.write(reports)  # again at the very end, with the final exit status (support/run/runner.py)
+    context.tally.write(reports)  # again at the very end, with the final exit status (support/harness/runner.py)

@@ -15,9 +15,9 @@ from typing import Optional, Sequence
 
 from behave.version import VERSION as BEHAVE_VERSION
 
-from pressluft_acceptance.runner import run_behave
+from pressluft_acceptance.configured_behave import run_behave
 from support.runtime import installation
-from support.runtime.smokes import SMOKE_COMMAND, SMOKES
+from support.runtime.smoke_commands import SMOKE_COMMAND, SMOKES
 
 # pressluft-smoke's words for the smokes, and the names tools/smoke.py (and scripts/smoke) know them by
 SMOKE_NAMES = {smoke.word: name for name, smoke in SMOKES.items()}

@@ -26,8 +26,7 @@ def step_take_backup(context):
 
 @then("the backup job succeeds")
 def step_backup_job_succeeds(context):
-    job = job_succeeded(context.run.operator, context.state.need("backup_request"),
-                               context.run.settings.budgets.backup)
+    job = job_succeeded(context.run.operator, context.state.need("backup_request"))
     context.run.ledger.record("backup", job["id"])
 
 
@@ -107,8 +106,7 @@ def step_try_restore(context):
 
 @then("the restore job succeeds")
 def step_restore_succeeds(context):
-    context.state.restore_job = job_succeeded(context.run.operator, context.state.need("restore_request"),
-                                                     context.run.settings.budgets.restore)
+    context.state.restore_job = job_succeeded(context.run.operator, context.state.need("restore_request"))
 
 
 @then("a full checkpoint of production, taken while the restore ran, is the one backup that restore added")

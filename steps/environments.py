@@ -6,6 +6,7 @@ from support.checks.jobs import job_succeeded
 from support.checks.previews import preview_answered, preview_reachable
 from support.flows.environments import request_environment
 from support.runtime.ports import unused_local_url
+from support.screenplay.questions import ThePreview
 
 
 @when("the operator creates a {type} environment from production")
@@ -15,9 +16,7 @@ def step_create_environment(context, type):
 
 @then("the environment creation job succeeds")
 def step_environment_job_succeeds(context):
-    context.state.environment_job = job_succeeded(context.run.operator,
-                                                         context.state.need("environment_request"),
-                                                         context.run.settings.budgets.clone)
+    context.state.environment_job = job_succeeded(context.run.operator, context.state.need("environment_request"))
 
 
 @then("the new environment is the one environment that creation added, an active {type} environment copied from "
@@ -57,10 +56,10 @@ def step_clone_redirects(context, status):
 def step_check_clone_preview(context):
     """One look, as the smoke's preview check takes it (support/http/preview.py): the answer as it comes, a redirect
     not followed."""
-    status, last, _ = context.run.operator.preview.get(context.state.need("clone")["preview_url"])
-    context.state.preview_answer = (status, last)
+    preview = ThePreview(context.state.need("clone")["preview_url"], quiet=True)  # its exchange: the attachment
+    context.state.preview_answer = context.run.operator.asks_for(preview)
 
 
 @then("its answer {status:d} counts as reachable, without the redirect being followed")
 def step_preview_answered(context, status):
-    preview_answered(context.state.need("preview_answer"), status, context.state.clone["preview_url"])
+    preview_answered(context.state.need("preview_answer"), status)

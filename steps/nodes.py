@@ -16,10 +16,10 @@ from support.checks.nothing_left import no_node_acquisition_queued, no_node_reco
 from support.checks.providers import provider_degraded_with_guidance
 from support.checks.refusals import refused
 from support.flows.nodes import connect_provider, request_new_node
+from support.harness.acquisition_proof import describe_polls
+from support.harness.cleanups import quietly, run_held_retry
 from support.reporting.narration import attach_text
-from support.run.acquisition_proof import describe_polls
-from support.run.cleanups import quietly, run_held_retry
-from support.verdicts.not_shown import shown
+from support.verdicts.not_shown import value_if_shown
 
 
 @given("the provider is connected with the operator's credential")
@@ -88,7 +88,7 @@ def step_scheduled_attempt(context):
 
 @then("that node is ready, with no readiness problem reported")
 def step_node_ready(context):
-    context.run.ready_node()  # the run's node: its readiness is waited for once per run (support/run/run.py)
+    context.run.ready_node()  # the run's node: its readiness is waited for once per run (support/harness/run.py)
     node_is_ready(context.run.operator, context.state.need("acquisition"))
 
 
@@ -152,8 +152,8 @@ def step_no_node_recorded(context):
 @given("no provider-acquired node was ready when the operator asked for one")
 def step_node_still_being_acquired(context):
     """The run's node, which Pressluft was still acquiring when the run first needed it
-    (support/run/acquisition_proof.py); skipped, saying so, on a target where the run reused a ready node."""
-    context.state.polled_node = shown(context.run.node_polled_while_acquired())
+    (support/harness/acquisition_proof.py); skipped, saying so, on a target where the run reused a ready node."""
+    context.state.polled_node = value_if_shown(context.run.node_polled_while_acquired())
 
 
 @when("the operator waits for that node while Pressluft acquires it")
@@ -164,11 +164,12 @@ def step_wait_while_acquired(context):
 
 @then("that node was reported not ready, with its reasons, at every look while Pressluft acquired it")
 def step_not_ready_at_every_look(context):
-    reported_not_ready_while_acquired(context.state.need("polled_node"))
+    reported_not_ready_while_acquired(context.state.need("polled_node").looks)
 
 
 @then("it became ready without being requested again")
 def step_ready_without_second_request(context):
-    context.run.ready_node()  # the run's node: its readiness is waited for once per run (support/run/run.py)
-    ready_without_a_second_request(context.run.operator, context.state.need("polled_node"),
+    context.run.ready_node()  # the run's node: its readiness is waited for once per run (support/harness/run.py)
+    polled = context.state.need("polled_node")
+    ready_without_a_second_request(context.run.operator, polled.acquisition, polled.looks,
                                    context.run.node_requests_sent())

@@ -8,7 +8,7 @@ from support.flows.environments import request_environment
 from support.flows.sites import create_live_site, request_site
 from support.pressluft.readiness import codes_in_words
 from support.reporting.narration import attach_text
-from support.verdicts.not_shown import shown
+from support.verdicts.not_shown import value_if_shown
 
 
 @given("a site whose production environment is live")
@@ -65,18 +65,18 @@ def step_no_environment_added(context):
 # -- the preflight while the target's first node is acquired: what the run tried then, judged now ----------------
 @given("the operator has asked for the target's first provider-acquired node")
 def step_first_node(context):
-    context.state.preflight_proof = shown(context.run.preflight_while_acquiring())
+    context.state.preflight_proof = value_if_shown(context.run.preflight_while_acquiring())
 
 
 @given("Pressluft is still acquiring that node, and reports it not ready")
 def step_still_acquiring(context):
-    """Judged from what the run listed right after the answer to its site creation (support/run/preflight_proof.py)."""
+    """Judged from what the run listed right after the answer to its site creation (support/harness/preflight_proof.py)."""
     node_not_ready_when_answered(context.state.need("preflight_proof"))
 
 
 @when("the operator tries to create a site while Pressluft acquires that node")
 def step_site_while_acquiring(context):
-    """Tried by the run right after its node request was accepted (support/run/preflight_proof.py)."""
+    """Tried by the run right after its node request was accepted (support/harness/preflight_proof.py)."""
     proof = context.state.need("preflight_proof")
     attach_text("the site creation tried while the node was being acquired", proof.describe())
     context.state.attempt = proof.attempt

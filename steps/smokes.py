@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from behave import given, then, use_step_matcher, when
 
-from support.checks.smoke_outcomes import (
+from support.checks.smoke_records import (
     smoke_asked_for_no_node,
     smoke_backup_listed,
     smoke_copies_answer,
@@ -15,7 +15,7 @@ from support.checks.smoke_outcomes import (
     smoke_restored_with_checkpoint,
     smoke_waited_for_node,
 )
-from support.checks.smokes import (
+from support.checks.smoke_verdicts import (
     smoke_environment_failed,
     smoke_exited_with,
     smoke_failure_last_answer,
@@ -31,11 +31,12 @@ from support.checks.smokes import (
     smoke_runs_fail_alike,
 )
 from support.flows.nodes import connect_provider, request_new_node
+from support.harness.cleanups import cancel_jobs_in_flight, quietly
+from support.pressluft.listings import provider_nodes
 from support.pressluft.readiness import codes_in_words
-from support.run.cleanups import cancel_jobs_in_flight, quietly
 from support.runtime.ports import unused_local_url
-from support.runtime.smokes import run_smoke
-from support.screenplay.questions import TheJob, TheNodes, provider_nodes
+from support.runtime.smoke_commands import run_smoke
+from support.screenplay.questions import TheJob, TheNodes
 
 ALLOWED = {"each job": "clone", "the preview": "preview"}  # ", allowing each job N seconds": the clone job's
 

@@ -290,9 +290,7 @@ def wait_figures(waits: list, state: dict, requests_made: int) -> dict:
 def long_job(seconds: float, reports_dir: str) -> dict:
     """Two sites whose site_create takes `seconds`, one after the other, waited on by the suite's own
     code: the first with no knowledge of the type (backoff only), the second knowing it."""
-    from support.pressluft.jobs import DURATIONS
-    from support.reporting.waitlog import WAITS
-    from support.run.run import start_run
+    from support.harness.run import start_run
     from support.screenplay.actions import CreateSite
     from support.waiting.jobs import wait_for_job
 
@@ -300,21 +298,20 @@ def long_job(seconds: float, reports_dir: str) -> dict:
     url = target.start()
     found = {}
     try:
-        DURATIONS.clear()
-        run = start_run({"PRESSLUFT_BASE_URL": url, "PRESSLUFT_REPORTS_DIR": reports_dir})
+        run = start_run({"PRESSLUFT_BASE_URL": url, "PRESSLUFT_REPORTS_DIR": reports_dir,
+                         "PRESSLUFT_SITE_TIMEOUT": f"{2 * seconds + 30:g}"})
         run.provider_node()  # a site needs the node
         for label in ("unknown type", "known type"):
             slug = run.operator.ledger.slug("long")
             request = run.operator.attempts_to(CreateSite(f"Wave 5 {slug}", slug))
             job, history = wait_for_job(run.operator, request.accepted(), command=request.command,
-                                        budget=2 * seconds + 30)
+                                        job_type=request.job_type)
             noticed = time.time()
             finished = parse_time(job.get("finished_at"))
             found[label] = {"polls": history.attempts, "seconds": history.elapsed,
                             "latency": noticed - finished.timestamp() if finished else None,
                             "status": job.get("status")}
     finally:
-        WAITS.record_to(None)
         target.stop()
     return found
 

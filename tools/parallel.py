@@ -9,7 +9,7 @@
    empties the reports folder of earlier runs' files once, and tells the workers not to
    (PRESSLUFT_REPORTS_SHARED=1).
 4. Release the Hetzner server the node of step 2 bought, as PRESSLUFT_RELEASE_NODE says
-   (support/run/provider_servers.py).
+   (support/harness/provider_servers.py).
 
 Exit status: behavex's (0 when every scenario passed); 1 when the run cannot start.
 """
@@ -23,11 +23,12 @@ import sys
 import time
 from pathlib import Path
 
-from support.checks.nodes import REQUESTED
+from support.harness.acquisition_proof import AcquisitionProof
+from support.harness.handover import forget_handed_evidence, hand_over_attempt, hand_over_wait
+from support.harness.run import start_run
+from support.pressluft.nodes import REQUESTED
 from support.reporting.allure_formatter import clear_results
 from support.reporting.reports_folder import clear_run_files
-from support.run.handover import forget, hand_over, hand_over_wait
-from support.run.run import start_run
 from support.runtime import installation
 from support.runtime.config import BUDGET_VARIABLES, load_settings
 from support.runtime.server_process import SERVER_VARIABLES
@@ -89,9 +90,10 @@ def main(argv=None) -> int:
         acquisition = run.provider_node()
         env.setdefault("PRESSLUFT_REPORTS_DIR", run.settings.reports_dir)
         if run.preflight_proof is not None:  # the target's first node: the worker of SC-2 judges what was tried
-            hand_over(run.preflight_proof, run.settings.reports_dir)
-        if acquisition.watch is not None:  # a node Pressluft acquired: the worker of AC-5 judges what was seen of it
-            hand_over_wait(acquisition, run.journal.since(0), run.settings.reports_dir)
+            hand_over_attempt(run.preflight_proof, run.settings.reports_dir)
+        if run.node_looks is not None:  # a node Pressluft acquired: the worker of AC-5 judges what was seen of it
+            hand_over_wait(AcquisitionProof(acquisition, run.node_looks), run.journal.since(0),
+                           run.settings.reports_dir)
         env["PRESSLUFT_PROVIDER_TOKEN"] = run.settings.provider_token or ""
         # the embedded target's loopback address, or the label of the operator's target (never its address)
         print(f"[parallel] target {env['PRESSLUFT_BASE_URL'] if target else run.settings.target_name}"
@@ -117,7 +119,8 @@ def one_report(settings, env: dict) -> None:
         reports = Path(settings.reports_dir)
         clear_results(reports / "allure-results")
         clear_run_files(reports, reports / "junit")
-    forget(settings.reports_dir)  # an earlier run's attempt while its first node was acquired is not this run's
+    # an earlier run's attempt while its first node was acquired is not this run's
+    forget_handed_evidence(settings.reports_dir)
     env["PRESSLUFT_REPORTS_SHARED"] = "1"
 
 

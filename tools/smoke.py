@@ -17,12 +17,12 @@ from pathlib import Path
 
 from behave.parser import parse_file
 
-from pressluft_acceptance.runner import run_behave
+from pressluft_acceptance.configured_behave import run_behave
 from support.pressluft.jobs import CREATE_MANAGED_KEY, MANAGED_KEY
 from support.reporting.tally import RunTally
 from support.runtime import installation
 from support.runtime.config import VARIABLES, reports_dir_requested
-from support.runtime.smokes import SMOKES, smoke_command
+from support.runtime.smoke_commands import SMOKES, smoke_command
 from support.verdicts.categories import NOT_JUDGED_STATUS, PASSED_STATUS, PRODUCT_STATUS, exit_statuses
 
 # how an operator runs each smoke: the checkout's script, or the installed `pressluft-smoke <word>`
@@ -128,7 +128,7 @@ def run(name: str, extra: list[str]) -> int:
         # one failure line is that scenario's, and nothing after it is made (the clone smoke's staging environment)
         status = run_behave([f"--tags={tag}", "--format=progress", "--stop", "-D", f"PRESSLUFT_REPORTS_DIR={reports}",
                              *extra])
-    except SystemExit as ended:  # the run's own exit status (support/run/runner.py)
+    except SystemExit as ended:  # the run's own exit status (support/harness/runner.py)
         status = ended.code if isinstance(ended.code, int) else NOT_JUDGED_STATUS
     except KeyboardInterrupt:
         status = PRODUCT_STATUS

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Optional
 
 from support.runtime import installation
-from support.runtime.smokes import SUCCESS_LINE
+from support.runtime.smoke_commands import SUCCESS_LINE
 from support.verdicts.diagnosis import SUITE_ERROR_PREFIX
 from support.verdicts.failure import PREFIX, parse_summary_lines
 

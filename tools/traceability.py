@@ -73,7 +73,7 @@ class ScenarioRef:
     def real_target_note(self) -> str:
         if self.skipped_on_a_real_target:
             return " [not on a real Pressluft]"
-        if "first_node" in self.tags:  # support/run/preflight_proof.py
+        if "first_node" in self.tags:  # support/harness/preflight_proof.py
             return " [on a real Pressluft too, when the run acquires the target's first node]"
         return ""
 

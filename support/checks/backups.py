@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from typing import Callable, Optional
 
-from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, fields_that_are
+from support.checks.matchers import RecordMatcher, expect, fields_that_are
+from support.pressluft.listings import by_id
 from support.pressluft.times import by_creation, parse_time
 from support.screenplay.actions import Request
 from support.screenplay.actor import Operator
-from support.screenplay.questions import TheBackups, by_id
+from support.screenplay.questions import TheBackups
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 from support.verdicts.not_shown import NotShownHere
@@ -28,24 +29,12 @@ def _positive_size(backup: dict) -> Optional[str]:
     return None if isinstance(size, int) and not isinstance(size, bool) and size > 0 else f"size_bytes is {size!r}"
 
 
-class _CompletedBackup(RecordMatcher):
-    noun = "a backup"
-    kind = "backup"
-
-    def __init__(self, scope: Optional[str], environment_id: Optional[str]):
-        self.scope, self.environment_id = scope, environment_id
-
-    def properties(self):
-        found = fields_that_are(("status", "completed"), ("backup_scope", self.scope),
-                                ("environment_id", self.environment_id))
-        found += [("a checksum of sha256: and 64 hex digits", _sha256), ("a positive size_bytes", _positive_size)]
-        return found
-
-
-def a_completed_backup(*, scope: Optional[str] = "full", of: Optional[str] = None) -> VerdictMatcher:
+def a_completed_backup(*, scope: Optional[str] = "full", of: Optional[str] = None) -> RecordMatcher:
     """Completed, with that scope, of that environment, with a sha256 checksum and a positive size; a backup record that
     holds the rules of every backup (support/pressluft/records.py)."""
-    return _CompletedBackup(scope, of)
+    found = fields_that_are(("status", "completed"), ("backup_scope", scope), ("environment_id", of))
+    found += [("a checksum of sha256: and 64 hex digits", _sha256), ("a positive size_bytes", _positive_size)]
+    return RecordMatcher("a backup", found, kind="backup")
 
 
 def backup_job_record(backup: Optional[dict]) -> list[dict]:
@@ -58,10 +47,10 @@ def backup_job_record(backup: Optional[dict]) -> list[dict]:
 def backup_made_by(operator: Operator, job_id: str, environment_id: str, *, quiet: bool = False) -> dict:
     """The backup a backup_create job made (its id is the job's id), as the environment's backups list it."""
     listing = TheBackups(environment_id, quiet=quiet)
-    return _listed(operator.asks_for(listing), job_id, listing.command)
+    return _backup_listed(operator.asks_for(listing), job_id, listing.command)
 
 
-def _listed(backups: list, job_id: str, command: str) -> dict:
+def _backup_listed(backups: list, job_id: str, command: str) -> dict:
     backup = by_id(backups, job_id)
     if backup is None:
         raise SuiteFailure(Category.CONTRACT_VIOLATION, command,
@@ -82,7 +71,7 @@ def backup_listed_complete(operator: Operator, request: Request, environment_id:
     with a sha256 checksum and a positive size."""
     job_id = request.accepted()
     backups = operator.asks_for(TheBackups(environment_id))
-    backup = _listed(backups, job_id, TheBackups(environment_id).command)
+    backup = _backup_listed(backups, job_id, TheBackups(environment_id).command)
     added = _added_by(request, backups)
     if [found.get("id") for found in added] != [job_id]:
         raise SuiteFailure(Category.CONTRACT_VIOLATION, TheBackups(environment_id).command,

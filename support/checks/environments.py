@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Iterable, Optional
 
-from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, fields_that_are, new_value
+from support.checks.matchers import RecordMatcher, expect, fields_that_are, new_value
 from support.checks.placement import on_provider_acquired_node
-from support.checks.sites import LiveSite, one_site_with_one_production, site_status
+from support.checks.sites import one_site_with_one_production, site_status, slug_and_id
+from support.pressluft.listings import by_id
+from support.pressluft.sites import LiveSite
 from support.screenplay.actions import Request
 from support.screenplay.actor import Operator
-from support.screenplay.questions import TheEnvironment, TheEnvironments, TheJob, by_id
+from support.screenplay.questions import TheEnvironment, TheEnvironments, TheJob
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 
@@ -25,38 +27,17 @@ def environment_made_by(operator: Operator, job: dict, *, command: Optional[str]
     return operator.asks_for(TheEnvironment(job["environment_id"], quiet=True))
 
 
-class _Environment(RecordMatcher):
-    noun = "an environment"
-    kind = "environment"
-
-    def __init__(self, status: str, type: Optional[str], source: Optional[str], node: Optional[str],
-                 preview_other_than: Optional[Iterable[str]], site: Optional[str] = None, slug: Optional[str] = None):
-        self.status, self.type, self.source, self.node = status, type, source, node
-        self.preview_other_than = None if preview_other_than is None else set(preview_other_than)
-        self.site, self.slug = site, slug
-
-    def title(self, env: dict) -> str:
-        return f"environment {env.get('slug')} ({env.get('id')})"
-
-    def properties(self):
-        found = fields_that_are(("slug", self.slug), ("site_id", self.site, "site"), ("status", self.status),
-                                ("environment_type", self.type),
-                                ("source_environment_id", self.source, "source environment"),
-                                ("node_id", self.node, "node"))
-        return found + new_value("preview_url", self.preview_other_than, "a preview address of its own",
-                                 "its preview address is {}, another environment's")
-
-
 def an_environment(status: str, *, type: Optional[str] = None, source: Optional[str] = None,
                    node: Optional[str] = None, preview_other_than: Optional[Iterable[str]] = None,
-                   site: Optional[str] = None, slug: Optional[str] = None) -> VerdictMatcher:
-    """`preview_other_than`: the preview addresses of the other environments (its source's among them)."""
-    return _Environment(status, type, source, node, preview_other_than, site, slug)
-
-
-def an_environment_that_is(status: str, on_node: Optional[str] = None, *, type: Optional[str] = None,
-                           site: Optional[str] = None) -> VerdictMatcher:
-    return _Environment(status, type, None, on_node, None, site)
+                   site: Optional[str] = None, slug: Optional[str] = None) -> RecordMatcher:
+    """An environment in that status, and of what else is given (None: the scenario does not say); `preview_other_than`:
+    the preview addresses of the other environments (its source's among them)."""
+    found = fields_that_are(("slug", slug), ("site_id", site, "site"), ("status", status),
+                            ("environment_type", type), ("source_environment_id", source, "source environment"),
+                            ("node_id", node, "node"))
+    return RecordMatcher("an environment", found + new_value(
+        "preview_url", preview_other_than, "a preview address of its own", "its preview address is {}, another "
+        "environment's"), kind="environment", title=lambda env: f"environment {slug_and_id(env)}")
 
 
 def environment_is_active_copy(operator: Operator, request: Request, job: dict, site: LiveSite, type: str,
@@ -128,7 +109,7 @@ def environment_active_again(operator: Operator, request: Request, type: str, si
     production, and the site lists no other), active, of its type and site, on the node it was on before, a
     provider-acquired one that the site's creation job names; and its site is active again."""
     environment = operator.asks_for(TheEnvironment(request.environment_id))
-    expect(environment, an_environment_that_is("active", on_node=request.node_id, type=type, site=request.site_id),
+    expect(environment, an_environment("active", node=request.node_id, type=type, site=request.site_id),
            command=TheEnvironment(request.environment_id).command, job_id=request.job_id)
     one_site_with_one_production(site, operator.asks_for(TheEnvironments(site.id, quiet=True)))
     on_provider_acquired_node(operator, request.node_id, run_node, what=f"{type} of the site {site.site.get('slug')}",
@@ -141,7 +122,7 @@ def environment_status(operator: Operator, environment_id: str, status: str, *, 
                        type: Optional[str] = None, job_id: Optional[str] = None) -> dict:
     """The environment is in that status, of that site (and type), and so is its site."""
     environment = operator.asks_for(TheEnvironment(environment_id))
-    expect(environment, an_environment_that_is(status, type=type, site=site_id),
+    expect(environment, an_environment(status, type=type, site=site_id),
            command=TheEnvironment(environment_id).command, job_id=job_id)
     site_status(operator, site_id, status, job_id=job_id)
     return environment

@@ -1,20 +1,24 @@
 """The checks of what the run kept while Pressluft acquired the node it waited for, judged on what the API answered
 and listed then: the site creation the run tried while the target's first node was acquired (SC-2,
-support/run/preflight_proof.py), and the looks of its wait for that node (AC-5, support/run/acquisition_proof.py)."""
+support/harness/preflight_proof.py), and the looks of its wait for that node (AC-5,
+support/harness/acquisition_proof.py)."""
 from __future__ import annotations
 
 import json
 from typing import Optional
 
 from support.checks.matchers import expect, shown_in
-from support.checks.nodes import Acquisition, a_node_not_ready, node_is_ready
+from support.checks.nodes import a_node_not_ready, node_is_ready
 from support.checks.refusals import refused_by_readiness
 from support.http.journal import Exchange
+from support.pressluft.listings import jobs_touching
+from support.pressluft.nodes import REQUESTED, Acquisition
 from support.screenplay.actions import RequestNode
 from support.screenplay.actor import Operator
-from support.screenplay.questions import TheJob, TheJobs, TheNodes, jobs_touching
+from support.screenplay.questions import TheJob, TheJobs, TheNodes
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
+from support.waiting.nodes import AcquisitionLooks
 
 
 def node_not_ready_when_answered(proof) -> dict:
@@ -45,58 +49,58 @@ def refused_naming_the_nodes_reasons(proof) -> None:
 
 
 def held_right_after(outcome: Optional[SuiteFailure]) -> None:
-    """A check made right after the attempt's answer (support/run/preflight_proof.py) held; else its verdict."""
+    """A check made right after the attempt's answer (support/harness/preflight_proof.py) held; else its verdict."""
     if outcome is not None:
         raise outcome
 
 
-# -- AC-5: the node the run waited for while Pressluft acquired it (support/run/acquisition_proof.py) -------------
-def reported_not_ready_while_acquired(acquisition: Acquisition) -> None:
+# -- AC-5: the node the run waited for while Pressluft acquired it (support/harness/acquisition_proof.py) -------------
+def reported_not_ready_while_acquired(looks: Optional[AcquisitionLooks]) -> None:
     """At every look of the run's wait while the node's acquisition job was in flight (the node listed first, the
     job read after), the node was listed: the provider node of the name it was requested (or found) with, not
     ready, with reason codes."""
-    watch = acquisition.watch
-    looks = [sighting for sighting in acquisition.sightings if sighting.in_flight]
+    in_flight = [sighting for sighting in looks.sightings if sighting.in_flight] if looks else []
     command = TheNodes().command
-    if watch is None or not looks:  # such a record proves nothing: the scenario is skipped before it gets here
-        raise SuiteFailure(Category.CONTRACT_VIOLATION, command, f"the wait for the node {acquisition.name} never "
-                           "saw its acquisition in flight", job_id=acquisition.job_id)
-    for sighting in looks:
+    if not in_flight:  # such a record proves nothing: the scenario is skipped before it gets here
+        waited = f"the wait for the node {looks.name}" if looks else "the run, which waited for no node,"
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, command, f"{waited} never saw its acquisition in flight",
+                           job_id=looks.job_id if looks else None)
+    for sighting in in_flight:
         if sighting.node is None:
             raise SuiteFailure(Category.CONTRACT_VIOLATION, command,
-                               f"the node {watch.name} was not listed while its acquisition was "
-                               f"{sighting.job_status} ({sighting.describe()})", job_id=watch.job_id)
-        expect(sighting.node, a_node_not_ready(name=watch.name), command=command, job_id=watch.job_id,
-               poll=acquisition.history)
+                               f"the node {looks.name} was not listed while its acquisition was "
+                               f"{sighting.job_status} ({sighting.describe()})", job_id=looks.job_id)
+        expect(sighting.node, a_node_not_ready(name=looks.name), command=command, job_id=looks.job_id,
+               poll=looks.history)
 
 
-def ready_without_a_second_request(operator: Operator, acquisition: Acquisition, exchanges: list[Exchange]) -> dict:
+def ready_without_a_second_request(operator: Operator, acquisition: Acquisition, looks: AcquisitionLooks,
+                                   exchanges: list[Exchange]) -> dict:
     """The node the run waited for became ready, and ready in fact (node_is_ready, within the node budget), and it was
     requested once: the operator's requests of its name are one (none when the run waited for a node another request
     made), one node of that name is listed, and one acquisition job for it, the one the run waited for. The job list
     first shows that job."""
-    watch = acquisition.watch
-    node = node_is_ready(operator, Acquisition(watch.node_id, acquisition.how, job_id=watch.job_id,
-                                               job=acquisition.job, name=watch.name))
+    node = node_is_ready(operator, Acquisition(looks.node_id, acquisition.how, job_id=looks.job_id,
+                                               job=acquisition.job, name=looks.name))
     jobs = operator.asks_for(TheJobs())
-    shown_in(jobs, [{"id": watch.job_id, "job_type": "node_provision", "node_id": node["id"]}],
-             command=TheJobs().command, what="jobs", claim=f"the node {watch.name} was acquired once",
-             job_id=watch.job_id)
+    shown_in(jobs, [{"id": looks.job_id, "job_type": "node_provision", "node_id": node["id"]}],
+             command=TheJobs().command, what="jobs", claim=f"the node {looks.name} was acquired once",
+             job_id=looks.job_id)
     acquisitions = jobs_touching(jobs, node_id=node["id"], job_type="node_provision")
-    named = [listed for listed in operator.asks_for(TheNodes()) if listed.get("name") == watch.name]
+    named = [listed for listed in operator.asks_for(TheNodes()) if listed.get("name") == looks.name]
     requests = [exchange for exchange in exchanges
-                if exchange.command == RequestNode.command_for() and _sent(exchange).get("name") == watch.name]
-    expected = 1 if acquisition.request is not None else 0
+                if exchange.command == RequestNode.command_for() and _body_sent(exchange).get("name") == looks.name]
+    expected = 1 if acquisition.how == REQUESTED else 0
     if len(acquisitions) != 1 or len(named) != 1 or len(requests) != expected:
         listed = ", ".join(f"{job['id']} ({job.get('status')})" for job in acquisitions)
         raise SuiteFailure(Category.CONTRACT_VIOLATION, TheJobs().command,
-                           f"the node {watch.name} was requested {len(requests)} times by the operator (expected "
+                           f"the node {looks.name} was requested {len(requests)} times by the operator (expected "
                            f"{expected}); {len(named)} nodes of that name are listed, with {len(acquisitions)} "
-                           f"acquisition jobs: {listed}", job_id=watch.job_id)
+                           f"acquisition jobs: {listed}", job_id=looks.job_id)
     return node
 
 
-def _sent(exchange: Exchange) -> dict:
+def _body_sent(exchange: Exchange) -> dict:
     """The JSON body a request sent ({} when there was none)."""
     try:
         body = json.loads(exchange.request_body or "{}")

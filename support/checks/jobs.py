@@ -1,63 +1,27 @@
-"""The checks of jobs: the job a request queued ended succeeded and is the request's own; a job ended failed with
+"""The checks of jobs: the job a request queued ended succeeded (judged by support/pressluft/jobs.py require_success,
+the one judge of a job's success) and is the request's own; a job ended failed with
 a code, within the attempts the contract gives its type; no job of a refused request was queued (the job list first
 showing it can show one); and the matchers of a job."""
 from __future__ import annotations
 
 from typing import Callable, Iterable, Optional
 
-from hamcrest.core.description import Description
-
 from support.checks.matchers import (
     RecordMatcher,
-    VerdictMatcher,
     expect,
     field_is,
     fields_that_are,
     new_value,
     shown_in,
 )
-from support.pressluft.jobs import CONTRACT_MAX_ATTEMPTS, category_of, is_terminal, job_reason
+from support.pressluft.jobs import CONTRACT_MAX_ATTEMPTS, is_terminal
 from support.pressluft.times import by_creation
 from support.screenplay.actions import Request
 from support.screenplay.actor import Operator
 from support.screenplay.questions import TheJob, TheJobs
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
-from support.waiting.jobs import wait_for_job
-
-
-class _JobThatSucceeded(VerdictMatcher):
-    def _matches(self, job) -> bool:
-        return isinstance(job, dict) and job.get("status") == "succeeded"
-
-    def describe_to(self, description: Description) -> None:
-        description.append_text("a job that succeeded")
-
-    def describe_mismatch(self, job, description: Description) -> None:
-        if not isinstance(job, dict):
-            description.append_text(f"got {job!r} instead of a job")
-            return
-        name = f"the {job.get('job_type') or 'job'} job {job.get('id')}"
-        status = job.get("status")
-        if status == "failed":
-            description.append_text(f"{name} ended failed with {job_reason(job)}")
-        elif status == "cancelled":
-            description.append_text(f"{name} ended cancelled")
-        else:
-            description.append_text(f"{name} is still {status}")
-
-    def category_for(self, job) -> Category:
-        return category_of(job)
-
-    def reason_for(self, job) -> str:
-        if isinstance(job, dict) and job.get("status") in ("failed", "cancelled"):
-            return job_reason(job)
-        return super().reason_for(job)
-
-
-def a_job_that_succeeded() -> VerdictMatcher:
-    return _JobThatSucceeded()
-
+from support.waiting.jobs import wait_for_job, wait_for_success
 
 ATTEMPT_RULES = {
     # the sentence's words → (what it means, given the attempts the contract allows; the check of the job)
@@ -72,100 +36,63 @@ ATTEMPT_RULES = {
 }
 
 
-class _JobOf(RecordMatcher):
-    """A job by the fields that say which job it is: its type, and the node, site and environment it belongs to; and,
-    unless only which job it is is asked (`identity_only`), a job record that holds the rules of every job."""
-
-    noun = "a job"
-
-    def __init__(self, job_type: str, where: dict, identity_only: bool = False):
-        self.job_type, self.where = job_type, where
-        self.kind = None if identity_only else "job"
-
-    def title(self, job: dict) -> str:
-        return f"{job.get('job_type') or 'job'} job {job.get('id')}"
-
-    def properties(self):
-        return [field_is("job_type", self.job_type)] + [field_is(field, value) for field, value in self.where.items()]
+def _job_title(job: dict) -> str:
+    return f"{job.get('job_type') or 'job'} job {job.get('id')}"
 
 
-def a_job_of(job_type: str, *, identity_only: bool = False, **where) -> VerdictMatcher:
+def _which_job(job_type: str, where: dict) -> list:
+    """The properties that say which job it is: its type, and the node, site and environment it belongs to."""
+    return [field_is("job_type", job_type)] + [field_is(field, value) for field, value in where.items()]
+
+
+def a_job_of(job_type: str, *, identity_only: bool = False, **where) -> RecordMatcher:
     """A job of that type that belongs where the scenario put it (node_id, site_id, environment_id = …), its record
     holding the rules of every job (support/pressluft/records.py) unless `identity_only`: a claim that only names
     which job it is (a later claim of the scenario judges the job itself)."""
-    return _JobOf(job_type, where, identity_only)
+    return RecordMatcher("a job", _which_job(job_type, where), kind=None if identity_only else "job",
+                         title=_job_title)
 
 
-class _FailedJob(_JobOf):
-    def __init__(self, job_type: str, where: dict, code: str, message: Optional[str], attempts: Optional[str]):
-        super().__init__(job_type, where)
-        self.code, self.message, self.attempts = code, message, attempts
-        self.allowed = CONTRACT_MAX_ATTEMPTS[job_type]
-
-    def properties(self):
-        allowed = self.allowed
-        found = super().properties() + fields_that_are(("status", "failed"), ("error_code", self.code),
-                                                       ("error_message", self.message))
-        found.append(("finished_at set", lambda job: None if job.get("finished_at") else "finished_at is null"))
-        if self.attempts is not None:
-            what, rule = ATTEMPT_RULES[self.attempts]
-            found.append((what.format(allowed=allowed), lambda job: None if rule(job, allowed) else
-                          f"attempt {job.get('attempt_count')} of {job.get('max_attempts')}, "
-                          f"run_after {job.get('run_after')!r}"))
-        return found
-
-    def category_for(self, job) -> Category:
-        if isinstance(job, dict) and job.get("status") in ("queued", "running"):
-            return Category.JOB_TIMEOUT
-        return Category.CONTRACT_VIOLATION
+def _attempts_as_said(attempts: str, allowed: int) -> tuple:
+    what, rule = ATTEMPT_RULES[attempts]
+    return (what.format(allowed=allowed), lambda job: None if rule(job, allowed) else
+            f"attempt {job.get('attempt_count')} of {job.get('max_attempts')}, run_after {job.get('run_after')!r}")
 
 
 def a_job_that_ended_failed(code: str, message: Optional[str] = None, *, job_type: str,
-                            attempts: Optional[str] = None, **where) -> VerdictMatcher:
+                            attempts: Optional[str] = None, **where) -> RecordMatcher:
     """Failed with that code (and message), finished, a job of that type belonging where `where` says, its record
     holding the rules of every job (within the attempts the contract gives its type among them); `attempts`: one of
-    ATTEMPT_RULES' phrases, as the feature text says it."""
-    return _FailedJob(job_type, where, code, message, attempts)
-
-
-class _JobOfRequest(RecordMatcher):
-    """The job a request queued, as the scenario knows it: its type, its site, its environment (or, for a
-    creation, an environment that did not exist before) and its node; a job record that holds the rules of every
-    job."""
-
-    noun = "a job"
-    kind = "job"
-
-    def __init__(self, job_type: str, site: Optional[str], environment: Optional[str], node: Optional[str],
-                 new_environment_not_in: Optional[Iterable[str]]):
-        self.job_type, self.site, self.environment, self.node = job_type, site, environment, node
-        self.existing = None if new_environment_not_in is None else set(new_environment_not_in)
-
-    def title(self, job: dict) -> str:
-        return f"{job.get('job_type') or 'job'} job {job.get('id')}"
-
-    def properties(self):
-        found = fields_that_are(("job_type", self.job_type), ("site_id", self.site, "site"),
-                                ("environment_id", self.environment, "environment"))
-        return found + new_value("environment_id", self.existing, "a new environment",
-                                 "it names the environment {}, one that existed before") + \
-            fields_that_are(("node_id", self.node, "node"))
+    ATTEMPT_RULES' phrases, as the feature text says it. Still in flight: job_timeout."""
+    found = _which_job(job_type, where) + fields_that_are(("status", "failed"), ("error_code", code),
+                                                           ("error_message", message))
+    found.append(("finished_at set", lambda job: None if job.get("finished_at") else "finished_at is null"))
+    if attempts is not None:
+        found.append(_attempts_as_said(attempts, CONTRACT_MAX_ATTEMPTS[job_type]))
+    return RecordMatcher("a job", found, kind="job", title=_job_title, category=lambda job: Category.JOB_TIMEOUT
+                         if isinstance(job, dict) and job.get("status") in ("queued", "running")
+                         else Category.CONTRACT_VIOLATION)
 
 
 def a_job_of_the_request(job_type: str, *, site: Optional[str] = None, environment: Optional[str] = None,
                          node: Optional[str] = None, new_environment_not_in: Optional[Iterable[str]] = None
-                         ) -> VerdictMatcher:
-    return _JobOfRequest(job_type, site, environment, node, new_environment_not_in)
+                         ) -> RecordMatcher:
+    """The job a request queued, as the scenario knows it: its type, its site, its environment (or, for a creation,
+    an environment that did not exist before) and its node; a job record that holds the rules of every job."""
+    found = fields_that_are(("job_type", job_type), ("site_id", site, "site"), ("environment_id", environment,
+                                                                                "environment"))
+    found += new_value("environment_id", new_environment_not_in, "a new environment",
+                       "it names the environment {}, one that existed before")
+    return RecordMatcher("a job", found + fields_that_are(("node_id", node, "node")), kind="job", title=_job_title)
 
 
-def job_succeeded(operator: Operator, request: Request, budget: float) -> dict:
+def job_succeeded(operator: Operator, request: Request) -> dict:
     """The job the request queued ended succeeded (failed: job_failed, cancelled: job_cancelled, still in
-    flight after its budget and Pressluft's own retries: job_timeout), and it is the request's own: of the job
-    type the request queues, for the site, the environment (a creation: a new one) and the node the scenario
-    set up."""
-    job_id = request.accepted()
-    job, history = wait_for_job(operator, job_id, command=request.command, budget=budget)
-    expect(job, a_job_that_succeeded(), command=request.command, job_id=job_id, poll=history)
+    flight after the budget of its job type and Pressluft's own retries: job_timeout; support/waiting/jobs.py
+    wait_for_success), and it is the request's own: of the job type the request queues, for the site, the
+    environment (a creation: a new one) and the node the scenario set up."""
+    job, _ = wait_for_success(operator, request)
+    job_id = job["id"]
     creation = request.job_type == "env_create"
     own = a_job_of_the_request(
         request.job_type, site=request.site_id, environment=request.environment_id, node=request.node_id,
@@ -174,14 +101,15 @@ def job_succeeded(operator: Operator, request: Request, budget: float) -> dict:
 
 
 def job_ended_failed(operator: Operator, job: Optional[dict], *, command: str, job_type: str, code: str,
-                     message: Optional[str] = None, attempts: Optional[str] = None, budget: float, **where) -> dict:
+                     message: Optional[str] = None, attempts: Optional[str] = None, **where) -> dict:
     """The job (of that type, belonging where `where` says) ended failed with that code (and message),
     finished, within the attempts the contract gives its type, and with the attempts the sentence names
-    (`attempts`: a phrase of ATTEMPT_RULES, above)."""
+    (`attempts`: a phrase of ATTEMPT_RULES, above); a job still in flight is waited for, within the budget of its
+    type."""
     if job is None:
         raise SuiteFailure(Category.CONTRACT_VIOLATION, TheJobs().command, f"no job of {command} is listed")
     if not is_terminal(job):
-        job, _ = wait_for_job(operator, job["id"], command=command, budget=budget)
+        job, _ = wait_for_job(operator, job["id"], command=command, job_type=job_type)
     return expect(job, a_job_that_ended_failed(code, message, job_type=job_type, attempts=attempts, **where),
                   command=command, job_id=job["id"])
 

@@ -1,5 +1,6 @@
-"""What every check is built on: matchers that know which failure category a mismatch is (`VerdictMatcher`), a
-matcher of one record by its properties whose mismatch names each one that differs (`RecordMatcher`), `expect()`,
+"""What every check is built on: the matcher of one record (or answer) built from its noun and its properties, whose
+mismatch names each one that differs and knows which failure category it is (`RecordMatcher`: every matcher of the
+suite is one line that makes one), `expect()`,
 which turns a mismatch into a verdict with one summary line, and `shown_in()`: a "no X" claim first shows that its
 listing can show an X (or is not shown on this target when the run has no X of its own there).
 
@@ -19,73 +20,73 @@ from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 from support.verdicts.not_shown import NotShownHere
 
+# (what it promises, a check of the record: None when it holds, else what was found)
+Property = tuple[str, Callable[[Any], Optional[str]]]
 
-class VerdictMatcher(BaseMatcher):
-    """A matcher that can say which failure category a mismatch is."""
 
-    category = Category.CONTRACT_VIOLATION
+def _article_dropped(noun: str) -> str:
+    return noun.split(" ", 1)[1] if noun.split(" ", 1)[0] in ("a", "an") else noun
+
+
+class RecordMatcher(BaseMatcher):
+    """A matcher built from its noun and its properties: every matcher of the suite is one, made by one line of its
+    domain's checks. It judges one record of the API (a dict; `of`: another kind of answer) by its properties and by
+    the rules every record of its `kind` must hold (support/pressluft/records.py: how its own fields agree, the
+    contract's limits); its mismatch names each property that does not hold: `the site shop (s1): status is 'cloning'
+    (expected status 'active')`, or what `says(item, found)` makes of what was found. Its category is `category`, or
+    `category(item)` when that depends on the item."""
+
+    def __init__(self, noun: str, properties: Iterable[Property] = (), *, kind: Optional[str] = None,
+                 title: Optional[Callable[[dict], str]] = None, of: type = dict,
+                 category: Category | Callable[[Any], Category] = Category.CONTRACT_VIOLATION,
+                 says: Optional[Callable[[Any, list[str]], str]] = None, described: Optional[str] = None):
+        self.noun, self.properties, self.kind, self.of = noun, list(properties), kind, of
+        self._title = title or (lambda record: f"{_article_dropped(noun)} {record.get('id')}")
+        self._category, self._says, self._described = category, says, described
+
+    def every_property(self) -> list[Property]:
+        """Its own properties, then the rules of its kind."""
+        return self.properties + (RULES[self.kind] if self.kind else [])
+
+    def unmet(self, item: Any) -> list[tuple[str, str]]:
+        """(what it promises, what was found) of each property the item does not hold."""
+        if not isinstance(item, self.of):
+            return [(self.noun, f"got {item!r} instead of {self.noun}")]
+        return [(what, problem) for what, check in self.every_property() if (problem := check(item)) is not None]
+
+    def differences(self, item: Any) -> list[str]:
+        if not isinstance(item, self.of):
+            return [f"got {item!r} instead of {self.noun}"]
+        return [f"{problem} (expected {what})" for what, problem in self.unmet(item)]
+
+    def _matches(self, item: Any) -> bool:
+        return not self.unmet(item)
 
     def category_for(self, item: Any) -> Category:
-        return self.category
+        """Which failure category its mismatch with the item is."""
+        return self._category(item) if callable(self._category) else self._category
 
     def reason_for(self, item: Any) -> str:
+        """Its mismatch with the item, in words: a verdict's reason."""
         description = StringDescription()
         self.describe_mismatch(item, description)
         return str(description)
 
-
-class RecordMatcher(VerdictMatcher):
-    """A matcher of one record (a dict) of the API by a list of (what, check) properties, and by the rules every
-    record of its `kind` must hold (support/pressluft/records.py: how its own fields agree, the contract's limits);
-    the mismatch text says which of them differ."""
-
-    noun = "a record"
-    kind: Optional[str] = None  # "node", "job", "backup", "environment": whose rules it applies (None: none)
-
-    def properties(self) -> list[tuple[str, Callable[[dict], Optional[str]]]]:
-        """(what the property is, a check returning None when it holds, else what was found)."""
-        raise NotImplementedError
-
-    def every_property(self) -> list[tuple[str, Callable[[dict], Optional[str]]]]:
-        """Its own properties, then the rules of its kind."""
-        return self.properties() + (RULES[self.kind] if self.kind else [])
-
-    def title(self, record: dict) -> str:
-        return f"{self.noun[2:] if self.noun.startswith('a ') else self.noun} {record.get('id')}"
-
-    def differences(self, record: Any) -> list[str]:
-        if not isinstance(record, dict):
-            return [f"got {record!r} instead of {self.noun}"]
-        found = []
-        for what, check in self.every_property():
-            problem = check(record)
-            if problem is not None:
-                found.append(f"{problem} (expected {what})")
-        return found
-
-    def _matches(self, record: Any) -> bool:
-        return not self.differences(record)
-
     def describe_to(self, description: Description) -> None:
-        description.append_text(f"{self.noun} with " + ", ".join(what for what, _ in self.every_property()))
+        description.append_text(self._described or
+                                f"{self.noun} with " + ", ".join(what for what, _ in self.every_property()))
 
-    def describe_mismatch(self, record: Any, description: Description) -> None:
-        problems = self.differences(record)
-        prefix = f"the {self.title(record)}: " if isinstance(record, dict) else ""
-        description.append_text(prefix + "; ".join(problems))
-
-
-class _ConsistentRecord(RecordMatcher):
-    def __init__(self, kind: str):
-        self.kind, self.noun = kind, f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
-
-    def properties(self):
-        return []
+    def describe_mismatch(self, item: Any, description: Description) -> None:
+        if self._says is not None and isinstance(item, self.of):
+            description.append_text(self._says(item, [problem for _, problem in self.unmet(item)]))
+            return
+        prefix = f"the {self._title(item)}: " if isinstance(item, dict) else ""
+        description.append_text(prefix + "; ".join(self.differences(item)))
 
 
-def a_consistent_record(kind: str) -> VerdictMatcher:
+def a_consistent_record(kind: str) -> RecordMatcher:
     """A record of that kind that holds the rules of its kind, whatever else it is (support/pressluft/records.py)."""
-    return _ConsistentRecord(kind)
+    return RecordMatcher(f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}", kind=kind)
 
 
 def field_is(field: str, expected: Any, label: Optional[str] = None) -> tuple:
@@ -116,7 +117,7 @@ def expect(actual: Any, matcher: BaseMatcher, *, command: str, job_id: Optional[
     """assert_that, but a mismatch becomes a SuiteFailure with the matcher's category and English reason."""
     if matcher.matches(actual):
         return actual
-    if isinstance(matcher, VerdictMatcher):
+    if isinstance(matcher, RecordMatcher):
         category, reason = matcher.category_for(actual), matcher.reason_for(actual)
     else:
         description = StringDescription()

@@ -1,110 +1,72 @@
 """The checks of provider-acquired nodes: the run's node is ready, and ready in fact; Pressluft acquired at most one
 node for it; a node request's acquisition is retried on Pressluft's schedule, or ends failed; a new node is reported
-not ready while it is acquired. With the matchers of a node, and `Acquisition`: the run's node as it was secured
-(reused, adopted while in flight, or requested) and the job that made it."""
+not ready while it is acquired. With the matchers of a node. (The run's node as it was secured:
+support/pressluft/nodes.py `Acquisition`.)"""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Optional
 
 from support.checks.jobs import a_job_of, job_ended_failed
-from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, fields_that_are, shown_in
+from support.checks.matchers import RecordMatcher, expect, fields_that_are, shown_in
 from support.http.journal import Exchange
-from support.pressluft.jobs import CONTRACT_MAX_ATTEMPTS, in_flight, job_reason, require_success
+from support.pressluft.jobs import CONTRACT_MAX_ATTEMPTS, in_flight, job_reason
+from support.pressluft.listings import by_id, jobs_touching
+from support.pressluft.nodes import REQUESTED, REUSED, Acquisition
 from support.pressluft.readiness import readiness_words, reason_codes
 from support.pressluft.times import by_creation, parse_time
 from support.reporting.narration import attach_text
 from support.runtime.resources import NODE_REQUEST, run_node_name
 from support.screenplay.actions import Request, RequestNode
 from support.screenplay.actor import Operator
-from support.screenplay.questions import TheJob, TheJobs, TheNodes, by_id, jobs_touching
+from support.screenplay.questions import TheJob, TheJobs, TheNodes
 from support.verdicts.categories import Category
-from support.verdicts.failure import PollHistory, SuiteFailure
-from support.waiting.jobs import wait_for_job
-from support.waiting.nodes import AcquisitionWatch, wait_for_node_ready
+from support.verdicts.failure import SuiteFailure
+from support.waiting.jobs import wait_for_job, wait_for_success
+from support.waiting.nodes import wait_for_node_ready
 
-REUSED, ADOPTED, REQUESTED = "reused", "adopted", "requested"
-
-
-@dataclass
-class Acquisition:
-    """The run's node: how it was secured (reused, adopted while in flight, requested) and its job."""
-
-    node_id: Optional[str]
-    how: str
-    job_id: Optional[str] = None
-    job: Optional[dict] = None
-    name: Optional[str] = None
-    request: Optional[Request] = None     # the run's own node request (requested)
-    # the run's wait for the acquisition (requested or adopted): the node it waited for and what it saw of it at each
-    # poll (support/waiting/nodes.py), and the wait's history: how the node was reported while Pressluft acquired it
-    watch: Optional[AcquisitionWatch] = None
-    history: Optional[PollHistory] = None
-
-    @property
-    def sightings(self) -> list:
-        return self.watch.sightings if self.watch else []
-
-    def describe(self) -> str:
-        return {REUSED: f"reuses the ready node {self.name} ({self.node_id})",
-                ADOPTED: f"waits for the node {self.name} ({self.node_id}) that is still being acquired "
-                         f"(job {self.job_id})",
-                REQUESTED: "acquires a new node"}[self.how]
+PROVIDER_NODE = ("a provider-acquired node (is_local false)",
+                 lambda node: None if node.get("is_local") is False else f"is_local is {node.get('is_local')!r}")
 
 
-class _Node(RecordMatcher):
+def _readiness_is(ready: bool) -> list:
+    """The properties of a node reported ready (no outstanding reason code) or not ready (with reason codes)."""
+    def readiness(node):
+        return None if (node.get("readiness") or {}).get("is_ready") is ready else f"it is {readiness_words(node)}"
+
+    def codes(node):
+        listed = reason_codes(node)
+        if ready:
+            return f"it lists {', '.join(listed)}" if listed else None
+        return None if listed else "it names no reason code"
+    if ready:
+        return [("readiness is_ready true", readiness), ("no outstanding reason codes", codes)]
+    return [("readiness is_ready false", readiness), ("reason codes saying why", codes)]
+
+
+def _node(name: Optional[str], ready: Optional[bool] = None) -> RecordMatcher:
     """A provider node (of that name), ready or not as the scenario expects, its record holding the rules of every
     node (support/pressluft/records.py: a ready one active, on the host acquisition gave it); `ready` None: only which
-    node it is (a later claim of the scenario judges its state)."""
-
-    noun = "a node"
-
-    def __init__(self, ready: Optional[bool], name: Optional[str]):
-        self.ready, self.name = ready, name
-        self.kind = None if ready is None else "node"
-
-    def title(self, node: dict) -> str:
-        return f"node {node.get('name')} ({node.get('id')})"
-
-    def properties(self):
-        def readiness(node):
-            return None if (node.get("readiness") or {}).get("is_ready") is self.ready else \
-                f"it is {readiness_words(node)}"
-
-        def codes(node):
-            listed = reason_codes(node)
-            if self.ready:
-                return f"it lists {', '.join(listed)}" if listed else None
-            return None if listed else "it names no reason code"
-
-        found = fields_that_are(("name", self.name))
-        found.append(("a provider-acquired node (is_local false)",
-                      lambda node: None if node.get("is_local") is False else f"is_local is {node.get('is_local')!r}"))
-        if self.ready is None:
-            return found
-        if self.ready:
-            return found + [("readiness is_ready true", readiness), ("no outstanding reason codes", codes)]
-        return found + [("readiness is_ready false", readiness), ("reason codes saying why", codes)]
-
-    def category_for(self, node) -> Category:
-        if self.ready and isinstance(node, dict) and not (node.get("readiness") or {}).get("is_ready"):
-            return Category.NODE_NOT_READY
-        return Category.CONTRACT_VIOLATION
+    node it is (a later claim of the scenario judges its state). A node expected ready that is not: node_not_ready."""
+    found = fields_that_are(("name", name)) + [PROVIDER_NODE] + ([] if ready is None else _readiness_is(ready))
+    return RecordMatcher("a node", found, kind=None if ready is None else "node",
+                         title=lambda node: f"node {node.get('name')} ({node.get('id')})",
+                         category=lambda node: Category.NODE_NOT_READY if ready and isinstance(node, dict)
+                         and not (node.get("readiness") or {}).get("is_ready") else Category.CONTRACT_VIOLATION)
 
 
-def a_ready_node(name: Optional[str] = None) -> VerdictMatcher:
+def a_ready_node(name: Optional[str] = None) -> RecordMatcher:
     """Ready with no reason code, and ready in fact: a provider node, active, on the host acquisition gave it
     (and named `name` when given)."""
-    return _Node(True, name)
+    return _node(name, ready=True)
 
 
-def a_node_not_ready(name: Optional[str] = None) -> VerdictMatcher:
-    return _Node(False, name)
+def a_node_not_ready(name: Optional[str] = None) -> RecordMatcher:
+    return _node(name, ready=False)
 
 
-def a_provider_node_named(name: str) -> VerdictMatcher:
+def a_provider_node_named(name: str) -> RecordMatcher:
     """The provider node of that name, ready or not: which node it is, its state left to the claim that judges it."""
-    return _Node(None, name)
+    return _node(name)
 
 
 def node_job_record(acquisition: Optional[Acquisition]) -> list[dict]:
@@ -146,7 +108,7 @@ def node_request_ended_failed(operator: Operator, request: Request, *, code: str
     job = operator.asks_for(TheJob(request.accepted(), quiet=True))
     node = _requested_node(operator, request, job)
     return job_ended_failed(operator, job, command=request.command, job_type="node_provision", code=code,
-                            message=message, attempts=attempts, budget=operator.settings.budgets.node,
+                            message=message, attempts=attempts,
                             node_id=node["id"], site_id=None, environment_id=None)
 
 
@@ -190,8 +152,7 @@ def node_is_ready(operator: Operator, acquisition: Acquisition) -> dict:
     fact: the provider node the run knows (its name), active, on the host acquisition gave it, and the
     acquisition job that made it (when one is listed) is a node_provision of that node that succeeded; the step
     says which evidence it used (an attachment)."""
-    node, history = wait_for_node_ready(operator, acquisition.node_id, budget=operator.settings.budgets.node,
-                                        job_id=acquisition.job_id)
+    node, history = wait_for_node_ready(operator, acquisition.node_id, job_id=acquisition.job_id)
     expect(node, a_ready_node(name=acquisition.name), command=TheNodes().command, job_id=acquisition.job_id,
            poll=history)
     attach_text("what shows the node was acquired", acquired_by(node, _acquisition_job(operator, node, acquisition)))
@@ -240,7 +201,7 @@ def retry_scheduled(operator: Operator, request: Request, *, failed_attempts: in
         attempts = job.get("attempt_count") or 0
         return attempts > failed_attempts or (attempts == failed_attempts and job.get("status") == "queued")
 
-    job, history = wait_for_job(operator, job_id, command=request.command, budget=operator.settings.budgets.node,
+    job, history = wait_for_job(operator, job_id, command=request.command, job_type=request.job_type,
                                 until=scheduled_or_past)
     node = _requested_node(operator, request, job)
     expect(job, a_job_of("node_provision", node_id=node["id"], site_id=None, environment_id=None),
@@ -293,11 +254,10 @@ def node_ready_without_resubmission(operator: Operator, request: Request, exchan
     """The acquisition job succeeded, the node it made is ready, and the node was requested once: one POST by
     the operator in this scenario, one acquisition job for the node."""
     job_id = request.accepted()
-    job, history = wait_for_job(operator, job_id, command=request.command, budget=operator.settings.budgets.node)
-    require_success(job, command=request.command, history=history)
+    job, _ = wait_for_success(operator, request)
     node = _requested_node(operator, request, job)
     expect(job, a_job_of("node_provision", node_id=node["id"]), command=request.command, job_id=job_id)
-    node, readiness = wait_for_node_ready(operator, node["id"], budget=operator.settings.budgets.node, job_id=job_id)
+    node, readiness = wait_for_node_ready(operator, node["id"], job_id=job_id)
     expect(node, a_ready_node(name=request.slug), command=TheNodes().command, job_id=job_id, poll=readiness)
     jobs = jobs_touching(operator.asks_for(TheJobs()), node_id=node["id"], job_type="node_provision")
     posts = [exchange for exchange in exchanges if exchange.command == RequestNode.command_for()]

@@ -13,10 +13,12 @@ from typing import Optional
 
 from support.checks.jobs import no_job_queued
 from support.checks.matchers import shown_in
-from support.checks.sites import LiveSite, site_job_record
+from support.checks.sites import site_job_record
+from support.pressluft.listings import by_slug, jobs_touching
+from support.pressluft.sites import LiveSite
 from support.screenplay.actions import Request
 from support.screenplay.actor import Operator
-from support.screenplay.questions import TheBackups, TheEnvironments, TheNodes, TheSites, by_slug, jobs_touching
+from support.screenplay.questions import TheBackups, TheEnvironments, TheNodes, TheSites
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 

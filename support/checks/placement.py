@@ -7,10 +7,11 @@ from typing import Optional
 
 from support.checks.matchers import expect
 from support.checks.nodes import a_ready_node, acquired_by, newest_acquisition_job
+from support.pressluft.listings import by_id, provider_nodes
 from support.pressluft.readiness import is_ready, readiness_words
 from support.reporting.narration import attach_text
 from support.screenplay.actor import Operator
-from support.screenplay.questions import TheJob, TheNodes, by_id, provider_nodes
+from support.screenplay.questions import TheJob, TheNodes
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 

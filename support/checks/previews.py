@@ -1,62 +1,61 @@
 """The checks of previews: a preview answers 200, 301 or 302 (301 and 302 not followed), and shows the content it
-should, with nothing a restore replaced."""
+should, with nothing a restore replaced. Each judges the answer of one look at the preview (support/screenplay/
+questions.py ThePreview; the wait's last look, or the scenario's own), kept whole, through its matcher."""
 from __future__ import annotations
 
 from typing import Iterable
 
-from hamcrest.core.description import Description
-
-from support.checks.matchers import VerdictMatcher, expect
-from support.http.preview import REACHABLE_PREVIEW_STATUSES, looking_at
+from support.checks.matchers import RecordMatcher, expect
+from support.http.preview import REACHABLE_PREVIEW_STATUSES, PreviewAnswer
 from support.screenplay.actor import Operator
 from support.verdicts.categories import Category
-from support.verdicts.failure import SuiteFailure
 from support.waiting.previews import wait_for_preview
 
 
-class _PreviewAnswer(VerdictMatcher):
-    """A preview answer (status or None, what was got) with this status, which counts as reachable."""
-
-    def __init__(self, status: int):
-        self.status = status
-
-    def _matches(self, answer) -> bool:
-        return answer[0] == self.status and self.status in REACHABLE_PREVIEW_STATUSES
-
-    def describe_to(self, description: Description) -> None:
-        description.append_text(f"a preview answer {self.status}, which counts as reachable")
-
-    def describe_mismatch(self, answer, description: Description) -> None:
-        description.append_text(f"the preview answered {answer[1]}")
-
-    def category_for(self, answer) -> Category:
-        return Category.CONTRACT_VIOLATION if answer[0] in REACHABLE_PREVIEW_STATUSES \
-            else Category.PREVIEW_UNREACHABLE
+def a_preview_answer(status: int) -> RecordMatcher:
+    """A preview answer with this status, which counts as reachable (another reachable one: a contract violation;
+    one that is not: preview_unreachable)."""
+    return RecordMatcher("a preview answer", [(f"status {status}", lambda answer: None if answer.status == status
+                                               and status in REACHABLE_PREVIEW_STATUSES else f"{answer.said}")],
+                         of=PreviewAnswer, described=f"a preview answer {status}, which counts as reachable",
+                         says=lambda answer, _: f"the preview answered {answer.said}",
+                         category=lambda answer: Category.CONTRACT_VIOLATION
+                         if isinstance(answer, PreviewAnswer) and answer.reachable else Category.PREVIEW_UNREACHABLE)
 
 
-def a_preview_answer(status: int) -> VerdictMatcher:
-    return _PreviewAnswer(status)
+def a_preview_showing(content: str, replaced: Iterable[str] = ()) -> RecordMatcher:
+    """A preview answer 200 whose page shows the content, and none of the `replaced` contents (what a restore must
+    have replaced, not merged with)."""
+    replaced = list(replaced)
+
+    def shows(answer: PreviewAnswer):
+        return None if answer.status == 200 and content in answer.body else \
+            f"the preview answered {answer.said} without the content '{content}'"
+
+    def traces(answer: PreviewAnswer):
+        found = [text for text in replaced if text in answer.body]
+        return None if not found or shows(answer) else (f"the preview shows '{content}' but also "
+                                                        + " and ".join(f"'{text}'" for text in found)
+                                                        + ", which it should have replaced")
+    return RecordMatcher("a preview answer", [(f"200 showing '{content}'", shows),
+                                              ("none of " + ", ".join(f"'{text}'" for text in replaced), traces)],
+                         of=PreviewAnswer, says=lambda answer, found: found[0],
+                         described=f"a preview answer 200 showing '{content}'"
+                         + "".join(f", not '{text}'" for text in replaced))
 
 
-def preview_reachable(operator: Operator, url: str) -> int:
-    status, _ = wait_for_preview(operator, url)
-    return status
+def preview_reachable(operator: Operator, url: str) -> PreviewAnswer:
+    """The preview answers 200, 301 or 302 within the preview budget (else preview_unreachable, its last answer)."""
+    answer, _ = wait_for_preview(operator, url)
+    return answer
 
 
-def preview_answered(answer: tuple, status: int, url: str) -> None:
-    expect(answer, a_preview_answer(status), command=looking_at(url))
+def preview_answered(answer: PreviewAnswer, status: int) -> None:
+    expect(answer, a_preview_answer(status), command=answer.command)
 
 
 def preview_shows(operator: Operator, url: str, content: str, *, replaced: Iterable[str] = ()) -> None:
-    """The preview answers 200 with the content, and with none of the `replaced` contents (what a restore must
-    have replaced, not merged with)."""
-    wait_for_preview(operator, url)
-    status, last, body = operator.preview.get(url)
-    if status != 200 or content not in body:
-        raise SuiteFailure(Category.CONTRACT_VIOLATION, looking_at(url),
-                           f"the preview answered {last} without the content '{content}'")
-    traces = [text for text in replaced if text in body]
-    if traces:
-        raise SuiteFailure(Category.CONTRACT_VIOLATION, looking_at(url),
-                           f"the preview shows '{content}' but also " + " and ".join(f"'{text}'" for text in traces)
-                           + ", which it should have replaced")
+    """The preview answers (within the preview budget) 200 with the content, and with none of the `replaced` contents
+    (what a restore must have replaced, not merged with): the answer the wait ended with, judged whole."""
+    answer = preview_reachable(operator, url)
+    expect(answer, a_preview_showing(content, replaced), command=answer.command)

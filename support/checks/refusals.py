@@ -4,58 +4,50 @@ from __future__ import annotations
 
 from typing import Iterable, Optional
 
-from hamcrest.core.description import Description
-
-from support.checks.matchers import VerdictMatcher, expect
+from support.checks.matchers import RecordMatcher, expect
 from support.pressluft.readiness import GUIDANCE, NOT_READY_PREFIX, in_priority_order, named_in, refusal_message
 from support.screenplay.actions import Request
 
 
-class _ErrorEnvelope(VerdictMatcher):
-    """An answer (support.http.client.Answer) with this status and error code, naming some words."""
+def _body(answer) -> dict:
+    body = getattr(answer, "json", answer)
+    return body if isinstance(body, dict) else {}
 
-    def __init__(self, code: str, status: Optional[int], naming: Iterable[str]):
-        self.code, self.status, self.naming = code, status, list(naming)
 
-    def _body(self, answer) -> dict:
-        body = getattr(answer, "json", answer)
-        return body if isinstance(body, dict) else {}
+def _answered(answer) -> str:
+    """What an answer was, as a mismatch says it: `the answer was 409 conflict: <its message>`."""
+    body = _body(answer)
+    text = f"the answer was {getattr(answer, 'status', '?')} {body.get('code', '(no error code)')}"
+    return text + (f": {body['message']}" if body.get("message") else "")
 
-    def _missing(self, answer) -> list:
-        body = self._body(answer)
-        message = body.get("message") or ""
-        listed = ((body.get("details") or {}).get("reason_codes")) if isinstance(body.get("details"), dict) else None
-        missing = [word for word in self.naming if word not in message]
-        if listed is not None:
-            missing += [f"{word} (in details.reason_codes)" for word in self.naming if word not in listed]
-        return missing
 
-    def _matches(self, answer) -> bool:
-        body = self._body(answer)
-        status_ok = self.status is None or getattr(answer, "status", None) == self.status
-        return status_ok and body.get("code") == self.code and not self._missing(answer)
-
-    def describe_to(self, description: Description) -> None:
-        text = f"an error answer {self.status or ''} {self.code}".replace("  ", " ")
-        if self.naming:
-            text += " naming " + ", ".join(self.naming)
-        description.append_text(text)
-
-    def describe_mismatch(self, answer, description: Description) -> None:
-        body = self._body(answer)
-        status = getattr(answer, "status", "?")
-        text = f"the answer was {status} {body.get('code', '(no error code)')}"
-        if body.get("message"):
-            text += f": {body['message']}"
-        missing = self._missing(answer) if body.get("code") == self.code else []
-        if missing:
-            text += f", which does not name {', '.join(missing)}"
-        description.append_text(text)
+def _not_named(answer, words: list) -> list:
+    """The words the answer's message does not name (and those its details.reason_codes, when given, do not list)."""
+    body = _body(answer)
+    message = body.get("message") or ""
+    listed = ((body.get("details") or {}).get("reason_codes")) if isinstance(body.get("details"), dict) else None
+    missing = [word for word in words if word not in message]
+    if listed is not None:
+        missing += [f"{word} (in details.reason_codes)" for word in words if word not in listed]
+    return missing
 
 
 def an_error_envelope_with_code(code: str, *, status: Optional[int] = None,
-                                naming: Iterable[str] = ()) -> VerdictMatcher:
-    return _ErrorEnvelope(code, status, naming)
+                                naming: Iterable[str] = ()) -> RecordMatcher:
+    """An answer (support.http.client.Answer) with this status and error code, naming some words."""
+    naming = list(naming)
+
+    def unnamed(answer) -> Optional[str]:
+        missing = _not_named(answer, naming) if _body(answer).get("code") == code else []
+        return f"which does not name {', '.join(missing)}" if missing else None
+    properties = [(f"status {status}", lambda answer: None if status in (None, getattr(answer, "status", None))
+                   else "another status"),
+                  (f"error code {code}", lambda answer: None if _body(answer).get("code") == code else "another code"),
+                  ("naming " + ", ".join(naming), unnamed)]
+    return RecordMatcher("an error answer", properties, of=object,
+                         described=f"an error answer {status or ''} {code}".replace("  ", " ")
+                         + (" naming " + ", ".join(naming) if naming else ""),
+                         says=lambda answer, _: _answered(answer) + (f", {unnamed(answer)}" if unnamed(answer) else ""))
 
 
 def not_ready_message_differences(message: str, codes: Iterable[str]) -> list[str]:
@@ -82,42 +74,30 @@ def not_ready_message_differences(message: str, codes: Iterable[str]) -> list[st
     return found
 
 
-class _NodeNotReadyRefusal(VerdictMatcher):
+def _is_not_ready_refusal(answer) -> bool:
+    return getattr(answer, "status", None) == 409 and _body(answer).get("code") == "node_not_ready"
+
+
+def a_node_not_ready_refusal(codes: Iterable[str]) -> RecordMatcher:
     """A 409 node_not_ready answer naming exactly the node's reason codes, as the contract words them."""
+    codes = in_priority_order(codes)
 
-    def __init__(self, codes: Iterable[str]):
-        self.codes = in_priority_order(codes)
+    def worded(answer) -> Optional[str]:
+        found = not_ready_message_differences(_body(answer).get("message") or "", codes)
+        return "; ".join(found) if _is_not_ready_refusal(answer) and found else None
 
-    def differences(self, answer) -> list[str]:
-        body = getattr(answer, "json", answer)
-        body = body if isinstance(body, dict) else {}
-        status = getattr(answer, "status", None)
-        if status != 409 or body.get("code") != "node_not_ready":
-            return ["it is not a 409 node_not_ready refusal"]
-        found = not_ready_message_differences(body.get("message") or "", self.codes)
-        details = body.get("details")
-        listed = details.get("reason_codes") if isinstance(details, dict) else None
-        if isinstance(details, dict) and "reason_codes" in details and listed != self.codes:
-            found.append(f"its details.reason_codes are {listed!r}, not {self.codes!r}")
-        return found
-
-    def _matches(self, answer) -> bool:
-        return not self.differences(answer)
-
-    def describe_to(self, description: Description) -> None:
-        description.append_text(f"a 409 node_not_ready answer: '{refusal_message(self.codes)}'")
-
-    def describe_mismatch(self, answer, description: Description) -> None:
-        body = getattr(answer, "json", answer)
-        body = body if isinstance(body, dict) else {}
-        text = f"the answer was {getattr(answer, 'status', '?')} {body.get('code', '(no error code)')}"
-        if body.get("message"):
-            text += f": {body['message']}"
-        description.append_text(text + ": " + "; ".join(self.differences(answer)))
-
-
-def a_node_not_ready_refusal(codes: Iterable[str]) -> VerdictMatcher:
-    return _NodeNotReadyRefusal(codes)
+    def listed(answer) -> Optional[str]:
+        details = _body(answer).get("details")
+        if not _is_not_ready_refusal(answer) or not isinstance(details, dict) or "reason_codes" not in details \
+                or details["reason_codes"] == codes:
+            return None
+        return f"its details.reason_codes are {details['reason_codes']!r}, not {codes!r}"
+    properties = [("a 409 node_not_ready refusal", lambda answer: None if _is_not_ready_refusal(answer)
+                   else "it is not a 409 node_not_ready refusal"),
+                  ("the contract's message for the codes", worded), ("details.reason_codes the codes", listed)]
+    return RecordMatcher("a node_not_ready refusal", properties, of=object,
+                         described=f"a 409 node_not_ready answer: '{refusal_message(codes)}'",
+                         says=lambda answer, found: _answered(answer) + ": " + "; ".join(found))
 
 
 def refused(request: Request, *, code: str, status: int, naming: Iterable[str] = ()) -> None:

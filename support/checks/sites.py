@@ -1,79 +1,53 @@
-"""The checks of sites: a site's status, its creation recorded one site with one production; `LiveSite`: a site
-whose production environment is live (the flows make one, the checks judge what was done to it). No site recorded for
-a refused creation: support/checks/nothing_left.py."""
+"""The checks of sites: a site's status, its creation recorded one site with one production (the live site a flow
+made, support/pressluft/sites.py `LiveSite`, with what its creation recorded). No site recorded for a refused creation:
+support/checks/nothing_left.py."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Optional
 
-from support.checks.matchers import RecordMatcher, VerdictMatcher, expect, fields_that_are
-from support.screenplay.actions import Request
+from support.checks.matchers import RecordMatcher, expect, fields_that_are
+from support.pressluft.sites import LiveSite
 from support.screenplay.actor import Operator
 from support.screenplay.questions import TheEnvironments, TheSite, TheSites
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 
 
-@dataclass
-class LiveSite:
-    """The site, its production and its creation job; and the evidence of what its creation recorded: the request
-    (with the sites listed just before it) and the sites and the site's environments listed right after its job."""
-
-    site: dict
-    production: dict
-    job: Optional[dict] = None
-    request: Optional[Request] = None
-    sites_after: list = field(default_factory=list)
-    environments_after: list = field(default_factory=list)
-
-    @property
-    def id(self) -> str:
-        return self.site["id"]
-
-
 def one_site_with_one_production(site: LiveSite, listed: list) -> None:
     """The site's only production: its creation recorded one site (the sites listed right after it that were not
     listed before and bear the requested slug or name: this one), which then listed one environment, its production;
     and `listed` (the site's environments now) holds no other production."""
-    request, job_id = site.request, (site.job or {}).get("id")
-    if request is None:
+    creation, job_id = site.creation, (site.job or {}).get("id")
+    if creation is None:
         raise ValueError("the site's creation was not kept (support/flows/sites.py create_live_site keeps it)")
-    before = {found["id"] for found in request.sites_before}
-    named = [found for found in site.sites_after if found.get("id") not in before
-             and (found.get("slug") == request.slug or found.get("name") == request.name)]
+    before = {found["id"] for found in creation.sites_before}
+    named = [found for found in creation.sites_after if found.get("id") not in before
+             and (found.get("slug") == creation.slug or found.get("name") == creation.name)]
     if [found.get("id") for found in named] != [site.id]:
         raise SuiteFailure(Category.CONTRACT_VIOLATION, TheSites().command,
-                           f"the creation of the site {request.slug} recorded {len(named)} sites of its slug or name "
-                           f"({_listed(named)}), not the site {site.id} alone", job_id=job_id)
-    first = [env.get("id") for env in site.environments_after]
+                           f"the creation of the site {creation.slug} recorded {len(named)} sites of its slug or name "
+                           f"({_slugs_and_ids(named)}), not the site {site.id} alone", job_id=job_id)
+    first = [env.get("id") for env in creation.environments_after]
     productions = [env for env in listed if env.get("environment_type") == "production"]
     if first != [site.production["id"]] or [env.get("id") for env in productions] != [site.production["id"]]:
-        extra = site.environments_after if first != [site.production["id"]] else productions
+        extra = creation.environments_after if first != [site.production["id"]] else productions
         raise SuiteFailure(Category.CONTRACT_VIOLATION, TheEnvironments(site.id).command,
-                           f"the site {request.slug} has more than its one production {site.production['id']}: "
-                           + ("right after its creation it listed " if extra is site.environments_after
-                              else "it lists the productions ") + _listed(extra), job_id=job_id)
+                           f"the site {creation.slug} has more than its one production {site.production['id']}: "
+                           + ("right after its creation it listed " if extra is creation.environments_after
+                              else "it lists the productions ") + _slugs_and_ids(extra), job_id=job_id)
 
 
-def _listed(records: list) -> str:
+def _slugs_and_ids(records: list) -> str:
     return ", ".join(f"{found.get('slug')} ({found.get('id')})" for found in records) or "none"
 
 
-class _Site(RecordMatcher):
-    noun = "a site"
-
-    def __init__(self, status: str, slug: Optional[str]):
-        self.status, self.slug = status, slug
-
-    def title(self, site: dict) -> str:
-        return f"site {site.get('slug')} ({site.get('id')})"
-
-    def properties(self):
-        return fields_that_are(("slug", self.slug), ("status", self.status))
+def slug_and_id(record: dict) -> str:
+    return f"{record.get('slug')} ({record.get('id')})"
 
 
-def a_site_that_is(status: str, *, slug: Optional[str] = None) -> VerdictMatcher:
-    return _Site(status, slug)
+def a_site_that_is(status: str, *, slug: Optional[str] = None) -> RecordMatcher:
+    return RecordMatcher("a site", fields_that_are(("slug", slug), ("status", status)),
+                         title=lambda site: f"site {slug_and_id(site)}")
 
 
 def site_job_record(site: LiveSite) -> list[dict]:

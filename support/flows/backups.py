@@ -7,11 +7,12 @@ from typing import Optional
 
 from support.checks.backups import a_completed_backup, backup_made_by
 from support.checks.matchers import expect
-from support.checks.sites import LiveSite
-from support.flows.submit import finish, submit
+from support.flows.submit import submit, wait_until_succeeded
+from support.pressluft.listings import by_id
+from support.pressluft.sites import LiveSite
 from support.screenplay.actions import Request, RestoreEnvironment, TakeBackup
 from support.screenplay.actor import Operator
-from support.screenplay.questions import TheBackups, TheEnvironments, TheJobs, by_id
+from support.screenplay.questions import TheBackups, TheEnvironments, TheJobs
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 
@@ -22,9 +23,8 @@ def request_backup(operator: Operator, site: LiveSite, environment: dict) -> Req
     jobs = operator.asks_for(TheJobs(quiet=True))
     backups = operator.asks_for(TheBackups(environment["id"], quiet=True))
     request = submit(operator, TakeBackup(environment["id"]),
-                     busy_scope={"site_id": site.id, "node_id": environment.get("node_id")},
-                     budget=operator.settings.budgets.backup)
-    return request.knowing(site_id=site.id, node_id=environment.get("node_id"), jobs_before=jobs,
+                     busy_scope={"site_id": site.id, "node_id": environment.get("node_id")})
+    return request.with_evidence(site_id=site.id, node_id=environment.get("node_id"), jobs_before=jobs,
                            backups_before=backups)
 
 
@@ -36,16 +36,15 @@ def request_restore(operator: Operator, site: LiveSite, environment: dict, backu
     jobs = operator.asks_for(TheJobs(quiet=True))
     backups = operator.asks_for(TheBackups(environment["id"], quiet=True))
     request = submit(operator, RestoreEnvironment(environment["id"], backup["id"]),
-                     busy_scope={"site_id": site.id, "node_id": environment.get("node_id")} if wait_for_guard else None,
-                     budget=operator.settings.budgets.restore)
-    return request.knowing(site_id=site.id, node_id=environment.get("node_id"), jobs_before=jobs,
+                     busy_scope={"site_id": site.id, "node_id": environment.get("node_id")} if wait_for_guard else None)
+    return request.with_evidence(site_id=site.id, node_id=environment.get("node_id"), jobs_before=jobs,
                            backups_before=backups, content_before=showing)
 
 
 def take_full_backup(operator: Operator, site: LiveSite, environment: dict) -> dict:
     """A full backup whose backup_create succeeded, as listed (its id is the job's id)."""
     request = request_backup(operator, site, environment)
-    job = finish(operator, request, operator.settings.budgets.backup)
+    job = wait_until_succeeded(operator, request)
     operator.ledger.record("backup", job["id"])
     return backup_made_by(operator, job["id"], environment["id"], quiet=True)
 

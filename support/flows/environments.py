@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from support.checks.environments import an_environment, environment_made_by
 from support.checks.matchers import expect
-from support.checks.sites import LiveSite
-from support.flows.submit import finish, submit
+from support.flows.submit import submit, wait_until_succeeded
+from support.pressluft.sites import LiveSite
 from support.screenplay.actions import CreateEnvironment, Request
 from support.screenplay.actor import Operator
 from support.screenplay.questions import TheEnvironment, TheEnvironments, TheJobs
@@ -16,16 +16,16 @@ def request_environment(operator: Operator, site: LiveSite, type: str) -> Reques
     jobs = operator.asks_for(TheJobs(quiet=True))
     environments = operator.asks_for(TheEnvironments(site.id, quiet=True))
     request = submit(operator, CreateEnvironment(site.id, site.production["id"], type, f"Wave 5 {type} {slug}", slug),
-                     busy_scope={"site_id": site.id, "node_id": site.production.get("node_id")},
-                     budget=operator.settings.budgets.clone)
-    return request.knowing(jobs_before=jobs, environments_before=environments, node_id=site.production.get("node_id"))
+                     busy_scope={"site_id": site.id, "node_id": site.production.get("node_id")})
+    return request.with_evidence(jobs_before=jobs, environments_before=environments,
+                                 node_id=site.production.get("node_id"))
 
 
 def create_environment(operator: Operator, site: LiveSite, type: str) -> dict:
     """A clone or staging environment of production whose env_create succeeded: the environment its job
     names, bearing the requested slug, of that site, active, of that type, copied from production on its node."""
     request = request_environment(operator, site, type)
-    job = finish(operator, request, operator.settings.budgets.clone)
+    job = wait_until_succeeded(operator, request)
     environment = environment_made_by(operator, job, command=request.command)
     operator.ledger.record("environment", environment["id"], request.slug)
     copy = an_environment("active", type=type, source=site.production["id"], node=request.node_id,

@@ -9,20 +9,21 @@ from __future__ import annotations
 
 from typing import Callable, Optional
 
-from support.checks.nodes import ADOPTED, REQUESTED, REUSED, Acquisition
 from support.pressluft import schemas
 from support.pressluft.jobs import in_flight, require_success
+from support.pressluft.listings import jobs_touching, provider_nodes
+from support.pressluft.nodes import ADOPTED, REQUESTED, REUSED, Acquisition
 from support.pressluft.readiness import is_ready
 from support.pressluft.times import by_creation
 from support.reporting.narration import narrate
 from support.runtime.resources import NODE_REQUEST, run_node_name
 from support.screenplay.actions import ConnectProvider, Request, RequestNode
 from support.screenplay.actor import Operator
-from support.screenplay.questions import TheJobs, TheNodes, jobs_touching, provider_nodes
+from support.screenplay.questions import TheJobs, TheNodes
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 from support.waiting.jobs import wait_for_job
-from support.waiting.nodes import AcquisitionWatch
+from support.waiting.nodes import AcquisitionLooks, AcquisitionWatch
 
 
 def connect_provider(operator: Operator, token: Optional[str] = None, *, require_connected: bool = True) -> dict:
@@ -47,7 +48,7 @@ def request_new_node(operator: Operator, name: str) -> Request:
     request = operator.attempts_to(RequestNode(operator.settings.provider_id, name))
     if request.job_id:
         operator.ledger.record(NODE_REQUEST, request.job_id, note=name)
-    return request.knowing(nodes_before=nodes_before, jobs_before=jobs_before)
+    return request.with_evidence(nodes_before=nodes_before, jobs_before=jobs_before)
 
 
 def _acquisitions_in_flight(operator: Operator, nodes: list) -> list:
@@ -81,32 +82,32 @@ def plan_run_node(operator: Operator) -> Acquisition:
 
 
 def secure_run_node(operator: Operator, while_first_acquired: Optional[Callable[[Request], None]] = None
-                    ) -> Acquisition:
+                    ) -> tuple[Acquisition, Optional[AcquisitionLooks]]:
     """Connect the provider, then reuse, adopt or request the run's node and wait until its job succeeded: that node
     is the run's node, whichever node Pressluft then puts a site on (another run may have acquired one at the same
     moment; the placement rule of support/checks/placement.py judges where sites land). Readiness is judged by
     whoever needs the node (support/checks/nodes.py). `while_first_acquired(request)` is called
-    right after the request was accepted when no node was listed before it: the target's first node."""
+    right after the request was accepted when no node was listed before it: the target's first node. Returns the
+    node, and what the wait for its acquisition saw of it (None: a reused node, no wait)."""
     with narrate("Secure the run's provider-acquired node"):
         connect_provider(operator)
         acquisition = plan_run_node(operator)
         if acquisition.how == REUSED:
-            return acquisition
+            return acquisition, None
+        nodes_before = frozenset()
         if acquisition.how == REQUESTED:
             request = request_new_node(operator, acquisition.name)
-            acquisition.job_id, acquisition.request = request.accepted(), request
+            acquisition.job_id, nodes_before = request.accepted(), request.nodes_before
             if while_first_acquired is not None and not request.nodes_before:
                 while_first_acquired(request)
-        watch = AcquisitionWatch(operator, acquisition.job_id, node_id=acquisition.node_id, name=acquisition.name,
-                                 nodes_before=acquisition.request.nodes_before if acquisition.request else frozenset())
-        job, history = wait_for_job(operator, acquisition.job_id, command=RequestNode.command_for(),
-                                    budget=operator.settings.budgets.node, watch=watch)
-        acquisition.watch, acquisition.history = watch, history
-        acquisition.job = require_success(job, command=RequestNode.command_for(), history=history)
+        looks = AcquisitionLooks(acquisition.job_id, acquisition.node_id, acquisition.name, frozenset(nodes_before))
+        job, looks.history = wait_for_job(operator, acquisition.job_id, command=RequestNode.command_for(),
+                                          job_type=RequestNode.JOB_TYPE, watch=AcquisitionWatch(operator, looks))
+        acquisition.job = require_success(job, command=RequestNode.command_for(), history=looks.history)
         acquisition.node_id = job.get("node_id") or acquisition.node_id
         if acquisition.node_id is None:
             raise SuiteFailure(Category.CONTRACT_VIOLATION, RequestNode.command_for(),
                                "the node acquisition job succeeded without naming its node", job_id=job.get("id"),
                                job=job)
         operator.ledger.record("node", acquisition.node_id, acquisition.name)
-        return acquisition
+        return acquisition, looks

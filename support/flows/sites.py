@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from typing import Optional
 
-from support.checks.environments import an_environment_that_is
+from support.checks.environments import an_environment
 from support.checks.jobs import a_job_of_the_request
 from support.checks.matchers import expect
-from support.checks.sites import LiveSite, a_site_that_is
-from support.flows.submit import finish, submit
+from support.checks.sites import a_site_that_is
+from support.flows.submit import submit, wait_until_succeeded
+from support.pressluft.listings import by_id
+from support.pressluft.sites import LiveSite, SiteCreation
 from support.screenplay.actions import CreateSite, Request
 from support.screenplay.actor import Operator
-from support.screenplay.questions import TheEnvironment, TheEnvironments, TheJob, TheJobs, TheSite, TheSites, by_id
+from support.screenplay.questions import TheEnvironment, TheEnvironments, TheJob, TheJobs, TheSite, TheSites
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 from support.waiting.previews import wait_for_preview
@@ -25,9 +27,8 @@ def request_site(operator: Operator, *, label: str = "site", node_id: Optional[s
     jobs, sites = operator.asks_for(TheJobs(quiet=True)), operator.asks_for(TheSites(quiet=True))
     # the enqueue guard is per node: wait for the node to have no job in flight
     scope = None if once else {"node_id": node_id} if node_id else {}
-    request = submit(operator, CreateSite(f"Wave 5 {slug}", slug), busy_scope=scope,
-                     budget=operator.settings.budgets.site)
-    return request.knowing(jobs_before=jobs, sites_before=sites)
+    request = submit(operator, CreateSite(f"Wave 5 {slug}", slug), busy_scope=scope)
+    return request.with_evidence(jobs_before=jobs, sites_before=sites)
 
 
 def create_live_site(operator: Operator, *, label: str = "site", node_id: Optional[str] = None) -> LiveSite:
@@ -37,7 +38,7 @@ def create_live_site(operator: Operator, *, label: str = "site", node_id: Option
     environments listed right after its job, beside the sites listed before it), and leaves where production landed
     to the Then steps that claim it (support/checks/placement.py): a Given sets up, a Then judges."""
     request = request_site(operator, label=label, node_id=node_id)
-    job = finish(operator, request, operator.settings.budgets.site)
+    job = wait_until_succeeded(operator, request)
     expect(job, a_job_of_the_request("site_create"), command=request.command, job_id=job["id"])
     site_command = TheSite(job.get('site_id')).command
     if not job.get("site_id") or not job.get("environment_id"):
@@ -48,15 +49,16 @@ def create_live_site(operator: Operator, *, label: str = "site", node_id: Option
     expect(site, a_site_that_is("active", slug=request.slug), command=site_command, job_id=job["id"])
     operator.ledger.record("site", site["id"], request.slug)
     production = operator.asks_for(TheEnvironment(job["environment_id"], quiet=True))
-    expect(production, an_environment_that_is("active", type="production", site=site["id"]),
+    expect(production, an_environment("active", type="production", site=site["id"]),
            command=TheEnvironment(job['environment_id']).command, job_id=job["id"])
     environments = operator.asks_for(TheEnvironments(site["id"], quiet=True))
     if by_id(environments, production["id"]) is None:
         raise SuiteFailure(Category.CONTRACT_VIOLATION, TheEnvironments(site['id']).command,
                            f"the production environment {production['id']} of the site creation job is not listed "
                            "among the site's environments", job_id=job["id"])
-    live = LiveSite(site, production, job, request=request, sites_after=operator.asks_for(TheSites(quiet=True)),
-                    environments_after=environments)
+    creation = SiteCreation(request.slug, request.name, request.sites_before, operator.asks_for(TheSites(quiet=True)),
+                            environments)
+    live = LiveSite(site, production, job, creation)
     ensure_live(operator, live)
     return live
 

@@ -13,7 +13,8 @@ conflict, worded alike. So a submission:
   never sent again;
 * else waits until the scope is free and sends it again (recorded on the request, never blind).
 
-An accepted request's job is then waited for until it succeeded (`finish`).
+An accepted request's job is then waited for until it succeeded (`wait_until_succeeded`). Every wait here takes the
+budget of the job type the action queues (the settings' `Budgets.for_job`).
 """
 from __future__ import annotations
 
@@ -21,22 +22,23 @@ import time
 from typing import Optional
 
 from support.checks.matchers import a_consistent_record, expect
-from support.pressluft.jobs import require_success
 from support.reporting.narration import narrate
 from support.screenplay.actions import CreateEnvironment, CreateSite, Post, Request, is_enqueue_conflict
 from support.screenplay.actor import Operator
 from support.screenplay.questions import TheEnvironments, TheSites
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
-from support.waiting.jobs import wait_for_job
+from support.waiting.jobs import wait_for_success
 from support.waiting.scopes import jobs_in_flight, wait_until_free
 
 
-def submit(operator: Operator, action: Post, *, busy_scope: Optional[dict], budget: float) -> Request:
+def submit(operator: Operator, action: Post, *, busy_scope: Optional[dict]) -> Request:
     """The action, submitted once; `busy_scope` (site_id, node_id; {}: the whole target; None: none of this) is what
     the enqueue guard may hold it back for: looked at first on a target other than the embedded one, and when the
     guard refuses it anyway, a refusal that left a record is a verdict, one that left nothing is waited out and the
-    action submitted again, within the budget. Every re-submission is recorded on the request."""
+    action submitted again, within the budget of the job type it queues. Every re-submission is recorded on the
+    request."""
+    budget = operator.settings.budgets.for_job(action.JOB_TYPE)
     deadline = time.monotonic() + budget
     scope = _guarded_scope(operator, busy_scope)
     if scope is not None and not operator.settings.embedded:
@@ -76,17 +78,18 @@ def _until_free(operator: Operator, action: Post, scope: dict, deadline: float, 
     busy = jobs_in_flight(operator, scope)
     if not busy:
         return
-    what = f"{_jobs(busy)} to end before: {action.TITLE.format(**vars(action))}"
+    what = f"{_jobs_in_words(busy)} to end before: {action.TITLE.format(**vars(action))}"
     with narrate(f"Wait for {what} (the enqueue guard would refuse it while a job of its site or node is in flight)"):
         _, still = wait_until_free(operator, scope, deadline - time.monotonic(), what=what)
     if still:
         raise SuiteFailure(Category.JOB_TIMEOUT, action.command,
-                           f"not submitted: {_jobs(still)} still in flight when its {budget:g} s budget was spent (the "
-                           "enqueue guard refuses a job while a job of the same site or node is queued or running)",
+                           f"not submitted: {_jobs_in_words(still)} still in flight when its {budget:g} s budget was "
+                           "spent (the enqueue guard refuses a job while a job of the same site or node is queued or "
+                           "running)",
                            job_id=still[0].get("id"), job=still[0])
 
 
-def _jobs(jobs: list) -> str:
+def _jobs_in_words(jobs: list) -> str:
     named = ", ".join(f"{job.get('job_type')} {job.get('id')} ({job.get('status')})" for job in jobs[:3])
     return (f"the job {named}" if len(jobs) == 1 else f"{len(jobs)} jobs ({named}{', …' if len(jobs) > 3 else ''})")
 
@@ -112,10 +115,8 @@ def refused_leaving_nothing(operator: Operator, action: Post, request: Request, 
                                 "re-submissions before": list(before) or "none"})
 
 
-def finish(operator: Operator, request: Request, budget: float) -> dict:
-    """Waits for an accepted request's job to end and requires it to have succeeded, its record holding the rules of
-    every job (support/pressluft/records.py)."""
-    job_id = request.accepted()
-    job, history = wait_for_job(operator, job_id, command=request.command, budget=budget)
-    require_success(job, command=request.command, history=history)
-    return expect(job, a_consistent_record("job"), command=request.command, job_id=job_id)
+def wait_until_succeeded(operator: Operator, request: Request) -> dict:
+    """Waits for an accepted request's job to end and requires it to have succeeded (support/waiting/jobs.py
+    wait_for_success), its record holding the rules of every job (support/pressluft/records.py)."""
+    job, _ = wait_for_success(operator, request)
+    return expect(job, a_consistent_record("job"), command=request.command, job_id=job["id"])

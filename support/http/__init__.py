@@ -3,5 +3,5 @@ with the one mapping of an unexpected answer to a failure category), the journal
 is recorded (`journal`), a preview address probed as a browser sees it (`preview`), and the embedded reference's
 fault-injection API (`faults`).
 
-May import: support.verdicts, support.pressluft, support.runtime (the layers below it).
+May import: support.verdicts (the layer it stands on; pressluft, runtime and reporting are its siblings).
 """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Optional
 
 import requests
@@ -18,6 +19,26 @@ def looking_at(url: str) -> str:
     return f"GET {url}"
 
 
+@dataclass(frozen=True)
+class PreviewAnswer:
+    """What a preview address answered to one GET, not followed: its status (None: no HTTP answer), the answer in words
+    (`200`, `connection refused`) and its body, what a browser would show."""
+
+    url: str
+    status: Optional[int]
+    said: str
+    body: str = ""
+
+    @property
+    def reachable(self) -> bool:
+        """200, 301 or 302: a preview that answers."""
+        return self.status in REACHABLE_PREVIEW_STATUSES
+
+    @property
+    def command(self) -> str:
+        return looking_at(self.url)
+
+
 class PreviewProbe:
     """GETs of a preview address the way a browser sees it before following any redirect."""
 
@@ -28,8 +49,8 @@ class PreviewProbe:
         self.session = requests.Session()
         self.session.trust_env = False
 
-    def get(self, url: str, *, max_time: Optional[float] = None) -> tuple[Optional[int], str, str]:
-        """Returns (status or None, last answer as text, body). Never raises for network trouble."""
+    def get(self, url: str, *, max_time: Optional[float] = None) -> PreviewAnswer:
+        """One GET, not followed, within `max_time` seconds when given. Never raises for network trouble."""
         connect, read = self.connect_timeout, self.read_timeout
         if max_time is not None:
             connect, read = max(0.2, min(connect, max_time)), max(0.2, min(read, max_time))
@@ -39,7 +60,7 @@ class PreviewProbe:
         except requests.RequestException as exc:
             why = describe_connection_error(exc)
             self.journal.record("GET", url, error=why, elapsed=time.monotonic() - started)
-            return None, why, ""
+            return PreviewAnswer(url, None, why)
         self.journal.record("GET", url, status=response.status_code, response_headers=dict(response.headers),
                             response_body=response.text[:500], elapsed=time.monotonic() - started)
-        return response.status_code, str(response.status_code), response.text
+        return PreviewAnswer(url, response.status_code, str(response.status_code), response.text)

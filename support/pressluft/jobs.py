@@ -160,5 +160,3 @@ class DurationModel:
         with self._lock:
             self._seen.clear()
 
-
-DURATIONS = DurationModel()

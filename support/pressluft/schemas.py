@@ -74,7 +74,7 @@ def problems(name: str, data: Any) -> list[str]:
     return found
 
 
-def _which(name: str, index: int, item: Any) -> str:
+def _record_named(name: str, index: int, item: Any) -> str:
     """A record of a listing as a problem names it: `the backup b-1 (item 0)`, or `item 0` without an id."""
     record_id = item.get("id") if isinstance(item, dict) else None
     return f"the {name} {record_id} (item {index})" if isinstance(record_id, str) and record_id else f"item {index}"
@@ -86,7 +86,8 @@ def check(name: str, data: Any, *, command: str, many: bool = False) -> Any:
         if not isinstance(data, list):
             raise SuiteFailure(Category.CONTRACT_VIOLATION, command,
                                f"expected a list of {name} but got {type(data).__name__}")
-        found = [f"{_which(name, index, item)}: {p}" for index, item in enumerate(data) for p in problems(name, item)]
+        found = [f"{_record_named(name, index, item)}: {problem}" for index, item in enumerate(data)
+                 for problem in problems(name, item)]
     else:
         found = problems(name, data)
     if found:

@@ -38,10 +38,10 @@ def results_folder(config) -> Optional[Path]:
     formats = [name.lower() for name in (getattr(config, "format", None) or [])]
     if not any("allure" in name for name in formats):
         return None
-    return writable_or_throwaway(_requested(config))
+    return writable_or_throwaway(_requested_folder(config))
 
 
-def _requested(config) -> Path:
+def _requested_folder(config) -> Path:
     base = reports_dir_requested(userdata=getattr(config, "userdata", None) or {})
     if base:
         return Path(base) / "allure-results"

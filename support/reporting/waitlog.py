@@ -1,6 +1,7 @@
 """The record of every wait: one JSON line per finished wait (and per retry Pressluft scheduled), with the
 wall-clock moment its outcome was noticed, to compare with the target's timestamps (scripts/bench).
-One file per process, under the reports folder's `waits/`."""
+One file per process, under the reports folder's `waits/`; a run's operator keeps its log (support/screenplay/actor.py),
+and a log made without a folder records nothing."""
 from __future__ import annotations
 
 import json
@@ -14,9 +15,10 @@ FOLDER = "waits"  # in the reports folder
 
 
 class WaitLog:
-    def __init__(self):
+    def __init__(self, directory: Optional[str] = None):
         self.path: Optional[str] = None
         self._lock = threading.Lock()
+        self.record_to(directory)
 
     def record_to(self, directory: Optional[str]) -> Optional[str]:
         if not directory:
@@ -37,5 +39,3 @@ class WaitLog:
             except OSError:
                 pass
 
-
-WAITS = WaitLog()

@@ -13,7 +13,7 @@ import re
 import shlex
 import tempfile
 from dataclasses import dataclass, field, replace
-from typing import Mapping, Optional, Tuple
+from typing import Any, Callable, Mapping, Optional, Tuple
 from urllib.parse import urlsplit
 
 from support.verdicts.categories import Category
@@ -34,8 +34,8 @@ DEFAULT_REPORTS_DIR = "reports"  # PRESSLUFT_REPORTS_DIR unset: relative to wher
 TARGET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,39}$")
 DEFAULT_SERVER_START_TIMEOUT = 60.0
 PORT_PLACEHOLDER = "{port}"
-# What becomes of the provider servers the run's node requests bought (support/run/provider_servers.py); unset: on-pass
-# for a server under test the run started (PRESSLUFT_SERVER_CMD), never for a shared target
+# What becomes of the provider servers the run's node requests bought (support/harness/provider_servers.py); unset:
+# on-pass for a server under test the run started (PRESSLUFT_SERVER_CMD), never for a shared target
 RELEASE_POLICIES = ("always", "on-pass", "never")
 DEFAULT_HCLOUD_ENDPOINT = "https://api.hetzner.cloud/v1"
 
@@ -70,15 +70,8 @@ EMBEDDED_BUDGETS = Budgets(node=60.0, site=60.0, clone=60.0, backup=60.0, restor
 REAL_PRESSLUFT_RETRY_CEILING = 3600.0
 EMBEDDED_RETRY_CEILING = 120.0
 
-BUDGET_VARIABLES = {"node": "PRESSLUFT_NODE_TIMEOUT", "site": "PRESSLUFT_SITE_TIMEOUT",
-                    "clone": "PRESSLUFT_CLONE_TIMEOUT", "backup": "PRESSLUFT_BACKUP_TIMEOUT",
-                    "restore": "PRESSLUFT_RESTORE_TIMEOUT", "preview": "PRESSLUFT_PREVIEW_TIMEOUT"}
 JOB_BUDGET_VARIABLE = "PRESSLUFT_JOB_TIMEOUT"  # sets site, clone, backup and restore at once
 JOB_KINDS = ("site", "clone", "backup", "restore")
-# Every time budget a run reads, in seconds: real-target.yml lets each be set from the workflow's variables, and
-# tests/ci/test_workflows.py checks that against this list (and this list against what load_settings reads).
-TIME_BUDGET_VARIABLES = (*BUDGET_VARIABLES.values(), JOB_BUDGET_VARIABLE, "PRESSLUFT_RETRY_CEILING",
-                         "PRESSLUFT_CONNECT_TIMEOUT", "PRESSLUFT_READ_TIMEOUT", "PRESSLUFT_SERVER_START_TIMEOUT")
 
 
 class ConfigError(SuiteFailure):
@@ -132,17 +125,9 @@ class Settings:
                 "poll policy": self.poll_policy}
 
     def as_environment(self) -> dict:
-        """The variables that give a child run (a smoke command) these settings."""
-        env = {"PRESSLUFT_EMAIL": self.email, "PRESSLUFT_PASSWORD": self.password,
-               "PRESSLUFT_PROVIDER_ID": self.provider_id, "PRESSLUFT_PROVIDER_TOKEN": self.provider_token or "",
-               "PRESSLUFT_RETRY_CEILING": f"{self.retry_ceiling:g}", "PRESSLUFT_POLL_POLICY": self.poll_policy,
-               "PRESSLUFT_CONNECT_TIMEOUT": f"{self.connect_timeout:g}",
-               "PRESSLUFT_READ_TIMEOUT": f"{self.read_timeout:g}", "PRESSLUFT_TARGET_NAME": self.target_name}
-        if self.base_url:
-            env["PRESSLUFT_BASE_URL"] = self.base_url
-        for kind, name in BUDGET_VARIABLES.items():
-            env[name] = f"{getattr(self.budgets, kind):g}"
-        return env
+        """The variables that give a child run (a smoke command) these settings: every variable declared `child`
+        (VARIABLES), holding what these settings hold."""
+        return {variable.name: variable.holding(self) for variable in VARIABLES if variable.child}
 
 
 class _Reader:
@@ -202,14 +187,10 @@ class _Reader:
         return raw
 
 
-def _base_url(read: _Reader) -> Optional[str]:
-    return _http_url(read, "PRESSLUFT_BASE_URL")
-
-
-def _http_url(read: _Reader, name: str) -> Optional[str]:
+def _http_url(read: _Reader, name: str, default: Optional[str] = None) -> Optional[str]:
     raw = read.text(name)
     if raw is None:
-        return None
+        return default
     # The value is not repeated in these lines: it is the address a report must never show (verdicts/redaction.py).
     try:
         parts = urlsplit(raw)
@@ -226,33 +207,27 @@ def _http_url(read: _Reader, name: str) -> Optional[str]:
     return raw.rstrip("/")
 
 
-def _target_name(read: _Reader, base_url: Optional[str]) -> str:
-    name = "PRESSLUFT_TARGET_NAME"
+def _target_name(read: _Reader, name: str, default: str) -> str:
+    """A label for the target (checked against its address by load_settings: it must not contain its host)."""
     raw = read.text(name)
     if raw is None:
-        return DEFAULT_TARGET_NAME
+        return default
     if not TARGET_NAME.match(raw):
         raise ConfigError(f"{name} must be 1 to 40 letters, digits, spaces, dots, dashes or underscores, starting "
                           f"with a letter or digit, got '{raw}'", name)
-    host = urlsplit(base_url).hostname if base_url else None
-    if host and host.lower() in raw.lower():
-        raise ConfigError(f"{name} names the target by its address: choose a label that does not contain its host",
-                          name)
     return raw
 
 
-def _budgets(read: _Reader, defaults: Budgets) -> Budgets:
-    job = read.seconds(JOB_BUDGET_VARIABLE, 0.0) or None
-    values = {}
-    for kind, name in BUDGET_VARIABLES.items():
-        fallback = job if job is not None and kind in JOB_KINDS else getattr(defaults, kind)
-        values[kind] = read.seconds(name, fallback)
-    return Budgets(**values)
+def _not_named_by_its_host(read: _Reader, settings: Settings) -> None:
+    given = read.text("PRESSLUFT_TARGET_NAME")
+    host = urlsplit(settings.base_url).hostname if settings.base_url else None
+    if host and given and host.lower() in given.lower():
+        raise ConfigError("PRESSLUFT_TARGET_NAME names the target by its address: choose a label that does not "
+                          "contain its host", "PRESSLUFT_TARGET_NAME")
 
 
-def _reports_dir(read: _Reader) -> str:
-    name = "PRESSLUFT_REPORTS_DIR"
-    path = read.text(name) or DEFAULT_REPORTS_DIR
+def _reports_dir(read: _Reader, name: str, default: str) -> str:
+    path = read.text(name) or default
     try:
         os.makedirs(path, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path, prefix=".write-check-"):
@@ -263,25 +238,22 @@ def _reports_dir(read: _Reader) -> str:
     return path
 
 
-def _run_id(read: _Reader) -> Optional[str]:
-    name = "PRESSLUFT_RUN_ID"
+def _run_id(read: _Reader, name: str, default: None = None) -> Optional[str]:
     raw = read.text(name)
     if raw is not None and not RUN_ID.match(raw):
         raise ConfigError(f"{name} must be 3 to 40 lower-case letters, digits or dashes, got '{raw}'", name)
     return raw
 
 
-def _reference_args(read: _Reader) -> tuple:
-    name = "PRESSLUFT_REFERENCE_ARGS"
+def _arguments(read: _Reader, name: str, default: tuple = ()) -> tuple:
     raw = read.text(name)
     try:
-        return tuple(shlex.split(raw)) if raw else ()
+        return tuple(shlex.split(raw)) if raw else default
     except ValueError as error:
         raise ConfigError(f"{name} is not a valid argument list ({error}): '{raw}'", name) from None
 
 
-def _server_dir(read: _Reader) -> str:
-    name = "PRESSLUFT_SERVER_DIR"
+def _directory(read: _Reader, name: str, default: None = None) -> str:
     raw = read.text(name)
     path = os.path.abspath(raw or os.getcwd())
     if not os.path.isdir(path):
@@ -289,51 +261,57 @@ def _server_dir(read: _Reader) -> str:
     return path
 
 
-def _server(read: _Reader, base_url: Optional[str]) -> dict:
-    command = read.command("PRESSLUFT_SERVER_CMD")
-    build = read.command("PRESSLUFT_SERVER_BUILD_CMD")
-    start_timeout = read.seconds("PRESSLUFT_SERVER_START_TIMEOUT", DEFAULT_SERVER_START_TIMEOUT)
+def _token(read: _Reader, name: str, default: None = None) -> Optional[str]:
+    """The provider token, or HETZNER_API_TOKEN."""
+    return read.text(name) or read.text("HETZNER_API_TOKEN")
+
+
+def _text(read: _Reader, name: str, default: Optional[str] = None) -> Optional[str]:
+    return read.text(name) or default
+
+
+def _lower_case(read: _Reader, name: str, default: str) -> str:
+    return (read.text(name) or default).lower()
+
+
+def _server_rules(settings: Settings) -> None:
+    """The server under test's variables agree: nothing built without a server to run it, and a port to listen on."""
+    command, build = settings.server_command, settings.server_build_command
     if command is None and build is not None:
         raise ConfigError(f"PRESSLUFT_SERVER_BUILD_CMD '{shlex.join(build)}' is set without PRESSLUFT_SERVER_CMD: "
                           "nothing would run what it builds", "PRESSLUFT_SERVER_BUILD_CMD")
-    if command is not None and base_url is None and not any(PORT_PLACEHOLDER in part for part in command):
+    if command is not None and settings.base_url is None and not any(PORT_PLACEHOLDER in part for part in command):
         raise ConfigError("PRESSLUFT_SERVER_CMD has no {port} and PRESSLUFT_BASE_URL is not set: where will the "
                           "server listen?", "PRESSLUFT_SERVER_CMD")
-    return {"server_command": command, "server_build_command": build,
-            "server_dir": _server_dir(read) if command is not None else os.getcwd(),
-            "server_start_timeout": start_timeout}
 
 
 def load_settings(env: Mapping[str, str] | None = None, userdata: Mapping[str, str] | None = None) -> Settings:
-    """Read and validate every setting; a bad value raises ConfigError (category config_error)."""
+    """Read and validate every variable VARIABLES declares, each with its parser and its default (against the embedded
+    reference when neither PRESSLUFT_BASE_URL nor PRESSLUFT_SERVER_CMD is set, else against a real Pressluft); then
+    the rules between them. A bad value raises ConfigError (category config_error)."""
     read = _Reader(os.environ if env is None else env, userdata or {})
-    base_url = _base_url(read)
-    server = _server(read, base_url)
-    embedded = base_url is None and server["server_command"] is None
-    token = read.text("PRESSLUFT_PROVIDER_TOKEN") or read.text("HETZNER_API_TOKEN")
-    return Settings(
-        base_url=base_url,
-        email=read.text("PRESSLUFT_EMAIL") or DEFAULT_EMAIL,
-        password=read.text("PRESSLUFT_PASSWORD") or DEFAULT_PASSWORD,
-        provider_id=(read.text("PRESSLUFT_PROVIDER_ID") or DEFAULT_PROVIDER).lower(),
-        provider_token=token,
-        budgets=_budgets(read, EMBEDDED_BUDGETS if embedded else REAL_PRESSLUFT_BUDGETS),
-        retry_ceiling=read.seconds("PRESSLUFT_RETRY_CEILING",
-                                   EMBEDDED_RETRY_CEILING if embedded else REAL_PRESSLUFT_RETRY_CEILING),
-        connect_timeout=read.seconds("PRESSLUFT_CONNECT_TIMEOUT", DEFAULT_CONNECT_TIMEOUT),
-        read_timeout=read.seconds("PRESSLUFT_READ_TIMEOUT", DEFAULT_READ_TIMEOUT),
-        keep_data=read.flag("PRESSLUFT_KEEP_DATA"),
-        reports_dir=_reports_dir(read),
-        poll_policy=read.choice("PRESSLUFT_POLL_POLICY", POLL_POLICIES, ADAPTIVE),
-        run_id=_run_id(read),
-        allow_disruptive=read.flag("PRESSLUFT_ALLOW_DISRUPTIVE"),
-        reference_args=_reference_args(read),
-        release_node=read.choice("PRESSLUFT_RELEASE_NODE", RELEASE_POLICIES, None),
-        hcloud_endpoint=_http_url(read, "PRESSLUFT_HCLOUD_ENDPOINT") or DEFAULT_HCLOUD_ENDPOINT,
-        target_name=_target_name(read, base_url),
-        reports_shared=read.flag("PRESSLUFT_REPORTS_SHARED"),
-        **server,
-    )
+    embedded = read.text("PRESSLUFT_BASE_URL") is None and read.userdata.get(
+        "PRESSLUFT_SERVER_CMD", read.env.get("PRESSLUFT_SERVER_CMD")) is None
+    job = read.seconds(JOB_BUDGET_VARIABLE, 0.0) or None
+    values: dict = {"budgets": {}}
+    for variable in VARIABLES:
+        if variable.field is None:
+            continue
+        default = variable.default(embedded)
+        if job is not None and variable.field in {f"budgets.{kind}" for kind in JOB_KINDS}:
+            default = job
+        if variable.field == "server_dir" and values.get("server_command") is None:
+            values["server_dir"] = os.getcwd()  # read only for a server under test
+            continue
+        value = variable.parse(read, variable.name, default)
+        if variable.field.startswith("budgets."):
+            values["budgets"][variable.field.removeprefix("budgets.")] = value
+        else:
+            values[variable.field] = value
+    settings = Settings(**{**values, "budgets": Budgets(**values["budgets"])})
+    _server_rules(settings)
+    _not_named_by_its_host(read, settings)
+    return settings
 
 
 def reports_dir_requested(env: Mapping[str, str] | None = None, userdata: Mapping[str, str] | None = None
@@ -370,64 +348,169 @@ def require_provider_token(settings: Settings, target_is_reference: bool) -> Set
                       "PRESSLUFT_PROVIDER_TOKEN")
 
 
-# -- every variable, its meaning and its defaults (for --help of the smoke commands: tools/smoke.py) -----------
+# -- every variable, declared once ------------------------------------------------------------------------------
+def _seconds(read: _Reader, name: str, default: float) -> float:
+    return read.seconds(name, default)
+
+
+def _flag(read: _Reader, name: str, default: bool = False) -> bool:
+    return read.flag(name)
+
+
+def _command(read: _Reader, name: str, default: None = None) -> Optional[Tuple[str, ...]]:
+    return read.command(name)
+
+
+def _one_of(*choices: str) -> Callable[[_Reader, str, Optional[str]], Optional[str]]:
+    def parse(read: _Reader, name: str, default: Optional[str]) -> Optional[str]:
+        return read.choice(name, choices, default)
+    return parse
+
+
+def _words(value: Any) -> str:
+    """A value as --help and the docs say it, and as a child run's variable holds it."""
+    if value is None:
+        return "unset"
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 @dataclass(frozen=True)
 class Variable:
+    """A PRESSLUFT_* variable, declared once: its name, what it means, how it is read and checked (`parse(read, name,
+    default)`: a ConfigError naming it when its value is bad), its default against the embedded reference and against
+    a real Pressluft (`defaults`), the setting it fills (`field`: a Settings field, `budgets.<kind>` for a budget;
+    None: a rule of load_settings reads it), whether a child run (a smoke command) is given it (`child`), and its
+    defaults in words where they are not plain values (`shown`), and what the docs add to its meaning (`note`). The help
+text (`embedded`, `real`, `meaning`), the
+    budgets CI sets (`TIME_BUDGET_VARIABLES`), a child's environment (Settings.as_environment) and the docs' table
+    (`variables_table`) are made from these declarations."""
+
     name: str
     meaning: str
-    embedded: str   # its default against the embedded reference (no PRESSLUFT_BASE_URL, no PRESSLUFT_SERVER_CMD)
-    real: str       # its default against a real Pressluft
+    parse: Callable[[_Reader, str, Any], Any]
+    defaults: tuple = (None, None)
+    field: Optional[str] = None
+    child: bool = False
+    shown: Optional[tuple[str, str]] = None
+    note: str = ""     # what the docs' table says besides its meaning (why its default is so, where to read more)
+
+    def default(self, embedded: bool) -> Any:
+        return self.defaults[0 if embedded else 1]
+
+    @property
+    def embedded(self) -> str:
+        """Its default against the embedded reference (no PRESSLUFT_BASE_URL, no PRESSLUFT_SERVER_CMD), in words."""
+        return self.shown[0] if self.shown else _words(self.defaults[0])
+
+    @property
+    def real(self) -> str:
+        """Its default against a real Pressluft, in words."""
+        return self.shown[1] if self.shown else _words(self.defaults[1])
+
+    def holding(self, settings: Settings) -> str:
+        """What the variable holds to give a child run these settings (unset: empty)."""
+        owner, _, attribute = self.field.rpartition(".")
+        value = getattr(getattr(settings, owner) if owner else settings, attribute)
+        return "" if value is None else _words(value)
 
 
-def _budget_variable(kind: str, meaning: str) -> Variable:
-    return Variable(BUDGET_VARIABLES[kind], meaning, f"{getattr(EMBEDDED_BUDGETS, kind):g}",
-                    f"{getattr(REAL_PRESSLUFT_BUDGETS, kind):g}")
+def _both(value: Any) -> tuple:
+    return value, value
+
+
+def _budget(name: str, kind: str, meaning: str, note: str = "") -> Variable:
+    return Variable(name, meaning, _seconds, (getattr(EMBEDDED_BUDGETS, kind), getattr(REAL_PRESSLUFT_BUDGETS, kind)),
+                    f"budgets.{kind}", child=True, note=note)
 
 
 VARIABLES = (
-    Variable("PRESSLUFT_BASE_URL", "a running Pressluft to test (http(s)://host[:port])",
-             "unset: the embedded reference", "the Pressluft under test"),
-    Variable("PRESSLUFT_EMAIL", "the operator account's email", DEFAULT_EMAIL, DEFAULT_EMAIL),
-    Variable("PRESSLUFT_PASSWORD", "the operator account's password", "the dev account's", "the dev account's"),
-    Variable("PRESSLUFT_PROVIDER_ID", "the provider to connect and acquire nodes from", DEFAULT_PROVIDER,
-             DEFAULT_PROVIDER),
-    Variable("PRESSLUFT_PROVIDER_TOKEN", "the provider's API token (or HETZNER_API_TOKEN)", "a fake token",
-             "none: required"),
-    _budget_variable("node", "seconds for a node's acquisition job, and again for its readiness"),
-    _budget_variable("site", "seconds for one attempt of site_create"),
-    _budget_variable("clone", "seconds for one attempt of env_create (clone or staging)"),
-    _budget_variable("backup", "seconds for one attempt of backup_create"),
-    _budget_variable("restore", "seconds for one attempt of env_restore"),
-    _budget_variable("preview", "seconds a preview may take to answer 200, 301 or 302"),
-    Variable(JOB_BUDGET_VARIABLE, "sets the site, clone, backup and restore budgets at once", "unset", "unset"),
+    Variable("PRESSLUFT_BASE_URL", "a running Pressluft to test (http(s)://host[:port])", _http_url, field="base_url",
+             child=True, shown=("unset: the embedded reference", "the Pressluft under test")),
+    Variable("PRESSLUFT_EMAIL", "the operator account's email", _text, _both(DEFAULT_EMAIL), "email", child=True),
+    Variable("PRESSLUFT_PASSWORD", "the operator account's password", _text, _both(DEFAULT_PASSWORD), "password",
+             child=True, shown=_both("the dev account's")),
+    Variable("PRESSLUFT_PROVIDER_ID", "the provider to connect and acquire nodes from", _lower_case,
+             _both(DEFAULT_PROVIDER), "provider_id", child=True),
+    Variable("PRESSLUFT_PROVIDER_TOKEN", "the provider's API token (or HETZNER_API_TOKEN)", _token,
+             field="provider_token", child=True, shown=("a fake token", "none: required")),
+    _budget("PRESSLUFT_NODE_TIMEOUT", "node", "seconds for a node's acquisition job, and again for its readiness",
+            "on a real Pressluft, Hetzner's 10-minute acquisition context and the 2-minute provisioning step"),
+    _budget("PRESSLUFT_SITE_TIMEOUT", "site", "seconds for one attempt of site_create",
+            "the WordPress install and its reachability check"),
+    _budget("PRESSLUFT_CLONE_TIMEOUT", "clone", "seconds for one attempt of env_create (clone or staging)"),
+    _budget("PRESSLUFT_BACKUP_TIMEOUT", "backup", "seconds for one attempt of backup_create"),
+    _budget("PRESSLUFT_RESTORE_TIMEOUT", "restore", "seconds for one attempt of env_restore",
+            "its pre-restore checkpoint included"),
+    _budget("PRESSLUFT_PREVIEW_TIMEOUT", "preview", "seconds a preview may take to answer 200, 301 or 302",
+            "Pressluft's own check allows about 105 s"),
+    Variable(JOB_BUDGET_VARIABLE, "sets the site, clone, backup and restore budgets at once", _seconds,
+             note="a specific one wins"),
     Variable("PRESSLUFT_RETRY_CEILING", "the longest one job wait may last while Pressluft schedules retries",
-             f"{EMBEDDED_RETRY_CEILING:g}", f"{REAL_PRESSLUFT_RETRY_CEILING:g}"),
-    Variable("PRESSLUFT_CONNECT_TIMEOUT", "seconds to connect, per request", f"{DEFAULT_CONNECT_TIMEOUT:g}",
-             f"{DEFAULT_CONNECT_TIMEOUT:g}"),
+             _seconds, (EMBEDDED_RETRY_CEILING, REAL_PRESSLUFT_RETRY_CEILING), "retry_ceiling", child=True,
+             note="a real Pressluft's 1 + 5 + 15 minutes of backoff and the attempts"),
+    Variable("PRESSLUFT_CONNECT_TIMEOUT", "seconds to connect, per request", _seconds,
+             _both(DEFAULT_CONNECT_TIMEOUT), "connect_timeout", child=True),
     Variable("PRESSLUFT_READ_TIMEOUT", "seconds to read an answer, per request (plus 30 s per provider node for the "
-             "calls that make Pressluft probe its nodes)", f"{DEFAULT_READ_TIMEOUT:g}",
-             f"{DEFAULT_READ_TIMEOUT:g}"),
-    Variable("PRESSLUFT_ALLOW_DISRUPTIVE", "1 runs the scenarios that change state the operator shares", "0", "0"),
-    Variable("PRESSLUFT_RUN_ID", "the run id every name of the run carries", "a new w5-<8 hex>",
-             "a new w5-<8 hex>"),
-    Variable("PRESSLUFT_REPORTS_DIR", "where reports go", DEFAULT_REPORTS_DIR, DEFAULT_REPORTS_DIR),
-    Variable("PRESSLUFT_REPORTS_SHARED", "1: other processes of this run write into the same reports folder",
-             "0", "0"),
+             "calls that make Pressluft probe its nodes)", _seconds, _both(DEFAULT_READ_TIMEOUT), "read_timeout",
+             child=True, note="see [slow answers](#slow-answers-pressluft-probes-its-nodes-first)"),
+    Variable("PRESSLUFT_ALLOW_DISRUPTIVE", "1 runs the scenarios that change state the operator shares", _flag,
+             _both(False), "allow_disruptive"),
+    Variable("PRESSLUFT_RUN_ID", "the run id every name of the run carries", _run_id, field="run_id",
+             shown=_both("a new w5-<8 hex>")),
+    Variable("PRESSLUFT_REPORTS_DIR", "where reports go", _reports_dir, _both(DEFAULT_REPORTS_DIR), "reports_dir",
+             note="the Allure results, JUnit XML, wait log, run summary and the list of created resources, each run "
+                  "emptying them of an earlier run's files first, nothing else; a relative one is relative to the "
+                  "directory the run started in"),
+    Variable("PRESSLUFT_REPORTS_SHARED", "1: other processes of this run write into the same reports folder", _flag,
+             _both(False), "reports_shared", note="scripts/parallel sets it for its workers, so that a run does not "
+                                                  "empty the folder at its start"),
     Variable("PRESSLUFT_TARGET_NAME", "what reports and the console call a target other than the embedded one",
-             "(not used)", DEFAULT_TARGET_NAME),
-    Variable("PRESSLUFT_POLL_POLICY", "adaptive or fixed-2s (the bash smokes' schedule)", POLL_POLICIES[0],
-             POLL_POLICIES[0]),
-    Variable("PRESSLUFT_KEEP_DATA", "1 keeps the embedded reference's data and log", "0", "(not used)"),
-    Variable("PRESSLUFT_REFERENCE_ARGS", "extra arguments of the embedded reference", "none", "(not used)"),
-    Variable("PRESSLUFT_SERVER_CMD", "a server under test to start on {port}, wait for and stop", "unset",
-             "unset: no server is started"),
-    Variable("PRESSLUFT_SERVER_BUILD_CMD", "run once before the server starts", "unset", "unset"),
-    Variable("PRESSLUFT_SERVER_DIR", "where both server commands run", "the current directory",
-             "the current directory"),
-    Variable("PRESSLUFT_SERVER_START_TIMEOUT", "seconds the server may take to answer GET /",
-             f"{DEFAULT_SERVER_START_TIMEOUT:g}", f"{DEFAULT_SERVER_START_TIMEOUT:g}"),
+             _target_name, _both(DEFAULT_TARGET_NAME), "target_name", child=True,
+             shown=("(not used)", DEFAULT_TARGET_NAME),
+             note="1 to 40 letters, digits, spaces, `.`, `_`, `-`; never its address, nor its host"),
+    Variable("PRESSLUFT_POLL_POLICY", "adaptive or fixed-2s (the bash smokes' schedule)", _one_of(*POLL_POLICIES),
+             _both(ADAPTIVE), "poll_policy", child=True, note="see [docs/performance.md](performance.md)"),
+    Variable("PRESSLUFT_KEEP_DATA", "1 keeps the embedded reference's data and log", _flag, _both(False), "keep_data",
+             shown=("0", "(not used)")),
+    Variable("PRESSLUFT_REFERENCE_ARGS", "extra arguments of the embedded reference", _arguments, _both(()),
+             "reference_args", shown=("none", "(not used)")),
+    Variable("PRESSLUFT_SERVER_CMD", "a server under test to start on {port}, wait for and stop", _command,
+             field="server_command", shown=("unset", "unset: no server is started"),
+             note="a command line split like a shell would, and no shell runs it; without `{port}` it needs "
+                  "`PRESSLUFT_BASE_URL`"),
+    Variable("PRESSLUFT_SERVER_BUILD_CMD", "run once before the server starts", _command,
+             field="server_build_command", note="needs `PRESSLUFT_SERVER_CMD`"),
+    Variable("PRESSLUFT_SERVER_DIR", "where both server commands run", _directory, field="server_dir",
+             shown=_both("the current directory"),
+             note="by default the one `pressluft-smoke` or `scripts/smoke-*.sh` was called from"),
+    Variable("PRESSLUFT_SERVER_START_TIMEOUT", "seconds the server may take to answer GET /", _seconds,
+             _both(DEFAULT_SERVER_START_TIMEOUT), "server_start_timeout"),
     Variable("PRESSLUFT_RELEASE_NODE", "always, on-pass or never: delete the provider server the run's node bought",
-             "(not used: nothing is bought)", "on-pass with PRESSLUFT_SERVER_CMD, else never"),
-    Variable("PRESSLUFT_HCLOUD_ENDPOINT", "the Hetzner Cloud API the run releases servers through",
-             "(not used)", DEFAULT_HCLOUD_ENDPOINT),
+             _one_of(*RELEASE_POLICIES), field="release_node",
+             shown=("(not used: nothing is bought)", "on-pass with PRESSLUFT_SERVER_CMD, else never"),
+             note="`always` deleted at the end, `on-pass` deleted when the run passed and kept after a failure, "
+                  "`never` kept: [details](#what-a-gate-run-costs-and-leaves-behind)"),
+    Variable("PRESSLUFT_HCLOUD_ENDPOINT", "the Hetzner Cloud API the run releases servers through", _http_url,
+             _both(DEFAULT_HCLOUD_ENDPOINT), "hcloud_endpoint", shown=("(not used)", DEFAULT_HCLOUD_ENDPOINT),
+             note="a test points it at a fake on loopback"),
 )
+# The variables of the budgets, by kind; every variable read as seconds: real-target.yml lets each be set from the
+# workflow's variables (tests/ci/test_workflows.py checks it against this list)
+BUDGET_VARIABLES = {variable.field.removeprefix("budgets."): variable.name for variable in VARIABLES
+                    if (variable.field or "").startswith("budgets.")}
+TIME_BUDGET_VARIABLES = tuple(variable.name for variable in VARIABLES if variable.parse is _seconds)
+
+
+def variables_table() -> str:
+    """The docs' table of every variable (docs/real-target.md#variables), made from VARIABLES: `python -m
+    support.runtime.config` prints it."""
+    rows = ["| variable | default: embedded reference | default: real Pressluft | meaning |", "|---|---|---|---|"]
+    rows += [f"| `{variable.name}` | {variable.embedded} | {variable.real} | {variable.meaning}"
+             + (f"; {variable.note}" if variable.note else "") + " |" for variable in VARIABLES]
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(variables_table())

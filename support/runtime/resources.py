@@ -52,7 +52,7 @@ class ResourceLedger:
         self._items: list[Created] = []
         self._counter = 0
         self._lock = threading.Lock()
-        # what became of the provider servers the run's node requests bought (support/run/provider_servers.py), and
+        # what became of the provider servers the run's node requests bought (support/harness/provider_servers.py), and
         # the ledger's heading for them; set at the end of the run
         self.servers: list = []
         self.servers_summary = ""

@@ -95,7 +95,7 @@ class ServerUnderTest:
             self.build()
         self.base_url, port = self._where()
         self.argv = [part.replace(PORT_PLACEHOLDER, str(port)) for part in self.command]
-        if self.listen_url is not None and _answers(self.base_url):
+        if self.listen_url is not None and _answers_http(self.base_url):
             raise ConfigError(f"something already answers at {self.base_url} before PRESSLUFT_SERVER_CMD was started "
                               "(a server left over from an earlier run?)", "PRESSLUFT_BASE_URL")
         self.child = ChildProcess(self.argv, cwd=self.directory, log_path=self.log_path, name="the server under test")
@@ -145,7 +145,7 @@ class ServerUnderTest:
                 status = self.child.poll()
                 if status is not None:
                     self._fail(f"{describe_exit(status)} before it answered GET /")
-                if _answers(self.base_url, session):
+                if _answers_http(self.base_url, session):
                     return
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
@@ -199,7 +199,7 @@ class ServerUnderTest:
         return self.child.stop(self.grace) if self.child is not None else None
 
 
-def _answers(base_url: str, session: Optional[requests.Session] = None) -> bool:
+def _answers_http(base_url: str, session: Optional[requests.Session] = None) -> bool:
     """Any HTTP answer to GET / (Pressluft has no health endpoint; the bash smokes poll its dashboard)."""
     getter = session or requests.Session()
     if session is None:

@@ -23,8 +23,8 @@ READY_LINE = re.compile(r"pressluft_reference listening on (http://\S+)")
 COMMAND = "start the embedded reference target"
 USAGE_ERROR = 2  # python -m pressluft_reference: bad flags
 # A node's acquisition a little longer than the reference's 0.3 s: the run's site creation tried while its first node
-# is acquired (support/run/preflight_proof.py) is answered within a few hundredths of a second of the node request, and
-# its evidence is read within 0.6 s even on a loaded machine (flags given later, e.g. PRESSLUFT_REFERENCE_ARGS, win)
+# is acquired (support/harness/preflight_proof.py) is answered within a few hundredths of a second of the node request,
+# and its evidence is read within 0.6 s even on a loaded machine (flags given later, e.g. PRESSLUFT_REFERENCE_ARGS, win)
 NODE_PROVISION_SECONDS = 0.6
 
 

@@ -24,7 +24,7 @@ RESUBMITTED = "re-submit after 409 conflict"  # the journal's note on a re-submi
 class Request:
     """A request the operator made and its answer; what it names (the job it queues when accepted, the site,
     environment, backup and node it is about, the slug of what it creates), and what was listed just before it:
-    the evidence a later check compares with (filled in by the flow that made it: `knowing`)."""
+    the evidence a later check compares with (filled in by the flow that made it: `with_evidence`)."""
 
     answer: Answer
     resubmissions: list = field(default_factory=list)   # what the enqueue guard refused before, and why
@@ -52,7 +52,7 @@ class Request:
         body = self.answer.json
         return body.get("job_id") if self.answer.status == 202 and isinstance(body, dict) else None
 
-    def knowing(self, **listed) -> "Request":
+    def with_evidence(self, **listed) -> "Request":
         """This request with what the flow that made it knows besides: what was listed just before it, the node."""
         return replace(self, **listed)
 
@@ -131,12 +131,12 @@ class ConnectProvider(Post, path="/api/providers", title="Connect the provider {
 
 @dataclass
 class RequestNode(Post, path="/api/nodes", title="Request a provider-acquired node named {name}",
-                  body=("provider_id", "name")):
+                  job_type="node_provision", body=("provider_id", "name")):
     provider_id: str
     name: str
 
     def names(self) -> dict:
-        return {"slug": self.name}  # what it creates is called so
+        return {"job_type": self.JOB_TYPE, "slug": self.name}  # what it creates is called so
 
 
 @dataclass

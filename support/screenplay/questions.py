@@ -5,7 +5,8 @@ which every record of its answer holds that id (`owner`: the record itself for o
 the environments of a site, its environment_id for the backups of an environment), so that a listing scoped to one
 object holds only that object's records, every row checked, not only the one a scenario looks for. Asked `quiet`, it
 is no Allure step of its own (a wait's polls, the evidence a flow lists before a request); otherwise it is one ("Look
-at the job j-1", "List the jobs").
+at the job j-1", "List the jobs"). A look at a preview address is a question too (`ThePreview`): one GET, not
+followed, its answer kept whole.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from string import Formatter
 from typing import Any, ClassVar, Optional
 
 from support.http.client import Answer
+from support.http.preview import PreviewAnswer
 from support.pressluft import schemas
 from support.reporting.narration import narrate
 from support.screenplay.actor import Operator
@@ -20,7 +22,7 @@ from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 
 
-def _ok(answer: Answer, schema: str, many: bool) -> Any:
+def _checked_answer(answer: Answer, schema: str, many: bool) -> Any:
     if answer.status != 200:
         raise answer.verdict("200")
     body = answer.json
@@ -30,9 +32,9 @@ def _ok(answer: Answer, schema: str, many: bool) -> Any:
 
 
 class Question:
-    """A GET of the API. A question declares its path (with the ids it is asked with), what it asks in words, the
-    schema its answer fits (each item's, for a listing: `many`) and, asked with an id, the field of each record that
-    must hold it (`owner`); it is asked with those ids, in their order."""
+    """A GET, of the API unless it says otherwise (`answer`). A question declares its path (with the ids it is asked
+    with), what it asks in words, the schema its answer fits (each item's, for a listing: `many`) and, asked with an id,
+    the field of each record that must hold it (`owner`); it is asked with those ids, in their order."""
 
     PATH: ClassVar[str]
     SAYS: ClassVar[str]
@@ -41,12 +43,12 @@ class Question:
     IDS: ClassVar[tuple]
     OWNER: ClassVar[Optional[str]]
 
-    def __init_subclass__(cls, *, path: str, says: str, schema: str, many: bool = False, owner: Optional[str] = None,
-                          **kwargs):
+    def __init_subclass__(cls, *, path: str, says: str, schema: Optional[str] = None, many: bool = False,
+                          owner: Optional[str] = None, **kwargs):
         super().__init_subclass__(**kwargs)
         cls.PATH, cls.SAYS, cls.SCHEMA, cls.MANY, cls.OWNER = path, says, schema, many, owner
         cls.IDS = tuple(name for _, name, _, _ in Formatter().parse(path) if name)
-        if (owner is None) != (not cls.IDS) or len(cls.IDS) > 1:
+        if schema is not None and ((owner is None) != (not cls.IDS) or len(cls.IDS) > 1):
             raise TypeError(f"{cls.__name__}: a question asked with one id names the field that holds it (owner)")
 
     def __init__(self, *ids: str, quiet: bool = False):
@@ -75,9 +77,13 @@ class Question:
 
     def answered_by(self, operator: Operator) -> Any:
         if self.quiet:
-            return self.in_scope(_ok(operator.client.get(self.path), self.SCHEMA, self.MANY))
+            return self.answer(operator)
         with narrate(self.title):
-            return self.in_scope(_ok(operator.client.get(self.path), self.SCHEMA, self.MANY))
+            return self.answer(operator)
+
+    def answer(self, operator: Operator) -> Any:
+        """The API's answer, checked against the schema and the scope the question was asked for."""
+        return self.in_scope(_checked_answer(operator.client.get(self.path), self.SCHEMA, self.MANY))
 
     def in_scope(self, answer: Any) -> Any:
         """The answer, when each of its records holds the id the question was asked with in its owner field; else a
@@ -139,28 +145,15 @@ class TheBackups(Question, path="/api/environments/{environment_id}/backups",
     """The backups of an environment."""
 
 
-# -- small derived answers -------------------------------------------------------------------------
-def by_id(items: list, item_id: Optional[str]) -> Optional[dict]:
-    """The record of a listing with that id (None: none, or no id to look for)."""
-    return next((item for item in items if item_id is not None and item.get("id") == item_id), None)
+class ThePreview(Question, path="{url}", says="the preview {url}"):
+    """A look at a preview address as a browser sees it before following any redirect: one GET (support/http/preview.py
+    `PreviewProbe`), its answer kept whole (status, what was got, body) for the claims on what it shows; asked like
+    every question ("the preview http://…", its command "GET http://…"). `max_time`: the longest one look may take
+    (a wait's budget)."""
 
+    def __init__(self, url: str, *, quiet: bool = False, max_time: Optional[float] = None):
+        super().__init__(url, quiet=quiet)
+        self.max_time = max_time
 
-def by_slug(items: list, slug: str) -> Optional[dict]:
-    return next((item for item in items if item.get("slug") == slug), None)
-
-
-def provider_nodes(nodes: list) -> list:
-    return [node for node in nodes if node.get("is_local") is False]
-
-
-def production_of(environments: list) -> Optional[dict]:
-    return next((env for env in environments if env.get("environment_type") == "production"), None)
-
-
-def jobs_touching(jobs: list, *, site_id: Optional[str] = None, environment_id: Optional[str] = None,
-                  node_id: Optional[str] = None, job_type: Optional[str] = None) -> list:
-    """The jobs of that type (any, without one) of the site, the environment or the node (of any, without one)."""
-    scoped = site_id or environment_id or node_id
-    return [job for job in jobs if (not job_type or job.get("job_type") == job_type) and (
-        not scoped or site_id and job.get("site_id") == site_id
-        or environment_id and job.get("environment_id") == environment_id or node_id and job.get("node_id") == node_id)]
+    def answer(self, operator: Operator) -> PreviewAnswer:
+        return operator.preview.get(self.path, max_time=self.max_time)

@@ -78,15 +78,15 @@ class SuiteFailure(AssertionError):
         return summary_line(self)
 
 
-def _clean(text: Any) -> str:
+def _one_line(text: Any) -> str:
     """One line, no double quotes, no trailing noise."""
     text = " ".join(str(text).split())
     return text.replace('"', "'")
 
 
 def summary_line(failure: SuiteFailure) -> str:
-    return (f'{PREFIX} category={failure.category.value} command="{_clean(failure.command)}" '
-            f'job_id={failure.job_id or "none"} reason="{_clean(failure.reason)}"')
+    return (f'{PREFIX} category={failure.category.value} command="{_one_line(failure.command)}" '
+            f'job_id={failure.job_id or "none"} reason="{_one_line(failure.reason)}"')
 
 
 # What differs between two runs of the same failure by nature, and nothing else: a poll count, an attempt count, a
@@ -120,5 +120,5 @@ def http_reason(status: int, body: Any, text: str = "") -> str:
     """`409 node_not_ready: target node is not ready: …`, or the status and a short body."""
     if isinstance(body, dict) and "code" in body:
         return f"{status} {body.get('code')}: {body.get('message', '')}".rstrip(": ")
-    snippet = _clean(text)[:120]
+    snippet = _one_line(text)[:120]
     return f"{status} {snippet}".strip() if snippet else str(status)

@@ -29,7 +29,7 @@ def not_shown(why: str) -> str:
     return why if why.startswith(NOT_SHOWN) else f"{NOT_SHOWN}: {why}"
 
 
-def shown(found: tuple):
+def value_if_shown(found: tuple):
     """`found`: what a step found, and why this target shows nothing of it (None: it does). What it found; else
     NotShownHere with that reason."""
     value, why = found

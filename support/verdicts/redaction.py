@@ -191,4 +191,7 @@ def _redact_cookie_header(value: str) -> str:
 
 
 # The registry of this process. The client, the reporting and the diagnostics all use it.
+# The one registry of the process, on purpose (the run's other state lives on its operator): every line anything of
+# the process writes is redacted through it, behave's formatters, the hooks before a run exists and the tools
+# included, and a secret once known stays hidden for the rest of the process, whichever run read it.
 secrets = SecretRegistry()

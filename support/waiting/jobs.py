@@ -17,18 +17,19 @@ from tenacity import RetryCallState
 from tenacity.wait import wait_base, wait_fixed
 
 from support.pressluft.jobs import (
-    DURATIONS,
     DurationModel,
     ScheduledRetry,
     is_terminal,
     job_progress,
     job_state,
+    require_success,
     scheduled_retry,
 )
 from support.pressluft.times import parse_time, utc_now
 from support.reporting.narration import narrate
-from support.reporting.waitlog import WAITS
+from support.reporting.waitlog import WaitLog
 from support.runtime.config import FIXED_2S
+from support.screenplay.actions import Request
 from support.screenplay.actor import Operator
 from support.screenplay.questions import TheJob, TheJobs
 from support.verdicts.categories import Category
@@ -42,7 +43,7 @@ def out_of_budget(state: str, budget: float) -> str:
 
 
 # -- strategies that read the job the last poll returned ------------------------------------------------------
-def _polled(retry_state: RetryCallState, status: str) -> Optional[dict]:
+def _last_polled_job(retry_state: RetryCallState, status: str) -> Optional[dict]:
     """The job the last poll returned, when it is in this status; otherwise None."""
     outcome = retry_state.outcome
     if outcome is None or outcome.failed:
@@ -59,7 +60,7 @@ class wait_until_run_after(_composable):
         self.clock = clock
 
     def __call__(self, retry_state: RetryCallState) -> float:
-        job = _polled(retry_state, "queued")
+        job = _last_polled_job(retry_state, "queued")
         run_after = parse_time(job.get("run_after")) if job else None
         if run_after is None:
             return 0.0
@@ -79,7 +80,7 @@ class wait_until_expected_end(_composable):
         self.fraction = fraction
 
     def __call__(self, retry_state: RetryCallState) -> float:
-        job = _polled(retry_state, "running")
+        job = _last_polled_job(retry_state, "running")
         started = parse_time(job.get("started_at")) if job else None
         expected = self.model.expected(job.get("job_type")) if job else None
         if started is None or expected is None:
@@ -110,8 +111,8 @@ def waiting_for_run_after(job: Any) -> bool:
 class RetrySchedule:
     """Moves a job wait's deadline for Pressluft's own retries, and keeps what it saw for the verdict."""
 
-    def __init__(self, job_id: str):
-        self.job_id = job_id
+    def __init__(self, job_id: str, log: WaitLog):
+        self.job_id, self.log = job_id, log
         self.seen: list[ScheduledRetry] = []
         self._attempt = None
 
@@ -130,7 +131,7 @@ class RetrySchedule:
         self._attempt = attempt if attempt is not None else self._attempt
 
     def _announce(self, retry: ScheduledRetry) -> None:
-        WAITS.write({"kind": "retry", "subject": self.job_id, "attempt": retry.attempt + 1,
+        self.log.write({"kind": "retry", "subject": self.job_id, "attempt": retry.attempt + 1,
                      "max_attempts": retry.max_attempts, "error_code": retry.error_code,
                      "run_after": retry.run_after.isoformat(), "ahead": round(retry.seconds_ahead(), 3)})
         with narrate(f"Pressluft scheduled {retry.describe()} for the job {self.job_id}"):
@@ -156,14 +157,16 @@ def _job_timeout(command: str, job_id: str, schedule: RetrySchedule) -> Callable
     return timed_out
 
 
-def wait_for_job(operator: Operator, job_id: str, *, command: str, budget: float,
+def wait_for_job(operator: Operator, job_id: str, *, command: str, job_type: Optional[str],
                  until: Callable[[dict], bool] = is_terminal, watch: Optional[Any] = None) -> Tuple[dict, PollHistory]:
     """Until the job ends (succeeded, failed or cancelled; cancelled is terminal, not a timeout), or until
-    `until(job)` holds. Pressluft's scheduled retries move the deadline (see RetrySchedule). A `watch` looks at more
-    than the job at each poll: its `look()` returns the job, `describe(job)` names what it saw, and `record()` is
-    written to the wait log (support/waiting/nodes.py AcquisitionWatch)."""
+    `until(job)` holds, within the budget of its job type (the settings' `Budgets.for_job`: no caller chooses one).
+    Pressluft's scheduled retries move the deadline (see RetrySchedule). A `watch` looks at more than the job at each
+    poll: its `look()` returns the job, `describe(job)` names what it saw, and `record()` is written to the wait log
+    (support/waiting/nodes.py AcquisitionWatch)."""
     settings = operator.settings
-    schedule = RetrySchedule(job_id)
+    budget = settings.budgets.for_job(job_type)
+    schedule = RetrySchedule(job_id, operator.waits)
 
     wait = Wait(what=f"job {job_id}",
                 fetch=watch.look if watch else lambda: operator.asks_for(TheJob(job_id, quiet=True)),
@@ -171,13 +174,21 @@ def wait_for_job(operator: Operator, job_id: str, *, command: str, budget: float
                 describe=watch.describe if watch else lambda job: (job_state(job), job.get("error_code")),
                 timed_out=_job_timeout(command, job_id, schedule),
                 deadline=Deadline(budget, ceiling=settings.retry_ceiling),
-                strategy=job_wait(settings.poll_policy, DURATIONS), observe=schedule.observe, kind="job",
+                strategy=job_wait(settings.poll_policy, operator.durations), observe=schedule.observe, kind="job",
                 subject=job_id, policy=settings.poll_policy, progress=job_progress, scheduled=waiting_for_run_after,
                 record=watch.record if watch else None)
     with narrate(f"Wait up to {budget:g} s (more for retries Pressluft schedules) for the job {job_id}"):
-        job, history = poll(wait)
-    DURATIONS.observe(job)
+        job, history = poll(wait, progress=operator.progress, log=operator.waits)
+    operator.durations.observe(job)
     return job, history
+
+
+def wait_for_success(operator: Operator, request: Request) -> Tuple[dict, PollHistory]:
+    """The job an accepted request queued, waited for within the budget of the job type the request names (and the
+    retries Pressluft schedules), and judged by the one judge of a job's success (support/pressluft/jobs.py
+    `require_success`: failed is job_failed, cancelled job_cancelled; still in flight, the wait's job_timeout)."""
+    job, history = wait_for_job(operator, request.accepted(), command=request.command, job_type=request.job_type)
+    return require_success(job, command=request.command, history=history), history
 
 
 def learn_job_durations(operator: Operator) -> int:
@@ -189,5 +200,5 @@ def learn_job_durations(operator: Operator) -> int:
     except SuiteFailure:  # only an optimisation
         return 0
     for job in jobs:
-        DURATIONS.observe(job)
+        operator.durations.observe(job)
     return len(jobs)

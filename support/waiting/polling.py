@@ -23,11 +23,11 @@ from tenacity import RetryCallState, Retrying, retry_if_result
 from tenacity.stop import stop_base
 from tenacity.wait import wait_base, wait_exponential, wait_fixed
 
-from support.reporting.waitlog import WAITS
+from support.reporting.progress import ProgressLines
+from support.reporting.waitlog import WaitLog
 from support.runtime.config import ADAPTIVE, FIXED_2S
 from support.verdicts.categories import Category
 from support.verdicts.failure import PollHistory, SuiteFailure
-from support.waiting.progress import PROGRESS, ProgressLines
 
 
 # -- where time is up ------------------------------------------------------------------------------
@@ -149,7 +149,7 @@ class Wait:
     """What to wait for. `describe(result)` names the state and an error seen, if any, for the history;
     `observe(result, deadline)` may move the deadline (a scheduled retry); `timed_out(outcome)` builds the
     SuiteFailure raised when the deadline passes; `progress(result)` says what was seen on a progress line
-    (support/waiting/progress.py), when the state alone says less."""
+    (support/reporting/progress.py), when the state alone says less."""
 
     what: str
     fetch: Callable[[], Any]
@@ -171,8 +171,8 @@ class Wait:
 class _Polling:
     """One run of a Wait: tries, the history, the last real answer, the wait-log entry."""
 
-    def __init__(self, wait: Wait, history: Optional[PollHistory], progress: ProgressLines):
-        self.wait = wait
+    def __init__(self, wait: Wait, history: Optional[PollHistory], progress: ProgressLines, waits: WaitLog):
+        self.wait, self.waits = wait, waits
         self.watch = progress.watch(wait.what, wait.deadline)
         self.history = history if history is not None else PollHistory(what=wait.what)
         self.history.what = wait.what
@@ -227,7 +227,7 @@ class _Polling:
     def log(self, outcome: str) -> None:
         wait = self.wait
         if wait.kind:
-            WAITS.write({"kind": wait.kind, "subject": wait.subject, "what": wait.what, "policy": wait.policy,
+            self.waits.write({"kind": wait.kind, "subject": wait.subject, "what": wait.what, "policy": wait.policy,
                          "outcome": outcome, "state": self.label, "polls": self.history.attempts,
                          "started": self.started_wall, "noticed": self.noticed_at,
                          "elapsed": round(self.history.elapsed, 4),
@@ -236,13 +236,15 @@ class _Polling:
                          **(wait.record() if wait.record else {})})
 
 
-def poll(wait: Wait, *, sleep: Callable[[float], None] = time.sleep,
-         history: Optional[PollHistory] = None, progress: Optional[ProgressLines] = None) -> Tuple[Any, PollHistory]:
+def poll(wait: Wait, *, sleep: Callable[[float], None] = time.sleep, history: Optional[PollHistory] = None,
+         progress: Optional[ProgressLines] = None, log: Optional[WaitLog] = None) -> Tuple[Any, PollHistory]:
     """Fetches until `done(result)` or the deadline passes. A fetch that fails with target_unavailable
     (no usable answer even after the client's own GET retries) counts as a poll and is tried again; only
     when no poll got an answer before the deadline is that target_unavailable raised. A long wait shows its
-    progress (support/waiting/progress.py): its sleeps are cut where a line is due."""
-    polling = _Polling(wait, history, progress or PROGRESS)
+    progress (`progress`: where its lines go, support/reporting/progress.py): its sleeps are cut where a line is due.
+    A wait of a `kind` is written to the wait log `log` when it ends (none: not recorded). The Wave 5 waits pass the
+    operator's (`operator.progress`, `operator.waits`)."""
+    polling = _Polling(wait, history, progress or ProgressLines(), log or WaitLog())
     retrying = Retrying(
         stop=stop_at_deadline(wait.deadline),
         wait=wait_within(wait.strategy or backoff(), wait.deadline),

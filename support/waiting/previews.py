@@ -1,12 +1,14 @@
-"""Waiting for a preview address to answer 200, 301 or 302, on the one poll engine; and what a preview that never
-did is reported with (`unreachable`)."""
+"""Waiting for a preview address to answer 200, 301 or 302 (which answers count as reachable: support/http/preview.py),
+on the one poll engine, each poll one look (ThePreview); and what a preview that never did is reported with
+(`unreachable`)."""
 from __future__ import annotations
 
-from typing import Optional, Tuple
+from typing import Tuple
 
-from support.http.preview import REACHABLE_PREVIEW_STATUSES, looking_at
+from support.http.preview import PreviewAnswer, looking_at
 from support.reporting.narration import narrate
 from support.screenplay.actor import Operator
+from support.screenplay.questions import ThePreview
 from support.verdicts.categories import Category
 from support.verdicts.failure import PollHistory, SuiteFailure
 from support.waiting.polling import Deadline, Outcome, StillWaiting, Wait, poll, steady_wait
@@ -19,24 +21,22 @@ def unreachable(last_answer: str, budget: float) -> str:
     return f"preview {verb} {last_answer} until its {budget:g} s budget was spent"
 
 
-def wait_for_preview(operator: Operator, url: str, *, budget: Optional[float] = None) -> Tuple[int, PollHistory]:
-    """GET without following redirects until 200, 301 or 302; the last answer is kept for the verdict."""
+def wait_for_preview(operator: Operator, url: str) -> Tuple[PreviewAnswer, PollHistory]:
+    """Looks at the preview (support/screenplay/questions.py ThePreview, without following redirects) until it answers
+    200, 301 or 302, within the preview budget: that answer, kept whole for the claims on what it shows; one that
+    never did is preview_unreachable with its last answer."""
     settings = operator.settings
-    budget = budget if budget is not None else settings.budgets.preview
-
-    def fetch() -> tuple:
-        status, last, _ = operator.preview.get(url, max_time=budget)
-        return status, last
+    budget = settings.budgets.preview
 
     def timed_out(outcome: Outcome) -> SuiteFailure:
-        answer = outcome.last[1]
-        return StillWaiting(Category.PREVIEW_UNREACHABLE, looking_at(url), outcome, last_answer=answer,
-                            reason=unreachable(answer, outcome.deadline.budget))
+        said = outcome.last.said
+        return StillWaiting(Category.PREVIEW_UNREACHABLE, looking_at(url), outcome, last_answer=said,
+                            reason=unreachable(said, outcome.deadline.budget))
 
-    wait = Wait(what=f"preview {url}", fetch=fetch, done=lambda result: result[0] in REACHABLE_PREVIEW_STATUSES,
-                describe=lambda result: (result[1], None), timed_out=timed_out, deadline=Deadline(budget),
-                strategy=steady_wait(settings.poll_policy, every=3.0), kind="preview", subject=url,
-                policy=settings.poll_policy, progress=lambda result: f"last answer {result[1]}")
+    wait = Wait(what=f"preview {url}", fetch=lambda: operator.asks_for(ThePreview(url, quiet=True, max_time=budget)),
+                done=lambda answer: answer.reachable, describe=lambda answer: (answer.said, None),
+                timed_out=timed_out, deadline=Deadline(budget), strategy=steady_wait(settings.poll_policy, every=3.0),
+                kind="preview", subject=url, policy=settings.poll_policy,
+                progress=lambda answer: f"last answer {answer.said}")
     with narrate(f"Wait up to {budget:g} s for the preview {url} to answer 200, 301 or 302"):
-        (status, _), history = poll(wait)
-    return status, history
+        return poll(wait, progress=operator.progress, log=operator.waits)

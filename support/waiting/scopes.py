@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from support.pressluft.jobs import in_flight
+from support.pressluft.listings import jobs_touching
 from support.screenplay.actor import Operator
-from support.screenplay.questions import TheJobs, jobs_touching
+from support.screenplay.questions import TheJobs
 from support.verdicts.categories import Category
 from support.verdicts.failure import PollHistory, SuiteFailure
 from support.waiting.polling import Deadline, Wait, poll, steady_wait
@@ -35,7 +36,7 @@ def wait_until_free(operator: Operator, scope: dict, budget: float, *,
                 deadline=Deadline(max(budget, 0.1)), strategy=steady_wait(settings.poll_policy), kind="scope",
                 subject=",".join(f"{k}={v}" for k, v in scope.items()) or "all", policy=settings.poll_policy)
     try:
-        poll(wait, history=history)
+        poll(wait, history=history, progress=operator.progress, log=operator.waits)
     except SuiteFailure:
         pass
     return history.attempts, seen["busy"]

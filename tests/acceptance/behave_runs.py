@@ -13,7 +13,7 @@ from typing import Optional
 import requests
 from behave.parser import parse_file
 
-from support.runtime.smokes import SMOKES
+from support.runtime.smoke_commands import SMOKES
 from support.runtime.target import EmbeddedTarget
 from tools.stand_ins import StandIn  # noqa: F401 - re-exported for the tests
 from tools.suite_runs import SUCCESS_LINE, SuiteRun, run_process  # noqa: F401 - re-exported for the tests

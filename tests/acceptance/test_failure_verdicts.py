@@ -329,7 +329,7 @@ SUITE_ERROR_FEATURE = """Feature: The suite's own code fails
 """
 SUITE_ERROR_STEPS = '''from behave import when
 
-from support.checks.sites import LiveSite
+from support.pressluft.sites import LiveSite
 from support.flows.sites import ensure_live
 
 

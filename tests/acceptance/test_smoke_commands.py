@@ -14,10 +14,10 @@ import socket
 import pytest
 
 from behave_runs import ROOT, new_run_id, run_process, run_smoke
-from support.checks.smokes import smoke_exited_with
+from support.checks.smoke_verdicts import smoke_exited_with
 from support.runtime.config import load_settings
 from support.runtime.ports import unused_local_url
-from support.runtime.smokes import run_smoke as run_smoke_as_the_feature_does
+from support.runtime.smoke_commands import run_smoke as run_smoke_as_the_feature_does
 from support.verdicts.failure import SuiteFailure
 
 SHORT = {"PRESSLUFT_JOB_TIMEOUT": "2", "PRESSLUFT_PREVIEW_TIMEOUT": "1", "PRESSLUFT_NODE_TIMEOUT": "2"}

@@ -7,7 +7,7 @@ import subprocess
 import tomllib
 from pathlib import Path
 
-from pressluft_acceptance.runner import configuration_defaults
+from pressluft_acceptance.configured_behave import configuration_defaults
 from support.reporting.spec_catalogue import SPEC_COMMIT
 from support.runtime import installation
 from tools.suite_runs import SuiteRun

@@ -5,7 +5,7 @@ target_unavailable or job_timeout within its budgets; the run stops by itself, w
 import re
 
 from behave_runs import StandIn, run_behave
-from support.runtime.smokes import SMOKES
+from support.runtime.smoke_commands import SMOKES
 from support.verdicts.categories import exit_status
 
 SCRIPTS = {smoke.script for smoke in SMOKES.values()}

@@ -2,7 +2,7 @@
 (and shows in the poll history); a cleanup that fails is a warning, never a crash of the run."""
 import pytest
 
-from support.run.cleanups import quietly
+from support.harness.cleanups import quietly
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 from support.waiting.polling import Deadline, StillWaiting, Wait, poll

@@ -30,7 +30,7 @@ def test_an_enqueue_conflict_is_waited_out_and_submitted_again(fake_server, jour
     fake_server.on("GET", "/api/jobs", (200, []), (200, [job("job-1", "running", site_id="s1")]), (200, []))
     fake_server.on("GET", "/api/sites/s1/environments", (200, []))  # the refusal left nothing
     action = CreateEnvironment("s1", "e1", "clone", "Clone", "clone-1")
-    submission = submit(operator_for(fake_server.url, journal), action, busy_scope={"site_id": "s1"}, budget=5)
+    submission = submit(operator_for(fake_server.url, journal), action, busy_scope={"site_id": "s1"})
     assert submission.accepted() == "job-2"
     assert fake_server.count("POST", path) == 2
     assert len(submission.resubmissions) == 1 and "409 conflict" in submission.resubmissions[0]
@@ -53,7 +53,7 @@ def test_a_conflict_that_is_not_the_enqueue_guard_is_not_resubmitted(fake_server
     fake_server.on("POST", "/api/sites", (409, {"code": "node_not_ready", "message": "target node is not ready: "
                                                                                      "runtime_missing"}))
     fake_server.on("GET", "/api/jobs", (200, []))
-    submission = submit(operator_for(fake_server.url, journal), CreateSite("Site", "site-1"), busy_scope={}, budget=5)
+    submission = submit(operator_for(fake_server.url, journal), CreateSite("Site", "site-1"), busy_scope={})
     assert fake_server.count("POST", "/api/sites") == 1
     with pytest.raises(SuiteFailure) as caught:
         submission.accepted()

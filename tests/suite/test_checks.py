@@ -8,10 +8,10 @@ import pytest
 
 from support.checks import previews
 from support.checks.backups import checkpoint_holds, checkpoint_listed
-from support.checks.nodes import REQUESTED, REUSED, Acquisition, node_is_ready, retry_scheduled
+from support.checks.nodes import node_is_ready, retry_scheduled
 from support.checks.previews import preview_shows
 from support.checks.providers import provider_degraded_with_guidance
-from support.checks.smokes import (
+from support.checks.smoke_verdicts import (
     smoke_environment_failed,
     smoke_exited_with,
     smoke_failure_names_clone_preview,
@@ -20,6 +20,9 @@ from support.checks.smokes import (
     smoke_passed,
     smoke_reused_a_node,
 )
+from support.http.preview import PreviewAnswer
+from support.pressluft.jobs import DurationModel
+from support.pressluft.nodes import REQUESTED, REUSED, Acquisition
 from support.pressluft.readiness import (
     GUIDANCE,
     PLAIN_WORDS,
@@ -28,9 +31,11 @@ from support.pressluft.readiness import (
     in_plain_words,
     refusal_message,
 )
+from support.reporting.progress import ProgressLines
+from support.reporting.waitlog import WaitLog
 from support.runtime.config import Budgets
 from support.runtime.resources import LeftBehind, LeftResource
-from support.runtime.smokes import SmokeRun
+from support.runtime.smoke_commands import SmokeRun
 from support.screenplay.actions import Request
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
@@ -88,6 +93,7 @@ class Target:
         self.settings = SimpleNamespace(retry_ceiling=1.0, poll_policy="adaptive", provider_id="hetzner",
                                         budgets=Budgets(node=0.3, site=0.3, clone=0.3, backup=0.3, restore=0.3,
                                                         preview=0.3))
+        self.waits, self.progress, self.durations = WaitLog(), ProgressLines(), DurationModel()  # an operator's
 
     def asks_for(self, question):
         path = question.path
@@ -215,16 +221,23 @@ def test_reason_codes_are_said_in_plain_words_before_the_codes():
 
 
 def test_a_preview_must_show_the_content_and_nothing_it_replaced():
+    """One look: the answer the wait for the preview ended with is the one judged, its body kept (no second GET)."""
     page = "<div class='content'>Spring catalogue\nBroken autumn banner</div>"
-    operator = SimpleNamespace(preview=SimpleNamespace(get=lambda url: (200, "200", page)))
+    looks = []
+    answered = PreviewAnswer("http://p/", 200, "200", page)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(previews, "wait_for_preview", lambda operator, url: (200, []))
-        preview_shows(operator, "http://p/", "Spring catalogue", replaced=["Summer sale"])
+        patch.setattr(previews, "wait_for_preview", lambda operator, url: looks.append(url) or (answered, []))
+        preview_shows(None, "http://p/", "Spring catalogue", replaced=["Summer sale"])
         with pytest.raises(SuiteFailure) as caught:
-            preview_shows(operator, "http://p/", "Spring catalogue",
-                                 replaced=["Summer sale", "Broken autumn banner"])
-    assert caught.value.reason == ("the preview shows 'Spring catalogue' but also 'Broken autumn banner', which it "
-                                   "should have replaced")
+            preview_shows(None, "http://p/", "Spring catalogue", replaced=["Summer sale", "Broken autumn banner"])
+        assert caught.value.reason == ("the preview shows 'Spring catalogue' but also 'Broken autumn banner', which "
+                                       "it should have replaced")
+        assert caught.value.category is Category.CONTRACT_VIOLATION and caught.value.command == "GET http://p/"
+        patch.setattr(previews, "wait_for_preview", lambda operator, url: (PreviewAnswer(url, 302, "302"), []))
+        with pytest.raises(SuiteFailure) as caught:
+            preview_shows(None, "http://p/", "Spring catalogue", replaced=["Summer sale"])
+        assert caught.value.reason == "the preview answered 302 without the content 'Spring catalogue'"
+    assert looks == ["http://p/", "http://p/"]
 
 
 def smoke_site(restore_names: str, site_status: str = "failed") -> Answers:

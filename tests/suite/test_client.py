@@ -150,9 +150,11 @@ def test_a_refused_connection_is_target_unavailable_at_once(journal):
 def test_the_preview_probe_does_not_follow_redirects_and_names_a_refusal(fake_server, journal):
     fake_server.on("GET", "/", (302, "<html>moved</html>", {"Location": "http://elsewhere.invalid/"}))
     probe = PreviewProbe(journal, connect_timeout=0.5, read_timeout=0.5)
-    assert probe.get(fake_server.url + "/")[:2] == (302, "302")
+    answer = probe.get(fake_server.url + "/")
+    assert (answer.status, answer.said, answer.reachable) == (302, "302", True)
     import socket
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    assert probe.get(f"http://127.0.0.1:{port}/")[:2] == (None, "connection refused")
+    refused = probe.get(f"http://127.0.0.1:{port}/")
+    assert (refused.status, refused.said, refused.body, refused.reachable) == (None, "connection refused", "", False)

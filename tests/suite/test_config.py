@@ -174,23 +174,57 @@ def test_a_child_run_gets_the_same_settings_through_its_environment(env):
     assert again.poll_policy == "fixed-2s" and again.retry_ceiling == settings.retry_ceiling
 
 
-def test_every_variable_read_here_is_in_the_catalogue_that_help_prints(tmp_path):
-    """support/runtime/config.py VARIABLES (what the smoke commands' --help prints) names every variable load_settings
-    reads, with the defaults the settings really take."""
-    import re
-    from pathlib import Path
-
+def test_every_variable_the_settings_read_is_declared_once_with_the_defaults_they_take(tmp_path):
+    """support/runtime/config.py VARIABLES declares every variable load_settings reads (what the smoke commands' --help
+    prints, a child run's environment and the docs' table are made from it), each with the defaults the settings
+    really take."""
     from support.runtime import config
 
-    source = Path(config.__file__).read_text().split("# -- every variable, its meaning and its defaults")[0]
-    read = set(re.findall(r'"(PRESSLUFT_[A-Z_]+)"', source)) - {"PRESSLUFT_SERVER_"}
-    catalogue = {variable.name: variable for variable in config.VARIABLES}
-    assert read == set(catalogue), sorted(read ^ set(catalogue))
+    asked = set()
+
+    class Recording(dict):
+        def get(self, key, default=None):
+            asked.add(key)
+            return super().get(key, default)
+
     reports = {"PRESSLUFT_REPORTS_DIR": str(tmp_path)}
-    embedded = config.load_settings(env=reports)
-    real = config.load_settings(env={**reports, "PRESSLUFT_BASE_URL": "http://p"})
-    for kind, name in config.BUDGET_VARIABLES.items():
-        assert (catalogue[name].embedded, catalogue[name].real) == (f"{getattr(embedded.budgets, kind):g}",
-                                                                    f"{getattr(real.budgets, kind):g}")
-    assert (catalogue["PRESSLUFT_RETRY_CEILING"].embedded, catalogue["PRESSLUFT_RETRY_CEILING"].real) == (
-        f"{embedded.retry_ceiling:g}", f"{real.retry_ceiling:g}")
+    embedded = config.load_settings(env=Recording(reports))
+    real = config.load_settings(env=Recording({**reports, "PRESSLUFT_BASE_URL": "http://p",
+                                               "PRESSLUFT_SERVER_CMD": "./pressluft dev --port {port}"}))
+    assert asked - {"HETZNER_API_TOKEN"} == {variable.name for variable in config.VARIABLES}
+    for variable in config.VARIABLES:
+        if variable.field is None or variable.shown or variable.name in reports or variable.name.startswith(
+                "PRESSLUFT_SERVER_CMD"):
+            continue
+        owner, _, field = variable.field.rpartition(".")
+        said = [config._words(getattr(getattr(settings, owner) if owner else settings, field))
+                for settings in (embedded, real)]
+        assert said == [variable.embedded, variable.real], variable.name
+    assert config.BUDGET_VARIABLES["node"] == "PRESSLUFT_NODE_TIMEOUT" and len(config.BUDGET_VARIABLES) == 6
+
+
+def test_the_docs_table_of_variables_is_made_from_their_declarations():
+    """docs/real-target.md's table of variables is `python -m support.runtime.config`'s output: paste it there again
+    when a declaration changes. No other doc lists them with their meanings."""
+    import pathlib
+
+    from support.runtime.config import VARIABLES, variables_table
+
+    docs = pathlib.Path(__file__).resolve().parents[2] / "docs"
+    assert variables_table() in (docs / "real-target.md").read_text()
+    restating = [f"{path.name}: {variable.name}" for path in [*docs.glob("*.md"), docs.parent / "README.md"]
+                 for variable in VARIABLES if path.name != "real-target.md" and variable.meaning in path.read_text()]
+    assert restating == [], restating
+    assert all(f"| `{variable.name}` |" in variables_table() for variable in VARIABLES)
+
+
+def test_no_step_chooses_the_budget_of_a_wait():
+    """The budget of a wait comes from the job type its request names (Budgets.for_job, read by the waits of
+    support/waiting/), never from a step or a claim: steps/ and support/checks/ name no budget."""
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    naming = [path.relative_to(root).as_posix() for folder in ("steps", "support/checks", "support/flows")
+              for path in (root / folder).rglob("*.py") if re.search(r"budgets\.(?!for_job)|budget=", path.read_text())]
+    assert naming == [], naming

@@ -40,8 +40,9 @@ def environment(slug: str) -> dict:
             "created_at": NOW, "updated_at": NOW, "state_version": 1}
 
 
-def operator_for(url, journal, *, embedded=False, guard_holds_nodes=True):
-    settings = load_settings({} if embedded else {"PRESSLUFT_BASE_URL": url, "PRESSLUFT_JOB_TIMEOUT": "5"})
+def operator_for(url, journal, *, embedded=False, guard_holds_nodes=True, job_timeout="5"):
+    """An operator whose job waits (and the guard's) take `job_timeout` seconds (the embedded default: 60)."""
+    settings = load_settings({} if embedded else {"PRESSLUFT_BASE_URL": url, "PRESSLUFT_JOB_TIMEOUT": job_timeout})
     return Operator(PressluftClient(url, journal), settings, ResourceLedger(), journal,
                     guard_holds_nodes=guard_holds_nodes)
 
@@ -51,7 +52,7 @@ def test_a_creation_is_sent_after_one_listing_that_shows_its_node_free(fake_serv
                                               job(J_STUCK, "running", node_id=N2)]))
     fake_server.on("POST", "/api/sites", (202, {"job_id": "job-1"}))
     request = submit(operator_for(fake_server.url, journal), CreateSite("Site", "site-1"),
-                     busy_scope={"node_id": N1}, budget=5)
+                     busy_scope={"node_id": N1})
     assert request.accepted() == "job-1" and request.resubmissions == []
     assert fake_server.count("GET", "/api/jobs") == 1 and fake_server.count("POST", "/api/sites") == 1
 
@@ -61,7 +62,7 @@ def test_a_creation_waits_while_anyones_job_of_its_site_or_node_is_in_flight_the
     fake_server.on("GET", "/api/jobs", (200, [other]), (200, [other]), (200, [{**other, "status": "succeeded"}]))
     fake_server.on("POST", ENV_PATH, (202, {"job_id": "job-2"}))
     request = submit(operator_for(fake_server.url, journal), CreateEnvironment(S1, E1, "clone", "Clone", "c-1"),
-                     busy_scope={"site_id": S1, "node_id": N1}, budget=5)
+                     busy_scope={"site_id": S1, "node_id": N1})
     assert request.accepted() == "job-2" and request.resubmissions == []
     assert fake_server.count("GET", "/api/jobs") == 3 and fake_server.count("POST", ENV_PATH) == 1
     posted = [index for index, exchange in enumerate(journal.last(10)) if exchange.method == "POST"]
@@ -71,8 +72,8 @@ def test_a_creation_waits_while_anyones_job_of_its_site_or_node_is_in_flight_the
 def test_a_scope_still_busy_when_the_budget_is_spent_is_job_timeout_and_nothing_is_sent(fake_server, journal):
     fake_server.on("GET", "/api/jobs", (200, [job(J_STUCK, "running", node_id=N1)]))
     with pytest.raises(SuiteFailure) as caught:
-        submit(operator_for(fake_server.url, journal), CreateSite("Site", "site-1"), busy_scope={"node_id": N1},
-               budget=0.5)
+        submit(operator_for(fake_server.url, journal, job_timeout="0.5"), CreateSite("Site", "site-1"),
+               busy_scope={"node_id": N1})
     assert caught.value.category is Category.JOB_TIMEOUT and caught.value.command == "POST /api/sites"
     assert caught.value.reason.startswith(f"not submitted: the job site_create {J_STUCK} (running) still in flight "
                                           "when its 0.5 s budget was spent")
@@ -82,7 +83,7 @@ def test_a_scope_still_busy_when_the_budget_is_spent_is_job_timeout_and_nothing_
 def test_on_the_embedded_target_nothing_is_listed_before(fake_server, journal):
     fake_server.on("POST", "/api/sites", (202, {"job_id": "job-1"}))
     request = submit(operator_for(fake_server.url, journal, embedded=True), CreateSite("Site", "site-1"),
-                     busy_scope={"node_id": N1}, budget=5)
+                     busy_scope={"node_id": N1})
     assert request.accepted() == "job-1" and fake_server.count("GET", "/api/jobs") == 0
 
 
@@ -93,8 +94,7 @@ def test_a_refusal_that_left_the_site_recorded_is_a_contract_violation_at_once_a
     fake_server.on("GET", "/api/sites", (200, [site("other", S2), site("site-1")]))
     started = time.monotonic()
     with pytest.raises(SuiteFailure) as caught:
-        submit(operator_for(fake_server.url, journal), CreateSite("Site", "site-1"), busy_scope={"node_id": N1},
-               budget=5)
+        submit(operator_for(fake_server.url, journal), CreateSite("Site", "site-1"), busy_scope={"node_id": N1})
     assert time.monotonic() - started < 1.0
     assert fake_server.count("POST", "/api/sites") == 1
     assert caught.value.category is Category.CONTRACT_VIOLATION and caught.value.command == "POST /api/sites"
@@ -108,7 +108,7 @@ def test_a_refusal_that_left_the_environment_recorded_names_it(fake_server, jour
     fake_server.on("GET", ENV_PATH, (200, [environment("c-1")]))
     with pytest.raises(SuiteFailure) as caught:
         submit(operator_for(fake_server.url, journal, embedded=True),
-               CreateEnvironment(S1, E1, "clone", "Clone", "c-1"), busy_scope={"site_id": S1}, budget=5)
+               CreateEnvironment(S1, E1, "clone", "Clone", "c-1"), busy_scope={"site_id": S1})
     assert f"left the environment {LEFT} (c-1, status cloning) recorded, as GET {ENV_PATH} shows" \
         in caught.value.reason
     assert fake_server.count("POST", ENV_PATH) == 1
@@ -119,12 +119,12 @@ def test_a_target_whose_guard_holds_only_the_site_is_waited_for_only_there(fake_
     fake_server.on("POST", ENV_PATH, (202, {"job_id": "job-2"}))
     request = submit(operator_for(fake_server.url, journal, guard_holds_nodes=False),
                      CreateEnvironment(S1, E1, "clone", "Clone", "c-1"),
-                     busy_scope={"site_id": S1, "node_id": N1}, budget=5)
+                     busy_scope={"site_id": S1, "node_id": N1})
     assert request.accepted() == "job-2" and fake_server.count("GET", "/api/jobs") == 1
 
 
 def test_a_new_site_on_a_target_whose_guard_holds_only_the_site_is_sent_without_a_look(fake_server, journal):
     fake_server.on("POST", "/api/sites", (202, {"job_id": "job-1"}))
     request = submit(operator_for(fake_server.url, journal, guard_holds_nodes=False), CreateSite("Site", "site-1"),
-                     busy_scope={"node_id": N1}, budget=5)
+                     busy_scope={"node_id": N1})
     assert request.accepted() == "job-1" and fake_server.count("GET", "/api/jobs") == 0

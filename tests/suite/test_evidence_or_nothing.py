@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from support.checks.jobs import no_job_queued
-from support.checks.nodes import REQUESTED, REUSED, Acquisition, at_most_one_node_acquired, run_node_job_record
+from support.checks.nodes import at_most_one_node_acquired, run_node_job_record
 from support.checks.nothing_left import (
     no_backup_recorded,
     no_environment_added,
@@ -18,11 +18,13 @@ from support.checks.nothing_left import (
     no_restore_queued,
     no_site_recorded,
 )
-from support.checks.sites import LiveSite, site_job_record
-from support.checks.smokes import smoke_passed
+from support.checks.sites import site_job_record
+from support.checks.smoke_verdicts import smoke_passed
+from support.pressluft.nodes import REQUESTED, REUSED, Acquisition
+from support.pressluft.sites import LiveSite
 from support.runtime.resources import NODE_REQUEST, Created
 from support.runtime.skips import short_reason
-from support.runtime.smokes import SmokeRun
+from support.runtime.smoke_commands import SmokeRun
 from support.screenplay.actions import Request
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure

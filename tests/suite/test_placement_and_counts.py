@@ -10,9 +10,11 @@ from test_checks import Target as Listings
 from support.checks import nodes, placement
 from support.checks.backups import backup_listed_complete
 from support.checks.environments import others_as_they_were
-from support.checks.nodes import REUSED, Acquisition, node_is_ready
+from support.checks.nodes import node_is_ready
 from support.checks.placement import on_provider_acquired_node
-from support.checks.sites import LiveSite, one_site_with_one_production
+from support.checks.sites import one_site_with_one_production
+from support.pressluft.nodes import REUSED, Acquisition
+from support.pressluft.sites import LiveSite, SiteCreation
 from support.screenplay.actions import Request
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
@@ -114,13 +116,12 @@ def test_production_on_a_node_that_is_not_a_provider_acquired_one_is_a_violation
 
 PRODUCTION = {"id": "e1", "site_id": "s1", "slug": "production", "environment_type": "production", "status": "active",
               "node_id": "n1", "preview_url": "http://p1/", "source_environment_id": None}
-CREATION = Request(answer=None, slug="w5-site-1", name="Wave 5 w5-site-1", sites_before=[{"id": "s0"}])
 SITE = {"id": "s1", "slug": "w5-site-1", "name": "Wave 5 w5-site-1"}
 
 
 def live(sites_after=(SITE,), environments_after=(PRODUCTION,)) -> LiveSite:
-    return LiveSite(SITE, PRODUCTION, {"id": "job-s"}, request=CREATION, sites_after=[{"id": "s0"}, *sites_after],
-                    environments_after=list(environments_after))
+    return LiveSite(SITE, PRODUCTION, {"id": "job-s"}, SiteCreation(
+        "w5-site-1", "Wave 5 w5-site-1", [{"id": "s0"}], [{"id": "s0"}, *sites_after], list(environments_after)))
 
 
 def test_a_site_creation_records_one_site_of_its_slug_or_name_with_one_production():

@@ -8,7 +8,6 @@ from tenacity import RetryCallState, Retrying
 
 from support.pressluft.jobs import DurationModel, job_state
 from support.reporting import waitlog
-from support.waiting import polling
 from support.waiting.jobs import job_wait, wait_until_expected_end, wait_until_run_after
 from support.waiting.polling import Deadline, Wait, backoff, poll, steady_wait
 
@@ -150,17 +149,11 @@ def test_the_fixed_2s_policy_is_the_smokes_schedule():
 
 
 def test_every_wait_is_written_to_the_wait_log_with_the_moment_it_noticed(tmp_path):
-    log = waitlog.WaitLog()
-    log.record_to(str(tmp_path))
+    log = waitlog.WaitLog(str(tmp_path))
     answers = [{"status": "running"}, {"status": "succeeded"}]
-    original = polling.WAITS
-    polling.WAITS = log
-    try:
-        poll(Wait(what="job j1", fetch=lambda: answers.pop(0), done=lambda job: job["status"] in TERMINAL,
-                  describe=lambda job: (job_state(job), None), timed_out=lambda outcome: AssertionError(outcome),
-                  deadline=Deadline(5), strategy=backoff(first=0.01), kind="job", subject="j1"))
-    finally:
-        polling.WAITS = original
+    poll(Wait(what="job j1", fetch=lambda: answers.pop(0), done=lambda job: job["status"] in TERMINAL,
+              describe=lambda job: (job_state(job), None), timed_out=lambda outcome: AssertionError(outcome),
+              deadline=Deadline(5), strategy=backoff(first=0.01), kind="job", subject="j1"), log=log)
     [entry] = [json.loads(line) for line in next(tmp_path.glob("waits-*.jsonl")).read_text().splitlines()]
     assert entry["kind"] == "job" and entry["subject"] == "j1" and entry["polls"] == 2
     assert entry["outcome"] == "done" and entry["state"] == "succeeded"

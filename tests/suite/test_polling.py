@@ -5,7 +5,7 @@ import pytest
 from tenacity import RetryCallState, Retrying
 from tenacity.wait import wait_fixed
 
-from support.pressluft.jobs import DURATIONS, job_state, require_success, scheduled_retry
+from support.pressluft.jobs import DurationModel, job_state, require_success, scheduled_retry
 from support.pressluft.times import parse_time
 from support.verdicts.categories import Category
 from support.waiting.jobs import job_wait, out_of_budget, wait_until_run_after, waiting_for_run_after
@@ -88,7 +88,7 @@ def test_a_deadline_moves_later_on_request_but_never_past_its_ceiling():
 def _job_wait(fetch, budget, timed_out, observe=None, strategy=None, ceiling=None):
     return Wait(what="job job-1", fetch=fetch, done=lambda j: j["status"] in ("succeeded", "failed", "cancelled"),
                 describe=lambda job: (job_state(job), job.get("error_code")), timed_out=timed_out,
-                deadline=Deadline(budget, ceiling=ceiling), strategy=strategy or job_wait("adaptive", DURATIONS),
+                deadline=Deadline(budget, ceiling=ceiling), strategy=strategy or job_wait("adaptive", DurationModel()),
                 observe=observe, scheduled=waiting_for_run_after)
 
 
@@ -101,7 +101,7 @@ def test_a_queued_job_with_run_after_is_slept_on_not_polled():
     job, history = poll(_job_wait(lambda: answers.pop(0), 60, lambda outcome: AssertionError(outcome)),
                         sleep=sleeps.append)
     assert job["status"] == "succeeded"
-    assert 29 < sum(sleeps) < 31  # one sleep, cut where a progress line may be due (support/waiting/progress.py)
+    assert 29 < sum(sleeps) < 31  # one sleep, cut where a progress line may be due (support/reporting/progress.py)
     assert history.attempts == 2
     assert history.states == ["queued, waiting to retry after PROVIDER_API_ERROR", "succeeded"]
     assert history.errors == ["PROVIDER_API_ERROR"]
@@ -142,6 +142,17 @@ def test_cancelled_is_terminal_and_reported_as_cancelled_not_as_a_timeout():
         require_success({"id": "job-9", "status": "cancelled"}, command="POST /api/sites/s/environments")
     assert caught.value.category is Category.JOB_CANCELLED
     assert caught.value.job_id == "job-9"
+
+
+@pytest.mark.parametrize("status, category", [("failed", Category.JOB_FAILED), ("cancelled", Category.JOB_CANCELLED),
+                                              ("running", Category.JOB_TIMEOUT), ("queued", Category.JOB_TIMEOUT)])
+def test_the_one_judge_of_a_job_gives_the_category_of_how_it_ended(status, category):
+    """support/pressluft/jobs.py require_success is the one place that judges that a job succeeded (the Given steps'
+    flows and the Then steps' claims alike, through support/waiting/jobs.py wait_for_success)."""
+    assert require_success({"id": "job-1", "status": "succeeded"}, command="POST /api/sites")["id"] == "job-1"
+    with pytest.raises(AssertionError) as caught:
+        require_success({"id": "job-1", "status": status}, command="POST /api/sites")
+    assert caught.value.category is category and caught.value.job_id == "job-1"
 
 
 def test_failed_job_reason_is_its_error_code_and_message():

@@ -1,14 +1,14 @@
 """The evidence of the site creation a run tries while Pressluft acquires the target's first node
-(support/run/preflight_proof.py): when it proves something, and how the scenario's steps judge it or skip it."""
+(support/harness/preflight_proof.py): when it proves something, and how the scenario's steps judge it or skip it."""
 from types import SimpleNamespace
 
 import pytest
 
 from steps.sites import step_first_node
 from support.checks.first_node import held_right_after, node_not_ready_when_answered, refused_naming_the_nodes_reasons
-from support.checks.nodes import ADOPTED, REQUESTED, REUSED, Acquisition
+from support.harness.preflight_proof import PreflightProof, why_no_proof
 from support.http.client import Answer
-from support.run.preflight_proof import PreflightProof, why_no_proof
+from support.pressluft.nodes import ADOPTED, REQUESTED, REUSED, Acquisition
 from support.screenplay.actions import Request
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
@@ -124,14 +124,14 @@ def test_the_scenario_is_not_shown_here_with_the_reason_when_nothing_can_be_prov
 
 def test_the_evidence_handed_to_the_workers_is_judged_as_it_was_kept_and_only_for_its_node(tmp_path):
     """scripts/parallel tries the site creation while it acquires the first node; a worker that reuses that node
-    takes the evidence over (support/run/handover.py) and judges it as the process that kept it would."""
-    from support.run.handover import forget, hand_over, taken_over
+    takes the evidence over (support/harness/handover.py) and judges it as the process that kept it would."""
+    from support.harness.handover import attempt_taken_over, forget_handed_evidence, hand_over_attempt
 
     kept = proof()
     kept.no_job = SuiteFailure(Category.CONTRACT_VIOLATION, "GET /api/jobs", "a job was queued", job_id="j9")
     kept.sites_after = [{"id": "s1", "slug": "other"}]
-    hand_over(kept, str(tmp_path))
-    taken = taken_over(str(tmp_path), "n1")
+    hand_over_attempt(kept, str(tmp_path))
+    taken = attempt_taken_over(str(tmp_path), "n1")
     assert taken.describe() == kept.describe() and taken.not_provable() is None
     assert (taken.attempt.slug, taken.attempt.answer.status, taken.attempt.answer.json) == (
         kept.attempt.slug, 409, kept.attempt.answer.json)
@@ -141,6 +141,6 @@ def test_the_evidence_handed_to_the_workers_is_judged_as_it_was_kept_and_only_fo
     with pytest.raises(SuiteFailure) as caught:
         held_right_after(taken.no_job)
     assert caught.value.line == kept.no_job.line
-    assert taken_over(str(tmp_path), "another-node") is None  # evidence about another node proves nothing here
-    forget(str(tmp_path))
-    assert taken_over(str(tmp_path), "n1") is None
+    assert attempt_taken_over(str(tmp_path), "another-node") is None  # evidence about another node proves nothing here
+    forget_handed_evidence(str(tmp_path))
+    assert attempt_taken_over(str(tmp_path), "n1") is None

@@ -1,4 +1,4 @@
-"""Progress lines of long waits (support/waiting/progress.py), on a fake clock: silent when short, one line per change
+"""Progress lines of long waits (support/reporting/progress.py), on a fake clock: silent when short, one line per change
 of what is seen once a wait has lasted SHOW_AFTER seconds, a quiet line at most every QUIET_EVERY seconds while nothing
 changes (also during a long sleep until a scheduled retry), one line when it ends; plain lines, no carriage return."""
 from __future__ import annotations
@@ -10,10 +10,10 @@ import pytest
 from tenacity.wait import wait_fixed
 
 from support.pressluft.jobs import job_progress, job_state
+from support.reporting.progress import QUIET_EVERY, SHOW_AFTER, ProgressLines
 from support.verdicts.categories import Category
 from support.waiting.jobs import wait_until_run_after
 from support.waiting.polling import Deadline, StillWaiting, Wait, poll
-from support.waiting.progress import QUIET_EVERY, SHOW_AFTER, ProgressLines
 
 START = datetime(2026, 3, 1, 12, 0, 0, tzinfo=timezone.utc)
 

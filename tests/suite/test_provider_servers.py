@@ -1,12 +1,12 @@
-"""The release of the provider servers a run bought (support/run/provider_servers.py): the policy and its defaults, the
-rule that only a server provably the run's is touched (name, address, created after the run started), and the
+"""The release of the provider servers a run bought (support/harness/provider_servers.py): the policy and its defaults,
+the rule that only a server provably the run's is touched (name, address, created after the run started), and the
 release itself through the official client against the fake Hetzner Cloud API of tools/fake_hetzner.py."""
 from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 
 import pytest
 
-from support.run import provider_servers as ps
+from support.harness import provider_servers as ps
 from support.runtime.config import load_settings
 from support.runtime.resources import NODE_REQUEST, ResourceLedger
 from tools.fake_hetzner import FakeHetznerCloud, created_before

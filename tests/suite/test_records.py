@@ -4,7 +4,7 @@ the order of creation (support/pressluft/times.py)."""
 import pytest
 
 from support.checks.backups import a_completed_backup
-from support.checks.environments import an_environment_that_is
+from support.checks.environments import an_environment
 from support.checks.jobs import a_job_of, a_job_of_the_request, a_job_that_ended_failed
 from support.checks.matchers import a_consistent_record, expect
 from support.checks.nodes import a_node_not_ready, a_provider_node_named, a_ready_node
@@ -93,7 +93,7 @@ def test_a_backup_completes_after_it_was_created_and_an_environment_changes_afte
     (a_consistent_record("job"), {**JOB, "updated_at": "2026-02-22T09:00:00Z"}),
     (a_ready_node(), {**READY, "status": "provisioning"}),
     (a_completed_backup(), {**BACKUP, "completed_at": "2026-02-22T09:00:00Z"}),
-    (an_environment_that_is("failed"), {"id": "e1", "status": "failed", "created_at": T1, "updated_at": T0}),
+    (an_environment("failed"), {"id": "e1", "status": "failed", "created_at": T1, "updated_at": T0}),
 ])
 def test_the_matchers_apply_the_rules_of_the_record_they_judge(matcher, record):
     with pytest.raises(SuiteFailure) as caught:

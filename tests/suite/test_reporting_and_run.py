@@ -159,7 +159,7 @@ def test_the_suite_never_imports_the_reference():
     imported the reference for tests of its own)."""
     import subprocess
 
-    probe = ("import sys, environment, support.run.run, support.checks\n"
+    probe = ("import sys, environment, support.harness.run, support.checks\n"
              "import steps.backups, steps.environments, steps.nodes, steps.sites, steps.smokes\n"
              "assert 'pressluft_reference' not in sys.modules, sorted(m for m in sys.modules if 'pressluft' in m)")
     root = __import__("pathlib").Path(__file__).resolve().parents[2]

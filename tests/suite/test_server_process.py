@@ -10,7 +10,7 @@ import uuid
 import pytest
 from process_probes import marker, processes_with
 
-from support.runtime import smokes
+from support.runtime import smoke_commands
 from support.runtime.config import ConfigError, load_settings
 from support.runtime.ports import free_port
 from support.runtime.server_process import ServerUnderTest
@@ -249,8 +249,8 @@ def test_a_smoke_command_child_gets_no_server_settings(monkeypatch):
     for name in ("PRESSLUFT_SERVER_CMD", "PRESSLUFT_SERVER_BUILD_CMD", "PRESSLUFT_SERVER_DIR",
                  "PRESSLUFT_SERVER_START_TIMEOUT"):
         monkeypatch.setenv(name, "set")
-    monkeypatch.setattr(smokes.subprocess, "run", fake_run)
-    smokes.run_smoke("clone preview", load_settings({}), run_id="w5-test-s1", base_url="http://127.0.0.1:1")
+    monkeypatch.setattr(smoke_commands.subprocess, "run", fake_run)
+    smoke_commands.run_smoke("clone preview", load_settings({}), run_id="w5-test-s1", base_url="http://127.0.0.1:1")
     assert seen["PRESSLUFT_BASE_URL"] == "http://127.0.0.1:1"
     assert not [name for name in seen if name.startswith("PRESSLUFT_SERVER_")]
 

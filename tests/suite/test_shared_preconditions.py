@@ -1,11 +1,11 @@
-"""Fail once (support/run/once.py): what the run shares (its node's readiness, its shared site, its clone) is waited for
-once; a failure is kept and every later scenario that needs it fails at once with the same verdict, naming the
+"""Fail once (support/harness/once.py): what the run shares (its node's readiness, its shared site, its clone) is waited
+for once; a failure is kept and every later scenario that needs it fails at once with the same verdict, naming the
 scenario where the wait was spent."""
 from __future__ import annotations
 
 import pytest
 
-from support.run.once import FailOnce, Once, SpentBefore
+from support.harness.once import FailOnce, Once, SpentBefore
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 

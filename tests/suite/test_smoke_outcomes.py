@@ -1,4 +1,4 @@
-"""The checks of what a smoke made (support/checks/smoke_outcomes.py), fed records no reference mutant gives alone
+"""The checks of what a smoke made (support/checks/smoke_records.py), fed records no reference mutant gives alone
 (tools/claims.py names these tests): a local node under the smoke's copies, a wait log whose look saw the node ready
 while it was acquired; and how a record the smoke did not make is judged: by the smoke's own verdict when it failed,
 as a contract violation when it passed."""
@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from support.checks import smoke_outcomes
-from support.checks.smoke_outcomes import smoke_copies_answer, smoke_made_copies, smoke_waited_for_node
-from support.runtime.smokes import SmokeRun
+from support.checks import smoke_records
+from support.checks.smoke_records import smoke_copies_answer, smoke_made_copies, smoke_waited_for_node
+from support.runtime.smoke_commands import SmokeRun
 from support.screenplay.actions import Request
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
@@ -70,7 +70,7 @@ def test_the_smokes_copies_are_on_a_ready_provider_node_and_a_local_one_fails_th
 
 def test_a_copy_the_smoke_did_not_make_is_the_smokes_own_verdict_when_it_failed_and_a_violation_when_it_passed(
         monkeypatch):
-    monkeypatch.setattr(smoke_outcomes, "preview_reachable", lambda operator, url: 200)
+    monkeypatch.setattr(smoke_records, "preview_reachable", lambda operator, url: 200)
     target = copies(made=("c1",))
     with pytest.raises(SuiteFailure) as caught:
         smoke_copies_answer(target, smoke())

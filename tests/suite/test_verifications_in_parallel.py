@@ -3,8 +3,8 @@ parallel, other operators) are ignored, never its own."""
 import pytest
 
 from support.checks.nothing_left import no_restore_queued
-from support.checks.sites import LiveSite
 from support.http.client import PressluftClient
+from support.pressluft.sites import LiveSite
 from support.runtime.config import load_settings
 from support.runtime.resources import ResourceLedger
 from support.screenplay.actions import Request

@@ -22,10 +22,10 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from support.checks.nodes import ADOPTED, REUSED, Acquisition
 from support.checks.nothing_left import no_job_for_site_creation
 from support.flows.sites import request_site
 from support.pressluft.jobs import in_flight
+from support.pressluft.nodes import ADOPTED, REUSED, Acquisition
 from support.pressluft.readiness import reason_codes
 from support.reporting.narration import narrate
 from support.screenplay.actions import Request
@@ -83,14 +83,14 @@ class PreflightProof:
             f"node request: POST /api/nodes accepted with job {self.node_request.job_id} for {self.node_request.slug}",
             f"site creation tried {self.seconds:.3f} s later: {self.attempt.command} answered "
             f"{self.attempt.answer.status} {body.get('code') or body.get('job_id') or ''}".rstrip(),
-            f"the node just before: {_readiness(self.node_before)}",
-            f"the node right after: {_readiness(self.node_after)}",
+            f"the node just before: {_readiness_in_words(self.node_before)}",
+            f"the node right after: {_readiness_in_words(self.node_after)}",
             f"its acquisition job right after: {(self.job or {}).get('status', 'not listed')}",
             f"no job queued: {'yes' if self.no_job is None else self.no_job.reason}",
             f"sites listed right after: {len(self.sites_after or [])}"])
 
 
-def _readiness(node: Optional[dict]) -> str:
+def _readiness_in_words(node: Optional[dict]) -> str:
     if node is None:
         return "not listed"
     readiness = node.get("readiness") or {}
@@ -112,7 +112,7 @@ def try_site_while_acquiring(operator: Operator, node_request: Request) -> Prefl
         # no site of this run yet: it is kept, and judged with a later listing that shows one (checks)
         acquisition_job = [{"id": node_request.accepted(), "job_type": "node_provision", "node_id": node_id}]
         proof = PreflightProof(node_request, attempt, before, after, job, seconds=seconds,
-                               no_job=_held(lambda: no_job_for_site_creation(operator, attempt, acquisition_job,
+                               no_job=_failure_of(lambda: no_job_for_site_creation(operator, attempt, acquisition_job,
                                                                                 because=REFUSED_BECAUSE)),
                                sites_after=operator.asks_for(TheSites(quiet=True)))
     if proof.accepted:  # never silently: a site accepted by mistake is the run's, like any other
@@ -127,7 +127,7 @@ def _requested_node(nodes: list, request: Request) -> Optional[dict]:
                 None)
 
 
-def _held(check: Callable[[], None]) -> Optional[SuiteFailure]:
+def _failure_of(check: Callable[[], None]) -> Optional[SuiteFailure]:
     try:
         check()
     except SuiteFailure as failure:

@@ -4,10 +4,11 @@ at its start, so that an operator in a resume-run loop sees what a failed run le
 that this run leaves it alone: every site the earlier run recorded with its environments, and its node."""
 from __future__ import annotations
 
+from support.pressluft.listings import by_id
 from support.pressluft.readiness import readiness_words
 from support.runtime.resources import Created, EarlierRun, LeftBehind, LeftResource
 from support.screenplay.actor import Operator
-from support.screenplay.questions import TheEnvironments, TheNodes, TheSite, by_id
+from support.screenplay.questions import TheEnvironments, TheNodes, TheSite
 from support.verdicts.failure import SuiteFailure
 
 
@@ -15,13 +16,13 @@ def left_behind(operator: Operator, earlier: EarlierRun) -> LeftBehind:
     found: list = []
     for item in earlier.items:
         if item.kind == "site":
-            found += _site(operator, item)
+            found += _site_as_left(operator, item)
         elif item.kind == "node":
-            found.append(_node(operator, item))
+            found.append(_node_as_left(operator, item))
     return LeftBehind(earlier.run_id, earlier.outcome(), tuple(found))
 
 
-def _site(operator: Operator, item: Created) -> list:
+def _site_as_left(operator: Operator, item: Created) -> list:
     """The site as it is now, then each of its environments (a failed clone among them)."""
     try:
         site = operator.asks_for(TheSite(item.id, quiet=True))
@@ -34,7 +35,7 @@ def _site(operator: Operator, item: Created) -> list:
         for environment in environments]
 
 
-def _node(operator: Operator, item: Created) -> LeftResource:
+def _node_as_left(operator: Operator, item: Created) -> LeftResource:
     try:
         node = by_id(operator.asks_for(TheNodes(quiet=True)), item.id)
     except SuiteFailure as failure:

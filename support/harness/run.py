@@ -21,22 +21,23 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Optional
 
-from support.checks.nodes import REUSED, Acquisition, node_is_ready
-from support.checks.sites import LiveSite
+from support.checks.nodes import node_is_ready
 from support.flows.backups import completed_full_backup, take_full_backup
 from support.flows.environments import create_environment
 from support.flows.nodes import plan_run_node, secure_run_node
 from support.flows.sites import create_live_site, ensure_live
+from support.harness import provider_servers
+from support.harness.acquisition_proof import AcquisitionProof, why_not_shown
+from support.harness.handover import attempt_taken_over, wait_taken_over
+from support.harness.once import FailOnce, Once
+from support.harness.preflight_proof import PreflightProof, try_site_while_acquiring, why_no_proof
 from support.http import faults as fault_api
 from support.http.client import PressluftClient
 from support.http.journal import Journal
+from support.pressluft.nodes import REUSED, Acquisition
+from support.pressluft.sites import LiveSite
 from support.reporting.waitlog import FOLDER as WAITS_FOLDER
-from support.reporting.waitlog import WAITS
-from support.run import provider_servers
-from support.run.acquisition_proof import why_not_shown
-from support.run.handover import taken_over, wait_taken_over
-from support.run.once import FailOnce, Once
-from support.run.preflight_proof import PreflightProof, try_site_while_acquiring, why_no_proof
+from support.reporting.waitlog import WaitLog
 from support.runtime import installation
 from support.runtime.config import Settings, load_settings, require_provider_token
 from support.runtime.resources import LEDGER_FILE, ResourceLedger
@@ -47,6 +48,7 @@ from support.verdicts.diagnosis import block_for
 from support.verdicts.failure import TAG, SuiteFailure
 from support.verdicts.redaction import secrets
 from support.waiting.jobs import learn_job_durations
+from support.waiting.nodes import AcquisitionLooks
 
 
 @dataclass
@@ -65,11 +67,11 @@ class Run:
     started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))  # before its target started
     preflight_proof: Optional[PreflightProof] = None  # a site tried while the target's first node was acquired
     handed_node_requests: list = field(default_factory=list)  # scripts/parallel: the node requests sent before
+    node_looks: Optional[AcquisitionLooks] = None  # what the wait for the run's node saw while Pressluft acquired it
 
     def __post_init__(self):
         where = lambda: self.scenario  # noqa: E731
-        self._node = Once(lambda: secure_run_node(self.operator, while_first_acquired=self._try_site_while_acquiring),
-                          where=where)
+        self._node = Once(self._secure_node, where=where)
         self._readiness = FailOnce(where)
         self._site = Once(self._make_shared_site, recheck=lambda site: ensure_live(self.operator, site), where=where)
         self._clone = Once(lambda: create_environment(self.operator, self.shared_site(), "clone"), where=where)
@@ -105,13 +107,18 @@ class Run:
         """The run's node, secured on first use (its acquisition job succeeded; readiness not yet judged)."""
         return self._node.get()
 
+    def _secure_node(self) -> Acquisition:
+        acquisition, self.node_looks = secure_run_node(self.operator,
+                                                       while_first_acquired=self._try_site_while_acquiring)
+        return acquisition
+
     def _try_site_while_acquiring(self, node_request) -> None:
         self.preflight_proof = try_site_while_acquiring(self.operator, node_request)
 
     def preflight_while_acquiring(self) -> tuple[Optional[PreflightProof], Optional[str]]:
         """The site creation the run tried while Pressluft acquired the target's first node (its node, secured on
         first use), or why there is nothing to judge: the run did not acquire the target's first node, or the
-        acquisition had ended by the time the answer came (support/run/preflight_proof.py)."""
+        acquisition had ended by the time the answer came (support/harness/preflight_proof.py)."""
         try:
             acquisition = self.provider_node()
         except SuiteFailure:
@@ -121,21 +128,21 @@ class Run:
         proof = self.preflight_proof
         if proof is None and acquisition is not None and acquisition.how == REUSED and self.settings.reports_shared:
             # the process that secured the node for this run's workers tried it then (scripts/parallel)
-            proof = taken_over(self.settings.reports_dir, acquisition.node_id)
+            proof = attempt_taken_over(self.settings.reports_dir, acquisition.node_id)
         if proof is None:
             return None, why_no_proof(acquisition)
         return proof, proof.not_provable()
 
-    def node_polled_while_acquired(self) -> tuple[Acquisition, Optional[str]]:
+    def node_polled_while_acquired(self) -> tuple[AcquisitionProof, Optional[str]]:
         """The run's node (secured on first use) with what its wait saw while Pressluft acquired it, and why that
-        shows nothing on this target, if it does not (support/run/acquisition_proof.py); for a worker of
-        scripts/parallel, the wait the process that secured the node handed over (support/run/handover.py)."""
-        acquisition = self.provider_node()
-        if acquisition.how == REUSED and self.settings.reports_shared:
-            taken = wait_taken_over(self.settings.reports_dir, acquisition.node_id)
+        shows nothing on this target, if it does not (support/harness/acquisition_proof.py); for a worker of
+        scripts/parallel, the wait the process that secured the node handed over (support/harness/handover.py)."""
+        proof = AcquisitionProof(self.provider_node(), self.node_looks)
+        if proof.acquisition.how == REUSED and self.settings.reports_shared:
+            taken = wait_taken_over(self.settings.reports_dir, proof.acquisition.node_id)
             if taken is not None:
-                acquisition, self.handed_node_requests = taken
-        return acquisition, why_not_shown(acquisition)
+                proof, self.handed_node_requests = taken
+        return proof, why_not_shown(proof)
 
     def node_requests_sent(self) -> list:
         """The node requests this run sent (and, for a worker of scripts/parallel, those the process that secured its
@@ -197,8 +204,8 @@ class Run:
 
     def release_provider_servers(self, *, passed: bool) -> list[str]:
         """At the end of the run, while the target still answers: the provider servers its node requests bought,
-        each deleted or kept as PRESSLUFT_RELEASE_NODE says (support/run/provider_servers.py) and listed in the ledger.
-        Returns the lines to print for the servers kept (none for a shared target, which keeps its node)."""
+        each deleted or kept as PRESSLUFT_RELEASE_NODE says (support/harness/provider_servers.py) and listed in the
+        ledger. Returns the lines to print for the servers kept (none for a shared target, which keeps its node)."""
         if self.embedded:  # the embedded reference simulates its provider: nothing was bought
             return []
         servers = provider_servers.bought_servers(self.operator)
@@ -224,13 +231,12 @@ def start_run(env=None, userdata=None) -> Run:
     secrets.add(settings.provider_token)
     secrets.addresses.forget()  # a process may run against several targets, one after the other
     secrets.addresses.name_target(settings.base_url, settings.target_name)  # not the embedded one: its label
-    WAITS.record_to(os.path.join(settings.reports_dir, WAITS_FOLDER))
     target_started = time.monotonic()
     settings, target, server = _start_target(settings)
     target_seconds = time.monotonic() - target_started
     try:
         run = _sign_in(settings, target, server, started_at)
-        WAITS.write({"kind": "run", "ready": time.time(), "embedded": target is not None,
+        run.operator.waits.write({"kind": "run", "ready": time.time(), "embedded": target is not None,
                      "target_start_seconds": round(target_seconds, 4) if target is not None else None,
                      "target_pid": target.process.pid if target is not None and target.process else None})
         return run
@@ -272,7 +278,8 @@ def _sign_in(settings: Settings, target: Optional[EmbeddedTarget], server: Optio
     settings = require_provider_token(settings, capabilities.is_reference)
     secrets.add(settings.provider_token)
     ledger = ResourceLedger(settings.run_id, record_to=os.path.join(settings.reports_dir, LEDGER_FILE))
-    operator = Operator(client, settings, ledger, journal, guard_holds_nodes=capabilities.guard_scope != "site")
+    operator = Operator(client, settings, ledger, journal, guard_holds_nodes=capabilities.guard_scope != "site",
+                        waits=WaitLog(os.path.join(settings.reports_dir, WAITS_FOLDER)))
     run = Run(settings, journal, client, operator, capabilities, ledger, target, server, started_at=started_at)
     if target is None:  # a target that may have run jobs already: learn how long they take; say the plan
         learn_job_durations(operator)

@@ -1,7 +1,7 @@
 """What the process that secured the run's node saw while Pressluft acquired it, handed to the processes that reuse
 that node: scripts/parallel secures the run's node once, before its workers start, so the site creation tried while
-the target's first node was acquired (support/run/preflight_proof.py, SC-2) and the looks of the wait for that node
-(support/run/acquisition_proof.py, AC-5) are made there, and the workers that run those scenarios judge them, as a
+the target's first node was acquired (support/harness/preflight_proof.py, SC-2) and the looks of the wait for that node
+(support/harness/acquisition_proof.py, AC-5) are made there, and the workers that run those scenarios judge them, as a
 serial run judges what it saw earlier in the same process. Parallel proves what serial proves.
 
 The evidence goes into the run's shared reports folder (`first-node-attempt.json`, `first-node-wait.json`: what the
@@ -16,13 +16,14 @@ from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Optional
 
-from support.checks.nodes import Acquisition
+from support.harness.acquisition_proof import AcquisitionProof
+from support.harness.preflight_proof import PreflightProof
 from support.http.client import Answer
 from support.http.journal import Exchange
-from support.run.preflight_proof import PreflightProof
+from support.pressluft.nodes import Acquisition
 from support.screenplay.actions import Request, RequestNode
-from support.verdicts.failure import PollHistory, SuiteFailure
-from support.waiting.nodes import AcquisitionWatch, Sighting
+from support.verdicts.failure import SuiteFailure
+from support.waiting.nodes import AcquisitionLooks
 
 HANDOVER_FILE = "first-node-attempt.json"
 WAIT_FILE = "first-node-wait.json"
@@ -32,14 +33,14 @@ def handover_path(reports_dir: str, name: str = HANDOVER_FILE) -> Path:
     return Path(reports_dir) / name
 
 
-def forget(reports_dir: str) -> None:
+def forget_handed_evidence(reports_dir: str) -> None:
     """An earlier run's evidence is never taken for this run's."""
     for name in (HANDOVER_FILE, WAIT_FILE):
         handover_path(reports_dir, name).unlink(missing_ok=True)
 
 
-def hand_over(proof: PreflightProof, reports_dir: str) -> None:
-    data = {"node_request": _request(proof.node_request), "attempt": _request(proof.attempt),
+def hand_over_attempt(proof: PreflightProof, reports_dir: str) -> None:
+    data = {"node_request": _request_as_data(proof.node_request), "attempt": _request_as_data(proof.attempt),
             "node_before": proof.node_before, "node_after": proof.node_after, "job": proof.job,
             "sites_after": proof.sites_after, "seconds": proof.seconds,
             "no_job": None if proof.no_job is None else {
@@ -48,21 +49,21 @@ def hand_over(proof: PreflightProof, reports_dir: str) -> None:
     handover_path(reports_dir).write_text(json.dumps(data))
 
 
-def taken_over(reports_dir: str, node_id: Optional[str]) -> Optional[PreflightProof]:
+def attempt_taken_over(reports_dir: str, node_id: Optional[str]) -> Optional[PreflightProof]:
     """The evidence handed over for the node `node_id` (None: none, or about another node)."""
     try:
         data = json.loads(handover_path(reports_dir).read_text())
     except (OSError, ValueError):
         return None
     proof = PreflightProof(
-        _from_request(data["node_request"]), _from_request(data["attempt"]), data["node_before"], data["node_after"],
-        data["job"], no_job=None if data["no_job"] is None else SuiteFailure(**data["no_job"]),
+        _request_from_data(data["node_request"]), _request_from_data(data["attempt"]), data["node_before"],
+        data["node_after"], data["job"], no_job=None if data["no_job"] is None else SuiteFailure(**data["no_job"]),
         sites_after=data["sites_after"], seconds=data["seconds"])
     about = (proof.node_after or proof.node_before or {}).get("id") or (proof.job or {}).get("node_id")
     return proof if node_id is not None and about == node_id else None
 
 
-def _request(request: Request) -> dict:
+def _request_as_data(request: Request) -> dict:
     data = {field.name: getattr(request, field.name) for field in fields(request) if field.name != "answer"}
     data["nodes_before"] = sorted(data["nodes_before"])
     answer = request.answer
@@ -71,44 +72,32 @@ def _request(request: Request) -> dict:
     return data
 
 
-def _from_request(data: dict) -> Request:
+def _request_from_data(data: dict) -> Request:
     answer = data.pop("answer")
     exchange = Exchange(answer["method"], answer["target"], status=answer["status"],
                         response_headers=answer["headers"], response_body=answer["text"])
     return Request(Answer(**answer, exchange=exchange), **{**data, "nodes_before": set(data["nodes_before"])})
 
 
-def hand_over_wait(acquisition: Acquisition, exchanges: list[Exchange], reports_dir: str) -> None:
-    """The run's wait for the node Pressluft acquired (its watch's looks, its history, the run's own request) and the
+def hand_over_wait(proof: AcquisitionProof, exchanges: list[Exchange], reports_dir: str) -> None:
+    """The run's wait for the node Pressluft acquired (the node, and the looks its wait kept with its history) and the
     node requests the process sent (`exchanges`: what "without a second request" counts)."""
-    watch = acquisition.watch
-    data = {"how": acquisition.how, "node_id": acquisition.node_id, "job_id": acquisition.job_id,
-            "job": acquisition.job, "name": acquisition.name,
-            "request": _request(acquisition.request) if acquisition.request is not None else None,
-            "watch": {"job_id": watch.job_id, "node_id": watch.node_id, "name": watch.name,
-                      "nodes_before": sorted(watch.nodes_before),
-                      "sightings": [sighting.as_dict() for sighting in watch.sightings]},
-            "history": asdict(acquisition.history) if acquisition.history is not None else None,
+    acquisition = proof.acquisition
+    data = {"acquisition": asdict(acquisition), "looks": proof.looks.as_dict(),
             "node_requests": [{"method": exchange.method, "target": exchange.target,
                                "request_body": exchange.request_body, "status": exchange.status}
                               for exchange in exchanges if exchange.command == RequestNode.command_for()]}
     handover_path(reports_dir, WAIT_FILE).write_text(json.dumps(data))
 
 
-def wait_taken_over(reports_dir: str, node_id: Optional[str]) -> Optional[tuple[Acquisition, list[Exchange]]]:
+def wait_taken_over(reports_dir: str, node_id: Optional[str]) -> Optional[tuple[AcquisitionProof, list[Exchange]]]:
     """The wait handed over for the node `node_id`, and the node requests sent then (None: none, or about another
     node)."""
     try:
         data = json.loads(handover_path(reports_dir, WAIT_FILE).read_text())
     except (OSError, ValueError):
         return None
-    if node_id is None or data["node_id"] != node_id:
+    if node_id is None or data["acquisition"]["node_id"] != node_id:
         return None
-    watched = data["watch"]
-    watch = AcquisitionWatch(None, watched["job_id"], node_id=watched["node_id"], name=watched["name"],
-                             nodes_before=frozenset(watched["nodes_before"]))
-    watch.sightings = [Sighting(**sighting) for sighting in watched["sightings"]]
-    acquisition = Acquisition(data["node_id"], data["how"], job_id=data["job_id"], job=data["job"], name=data["name"],
-                              request=_from_request(data["request"]) if data["request"] else None, watch=watch,
-                              history=PollHistory(**data["history"]) if data["history"] else None)
-    return acquisition, [Exchange(**exchange) for exchange in data["node_requests"]]
+    proof = AcquisitionProof(Acquisition(**data["acquisition"]), AcquisitionLooks.from_dict(data["looks"]))
+    return proof, [Exchange(**exchange) for exchange in data["node_requests"]]

@@ -11,30 +11,42 @@ saw none in flight: the scenario is skipped then, saying that this target did no
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Optional
 
-from support.checks.nodes import REUSED, Acquisition
+from support.pressluft.nodes import REQUESTED, REUSED, Acquisition
+from support.waiting.nodes import AcquisitionLooks
 
 ONLY_BY = ("a node polled while Pressluft acquires it is shown only by a run that acquires a node itself (the "
            "target's first, say) or waits for one being acquired")
 
 
-def why_not_shown(acquisition: Acquisition) -> Optional[str]:
+@dataclass
+class AcquisitionProof:
+    """The run's node, and what its wait kept while Pressluft acquired it (None: the run reused a ready node and waited
+    for no acquisition)."""
+
+    acquisition: Acquisition
+    looks: Optional[AcquisitionLooks] = None
+
+
+def why_not_shown(proof: AcquisitionProof) -> Optional[str]:
     """Why the run's node wait shows nothing of a node being acquired (None: it does)."""
-    if acquisition.how == REUSED or acquisition.watch is None:
+    acquisition, looks = proof.acquisition, proof.looks
+    if acquisition.how == REUSED or looks is None:
         return f"not shown on this target: the run reused the ready node {acquisition.name}; {ONLY_BY}"
-    if not any(sighting.in_flight for sighting in acquisition.sightings):
-        return (f"not shown on this target: the acquisition of the node {acquisition.watch.name} (job "
+    if not any(sighting.in_flight for sighting in looks.sightings):
+        return (f"not shown on this target: the acquisition of the node {looks.name} (job "
                 f"{acquisition.job_id}) had ended before the run first looked at it; {ONLY_BY}")
     return None
 
 
-def describe_polls(acquisition: Acquisition) -> str:
+def describe_polls(proof: AcquisitionProof) -> str:
     """The record attached to the report: the wait, and what its looks saw, alike looks in a row together."""
-    how = "requested by the run" if acquisition.request is not None else "found being acquired"
-    watch, history = acquisition.watch, acquisition.history
-    lines = [f"the wait for the node {watch.name} ({watch.node_id}), {how}, and its acquisition job "
-             f"{watch.job_id}: " + (history.describe() if history else "no wait"),
+    how = "requested by the run" if proof.acquisition.how == REQUESTED else "found being acquired"
+    looks = proof.looks
+    lines = [f"the wait for the node {looks.name} ({looks.node_id}), {how}, and its acquisition job "
+             f"{looks.job_id}: " + (looks.history.describe() if looks.history else "no wait"),
              "each look lists the node, then reads the job (a job in flight then was in flight at the listing):"]
-    lines += [f"  {sighting.describe()}" for sighting in acquisition.sightings]
+    lines += [f"  {sighting.describe()}" for sighting in looks.sightings]
     return "\n".join(lines)

@@ -11,15 +11,16 @@ import sys
 from typing import Callable, Optional
 
 from support.pressluft.jobs import in_flight
+from support.pressluft.listings import jobs_touching
 from support.screenplay.actions import CancelJob
 from support.screenplay.actor import Operator
-from support.screenplay.questions import TheJob, TheJobs, TheSites, jobs_touching
+from support.screenplay.questions import TheJob, TheJobs, TheSites
 from support.verdicts.categories import Category
 from support.verdicts.failure import PREFIX, TAG, SuiteFailure
 from support.verdicts.redaction import secrets
 
 
-def warn(what: str, error: BaseException) -> None:
+def warn_cleanup_failed(what: str, error: BaseException) -> None:
     reason = (error.line.replace(f"{PREFIX} ", "", 1) if isinstance(error, SuiteFailure)
               else f"{type(error).__name__}: {error}")
     print(secrets.redact_text(f"{TAG} WARN cleanup failed ({what}): {reason}"), file=sys.stderr, flush=True)
@@ -31,7 +32,7 @@ def quietly(what: str, cleanup: Callable, *args, **kwargs) -> Callable[[], None]
         try:
             cleanup(*args, **kwargs)
         except Exception as error:  # noqa: BLE001 - a tidying cleanup must not turn into a crash of the run
-            warn(what, error)
+            warn_cleanup_failed(what, error)
     return run
 
 

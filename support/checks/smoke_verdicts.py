@@ -1,5 +1,5 @@
-"""The checks of a smoke command's run (support/runtime/smokes.py): it passed, or failed with one line of the right
-category and exit status, naming the right request, job, reason and preview; the same fault twice gives the same
+"""The checks of a smoke command's run (support/runtime/smoke_commands.py): it passed, or failed with one line of the
+right category and exit status, naming the right request, job, reason and preview; the same fault twice gives the same
 line; a run again after a failed one reuses its node and says what it left; and what a run left on the target
 (`SmokeSite`, found by the run id it was given)."""
 from __future__ import annotations
@@ -10,26 +10,16 @@ from typing import Optional
 from support.checks.environments import environment_status
 from support.checks.jobs import a_job_of, job_ended_failed
 from support.checks.matchers import expect, shown_in
-from support.checks.nodes import Acquisition
 from support.checks.refusals import not_ready_message_differences
 from support.http.preview import looking_at
+from support.pressluft.listings import by_id, jobs_touching, production_of
+from support.pressluft.nodes import Acquisition
 from support.pressluft.times import by_creation
 from support.runtime.resources import LeftBehind, LeftResource
-from support.runtime.smokes import SmokeRun
+from support.runtime.smoke_commands import SmokeRun
 from support.screenplay.actions import CreateEnvironment, CreateSite, RestoreEnvironment
 from support.screenplay.actor import Operator
-from support.screenplay.questions import (
-    TheEnvironment,
-    TheEnvironments,
-    TheJob,
-    TheJobs,
-    TheNodes,
-    TheSite,
-    TheSites,
-    by_id,
-    jobs_touching,
-    production_of,
-)
+from support.screenplay.questions import TheEnvironment, TheEnvironments, TheJob, TheJobs, TheNodes, TheSite, TheSites
 from support.verdicts.categories import PRODUCT_STATUS, Category, category_named, exit_status
 from support.verdicts.failure import SuiteFailure, masked
 from support.verdicts.redaction import shown_preview_address
@@ -178,9 +168,8 @@ def smoke_job_ended_failed(operator: Operator, smoke: SmokeRun, request: str, *,
     attempts the sentence names, counted against those the contract gives its type."""
     job, made = _smoke_job(operator, smoke, request)
     job_type = REQUEST_OF[request]
-    budget = operator.settings.budgets.for_job(job_type)
     return job_ended_failed(operator, job, command=f"the smoke's {request}", job_type=job_type, code=code,
-                            attempts=attempts, budget=budget, site_id=made.site["id"])
+                            attempts=attempts, site_id=made.site["id"])
 
 
 def smoke_environment_failed(operator: Operator, smoke: SmokeRun, which: str) -> dict:

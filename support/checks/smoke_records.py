@@ -1,6 +1,6 @@
 """The checks of what a smoke command made, judged from its own outcome: the records it left on the target, found by
-the run id it was given (support/checks/smokes.py `smoke_site`), and what it reported (its wait log,
-support/runtime/smokes.py `SmokeRun.waits`).
+the run id it was given (support/checks/smoke_verdicts.py `smoke_site`), and what it reported (its wait log,
+support/runtime/smoke_commands.py `SmokeRun.waits`).
 
 The clone smoke's clone and staging environment, both active on the provider-acquired node, both previews answering
 (AC-1); the backup and restore smoke's full backup listed with its integrity data, its restore with a checkpoint
@@ -16,26 +16,19 @@ from __future__ import annotations
 from typing import Optional
 
 from support.checks.backups import a_completed_backup, backup_made_by, checkpoint_among
-from support.checks.environments import an_environment, an_environment_that_is
+from support.checks.environments import an_environment
 from support.checks.jobs import a_job_of
 from support.checks.matchers import expect, shown_in
-from support.checks.nodes import ADOPTED, Acquisition, a_node_not_ready, a_ready_node, node_is_ready
+from support.checks.nodes import a_node_not_ready, a_ready_node, node_is_ready
 from support.checks.previews import preview_reachable
-from support.checks.smokes import SmokeSite, smoke_passed, smoke_site
+from support.checks.smoke_verdicts import SmokeSite, smoke_passed, smoke_site
 from support.pressluft.jobs import in_flight, require_success
-from support.runtime.smokes import SmokeRun
+from support.pressluft.listings import by_id, jobs_touching
+from support.pressluft.nodes import ADOPTED, Acquisition
+from support.runtime.smoke_commands import SmokeRun
 from support.screenplay.actions import Request
 from support.screenplay.actor import Operator
-from support.screenplay.questions import (
-    TheBackups,
-    TheEnvironment,
-    TheJob,
-    TheJobs,
-    TheNodes,
-    TheSites,
-    by_id,
-    jobs_touching,
-)
+from support.screenplay.questions import TheBackups, TheEnvironment, TheJob, TheJobs, TheNodes, TheSites
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 
@@ -159,7 +152,7 @@ def smoke_production_live_again(operator: Operator, smoke: SmokeRun) -> None:
     made = _made_site(operator, smoke)
     restore = _job_of(smoke, made, "env_restore", "restore")
     production = operator.asks_for(TheEnvironment(made.production["id"]))
-    expect(production, an_environment_that_is("active", type="production", site=made.site["id"]),
+    expect(production, an_environment("active", type="production", site=made.site["id"]),
            command=TheEnvironment(production["id"]).command, job_id=restore["id"])
     preview_reachable(operator, production["preview_url"])
 

@@ -49,7 +49,7 @@ SMOKE_COMMAND = "pressluft-smoke"
 SUCCESS_LINE = re.compile(r"^\[smoke\] success: (?P<what>.+) \((?P<count>\d+) scenarios? passed\)$", re.MULTILINE)
 
 
-def named(words: str) -> Smoke:
+def smoke_named(words: str) -> Smoke:
     """The smoke feature text names so ("clone preview", "backup and restore")."""
     return next(smoke for smoke in SMOKES.values() if smoke.words == words)
 
@@ -105,7 +105,7 @@ def run_smoke(words: str, settings: Settings, *, run_id: str, base_url: Optional
     """Runs the smoke feature text names so against `base_url` (default: the run's target) with the run's settings,
     the given budget overrides (e.g. {"clone": 2}) and its own run id; its reports go to `reports` (a folder the
     caller keeps: a loop running the smoke again from the same directory), else to a folder that is removed."""
-    command, command_line = smoke_command(named(words).name)
+    command, command_line = smoke_command(smoke_named(words).name)
     smoke_settings = settings.with_budgets(**(budgets or {}))
     env = {key: value for key, value in os.environ.items()
            if not key.startswith("PRESSLUFT_") and key != "HETZNER_API_TOKEN"}

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Optional
 
+from support.pressluft.listings import by_id
 from support.runtime.config import Settings
 from support.runtime.resources import NODE_REQUEST
 from support.screenplay.actor import Operator
-from support.screenplay.questions import TheJob, TheNodes, by_id
+from support.screenplay.questions import TheJob, TheNodes
 from support.verdicts.failure import TAG, SuiteFailure
 
 ALWAYS, ON_PASS, NEVER = "always", "on-pass", "never"

@@ -131,5 +131,3 @@ class ProgressLines:
                 stream.write(text + "\n")
                 stream.flush()
 
-
-PROGRESS = ProgressLines()

@@ -8,10 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from support.checks.nodes import Acquisition
-from support.checks.sites import LiveSite
-from support.run.preflight_proof import PreflightProof
-from support.runtime.smokes import SmokeRun
+from support.harness.acquisition_proof import AcquisitionProof
+from support.harness.preflight_proof import PreflightProof
+from support.http.preview import PreviewAnswer
+from support.pressluft.nodes import Acquisition
+from support.pressluft.sites import LiveSite
+from support.runtime.smoke_commands import SmokeRun
 from support.screenplay.actions import Request
 
 
@@ -50,13 +52,13 @@ class ScenarioState:
     acquisition: Optional[Acquisition] = None      # the node the operator made sure of
     new_node_name: Optional[str] = None            # the name a node request of this scenario will use
     node_request: Optional[Request] = None
-    polled_node: Optional[Acquisition] = None      # the node the run waited for while Pressluft acquired it
+    polled_node: Optional[AcquisitionProof] = None  # the node the run waited for while Pressluft acquired it
     # the site and what was done to it
     site: Optional[LiveSite] = None
     environment_request: Optional[Request] = None
     environment_job: Optional[dict] = None
     clone: Optional[dict] = None
-    preview_answer: Optional[tuple] = None         # (status or None, what was got)
+    preview_answer: Optional[PreviewAnswer] = None  # what the clone's preview answered, kept whole
     backup_request: Optional[Request] = None
     backup: Optional[dict] = None                  # the backup the scenario restores ("that backup")
     first_backup: Optional[dict] = None            # the first of the scenario's backups of production
