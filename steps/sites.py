@@ -70,7 +70,10 @@ def step_first_node(context):
 
 @given("Pressluft is still acquiring that node, and reports it not ready")
 def step_still_acquiring(context):
-    """Judged from what the run listed right after the answer to its site creation (support/harness/preflight_proof.py)."""
+    """Judged from what the run listed right after the answer to its site creation.
+
+    See support/harness/preflight_proof.py.
+    """
     node_not_ready_when_answered(context.state.need("preflight_proof"))
 
 

@@ -99,8 +99,8 @@ SAME_NODE = ("the same check of the node a request made (support/checks/nodes.py
              "it in the scenario, broken there by node_jobs_listed_without_node; node_name_ignored breaks the name in "
              "'that node is ready' (here the faults are matched by the requested name); tests/suite/test_checks.py "
              "feeds a node of another name, an older node and a local one")
-SAME_SMOKE_JOB = ("the same check of the smoke's job (support/checks/smoke_verdicts.py _smoke_job) as 'its failure names the "
-                  "failed {request} and its job' earlier in the scenario, broken there by "
+SAME_SMOKE_JOB = ("the same check of the smoke's job (support/checks/smoke_verdicts.py _smoke_job) as "
+                  "'its failure names the failed {request} and its job' earlier in the scenario, broken there by "
                   "jobs_listed_without_environment")
 
 CLAIMS = (
