@@ -11,9 +11,9 @@ import pytest
 from behave_runs import FaultyTarget, run_behave
 
 TWIN = "node_before_run_acquisition_unlisted"
-NODE = "A provider-acquired node is confirmed or acquired, and is ready"
+NODE = "A ready provider-acquired node is confirmed, and no other is acquired"
 FIRST_NODE = "Site creation is refused while the target's first node is being acquired, before anything is queued"
-REJECTED = "No node can be acquired while the provider is not connected, and nothing is queued or recorded"
+REJECTED = "No node can be acquired while the provider connection is degraded, and nothing is queued or recorded"
 
 
 def by_name(*names: str) -> list:
