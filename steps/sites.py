@@ -46,7 +46,14 @@ def step_try_create_clone(context):
 
 @then("the creation is refused as blocked by node readiness, because {why} ({codes})")
 def step_refused_by_readiness(context, why, codes):
-    refused_by_readiness(context.state.need("attempt"), codes_in_words(why, codes))
+    context.state.readiness_codes = codes_in_words(why, codes)
+    refused_by_readiness(context.state.need("attempt"), context.state.readiness_codes, guided=False)
+
+
+@then("the refusal gives the operator's guidance for each of those reasons")
+def step_refusal_guidance(context):
+    """The whole of the contract's message: each code with its guidance, and nothing more (digest §2.3)."""
+    refused_by_readiness(context.state.need("attempt"), context.state.need("readiness_codes"))
 
 
 @then("no job was queued")

@@ -47,7 +47,8 @@ INCOMPLETE = "A backup without complete integrity data cannot be restored -- @1.
 FOREIGN = "Production cannot be restored from a backup of its site's clone"
 PREFLIGHT_SITE = "A node that is not ready blocks site creation before anything is queued -- @1.{}"
 PREFLIGHT_ENV = "A node that is not ready blocks environment creation before anything is queued"
-PREFLIGHT_SMOKE = "The clone smoke is blocked by node readiness when it creates its {} -- @1.{}"
+PREFLIGHT_SMOKE = ("The clone smoke fails as blocked by node readiness when the creation of its {} is refused "
+                   "-- @1.{}")
 AT_SITE, AT_CLONE = PREFLIGHT_SMOKE.format("site", 1), PREFLIGHT_SMOKE.format("clone", 2)
 CLONE_FAILS = "A clone whose provisioning keeps failing ends failed, and the clone smoke reports it"
 RESTORE_FAILS = "A restore that fails ends failed, and the backup and restore smoke reports it"
@@ -232,8 +233,11 @@ CLAIMS = (
         Property("and no code the node does not report",
                  (m("preflight_names_every_reason", PREFLIGHT_SITE.format(1)),)),
         Property("in the contract's priority order", (m("preflight_reasons_unordered", PREFLIGHT_SITE.format(1)),)),
-        Property("each with its guidance, and nothing more (digest §2.3 message format)",
-                 (m("preflight_without_guidance", PREFLIGHT_SITE.format(2)),)),
+    )),
+    Claim("the refusal gives the operator's guidance for each of those reasons", (
+        Property("each reason code with its guidance, and nothing more (digest §2.3 message format)",
+                 (m("preflight_without_guidance", PREFLIGHT_SITE.format(2)),
+                  m("preflight_without_guidance", PREFLIGHT_ENV))),
     )),
     Claim("no job was queued", (
         Property("no new job the refused creation could have queued: of the site (an environment creation); of the "
@@ -585,7 +589,7 @@ CLAIMS = (
                  "node", (m("jobs_listed_without_environment", CLONE_FAILS),
                           m("env_job_names_source_environment", CLONE_FAILS))),
     )),
-    Claim("its failure names the refused {request}, no job, and the reasons: {why} ({codes})", (
+    Claim("its failure names the refused {request}, says no job was queued, and gives the reasons: {why} ({codes})", (
         Property("the reasons of the preflight", (m("preflight_names_no_reasons", AT_SITE),
                                                  m("preflight_names_no_reasons", AT_CLONE))),
         Property("exactly the node's codes, in the contract's order, each with its guidance, nothing more",

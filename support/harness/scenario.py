@@ -31,6 +31,7 @@ WHO_PROVIDES = {
                      "one",
     "node_request": "When the operator asks for a new provider-acquired node / Given a new provider-acquired node …",
     "site": "Given a (new) site whose production environment is live",
+    "readiness_codes": "Then the creation is refused as blocked by node readiness, because …",
     "environment_request": "When the operator creates a … environment from production",
     "environment_job": "Then the environment creation job succeeds",
     "new_environment": "Then the creation added exactly one environment to the site",
@@ -77,6 +78,7 @@ class ScenarioState:
     restore_request: Optional[Request] = None
     restore_job: Optional[dict] = None
     attempt: Optional[Request] = None              # a request the operator tried, expecting a refusal
+    readiness_codes: Optional[list] = None         # the reason codes a readiness refusal must name
     preflight_proof: Optional[PreflightProof] = None  # the site the run tried while its first node was acquired
     # a smoke command run
     smoke_run_id: Optional[str] = None             # allocated before the smoke runs, so faults can name its site

@@ -125,7 +125,7 @@ COVERAGE = {
     "Site creation is refused while the target's first node is being acquired, before anything is queued":
         {"SC-2": ["site"]},
     "A node that is not ready blocks environment creation before anything is queued": {"SC-2": ["environment"]},
-    "The clone smoke is blocked by node readiness when it creates its <what>":
+    "The clone smoke fails as blocked by node readiness when the creation of its <what> is refused":
         {"SC-2": ["smoke"], "AC-3": ["preflight"], "AC-4": ["exit 1"]},
     "A ready provider-acquired node is confirmed, and no other is acquired": {"AC-1": ["node"]},
     # on a real Pressluft too, by a run that asks for its node itself (the target's first: @first_node)

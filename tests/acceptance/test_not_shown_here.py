@@ -37,9 +37,10 @@ def test_a_claim_the_target_cannot_show_is_a_skip_that_says_so_never_a_violation
         "not shown on this target: the run has no node acquisition job of its own to look for (it reused a node "
         "whose acquisition job is not listed, and requested none)")
     steps = [(step["name"], step["status"]) for step in result["steps"] if step["name"].startswith(("Then", "And"))]
-    assert steps[-3:] == [("Then the node request is refused because the provider is not connected", "passed"),
+    assert steps[-3:] == [("Then Pressluft refuses to acquire a node, because the provider connection is degraded",
+                           "passed"),
                           ("And no node acquisition was queued", "skipped"),
-                          ("And no node was recorded for that request", "skipped")]
+                          ("And the node list shows that ready node, and no new one", "skipped")]
     [scenario] = run.summary()["scenarios"]
     assert (scenario["status"], scenario["skip_reason"]) == ("skipped", reason)
 
