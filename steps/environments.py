@@ -5,6 +5,7 @@ from support.checks.environments import (
     environment_added_once,
     environment_has_own_preview,
     environment_is_copy,
+    environment_made_by,
     environment_on_productions_node,
     others_as_they_were,
 )
@@ -62,7 +63,9 @@ def step_others_as_they_were(context):
 
 @then("the new environment's preview is reachable: it answers 200, 301 or 302, not following a redirect")
 def step_new_environment_preview(context):
-    preview_reachable(context.run.operator, context.state.need("new_environment")["preview_url"])
+    job = context.state.need("environment_job")
+    environment = environment_made_by(context.run.operator, job)
+    preview_reachable(context.run.operator, environment["preview_url"])
 
 
 @given("an active clone of production")
