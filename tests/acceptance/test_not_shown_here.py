@@ -49,7 +49,7 @@ def test_the_proof_line_counts_a_part_not_shown_as_not_proven(tmp_path, twin):
     run = run_behave(tmp_path, *by_name(NODE, FIRST_NODE), "features/wave5", env=twin.env())
     assert run.exit_code == 0, run.output[-3000:]
     statuses = {result["name"].strip(): result["status"] for result in run.results()}
-    assert statuses == {NODE: "passed", FIRST_NODE: "skipped"}  # at most one new node: it reused one, requested none
+    assert statuses == {NODE: "passed", FIRST_NODE: "skipped"}  # confirmed: it reused a ready node, asked for none
     assert run.verdicts == []
     summary = run.summary()
     assert summary["closing_line"].endswith("not on this target: SC-2 (not shown on this target: the run reused a "

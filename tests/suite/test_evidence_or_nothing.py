@@ -1,7 +1,8 @@
 """Evidence or nothing: a "no X" claim counts only what the refused request could have made (other operators' jobs
 and records do not count), first shows that its listing shows the records this run made (a record missing, or listed
 with other fields, is a contract violation naming it), and is not shown on this target when the run has none there;
-"at most one new node" of a run that reused a node; a smoke that failed is reported with its own verdict."""
+a node confirmed when one is ready, and exactly one acquired when none is; a smoke that failed is reported with its
+own verdict."""
 import re
 from types import SimpleNamespace
 
