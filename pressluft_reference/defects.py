@@ -46,11 +46,14 @@ DEFECTS = {
     # environments and previews
     "env_type_stored_as_clone": "a new staging or clone environment is stored with environment_type clone",
     "env_source_not_recorded": "a new environment is stored with source_environment_id null",
+    "env_source_unknown": "a new environment is stored with a source_environment_id that names no environment",
     "env_on_unknown_node": "a new environment is stored on a random node id, not its source's node",
     "clone_preview_not_served": "the preview of a clone or staging environment refuses connections",
     "staging_preview_not_served": "the preview of a staging environment refuses connections (a clone's answers)",
     "preview_url_points_to_source": "a clone or staging environment's preview_url is its source's",
     "redirects_answered_as_307": "a preview fault asking for a 301 or 302 answers 307 (same Location)",
+    "other_answers_answered_as_302": "a preview fault asking for another redirect (303, 307, 308) or a 4xx answers 302 "
+                                     "(same Location; the smoke would count it reachable)",
     # backups and restores
     "backup_id_differs_from_job": "a backup's id is a new UUID, not the id of its backup_create job",
     "backup_left_running": "a succeeded backup_create leaves its backup running, without checksum or size",

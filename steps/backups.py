@@ -3,7 +3,7 @@ import re
 
 from behave import given, then, when
 
-from support.checks.backups import backup_listed_complete, checkpoint_holds, checkpoint_listed
+from support.checks.backups import backup_complete, backup_listed_once, checkpoint_holds, checkpoint_listed
 from support.checks.environments import environment_active_again, environment_status
 from support.checks.jobs import job_succeeded
 from support.checks.nothing_left import no_backup_recorded, no_restore_queued
@@ -30,12 +30,16 @@ def step_backup_job_succeeds(context):
     context.run.ledger.record("backup", job["id"])
 
 
-@then("the backup is the one new backup listed for production: completed, full, with a sha256 checksum and a "
-      "positive size")
+@then("production's backups list shows that backup, the one backup it added")
 def step_backup_listed(context):
     state = context.state
-    state.backup = backup_listed_complete(context.run.operator, state.need("backup_request"),
-                                                 state.production["id"])
+    state.listed_backup = backup_listed_once(context.run.operator, state.need("backup_request"), state.production["id"])
+
+
+@then("that backup is completed and full, with a checksum (sha256) and a size above zero")
+def step_backup_complete(context):
+    state = context.state
+    state.backup = backup_complete(state.need("listed_backup"), state.production["id"])
     context.run.remember_backup(state.production["id"], state.backup)
 
 
@@ -62,7 +66,7 @@ def step_defective_backup(context, defect):
     state.backup = backup_that_completed_without(context.run.operator, state.need("site"), state.production, missing)
 
 
-@given("production has a completed full backup of its own")
+@given("production's backups list shows a completed full backup of its own")
 def step_own_backup(context):
     """One the run made already of this production (the backup scenario's, of the shared site), or a new one."""
     state = context.state
@@ -70,7 +74,7 @@ def step_own_backup(context):
     state.first_backup = state.first_backup or state.backup
 
 
-@given("another environment of that site has a completed full backup")
+@given("a clone of production has a completed full backup")
 def step_foreign_backup(context):
     """The nearest neighbour of production's own backups: one of its site's clone (restore ownership checked by
     site instead of by environment would let it through)."""
@@ -97,7 +101,7 @@ def step_restore_first(context):
 
 
 @when("the operator tries to restore production from that backup")
-@when("the operator tries to restore production from the backup of that other environment")
+@when("the operator tries to restore production from the clone's backup")
 def step_try_restore(context):
     state = context.state
     state.attempt = request_restore(context.run.operator, state.need("site"), state.production, state.need("backup"),
@@ -109,7 +113,7 @@ def step_restore_succeeds(context):
     context.state.restore_job = job_succeeded(context.run.operator, context.state.need("restore_request"))
 
 
-@then("a full checkpoint of production, taken while the restore ran, is the one backup that restore added")
+@then("that restore took a full checkpoint of production, the one backup it added")
 def step_checkpoint_listed(context):
     state = context.state
     checkpoint_listed(context.run.operator, state.need("restore_request"), state.need("restore_job"))
@@ -123,13 +127,13 @@ def step_checkpoint_holds(context, content):
                      read_content=reader)
 
 
-@then("the site's only production is active again on the same provider-acquired node")
+@then("production is active again, on the provider-acquired node it was on before")
 def step_production_active_again(context):
     environment_active_again(context.run.operator, context.state.need("restore_request"), "production",
                              context.state.need("site"), context.run.ready_node())
 
 
-@then("the preview of production answers 200, 301 or 302")
+@then("production's preview is reachable: it answers 200, 301 or 302, not following a redirect")
 def step_production_preview(context):
     preview_reachable(context.run.operator, context.state.production["preview_url"])
 
@@ -155,8 +159,12 @@ def step_preview_shows_again(context, content, replaced):
                          replaced=re.findall(r'"([^"]+)"', replaced))
 
 
-@then("the restore is refused for that backup")
-def step_restore_refused(context):
+@then("the restore is refused, because that backup {reason}")
+def step_restore_refused(context, reason):
+    """Pressluft's refusal names no reason ("invalid restore request", digest §2.6): the reason is the one way the
+    scenario's backup differs from one production can be restored from."""
+    if reason not in ("has no checksum", "has a size of zero", "is the clone's, not production's"):
+        raise ValueError(f"no scenario makes a backup that {reason}")
     refused(context.state.need("attempt"), code="bad_request", status=400)
 
 
@@ -176,7 +184,7 @@ def step_no_backup_recorded(context):
     no_backup_recorded(context.run.operator, context.state.need("attempt"), _scenario_backups(context.state))
 
 
-@then("production stays active")
+@then("production and its site stay active")
 def step_production_stays_active(context):
     state = context.state
     environment_status(context.run.operator, state.production["id"], "active", site_id=state.need("site").id,

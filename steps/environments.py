@@ -1,7 +1,14 @@
 """Steps about clone and staging environments and their previews."""
 from behave import given, then, when
 
-from support.checks.environments import environment_is_active_copy, environment_made_by, others_as_they_were
+from support.checks.environments import (
+    environment_added_once,
+    environment_has_own_preview,
+    environment_is_copy,
+    environment_made_by,
+    environment_on_productions_node,
+    others_as_they_were,
+)
 from support.checks.jobs import job_succeeded
 from support.checks.previews import preview_answered, preview_reachable
 from support.flows.environments import request_environment
@@ -19,22 +26,42 @@ def step_environment_job_succeeds(context):
     context.state.environment_job = job_succeeded(context.run.operator, context.state.need("environment_request"))
 
 
-@then("the new environment is the one environment that creation added, an active {type} environment copied from "
-      "the site's only production, on the same provider-acquired node")
-def step_environment_is_active_copy(context, type):
+@then("the creation added exactly one environment to the site")
+def step_one_environment_added(context):
+    """The environment the creation job names, judged and kept for the claims after it ("it")."""
+    need = context.state.need
+    context.state.new_environment = environment_added_once(context.run.operator, need("environment_request"),
+                                                           need("environment_job"), need("site"))
+
+
+@then("it is an active {type} environment, copied from production")
+def step_environment_is_copy(context, type):
     state = context.state
-    environment = environment_is_active_copy(context.run.operator, state.need("environment_request"),
-                                             state.need("environment_job"), state.need("site"), type,
-                                             context.run.ready_node())
+    environment = environment_is_copy(context.run.operator, state.need("new_environment"),
+                                      state.need("environment_request"), state.need("site"), type)
     context.run.offer_clone(state.site, environment)
 
 
-@then("the site's other environments, production among them, are as they were before that creation")
+@then("it runs on the same node as production, a provider-acquired node")
+def step_environment_on_productions_node(context):
+    state = context.state
+    environment_on_productions_node(context.run.operator, state.need("new_environment"),
+                                    state.need("environment_request"), state.need("site"), context.run.ready_node())
+
+
+@then("it has a preview address of its own")
+def step_environment_has_own_preview(context):
+    state = context.state
+    environment_has_own_preview(context.run.operator, state.need("new_environment"), state.need("environment_request"),
+                                state.need("site"))
+
+
+@then("the site's other environments, production among them, are still active and unchanged")
 def step_others_as_they_were(context):
     others_as_they_were(context.run.operator, context.state.need("environment_request"), context.state.need("site"))
 
 
-@then("the preview of the new environment answers 200, 301 or 302")
+@then("the new environment's preview is reachable: it answers 200, 301 or 302, not following a redirect")
 def step_new_environment_preview(context):
     job = context.state.need("environment_job")
     environment = environment_made_by(context.run.operator, job)
@@ -46,20 +73,26 @@ def step_active_clone(context):
     context.state.clone = context.run.active_clone(context.state.need("site"))
 
 
-@given("the clone's preview answers {status:d}, redirecting to an address where nothing answers")
-def step_clone_redirects(context, status):
-    context.faults.preview(environment_id=context.state.need("clone")["id"], status=status,
-                           location=unused_local_url() + "/wp-admin/")
+@given("the clone's preview answers {status:d}, {answer}")
+def step_clone_preview_answers(context, status, answer):
+    """A redirect (3xx) points to an address where nothing answers: followed, it would not answer at all."""
+    location = unused_local_url() + "/wp-admin/" if 300 <= status < 400 else None
+    context.faults.preview(environment_id=context.state.need("clone")["id"], status=status, location=location)
 
 
-@when("the clone's preview is checked for reachability, as the smoke checks it")
-def step_check_clone_preview(context):
+@when("the operator looks at the clone's preview, not following a redirect")
+def step_look_at_clone_preview(context):
     """One look, as the smoke's preview check takes it (support/http/preview.py): the answer as it comes, a redirect
     not followed."""
     preview = ThePreview(context.state.need("clone")["preview_url"], quiet=True)  # its exchange: the attachment
     context.state.preview_answer = context.run.operator.asks_for(preview)
 
 
-@then("its answer {status:d} counts as reachable, without the redirect being followed")
-def step_preview_answered(context, status):
+@then("the clone's preview is reachable: it answers {status:d}, one of 200, 301 or 302")
+def step_preview_reachable_answer(context, status):
     preview_answered(context.state.need("preview_answer"), status)
+
+
+@then("the clone's preview is not reachable: it answers {status:d}, not 200, 301 or 302")
+def step_preview_not_reachable_answer(context, status):
+    preview_answered(context.state.need("preview_answer"), status, reachable=False)

@@ -1,9 +1,13 @@
 """Steps about the provider connection and provider-acquired nodes."""
 from behave import given, then, when
 
-from support.checks.first_node import ready_without_a_second_request, reported_not_ready_while_acquired
+from support.checks.first_node import (
+    acquired_exactly_one,
+    ready_without_a_second_request,
+    reported_not_ready_while_acquired,
+)
 from support.checks.nodes import (
-    at_most_one_node_acquired,
+    confirmed_a_ready_node,
     new_node_listed_not_ready,
     node_is_ready,
     node_not_ready_while_acquiring,
@@ -13,13 +17,13 @@ from support.checks.nodes import (
     run_node_job_record,
 )
 from support.checks.nothing_left import no_node_acquisition_queued, no_node_recorded
-from support.checks.providers import provider_degraded_with_guidance
-from support.checks.refusals import refused
-from support.flows.nodes import connect_provider, request_new_node
+from support.checks.providers import provider_degraded_with_guidance, refused_as_degraded
+from support.flows.nodes import connect_provider, make_sure_of_a_node, request_new_node
 from support.harness.acquisition_proof import describe_polls
 from support.harness.cleanups import quietly, run_held_retry
 from support.reporting.narration import attach_text
 from support.verdicts.not_shown import value_if_shown
+from support.waiting.nodes import wait_for_node_ready
 
 
 @given("the provider is connected with the operator's credential")
@@ -41,6 +45,13 @@ def step_ready_node(context):
     context.state.node = context.run.ready_node()
 
 
+@given("Pressluft lists a ready provider-acquired node")
+def step_node_listed_ready(context):
+    """The run's node, listed ready (how ready it is in fact is the claim's to judge)."""
+    acquisition = context.run.provider_node()
+    wait_for_node_ready(context.run.operator, acquisition.node_id, job_id=acquisition.job_id)
+
+
 @given('the provider will fail the first {count:d} acquisition attempts with the transient error "{code}"')
 def step_transient_acquisition_errors(context, count, code):
     """The failed attempts are retried on Pressluft's schedule; the last retry stays scheduled, as far ahead
@@ -60,26 +71,26 @@ def step_acquisition_fails_for_good(context, code, message):
                         error_message=message, retryable=False)
 
 
-@when("the operator makes sure a provider-acquired node is ready")
-def step_secure_node(context):
-    context.state.acquisition = context.run.provider_node()
+@when("the operator makes sure of a ready provider-acquired node, as a smoke does before it makes anything")
+def step_make_sure_of_a_node(context):
+    context.state.made_sure = make_sure_of_a_node(context.run.operator)
 
 
-@when("the operator requests a new provider-acquired node")
+@when("the operator asks for a new provider-acquired node")
 def step_request_node(context):
     name = context.state.new_node_name or context.run.ledger.slug("node")
     context.state.node_request = request_new_node(context.run.operator, name)
 
 
 @given('a new provider-acquired node whose first {count:d} acquisition attempts failed with the transient error '
-       '"{code}", with another attempt scheduled')
+       '"{code}", with a next attempt planned')
 def step_node_with_retry_scheduled(context, count, code):
     step_transient_acquisition_errors(context, count, code)
     step_request_node(context)
     retry_scheduled(context.run.operator, context.state.node_request, failed_attempts=count, error_code=code)
 
 
-@when("Pressluft makes the attempt it scheduled")
+@when("Pressluft makes the attempt it planned")
 def step_scheduled_attempt(context):
     """The attempt Pressluft scheduled, made now: the reference brings the held retry forward (its fault API), as
     Pressluft's own scheduler would start it once its backoff (minutes) is over. Nobody asks for the node again."""
@@ -92,12 +103,12 @@ def step_node_ready(context):
     node_is_ready(context.run.operator, context.state.need("acquisition"))
 
 
-@then("Pressluft acquired at most one new node to make sure of it, none when a ready one was there already")
-def step_at_most_one_node(context):
-    at_most_one_node_acquired(context.run.operator, context.state.need("acquisition"))
+@then("the operator confirmed a node that was ready already, and asked Pressluft to acquire no other")
+def step_confirmed_a_ready_node(context):
+    confirmed_a_ready_node(context.run.operator, context.state.need("made_sure"))
 
 
-@then('Pressluft schedules another attempt after {count:d} failed attempts with "{code}"')
+@then('the node\'s acquisition shows {count:d} failed attempts with "{code}", and a next attempt planned')
 def step_retry_scheduled(context, count, code):
     retry_scheduled(context.run.operator, context.state.need("node_request"), failed_attempts=count,
                            error_code=code)
@@ -108,19 +119,23 @@ def step_not_ready_while_acquiring(context):
     node_not_ready_while_acquiring(context.run.operator, context.state.need("node_request"))
 
 
-@then("the new node becomes ready without being requested again")
+@then("the new node becomes ready without anyone asking for it again")
 def step_ready_without_resubmission(context):
     node_ready_without_resubmission(context.run.operator, context.state.need("node_request"),
                                            context.run.journal.since(context.scenario_mark))
 
 
-@then('the acquisition ends failed without a retry, with the provider\'s message "{message}" and its error "{code}"')
+@then('the acquisition ends failed, with the provider\'s message "{message}" and its error "{code}"')
 def step_acquisition_failed(context, code, message):
-    node_request_ended_failed(context.run.operator, context.state.need("node_request"), code=code,
-                                     message=message, attempts="without a retry")
+    node_request_ended_failed(context.run.operator, context.state.need("node_request"), code=code, message=message)
 
 
-@then("the new node is listed as not ready")
+@then("it was tried once, with no next attempt planned")
+def step_acquisition_tried_once(context):
+    node_request_ended_failed(context.run.operator, context.state.need("node_request"), attempts="without a retry")
+
+
+@then("the new node is listed as not ready, with the reasons why")
 def step_new_node_not_ready(context):
     new_node_listed_not_ready(context.run.operator, context.state.need("node_request"))
 
@@ -130,10 +145,9 @@ def step_degraded_with_guidance(context):
     provider_degraded_with_guidance(context.run.operator)
 
 
-@then("the node request is refused because the provider is not connected")
+@then("Pressluft refuses to acquire a node, because the provider connection is degraded")
 def step_node_request_refused(context):
-    refused(context.state.need("node_request"), code="conflict", status=409,
-                   naming=["not connected"])
+    refused_as_degraded(context.run.operator, context.state.need("node_request"))
 
 
 @then("no node acquisition was queued")
@@ -143,12 +157,33 @@ def step_no_node_job(context):
                                made=run_node_job_record(operator, context.run.provider_node()))
 
 
-@then("no node was recorded for that request")
+@then("the node list shows that ready node, and no new one")
 def step_no_node_recorded(context):
     no_node_recorded(context.run.operator, context.state.need("node_request"), context.state.need("node")["id"])
 
 
 # -- the node the run waited for while Pressluft acquired it: what its wait saw then, judged now ------------------
+@given("no provider-acquired node was ready or being acquired when the operator first made sure of one")
+def step_node_acquired_for_the_run(context):
+    """The run's node, which the run asked for itself when it first needed one (none was ready or being acquired);
+    skipped, saying so, on a target where the run reused a ready node or waited for one being acquired."""
+    proof = context.state.acquired_node = value_if_shown(context.run.node_acquired_for_the_run())
+    context.state.acquisition = proof.acquisition
+
+
+@when("the operator asks Pressluft for a provider-acquired node, and waits until it is ready")
+def step_asked_and_waited(context):
+    """Asked and waited by the run when it first needed its node: that request and the looks of its wait are the
+    record."""
+    attach_text("the run's request for its node, and its wait", describe_polls(context.state.need("acquired_node")))
+
+
+@then("Pressluft acquired exactly one new node, the one the operator asked for")
+def step_acquired_exactly_one(context):
+    proof = context.state.need("acquired_node")
+    acquired_exactly_one(context.run.operator, proof.acquisition, proof.looks, context.run.node_requests_sent())
+
+
 @given("no provider-acquired node was ready when the operator asked for one")
 def step_node_still_being_acquired(context):
     """The run's node, which Pressluft was still acquiring when the run first needed it
@@ -162,12 +197,13 @@ def step_wait_while_acquired(context):
     attach_text("the looks at the node while Pressluft acquired it", describe_polls(context.state.need("polled_node")))
 
 
-@then("that node was reported not ready, with its reasons, at every look while Pressluft acquired it")
+@then("that node was reported not ready, with its reasons, each time the operator checked it while Pressluft "
+      "acquired it")
 def step_not_ready_at_every_look(context):
     reported_not_ready_while_acquired(context.state.need("polled_node").looks)
 
 
-@then("it became ready without being requested again")
+@then("it became ready without the operator asking for it again")
 def step_ready_without_second_request(context):
     context.run.ready_node()  # the run's node: its readiness is waited for once per run (support/harness/run.py)
     polled = context.state.need("polled_node")

@@ -1,9 +1,11 @@
 """Steps about sites and the readiness preflight."""
 from behave import given, then, when
 
+from support.checks.environments import site_has_one_production
 from support.checks.first_node import held_right_after, node_not_ready_when_answered, refused_naming_the_nodes_reasons
 from support.checks.nothing_left import no_environment_added, no_job_for_creation, no_site_recorded
 from support.checks.refusals import refused_by_readiness
+from support.checks.sites import site_status
 from support.flows.environments import request_environment
 from support.flows.sites import create_live_site, request_site
 from support.pressluft.readiness import codes_in_words
@@ -44,7 +46,14 @@ def step_try_create_clone(context):
 
 @then("the creation is refused as blocked by node readiness, because {why} ({codes})")
 def step_refused_by_readiness(context, why, codes):
-    refused_by_readiness(context.state.need("attempt"), codes_in_words(why, codes))
+    context.state.readiness_codes = codes_in_words(why, codes)
+    refused_by_readiness(context.state.need("attempt"), context.state.readiness_codes, guided=False)
+
+
+@then("the refusal gives the operator's guidance for each of those reasons")
+def step_refusal_guidance(context):
+    """The whole of the contract's message: each code with its guidance, and nothing more (digest §2.3)."""
+    refused_by_readiness(context.state.need("attempt"), context.state.need("readiness_codes"))
 
 
 @then("no job was queued")
@@ -85,18 +94,31 @@ def step_site_while_acquiring(context):
     context.state.attempt = proof.attempt
 
 
-@then("that creation is refused as blocked by node readiness, naming the node's reasons")
+@then("that creation is refused as blocked by node readiness, with the reasons the node list gives for that node")
 def step_refused_naming_the_nodes_reasons(context):
     refused_naming_the_nodes_reasons(context.state.need("preflight_proof"))
 
 
-@then("no job was queued for that creation")
+@then("no job was queued for it")
 def step_no_job_for_that_creation(context):
     held_right_after(context.state.need("preflight_proof").no_job)
 
 
-@then("no site was recorded for that creation")
+@then("no site was recorded for it")
 def step_no_site_for_that_creation(context):
     proof = context.state.need("preflight_proof")
     no_site_recorded(context.run.operator, proof.attempt, context.run.shared_site(),
                             listed_after=proof.sites_after)
+
+
+@then("the site still has a single production")
+def step_site_has_one_production(context):
+    site_has_one_production(context.run.operator, context.state.need("site"))
+
+
+@then("the site is active again")
+def step_site_active_again(context):
+    """After the operation the scenario ran on one of its environments (a copy made, or a restore)."""
+    state = context.state
+    job = state.environment_job or state.restore_job
+    site_status(context.run.operator, state.need("site").id, "active", job_id=(job or {}).get("id"))

@@ -203,7 +203,7 @@ def step_failure_names_request_and_job(context, request):
     smoke_failure_names_request(context.run.operator, context.state.need("smoke"), request, names_job=True)
 
 
-@then("its failure names the refused {request}, no job, and the reasons: {why} ({codes})")
+@then("its failure names the refused {request}, says no job was queued, and gives the reasons: {why} ({codes})")
 def step_failure_names_request_and_reasons(context, request, why, codes):
     smoke = context.state.need("smoke")
     smoke_failure_names_request(context.run.operator, smoke, request, names_job=False)

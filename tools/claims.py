@@ -24,25 +24,31 @@ SHORT = {"PRESSLUFT_NODE_TIMEOUT": "3", "PRESSLUFT_JOB_TIMEOUT": "3", "PRESSLUFT
 
 CV, JOB_FAILED, NOT_READY, UNREACHABLE = "contract_violation", "job_failed", "node_not_ready", "preview_unreachable"
 
-NODE = "A provider-acquired node is confirmed or acquired, and is ready"
+CONFIRMED = "A ready provider-acquired node is confirmed, and no other is acquired"
+ACQUIRED = "With no node ready, exactly one provider-acquired node is acquired, and it becomes ready"
 RETRIED = ("A transient provider error is retried on Pressluft's own schedule, the node reported not ready "
            "meanwhile")
 RETRY_READY = "A node whose acquisition Pressluft retries becomes ready, without anyone clicking retry"
 ACQUISITION_FAILS = "An acquisition that the provider fails for good ends failed with the provider's error"
 DEGRADED = "A provider credential that the provider rejects leaves the provider connection degraded, with guidance"
-NOT_CONNECTED = "No node can be acquired while the provider is not connected, and nothing is queued or recorded"
+NOT_CONNECTED = ("No node can be acquired while the provider connection is degraded, and nothing is queued or "
+                 "recorded")
 FIRST_NODE = "Site creation is refused while the target's first node is being acquired, before anything is queued"
 CLONE = "A clone environment made from production gets a reachable preview -- @1.1 A clone"
 STAGING = "A staging environment made from production gets a reachable preview -- @2.1 A staging environment"
-REDIRECT = "A preview that redirects counts as reachable, without the redirect being followed -- @1.{}"
+REDIRECT = "A preview that redirects is reachable, without the redirect being followed -- @1.{}"
+NOT_REACHABLE = "A preview that answers {}, {}, is not reachable -- @1.{}"
+OTHER_ANSWERS = ((303, "another kind of redirect"), (307, "another kind of redirect"),
+                 (308, "another kind of redirect"), (404, "not found"))
 BACKUP = "A full backup of production is listed as completed, with its integrity data"
 RESTORE = "Production restored from a full backup is live again on the same node, after a checkpoint of it was taken"
 CONTENT = "Restoring the older of two backups brings back its content, with no trace of what came after"
 INCOMPLETE = "A backup without complete integrity data cannot be restored -- @1.{}"
-FOREIGN = "Production cannot be restored from a backup of another environment of its site"
+FOREIGN = "Production cannot be restored from a backup of its site's clone"
 PREFLIGHT_SITE = "A node that is not ready blocks site creation before anything is queued -- @1.{}"
 PREFLIGHT_ENV = "A node that is not ready blocks environment creation before anything is queued"
-PREFLIGHT_SMOKE = "The clone smoke is blocked by node readiness when it creates its {} -- @1.{}"
+PREFLIGHT_SMOKE = ("The clone smoke fails as blocked by node readiness when the creation of its {} is refused "
+                   "-- @1.{}")
 AT_SITE, AT_CLONE = PREFLIGHT_SMOKE.format("site", 1), PREFLIGHT_SMOKE.format("clone", 2)
 CLONE_FAILS = "A clone whose provisioning keeps failing ends failed, and the clone smoke reports it"
 RESTORE_FAILS = "A restore that fails ends failed, and the backup and restore smoke reports it"
@@ -51,8 +57,8 @@ HANGS = "A job that never ends fails the smoke as timed out once its time is up"
 CLONE_SMOKE = "The clone preview smoke makes a clone and a staging environment whose previews answer"
 BACKUP_SMOKE = "The backup and restore smoke backs up production with its integrity data and restores it"
 SMOKE_WAITS = "The clone preview smoke started while its node is still being acquired waits for that node and passes"
-POLLED = ("A node still being acquired is polled through its not-ready states until it is ready, without a second "
-          "request")
+POLLED = ("A node still being acquired is reported not ready each time it is checked, and becomes ready without being "
+          "asked for again")
 UNREACHABLE_SMOKE = "A clone preview that never answers 200, 301 or 302 fails the clone smoke as unreachable -- @1.{}"
 TWICE = "The same failure, met twice, is reported in the same words"
 RESUMED = "A smoke run again after a failed run reuses a ready node, passes, and lists what the failed run left"
@@ -107,34 +113,49 @@ CLAIMS = (
     # -- the provider-acquired node --------------------------------------------------------------------
     Claim("that node is ready, with no readiness problem reported", (
         Property("the node becomes ready within the node budget",
-                 (m("node_never_ready", NODE, NOT_READY, NODE_BUDGET),)),
-        Property("its readiness lists no reason code", (m("ready_node_keeps_reason_codes", NODE),)),
-        Property("it is the node the run knows: the name it requested (or found)", (m("node_name_ignored", NODE),)),
+                 (m("node_never_ready", ACQUIRED, NOT_READY, NODE_BUDGET),)),
+        Property("its readiness lists no reason code", (m("ready_node_keeps_reason_codes", ACQUIRED),)),
+        Property("it is the node the run knows: the name it requested (or found)",
+                 without_mutant="the same check of the node's name as 'Pressluft acquired exactly one new node, the "
+                                "one the operator asked for' before it, broken there by node_name_ignored; "
+                                "tests/suite/test_matchers.py feeds a node of another name to the check"),
         Property("ready in fact: status active (a rule of every node, support/pressluft/records.py)",
-                 (m("ready_node_not_active", NODE),)),
+                 (m("ready_node_not_active", ACQUIRED),)),
         Property("ready in fact: on the host acquisition gave it (not pending.provider, not blank; a rule of every "
-                 "node)", (m("acquired_node_keeps_pending_host", NODE),)),
+                 "node)", (m("acquired_node_keeps_pending_host", ACQUIRED),)),
         Property("the acquisition job that made it (a reused node's too) succeeded",
-                 (m("ready_node_with_failed_acquisition", NODE),)),
-        Property("that job is a node_provision of that node", (m("node_job_type_misreported", NODE),)),
+                 without_mutant="the same check (support/checks/nodes.py node_is_ready) as 'the operator confirmed a "
+                                "node that was ready already, …', broken there by ready_node_with_failed_acquisition "
+                                "(a target that starts with a ready node: there the run acquires none, and this "
+                                "scenario is not shown)"),
+        Property("that job is a node_provision of that node",
+                 without_mutant="the job list is read first by 'Pressluft acquired exactly one new node, …', which "
+                                "looks for the node_provision job of that node and is broken there by "
+                                "node_job_type_misreported"),
         Property("a provider node (is_local false)",
                  without_mutant="no target defect makes a provider node local without also hiding it from the run's "
                                 "node plan; tests/suite/test_matchers.py feeds such a node to the check"),
     )),
-    Claim("Pressluft acquired at most one new node to make sure of it, none when a ready one was there already",
-          (
-        Property("one node and one acquisition job for the run's one request",
-                 (m("node_request_acquires_twice", NODE),)),
-        Property("first, the listings show the run's node and the acquisition job that made it",
-                 (m("jobs_list_shows_only_in_flight", NODE),)),
-        Property("a run that reused a ready node requested none: the node list shows that node, and no node of the "
-                 "run's node name besides it (the reused node's acquisition job is not needed)",
-                 without_mutant="a target cannot know the run's node name before the run requests a node, and the "
-                                "mutant runs start from an empty target (the run requests its node); "
-                                "tests/suite/test_evidence_or_nothing.py feeds such listings to the check, and the "
-                                "twin node_before_run_acquisition_unlisted passes it"),
+    Claim("the operator confirmed a node that was ready already, and asked Pressluft to acquire no other", (
+        Property("making sure of a node again settled on a node the node list showed ready just before: ready with no "
+                 "reason code", (m("ready_node_keeps_reason_codes", CONFIRMED),)),
+        Property("and ready in fact (active, on the host acquisition gave it, made by an acquisition job that "
+                 "succeeded)", (m("ready_node_not_active", CONFIRMED), m("acquired_node_keeps_pending_host", CONFIRMED),
+                        m("ready_node_with_failed_acquisition", CONFIRMED))),
+        Property("it sent no node request: it reused that node",
+                 without_mutant="what the operator sends is the suite's own doing, not Pressluft's: no target defect "
+                                "makes it ask for a node while one is listed ready; "
+                                "tests/suite/test_evidence_or_nothing.py feeds a flow that asked for one to the check"),
     )),
-    Claim('Pressluft schedules another attempt after {count:d} failed attempts with "{code}"', (
+    Claim("Pressluft acquired exactly one new node, the one the operator asked for", (
+        Property("one node of the requested name and one acquisition job for the operator's one request",
+                 (m("node_request_acquires_twice", ACQUIRED),)),
+        Property("the node the run waited for is a provider node of the name it asked for, not listed before",
+                 (m("node_name_ignored", ACQUIRED),)),
+        Property("first, the job list shows the acquisition job the run waited for, a node_provision of that node",
+                 (m("jobs_list_shows_only_in_flight", ACQUIRED), m("node_job_type_misreported", ACQUIRED))),
+    )),
+    Claim('the node\'s acquisition shows {count:d} failed attempts with "{code}", and a next attempt planned', (
         Property("the job did not end failed: it is queued to run again", (m("retryable_errors_are_terminal", RETRIED,
                                                                              JOB_FAILED),)),
         Property("it keeps the error code of the failed attempt while it waits",
@@ -153,22 +174,24 @@ CLAIMS = (
         Property("it is the node the request made (the node its job names, new, of the requested name)",
                  without_mutant=SAME_NODE),
     )),
-    Claim("the new node becomes ready without being requested again", (
+    Claim("the new node becomes ready without anyone asking for it again", (
         Property("one acquisition job for the node, one request", (m("retry_duplicates_job", RETRY_READY),)),
         Property("the node becomes ready", (m("node_never_ready", RETRY_READY, NOT_READY, NODE_BUDGET),)),
         Property("it is the node the request made, ready in fact (active, on its acquired host)",
                  without_mutant=SAME_NODE),
     )),
-    Claim('the acquisition ends failed without a retry, with the provider\'s message "{message}" and its error '
-          '"{code}"', (
+    Claim('the acquisition ends failed, with the provider\'s message "{message}" and its error "{code}"', (
         Property("failed with that error code and message, finished",
                  (m("failed_job_loses_error", ACQUISITION_FAILS),)),
-        Property("after one attempt (the error is not retried)",
-                 (m("non_retryable_errors_retried", ACQUISITION_FAILS),)),
         Property("the node_provision job of the node the request made",
                  (m("node_jobs_listed_without_node", ACQUISITION_FAILS),)),
     )),
-    Claim("the new node is listed as not ready", (
+    Claim("it was tried once, with no next attempt planned", (
+        Property("after one attempt (the error is not retried), with no retry waiting",
+                 (m("non_retryable_errors_retried", ACQUISITION_FAILS),)),
+        Property("the node_provision job of the node the request made", without_mutant=SAME_NODE),
+    )),
+    Claim("the new node is listed as not ready, with the reasons why", (
         Property("listed, not ready, with reason codes", (m("failed_node_reported_ready", ACQUISITION_FAILS),)),
         Property("it is the node the request made", without_mutant=SAME_NODE),
     )),
@@ -178,9 +201,13 @@ CLAIMS = (
         Property("the provider's one connection says the credential was rejected, with the guidance to a valid "
                  "token", (m("rejected_token_reported_unavailable", DEGRADED),)),
     )),
-    Claim("the node request is refused because the provider is not connected", (
-        Property("409 conflict naming that the provider is not connected",
-                 (m("degraded_provider_acquires", NOT_CONNECTED),)),
+    Claim("Pressluft refuses to acquire a node, because the provider connection is degraded", (
+        Property("409 conflict naming that the provider is not connected (Pressluft's words for a degraded "
+                 "connection)", (m("degraded_provider_acquires", NOT_CONNECTED),)),
+        Property("the provider's one connection is listed degraded",
+                 without_mutant="the connection the scenario's Given left degraded, judged degraded by 'the provider "
+                                "connection is reported degraded with guidance for the operator', broken there by "
+                                "any_token_connects; a target that refused while connected would fail here"),
     )),
     Claim("no node acquisition was queued", (
         Property("no new job of no site whose node is of the requested name or not listed at all (another operator's "
@@ -189,7 +216,7 @@ CLAIMS = (
         Property("first, the job list shows the node acquisition jobs the run knows (its node's, its node requests so "
                  "far); with none, not shown on this target", (m("jobs_list_shows_only_in_flight", NOT_CONNECTED),)),
     )),
-    Claim("no node was recorded for that request", (
+    Claim("the node list shows that ready node, and no new one", (
         Property("no node of the requested name that was not listed before the request",
                  (m("refused_node_request_is_recorded", NOT_CONNECTED),)),
         Property("first, the node list shows the run's node",
@@ -206,8 +233,11 @@ CLAIMS = (
         Property("and no code the node does not report",
                  (m("preflight_names_every_reason", PREFLIGHT_SITE.format(1)),)),
         Property("in the contract's priority order", (m("preflight_reasons_unordered", PREFLIGHT_SITE.format(1)),)),
-        Property("each with its guidance, and nothing more (digest §2.3 message format)",
-                 (m("preflight_without_guidance", PREFLIGHT_SITE.format(2)),)),
+    )),
+    Claim("the refusal gives the operator's guidance for each of those reasons", (
+        Property("each reason code with its guidance, and nothing more (digest §2.3 message format)",
+                 (m("preflight_without_guidance", PREFLIGHT_SITE.format(2)),
+                  m("preflight_without_guidance", PREFLIGHT_ENV))),
     )),
     Claim("no job was queued", (
         Property("no new job the refused creation could have queued: of the site (an environment creation); of the "
@@ -230,17 +260,17 @@ CLAIMS = (
                  (m("environments_list_hides_unready_nodes", PREFLIGHT_ENV),)),
     )),
     # -- the preflight while the target's first node is acquired (judged from what the run kept then) ----
-    Claim("that creation is refused as blocked by node readiness, naming the node's reasons", (
+    Claim("that creation is refused as blocked by node readiness, with the reasons the node list gives for that node", (
         Property("409 node_not_ready", (m("preflight_ignores_readiness", FIRST_NODE),)),
         Property("the message names exactly the reason codes the node was listed with, in the contract's order",
                  (m("preflight_names_no_reasons", FIRST_NODE), m("preflight_names_every_reason", FIRST_NODE))),
         Property("each with its guidance", (m("preflight_without_guidance", FIRST_NODE),)),
     )),
-    Claim("no job was queued for that creation", (
+    Claim("no job was queued for it", (
         Property("no new job of the attempted slug's site or of a site that is not listed, in the job list read right "
                  "after the answer (node acquisitions do not count)", (m("refusals_still_queue_jobs", FIRST_NODE),)),
     )),
-    Claim("no site was recorded for that creation", (
+    Claim("no site was recorded for it", (
         Property("no site of the attempted slug among the sites listed right after the answer, nor among those "
                  "listed now", (m("refused_site_is_recorded", FIRST_NODE),)),
         Property("first, the list shows the run's own live site (none can exist while the target's first node is "
@@ -264,54 +294,75 @@ CLAIMS = (
                  "check of every answer, first met by this claim's read of the job)",
                  (m("copy_ids_not_uuids", CLONE),)),
     )),
-    Claim("the new environment is the one environment that creation added, an active {type} environment copied from "
-          "the site's only production, on the same provider-acquired node", (
+    Claim("the creation added exactly one environment to the site", (
         Property("the environment the creation job names bears the requested slug, belongs to the site and is "
                  "listed among its environments", (m("env_shown_under_other_site", CLONE),)),
         Property("the one environment the creation added: the only one the site lists that it did not list before, "
                  "its slug listed once", (m("env_create_records_twice", CLONE),)),
-        Property("the site's only production: its creation recorded one site of its slug or name (the sites listed "
-                 "right after it that were not listed before)", (m("site_create_records_twice", CLONE),)),
-        Property("the site's only production: right after its creation the site listed one environment, its "
-                 "production, and it lists no other production now",
-                 (m("site_create_records_two_productions", CLONE),)),
+        Property("the site's environments list holds only the site's environments: every row's site_id (the scope "
+                 "check of every listing, support/screenplay/questions.py)",
+                 (m("environments_list_shows_other_sites", CLONE),)),
+        Property("its record agrees with itself: updated_at not before created_at, a source exactly for a copy (the "
+                 "rules of every environment)", (m("copy_updated_before_created", CLONE),
+                                                 m("env_source_not_recorded", CLONE))),
+        Property("its preview address is a URI, as the contract declares it (the schema check of every answer, first "
+                 "met by this claim's read of the copy)", (m("copy_preview_without_scheme", CLONE),)),
+    )),
+    Claim("it is an active {type} environment, copied from production", (
+        Property("status active", (m("env_create_leaves_cloning", CLONE), m("env_create_leaves_cloning", STAGING))),
+        Property("environment_type is the requested type", (m("env_type_stored_as_clone", STAGING),)),
+        Property("source environment is production", (m("env_source_unknown", CLONE),)),
+    )),
+    Claim("the site still has a single production", (
+        Property("its creation recorded one site of its slug or name (the sites listed right after it that were not "
+                 "listed before)", (m("site_create_records_twice", CLONE), m("site_create_records_twice", RESTORE))),
+        Property("right after its creation the site listed one environment, its production, and it lists no other "
+                 "production now", (m("site_create_records_two_productions", CLONE),
+                                    m("site_create_records_two_productions", RESTORE))),
+    )),
+    Claim("it runs on the same node as production, a provider-acquired node", (
         Property("production's node is a provider-acquired one: the run's node (compared by id) when the target "
                  "lists one ready provider node; with several, a ready provider node in fact (not local, active, on a "
                  "real host) whose listed acquisition job succeeded (none listed: its own record), named in the report",
                  (m("production_on_local_node", CLONE), m("production_on_node_with_failed_acquisition", CLONE))),
         Property("production's node is the node the site's creation job names",
                  (m("site_jobs_on_another_node", CLONE),)),
-        Property("status active", (m("env_create_leaves_cloning", CLONE), m("env_create_leaves_cloning", STAGING))),
-        Property("environment_type is the requested type", (m("env_type_stored_as_clone", STAGING),)),
-        Property("source environment is production", (m("env_source_not_recorded", CLONE),)),
-        Property("on production's node", (m("env_on_unknown_node", CLONE),)),
-        Property("a preview address no other environment of the site has", (m("preview_url_points_to_source",
-                                                                              CLONE),)),
-        Property("its site is active again (not left cloning)", (m("site_left_cloning_after_clone", CLONE),
-                                                                 m("site_left_cloning_after_clone", STAGING))),
-        Property("the site's environments list holds only the site's environments: every row's site_id (the scope "
-                 "check of every listing, support/screenplay/questions.py)",
-                 (m("environments_list_shows_other_sites", CLONE),)),
-        Property("its record agrees with itself: updated_at not before created_at (a rule of every environment)",
-                 (m("copy_updated_before_created", CLONE),)),
-        Property("its preview address is a URI, as the contract declares it (the schema check of every answer, first "
-                 "met by this claim's read of the copy)", (m("copy_preview_without_scheme", CLONE),)),
+        Property("the new environment is on production's node", (m("env_on_unknown_node", CLONE),)),
     )),
-    Claim("the site's other environments, production among them, are as they were before that creation", (
+    Claim("it has a preview address of its own", (
+        Property("a preview address no other environment of the site has, production's among them",
+                 (m("preview_url_points_to_source", CLONE),)),
+    )),
+    Claim("the site is active again", (
+        Property("the site is active again after a copy was made (not left cloning)",
+                 (m("site_left_cloning_after_clone", CLONE), m("site_left_cloning_after_clone", STAGING))),
+        Property("the site is active again after a restore (not left restoring)",
+                 (m("site_left_restoring_after_restore", RESTORE),)),
+    )),
+    Claim("the site's other environments, production among them, are still active and unchanged", (
         Property("every environment the site listed before the creation is listed with the same status, node, preview "
                  "address, type, slug and source", (m("env_create_changes_source", CLONE),)),
+        Property("and active",
+                 without_mutant="each was active before the creation (the Given made production live): a change of "
+                                "status is the property above; tests/suite/test_placement_and_counts.py feeds an "
+                                "unchanged production that is not active to the check"),
         Property("first, the list before the creation shows production",
                  without_mutant="no target defect hides production from the list read just before a creation while "
                                 "the Given step before it and the claim after it find it listed; "
                                 "tests/suite/test_placement_and_counts.py feeds such a list to the check"),
     )),
-    Claim("the preview of the new environment answers 200, 301 or 302", (
+    Claim("the new environment's preview is reachable: it answers 200, 301 or 302, not following a redirect", (
         Property("the preview of the environment the creation job names: 200, 301 or 302 within the preview budget",
                  (m("clone_preview_not_served", CLONE, UNREACHABLE, PREVIEW_BUDGET),)),
     )),
-    Claim("its answer {status:d} counts as reachable, without the redirect being followed", (
+    Claim("the clone's preview is reachable: it answers {status:d}, one of 200, 301 or 302", (
         Property("the answer is the redirect status, one of 200, 301 or 302, not followed",
                  tuple(m("redirects_answered_as_307", REDIRECT.format(row), UNREACHABLE) for row in (1, 2))),
+    )),
+    Claim("the clone's preview is not reachable: it answers {status:d}, not 200, 301 or 302", (
+        Property("the answer is that status, another redirect (not followed) or not found, which does not count as "
+                 "reachable", tuple(m("other_answers_answered_as_302", NOT_REACHABLE.format(status, answer, row))
+                                    for row, (status, answer) in enumerate(OTHER_ANSWERS, start=1))),
     )),
     # -- backups and restores --------------------------------------------------------------------------
     Claim("the backup job succeeds", (
@@ -322,19 +373,20 @@ CLAIMS = (
         Property("no more attempts than the 3 the contract gives backup_create, on the success path too (a rule of "
                  "every job)", (m("backup_succeeds_after_too_many_attempts", BACKUP),)),
     )),
-    Claim("the backup is the one new backup listed for production: completed, full, with a sha256 checksum and a "
-          "positive size", (
+    Claim("production's backups list shows that backup, the one backup it added", (
         Property("the backup with the job's id is listed for production", (m("backup_id_differs_from_job", BACKUP),)),
         Property("it is the one backup the request added: the only one listed that was not listed before it",
                  (m("backup_records_twice", BACKUP),)),
-        Property("status completed", (m("backup_left_running", BACKUP),)),
-        Property("backup_scope full", (m("backup_scope_stored_as_db", BACKUP),)),
-        Property("checksum sha256: and 64 hex digits", (m("backup_checksum_not_sha256", BACKUP),)),
-        Property("a positive size_bytes", (m("backup_size_zero", BACKUP),)),
         Property("production's backups list holds only production's backups: every row's environment_id (the scope "
                  "check of every listing)", (m("backups_list_shows_other_environments", BACKUP),)),
         Property("its completed_at is an RFC 3339 date-time (the schema check of every answer, first met by this "
                  "claim's read of the backups)", (m("backup_completed_at_not_rfc3339", BACKUP),)),
+    )),
+    Claim("that backup is completed and full, with a checksum (sha256) and a size above zero", (
+        Property("status completed", (m("backup_left_running", BACKUP),)),
+        Property("backup_scope full", (m("backup_scope_stored_as_db", BACKUP),)),
+        Property("checksum sha256: and 64 hex digits", (m("backup_checksum_not_sha256", BACKUP),)),
+        Property("a positive size_bytes", (m("backup_size_zero", BACKUP),)),
         Property("its completed_at not before its created_at (a rule of every backup)",
                  (m("backup_completed_before_created", BACKUP),)),
         Property("a completed backup says when it completed (a rule of every backup)",
@@ -350,7 +402,7 @@ CLAIMS = (
         Property("it was claimed before it succeeded: at least one attempt, a started_at (a rule of every job)",
                  (m("succeeded_job_never_started", RESTORE),)),
     )),
-    Claim("a full checkpoint of production, taken while the restore ran, is the one backup that restore added", (
+    Claim("that restore took a full checkpoint of production, the one backup it added", (
         Property("a backup not listed before the restore is listed", (m("restore_skips_checkpoint", RESTORE),)),
         Property("it is the one backup the restore added: the only one listed that was not listed before it",
                  (m("restore_records_two_checkpoints", RESTORE),)),
@@ -367,24 +419,20 @@ CLAIMS = (
         Property("taken while that restore job ran", (m("checkpoint_taken_after_restore", CONTENT),)),
         Property("the only one added, a completed full backup with a sha256 checksum and a positive size",
                  without_mutant="the same check of the restore's checkpoint (support/checks/backups.py "
-                                "_the_checkpoint) as 'a full checkpoint of production, taken while the restore ran, "
-                                "…', broken there by restore_records_two_checkpoints, checkpoint_not_full and "
-                                "checkpoint_without_checksum"),
+                                "_the_checkpoint) as 'that restore took a full checkpoint of production, the one "
+                                "backup it added', broken there by restore_records_two_checkpoints, "
+                                "checkpoint_not_full and checkpoint_without_checksum"),
     )),
-    Claim("the site's only production is active again on the same provider-acquired node", (
+    Claim("production is active again, on the provider-acquired node it was on before", (
         Property("status active", (m("restore_leaves_restoring", RESTORE),)),
-        Property("its site is active again (not left restoring)", (m("site_left_restoring_after_restore", RESTORE),)),
         Property("on the node it was on before the restore", (m("restore_moves_environment", RESTORE),)),
         Property("still a production, with no source environment (a rule of every environment: a source exactly for "
                  "a copy)", (m("restore_sets_production_source", RESTORE),)),
         Property("that node is the node the site's creation job names", (m("site_jobs_on_another_node", RESTORE),)),
         Property("that node is a provider-acquired one (the placement rule of the clone claim)",
                  (m("production_on_local_node", RESTORE), m("production_on_node_not_acquired", RESTORE))),
-        Property("the site's only production: its creation recorded one site of its slug or name, which then listed "
-                 "one environment, its production, and it lists no other production now",
-                 (m("site_create_records_twice", RESTORE), m("site_create_records_two_productions", RESTORE))),
     )),
-    Claim("the preview of production answers 200, 301 or 302", (
+    Claim("production's preview is reachable: it answers 200, 301 or 302, not following a redirect", (
         Property("200, 301 or 302 within the preview budget", (m("restored_preview_down", RESTORE, UNREACHABLE,
                                                                  PREVIEW_BUDGET),)),
     )),
@@ -393,11 +441,11 @@ CLAIMS = (
                  (m("restore_keeps_content", CONTENT), m("restore_uses_newest_backup", CONTENT))),
         Property("none of the contents the restore replaced is left", (m("restore_merges_content", CONTENT),)),
     )),
-    Claim("the restore is refused for that backup", (
+    Claim("the restore is refused, because that backup {reason}", (
         Property("400 bad_request", tuple(m("restore_accepts_incomplete_backup", INCOMPLETE.format(row))
                                           for row in (1, 2)) + (m("restore_accepts_foreign_backup", FOREIGN),)),
-        Property("also for a backup of another environment of the same site (ownership checked by environment, not "
-                 "by site)", (m("restore_checks_owner_site_only", FOREIGN),)),
+        Property("also for a backup of the site's clone (ownership checked by environment, not by site)",
+                 (m("restore_checks_owner_site_only", FOREIGN),)),
     )),
     Claim("no restore was queued", (
         Property("no new job for production", (m("refusals_still_queue_jobs", FOREIGN),
@@ -417,7 +465,7 @@ CLAIMS = (
                                 "step (support/checks/backups.py backup_made_by): a list that hides it fails there; "
                                 "tests/suite/test_evidence_or_nothing.py feeds such a list to the check"),
     )),
-    Claim("production stays active", (
+    Claim("production and its site stay active", (
         Property("status active", (m("refused_restore_leaves_restoring", FOREIGN),
                                    m("refused_restore_leaves_restoring", INCOMPLETE.format(2)))),
         Property("its site stays active", (m("refused_restore_leaves_site_restoring", FOREIGN),
@@ -499,7 +547,8 @@ CLAIMS = (
                  (m("node_never_ready", SMOKE_WAITS, NOT_READY, NODE_BUDGET),)),
     )),
     # -- AC-5 where the run waits for a node being acquired (the target's first, on a real Pressluft) -------
-    Claim("that node was reported not ready, with its reasons, at every look while Pressluft acquired it", (
+    Claim("that node was reported not ready, with its reasons, each time the operator checked it while Pressluft "
+          "acquired it", (
         Property("at every look of the run's wait while the acquisition job was in flight (the node listed first): "
                  "listed, not ready, with reason codes",
                  (m("acquiring_node_listed_ready", POLLED), m("node_ready_while_acquiring", POLLED))),
@@ -508,7 +557,7 @@ CLAIMS = (
                  without_mutant="a wait that saw none proves nothing either way, so the scenario is skipped with that "
                                 "reason rather than failed; tests/suite/test_acquisition_proof.py feeds such a wait"),
     )),
-    Claim("it became ready without being requested again", (
+    Claim("it became ready without the operator asking for it again", (
         Property("the node becomes ready, ready in fact, made by the acquisition job that succeeded",
                  (m("node_never_ready", POLLED, NOT_READY, NODE_BUDGET),)),
         Property("one request of its name by the operator, one node of that name, one acquisition job",
@@ -540,7 +589,7 @@ CLAIMS = (
                  "node", (m("jobs_listed_without_environment", CLONE_FAILS),
                           m("env_job_names_source_environment", CLONE_FAILS))),
     )),
-    Claim("its failure names the refused {request}, no job, and the reasons: {why} ({codes})", (
+    Claim("its failure names the refused {request}, says no job was queued, and gives the reasons: {why} ({codes})", (
         Property("the reasons of the preflight", (m("preflight_names_no_reasons", AT_SITE),
                                                  m("preflight_names_no_reasons", AT_CLONE))),
         Property("exactly the node's codes, in the contract's order, each with its guidance, nothing more",

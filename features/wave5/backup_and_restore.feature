@@ -1,11 +1,16 @@
 @wave5
 Feature: Backup and restore of production
   An operator takes a full backup of a site's production, and restores
-  production from a backup, on the same provider-acquired node as the clone
-  flow. A backup must complete and be verifiable: a sha256 checksum and its
-  size. A restore must first keep a full checkpoint of production as it was,
-  then bring back the content of the backup it was given in place of what
-  production showed; production and its site must be live again afterwards.
+  production from a backup, on the provider-acquired node production runs on.
+  A backup must complete and be verifiable: it has a checksum (sha256) and a
+  size above zero. A restore first keeps a full checkpoint of production as it
+  was, then brings back the content of the backup it was given in place of what
+  production showed. Afterwards production is active again on the same node,
+  and so is its site. A backup changes nothing, so it is taken of a site the
+  scenarios share; a restore replaces production, so each restore scenario
+  makes a new site of its own. Only the built-in stand-in for Pressluft can
+  change what production shows, as an editor would (with fault injection): the
+  scenario about content runs there only.
 
   Background:
     Given a ready provider-acquired node
@@ -15,7 +20,8 @@ Feature: Backup and restore of production
     Given a site whose production environment is live
     When the operator takes a full backup of production
     Then the backup job succeeds
-    And the backup is the one new backup listed for production: completed, full, with a sha256 checksum and a positive size
+    And production's backups list shows that backup, the one backup it added
+    And that backup is completed and full, with a checksum (sha256) and a size above zero
 
   @AC-2 @critical @smoke-backup-restore
   Scenario: Production restored from a full backup is live again on the same node, after a checkpoint of it was taken
@@ -23,9 +29,11 @@ Feature: Backup and restore of production
     And a completed full backup of production
     When the operator restores production from that backup
     Then the restore job succeeds
-    And a full checkpoint of production, taken while the restore ran, is the one backup that restore added
-    And the site's only production is active again on the same provider-acquired node
-    And the preview of production answers 200, 301 or 302
+    And that restore took a full checkpoint of production, the one backup it added
+    And production is active again, on the provider-acquired node it was on before
+    And the site still has a single production
+    And the site is active again
+    And production's preview is reachable: it answers 200, 301 or 302, not following a redirect
 
   @AC-2 @fault_injection
   Scenario: Restoring the older of two backups brings back its content, with no trace of what came after

@@ -1,12 +1,12 @@
 @wave5
 Feature: Clone and staging environments with a reachable preview
   An operator copies a site's production environment into a clone or a staging
-  environment. On the provider-acquired node the copy must finish, be recorded
-  as the kind of copy that was asked for, of that site, become active on the
-  same node as production while the site itself becomes active again, leave
-  the site's other environments as they were, and answer on a preview address
-  of its own. The smoke's rule for a reachable preview: its answer is 200, 301
-  or 302, taken as it comes, without following a redirect.
+  environment. The copy must finish, be recorded as the kind of copy that was
+  asked for, and become active on the same provider-acquired node as
+  production, with a preview address of its own. The site is active again
+  afterwards, and its other environments are left as they were. A preview is
+  reachable when it answers 200, 301 or 302, not following a redirect (the
+  smoke's rule); any other answer, another redirect among them, is not.
 
   Background:
     Given a ready provider-acquired node
@@ -16,9 +16,14 @@ Feature: Clone and staging environments with a reachable preview
   Scenario Outline: A <type> environment made from production gets a reachable preview
     When the operator creates a <type> environment from production
     Then the environment creation job succeeds
-    And the new environment is the one environment that creation added, an active <type> environment copied from the site's only production, on the same provider-acquired node
-    And the site's other environments, production among them, are as they were before that creation
-    And the preview of the new environment answers 200, 301 or 302
+    And the creation added exactly one environment to the site
+    And it is an active <type> environment, copied from production
+    And the site still has a single production
+    And it runs on the same node as production, a provider-acquired node
+    And it has a preview address of its own
+    And the site is active again
+    And the site's other environments, production among them, are still active and unchanged
+    And the new environment's preview is reachable: it answers 200, 301 or 302, not following a redirect
 
     Examples: A clone
       | type  |
@@ -29,13 +34,27 @@ Feature: Clone and staging environments with a reachable preview
       | staging |
 
   @AC-1 @fault_injection
-  Scenario Outline: A preview that redirects counts as reachable, without the redirect being followed
+  Scenario Outline: A preview that redirects is reachable, without the redirect being followed
     Given an active clone of production
-    And the clone's preview answers <status>, redirecting to an address where nothing answers
-    When the clone's preview is checked for reachability, as the smoke checks it
-    Then its answer <status> counts as reachable, without the redirect being followed
+    And the clone's preview answers <status>, a redirect to an address where nothing answers
+    When the operator looks at the clone's preview, not following a redirect
+    Then the clone's preview is reachable: it answers <status>, one of 200, 301 or 302
 
     Examples:
       | status |
       | 301    |
       | 302    |
+
+  @AC-1 @fault_injection
+  Scenario Outline: A preview that answers <status>, <answer>, is not reachable
+    Given an active clone of production
+    And the clone's preview answers <status>, <answer>
+    When the operator looks at the clone's preview, not following a redirect
+    Then the clone's preview is not reachable: it answers <status>, not 200, 301 or 302
+
+    Examples:
+      | status | answer                   |
+      | 303    | another kind of redirect |
+      | 307    | another kind of redirect |
+      | 308    | another kind of redirect |
+      | 404    | not found                |

@@ -1,11 +1,12 @@
 @wave5
 Feature: Restores that are refused
   Production can be restored only from a backup of its own that completed with
-  its integrity data: a sha256 checksum and a size. Pressluft refuses a restore
-  from a backup without a checksum, from one whose size is zero, and from a
-  backup of another environment of the same site, at once: no restore is
-  queued, no checkpoint or other backup is recorded, and production and its
-  site stay active.
+  a checksum and a size above zero. Pressluft refuses a restore from a backup
+  without a checksum, from one whose size is zero, and from a backup of the
+  site's clone: no restore is queued, no checkpoint or other backup is
+  recorded, and production and its site stay active. Production's backups list
+  shows a backup in each scenario, so that a backup the refused restore
+  recorded would show there too.
 
   Background:
     Given a site whose production environment is live
@@ -14,22 +15,22 @@ Feature: Restores that are refused
   Scenario Outline: A backup without complete integrity data cannot be restored
     Given a full backup of production that completed <defect>
     When the operator tries to restore production from that backup
-    Then the restore is refused for that backup
+    Then the restore is refused, because that backup <reason>
     And no restore was queued
     And no checkpoint or other backup of production was recorded
-    And production stays active
+    And production and its site stay active
 
     Examples:
-      | defect              |
-      | without a checksum  |
-      | with a size of zero |
+      | defect              | reason              |
+      | without a checksum  | has no checksum     |
+      | with a size of zero | has a size of zero  |
 
   @backup-restore-S3
-  Scenario: Production cannot be restored from a backup of another environment of its site
-    Given production has a completed full backup of its own
-    And another environment of that site has a completed full backup
-    When the operator tries to restore production from the backup of that other environment
-    Then the restore is refused for that backup
+  Scenario: Production cannot be restored from a backup of its site's clone
+    Given production's backups list shows a completed full backup of its own
+    And a clone of production has a completed full backup
+    When the operator tries to restore production from the clone's backup
+    Then the restore is refused, because that backup is the clone's, not production's
     And no restore was queued
     And no checkpoint or other backup of production was recorded
-    And production stays active
+    And production and its site stay active

@@ -175,10 +175,11 @@ def _store_environments(conn, runtime, preview, env_id, site_id, data, source, n
 
 def _store_environment(conn, runtime, preview, env_id, site_id, data, source, now):
     """A new clone or staging environment of `source`, cloning, on the reserved preview (None: a port of its own, for
-    the mutant env_create_records_twice). The mutants env_type_stored_as_clone, env_source_not_recorded and
-    env_on_unknown_node store one field wrongly."""
+    the mutant env_create_records_twice). The mutants env_type_stored_as_clone, env_source_not_recorded,
+    env_source_unknown and env_on_unknown_node store one field wrongly."""
     env_type = "clone" if defective(runtime, "env_type_stored_as_clone") else data["type"]
     source_id = None if defective(runtime, "env_source_not_recorded") else source["id"]
+    source_id = str(uuid.uuid4()) if defective(runtime, "env_source_unknown") else source_id
     node_id = str(uuid.uuid4()) if defective(runtime, "env_on_unknown_node") else source["node_id"]
     records.insert_environment(conn, env_id=env_id, site_id=site_id, name=data["name"].strip(),
                                slug=data["slug"].strip(), environment_type=env_type, status="cloning",

@@ -1,6 +1,6 @@
-"""The checks of backups and restores: the backup a job made is listed complete with its integrity data (sha256,
-positive size), a restore's checkpoint is listed, taken while it ran and holding what production showed; and the
-matcher of a completed backup."""
+"""The checks of backups and restores: the backup a job made is the one listed for it, complete with its integrity
+data (sha256, positive size); a restore's checkpoint is listed, taken while it ran and holding what production
+showed; and the matcher of a completed backup."""
 from __future__ import annotations
 
 import re
@@ -65,10 +65,9 @@ def _added_by(request: Request, backups: list) -> list:
     return [backup for backup in backups if backup.get("id") not in before]
 
 
-def backup_listed_complete(operator: Operator, request: Request, environment_id: str) -> dict:
-    """The backup the job made (the job's id is the backup's id) is the one backup the request added to that
-    environment's backups (the only one listed that was not listed before it), listed as a completed full backup
-    with a sha256 checksum and a positive size."""
+def backup_listed_once(operator: Operator, request: Request, environment_id: str) -> dict:
+    """The backup the job made (the job's id is the backup's id) is listed among that environment's backups, the one
+    backup the request added (the only one listed that was not listed before it)."""
     job_id = request.accepted()
     backups = operator.asks_for(TheBackups(environment_id))
     backup = _backup_listed(backups, job_id, TheBackups(environment_id).command)
@@ -78,8 +77,14 @@ def backup_listed_complete(operator: Operator, request: Request, environment_id:
                            f"the backup request added {len(added)} backups ("
                            + ", ".join(f"{found.get('id')} ({found.get('status')})" for found in added)
                            + f"), not the backup {job_id} alone", job_id=job_id)
+    return backup
+
+
+def backup_complete(backup: dict, environment_id: str) -> dict:
+    """The backup, as listed, is a completed full backup of that environment with a sha256 checksum and a positive
+    size, its record holding the rules of every backup."""
     return expect(backup, a_completed_backup(scope="full", of=environment_id),
-                  command=TheBackups(environment_id).command, job_id=job_id)
+                  command=TheBackups(environment_id).command, job_id=backup.get("id"))
 
 
 def checkpoint_listed(operator: Operator, restore: Request, restore_job: dict, *,

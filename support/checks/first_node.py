@@ -1,17 +1,17 @@
 """The checks of what the run kept while Pressluft acquired the node it waited for, judged on what the API answered
 and listed then: the site creation the run tried while the target's first node was acquired (SC-2,
 support/harness/preflight_proof.py), and the looks of its wait for that node (AC-5,
-support/harness/acquisition_proof.py)."""
+support/harness/acquisition_proof.py), which also show a node acquired when none was ready (AC-1)."""
 from __future__ import annotations
 
 import json
 from typing import Optional
 
 from support.checks.matchers import expect, shown_in
-from support.checks.nodes import a_node_not_ready, node_is_ready
+from support.checks.nodes import a_node_not_ready, a_provider_node_named, node_is_ready
 from support.checks.refusals import refused_by_readiness
 from support.http.journal import Exchange
-from support.pressluft.listings import jobs_touching
+from support.pressluft.listings import by_id, jobs_touching
 from support.pressluft.nodes import REQUESTED, Acquisition
 from support.screenplay.actions import RequestNode
 from support.screenplay.actor import Operator
@@ -74,6 +74,23 @@ def reported_not_ready_while_acquired(looks: Optional[AcquisitionLooks]) -> None
                poll=looks.history)
 
 
+def acquired_exactly_one(operator: Operator, acquisition: Acquisition, looks: AcquisitionLooks,
+                         exchanges: list[Exchange]) -> dict:
+    """The run asked for its node itself, and Pressluft acquired exactly that one: the node the run waited for is
+    listed, a provider node of the name the run asked for, not listed before it asked; the operator asked once for a
+    node of that name; one node of that name is listed, with one acquisition job, the one the run waited for (the job
+    list first shows it). Its readiness is judged by the claim after it."""
+    command = TheNodes().command
+    node = by_id(operator.asks_for(TheNodes()), looks.node_id) if looks.node_id else None
+    if node is None or node["id"] in looks.nodes_before:
+        what = "is not listed" if node is None else "was listed before the run asked for it"
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, command, f"the node {looks.name} ({looks.node_id}) that the "
+                           f"run asked for {what}", job_id=looks.job_id)
+    expect(node, a_provider_node_named(looks.name), command=command, job_id=looks.job_id)
+    _acquired_once(operator, node, looks, exchanges, asked=1 if acquisition.how == REQUESTED else 0)
+    return node
+
+
 def ready_without_a_second_request(operator: Operator, acquisition: Acquisition, looks: AcquisitionLooks,
                                    exchanges: list[Exchange]) -> dict:
     """The node the run waited for became ready, and ready in fact (node_is_ready, within the node budget), and it was
@@ -82,6 +99,14 @@ def ready_without_a_second_request(operator: Operator, acquisition: Acquisition,
     first shows that job."""
     node = node_is_ready(operator, Acquisition(looks.node_id, acquisition.how, job_id=looks.job_id,
                                                job=acquisition.job, name=looks.name))
+    _acquired_once(operator, node, looks, exchanges, asked=1 if acquisition.how == REQUESTED else 0)
+    return node
+
+
+def _acquired_once(operator: Operator, node: dict, looks: AcquisitionLooks, exchanges: list[Exchange], *,
+                   asked: int) -> None:
+    """The operator asked `asked` times for a node of the name the run waited for; one node of that name is listed,
+    with one acquisition job, the one the run waited for, which the job list first shows."""
     jobs = operator.asks_for(TheJobs())
     shown_in(jobs, [{"id": looks.job_id, "job_type": "node_provision", "node_id": node["id"]}],
              command=TheJobs().command, what="jobs", claim=f"the node {looks.name} was acquired once",
@@ -90,14 +115,12 @@ def ready_without_a_second_request(operator: Operator, acquisition: Acquisition,
     named = [listed for listed in operator.asks_for(TheNodes()) if listed.get("name") == looks.name]
     requests = [exchange for exchange in exchanges
                 if exchange.command == RequestNode.command_for() and _body_sent(exchange).get("name") == looks.name]
-    expected = 1 if acquisition.how == REQUESTED else 0
-    if len(acquisitions) != 1 or len(named) != 1 or len(requests) != expected:
+    if len(acquisitions) != 1 or len(named) != 1 or len(requests) != asked:
         listed = ", ".join(f"{job['id']} ({job.get('status')})" for job in acquisitions)
         raise SuiteFailure(Category.CONTRACT_VIOLATION, TheJobs().command,
                            f"the node {looks.name} was requested {len(requests)} times by the operator (expected "
-                           f"{expected}); {len(named)} nodes of that name are listed, with {len(acquisitions)} "
+                           f"{asked}); {len(named)} nodes of that name are listed, with {len(acquisitions)} "
                            f"acquisition jobs: {listed}", job_id=looks.job_id)
-    return node
 
 
 def _body_sent(exchange: Exchange) -> dict:

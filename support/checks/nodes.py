@@ -1,21 +1,21 @@
-"""The checks of provider-acquired nodes: the run's node is ready, and ready in fact; Pressluft acquired at most one
-node for it; a node request's acquisition is retried on Pressluft's schedule, or ends failed; a new node is reported
-not ready while it is acquired. With the matchers of a node. (The run's node as it was secured:
-support/pressluft/nodes.py `Acquisition`.)"""
+"""The checks of provider-acquired nodes: the run's node is ready, and ready in fact; making sure of a node again
+confirms a ready one and asks for no other; a node request's acquisition is retried on Pressluft's schedule, or ends
+failed; a new node is reported not ready while it is acquired. With the matchers of a node. (The run's node as it was
+secured: support/pressluft/nodes.py `Acquisition`.)"""
 from __future__ import annotations
 
 from typing import Optional
 
 from support.checks.jobs import a_job_of, job_ended_failed
-from support.checks.matchers import RecordMatcher, expect, fields_that_are, shown_in
+from support.checks.matchers import RecordMatcher, expect, fields_that_are
 from support.http.journal import Exchange
 from support.pressluft.jobs import CONTRACT_MAX_ATTEMPTS, in_flight, job_reason
 from support.pressluft.listings import by_id, jobs_touching
-from support.pressluft.nodes import REQUESTED, REUSED, Acquisition
+from support.pressluft.nodes import REUSED, Acquisition
 from support.pressluft.readiness import readiness_words, reason_codes
 from support.pressluft.times import by_creation, parse_time
 from support.reporting.narration import attach_text
-from support.runtime.resources import NODE_REQUEST, run_node_name
+from support.runtime.resources import NODE_REQUEST
 from support.screenplay.actions import Request, RequestNode
 from support.screenplay.actor import Operator
 from support.screenplay.questions import TheJob, TheJobs, TheNodes
@@ -103,8 +103,10 @@ def _requested_node(operator: Operator, request: Request, job: dict) -> dict:
     return expect(node, a_provider_node_named(request.slug), command=TheNodes().command, job_id=job.get("id"))
 
 
-def node_request_ended_failed(operator: Operator, request: Request, *, code: str, message: Optional[str],
-                              attempts: str) -> dict:
+def node_request_ended_failed(operator: Operator, request: Request, *, code: Optional[str] = None,
+                              message: Optional[str] = None, attempts: Optional[str] = None) -> dict:
+    """The acquisition job of the node the request made ended failed (with that code and message, after the attempts
+    the sentence names, as far as given), finished."""
     job = operator.asks_for(TheJob(request.accepted(), quiet=True))
     node = _requested_node(operator, request, job)
     return job_ended_failed(operator, job, command=request.command, job_type="node_provision", code=code,
@@ -159,36 +161,22 @@ def node_is_ready(operator: Operator, acquisition: Acquisition) -> dict:
     return node
 
 
-def at_most_one_node_acquired(operator: Operator, acquisition: Acquisition) -> None:
-    """Pressluft acquired no more than one node for the run's one request: one node of the run's node name, one
-    job. The listings first show what the run has: its node, and the acquisition job that made it. A run that reused a
-    ready node requested none: the node list shows that node, and no node of the run's node name besides it."""
-    name = run_node_name(operator.ledger.run_id)
-    nodes = operator.asks_for(TheNodes())
-    made_nodes = [{"id": acquisition.node_id}]
-    if acquisition.how == REQUESTED and acquisition.job:
-        made_nodes.append({"id": acquisition.job.get("node_id"), "name": name})
-    claim = "Pressluft acquired at most one node for the run"
-    shown_in(nodes, made_nodes, command=TheNodes().command, what="nodes", claim=claim, job_id=acquisition.job_id)
-    named = sorted((node for node in nodes if node.get("name") == name), key=by_creation)
-    if acquisition.how == REUSED:
-        extra = [node for node in named if node["id"] != acquisition.node_id]
-        if extra:
-            raise SuiteFailure(Category.CONTRACT_VIOLATION, TheNodes().command,
-                               f"the run reused the ready node {acquisition.name} ({acquisition.node_id}) and "
-                               f"requested none, yet {len(extra)} nodes are named {name}: "
-                               + ", ".join(node["id"] for node in extra))
-        return
-    jobs = operator.asks_for(TheJobs(quiet=True))
-    shown_in(jobs, node_job_record(acquisition), command=TheJobs().command, what="jobs", claim=claim,
-             job_id=acquisition.job_id)
-    acquisitions = [job for node in named
-                    for job in jobs_touching(jobs, node_id=node["id"], job_type="node_provision")]
-    if len(named) > 1 or len(acquisitions) > 1:
-        raise SuiteFailure(Category.CONTRACT_VIOLATION, TheNodes().command,
-                           f"Pressluft acquired {len(named)} nodes named {name} with {len(acquisitions)} acquisition "
-                           f"jobs for one request: {', '.join(node['id'] for node in named)}",
-                           job_id=max(acquisitions, key=by_creation)["id"] if acquisitions else None)
+def confirmed_a_ready_node(operator: Operator, made_sure) -> dict:
+    """Making sure of a node once more (support/flows/nodes.py MadeSure) settled on a node the list showed ready just
+    before (a provider node, ready), and sent no node request: it confirmed that node and asked for no other. The
+    node is ready in fact (node_is_ready: active, on the host acquisition gave it, made by an acquisition job that
+    succeeded, when the job list shows one)."""
+    acquisition, command = made_sure.acquisition, TheNodes().command
+    listed = by_id(made_sure.nodes_before, acquisition.node_id) if acquisition.node_id else None
+    if acquisition.how != REUSED or made_sure.node_requests or listed is None:
+        shown = ", ".join(f"{node.get('name')} ({readiness_words(node)})" for node in made_sure.nodes_before
+                          if node.get("is_local") is False) or "none"
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, command,
+                           f"making sure of a node again {acquisition.describe()}, with {len(made_sure.node_requests)} "
+                           f"node requests, instead of confirming a ready one; the provider nodes listed just before: "
+                           f"{shown}", job_id=acquisition.job_id)
+    expect(listed, a_ready_node(), command=command)
+    return node_is_ready(operator, acquisition)
 
 
 def retry_scheduled(operator: Operator, request: Request, *, failed_attempts: int, error_code: str) -> dict:

@@ -1,4 +1,5 @@
-"""The checks of previews: a preview answers 200, 301 or 302 (301 and 302 not followed), and shows the content it
+"""The checks of previews: a preview answers 200, 301 or 302 (301 and 302 not followed), or another answer that is
+not reachable, and shows the content it
 should, with nothing a restore replaced. Each judges the answer of one look at the preview (support/screenplay/
 questions.py ThePreview; the wait's last look, or the scenario's own), kept whole, through its matcher."""
 from __future__ import annotations
@@ -12,15 +13,19 @@ from support.verdicts.categories import Category
 from support.waiting.previews import wait_for_preview
 
 
-def a_preview_answer(status: int) -> RecordMatcher:
+def a_preview_answer(status: int, *, reachable: bool = True) -> RecordMatcher:
     """A preview answer with this status, which counts as reachable (another reachable one: a contract violation;
-    one that is not: preview_unreachable)."""
-    return RecordMatcher("a preview answer", [(f"status {status}", lambda answer: None if answer.status == status
-                                               and status in REACHABLE_PREVIEW_STATUSES else f"{answer.said}")],
-                         of=PreviewAnswer, described=f"a preview answer {status}, which counts as reachable",
+    one that is not: preview_unreachable); `reachable` False: one with this status, which does not count as reachable
+    (any other answer: a contract violation)."""
+    def status_is(answer: PreviewAnswer):
+        return None if answer.status == status and answer.reachable is reachable else f"{answer.said}"
+    counts = "counts as reachable" if reachable else "is not reachable"
+    return RecordMatcher("a preview answer", [(f"status {status}", status_is)], of=PreviewAnswer,
+                         described=f"a preview answer {status}, which {counts}",
                          says=lambda answer, _: f"the preview answered {answer.said}",
                          category=lambda answer: Category.CONTRACT_VIOLATION
-                         if isinstance(answer, PreviewAnswer) and answer.reachable else Category.PREVIEW_UNREACHABLE)
+                         if not reachable or isinstance(answer, PreviewAnswer) and answer.reachable
+                         else Category.PREVIEW_UNREACHABLE)
 
 
 def a_preview_showing(content: str, replaced: Iterable[str] = ()) -> RecordMatcher:
@@ -50,8 +55,13 @@ def preview_reachable(operator: Operator, url: str) -> PreviewAnswer:
     return answer
 
 
-def preview_answered(answer: PreviewAnswer, status: int) -> None:
-    expect(answer, a_preview_answer(status), command=answer.command)
+def preview_answered(answer: PreviewAnswer, status: int, *, reachable: bool = True) -> None:
+    """The one look answered this status, which counts as reachable (200, 301, 302), or with `reachable` False, which
+    does not."""
+    if (status in REACHABLE_PREVIEW_STATUSES) is not reachable:
+        raise ValueError(f"the feature text says {status} is {'' if reachable else 'not '}reachable; the smoke's rule "
+                         f"counts {REACHABLE_PREVIEW_STATUSES} (support/http/preview.py)")
+    expect(answer, a_preview_answer(status, reachable=reachable), command=answer.command)
 
 
 def preview_shows(operator: Operator, url: str, content: str, *, replaced: Iterable[str] = ()) -> None:

@@ -50,9 +50,10 @@ def an_error_envelope_with_code(code: str, *, status: Optional[int] = None,
                          says=lambda answer, _: _answered(answer) + (f", {unnamed(answer)}" if unnamed(answer) else ""))
 
 
-def not_ready_message_differences(message: str, codes: Iterable[str]) -> list[str]:
+def not_ready_message_differences(message: str, codes: Iterable[str], *, guided: bool = True) -> list[str]:
     """How a node_not_ready message differs from the contract's for these codes: every code the node reports and
-    no other, in the contract's priority order, each with its guidance, and nothing more (digest §2.3, §4.2)."""
+    no other, in the contract's priority order, each with its guidance, and nothing more (digest §2.3, §4.2);
+    `guided` False: the codes only (their guidance, and nothing more, left to a claim of its own)."""
     expected = in_priority_order(codes)
     named, rest = named_in(message)
     if not named:
@@ -66,10 +67,10 @@ def not_ready_message_differences(message: str, codes: Iterable[str]) -> list[st
         found.append(f"it names {', '.join(extra)}, which the node does not report")
     if not missing and not extra and named != expected:
         found.append(f"it names {', '.join(named)}, not in the contract's order {', '.join(expected)}")
-    unguided = [code for code in expected if code in GUIDANCE and GUIDANCE[code] not in rest]
+    unguided = [code for code in expected if code in GUIDANCE and GUIDANCE[code] not in rest] if guided else []
     if unguided:
         found.append(f"it gives no guidance for {', '.join(unguided)}")
-    if not found and message != refusal_message(expected):
+    if guided and not found and message != refusal_message(expected):
         found.append(f"it says more than the reason codes and their guidance (expected '{refusal_message(expected)}')")
     return found
 
@@ -78,12 +79,13 @@ def _is_not_ready_refusal(answer) -> bool:
     return getattr(answer, "status", None) == 409 and _body(answer).get("code") == "node_not_ready"
 
 
-def a_node_not_ready_refusal(codes: Iterable[str]) -> RecordMatcher:
-    """A 409 node_not_ready answer naming exactly the node's reason codes, as the contract words them."""
+def a_node_not_ready_refusal(codes: Iterable[str], *, guided: bool = True) -> RecordMatcher:
+    """A 409 node_not_ready answer naming exactly the node's reason codes, as the contract words them (`guided`
+    False: whatever guidance it gives)."""
     codes = in_priority_order(codes)
 
     def worded(answer) -> Optional[str]:
-        found = not_ready_message_differences(_body(answer).get("message") or "", codes)
+        found = not_ready_message_differences(_body(answer).get("message") or "", codes, guided=guided)
         return "; ".join(found) if _is_not_ready_refusal(answer) and found else None
 
     def listed(answer) -> Optional[str]:
@@ -105,8 +107,8 @@ def refused(request: Request, *, code: str, status: int, naming: Iterable[str] =
            command=request.command, job_id=request.job_id)
 
 
-def refused_by_readiness(request: Request, codes: Iterable[str]) -> None:
+def refused_by_readiness(request: Request, codes: Iterable[str], *, guided: bool = True) -> None:
     """409 node_not_ready naming exactly the node's reason codes, in the contract's order, each with its
-    guidance, and nothing more."""
-    expect(request.answer, a_node_not_ready_refusal(codes), command=request.command,
+    guidance, and nothing more (`guided` False: the codes, whatever guidance it gives)."""
+    expect(request.answer, a_node_not_ready_refusal(codes, guided=guided), command=request.command,
            job_id=request.job_id)

@@ -1,5 +1,6 @@
 """The provider connection and provider-acquired nodes: connect the provider; for a run, reuse a ready node,
-wait for one still being acquired, or request exactly one; for a scenario, request a new node.
+wait for one still being acquired, or request exactly one (and, for a scenario, make sure of one again the same way,
+keeping what was listed before and the node requests it sent); for a scenario, request a new node.
 
 Never pay for the same node twice: when no provider node is ready but one is still being acquired (its
 node_provision job queued, running or waiting for a retry Pressluft scheduled), the run waits for that one
@@ -7,6 +8,7 @@ instead of requesting another. A node whose acquisition failed for good is never
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable, Optional
 
 from support.pressluft import schemas
@@ -111,3 +113,23 @@ def secure_run_node(operator: Operator, while_first_acquired: Optional[Callable[
                                job=job)
         operator.ledger.record("node", acquisition.node_id, acquisition.name)
         return acquisition, looks
+
+
+@dataclass
+class MadeSure:
+    """Making sure of a node once more, as a smoke does before it makes anything: the node it settled on (reused,
+    adopted or requested), the nodes listed just before, and the node requests it sent meanwhile."""
+
+    acquisition: Acquisition
+    nodes_before: list
+    node_requests: list
+
+
+def make_sure_of_a_node(operator: Operator) -> MadeSure:
+    """secure_run_node once more (connect the provider; reuse a ready node, wait for one being acquired, or ask for
+    one), with the nodes listed before it and the node requests it sent (from the operator's journal)."""
+    nodes_before = operator.asks_for(TheNodes(quiet=True))
+    mark = operator.journal.mark()
+    acquisition, _ = secure_run_node(operator)
+    sent = [exchange for exchange in operator.journal.since(mark) if exchange.command == RequestNode.command_for()]
+    return MadeSure(acquisition, nodes_before, sent)

@@ -6,6 +6,9 @@ at every look while the job was in flight, then ready, without a second request.
 (reports/waits/*.jsonl) and attached to the report by the scenario that judges it
 (features/wave5/provider_node_acquisition.feature, `@AC-5 @first_node`); no product job is added for it.
 
+The same record shows AC-1's other case, a node acquired when none was ready or being acquired: the run asked for its
+node itself (requested, not reused or adopted), exactly once (`why_not_acquired` says when it did not).
+
 A run that reused a ready node polled no acquisition, and one whose first look came after the acquisition had ended
 saw none in flight: the scenario is skipped then, saying that this target did not show it.
 """
@@ -17,6 +20,8 @@ from typing import Optional
 from support.pressluft.nodes import REQUESTED, REUSED, Acquisition
 from support.waiting.nodes import AcquisitionLooks
 
+ACQUIRED_ONLY_BY = ("a node acquired when none is ready is shown only by a run that asks for its node itself (the "
+                    "target's first, say)")
 ONLY_BY = ("a node polled while Pressluft acquires it is shown only by a run that acquires a node itself (the "
            "target's first, say) or waits for one being acquired")
 
@@ -39,6 +44,17 @@ def why_not_shown(proof: AcquisitionProof) -> Optional[str]:
         return (f"not shown on this target: the acquisition of the node {looks.name} (job "
                 f"{acquisition.job_id}) had ended before the run first looked at it; {ONLY_BY}")
     return None
+
+
+def why_not_acquired(proof: AcquisitionProof) -> Optional[str]:
+    """Why the run's node shows nothing of a node acquired when none was ready (None: the run asked for it itself)."""
+    acquisition = proof.acquisition
+    if acquisition.how == REQUESTED and proof.looks is not None:
+        return None
+    if acquisition.how == REUSED or proof.looks is None:
+        return f"not shown on this target: the run reused the ready node {acquisition.name}; {ACQUIRED_ONLY_BY}"
+    return (f"not shown on this target: the run waited for the node {acquisition.name} that another request was "
+            f"acquiring; {ACQUIRED_ONLY_BY}")
 
 
 def describe_polls(proof: AcquisitionProof) -> str:

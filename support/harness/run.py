@@ -27,7 +27,7 @@ from support.flows.environments import create_environment
 from support.flows.nodes import plan_run_node, secure_run_node
 from support.flows.sites import create_live_site, ensure_live
 from support.harness import provider_servers
-from support.harness.acquisition_proof import AcquisitionProof, why_not_shown
+from support.harness.acquisition_proof import AcquisitionProof, why_not_acquired, why_not_shown
 from support.harness.handover import attempt_taken_over, wait_taken_over
 from support.harness.once import FailOnce, Once
 from support.harness.preflight_proof import PreflightProof, try_site_while_acquiring, why_no_proof
@@ -135,14 +135,25 @@ class Run:
 
     def node_polled_while_acquired(self) -> tuple[AcquisitionProof, Optional[str]]:
         """The run's node (secured on first use) with what its wait saw while Pressluft acquired it, and why that
-        shows nothing on this target, if it does not (support/harness/acquisition_proof.py); for a worker of
-        scripts/parallel, the wait the process that secured the node handed over (support/harness/handover.py)."""
+        shows nothing on this target, if it does not (support/harness/acquisition_proof.py)."""
+        proof = self._node_wait()
+        return proof, why_not_shown(proof)
+
+    def node_acquired_for_the_run(self) -> tuple[AcquisitionProof, Optional[str]]:
+        """The run's node with the wait for its acquisition, when the run asked for it itself because none was ready or
+        being acquired, or why this target does not show that (support/harness/acquisition_proof.py)."""
+        proof = self._node_wait()
+        return proof, why_not_acquired(proof)
+
+    def _node_wait(self) -> AcquisitionProof:
+        """The run's node and what its wait saw while Pressluft acquired it; for a worker of scripts/parallel, the wait
+        the process that secured the node handed over (support/harness/handover.py)."""
         proof = AcquisitionProof(self.provider_node(), self.node_looks)
         if proof.acquisition.how == REUSED and self.settings.reports_shared:
             taken = wait_taken_over(self.settings.reports_dir, proof.acquisition.node_id)
             if taken is not None:
                 proof, self.handed_node_requests = taken
-        return proof, why_not_shown(proof)
+        return proof
 
     def node_requests_sent(self) -> list:
         """The node requests this run sent (and, for a worker of scripts/parallel, those the process that secured its

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from support.flows.nodes import MadeSure
 from support.harness.acquisition_proof import AcquisitionProof
 from support.harness.preflight_proof import PreflightProof
 from support.http.preview import PreviewAnswer
@@ -23,15 +24,22 @@ class MissingStep(Exception):
 
 WHO_PROVIDES = {
     "node": "Given a ready provider-acquired node",
-    "acquisition": "When the operator makes sure a provider-acquired node is ready",
-    "node_request": "When the operator requests a new provider-acquired node / Given a new provider-acquired node …",
+    "acquisition": "Given no provider-acquired node was ready or being acquired when the operator first made sure of "
+                   "one",
+    "made_sure": "When the operator makes sure of a ready provider-acquired node, …",
+    "acquired_node": "Given no provider-acquired node was ready or being acquired when the operator first made sure of "
+                     "one",
+    "node_request": "When the operator asks for a new provider-acquired node / Given a new provider-acquired node …",
     "site": "Given a (new) site whose production environment is live",
+    "readiness_codes": "Then the creation is refused as blocked by node readiness, because …",
     "environment_request": "When the operator creates a … environment from production",
     "environment_job": "Then the environment creation job succeeds",
+    "new_environment": "Then the creation added exactly one environment to the site",
     "clone": "Given an active clone of production",
-    "preview_answer": "When the clone's preview is checked for reachability, …",
+    "preview_answer": "When the operator looks at the clone's preview, not following a redirect",
     "backup_request": "When the operator takes a full backup of production",
-    "backup": "Then the backup is the one new backup listed … / Given a completed full backup … / Given … has a "
+    "listed_backup": "Then production's backups list shows that backup, the one backup it added",
+    "backup": "Then that backup is completed and full, … / Given a completed full backup … / Given … has a "
               "completed full backup …",
     "first_backup": "Given a completed full backup of production",
     "restore_request": "When the operator restores production from that backup",
@@ -50,6 +58,8 @@ class ScenarioState:
     # the provider-acquired node
     node: Optional[dict] = None                    # the ready node the scenario runs on
     acquisition: Optional[Acquisition] = None      # the node the operator made sure of
+    made_sure: Optional[MadeSure] = None           # making sure of a node once more, with what it listed and sent
+    acquired_node: Optional[AcquisitionProof] = None  # the node the run asked for itself, with its wait
     new_node_name: Optional[str] = None            # the name a node request of this scenario will use
     node_request: Optional[Request] = None
     polled_node: Optional[AcquisitionProof] = None  # the node the run waited for while Pressluft acquired it
@@ -57,15 +67,18 @@ class ScenarioState:
     site: Optional[LiveSite] = None
     environment_request: Optional[Request] = None
     environment_job: Optional[dict] = None
+    new_environment: Optional[dict] = None         # the one environment the creation added
     clone: Optional[dict] = None
     preview_answer: Optional[PreviewAnswer] = None  # what the clone's preview answered, kept whole
     backup_request: Optional[Request] = None
+    listed_backup: Optional[dict] = None           # the backup the backup request added, as listed
     backup: Optional[dict] = None                  # the backup the scenario restores ("that backup")
     first_backup: Optional[dict] = None            # the first of the scenario's backups of production
     production_content: Optional[str] = None       # what the scenario last saw production show (content it set)
     restore_request: Optional[Request] = None
     restore_job: Optional[dict] = None
     attempt: Optional[Request] = None              # a request the operator tried, expecting a refusal
+    readiness_codes: Optional[list] = None         # the reason codes a readiness refusal must name
     preflight_proof: Optional[PreflightProof] = None  # the site the run tried while its first node was acquired
     # a smoke command run
     smoke_run_id: Optional[str] = None             # allocated before the smoke runs, so faults can name its site

@@ -11,7 +11,7 @@ from support.runtime.config import EMBEDDED_PROVIDER_TOKEN
 from support.runtime.skips import DISRUPTIVE
 
 REJECTED = ("A provider credential that the provider rejects leaves the provider connection degraded, with guidance",
-            "No node can be acquired while the provider is not connected, and nothing is queued or recorded")
+            "No node can be acquired while the provider connection is degraded, and nothing is queued or recorded")
 START_UP = re.compile(r"^\[wave5\] run (?P<run_id>w5-[0-9a-f]{8}) against (?P<target>.+)\n"
                       r"  account: (?P<account>.+)\n"
                       r"  budgets: (?P<budgets>.+)\n"

@@ -24,7 +24,7 @@ CLONE = "A clone environment made from production gets a reachable preview -- @1
 STAGING = "A staging environment made from production gets a reachable preview -- @2.1 A staging environment"
 BACKUP = ("Production restored from a full backup is live again on the "
           "same node, after a checkpoint of it was taken")
-NODE = "A provider-acquired node is confirmed or acquired, and is ready"
+NODE = "With no node ready, exactly one provider-acquired node is acquired, and it becomes ready"
 SMOKES_PASS = "^The (clone preview smoke makes|backup and restore smoke backs up) "
 SHORT = {"PRESSLUFT_JOB_TIMEOUT": "2", "PRESSLUFT_PREVIEW_TIMEOUT": "1"}
 SMOKE_FAILED = re.compile(r"^\[smoke\] FAIL: (site-clone-preview|backup-restore) smoke failed \(exit 1: Pressluft "

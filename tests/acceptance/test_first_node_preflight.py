@@ -13,8 +13,8 @@ from behave_runs import only_verdict, run_behave
 
 FIRST_NODE = "Site creation is refused while the target's first node is being acquired, before anything is queued"
 NAME = ["--name", "^" + FIRST_NODE.replace("'", ".") + "$"]
-POLLED = ("A node still being acquired is polled through its not-ready states until it is ready, without a second "
-          "request")
+POLLED = ("A node still being acquired is reported not ready each time it is checked, and becomes ready without being "
+          "asked for again")
 
 
 def test_on_a_fresh_target_without_fault_injection_the_refusal_is_proven_and_queues_nothing(tmp_path, faulty_target):

@@ -11,9 +11,9 @@ import pytest
 from behave_runs import FaultyTarget, run_behave
 
 TWIN = "node_before_run_acquisition_unlisted"
-NODE = "A provider-acquired node is confirmed or acquired, and is ready"
+NODE = "A ready provider-acquired node is confirmed, and no other is acquired"
 FIRST_NODE = "Site creation is refused while the target's first node is being acquired, before anything is queued"
-REJECTED = "No node can be acquired while the provider is not connected, and nothing is queued or recorded"
+REJECTED = "No node can be acquired while the provider connection is degraded, and nothing is queued or recorded"
 
 
 def by_name(*names: str) -> list:
@@ -37,9 +37,10 @@ def test_a_claim_the_target_cannot_show_is_a_skip_that_says_so_never_a_violation
         "not shown on this target: the run has no node acquisition job of its own to look for (it reused a node "
         "whose acquisition job is not listed, and requested none)")
     steps = [(step["name"], step["status"]) for step in result["steps"] if step["name"].startswith(("Then", "And"))]
-    assert steps[-3:] == [("Then the node request is refused because the provider is not connected", "passed"),
+    assert steps[-3:] == [("Then Pressluft refuses to acquire a node, because the provider connection is degraded",
+                           "passed"),
                           ("And no node acquisition was queued", "skipped"),
-                          ("And no node was recorded for that request", "skipped")]
+                          ("And the node list shows that ready node, and no new one", "skipped")]
     [scenario] = run.summary()["scenarios"]
     assert (scenario["status"], scenario["skip_reason"]) == ("skipped", reason)
 
@@ -48,7 +49,7 @@ def test_the_proof_line_counts_a_part_not_shown_as_not_proven(tmp_path, twin):
     run = run_behave(tmp_path, *by_name(NODE, FIRST_NODE), "features/wave5", env=twin.env())
     assert run.exit_code == 0, run.output[-3000:]
     statuses = {result["name"].strip(): result["status"] for result in run.results()}
-    assert statuses == {NODE: "passed", FIRST_NODE: "skipped"}  # at most one new node: it reused one, requested none
+    assert statuses == {NODE: "passed", FIRST_NODE: "skipped"}  # confirmed: it reused a ready node, asked for none
     assert run.verdicts == []
     summary = run.summary()
     assert summary["closing_line"].endswith("not on this target: SC-2 (not shown on this target: the run reused a "

@@ -8,13 +8,13 @@ from tools.parallel import LONGEST_FIRST, feature_files
 
 ROOT = Path(__file__).resolve().parents[2]
 
-SCENARIOS = 36
+SCENARIOS = 41
 # The workers reuse the node scripts/parallel acquired up front; the site creation tried while it was acquired and the
 # looks of its wait for that node are handed to them (support/harness/handover.py), so the scenarios that judge them run
 # there too, as in a serial run
 FIRST_NODE = "Site creation is refused while the target's first node is being acquired, before anything is queued"
-POLLED = ("A node still being acquired is polled through its not-ready states until it is ready, without a second "
-          "request")
+POLLED = ("A node still being acquired is reported not ready each time it is checked, and becomes ready without being "
+          "asked for again")
 
 
 def test_a_parallel_run_has_the_verdicts_of_a_serial_run(tmp_path):

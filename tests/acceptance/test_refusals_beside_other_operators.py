@@ -10,11 +10,11 @@ import time
 
 from behave_runs import FaultyTarget, run_behave
 
-REFUSALS = ("No node can be acquired while the provider is not connected, and nothing is queued or recorded",
+REFUSALS = ("No node can be acquired while the provider connection is degraded, and nothing is queued or recorded",
             "A node that is not ready blocks site creation before anything is queued",
             "A node that is not ready blocks environment creation before anything is queued",
             "A backup without complete integrity data cannot be restored",
-            "Production cannot be restored from a backup of another environment of its site")
+            "Production cannot be restored from a backup of its site's clone")
 
 
 def another_operator(target: FaultyTarget, stop: threading.Event, made: list) -> None:

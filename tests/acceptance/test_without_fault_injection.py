@@ -17,7 +17,7 @@ def test_fault_injection_and_disruptive_scenarios_are_skipped_with_their_reason_
     needs_faults = {s.name for s in scenarios if "fault_injection" in s.tags}
     disruptive = {s.name for s in scenarios if "disruptive" in s.tags} - needs_faults
     runnable = {s.name for s in scenarios} - needs_faults - disruptive
-    assert len(needs_faults) == 23 and len(disruptive) == 2 and len(runnable) == 11
+    assert len(needs_faults) == 27 and len(disruptive) == 2 and len(runnable) == 12
 
     results = {r["name"].strip(): r for r in run.results()}
     assert set(results) == {s.name for s in scenarios}
@@ -33,7 +33,8 @@ def test_fault_injection_and_disruptive_scenarios_are_skipped_with_their_reason_
     assert {"A clone environment made from production gets a reachable preview -- @1.1 A clone",
             "The clone preview smoke makes a clone and a staging environment whose previews answer",
             "The backup and restore smoke backs up production with its integrity data and restores it",
-            "A provider-acquired node is confirmed or acquired, and is ready",
-            "A node still being acquired is polled through its not-ready states until it is ready, without a second "
-            "request"} <= runnable
+            "A ready provider-acquired node is confirmed, and no other is acquired",
+            "With no node ready, exactly one provider-acquired node is acquired, and it becomes ready",
+            "A node still being acquired is reported not ready each time it is checked, and becomes ready without "
+            "being asked for again"} <= runnable
     assert f"{len(runnable)} scenarios passed, 0 failed, {len(needs_faults) + len(disruptive)} skipped" in run.stdout

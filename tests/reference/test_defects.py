@@ -364,6 +364,16 @@ def redirect_answers(api):
     return answers
 
 
+def other_answers(api):
+    production = api.create_site()["production"]
+    answers = []
+    for status in (303, 307, 308, 404):
+        location = "https://x.test/" if status < 400 else None
+        api.fault("preview", {"environment_id": production["id"], "status": status, "location": location})
+        answers.append(preview(production["preview_url"]).status_code)
+    return answers
+
+
 def _backup_of_new_site(api, scope="full"):
     production = api.create_site()["production"]
     response = api.post(f"/api/environments/{production['id']}/backups", {"backup_scope": scope})
@@ -833,6 +843,7 @@ CASES = {
                        "failed"), True),
     "env_type_stored_as_clone": (staging_type, "staging", "clone", True),
     "env_source_not_recorded": (clone_source_and_node, ("succeeded", True, True), ("succeeded", False, True), True),
+    "env_source_unknown": (clone_source_and_node, ("succeeded", True, True), ("succeeded", False, True), True),
     "env_on_unknown_node": (clone_source_and_node, ("succeeded", True, True), ("succeeded", True, False), True),
     "clone_preview_not_served": (clone_previews, ("succeeded", 200, 200, False), ("succeeded", 200, "refused", False),
                                  True),
@@ -841,6 +852,7 @@ CASES = {
                                      True),
     "redirects_answered_as_307": (redirect_answers, [(301, "https://x.test/"), (302, "https://x.test/")],
                                   [(307, "https://x.test/"), (307, "https://x.test/")], True),
+    "other_answers_answered_as_302": (other_answers, [303, 307, 308, 404], [302, 302, 302, 302], True),
     "backup_id_differs_from_job": (backup_and_its_job, ("succeeded", True, "completed"),
                                    ("succeeded", False, "completed"), True),
     "backup_left_running": (backup_record, ("succeeded", "completed", False, False),

@@ -10,7 +10,7 @@ import threading
 from behave_runs import run_behave
 
 RUN_ID = re.compile(r"^run (w5-[0-9a-f]{8}) created (\d+) resources on the target", re.M)
-NODE_SCENARIO = "A provider-acquired node is confirmed or acquired, and is ready"
+NODE_SCENARIO = "A ready provider-acquired node is confirmed, and no other is acquired"
 
 
 def node_scenario_only(run):

@@ -66,14 +66,14 @@ def test_an_overclaiming_tag_or_an_unproven_item_is_caught(tmp_path):
     features.mkdir(parents=True)
     (features / "partial.feature").write_text(textwrap.dedent("""\
         Feature: partial
-          @AC-1 @SC-1 @AC-2
-          Scenario: A provider-acquired node is confirmed or acquired, and is ready
+          @AC-1 @AC-2
+          Scenario: With no node ready, exactly one provider-acquired node is acquired, and it becomes ready
             When something
           Scenario: no tag at all
             When something
         """))
     found = traceability.problems(traceability.collect_scenarios(features))
-    assert any("is tagged ['AC-1', 'AC-2', 'SC-1'] but proves ['AC-1', 'SC-1']" in p for p in found)
+    assert any("is tagged ['AC-1', 'AC-2'] but proves ['AC-1']" in p for p in found)
     assert any("'no tag at all'" in p and "proves nothing" in p for p in found)
     assert "failure class unreachable_preview has no scenario" in found
 
@@ -94,9 +94,9 @@ def test_an_item_nothing_of_which_a_real_pressluft_proves_says_so_and_the_readme
 
 
 def test_a_part_only_a_first_node_run_proves_is_said_both_ways():
-    first = traceability.ScenarioRef("f", "A provider-acquired node is confirmed or acquired, and is ready", "x:1",
-                                     ("AC-1", "SC-1", "first_node"))
-    cell = traceability.cell("SC-1", [first], real_target=True)
+    first = traceability.ScenarioRef("f", "With no node ready, exactly one provider-acquired node is acquired, and it "
+                                          "becomes ready", "x:1", ("AC-1", "first_node"))
+    cell = traceability.cell("AC-1", [first], real_target=True)
     assert cell.startswith("when the run acquires the target's first node: partial: missing ")
-    assert cell.endswith("; when it reuses a node: not proven on a real Pressluft (proven only when the run acquires "
-                         "the target's first node; no scenario proves it)")
+    assert cell.endswith("; when it reuses a node: not proven on a real Pressluft (no scenario proves it; proven only "
+                         "when the run acquires the target's first node)")

@@ -1,14 +1,16 @@
 """Evidence or nothing: a "no X" claim counts only what the refused request could have made (other operators' jobs
 and records do not count), first shows that its listing shows the records this run made (a record missing, or listed
 with other fields, is a contract violation naming it), and is not shown on this target when the run has none there;
-"at most one new node" of a run that reused a node; a smoke that failed is reported with its own verdict."""
+a node confirmed when one is ready, and exactly one acquired when none is; a smoke that failed is reported with its
+own verdict."""
 import re
 from types import SimpleNamespace
 
 import pytest
 
+from support.checks.first_node import acquired_exactly_one
 from support.checks.jobs import no_job_queued
-from support.checks.nodes import at_most_one_node_acquired, run_node_job_record
+from support.checks.nodes import confirmed_a_ready_node, run_node_job_record
 from support.checks.nothing_left import (
     no_backup_recorded,
     no_environment_added,
@@ -20,6 +22,8 @@ from support.checks.nothing_left import (
 )
 from support.checks.sites import site_job_record
 from support.checks.smoke_verdicts import smoke_passed
+from support.flows.nodes import MadeSure
+from support.http.journal import Exchange
 from support.pressluft.nodes import REQUESTED, REUSED, Acquisition
 from support.pressluft.sites import LiveSite
 from support.runtime.resources import NODE_REQUEST, Created
@@ -29,6 +33,7 @@ from support.screenplay.actions import Request
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 from support.verdicts.not_shown import NotShownHere
+from support.waiting.nodes import AcquisitionLooks
 
 
 class Target:
@@ -201,30 +206,42 @@ def test_a_refused_restore_counts_the_jobs_and_backups_of_production():
         no_backup_recorded(Target(backups={"e1": [BACKUP]}), restore_attempt(), [CLONE_BACKUP])
 
 
-# -- at most one new node, for a run that reused one --------------------------------------------------------------
-def test_a_run_that_reused_a_node_whose_acquisition_job_is_not_listed_acquired_none():
-    reused = Acquisition("n1", REUSED, name="node-from-before")
-    node = {**RUN_NODE, "name": "node-from-before"}
-    at_most_one_node_acquired(Target([], [node]), reused)
-    with pytest.raises(SuiteFailure) as caught:
-        at_most_one_node_acquired(Target([], [node, {"id": "n4", "name": "w5-0000-run-node"}]), reused)
-    assert "requested none, yet 1 nodes are named w5-0000-run-node: n4" in caught.value.reason
-    with pytest.raises(SuiteFailure):  # its node not listed at all
-        at_most_one_node_acquired(Target([], []), reused)
+# -- a ready node confirmed, none asked for; exactly one acquired when none was ready ----------------------------
+READY_NODE = {**RUN_NODE, "is_ready": True, "status": "active", "reason_codes": []}
 
 
-def test_at_most_one_node_shows_first_that_the_lists_show_the_runs_node_and_its_job():
+def test_making_sure_again_must_confirm_a_node_listed_ready_and_ask_for_none():
+    reused = Acquisition("n1", REUSED, name=RUN_NODE["name"])
+    with pytest.raises(SuiteFailure) as caught:  # it asked for a node although one was listed ready
+        confirmed_a_ready_node(Target([], [READY_NODE]), MadeSure(reused, [READY_NODE], ["POST /api/nodes"]))
+    assert caught.value.reason.startswith("making sure of a node again reuses the ready node w5-0000-run-node (n1), "
+                                          "with 1 node requests, instead of confirming a ready one")
+    with pytest.raises(SuiteFailure) as caught:  # it settled on a node not listed just before
+        confirmed_a_ready_node(Target([], [READY_NODE]), MadeSure(reused, [], []))
+    assert "the provider nodes listed just before: none" in caught.value.reason
+    requested = Acquisition("n2", REQUESTED, job_id="job-n", name="w5-0000-run-node-2")
+    with pytest.raises(SuiteFailure) as caught:  # nothing was ready: it acquired one
+        confirmed_a_ready_node(Target([], [READY_NODE]), MadeSure(requested, [READY_NODE], []))
+    assert "acquires a new node" in caught.value.reason
+
+
+def test_exactly_one_acquired_needs_the_node_listed_new_of_the_name_asked_for_with_its_one_job():
     made = Acquisition("n1", REQUESTED, job_id="job-n", job=NODE_JOB, name=RUN_NODE["name"])
-    at_most_one_node_acquired(Target([NODE_JOB], [RUN_NODE]), made)
-    with pytest.raises(SuiteFailure) as caught:
-        at_most_one_node_acquired(Target([], [RUN_NODE]), made)
-    assert "the jobs list does not show the jobs this run made (job-n is not listed)" in caught.value.reason
-    with pytest.raises(SuiteFailure) as caught:  # the run's node listed under another name: not counted by name
-        at_most_one_node_acquired(Target([NODE_JOB], [{**RUN_NODE, "name": "hetzner-node"}]), made)
-    assert "n1 is listed with name 'hetzner-node', not name 'w5-0000-run-node'" in caught.value.reason
-    with pytest.raises(SuiteFailure) as caught:  # two nodes of the run's name
-        at_most_one_node_acquired(Target([NODE_JOB], [RUN_NODE, {**RUN_NODE, "id": "n3"}]), made)
-    assert caught.value.reason.startswith("Pressluft acquired 2 nodes named w5-0000-run-node")
+    looks = AcquisitionLooks("job-n", "n1", RUN_NODE["name"], frozenset())
+    sent = [Exchange.__new__(Exchange)]
+    with pytest.raises(SuiteFailure) as caught:  # not listed at all
+        acquired_exactly_one(Target([NODE_JOB], []), made, looks, sent)
+    assert "the node w5-0000-run-node (n1) that the run asked for is not listed" in caught.value.reason
+    with pytest.raises(SuiteFailure) as caught:  # listed before the run asked for it
+        acquired_exactly_one(Target([NODE_JOB], [RUN_NODE]), made,
+                             AcquisitionLooks("job-n", "n1", RUN_NODE["name"], frozenset({"n1"})), sent)
+    assert "was listed before the run asked for it" in caught.value.reason
+    with pytest.raises(SuiteFailure) as caught:  # listed under another name
+        acquired_exactly_one(Target([NODE_JOB], [{**RUN_NODE, "name": "hetzner-node"}]), made, looks, sent)
+    assert "name is 'hetzner-node' (expected name 'w5-0000-run-node')" in caught.value.reason
+    with pytest.raises(SuiteFailure) as caught:  # its acquisition job not listed: first the list must show it
+        acquired_exactly_one(Target([], [RUN_NODE]), made, looks, sent)
+    assert "the jobs list does not show" in caught.value.reason
 
 
 # -- the smoke's own verdict --------------------------------------------------------------------------------------

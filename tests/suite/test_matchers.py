@@ -1,6 +1,6 @@
 """The matchers' mismatch text reads like English, and each mismatch knows its failure category."""
 import pytest
-from hamcrest import assert_that
+from hamcrest import assert_that, is_not
 
 from support.checks.backups import a_completed_backup
 from support.checks.environments import an_environment
@@ -234,6 +234,11 @@ def test_a_readiness_refusal_names_exactly_the_nodes_codes_in_the_contracts_orde
     assert refusal_message(SUDO_RUNTIME) == GUIDED
     assert_that(refusal(GUIDED), a_node_not_ready_refusal(SUDO_RUNTIME))
     assert_that(refusal(GUIDED, details={"reason_codes": SUDO_RUNTIME}), a_node_not_ready_refusal(SUDO_RUNTIME))
+    unguided = "target node is not ready: sudo_unavailable, runtime_missing"  # the codes alone, no guidance
+    assert_that(refusal(unguided), a_node_not_ready_refusal(SUDO_RUNTIME, guided=False))
+    assert_that(refusal(unguided), is_not(a_node_not_ready_refusal(SUDO_RUNTIME)))
+    assert_that(refusal("target node is not ready: sudo_unavailable"), is_not(a_node_not_ready_refusal(SUDO_RUNTIME,
+                                                                                                guided=False)))
 
 
 @pytest.mark.parametrize("message, details, words", [

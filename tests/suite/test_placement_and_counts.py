@@ -8,7 +8,7 @@ import pytest
 from test_checks import Target as Listings
 
 from support.checks import nodes, placement
-from support.checks.backups import backup_listed_complete
+from support.checks.backups import backup_complete, backup_listed_once
 from support.checks.environments import others_as_they_were
 from support.checks.nodes import node_is_ready
 from support.checks.placement import on_provider_acquired_node
@@ -149,6 +149,11 @@ def test_a_copy_leaves_the_site_s_other_environments_as_they_were_and_first_the_
         others_as_they_were(Target(environments={"s1": [PRODUCTION]}),
                             Request(answer=accepted, slug="w5-clone-2", environments_before=[]), live())
     assert "do not show production e1, so they cannot show that it was left as it was" in caught.value.reason
+    failed = {**PRODUCTION, "status": "failed"}  # unchanged, but not active
+    with pytest.raises(SuiteFailure) as caught:
+        others_as_they_were(Target(environments={"s1": [failed]}),
+                            Request(answer=accepted, slug="w5-clone-2", environments_before=[failed]), live())
+    assert "production (e1): it is failed, not active" in caught.value.reason
 
 
 def test_a_backup_request_adds_one_backup_the_one_whose_id_is_its_job_s():
@@ -156,9 +161,12 @@ def test_a_backup_request_adds_one_backup_the_one_whose_id_is_its_job_s():
               "checksum": "sha256:" + "a" * 64, "size_bytes": 10, "completed_at": "2026-01-01T00:00:00Z"}
     made = Request(answer=None, backups_before=[{"id": "b0"}])
     made.accepted = lambda: "job-b"
-    assert backup_listed_complete(Target(backups={"e1": [{"id": "b0"}, backup]}), made, "e1")["id"] == "job-b"
+    assert backup_listed_once(Target(backups={"e1": [{"id": "b0"}, backup]}), made, "e1")["id"] == "job-b"
     with pytest.raises(SuiteFailure) as caught:
-        backup_listed_complete(Target(backups={"e1": [{"id": "b0"}, backup, {"id": "b2", "status": "pending"}]}), made,
-                               "e1")
+        backup_listed_once(Target(backups={"e1": [{"id": "b0"}, backup, {"id": "b2", "status": "pending"}]}), made,
+                           "e1")
     assert "the backup request added 2 backups (job-b (completed), b2 (pending)), not the backup job-b alone" \
         in caught.value.reason
+    assert backup_complete(backup, "e1") == backup
+    with pytest.raises(SuiteFailure):  # listed once, but not complete: no checksum
+        backup_complete({**backup, "checksum": None}, "e1")
