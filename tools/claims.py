@@ -45,6 +45,7 @@ PREFLIGHT_ENV = "A node that is not ready blocks environment creation before any
 PREFLIGHT_SMOKE = "The clone smoke is blocked by node readiness when it creates its {} -- @1.{}"
 AT_SITE, AT_CLONE = PREFLIGHT_SMOKE.format("site", 1), PREFLIGHT_SMOKE.format("clone", 2)
 CLONE_FAILS = "A clone whose provisioning keeps failing ends failed, and the clone smoke reports it"
+STAGING_FAILS = "A staging environment whose creation fails ends failed, and the clone smoke reports it"
 RESTORE_FAILS = "A restore that fails ends failed, and the backup and restore smoke reports it"
 CANCELLED = "A job that ends cancelled fails the smoke as cancelled, not as timed out"
 HANGS = "A job that never ends fails the smoke as timed out once its time is up"
@@ -603,7 +604,8 @@ CLAIMS = (
                                 "smoke scenario's 'its failure names the {request} and its job' "
                                 "(env_job_names_source_environment); tests/suite/test_checks.py feeds a job naming "
                                 "production to the check"),
-        Property("it is failed", (m("failed_job_marks_active", CLONE_FAILS),)),
+        Property("it is failed", (m("failed_job_marks_active", CLONE_FAILS), m("failed_job_marks_active",
+                                                                                STAGING_FAILS))),
         Property("the smoke's site is failed too", (m("failed_job_leaves_site_active", CLONE_FAILS),)),
     )),
     Claim("production and its site are marked failed, not active", (

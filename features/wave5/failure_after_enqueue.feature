@@ -25,6 +25,14 @@ Feature: A job that fails, ends cancelled or never ends after it was queued fail
     And the smoke reported the failure only once the clone creation had ended failed after its 3 attempts, with the error "ANSIBLE_HOST_FAILED"
     And the new clone and its site are marked failed, not active
 
+  @AC-1 @AC-3 @AC-4
+  Scenario: A staging environment whose creation fails ends failed, and the clone smoke reports it
+    Given the next staging environment creation will fail with the message "staging playbook has a syntax error" and the error "ANSIBLE_SYNTAX_ERROR"
+    When the clone preview smoke runs from the repository root with no input
+    Then the smoke exits with status 1, reporting a failed job
+    And its failure names the staging environment creation and its job
+    And the new staging environment and its site are marked failed, not active
+
   @SC-3 @AC-3 @AC-4 @runtime_provision_failure
   Scenario: A restore that fails ends failed, and the backup and restore smoke reports it
     Given the next restore will fail with the message "restore playbook aborted" and the error "ANSIBLE_PLAY_ERROR"

@@ -55,7 +55,9 @@ PARTS = {
              "clone": "a clone environment is created and active on that node",
              "staging": "a staging environment is created and active on that node",
              "reachable": "the new environment's preview answers 200",
-             "redirect": "a preview answering 301 or 302 counts as reachable (not followed)"},
+             "redirect": "a preview answering 301 or 302 counts as reachable (not followed)",
+             "staging checked": "a staging environment creation that fails fails the clone smoke with status 1, "
+                                "naming it and its job"},
     "AC-2": {"backup": "a full backup is created", "listed": "it is listed with a sha256 checksum and a positive size",
              "restore": "it is restored, after a pre-restore checkpoint taken while the restore ran",
              "checkpoint": "the pre-restore checkpoint holds production as it was just before the restore",
@@ -70,7 +72,8 @@ PARTS = {
              "timed out": "a job that never ends is reported as timed out, with the time it was allowed",
              "unreachable": "an unreachable preview names the clone creation, its job, the preview address and "
                             "the last answer",
-             "deterministic": "the same fault met twice gives the same line, ids, addresses and durations aside"},
+             "deterministic": "the same fault met twice gives the same line, what identifies each run's records, "
+                              "addresses and durations aside"},
     "AC-4": {"passes": "each smoke runs from the repository root, asks for nothing and exits 0 when its flow works",
              "fails fast": "a smoke exits with status 2 within seconds, with one line, when the control plane cannot "
                            "be reached",
@@ -121,6 +124,8 @@ COVERAGE = {
         {"AC-2": ["backup checked"], "AC-3": ["job failed"], "AC-4": ["exit 1"]},
     "A clone whose provisioning keeps failing ends failed, and the clone smoke reports it":
         {"SC-3": ["clone"], "AC-3": ["job failed"], "AC-4": ["exit 1"]},
+    "A staging environment whose creation fails ends failed, and the clone smoke reports it":
+        {"AC-1": ["staging checked"], "AC-3": ["job failed"], "AC-4": ["exit 1"]},
     "A restore that fails ends failed, and the backup and restore smoke reports it":
         {"SC-3": ["restore"], "AC-3": ["job failed"], "AC-4": ["exit 1"]},
     "A job that ends cancelled fails the smoke as cancelled, not as timed out":
