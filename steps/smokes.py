@@ -8,6 +8,7 @@ from behave import given, then, use_step_matcher, when
 
 from support.checks.smoke_records import (
     smoke_asked_for_no_node,
+    smoke_asked_for_one_node,
     smoke_backup_listed,
     smoke_copies_answer,
     smoke_made_copies,
@@ -35,11 +36,12 @@ from support.checks.smoke_verdicts import (
 )
 from support.flows.nodes import connect_provider, request_new_node
 from support.harness.cleanups import cancel_jobs_in_flight, quietly
-from support.pressluft.listings import provider_nodes
+from support.pressluft.jobs import in_flight
+from support.pressluft.listings import jobs_touching, provider_nodes
 from support.pressluft.readiness import codes_in_words
 from support.runtime.ports import unused_local_url
 from support.runtime.smoke_commands import run_smoke
-from support.screenplay.questions import TheJob, TheNodes
+from support.screenplay.questions import TheJob, TheJobs, TheNodes
 
 ALLOWED = {"each job": "clone", "the preview": "preview"}  # ", allowing each job N seconds": the clone job's
 COPY_TYPE = {"clone": "clone", "staging environment": "staging"}  # feature text's words for a copy → its type
@@ -148,6 +150,22 @@ def step_node_acquired_as_the_smoke_starts(context):
                                 TheJob(request.accepted(), quiet=True)))
 
 
+@given("no provider-acquired node is ready, and none is being acquired")
+def step_no_node_for_the_smoke(context):
+    """Every provider node listed now reports not ready (node_unreachable), and no node acquisition is in flight: the
+    smoke started next must ask for a node of its own. Faults on every node: the scenario is @SERIAL."""
+    operator = context.run.operator
+    nodes = operator.asks_for(TheNodes(quiet=True))
+    for node in provider_nodes(nodes):
+        context.faults.node_readiness(["node_unreachable"], node_id=node["id"])
+    connect_provider(operator)
+    acquiring = [job["id"] for job in jobs_touching(operator.asks_for(TheJobs(quiet=True)), job_type="node_provision")
+                 if in_flight(job)]
+    if acquiring:
+        raise ValueError(f"the scenario needs no node acquisition in flight; these are: {', '.join(acquiring)}")
+    context.state.nodes_before = {node["id"] for node in nodes}
+
+
 # -- running a smoke -----------------------------------------------------------------------------------
 use_step_matcher("re")
 
@@ -205,6 +223,17 @@ def step_failure_still_running(context, seconds):
 
 
 use_step_matcher("parse")
+
+
+@then("it asked Pressluft for one new node, which Pressluft acquired and reported ready")
+def step_smoke_asked_for_one_node(context):
+    state = context.state
+    state.node = smoke_asked_for_one_node(context.run.operator, state.need("smoke"), state.need("nodes_before"))
+
+
+@then("it made its new site on that node")
+def step_smoke_site_on_that_node(context):
+    smoke_site_on_node(context.run.operator, context.state.need("smoke"), context.state.need("node"))
 
 
 @then("the smoke passes, exiting with status 0")

@@ -51,6 +51,7 @@ CANCELLED = "A job that ends cancelled fails the smoke as cancelled, not as time
 HANGS = "A job that never ends fails the smoke as timed out once its time is up"
 CLONE_SMOKE = "The clone preview smoke makes a clone and a staging environment whose previews answer"
 BACKUP_SMOKE = "The backup and restore smoke backs up production with its integrity data and restores it"
+SMOKE_ACQUIRES = "The clone preview smoke, finding no node ready and none being acquired, acquires one and passes"
 SMOKE_WAITS = "The clone preview smoke started while its node is still being acquired waits for that node and passes"
 POLLED = ("A node still being acquired is polled through its not-ready states until it is ready, without a second "
           "request")
@@ -491,6 +492,19 @@ CLAIMS = (
         Property("production (of the smoke's site) is active", (m("restore_leaves_restoring", BACKUP_SMOKE),)),
         Property("its preview answers 200, 301 or 302 within the preview budget",
                  (m("restored_preview_down", BACKUP_SMOKE, UNREACHABLE, PREVIEW_BUDGET),)),
+    )),
+    Claim("it asked Pressluft for one new node, which Pressluft acquired and reported ready", (
+        Property("of the nodes not listed before it, one, named for the smoke's run (<run id>-run-node), and none "
+                 "other with its run id", (m("node_request_acquires_twice", SMOKE_ACQUIRES),
+                                     m("node_name_ignored", SMOKE_ACQUIRES))),
+        Property("one acquisition job of that node, which succeeded; the node ready, ready in fact (the checks of "
+                 "'that node is ready, with no readiness problem reported')",
+                 (m("node_never_ready", SMOKE_ACQUIRES, NOT_READY, NODE_BUDGET),)),
+    )),
+    Claim("it made its new site on that node", (
+        Property("a new site, named with the smoke's run id, made by a site creation job of its own that succeeded, "
+                 "its production on the node the smoke acquired (the placement rule, support/checks/placement.py), "
+                 "the node that job names", (m("production_on_local_node", SMOKE_ACQUIRES),)),
     )),
     Claim("it asked for no node of its own", (
         Property("no node named with the smoke's run id; one acquisition job for the node being acquired when it "

@@ -32,6 +32,14 @@ Feature: Smoke commands as closeout gates for resume-run loops
     And its production is active again, and its preview answers 200, 301 or 302
     And the smoke passes, exiting with status 0
 
+  @AC-1 @fault_injection @SERIAL
+  Scenario: The clone preview smoke, finding no node ready and none being acquired, acquires one and passes
+    Given no provider-acquired node is ready, and none is being acquired
+    When the clone preview smoke runs from the repository root with no input
+    Then it asked Pressluft for one new node, which Pressluft acquired and reported ready
+    And it made its new site on that node
+    And the smoke passes, exiting with status 0
+
   @AC-5 @fault_injection @SERIAL
   Scenario: The clone preview smoke started while its node is still being acquired waits for that node and passes
     Given no provider-acquired node is ready, and Pressluft is still acquiring a new one

@@ -6,7 +6,7 @@ Feature: A preview that never answers fails the smoke
   an unreachable preview, naming the clone creation and its job, the clone's
   preview address and the last answer it got. The smoke allows a preview 2
   minutes on a real Pressluft (30 seconds on the embedded reference); these
-  scenarios allow it 1 second, so that they end quickly.
+  scenarios allow it half a second, so that they end quickly.
 
   Background:
     Given a ready provider-acquired node
@@ -14,9 +14,9 @@ Feature: A preview that never answers fails the smoke
   @AC-3 @AC-4
   Scenario Outline: A clone preview that never answers 200, 301 or 302 fails the clone smoke as unreachable
     Given the preview of the next clone will <misbehave>
-    When the clone preview smoke runs from the repository root with no input, allowing the preview 1 second
+    When the clone preview smoke runs from the repository root with no input, allowing the preview 0.5 seconds
     Then the smoke exits with status 1, reporting an unreachable preview
-    And its failure names the clone creation and its job, the new clone's preview address, and its last answer, "<last answer>", when the 1-second wait ended
+    And its failure names the clone creation and its job, the new clone's preview address, and its last answer, "<last answer>", when the 0.5-second wait ended
 
     Examples:
       | misbehave                          | last answer        |

@@ -22,7 +22,7 @@ class MissingStep(Exception):
 
 
 WHO_PROVIDES = {
-    "node": "Given a ready provider-acquired node",
+    "node": "Given a ready provider-acquired node / Then it asked Pressluft for one new node, …",
     "acquisition": "When the operator makes sure a provider-acquired node is ready",
     "node_request": "When the operator requests a new provider-acquired node / Given a new provider-acquired node …",
     "site": "Given a (new) site whose production environment is live",

@@ -52,6 +52,8 @@ SPEC_ITEMS = {**ACCEPTANCE_CRITERIA, **SCENARIOS}
 # What each item promises, part by part.
 PARTS = {
     "AC-1": {"node": "a provider-acquired node is acquired or confirmed, and ready",
+             "smoke acquires": "the smoke, finding no node ready and none being acquired, asks for one, which "
+                               "Pressluft acquires, and makes its site there",
              "clone": "a clone environment is created and active on that node",
              "staging": "a staging environment is created and active on that node",
              "reachable": "the new environment's preview answers 200",
@@ -155,6 +157,8 @@ COVERAGE = {
         {"AC-1": ["node", "clone", "staging", "reachable"], "AC-4": ["passes"], "SC-1": ["clone smoke"]},
     "The backup and restore smoke backs up production with its integrity data and restores it":
         {"AC-2": ["backup", "listed", "restore", "same node", "preview"], "AC-4": ["passes"], "SC-1": ["backup smoke"]},
+    "The clone preview smoke, finding no node ready and none being acquired, acquires one and passes":
+        {"AC-1": ["node", "smoke acquires"]},
     "The clone preview smoke started while its node is still being acquired waits for that node and passes":
         {"AC-5": ["smoke", "not ready", "ready"]},
     "A smoke that cannot reach the control plane stops within 5 seconds with exit status 2": {"AC-4": ["fails fast"]},
