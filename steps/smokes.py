@@ -271,7 +271,7 @@ def step_smoke_reused_a_node(context):
                         context.run.provider_node(), state.need("nodes_before"))
 
 
-@then("it lists what the failed run left on the target: its site and its failed clone")
+@then("it lists what the failed run left behind: its site and its failed clone")
 def step_smoke_lists_what_was_left(context):
     state = context.state
     smoke_lists_what_the_failed_run_left(context.run.operator, state.need("earlier_smoke"), state.need("smoke"))

@@ -646,7 +646,7 @@ CLAIMS = (
                                 "list that hides it fails the smoke first; tests/suite/test_checks.py feeds a list "
                                 "without it"),
     )),
-    Claim("it lists what the failed run left on the target: its site and its failed clone", (
+    Claim("it lists what the failed run left behind: its site and its failed clone", (
         Property("the failed run, by its run id, and its site, by id and slug, in the state Pressluft gives it now",
                  without_mutant="the smoke reads the run id from the reports folder the two runs share, and the check "
                                 "reads the site by its id as the smoke does, so no target defect changes one without "

@@ -6,8 +6,9 @@ Feature: Smoke commands as closeout gates for resume-run loops
   provider-acquired node and a clone and a staging environment of its
   production, whose previews must be reachable (answer 200, 301 or 302); the
   backup and restore smoke makes a new site on that same provider-acquired
-  node, backs up its production and restores it. A smoke started while its
-  node is still being acquired waits for that node. Each answers with an exit
+  node, backs up its production and restores it. A smoke that finds no node
+  ready and none being acquired asks Pressluft for one; a smoke started while
+  its node is still being acquired waits for that node. Each answers with an exit
   status the loop can act on: 0 only when its whole flow worked, 1 when
   Pressluft failed a check, 2 when the control plane could not be judged (it
   cannot be reached, or the smoke's settings are wrong), with one line that
@@ -73,4 +74,4 @@ Feature: Smoke commands as closeout gates for resume-run loops
     When the clone preview smoke runs again from the repository root with no input
     Then the smoke passes, exiting with status 0
     And it reused a node that was already ready, without asking for another
-    And it lists what the failed run left on the target: its site and its failed clone
+    And it lists what the failed run left behind: its site and its failed clone
