@@ -39,6 +39,9 @@ DEFECTS = {
     "non_retryable_errors_retried": "a non-retryable error is re-queued like a retryable one while attempts remain",
     "restore_retried": "env_restore jobs get max_attempts 3 and retryable errors are re-queued",
     "running_job_reported_queued": "the jobs API reports a running job as queued",
+    "first_retry_wait_shown_failed": "a job waiting for its first retry (which it waits at least 0.5 s for) is shown "
+                                     "failed and finished, with its error, by the jobs API: a failed attempt shown "
+                                     "as the job's end, while the job goes on to its other attempts",
     "hung_jobs_fail_with_job_timeout": "a job still running 1 s after its claim fails for good with JOB_TIMEOUT",
     "env_create_fails": "every env_create fails for good on its first attempt with ANSIBLE_SYNTAX_ERROR",
     "backup_create_fails": "every backup_create fails for good on its first attempt with ANSIBLE_SYNTAX_ERROR",

@@ -14,7 +14,8 @@ from .jobqueue import RETRYABLE_CODES
 
 FAULT_NAMES = ["node-readiness", "jobs", "preview", "backups", "http", "environment-content", "backup-content",
                "busy-node"]
-JOB_MATCH_KEYS = ("job_type", "site_id", "environment_id", "node_id", "node_name", "site_slug_prefix")
+JOB_MATCH_KEYS = ("job_type", "site_id", "environment_id", "environment_type", "node_id", "node_name",
+                  "site_slug_prefix")
 ENVIRONMENT_TYPES = ("production", "staging", "clone")
 
 
@@ -114,9 +115,10 @@ class Faults:
         with self._lock:
             self._jobs.append(fault)
 
-    def plan_for(self, job: dict, node_name, site_slug=None) -> Optional[JobPlan]:
-        """The fault plan of a claimed job: bound on first sight to the oldest matching job fault."""
-        facts = {**job, "node_name": node_name, "site_slug": site_slug}
+    def plan_for(self, job: dict, node_name, site_slug=None, environment_type=None) -> Optional[JobPlan]:
+        """The fault plan of a claimed job: bound on first sight to the oldest matching job fault (`environment_type`:
+        the type of the environment the job acts on, a clone or a staging environment an env_create makes)."""
+        facts = {**job, "node_name": node_name, "site_slug": site_slug, "environment_type": environment_type}
         with self._lock:
             if job["id"] in self._plans:
                 return self._plans[job["id"]]
@@ -205,10 +207,10 @@ class Faults:
         with self._lock:
             self._backups.append(fault)
 
-    def take_backup(self, environment_id, site_id) -> Optional[dict]:
+    def take_backup(self, environment_id, site_id, site_slug=None) -> Optional[dict]:
         with self._lock:
             for fault in self._backups:
-                if _in_scope(fault, environment_id, site_id):
+                if _in_scope(fault, environment_id, site_id, site_slug):
                     fault["count"] -= 1
                     if fault["count"] <= 0:
                         self._backups.remove(fault)
@@ -273,11 +275,13 @@ def _preview_scope(fault: dict) -> tuple:
     return "all", None, fault.get("environment_type")
 
 
-def _in_scope(fault: dict, environment_id, site_id) -> bool:
+def _in_scope(fault: dict, environment_id, site_id, site_slug=None) -> bool:
     if fault.get("environment_id"):
         return fault["environment_id"] == environment_id
     if fault.get("site_id"):
         return fault["site_id"] == site_id
+    if fault.get("site_slug_prefix"):
+        return site_slug is not None and site_slug.startswith(fault["site_slug_prefix"])
     return True
 
 

@@ -125,6 +125,11 @@ def run_env_create(ctx):
 
 # backup_create: pending → running → completed with a real artifact, or failed.
 
+def _site_slug(ctx, job):
+    site = ctx.runtime.store.one("SELECT slug FROM sites WHERE id = ?", (job["site_id"],))
+    return site["slug"] if site else None
+
+
 def _backup_id(job) -> str:
     """The backup a backup_create job makes: its own id (older rows have no backup_id), unless a mutant split them."""
     return job["backup_id"] or job["id"]
@@ -138,7 +143,7 @@ def run_backup_create(ctx):
     ctx.phase("backup", 1.0)
     path = artifacts.backup_path(ctx.runtime.data_dir, backup["environment_id"], backup["id"])
     checksum, size = _write_snapshot(ctx, backup["environment_id"], path, backup["backup_scope"])
-    fault = ctx.runtime.faults.take_backup(backup["environment_id"], job["site_id"]) or {}
+    fault = ctx.runtime.faults.take_backup(backup["environment_id"], job["site_id"], _site_slug(ctx, job)) or {}
     if "checksum" in fault:
         checksum = fault["checksum"]
     if fault.get("size_bytes") is not None:

@@ -14,6 +14,7 @@ from .jobtypes import JobFailed
 from .timeutil import now_iso
 
 DEFECT_TIMEOUT = 1.0  # --defect hung_jobs_fail_with_job_timeout: seconds a job may run after its claim
+SHOWN_FAILED_WAIT = 0.5  # --defect first_retry_wait_shown_failed: the least wait before a job's first retry
 
 
 class Interrupted(Exception):
@@ -121,9 +122,7 @@ class Worker:
     def _execute(self, job):
         try:
             self._duplicate_if_retried(job)
-            node = self.runtime.store.one("SELECT name FROM nodes WHERE id = ?", (job["node_id"],))
-            site = self.runtime.store.one("SELECT slug FROM sites WHERE id = ?", (job["site_id"],))
-            plan = self.runtime.faults.plan_for(job, node["name"] if node else None, site["slug"] if site else None)
+            plan = self._fault_plan(job)
             ctx = JobContext(self, job, plan)
             try:
                 if plan and plan.outcome == "cancel":
@@ -143,6 +142,15 @@ class Worker:
         finally:
             with self._threads_lock:
                 self._threads.discard(threading.current_thread())
+
+    def _fault_plan(self, job):
+        """The job's fault plan, matched on its node's name, its site's slug and its environment's type."""
+        store = self.runtime.store
+        node = store.one("SELECT name FROM nodes WHERE id = ?", (job["node_id"],))
+        site = store.one("SELECT slug FROM sites WHERE id = ?", (job["site_id"],))
+        environment = store.one("SELECT environment_type FROM environments WHERE id = ?", (job["environment_id"],))
+        return self.runtime.faults.plan_for(job, node["name"] if node else None, site["slug"] if site else None,
+                                            environment["environment_type"] if environment else None)
 
     def _duplicate_if_retried(self, job):
         """The mutant retry_duplicates_job: a retry of node_provision enqueues a second one, past the guard."""
@@ -172,6 +180,9 @@ class Worker:
         self._log(job, status, error_code=failure.code)
 
     def _requeue(self, conn, job, code, message, delay, phase=None):
+        if delay is not None and job["attempt_count"] == 1 and defective(self.runtime,
+                                                                        "first_retry_wait_shown_failed"):
+            delay = max(delay, SHOWN_FAILED_WAIT)
         if defective(self.runtime, "retry_forgets_error"):
             code = message = None
         if defective(self.runtime, "retry_without_run_after"):

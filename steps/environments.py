@@ -65,7 +65,7 @@ def step_others_as_they_were(context):
 def step_new_environment_preview(context):
     job = context.state.need("environment_job")
     environment = environment_made_by(context.run.operator, job)
-    preview_reachable(context.run.operator, environment["preview_url"])
+    preview_reachable(context.run.operator, environment["preview_url"], job["id"])
 
 
 @given("an active clone of production")

@@ -8,37 +8,45 @@ from behave import given, then, use_step_matcher, when
 
 from support.checks.smoke_records import (
     smoke_asked_for_no_node,
+    smoke_asked_for_one_node,
     smoke_backup_listed,
     smoke_copies_answer,
     smoke_made_copies,
     smoke_production_live_again,
     smoke_restored_with_checkpoint,
+    smoke_site_on_node,
     smoke_waited_for_node,
 )
 from support.checks.smoke_verdicts import (
+    COPY_MADE_BY,
+    REQUEST_OF,
     smoke_environment_failed,
     smoke_exited_with,
     smoke_failure_last_answer,
-    smoke_failure_names_clone_preview,
+    smoke_failure_names_copy_preview,
     smoke_failure_names_request,
     smoke_failure_reason,
     smoke_failure_reasons,
     smoke_failure_still_running,
-    smoke_job_ended_failed,
     smoke_lists_what_the_failed_run_left,
     smoke_passed,
+    smoke_reported_once_ended,
     smoke_reused_a_node,
     smoke_runs_fail_alike,
 )
 from support.flows.nodes import connect_provider, request_new_node
 from support.harness.cleanups import cancel_jobs_in_flight, quietly
-from support.pressluft.listings import provider_nodes
+from support.pressluft.jobs import in_flight
+from support.pressluft.listings import jobs_touching, provider_nodes
 from support.pressluft.readiness import codes_in_words
 from support.runtime.ports import unused_local_url
 from support.runtime.smoke_commands import run_smoke
-from support.screenplay.questions import TheJob, TheNodes
+from support.screenplay.questions import TheJob, TheJobs, TheNodes
 
 ALLOWED = {"each job": "clone", "the preview": "preview"}  # ", allowing each job N seconds": the clone job's
+COPY_TYPE = {"clone": "clone", "staging environment": "staging"}  # feature text's words for a copy → its type
+# feature text's words for a smoke's setting → its variable
+SETTING_OF = {"job wait limit (PRESSLUFT_JOB_TIMEOUT)": "PRESSLUFT_JOB_TIMEOUT"}
 
 
 def _smoke_run_id(context) -> str:
@@ -66,29 +74,29 @@ def _run_smoke_again(context, runs: int = 1):
 
 
 # -- what will go wrong in the smoke's flow ------------------------------------------------------------
-@given('every attempt of the next environment creation will fail with the message "{message}" and the error "{code}"')
-def step_environment_creation_fails(context, code, message):
-    context.faults.jobs({"job_type": "env_create", "site_slug_prefix": _smoke_site_prefix(context)}, "fail",
-                        error_code=code, error_message=message)
+def _smoke_job_match(context, request: str) -> dict:
+    """The jobs of that request (feature text's words) of the scenario's smoke sites (a copy's creation: of its
+    type)."""
+    match = {"job_type": REQUEST_OF[request], "site_slug_prefix": _smoke_site_prefix(context)}
+    return {**match, "environment_type": COPY_MADE_BY[request]} if request in COPY_MADE_BY else match
 
 
-@given('the next restore will fail with the message "{message}" and the error "{code}"')
-def step_restore_fails(context, code, message):
-    context.faults.jobs({"job_type": "env_restore", "site_slug_prefix": _smoke_site_prefix(context)}, "fail",
-                        error_code=code, error_message=message)
+@given('every attempt of the next {request} will fail with the message "{message}" and the error "{code}"')
+@given('the next {request} will fail with the message "{message}" and the error "{code}"')
+def step_smoke_request_fails(context, request, code, message):
+    context.faults.jobs(_smoke_job_match(context, request), "fail", error_code=code, error_message=message)
 
 
-@given("the next environment creation will end cancelled")
+@given("the next clone creation will end cancelled")
 def step_environment_creation_cancelled(context):
-    context.faults.jobs({"job_type": "env_create", "site_slug_prefix": _smoke_site_prefix(context)}, "cancel")
+    context.faults.jobs(_smoke_job_match(context, "clone creation"), "cancel")
 
 
-@given("the next environment creation will never end")
+@given("the next clone creation will never end")
 def step_environment_creation_hangs(context):
-    prefix = _smoke_site_prefix(context)
-    context.faults.jobs({"job_type": "env_create", "site_slug_prefix": prefix}, "hang")
+    context.faults.jobs(_smoke_job_match(context, "clone creation"), "hang")
     context.add_cleanup(quietly("cancel the hung job", cancel_jobs_in_flight, context.run.operator,
-                                slug_prefix=prefix))
+                                slug_prefix=_smoke_site_prefix(context)))
 
 
 @given("the node will turn not ready just as the clone smoke creates its {what}, because {why} ({codes})")
@@ -107,7 +115,7 @@ def step_every_smoke_environment_creation_fails(context, code, message):
                         error_code=code, error_message=message, count=2)
 
 
-@given("the clone preview smoke has failed once, because its environment creation failed")
+@given("the clone preview smoke, run from the repository root, has failed once, because its clone creation failed")
 def step_smoke_failed_once(context):
     """A one-shot fault (the next environment creation of any of the scenario's smoke runs fails), met by a first run
     from a reports folder the scenario keeps, as a loop runs the smoke again from the same directory."""
@@ -122,7 +130,7 @@ def step_smoke_failed_once(context):
 
 @given("the preview of the next clone will {misbehave}")
 def step_clone_preview_misbehaves(context, misbehave):
-    behaviour = {"answer 500": {"status": 500}, "refuse connections": {"refuse": True}}[misbehave]
+    behaviour = {"answer with a server error (500)": {"status": 500}, "refuse connections": {"refuse": True}}[misbehave]
     context.faults.preview(site_slug_prefix=_smoke_site_prefix(context), environment_type="clone", **behaviour)
 
 
@@ -142,31 +150,55 @@ def step_node_acquired_as_the_smoke_starts(context):
                                 TheJob(request.accepted(), quiet=True)))
 
 
+@given("no provider-acquired node is ready, and none is being acquired")
+def step_no_node_for_the_smoke(context):
+    """Every provider node listed now reports not ready (node_unreachable), and no node acquisition is in flight: the
+    smoke started next must ask for a node of its own. Faults on every node: the scenario is @SERIAL."""
+    operator = context.run.operator
+    nodes = operator.asks_for(TheNodes(quiet=True))
+    for node in provider_nodes(nodes):
+        context.faults.node_readiness(["node_unreachable"], node_id=node["id"])
+    connect_provider(operator)
+    acquiring = [job["id"] for job in jobs_touching(operator.asks_for(TheJobs(quiet=True)), job_type="node_provision")
+                 if in_flight(job)]
+    if acquiring:
+        raise ValueError(f"the scenario needs no node acquisition in flight; these are: {', '.join(acquiring)}")
+    context.state.nodes_before = {node["id"] for node in nodes}
+
+
 # -- running a smoke -----------------------------------------------------------------------------------
 use_step_matcher("re")
 
 
-@when(r"the (?P<smoke>clone preview|backup and restore) smoke runs(?: from the repository root)?")
-@when(r"the operator runs the (?P<smoke>clone preview|backup and restore) smoke(?: from the repository root)?"
+@when(r"the (?P<smoke>clone preview|backup and restore) smoke runs from the repository root with no input"
       r"(?:, allowing (?P<what>each job|the preview) (?P<seconds>\d+(?:\.\d+)?) seconds?)?")
+@when(r"the operator runs the (?P<smoke>clone preview|backup and restore) smoke")
 def step_run_smoke(context, smoke, what=None, seconds=None):
     budgets = {ALLOWED[what]: float(seconds)} if what else {}
     context.state.smoke = run_smoke(smoke, context.run.settings, run_id=_smoke_run_id(context), budgets=budgets)
     context.state.smoke_runs.append(context.state.smoke)
 
 
-@when("the operator runs the clone preview smoke twice")
+@when(r"the (?P<smoke>clone preview|backup and restore) smoke runs from the repository root with no input, with its "
+      r"(?P<setting>.+) set to \"(?P<value>[^\"]*)\"")
+def step_run_smoke_with_setting(context, smoke, setting, value):
+    context.state.smoke_settings = {SETTING_OF[setting]: value}
+    context.state.smoke = run_smoke(smoke, context.run.settings, run_id=_smoke_run_id(context),
+                                    variables=context.state.smoke_settings)
+
+
+@when("the clone preview smoke runs twice from the repository root with no input")
 def step_run_smoke_twice(context):
     _run_smoke_again(context, runs=2)  # at once: what differs between them is their timing, not the fault
 
 
-@when("the operator runs the clone preview smoke again")
+@when("the clone preview smoke runs again from the repository root with no input")
 def step_run_smoke_again(context):
     _run_smoke_again(context)
 
 
-@when(r"the operator runs the (?P<smoke>clone preview|backup and restore) smoke against an address where no "
-      r"control plane answers")
+@when(r"the (?P<smoke>clone preview|backup and restore) smoke runs from the repository root with no input, against "
+      r"an address where no control plane answers")
 def step_run_smoke_nowhere(context, smoke):
     context.state.smoke = run_smoke(smoke, context.run.settings, run_id=_smoke_run_id(context),
                                     base_url=unused_local_url())
@@ -177,15 +209,15 @@ def step_smoke_exits_with(context, status, words, seconds=None):
     smoke_exited_with(context.state.need("smoke"), int(status), words, float(seconds) if seconds else None)
 
 
-@then(r"its failure names the new clone's preview address and its last answer, \"(?P<answer>[^\"]+)\", when its "
-      r"(?P<seconds>\d+(?:\.\d+)?) seconds? (?:was|were) up")
+@then(r"its failure names the clone creation and its job, the new clone's preview address, and its last answer, "
+      r"\"(?P<answer>[^\"]+)\", when the (?P<seconds>\d+(?:\.\d+)?)-second wait ended")
 def step_failure_names_clone_preview_and_last_answer(context, answer, seconds):
     smoke = context.state.need("smoke")
-    smoke_failure_names_clone_preview(context.run.operator, smoke)
+    smoke_failure_names_copy_preview(context.run.operator, smoke, "clone")
     smoke_failure_last_answer(smoke, answer, float(seconds))
 
 
-@then(r"its failure says the job was still running when its (?P<seconds>\d+(?:\.\d+)?) seconds? (?:was|were) up")
+@then(r"its failure says the job was still running when the (?P<seconds>\d+(?:\.\d+)?)-second wait ended")
 def step_failure_still_running(context, seconds):
     smoke_failure_still_running(context.state.need("smoke"), float(seconds))
 
@@ -193,12 +225,23 @@ def step_failure_still_running(context, seconds):
 use_step_matcher("parse")
 
 
+@then("it asked Pressluft for one new node, which Pressluft acquired and reported ready")
+def step_smoke_asked_for_one_node(context):
+    state = context.state
+    state.node = smoke_asked_for_one_node(context.run.operator, state.need("smoke"), state.need("nodes_before"))
+
+
+@then("it made its new site on that node")
+def step_smoke_site_on_that_node(context):
+    smoke_site_on_node(context.run.operator, context.state.need("smoke"), context.state.need("node"))
+
+
 @then("the smoke passes, exiting with status 0")
 def step_smoke_passes(context):
     smoke_passed(context.state.need("smoke"))
 
 
-@then("its failure names the failed {request} and its job")
+@then("its failure names the {request} and its job")
 def step_failure_names_request_and_job(context, request):
     smoke_failure_names_request(context.run.operator, context.state.need("smoke"), request, names_job=True)
 
@@ -215,9 +258,10 @@ def step_failure_reason(context, reason):
     smoke_failure_reason(context.state.need("smoke"), reason)
 
 
-@then("both runs report the failure in the same words, apart from ids, addresses and durations")
-def step_runs_fail_alike(context):
-    smoke_runs_fail_alike(context.run.operator, context.state.smoke_runs[-2:], "environment creation")
+@then("both runs exit with status {status:d} and report the failure in the same words, apart from what identifies "
+      "each run's records, their addresses and durations")
+def step_runs_fail_alike(context, status):
+    smoke_runs_fail_alike(context.run.operator, context.state.smoke_runs[-2:], "clone creation", status)
 
 
 @then("it reused a node that was already ready, without asking for another")
@@ -227,31 +271,24 @@ def step_smoke_reused_a_node(context):
                         context.run.provider_node(), state.need("nodes_before"))
 
 
-@then("it lists what the failed run left on the target: its site and its failed clone")
+@then("it lists what the failed run left behind: its site and its failed clone")
 def step_smoke_lists_what_was_left(context):
     state = context.state
     smoke_lists_what_the_failed_run_left(context.run.operator, state.need("earlier_smoke"), state.need("smoke"))
 
 
-@then('the environment creation ended failed after all its allowed attempts, with the error "{code}"')
-def step_environment_creation_failed(context, code):
-    smoke_job_ended_failed(context.run.operator, context.state.need("smoke"), "environment creation",
-                                  code=code, attempts="after all its allowed attempts")
+@then('the smoke reported the failure only once the {request} had ended failed {attempts}, with the error "{code}"')
+def step_reported_once_ended(context, request, attempts, code):
+    smoke_reported_once_ended(context.run.operator, context.state.need("smoke"), request, code=code, attempts=attempts)
 
 
-@then('the restore ended failed after its single allowed attempt, with the error "{code}"')
-def step_restore_failed(context, code):
-    smoke_job_ended_failed(context.run.operator, context.state.need("smoke"), "restore", code=code,
-                                  attempts="after its single allowed attempt")
+@then("the new {copy} and its site are marked failed, not active")
+def step_new_copy_failed(context, copy):
+    smoke_environment_failed(context.run.operator, context.state.need("smoke"), COPY_TYPE[copy])
 
 
-@then("the new environment is marked failed, not active")
-def step_new_environment_failed(context):
-    smoke_environment_failed(context.run.operator, context.state.need("smoke"), "clone")
-
-
-@then("the restored production is marked failed, not active")
-def step_restored_production_failed(context):
+@then("production and its site are marked failed, not active")
+def step_production_failed(context):
     smoke_environment_failed(context.run.operator, context.state.need("smoke"), "production")
 
 
@@ -263,14 +300,24 @@ def _judged(check, *needs):
     return step
 
 
+def _on_the_run_node(check):
+    """A check of what the smoke made, after the check that its new site is on the run's provider-acquired node."""
+    def step(context):
+        smoke = context.state.need("smoke")
+        smoke_site_on_node(context.run.operator, smoke, context.run.ready_node())
+        check(context.run.operator, smoke)
+    step.__doc__ = check.__doc__
+    return step
+
+
+then("it made a new site on the provider-acquired node, and a clone and a staging environment of its production, both "
+     "active on that node")(_on_the_run_node(smoke_made_copies))
+then("it made a full backup of the production of a new site on the provider-acquired node, listed with a sha256 "
+     "checksum and a positive size")(_on_the_run_node(smoke_backup_listed))
 for sentence, check, needs in (
-        ("it made a clone and a staging environment from its site's production, both active on the "
-         "provider-acquired node", smoke_made_copies, ("smoke",)),
         ("the previews of both answer 200, 301 or 302", smoke_copies_answer, ("smoke",)),
-        ("it made a full backup of its site's production, listed with a sha256 checksum and a positive size",
-         smoke_backup_listed, ("smoke",)),
-        ("it restored production on the same node, with a full checkpoint of production taken first",
-         smoke_restored_with_checkpoint, ("smoke",)),
+        ("it restored production on the provider-acquired node, the node it backed up from, with a full checkpoint "
+         "of production taken first", smoke_restored_with_checkpoint, ("smoke",)),
         ("its production is active again, and its preview answers 200, 301 or 302", smoke_production_live_again,
          ("smoke",)),
         ("it asked for no node of its own", smoke_asked_for_no_node, ("smoke", "node_request")),

@@ -51,11 +51,13 @@ PREFLIGHT_SMOKE = ("The clone smoke fails as blocked by node readiness when the 
                    "-- @1.{}")
 AT_SITE, AT_CLONE = PREFLIGHT_SMOKE.format("site", 1), PREFLIGHT_SMOKE.format("clone", 2)
 CLONE_FAILS = "A clone whose provisioning keeps failing ends failed, and the clone smoke reports it"
+STAGING_FAILS = "A staging environment whose creation fails ends failed, and the clone smoke reports it"
 RESTORE_FAILS = "A restore that fails ends failed, and the backup and restore smoke reports it"
 CANCELLED = "A job that ends cancelled fails the smoke as cancelled, not as timed out"
 HANGS = "A job that never ends fails the smoke as timed out once its time is up"
 CLONE_SMOKE = "The clone preview smoke makes a clone and a staging environment whose previews answer"
 BACKUP_SMOKE = "The backup and restore smoke backs up production with its integrity data and restores it"
+SMOKE_ACQUIRES = "The clone preview smoke, finding no node ready and none being acquired, acquires one and passes"
 SMOKE_WAITS = "The clone preview smoke started while its node is still being acquired waits for that node and passes"
 POLLED = ("A node still being acquired is reported not ready each time it is checked, and becomes ready without being "
           "asked for again")
@@ -105,8 +107,8 @@ SAME_NODE = ("the same check of the node a request made (support/checks/nodes.py
              "it in the scenario, broken there by node_jobs_listed_without_node; node_name_ignored breaks the name in "
              "'that node is ready' (here the faults are matched by the requested name); tests/suite/test_checks.py "
              "feeds a node of another name, an older node and a local one")
-SAME_SMOKE_JOB = ("the same check of the smoke's job (support/checks/smoke_verdicts.py _smoke_job) as "
-                  "'its failure names the failed {request} and its job' earlier in the scenario, broken there by "
+SAME_SMOKE_JOB = ("the same check of the smoke's job (support/checks/smoke_verdicts.py _smoke_job) as 'its failure "
+                  "names the {request} and its job' earlier in the scenario, broken there by "
                   "jobs_listed_without_environment")
 
 CLAIMS = (
@@ -480,8 +482,12 @@ CLAIMS = (
                  (m("env_create_fails", RESUMED, JOB_FAILED),)),
     )),
     # -- what a smoke made, judged from what it left on the target and what it reported -------------------
-    Claim("it made a clone and a staging environment from its site's production, both active on the "
-          "provider-acquired node", (
+    Claim("it made a new site on the provider-acquired node, and a clone and a staging environment of its production, "
+          "both active on that node", (
+        Property("a new site, named with the smoke's run id, made by a site creation job of its own that succeeded, "
+                 "its production on the scenario's provider-acquired node (the placement rule, "
+                 "support/checks/placement.py), the node that job names",
+                 (m("production_on_local_node", CLONE_SMOKE),)),
         Property("an env_create job of the smoke's site names each, as the smoke named it when it asked for that "
                  "type, and succeeded", (m("env_create_fails", CLONE_SMOKE, JOB_FAILED),)),
         Property("each is of the smoke's site", (m("env_shown_under_other_site", CLONE_SMOKE),)),
@@ -499,7 +505,12 @@ CLAIMS = (
         Property("the clone's and the staging environment's previews: 200, 301 or 302 within the preview budget",
                  (m("staging_preview_not_served", CLONE_SMOKE, UNREACHABLE, PREVIEW_BUDGET),)),
     )),
-    Claim("it made a full backup of its site's production, listed with a sha256 checksum and a positive size", (
+    Claim("it made a full backup of the production of a new site on the provider-acquired node, listed with a sha256 "
+          "checksum and a positive size", (
+        Property("a new site, named with the smoke's run id, made by a site creation job of its own that succeeded, "
+                 "its production on the scenario's provider-acquired node, as the clone smoke's (the placement rule, "
+                 "support/checks/placement.py), the node that job names",
+                 (m("production_on_local_node", BACKUP_SMOKE),)),
         Property("the backup_create job of the smoke's production succeeded", (m("backup_create_fails", BACKUP_SMOKE,
                                                                                   JOB_FAILED),)),
         Property("it is of production, of the smoke's site, on production's node",
@@ -511,7 +522,8 @@ CLAIMS = (
         Property("checksum sha256: and 64 hex digits", (m("backup_checksum_not_sha256", BACKUP_SMOKE),)),
         Property("a positive size_bytes", (m("backup_size_zero", BACKUP_SMOKE),)),
     )),
-    Claim("it restored production on the same node, with a full checkpoint of production taken first", (
+    Claim("it restored production on the provider-acquired node, the node it backed up from, with a full checkpoint "
+          "of production taken first", (
         Property("the env_restore job of the smoke's production succeeded", (m("restore_fails", BACKUP_SMOKE,
                                                                                JOB_FAILED),)),
         Property("it is of production, of the smoke's site, on production's node",
@@ -528,6 +540,19 @@ CLAIMS = (
         Property("production (of the smoke's site) is active", (m("restore_leaves_restoring", BACKUP_SMOKE),)),
         Property("its preview answers 200, 301 or 302 within the preview budget",
                  (m("restored_preview_down", BACKUP_SMOKE, UNREACHABLE, PREVIEW_BUDGET),)),
+    )),
+    Claim("it asked Pressluft for one new node, which Pressluft acquired and reported ready", (
+        Property("of the nodes not listed before it, one, named for the smoke's run (<run id>-run-node), and none "
+                 "other with its run id", (m("node_request_acquires_twice", SMOKE_ACQUIRES),
+                                     m("node_name_ignored", SMOKE_ACQUIRES))),
+        Property("one acquisition job of that node, which succeeded; the node ready, ready in fact (the checks of "
+                 "'that node is ready, with no readiness problem reported')",
+                 (m("node_never_ready", SMOKE_ACQUIRES, NOT_READY, NODE_BUDGET),)),
+    )),
+    Claim("it made its new site on that node", (
+        Property("a new site, named with the smoke's run id, made by a site creation job of its own that succeeded, "
+                 "its production on the node the smoke acquired (the placement rule, support/checks/placement.py), "
+                 "the node that job names", (m("production_on_local_node", SMOKE_ACQUIRES),)),
     )),
     Claim("it asked for no node of its own", (
         Property("no node named with the smoke's run id; one acquisition job for the node being acquired when it "
@@ -578,11 +603,11 @@ CLAIMS = (
                                 "(support/verdicts/categories.py exit_status), so no target defect changes one without "
                                 "the other; tests/suite/test_checks.py feeds a run whose status is not its line's "
                                 "category's, and a sentence whose status is not its words' category's"),
-        Property("within the seconds the sentence gives", without_mutant="no target is involved in the one scenario "
-                 "that states a time (the control plane is not there); tests/suite/test_checks.py "
-                 "checks that a slow failure fails the check"),
+        Property("within the seconds the sentence gives", without_mutant="no target is involved in the scenarios "
+                 "that state a time (no control plane is there, or the smoke stops at its settings); "
+                 "tests/suite/test_checks.py checks that a slow failure fails the check"),
     )),
-    Claim("its failure names the failed {request} and its job", (
+    Claim("its failure names the {request} and its job", (
         Property("the command of that request of the smoke's site, and the job Pressluft lists for it",
                  (m("backup_create_fails", RESTORE_FAILS),)),
         Property("that job is the request's: its type, the smoke's site, the environment it acts on, production's "
@@ -600,9 +625,13 @@ CLAIMS = (
     )),
     Claim('its failure gives the reason "{reason}"', (
         Property("the job's error code and message", (m("failed_job_loses_error", CLONE_FAILS),)),
+        Property("a setting the smoke cannot use: its name, what it must be and the value given",
+                 without_mutant="no target is involved: the smoke stops while it reads its settings, before it "
+                                "reaches any control plane; tests/suite/test_config.py checks the words of each "
+                                "setting's error"),
     )),
-    Claim(r"its failure names the new clone's preview address and its last answer, \"(?P<answer>[^\"]+)\", when its "
-          r"(?P<seconds>\d+(?:\.\d+)?) seconds? (?:was|were) up", (
+    Claim(r"its failure names the clone creation and its job, the new clone's preview address, and its last answer, "
+          r"\"(?P<answer>[^\"]+)\", when the (?P<seconds>\d+(?:\.\d+)?)-second wait ended", (
         Property("the last answer the preview gave, and the time the When step allowed it",
                  (m("clone_preview_not_served", UNREACHABLE_SMOKE.format(1)),)),
         Property("the command GET of the preview address of the clone the smoke site's env_create job made",
@@ -611,33 +640,38 @@ CLAIMS = (
                                 "contract violation: 'the smoke exits with status 1, reporting an unreachable preview' "
                                 "fails then (preview_url_points_to_source); tests/suite/test_checks.py feeds a failure "
                                 "naming production's preview"),
+        Property("the job named is that env_create job, the clone's creation",
+                 without_mutant="the smoke names the job whose environment's preview it waited for, the job it read "
+                                "the clone from, so no target defect changes one without the other; "
+                                "tests/suite/test_checks.py feeds a failure naming another job"),
     )),
-    Claim(r"its failure says the job was still running when its (?P<seconds>\d+(?:\.\d+)?) seconds? (?:was|were) up", (
+    Claim(r"its failure says the job was still running when the (?P<seconds>\d+(?:\.\d+)?)-second wait ended", (
         Property("the job's last state, and the time the When step allowed each job",
                  (m("running_job_reported_queued", HANGS),)),
     )),
-    Claim('the environment creation ended failed after all its allowed attempts, with the error "{code}"', (
-        Property("failed with that code after max_attempts attempts, each retry scheduled",
+    Claim('the smoke reported the failure only once the {request} had ended failed {attempts}, with the error '
+          '"{code}"', (
+        Property("failed with that code after max_attempts attempts, each retry scheduled (after its 3 attempts)",
                  (m("retryable_errors_are_terminal", CLONE_FAILS),)),
-        Property("the attempts are the 3 the contract gives env_create, not what the job says",
-                 (m("env_create_single_attempt", CLONE_FAILS),)),
-        Property("the env_create job of the smoke's clone", without_mutant=SAME_SMOKE_JOB),
+        Property("the attempts are those the contract gives the job's type (3 for env_create, 1 for env_restore), "
+                 "not what the job says", (m("env_create_single_attempt", CLONE_FAILS),
+                                           m("restore_retried", RESTORE_FAILS))),
+        Property("the smoke reported it only once the job had ended: its wait for that job ended on a look that saw "
+                 "the job as it ended (status, attempt, finished_at), not on a failed attempt before it",
+                 (m("first_retry_wait_shown_failed", CLONE_FAILS),)),
+        Property("the job of that request of the smoke's site", without_mutant=SAME_SMOKE_JOB),
     )),
-    Claim('the restore ended failed after its single allowed attempt, with the error "{code}"', (
-        Property("failed with that code after one attempt of the one the contract gives env_restore",
-                 (m("restore_retried", RESTORE_FAILS),)),
-        Property("the env_restore job of the smoke's production", without_mutant=SAME_SMOKE_JOB),
-    )),
-    Claim("the new environment is marked failed, not active", (
-        Property("the environment the smoke site's env_create job names is a clone of that site",
+    Claim("the new {copy} and its site are marked failed, not active", (
+        Property("the environment the smoke site's env_create job names is a copy of that type of that site",
                  without_mutant="the job naming another environment is caught one step earlier, by the same "
-                                "smoke scenario's 'its failure names the failed {request} and its job' "
+                                "smoke scenario's 'its failure names the {request} and its job' "
                                 "(env_job_names_source_environment); tests/suite/test_checks.py feeds a job naming "
                                 "production to the check"),
-        Property("it is failed", (m("failed_job_marks_active", CLONE_FAILS),)),
+        Property("it is failed", (m("failed_job_marks_active", CLONE_FAILS), m("failed_job_marks_active",
+                                                                                STAGING_FAILS))),
         Property("the smoke's site is failed too", (m("failed_job_leaves_site_active", CLONE_FAILS),)),
     )),
-    Claim("the restored production is marked failed, not active", (
+    Claim("production and its site are marked failed, not active", (
         Property("the environment the smoke site's env_restore job names is that site's production",
                  without_mutant="the same matcher properties (type, site) as the clone's, broken there by "
                                 "env_job_names_source_environment; tests/suite/test_checks.py feeds a restore job "
@@ -646,11 +680,12 @@ CLAIMS = (
         Property("the smoke's site is failed too", (m("failed_job_leaves_site_active", RESTORE_FAILS),)),
     )),
     # -- the smoke in a resume-run loop --------------------------------------------------------------------
-    Claim("both runs report the failure in the same words, apart from ids, addresses and durations", (
+    Claim("both runs exit with status {status:d} and report the failure in the same words, apart from what identifies "
+          "each run's records, their addresses and durations", (
         Property("the two failure lines are the same once ids, addresses and durations are masked (the one rule: "
                  "support/verdicts/failure.py masked)", (m("failed_job_error_timestamped", TWICE),)),
-        Property("each run exits with its one failure line, naming its own run's environment creation job (two runs, "
-                 "two jobs)", (m("env_job_names_source_environment", TWICE),)),
+        Property("each run exits with the status the sentence gives and its one failure line, naming its own run's "
+                 "clone creation job (two runs, two jobs)", (m("env_job_names_source_environment", TWICE),)),
     )),
     Claim("it reused a node that was already ready, without asking for another", (
         Property("neither run asked for a node, and the second run's site is on a node listed before the failed run",
@@ -660,7 +695,7 @@ CLAIMS = (
                                 "list that hides it fails the smoke first; tests/suite/test_checks.py feeds a list "
                                 "without it"),
     )),
-    Claim("it lists what the failed run left on the target: its site and its failed clone", (
+    Claim("it lists what the failed run left behind: its site and its failed clone", (
         Property("the failed run, by its run id, and its site, by id and slug, in the state Pressluft gives it now",
                  without_mutant="the smoke reads the run id from the reports folder the two runs share, and the check "
                                 "reads the site by its id as the smoke does, so no target defect changes one without "

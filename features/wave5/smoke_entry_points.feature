@@ -1,58 +1,77 @@
 @wave5
 Feature: Smoke commands as closeout gates for resume-run loops
   The two smoke commands are Wave 5's closeout gates: a resume-run loop runs
-  them from the repository root, without answering any question, until they
-  pass. The clone preview smoke makes a site on the provider-acquired node and
-  a clone and a staging environment of its production, whose previews must
-  answer; the backup and restore smoke backs up a site's production and
-  restores it. A smoke started while its node is still being acquired waits for
-  that node. Each answers with an exit status the loop can act on: 0 only when
-  its whole flow worked, 1 when Pressluft failed a check, 2 when the control
-  plane could not be judged (it cannot be reached, the settings are wrong), with
-  one line that says why.
+  them from the repository root, with no input (nothing can answer a question),
+  until they pass. The clone preview smoke makes a new site on the
+  provider-acquired node and a clone and a staging environment of its
+  production, whose previews must be reachable (answer 200, 301 or 302); the
+  backup and restore smoke makes a new site on that same provider-acquired
+  node, backs up its production and restores it. A smoke that finds no node
+  ready and none being acquired asks Pressluft for one; a smoke started while
+  its node is still being acquired waits for that node. Each answers with an exit
+  status the loop can act on: 0 only when its whole flow worked, 1 when
+  Pressluft failed a check, 2 when the control plane could not be judged (it
+  cannot be reached, or the smoke's settings are wrong), with one line that
+  says why. On a real Pressluft a smoke waits up to 15 minutes for its node, 10
+  minutes for each job (more while Pressluft has a retry scheduled) and 2
+  minutes for a preview to become reachable.
 
   @AC-1 @AC-4 @SC-1 @smoke-entry
   Scenario: The clone preview smoke makes a clone and a staging environment whose previews answer
     Given a ready provider-acquired node
-    When the clone preview smoke runs from the repository root
-    Then it made a clone and a staging environment from its site's production, both active on the provider-acquired node
+    When the clone preview smoke runs from the repository root with no input
+    Then it made a new site on the provider-acquired node, and a clone and a staging environment of its production, both active on that node
     And the previews of both answer 200, 301 or 302
     And the smoke passes, exiting with status 0
 
   @AC-2 @AC-4 @SC-1 @smoke-entry
   Scenario: The backup and restore smoke backs up production with its integrity data and restores it
     Given a ready provider-acquired node
-    When the backup and restore smoke runs from the repository root
-    Then it made a full backup of its site's production, listed with a sha256 checksum and a positive size
-    And it restored production on the same node, with a full checkpoint of production taken first
+    When the backup and restore smoke runs from the repository root with no input
+    Then it made a full backup of the production of a new site on the provider-acquired node, listed with a sha256 checksum and a positive size
+    And it restored production on the provider-acquired node, the node it backed up from, with a full checkpoint of production taken first
     And its production is active again, and its preview answers 200, 301 or 302
+    And the smoke passes, exiting with status 0
+
+  @AC-1 @fault_injection @SERIAL
+  Scenario: The clone preview smoke, finding no node ready and none being acquired, acquires one and passes
+    Given no provider-acquired node is ready, and none is being acquired
+    When the clone preview smoke runs from the repository root with no input
+    Then it asked Pressluft for one new node, which Pressluft acquired and reported ready
+    And it made its new site on that node
     And the smoke passes, exiting with status 0
 
   @AC-5 @fault_injection @SERIAL
   Scenario: The clone preview smoke started while its node is still being acquired waits for that node and passes
     Given no provider-acquired node is ready, and Pressluft is still acquiring a new one
-    When the clone preview smoke runs from the repository root
+    When the clone preview smoke runs from the repository root with no input
     Then it asked for no node of its own
     And it waited for the node being acquired, which was reported not ready until Pressluft had acquired it
     And the smoke passes, exiting with status 0
 
   @AC-4 @smoke-entry @SERIAL
-  Scenario: A smoke fails fast and clearly when the control plane cannot be reached
-    When the operator runs the clone preview smoke against an address where no control plane answers
+  Scenario: A smoke that cannot reach the control plane stops within 5 seconds with exit status 2
+    When the clone preview smoke runs from the repository root with no input, against an address where no control plane answers
     Then the smoke exits with status 2 within 5 seconds, reporting that it cannot reach the control plane
+
+  @AC-4 @smoke-entry
+  Scenario: A smoke whose settings are wrong stops within 5 seconds with exit status 2, saying which setting and why
+    When the clone preview smoke runs from the repository root with no input, with its job wait limit (PRESSLUFT_JOB_TIMEOUT) set to "soon"
+    Then the smoke exits with status 2 within 5 seconds, reporting a configuration error
+    And its failure gives the reason "PRESSLUFT_JOB_TIMEOUT must be a number of seconds, got 'soon'"
 
   @AC-3 @fault_injection
   Scenario: The same failure, met twice, is reported in the same words
     Given a ready provider-acquired node
     And each environment creation of the clone smoke will fail with the message "env_create playbook has a syntax error" and the error "ANSIBLE_SYNTAX_ERROR"
-    When the operator runs the clone preview smoke twice
-    Then both runs report the failure in the same words, apart from ids, addresses and durations
+    When the clone preview smoke runs twice from the repository root with no input
+    Then both runs exit with status 1 and report the failure in the same words, apart from what identifies each run's records, their addresses and durations
 
-  @AC-4 @fault_injection
+  @AC-1 @AC-4 @fault_injection
   Scenario: A smoke run again after a failed run reuses a ready node, passes, and lists what the failed run left
     Given a ready provider-acquired node
-    And the clone preview smoke has failed once, because its environment creation failed
-    When the operator runs the clone preview smoke again
+    And the clone preview smoke, run from the repository root, has failed once, because its clone creation failed
+    When the clone preview smoke runs again from the repository root with no input
     Then the smoke passes, exiting with status 0
     And it reused a node that was already ready, without asking for another
-    And it lists what the failed run left on the target: its site and its failed clone
+    And it lists what the failed run left behind: its site and its failed clone

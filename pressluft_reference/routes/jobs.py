@@ -44,6 +44,9 @@ def _shown(req, job) -> dict:
         shown["status"] = "running"
     elif shown["status"] == "running" and defective(req.runtime, "running_job_reported_queued"):
         shown["status"] = "queued"
+    elif shown["status"] == "queued" and shown["attempt_count"] == 1 and shown["error_code"] and defective(
+            runtime, "first_retry_wait_shown_failed"):  # waiting for its first retry
+        shown.update(status="failed", finished_at=shown["updated_at"], run_after=None)
     if shown["job_type"] == "env_create" and defective(req.runtime, "env_job_names_source_environment"):
         env = req.runtime.store.one("SELECT source_environment_id FROM environments WHERE id = ?",
                                     (shown["environment_id"],))

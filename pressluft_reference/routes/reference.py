@@ -92,6 +92,8 @@ def job_fault(req):
     match = data.get("match") or {}
     _check(match.get("job_type", JOB_TYPES[0]) in JOB_TYPES, "unknown job_type")
     _check(match.get("site_slug_prefix", "-") != "", "site_slug_prefix must not be empty")
+    _check(match.get("environment_type", ENVIRONMENT_TYPES[0]) in ENVIRONMENT_TYPES,
+           "environment_type must be production, staging or clone")
     _check(data.get("attempts", 1) >= 1 and data.get("count", 1) >= 1, "attempts and count must be >= 1")
     hold = data.get("hold_last_retry", False)
     _check(not hold or (data["outcome"] == "fail" and "attempts" in data),
@@ -142,14 +144,15 @@ def preview_fault(req):
 
 
 def backup_fault(req):
-    fields = {"environment_id": nullable_text, "site_id": nullable_text, "checksum": lambda value: value is None,
-              "size_bytes": integer, "count": integer}
+    fields = {"environment_id": nullable_text, "site_id": nullable_text, "site_slug_prefix": nullable_text,
+              "checksum": lambda value: value is None, "size_bytes": integer, "count": integer}
     data = _parse(req, fields)
+    _check(data.get("site_slug_prefix") != "", "site_slug_prefix must not be empty")
     _check(data.get("size_bytes", 0) >= 0, "size_bytes must be >= 0")
     _check(data.get("count", 1) >= 1, "count must be >= 1")
     _check("checksum" in data or "size_bytes" in data, "give checksum (null) and/or size_bytes")
     fault = {"environment_id": data.get("environment_id"), "site_id": data.get("site_id"),
-             "count": data.get("count", 1)}
+             "site_slug_prefix": data.get("site_slug_prefix"), "count": data.get("count", 1)}
     for key in ("checksum", "size_bytes"):
         if key in data:
             fault[key] = data[key]

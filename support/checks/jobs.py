@@ -4,6 +4,7 @@ a code, within the attempts the contract gives its type; no job of a refused req
 showing it can show one); and the matchers of a job."""
 from __future__ import annotations
 
+import re
 from typing import Callable, Iterable, Optional
 
 from support.checks.matchers import (
@@ -26,14 +27,17 @@ from support.waiting.jobs import wait_for_job, wait_for_success
 ATTEMPT_RULES = {
     # the sentence's words → (what it means, given the attempts the contract allows; the check of the job)
     "without a retry": ("one attempt, no retry", lambda job, allowed: job.get("attempt_count") == 1),
-    "after its single allowed attempt": (
+    "after its single attempt": (
         "one attempt, the only one the contract allows (max_attempts {allowed})",
         lambda job, allowed: allowed == 1 and job.get("attempt_count") == 1 == job.get("max_attempts")),
-    "after all its allowed attempts": (
-        "the {allowed} attempts the contract allows (max_attempts {allowed}), each retry scheduled with a run_after",
-        lambda job, allowed: job.get("attempt_count") == allowed == job.get("max_attempts")
-        and (allowed == 1 or bool(job.get("run_after")))),
 }
+# "after its 3 attempts": all the attempts the contract allows, the number said (a number that is not the contract's
+# is a mistake in the feature text)
+EVERY_ATTEMPT = re.compile(r"after its (?P<count>\d+) attempts")
+EVERY_ATTEMPT_RULE = (
+    "the {allowed} attempts the contract allows (max_attempts {allowed}), each retry scheduled with a run_after",
+    lambda job, allowed: job.get("attempt_count") == allowed == job.get("max_attempts")
+    and (allowed == 1 or bool(job.get("run_after"))))
 
 
 def _job_title(job: dict) -> str:
@@ -54,7 +58,10 @@ def a_job_of(job_type: str, *, identity_only: bool = False, **where) -> RecordMa
 
 
 def _attempts_as_said(attempts: str, allowed: int) -> tuple:
-    what, rule = ATTEMPT_RULES[attempts]
+    every = EVERY_ATTEMPT.fullmatch(attempts)
+    if every and int(every["count"]) != allowed:
+        raise ValueError(f"the feature text says '{attempts}' of a job the contract allows {allowed} attempts")
+    what, rule = EVERY_ATTEMPT_RULE if every else ATTEMPT_RULES[attempts]
     return (what.format(allowed=allowed), lambda job: None if rule(job, allowed) else
             f"attempt {job.get('attempt_count')} of {job.get('max_attempts')}, run_after {job.get('run_after')!r}")
 

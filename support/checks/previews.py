@@ -4,7 +4,7 @@ should, with nothing a restore replaced. Each judges the answer of one look at t
 questions.py ThePreview; the wait's last look, or the scenario's own), kept whole, through its matcher."""
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Optional
 
 from support.checks.matchers import RecordMatcher, expect
 from support.http.preview import REACHABLE_PREVIEW_STATUSES, PreviewAnswer
@@ -49,9 +49,10 @@ def a_preview_showing(content: str, replaced: Iterable[str] = ()) -> RecordMatch
                          + "".join(f", not '{text}'" for text in replaced))
 
 
-def preview_reachable(operator: Operator, url: str) -> PreviewAnswer:
-    """The preview answers 200, 301 or 302 within the preview budget (else preview_unreachable, its last answer)."""
-    answer, _ = wait_for_preview(operator, url)
+def preview_reachable(operator: Operator, url: str, job_id: Optional[str] = None) -> PreviewAnswer:
+    """The preview answers 200, 301 or 302 within the preview budget (else preview_unreachable, its last answer, and
+    `job_id`: the job that made what it shows, a copy's creation)."""
+    answer, _ = wait_for_preview(operator, url, job_id)
     return answer
 
 

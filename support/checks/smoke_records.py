@@ -20,11 +20,13 @@ from support.checks.environments import an_environment
 from support.checks.jobs import a_job_of
 from support.checks.matchers import expect, shown_in
 from support.checks.nodes import a_node_not_ready, a_ready_node, node_is_ready
+from support.checks.placement import on_provider_acquired_node
 from support.checks.previews import preview_reachable
 from support.checks.smoke_verdicts import SmokeSite, smoke_passed, smoke_site
 from support.pressluft.jobs import in_flight, require_success
 from support.pressluft.listings import by_id, jobs_touching
-from support.pressluft.nodes import ADOPTED, Acquisition
+from support.pressluft.nodes import ADOPTED, REQUESTED, Acquisition
+from support.runtime.resources import run_node_name
 from support.runtime.smoke_commands import SmokeRun
 from support.screenplay.actions import Request
 from support.screenplay.actor import Operator
@@ -58,6 +60,43 @@ def _job_of(smoke: SmokeRun, made: SmokeSite, job_type: str, what: str) -> dict:
                         TheJobs().command)
     job = found[-1]
     return require_success(job, command=TheJob(job["id"]).command)
+
+
+# -- every smoke: a new site on the provider-acquired node, which it confirmed or asked for ---------------------------
+def smoke_site_on_node(operator: Operator, smoke: SmokeRun, node: dict) -> dict:
+    """The smoke made a new site (named with its run id, made by a site creation job of its own that succeeded), whose
+    production is on `node`, the provider-acquired node the scenario names, and the node that job names. With several
+    ready provider nodes listed, Pressluft picks one: then the node it picked must be a ready provider node in fact,
+    acquired (the placement rule, support/checks/placement.py)."""
+    made = _made_site(operator, smoke)
+    creation = next(iter(jobs_touching(made.jobs, site_id=made.site["id"], job_type="site_create")), None)
+    if creation is None:
+        raise _not_made(smoke, f"its site {made.site.get('slug')} lists no site creation job", TheJobs().command)
+    require_success(creation, command=TheJob(creation["id"]).command)
+    return on_provider_acquired_node(operator, made.production.get("node_id"), node, placed_by=creation,
+                                     what=f"production of the smoke's site {made.site.get('slug')}",
+                                     job_id=creation["id"])
+
+
+def smoke_asked_for_one_node(operator: Operator, smoke: SmokeRun, nodes_before: set) -> dict:
+    """The smoke asked Pressluft for one node: of the nodes not listed before it, one is named for its run
+    (`<run id>-run-node`, support/runtime/resources.py) and none other with its run id, and one acquisition job of
+    that node is listed; Pressluft acquired it: that job succeeded and the node is ready, ready in fact (the checks of
+    support/checks/nodes.py node_is_ready)."""
+    name = run_node_name(smoke.run_id)
+    new = [node for node in operator.asks_for(TheNodes()) if node.get("id") not in nodes_before
+           and (node.get("name") or "").startswith(smoke.slug_prefix)]
+    if not new:
+        raise _not_made(smoke, f"no node named {name} was added", TheNodes().command)
+    jobs = jobs_touching(operator.asks_for(TheJobs()), node_id=new[0].get("id"), job_type="node_provision")
+    if [node.get("name") for node in new] != [name] or len(jobs) != 1:
+        raise SuiteFailure(Category.CONTRACT_VIOLATION, TheNodes().command,
+                           f"the smoke asked for {len(new)} nodes (" + ", ".join(f"{node.get('name')} {node['id']}"
+                                                                                for node in new)
+                           + f"), expected one named {name}; the first has {len(jobs)} acquisition jobs",
+                           job_id=jobs[0]["id"] if jobs else None)
+    node = node_is_ready(operator, Acquisition(new[0]["id"], REQUESTED, job_id=jobs[0]["id"], job=jobs[0], name=name))
+    return node
 
 
 # -- the clone smoke: a clone and a staging environment ------------------------------------------------------
@@ -111,10 +150,11 @@ def smoke_made_copies(operator: Operator, smoke: SmokeRun) -> None:
 
 
 def smoke_copies_answer(operator: Operator, smoke: SmokeRun) -> None:
-    """The previews of the smoke's clone and staging environment answer 200, 301 or 302 (within the preview budget)."""
+    """The previews of the smoke's clone and staging environment answer 200, 301 or 302 (within the preview budget;
+    one that does not names the job that made the copy)."""
     made, copies = smoke_copies(operator, smoke)
-    for _, environment in copies.values():
-        preview_reachable(operator, environment["preview_url"])
+    for job, environment in copies.values():
+        preview_reachable(operator, environment["preview_url"], job["id"])
     _all_made(smoke, made, copies)
 
 

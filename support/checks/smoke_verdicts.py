@@ -12,21 +12,27 @@ from support.checks.jobs import a_job_of, job_ended_failed
 from support.checks.matchers import expect, shown_in
 from support.checks.refusals import not_ready_message_differences
 from support.http.preview import looking_at
+from support.pressluft.jobs import is_terminal
 from support.pressluft.listings import by_id, jobs_touching, production_of
 from support.pressluft.nodes import Acquisition
 from support.pressluft.times import by_creation
 from support.runtime.resources import LeftBehind, LeftResource
 from support.runtime.smoke_commands import SmokeRun
-from support.screenplay.actions import CreateEnvironment, CreateSite, RestoreEnvironment
+from support.screenplay.actions import CreateEnvironment, CreateSite, RestoreEnvironment, TakeBackup
 from support.screenplay.actor import Operator
 from support.screenplay.questions import TheEnvironment, TheEnvironments, TheJob, TheJobs, TheNodes, TheSite, TheSites
 from support.verdicts.categories import PRODUCT_STATUS, Category, category_named, exit_status
 from support.verdicts.failure import SuiteFailure, masked
 from support.verdicts.redaction import shown_preview_address
-from support.waiting.jobs import out_of_budget
+from support.waiting.jobs import out_of_budget, wait_for_job
 from support.waiting.previews import unreachable
 
-REQUEST_OF = {"site creation": "site_create", "environment creation": "env_create", "restore": "env_restore"}
+# how feature text names a request of a smoke → its job type
+REQUEST_OF = {"site creation": "site_create", "environment creation": "env_create", "clone creation": "env_create",
+              "staging environment creation": "env_create", "backup creation": "backup_create",
+              "restore": "env_restore"}
+COPY_MADE_BY = {"environment creation": "clone", "clone creation": "clone", "staging environment creation": "staging"}
+ON_PRODUCTION = ("backup_create", "env_restore")  # the job types that act on production
 
 
 def _smoke_mismatch(smoke: SmokeRun, what: str) -> SuiteFailure:
@@ -82,12 +88,13 @@ def smoke_exited_with(smoke: SmokeRun, status: int, words: str, within: Optional
 
 
 def _smoke_job(operator: Operator, smoke: SmokeRun, request: str) -> tuple[dict, SmokeSite]:
-    """The job of that request of the smoke's own site, found by the id the job list gives it, and checked to be
-    that request's: its type, the smoke's site, the environment it acts on (the new clone, or production for a
-    restore) and production's node."""
+    """The job of that request of the smoke's own site (its newest of that type: the smoke stops at its first failure),
+    found by the id the job list gives it, and checked to be that request's: its type, the smoke's site, the
+    environment it acts on (the new copy of the type the request names, or production for a backup or a restore) and
+    production's node."""
     made = smoke_site(operator, smoke)
     job_type = REQUEST_OF[request]
-    environment = made.production if job_type == "env_restore" else made.environment_of_type("clone")
+    environment = made.production if job_type in ON_PRODUCTION else made.environment_of_type(COPY_MADE_BY[request])
     listed = made.job(job_type)
     if listed is None or environment is None or made.production is None:
         missing = [what for what, found in ((f"{job_type} job", listed), ("environment it acts on", environment),
@@ -107,10 +114,11 @@ def smoke_failure_names_request(operator: Operator, smoke: SmokeRun, request: st
     verdict = smoke_failure(smoke)
     made = smoke_site(operator, smoke)
     site, production = made.site, made.production
-    expected = {"site creation": CreateSite.command_for(),
-                "environment creation": CreateEnvironment.command_for(site_id=site["id"]) if site else None,
-                "restore": RestoreEnvironment.command_for(environment_id=production["id"]) if production else None,
-                }[request]
+    expected = {"site_create": CreateSite.command_for(),
+                "env_create": CreateEnvironment.command_for(site_id=site["id"]) if site else None,
+                "backup_create": TakeBackup.command_for(environment_id=production["id"]) if production else None,
+                "env_restore": RestoreEnvironment.command_for(environment_id=production["id"]) if production else None,
+                }[REQUEST_OF[request]]
     if expected is None or verdict["command"] != expected:
         raise _smoke_mismatch(smoke, f"the failure names {verdict['command']}, expected "
                                      f"{expected or f'the {request} of the smoke site (none listed)'}")
@@ -120,17 +128,23 @@ def smoke_failure_names_request(operator: Operator, smoke: SmokeRun, request: st
                                      f"{'its job ' + expected_job if names_job else 'no job'}")
 
 
-def smoke_failure_names_clone_preview(operator: Operator, smoke: SmokeRun) -> None:
-    """The failure line's command is GET of the preview address of the clone the smoke's env_create job made."""
+def smoke_failure_names_copy_preview(operator: Operator, smoke: SmokeRun, copy: str) -> None:
+    """The failure line's command is GET of the preview address of the copy (`copy`: clone or staging) the smoke site's
+    latest env_create job made, and its job is that job: the creation whose copy does not answer."""
     verdict = smoke_failure(smoke)
-    clone = smoke_site(operator, smoke).environment_made("env_create")
-    if clone is not None and clone.get("environment_type") != "clone":
-        clone = None
+    made = smoke_site(operator, smoke)
+    job, environment = made.job("env_create"), made.environment_made("env_create")
+    if environment is not None and environment.get("environment_type") != copy:
+        environment = None
     # as the smoke shows it: it runs against its target as an external one, so without its host (redaction.py)
-    expected = looking_at(shown_preview_address(clone["preview_url"], clone["id"])) if clone else None
+    expected = looking_at(shown_preview_address(environment["preview_url"], environment["id"])) if environment \
+        else None
     if verdict["command"] != expected:
-        raise _smoke_mismatch(smoke, f"the failure names {verdict['command']}, expected "
-                                     f"{expected or 'the preview address of the clone the smoke site job made (none)'}")
+        expected = expected or f"the preview address of the {copy} the smoke site job made (none)"
+        raise _smoke_mismatch(smoke, f"the failure names {verdict['command']}, expected {expected}")
+    if verdict["job_id"] != job["id"]:
+        raise _smoke_mismatch(smoke, f"the failure names the job {verdict['job_id']}, expected the {copy}'s creation "
+                                     f"job {job['id']}")
 
 
 def smoke_failure_reason(smoke: SmokeRun, reason: str) -> None:
@@ -163,19 +177,37 @@ def smoke_failure_still_running(smoke: SmokeRun, budget: float) -> None:
                                      f"'{expected}'")
 
 
-def smoke_job_ended_failed(operator: Operator, smoke: SmokeRun, request: str, *, code: str, attempts: str) -> dict:
-    """The job of that request of the smoke's site (see _smoke_job) ended failed with that code, after the
-    attempts the sentence names, counted against those the contract gives its type."""
+def smoke_reported_once_ended(operator: Operator, smoke: SmokeRun, request: str, *, code: str, attempts: str) -> dict:
+    """The job of that request of the smoke's site (see _smoke_job; in flight: waited for) ended failed with that code,
+    after the attempts the sentence names, counted against those the contract gives its type; and the smoke reported
+    it only then: its wait for that job (its wait log) ended on a look that saw the job as it ended, failed, with those
+    attempts and that end, not on an attempt before it."""
     job, made = _smoke_job(operator, smoke, request)
     job_type = REQUEST_OF[request]
+    if not is_terminal(job):
+        job, _ = wait_for_job(operator, job["id"], command=TheJob(job["id"]).command, job_type=job_type)
+    ended = {key: job.get(key) for key in LAST_LOOK}
+    waits = [wait for wait in smoke.waits if wait.get("kind") == "job" and wait.get("subject") == job["id"]]
+    seen = (waits[-1].get("job") or {}) if waits else {}
+    if {key: seen.get(key) for key in LAST_LOOK} != ended:
+        said = _look(seen) if waits else "nothing: its wait log holds no wait for it"
+        raise _smoke_mismatch(smoke, f"the smoke reported the failure of its {request} when it saw the job {job['id']} "
+                                     f"{said}, before the job ended {_look(ended)}")
     return job_ended_failed(operator, job, command=f"the smoke's {request}", job_type=job_type, code=code,
                             attempts=attempts, site_id=made.site["id"])
 
 
+LAST_LOOK = ("status", "attempt_count", "finished_at")  # what a job's end is told by
+
+
+def _look(job: dict) -> str:
+    return f"{job.get('status')} at attempt {job.get('attempt_count')} (finished_at {job.get('finished_at')})"
+
+
 def smoke_environment_failed(operator: Operator, smoke: SmokeRun, which: str) -> dict:
-    """`which`: "clone" (the environment the smoke site's env_create job made) or "production" (the one its
-    env_restore job acted on): that environment, of that type and of the smoke's site, is failed, and so is
-    the site."""
+    """`which`: "clone" or "staging" (the environment the smoke site's latest env_create job made) or "production"
+    (the one its env_restore job acted on): that environment, of that type and of the smoke's site, is failed, and so
+    is the site."""
     made = smoke_site(operator, smoke)
     job_type = "env_restore" if which == "production" else "env_create"
     job = made.job(job_type)
@@ -187,14 +219,16 @@ def smoke_environment_failed(operator: Operator, smoke: SmokeRun, which: str) ->
                               job_id=job["id"])
 
 
-def smoke_runs_fail_alike(operator: Operator, runs: list[SmokeRun], request: str) -> None:
-    """Two runs of the same fault: each exits with one failure line (the status of its category) naming its own
-    run's request and the job of it (see _smoke_job: two runs, two jobs), and the two lines are the same once what
-    differs between runs by nature is masked, the one rule of support/verdicts/failure.py (`masked`)."""
+def smoke_runs_fail_alike(operator: Operator, runs: list[SmokeRun], request: str, status: int) -> None:
+    """Two runs of the same fault: each exits with one failure line and the status the sentence gives (its category's)
+    naming its own run's request and the job of it (see _smoke_job: two runs, two jobs), and the two lines are the same
+    once what differs between runs by nature is masked, the one rule of support/verdicts/failure.py (`masked`)."""
     if len(runs) != 2:
         raise ValueError(f"the scenario ran the smoke {len(runs)} times, not twice")
     for smoke in runs:
         verdict = smoke_failure(smoke)
+        if smoke.exit_code != status:
+            raise _smoke_mismatch(smoke, f"the run {smoke.run_id} exited with status {smoke.exit_code}, not {status}")
         job = _smoke_job(operator, smoke, request)[0]
         if verdict["job_id"] != job["id"]:
             raise _smoke_mismatch(smoke, f"the run {smoke.run_id} names the job {verdict['job_id']}, not the job "

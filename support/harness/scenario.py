@@ -23,7 +23,7 @@ class MissingStep(Exception):
 
 
 WHO_PROVIDES = {
-    "node": "Given a ready provider-acquired node",
+    "node": "Given a ready provider-acquired node / Then it asked Pressluft for one new node, …",
     "acquisition": "Given no provider-acquired node was ready or being acquired when the operator first made sure of "
                    "one",
     "made_sure": "When the operator makes sure of a ready provider-acquired node, …",
@@ -47,9 +47,10 @@ WHO_PROVIDES = {
     "attempt": "When the operator tries to …",
     "preflight_proof": "Given the operator has asked for the target's first provider-acquired node",
     "polled_node": "Given no provider-acquired node was ready when the operator asked for one",
-    "smoke": "When the operator runs the … smoke",
-    "earlier_smoke": "Given the clone preview smoke has failed once …",
-    "nodes_before": "Given the clone preview smoke has failed once …",
+    "smoke": "When the … smoke runs …",
+    "earlier_smoke": "Given the clone preview smoke, run from the repository root, has failed …",
+    "nodes_before": "Given the clone preview smoke, run from the repository root, has failed … / Given no "
+                    "provider-acquired node is ready, and none is being acquired",
 }
 
 
@@ -86,6 +87,7 @@ class ScenarioState:
     smoke_runs: list = field(default_factory=list)  # every smoke run of the scenario, in order
     smoke_reports: Optional[str] = None            # the reports folder its smoke runs share (a loop's), if they do
     nodes_before: Optional[set] = None             # the ids of the nodes listed before its first smoke run
+    smoke_settings: dict = field(default_factory=dict)  # settings its smoke runs with besides the run's (raw text)
 
     @property
     def earlier_smoke(self) -> Optional[SmokeRun]:

@@ -53,26 +53,36 @@ SPEC_ITEMS = {**ACCEPTANCE_CRITERIA, **SCENARIOS}
 PARTS = {
     "AC-1": {"node": "a ready provider-acquired node is confirmed, and no other acquired",
              "acquire": "with none ready or being acquired, exactly one provider-acquired node is acquired, and ready",
+             "smoke acquires": "the smoke, finding no node ready and none being acquired, asks for one, which "
+                               "Pressluft acquires, and makes its site there",
              "clone": "a clone environment is created and active on that node",
              "staging": "a staging environment is created and active on that node",
              "reachable": "the new environment's preview answers 200",
              "redirect": "a preview answering 301 or 302 counts as reachable (not followed)",
-             "not reachable": "a preview answering anything else (303, 307, 308, 404) is not reachable"},
+             "not reachable": "a preview answering anything else (303, 307, 308, 404) is not reachable",
+             "staging checked": "a staging environment creation that fails fails the clone smoke with status 1, "
+                                "naming it and its job"},
     "AC-2": {"backup": "a full backup is created", "listed": "it is listed with a sha256 checksum and a positive size",
              "restore": "it is restored, after a pre-restore checkpoint taken while the restore ran",
              "checkpoint": "the pre-restore checkpoint holds production as it was just before the restore",
              "same node": "on the same provider-acquired node",
              "content": "the content of the backup restored comes back, in place of what came after it",
-             "preview": "production's preview answers after the restore"},
+             "preview": "production's preview answers after the restore",
+             "backup checked": "a backup creation that fails fails the backup smoke with status 1, naming the backup "
+                               "creation and its job"},
     "AC-3": {"preflight": "a preflight block names the refused request, no job and the reasons",
              "job failed": "a job failing after enqueue names the request, its job and its error code and message",
              "cancelled": "a cancelled job is reported as cancelled, with its request and job",
              "timed out": "a job that never ends is reported as timed out, with the time it was allowed",
-             "unreachable": "an unreachable preview names the preview address and the last answer",
-             "deterministic": "the same fault met twice gives the same line, ids, addresses and durations aside"},
+             "unreachable": "an unreachable preview names the clone creation, its job, the preview address and "
+                            "the last answer",
+             "deterministic": "the same fault met twice gives the same line, what identifies each run's records, "
+                              "addresses and durations aside"},
     "AC-4": {"passes": "each smoke runs from the repository root, asks for nothing and exits 0 when its flow works",
              "fails fast": "a smoke exits with status 2 within seconds, with one line, when the control plane cannot "
                            "be reached",
+             "settings": "a smoke whose settings are wrong exits with status 2 within seconds, with one line "
+                         "naming the setting and what it must be",
              "exit 1": "a smoke whose flow fails exits with status 1 and one failure line, whatever the failure class",
              "resume": "a smoke run again after a failed run reuses a ready node, passes, and says what the failed "
                        "run left"},
@@ -87,7 +97,8 @@ PARTS = {
              "environment": "environment creation is refused before anything is queued or recorded",
              "smoke": "the smoke fails as blocked by node readiness at the site's and at the clone's creation, "
                       "naming the request, no job and the reasons"},
-    "SC-3": {"clone": "a clone failing after enqueue ends failed and marked failed; the smoke names it and its job",
+    "SC-3": {"clone": "a clone failing after enqueue ends failed after its 3 attempts and marked failed; the smoke "
+                      "names it and its job, only once the job has ended failed",
              "restore": "a restore failing after enqueue ends failed and marked failed; the smoke names it and "
                         "its job"},
     "hetzner-sdk-integration-S2": {"degraded": "a rejected token leaves the provider degraded, with guidance",
@@ -113,8 +124,12 @@ COVERAGE = {
     "A <type> environment made from production gets a reachable preview": {"AC-1": ["clone", "staging", "reachable"]},
     "A preview that redirects is reachable, without the redirect being followed": {"AC-1": ["redirect"]},
     "A preview that answers <status>, <answer>, is not reachable": {"AC-1": ["not reachable"]},
+    "A backup creation that fails ends failed, and the backup and restore smoke reports it":
+        {"AC-2": ["backup checked"], "AC-3": ["job failed"], "AC-4": ["exit 1"]},
     "A clone whose provisioning keeps failing ends failed, and the clone smoke reports it":
         {"SC-3": ["clone"], "AC-3": ["job failed"], "AC-4": ["exit 1"]},
+    "A staging environment whose creation fails ends failed, and the clone smoke reports it":
+        {"AC-1": ["staging checked"], "AC-3": ["job failed"], "AC-4": ["exit 1"]},
     "A restore that fails ends failed, and the backup and restore smoke reports it":
         {"SC-3": ["restore"], "AC-3": ["job failed"], "AC-4": ["exit 1"]},
     "A job that ends cancelled fails the smoke as cancelled, not as timed out":
@@ -147,12 +162,16 @@ COVERAGE = {
         {"AC-1": ["node", "clone", "staging", "reachable"], "AC-4": ["passes"], "SC-1": ["clone smoke"]},
     "The backup and restore smoke backs up production with its integrity data and restores it":
         {"AC-2": ["backup", "listed", "restore", "same node", "preview"], "AC-4": ["passes"], "SC-1": ["backup smoke"]},
+    "The clone preview smoke, finding no node ready and none being acquired, acquires one and passes":
+        {"AC-1": ["acquire", "smoke acquires"]},
     "The clone preview smoke started while its node is still being acquired waits for that node and passes":
         {"AC-5": ["smoke", "not ready", "ready"]},
-    "A smoke fails fast and clearly when the control plane cannot be reached": {"AC-4": ["fails fast"]},
+    "A smoke that cannot reach the control plane stops within 5 seconds with exit status 2": {"AC-4": ["fails fast"]},
+    "A smoke whose settings are wrong stops within 5 seconds with exit status 2, saying which setting and why":
+        {"AC-4": ["settings"]},
     "The same failure, met twice, is reported in the same words": {"AC-3": ["deterministic"]},
     "A smoke run again after a failed run reuses a ready node, passes, and lists what the failed run left":
-        {"AC-4": ["resume"]},
+        {"AC-1": ["node"], "AC-4": ["resume"]},
     "A clone preview that never answers 200, 301 or 302 fails the clone smoke as unreachable":
         {"AC-3": ["unreachable"], "AC-4": ["exit 1"]},
 }

@@ -101,16 +101,19 @@ class SmokeRun:
 
 
 def run_smoke(words: str, settings: Settings, *, run_id: str, base_url: Optional[str] = None,
-              budgets: Optional[dict] = None, reports: Optional[str] = None, timeout: float = 900) -> SmokeRun:
+              budgets: Optional[dict] = None, reports: Optional[str] = None, timeout: float = 900,
+              variables: Optional[dict] = None) -> SmokeRun:
     """Runs the smoke feature text names so against `base_url` (default: the run's target) with the run's settings,
-    the given budget overrides (e.g. {"clone": 2}) and its own run id; its reports go to `reports` (a folder the
-    caller keeps: a loop running the smoke again from the same directory), else to a folder that is removed."""
+    the given budget overrides (e.g. {"clone": 2}), `variables` set as given (raw text, e.g. a setting it cannot read)
+    and its own run id, from the repository root (the installation's home) with no input (stdin /dev/null: nothing
+    can answer a question); its reports go to `reports` (a folder the caller keeps: a loop running the smoke again
+    from the same directory), else to a folder that is removed."""
     command, command_line = smoke_command(smoke_named(words).name)
     smoke_settings = settings.with_budgets(**(budgets or {}))
     env = {key: value for key, value in os.environ.items()
            if not key.startswith("PRESSLUFT_") and key != "HETZNER_API_TOKEN"}
     env.update(smoke_settings.as_environment())
-    env.update({"PRESSLUFT_BASE_URL": base_url or settings.base_url, "PRESSLUFT_RUN_ID": run_id})
+    env.update({"PRESSLUFT_BASE_URL": base_url or settings.base_url, "PRESSLUFT_RUN_ID": run_id, **(variables or {})})
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="pressluft-smoke-reports-") as throwaway:  # not ours to keep
         env["PRESSLUFT_REPORTS_DIR"] = reports or throwaway

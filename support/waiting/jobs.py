@@ -141,6 +141,23 @@ class RetrySchedule:
         return ", ".join(retry.describe() for retry in self.seen) or "none"
 
 
+class LastLook:
+    """A job wait's looks at the job, the last one kept: its wait-log line says what the wait ended on (the job as it
+    was then: a smoke's report is judged against it, support/checks/smoke_verdicts.py)."""
+
+    FIELDS = ("status", "attempt_count", "max_attempts", "error_code", "finished_at")
+
+    def __init__(self, fetch: Callable[[], Any]):
+        self.fetch, self.job = fetch, None
+
+    def look(self) -> Any:
+        self.job = self.fetch()
+        return self.job
+
+    def seen(self) -> Optional[dict]:
+        return {key: self.job.get(key) for key in self.FIELDS} if isinstance(self.job, dict) else None
+
+
 def _job_timeout(command: str, job_id: str, schedule: RetrySchedule) -> Callable[[Outcome], SuiteFailure]:
     def timed_out(outcome: Outcome) -> SuiteFailure:
         deadline, state = outcome.deadline, outcome.state
@@ -167,16 +184,16 @@ def wait_for_job(operator: Operator, job_id: str, *, command: str, job_type: Opt
     settings = operator.settings
     budget = settings.budgets.for_job(job_type)
     schedule = RetrySchedule(job_id, operator.waits)
+    last = LastLook(watch.look if watch else lambda: operator.asks_for(TheJob(job_id, quiet=True)))
 
-    wait = Wait(what=f"job {job_id}",
-                fetch=watch.look if watch else lambda: operator.asks_for(TheJob(job_id, quiet=True)),
+    wait = Wait(what=f"job {job_id}", fetch=last.look,
                 done=lambda job: until(job) or is_terminal(job),
                 describe=watch.describe if watch else lambda job: (job_state(job), job.get("error_code")),
                 timed_out=_job_timeout(command, job_id, schedule),
                 deadline=Deadline(budget, ceiling=settings.retry_ceiling),
                 strategy=job_wait(settings.poll_policy, operator.durations), observe=schedule.observe, kind="job",
                 subject=job_id, policy=settings.poll_policy, progress=job_progress, scheduled=waiting_for_run_after,
-                record=watch.record if watch else None)
+                record=lambda: {**(watch.record() if watch else {}), "job": last.seen()})
     with narrate(f"Wait up to {budget:g} s (more for retries Pressluft schedules) for the job {job_id}"):
         job, history = poll(wait, progress=operator.progress, log=operator.waits)
     operator.durations.observe(job)

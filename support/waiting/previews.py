@@ -3,7 +3,7 @@ on the one poll engine, each poll one look (ThePreview); and what a preview that
 (`unreachable`)."""
 from __future__ import annotations
 
-from typing import Tuple
+from typing import Optional, Tuple
 
 from support.http.preview import PreviewAnswer, looking_at
 from support.reporting.narration import narrate
@@ -21,17 +21,18 @@ def unreachable(last_answer: str, budget: float) -> str:
     return f"preview {verb} {last_answer} until its {budget:g} s budget was spent"
 
 
-def wait_for_preview(operator: Operator, url: str) -> Tuple[PreviewAnswer, PollHistory]:
+def wait_for_preview(operator: Operator, url: str, job_id: Optional[str] = None) -> Tuple[PreviewAnswer, PollHistory]:
     """Looks at the preview (support/screenplay/questions.py ThePreview, without following redirects) until it answers
     200, 301 or 302, within the preview budget: that answer, kept whole for the claims on what it shows; one that
-    never did is preview_unreachable with its last answer."""
+    never did is preview_unreachable with its last answer, naming `job_id`: the job that made what the preview shows
+    (a copy's creation), the job a resume-run loop looks at."""
     settings = operator.settings
     budget = settings.budgets.preview
 
     def timed_out(outcome: Outcome) -> SuiteFailure:
         said = outcome.last.said
         return StillWaiting(Category.PREVIEW_UNREACHABLE, looking_at(url), outcome, last_answer=said,
-                            reason=unreachable(said, outcome.deadline.budget))
+                            reason=unreachable(said, outcome.deadline.budget), job_id=job_id)
 
     wait = Wait(what=f"preview {url}", fetch=lambda: operator.asks_for(ThePreview(url, quiet=True, max_time=budget)),
                 done=lambda answer: answer.reachable, describe=lambda answer: (answer.said, None),

@@ -148,7 +148,7 @@ def test_an_unreachable_clone_preview_fails_the_clone_smoke_naming_its_address_a
     assert job["status"] == "succeeded" and environments["clone"]["status"] == "active"
     clone = environments["clone"]  # an external target's preview is named without its host
     assert verdict == {"category": "preview_unreachable", "command": f"GET <preview of env {clone['id'][:8]}>/",
-                       "job_id": "none", "reason": f"preview {last_answer} until its 1 s budget was spent"}
+                       "job_id": job["id"], "reason": f"preview {last_answer} until its 1 s budget was spent"}
     assert clone["preview_url"] not in run.everything_written()
     diagnosis = check_reported(run, CLONE, verdict)
     assert "--- poll history ---" in diagnosis and f"last answer: {last_answer.split(' ', 1)[1]}" in diagnosis

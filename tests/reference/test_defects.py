@@ -160,6 +160,18 @@ def cancelled_job_status(api):
     return api.job(job_id)["status"], listed["status"]
 
 
+def attempts_when_first_shown_failed(api):
+    """The attempts of a clone job whose every attempt fails with a retryable error, when the jobs API first shows it
+    failed, and when it ended failed for good (its third attempt)."""
+    site = api.create_site()
+    api.fault("jobs", {"match": {"job_type": "env_create", "site_id": site["site"]["id"]}, "outcome": "fail",
+                       "error_code": "ANSIBLE_HOST_FAILED"})
+    job_id = api.create_env(site["site"]["id"], site["production"]["id"]).json()["job_id"]
+    first = api.wait_job(job_id)
+    last = api.wait_job(job_id, predicate=lambda job: job["attempt_count"] == job["max_attempts"])
+    return (first["status"], first["attempt_count"]), (last["status"], last["attempt_count"])
+
+
 def _unique(prefix: str) -> str:
     return f"{prefix}-{time.monotonic_ns()}"
 
@@ -828,6 +840,8 @@ CASES = {
                                ("failed", None, True), False),
     "non_retryable_errors_retried": (job_after_a_non_retryable_error, ("failed", 1), ("succeeded", 2), False),
     "restore_retried": (restore_after_a_retryable_error, ("failed", 1, 1), ("succeeded", 2, 3), True),
+    "first_retry_wait_shown_failed": (attempts_when_first_shown_failed, (("failed", 3), ("failed", 3)),
+                                      (("failed", 1), ("failed", 3)), True),
     "running_job_reported_queued": (status_of_a_running_job, ("running", "running"), ("queued", "queued"), True),
     "hung_jobs_fail_with_job_timeout": (hanging_job_after_its_claim, ("running", None, None),
                                         ("failed", "JOB_TIMEOUT", "job exceeded its timeout (reference defect)"),

@@ -62,6 +62,7 @@ def test_list_and_reset_faults(api):
     ("jobs", {"outcome": "fail", "retryable": "yes"}),
     ("jobs", {"outcome": "fail", "match": {"site_slug_prefix": ""}}),
     ("jobs", {"outcome": "fail", "match": {"site_slug_prefix": 1}}),
+    ("jobs", {"outcome": "fail", "match": {"environment_type": "prod"}}),
     ("jobs", {"outcome": "fail", "attempts": 1, "hold_last_retry": "yes"}),
     ("jobs", {"outcome": "fail", "hold_last_retry": True}),
     ("jobs", {"outcome": "hang", "attempts": 1, "hold_last_retry": True}),
@@ -81,6 +82,7 @@ def test_list_and_reset_faults(api):
     ("backups", {"checksum": "sha256:abc"}),
     ("backups", {"size_bytes": -1}),
     ("backups", {"size_bytes": 1.5}),
+    ("backups", {"site_slug_prefix": "", "size_bytes": 0}),
     ("http", {"error_rate": 2}),
     ("http", {"statuses": [200]}),
     ("http", {"methods": "GET"}),
@@ -201,6 +203,27 @@ def test_job_fault_matches_a_site_slug_prefix(api, node_id):
     job = api.create_site(slug=f"{prefix}shop")["job"]
     assert (job["status"], job["attempt_count"], job["error_code"]) == ("failed", 1, "ANSIBLE_PLAY_ERROR")
     assert api.get("/_reference/faults").json()["jobs"] == []
+
+
+def test_job_fault_matches_the_type_of_the_environment_a_job_acts_on(api, node_id):
+    """An env_create of a staging environment can fail while the clone's of the same site succeeds."""
+    site = api.create_site()
+    api.fault("jobs", {"match": {"job_type": "env_create", "site_id": site["site"]["id"],
+                                 "environment_type": "staging"}, "outcome": "fail", "retryable": False})
+    clone = api.wait_job(api.create_env(site["site"]["id"], site["production"]["id"]).json()["job_id"])
+    staging = api.wait_job(api.create_env(site["site"]["id"], site["production"]["id"], "staging").json()["job_id"])
+    assert (clone["status"], staging["status"], staging["error_code"]) == ("succeeded", "failed", "ANSIBLE_PLAY_ERROR")
+    assert api.get("/_reference/faults").json()["jobs"] == []
+
+
+def test_backup_fault_scoped_by_site_slug_prefix(api, node_id):
+    prefix = f"bkp{time.monotonic_ns()}-"
+    api.fault("backups", {"site_slug_prefix": prefix, "checksum": None, "size_bytes": 0})
+    other = api.backup(api.create_site(slug=f"x{prefix}shop")["production"]["id"])["backup"]
+    assert other["checksum"] and other["size_bytes"] > 0  # the prefix inside the slug: not covered
+    backup = api.backup(api.create_site(slug=f"{prefix}shop")["production"]["id"])["backup"]
+    assert (backup["status"], backup["checksum"], backup["size_bytes"]) == ("completed", None, 0)
+    assert api.get("/_reference/faults").json()["backups"] == []
 
 
 @pytest.mark.parametrize("attempts, backoff", [(1, 60), (2, 300)])

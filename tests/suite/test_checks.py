@@ -14,7 +14,7 @@ from support.checks.providers import provider_degraded_with_guidance
 from support.checks.smoke_verdicts import (
     smoke_environment_failed,
     smoke_exited_with,
-    smoke_failure_names_clone_preview,
+    smoke_failure_names_copy_preview,
     smoke_failure_reasons,
     smoke_lists_what_the_failed_run_left,
     smoke_passed,
@@ -226,14 +226,16 @@ def test_a_preview_must_show_the_content_and_nothing_it_replaced():
     looks = []
     answered = PreviewAnswer("http://p/", 200, "200", page)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(previews, "wait_for_preview", lambda operator, url: looks.append(url) or (answered, []))
+        patch.setattr(previews, "wait_for_preview",
+                      lambda operator, url, job_id=None: looks.append(url) or (answered, []))
         preview_shows(None, "http://p/", "Spring catalogue", replaced=["Summer sale"])
         with pytest.raises(SuiteFailure) as caught:
             preview_shows(None, "http://p/", "Spring catalogue", replaced=["Summer sale", "Broken autumn banner"])
         assert caught.value.reason == ("the preview shows 'Spring catalogue' but also 'Broken autumn banner', which "
                                        "it should have replaced")
         assert caught.value.category is Category.CONTRACT_VIOLATION and caught.value.command == "GET http://p/"
-        patch.setattr(previews, "wait_for_preview", lambda operator, url: (PreviewAnswer(url, 302, "302"), []))
+        patch.setattr(previews, "wait_for_preview",
+                      lambda operator, url, job_id=None: (PreviewAnswer(url, 302, "302"), []))
         with pytest.raises(SuiteFailure) as caught:
             preview_shows(None, "http://p/", "Spring catalogue", replaced=["Summer sale"])
         assert caught.value.reason == "the preview answered 302 without the content 'Spring catalogue'"
@@ -261,16 +263,19 @@ def test_the_failed_clone_is_the_one_the_creation_job_names():
     assert "environment_type is 'production' (expected environment_type 'clone')" in caught.value.reason
 
 
-def test_an_unreachable_preview_must_be_named_by_the_new_clones_preview_address():
+def test_an_unreachable_preview_must_be_named_by_the_new_clones_preview_address_and_its_creation_job():
     answers = smoke_site("p1")
     answers.answers["/api/jobs"] = [{"id": "j2", "job_type": "env_create", "site_id": "s1", "environment_id": "c1"}]
     answers.answers["/api/sites/s1/environments"][1]["preview_url"] = "http://127.0.0.1:4002/"
-    line = ('[wave5] FAIL category=preview_unreachable command="GET <preview of env {}>/" job_id=none '
+    line = ('[wave5] FAIL category=preview_unreachable command="GET <preview of env {}>/" job_id={} '
             'reason="preview answered 500 until its 1 s budget was spent"')
-    smoke_failure_names_clone_preview(answers, smoke(line.format("c1")))
+    smoke_failure_names_copy_preview(answers, smoke(line.format("c1", "j2")), "clone")
     with pytest.raises(SuiteFailure) as caught:  # production's preview, the clone's source
-        smoke_failure_names_clone_preview(answers, smoke(line.format("p1")))
+        smoke_failure_names_copy_preview(answers, smoke(line.format("p1", "j2")), "clone")
     assert caught.value.reason == "the failure names GET <preview of env p1>/, expected GET <preview of env c1>/"
+    with pytest.raises(SuiteFailure) as caught:  # another job than the clone's creation
+        smoke_failure_names_copy_preview(answers, smoke(line.format("c1", "j9")), "clone")
+    assert caught.value.reason == "the failure names the job j9, expected the clone's creation job j2"
 
 
 def test_a_smoke_run_again_must_find_the_run_node_listed_ask_for_none_and_land_on_one_there_before():

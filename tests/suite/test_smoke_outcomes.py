@@ -70,7 +70,7 @@ def test_the_smokes_copies_are_on_a_ready_provider_node_and_a_local_one_fails_th
 
 def test_a_copy_the_smoke_did_not_make_is_the_smokes_own_verdict_when_it_failed_and_a_violation_when_it_passed(
         monkeypatch):
-    monkeypatch.setattr(smoke_records, "preview_reachable", lambda operator, url: 200)
+    monkeypatch.setattr(smoke_records, "preview_reachable", lambda operator, url, job_id=None: 200)
     target = copies(made=("c1",))
     with pytest.raises(SuiteFailure) as caught:
         smoke_copies_answer(target, smoke())
