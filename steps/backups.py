@@ -113,7 +113,8 @@ def step_restore_succeeds(context):
     context.state.restore_job = job_succeeded(context.run.operator, context.state.need("restore_request"))
 
 
-@then("that restore took a full checkpoint of production, the one backup it added")
+@then("that restore took a full checkpoint of production, and that checkpoint is the only backup the restore "
+      "added")
 def step_checkpoint_listed(context):
     state = context.state
     checkpoint_listed(context.run.operator, state.need("restore_request"), state.need("restore_job"))

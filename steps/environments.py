@@ -56,7 +56,8 @@ def step_environment_has_own_preview(context):
                                 state.need("site"))
 
 
-@then("the site's other environments, production among them, are still active and unchanged")
+@then("the site's other environments, production among them, are still active and unchanged: the same node, "
+       "preview address, kind, name and source as before")
 def step_others_as_they_were(context):
     others_as_they_were(context.run.operator, context.state.need("environment_request"), context.state.need("site"))
 

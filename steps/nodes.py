@@ -16,7 +16,7 @@ from support.checks.nodes import (
     retry_scheduled,
     run_node_job_record,
 )
-from support.checks.nothing_left import no_node_acquisition_queued, no_node_recorded
+from support.checks.nothing_left import no_new_node, no_node_acquisition_queued, no_node_recorded
 from support.checks.providers import provider_degraded_with_guidance, refused_as_degraded
 from support.flows.nodes import connect_provider, make_sure_of_a_node, request_new_node
 from support.harness.acquisition_proof import describe_polls
@@ -71,7 +71,8 @@ def step_acquisition_fails_for_good(context, code, message):
                         error_message=message, retryable=False)
 
 
-@when("the operator makes sure of a ready provider-acquired node, as a smoke does before it makes anything")
+@when("the operator confirms a ready provider-acquired node, or asks for one, as a smoke does before it makes "
+      "anything")
 def step_make_sure_of_a_node(context):
     context.state.made_sure = make_sure_of_a_node(context.run.operator)
 
@@ -101,11 +102,6 @@ def step_scheduled_attempt(context):
 def step_node_ready(context):
     context.run.ready_node()  # the run's node: its readiness is waited for once per run (support/harness/run.py)
     node_is_ready(context.run.operator, context.state.need("acquisition"))
-
-
-@then("the operator confirmed a node that was ready already, and asked Pressluft to acquire no other")
-def step_confirmed_a_ready_node(context):
-    confirmed_a_ready_node(context.run.operator, context.state.need("made_sure"))
 
 
 @then('the node\'s acquisition shows {count:d} failed attempts with "{code}", and a next attempt planned')
@@ -159,11 +155,16 @@ def step_no_node_job(context):
 
 @then("the node list shows that ready node, and no new one")
 def step_no_node_recorded(context):
-    no_node_recorded(context.run.operator, context.state.need("node_request"), context.state.need("node")["id"])
+    operator, made_sure = context.run.operator, context.state.made_sure
+    if made_sure:  # the operator confirmed a ready node as a smoke does: no node request was sent
+        node = confirmed_a_ready_node(operator, made_sure)
+        no_new_node(operator, made_sure.nodes_before, node["id"])
+        return
+    no_node_recorded(operator, context.state.need("node_request"), context.state.need("node")["id"])
 
 
 # -- the node the run waited for while Pressluft acquired it: what its wait saw then, judged now ------------------
-@given("no provider-acquired node was ready or being acquired when the operator first made sure of one")
+@given("Pressluft had no provider-acquired node, ready or being acquired, when this run began")
 def step_node_acquired_for_the_run(context):
     """The run's node, which the run asked for itself when it first needed one (none was ready or being acquired);
     skipped, saying so, on a target where the run reused a ready node or waited for one being acquired."""
@@ -171,10 +172,10 @@ def step_node_acquired_for_the_run(context):
     context.state.acquisition = proof.acquisition
 
 
-@when("the operator asks Pressluft for a provider-acquired node, and waits until it is ready")
+@when("the operator asks Pressluft for a provider-acquired node for this run")
 def step_asked_and_waited(context):
-    """Asked and waited by the run when it first needed its node: that request and the looks of its wait are the
-    record."""
+    """Asked (and waited for) by the run when it first needed its node: that request and the looks of its wait are
+    the record; the Then steps judge the node ready."""
     attach_text("the run's request for its node, and its wait", describe_polls(context.state.need("acquired_node")))
 
 
@@ -184,14 +185,14 @@ def step_acquired_exactly_one(context):
     acquired_exactly_one(context.run.operator, proof.acquisition, proof.looks, context.run.node_requests_sent())
 
 
-@given("no provider-acquired node was ready when the operator asked for one")
+@given("Pressluft had no ready provider-acquired node when this run began")
 def step_node_still_being_acquired(context):
     """The run's node, which Pressluft was still acquiring when the run first needed it
     (support/harness/acquisition_proof.py); skipped, saying so, on a target where the run reused a ready node."""
     context.state.polled_node = value_if_shown(context.run.node_polled_while_acquired())
 
 
-@when("the operator waits for that node while Pressluft acquires it")
+@when("the operator waits for the node Pressluft acquires for this run")
 def step_wait_while_acquired(context):
     """Waited by the run when it first needed its node: the looks of that wait are the record."""
     attach_text("the looks at the node while Pressluft acquired it", describe_polls(context.state.need("polled_node")))

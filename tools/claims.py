@@ -126,8 +126,8 @@ CLAIMS = (
         Property("ready in fact: on the host acquisition gave it (not pending.provider, not blank; a rule of every "
                  "node)", (m("acquired_node_keeps_pending_host", ACQUIRED),)),
         Property("the acquisition job that made it (a reused node's too) succeeded",
-                 without_mutant="the same check (support/checks/nodes.py node_is_ready) as 'the operator confirmed a "
-                                "node that was ready already, …', broken there by ready_node_with_failed_acquisition "
+                 without_mutant="the same check (support/checks/nodes.py node_is_ready) as 'the node list shows "
+                                "that ready node, and no new one', broken there by ready_node_with_failed_acquisition "
                                 "(a target that starts with a ready node: there the run acquires none, and this "
                                 "scenario is not shown)"),
         Property("that job is a node_provision of that node",
@@ -137,17 +137,6 @@ CLAIMS = (
         Property("a provider node (is_local false)",
                  without_mutant="no target defect makes a provider node local without also hiding it from the run's "
                                 "node plan; tests/suite/test_matchers.py feeds such a node to the check"),
-    )),
-    Claim("the operator confirmed a node that was ready already, and asked Pressluft to acquire no other", (
-        Property("making sure of a node again settled on a node the node list showed ready just before: ready with no "
-                 "reason code", (m("ready_node_keeps_reason_codes", CONFIRMED),)),
-        Property("and ready in fact (active, on the host acquisition gave it, made by an acquisition job that "
-                 "succeeded)", (m("ready_node_not_active", CONFIRMED), m("acquired_node_keeps_pending_host", CONFIRMED),
-                        m("ready_node_with_failed_acquisition", CONFIRMED))),
-        Property("it sent no node request: it reused that node",
-                 without_mutant="what the operator sends is the suite's own doing, not Pressluft's: no target defect "
-                                "makes it ask for a node while one is listed ready; "
-                                "tests/suite/test_evidence_or_nothing.py feeds a flow that asked for one to the check"),
     )),
     Claim("Pressluft acquired exactly one new node, the one the operator asked for", (
         Property("one node of the requested name and one acquisition job for the operator's one request",
@@ -219,7 +208,20 @@ CLAIMS = (
                  "far); with none, not shown on this target", (m("jobs_list_shows_only_in_flight", NOT_CONNECTED),)),
     )),
     Claim("the node list shows that ready node, and no new one", (
-        Property("no node of the requested name that was not listed before the request",
+        Property("where the operator confirmed a ready node: it settled on a node the node list showed ready just "
+                 "before: ready with no reason code", (m("ready_node_keeps_reason_codes", CONFIRMED),)),
+        Property("and ready in fact (active, on the host acquisition gave it, made by an acquisition job that "
+                 "succeeded)", (m("ready_node_not_active", CONFIRMED), m("acquired_node_keeps_pending_host", CONFIRMED),
+                        m("ready_node_with_failed_acquisition", CONFIRMED))),
+        Property("the node list shows no provider node that was not listed before the operator confirmed that node",
+                 without_mutant="no target defect acquires a node nobody asked for; "
+                                "tests/suite/test_evidence_or_nothing.py feeds a list with such a node to the check"),
+        Property("the operator sent no node request: it reused that node",
+                 without_mutant="what the operator sends is the suite's own doing, not Pressluft's: no target defect "
+                                "makes it ask for a node while one is listed ready; "
+                                "tests/suite/test_evidence_or_nothing.py feeds a flow that asked for one to the check"),
+        Property("where a node request was refused: no node of the requested name that was not listed before the "
+                 "request",
                  (m("refused_node_request_is_recorded", NOT_CONNECTED),)),
         Property("first, the node list shows the run's node",
                  without_mutant="the scenario's 'a ready provider-acquired node' reads the same list first: a list "
@@ -341,7 +343,8 @@ CLAIMS = (
         Property("the site is active again after a restore (not left restoring)",
                  (m("site_left_restoring_after_restore", RESTORE),)),
     )),
-    Claim("the site's other environments, production among them, are still active and unchanged", (
+    Claim("the site's other environments, production among them, are still active and unchanged: the same node, "
+          "preview address, kind, name and source as before", (
         Property("every environment the site listed before the creation is listed with the same status, node, preview "
                  "address, type, slug and source", (m("env_create_changes_source", CLONE),)),
         Property("and active",
@@ -404,7 +407,8 @@ CLAIMS = (
         Property("it was claimed before it succeeded: at least one attempt, a started_at (a rule of every job)",
                  (m("succeeded_job_never_started", RESTORE),)),
     )),
-    Claim("that restore took a full checkpoint of production, the one backup it added", (
+    Claim("that restore took a full checkpoint of production, and that checkpoint is the only backup the restore "
+          "added", (
         Property("a backup not listed before the restore is listed", (m("restore_skips_checkpoint", RESTORE),)),
         Property("it is the one backup the restore added: the only one listed that was not listed before it",
                  (m("restore_records_two_checkpoints", RESTORE),)),
@@ -421,9 +425,9 @@ CLAIMS = (
         Property("taken while that restore job ran", (m("checkpoint_taken_after_restore", CONTENT),)),
         Property("the only one added, a completed full backup with a sha256 checksum and a positive size",
                  without_mutant="the same check of the restore's checkpoint (support/checks/backups.py "
-                                "_the_checkpoint) as 'that restore took a full checkpoint of production, the one "
-                                "backup it added', broken there by restore_records_two_checkpoints, "
-                                "checkpoint_not_full and checkpoint_without_checksum"),
+                                "_the_checkpoint) as 'that restore took a full checkpoint of production, and that "
+                                "checkpoint is the only backup the restore added', broken there by "
+                                "restore_records_two_checkpoints, checkpoint_not_full and checkpoint_without_checksum"),
     )),
     Claim("production is active again, on the provider-acquired node it was on before", (
         Property("status active", (m("restore_leaves_restoring", RESTORE),)),

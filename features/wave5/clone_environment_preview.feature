@@ -22,7 +22,7 @@ Feature: Clone and staging environments with a reachable preview
     And it runs on the same node as production, a provider-acquired node
     And it has a preview address of its own
     And the site is active again
-    And the site's other environments, production among them, are still active and unchanged
+    And the site's other environments, production among them, are still active and unchanged: the same node, preview address, kind, name and source as before
     And the new environment's preview is reachable: it answers 200, 301 or 302, not following a redirect
 
     Examples: A clone

@@ -8,8 +8,7 @@ Feature: Creation is refused while the node is not ready
   the smoke fails with exit status 1: Pressluft answered, and its answer failed
   the smoke's check (status 2 is kept for a smoke that could not judge
   Pressluft at all). Its failure names the refused creation, says no job was
-  queued, and gives the reasons. These scenarios run one at a time (the SERIAL
-  tag), since they make nodes not ready.
+  queued, and gives the reasons.
 
   @SC-2
   Scenario Outline: A node that is not ready blocks site creation before anything is queued

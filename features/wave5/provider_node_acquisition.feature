@@ -1,27 +1,30 @@
 @wave5
 Feature: Provider-acquired node
   Every success path of Wave 5 runs on a node that Pressluft acquires from the
-  provider (Hetzner Cloud). Before it makes anything, the operator makes sure
-  of such a node, the way every smoke does: a node that is ready already is
-  confirmed, and no other is acquired; when none is ready, or being acquired,
-  the operator asks Pressluft for one, and Pressluft acquires exactly one.
-  Pressluft answers at once and acquires the node in the background; while it
-  does, the node is reported not ready. A transient provider error is retried
-  by Pressluft on its own schedule, so that nobody has to click "retry"; an
-  error the provider reports as final ends the acquisition failed, with the
-  provider's message. A credential the provider rejects leaves the provider
-  connection degraded, and no node can be acquired then.
+  provider (Hetzner Cloud). Before it makes anything, the operator confirms a
+  ready node, or asks for one, the way every smoke does: a node that is ready
+  already is confirmed, and no other is acquired; when none is ready, or being
+  acquired, the operator asks Pressluft for one, and Pressluft acquires exactly
+  one. Pressluft answers at once and acquires the node in the background; while
+  it does, the node is reported not ready. Two scenarios follow the node this
+  run needed when Pressluft had none ready as the run began; where Pressluft
+  already had one, they are not shown there, and the report says so. A
+  transient provider error is retried by Pressluft on its own schedule, so that
+  nobody has to click "retry"; an error the provider reports as final ends the
+  acquisition failed, with the provider's message. A credential the provider
+  rejects leaves the provider connection degraded, and no node can be acquired
+  then.
 
   @AC-1
   Scenario: A ready provider-acquired node is confirmed, and no other is acquired
     Given Pressluft lists a ready provider-acquired node
-    When the operator makes sure of a ready provider-acquired node, as a smoke does before it makes anything
-    Then the operator confirmed a node that was ready already, and asked Pressluft to acquire no other
+    When the operator confirms a ready provider-acquired node, or asks for one, as a smoke does before it makes anything
+    Then the node list shows that ready node, and no new one
 
   @AC-1 @first_node @critical
   Scenario: With no node ready, exactly one provider-acquired node is acquired, and it becomes ready
-    Given no provider-acquired node was ready or being acquired when the operator first made sure of one
-    When the operator asks Pressluft for a provider-acquired node, and waits until it is ready
+    Given Pressluft had no provider-acquired node, ready or being acquired, when this run began
+    When the operator asks Pressluft for a provider-acquired node for this run
     Then Pressluft acquired exactly one new node, the one the operator asked for
     And that node is ready, with no readiness problem reported
 
@@ -36,8 +39,8 @@ Feature: Provider-acquired node
 
   @AC-5 @first_node
   Scenario: A node still being acquired is reported not ready each time it is checked, and becomes ready without being asked for again
-    Given no provider-acquired node was ready when the operator asked for one
-    When the operator waits for that node while Pressluft acquires it
+    Given Pressluft had no ready provider-acquired node when this run began
+    When the operator waits for the node Pressluft acquires for this run
     Then that node was reported not ready, with its reasons, each time the operator checked it while Pressluft acquired it
     And it became ready without the operator asking for it again
 

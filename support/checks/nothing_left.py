@@ -54,6 +54,20 @@ def no_node_recorded(operator: Operator, request: Request, run_node_id: str) -> 
         raise _recorded(TheNodes().command, f"the node {request.slug}", "its request was refused", recorded)
 
 
+
+def no_new_node(operator: Operator, nodes_before: list, run_node_id: str) -> None:
+    """No provider node that was not listed before the operator confirmed a ready node (and asked for none): Pressluft
+    acquired no other; first the list shows the node confirmed, a provider node. A node another operator acquires in
+    the same moment would count too: no listing tells it apart."""
+    nodes = operator.asks_for(TheNodes())
+    shown_in(nodes, [{"id": run_node_id, "is_local": False}], command=TheNodes().command, what="nodes",
+             claim="no new node was recorded")
+    before = {node.get("id") for node in nodes_before}
+    recorded = [node for node in nodes if node.get("id") not in before and node.get("is_local") is False]
+    if recorded:
+        raise _recorded(TheNodes().command, "a new provider node", "a ready node was confirmed and none asked for",
+                        recorded)
+
 # -- a site or environment creation refused by the readiness preflight ----------------------------------------
 def no_job_for_site_creation(operator: Operator, attempt: Request, made: list[dict], *,
                              because: str = "the creation was refused") -> None:

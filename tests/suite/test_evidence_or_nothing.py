@@ -15,6 +15,7 @@ from support.checks.nothing_left import (
     no_backup_recorded,
     no_environment_added,
     no_job_for_creation,
+    no_new_node,
     no_node_acquisition_queued,
     no_node_recorded,
     no_restore_queued,
@@ -177,6 +178,18 @@ def test_no_node_recorded_counts_new_nodes_of_the_requested_name():
                          node_attempt(), "n1")
     assert caught.value.reason == ("the node w5-node-3 was recorded although its request was refused: w5-node-3 (n3, "
                                    "provisioning)")
+
+
+def test_no_new_node_after_a_ready_node_was_confirmed_counts_every_provider_node_not_listed_before():
+    local = {"id": "n0", "name": "local", "is_local": True}
+    no_new_node(Target(nodes=[RUN_NODE, local]), [RUN_NODE], "n1")  # the local node is no acquisition
+    new = {"id": "n3", "name": "w5-node-3", "is_local": False, "status": "provisioning"}
+    with pytest.raises(SuiteFailure) as caught:
+        no_new_node(Target(nodes=[RUN_NODE, new]), [RUN_NODE], "n1")
+    assert caught.value.reason == ("a new provider node was recorded although a ready node was confirmed and none "
+                                   "asked for: w5-node-3 (n3, provisioning)")
+    with pytest.raises(SuiteFailure):  # the list does not show the node confirmed
+        no_new_node(Target(nodes=[]), [RUN_NODE], "n1")
 
 
 BACKUP = {"id": "b1", "environment_id": "e1", "backup_scope": "full", "status": "completed"}
