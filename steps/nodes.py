@@ -164,7 +164,7 @@ def step_no_node_recorded(context):
 
 
 # -- the node the run waited for while Pressluft acquired it: what its wait saw then, judged now ------------------
-@given("Pressluft had no provider-acquired node, ready or being acquired, when this run began")
+@given("Pressluft had no provider-acquired node, ready or being acquired, when the operator began testing it")
 def step_node_acquired_for_the_run(context):
     """The run's node, which the run asked for itself when it first needed one (none was ready or being acquired);
     skipped, saying so, on a target where the run reused a ready node or waited for one being acquired."""
@@ -172,7 +172,7 @@ def step_node_acquired_for_the_run(context):
     context.state.acquisition = proof.acquisition
 
 
-@when("the operator asks Pressluft for a provider-acquired node for this run")
+@when("the operator asks Pressluft for a provider-acquired node to work on")
 def step_asked_and_waited(context):
     """Asked (and waited for) by the run when it first needed its node: that request and the looks of its wait are
     the record; the Then steps judge the node ready."""
@@ -185,14 +185,14 @@ def step_acquired_exactly_one(context):
     acquired_exactly_one(context.run.operator, proof.acquisition, proof.looks, context.run.node_requests_sent())
 
 
-@given("Pressluft had no ready provider-acquired node when this run began")
+@given("Pressluft had no ready provider-acquired node when the operator began testing it")
 def step_node_still_being_acquired(context):
     """The run's node, which Pressluft was still acquiring when the run first needed it
     (support/harness/acquisition_proof.py); skipped, saying so, on a target where the run reused a ready node."""
     context.state.polled_node = value_if_shown(context.run.node_polled_while_acquired())
 
 
-@when("the operator waits for the node Pressluft acquires for this run")
+@when("the operator waits for the node Pressluft is acquiring for it")
 def step_wait_while_acquired(context):
     """Waited by the run when it first needed its node: the looks of that wait are the record."""
     attach_text("the looks at the node while Pressluft acquired it", describe_polls(context.state.need("polled_node")))

@@ -8,8 +8,8 @@ Feature: Backup and restore of production
   production showed. Afterwards production is active again on the same node,
   and so is its site. That the restored content is back is checked only on the
   embedded reference (the stand-in for Pressluft that the suite starts itself
-  when no Pressluft is named): only there can the run change what production
-  shows, as an editor would. On a real Pressluft that scenario is not run.
+  when no Pressluft is named): only there can what production shows be changed
+  as an editor would. On a real Pressluft that scenario is not run.
 
   Background:
     Given a ready provider-acquired node

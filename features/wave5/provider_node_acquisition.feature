@@ -6,9 +6,9 @@ Feature: Provider-acquired node
   already is confirmed, and no other is acquired; when none is ready, or being
   acquired, the operator asks Pressluft for one, and Pressluft acquires exactly
   one. Pressluft answers at once and acquires the node in the background; while
-  it does, the node is reported not ready. Two scenarios follow the node this
-  run needed when Pressluft had none ready as the run began; where Pressluft
-  already had one, they are not shown there, and the report says so. A
+  it does, the node is reported not ready. Two scenarios follow the node the
+  operator needed when Pressluft had none ready as the testing began; where
+  Pressluft already had one, they are not shown there, and the report says so. A
   transient provider error is retried by Pressluft on its own schedule, so that
   nobody has to click "retry"; an error the provider reports as final ends the
   acquisition failed, with the provider's message. A credential the provider
@@ -23,8 +23,8 @@ Feature: Provider-acquired node
 
   @AC-1 @first_node @critical
   Scenario: With no node ready, exactly one provider-acquired node is acquired, and it becomes ready
-    Given Pressluft had no provider-acquired node, ready or being acquired, when this run began
-    When the operator asks Pressluft for a provider-acquired node for this run
+    Given Pressluft had no provider-acquired node, ready or being acquired, when the operator began testing it
+    When the operator asks Pressluft for a provider-acquired node to work on
     Then Pressluft acquired exactly one new node, the one the operator asked for
     And that node is ready, with no readiness problem reported
 
@@ -39,8 +39,8 @@ Feature: Provider-acquired node
 
   @AC-5 @first_node
   Scenario: A node still being acquired is reported not ready each time it is checked, and becomes ready without being asked for again
-    Given Pressluft had no ready provider-acquired node when this run began
-    When the operator waits for the node Pressluft acquires for this run
+    Given Pressluft had no ready provider-acquired node when the operator began testing it
+    When the operator waits for the node Pressluft is acquiring for it
     Then that node was reported not ready, with its reasons, each time the operator checked it while Pressluft acquired it
     And it became ready without the operator asking for it again
 

@@ -24,9 +24,11 @@ class MissingStep(Exception):
 
 WHO_PROVIDES = {
     "node": "Given a ready provider-acquired node / Then it asked Pressluft for one new node, …",
-    "acquisition": "Given Pressluft had no provider-acquired node, ready or being acquired, when this run began",
+    "acquisition": "Given Pressluft had no provider-acquired node, ready or being acquired, when the operator began "
+                   "testing it",
     "made_sure": "When the operator confirms a ready provider-acquired node, or asks for one, …",
-    "acquired_node": "Given Pressluft had no provider-acquired node, ready or being acquired, when this run began",
+    "acquired_node": "Given Pressluft had no provider-acquired node, ready or being acquired, when the operator began "
+                     "testing it",
     "node_request": "When the operator asks for a new provider-acquired node / Given a new provider-acquired node …",
     "site": "Given a (new) site whose production environment is live",
     "readiness_codes": "Then the creation is refused as blocked by node readiness, because …",
@@ -44,7 +46,7 @@ WHO_PROVIDES = {
     "restore_job": "Then the restore job succeeds",
     "attempt": "When the operator tries to …",
     "preflight_proof": "Given the operator has asked for the target's first provider-acquired node",
-    "polled_node": "Given Pressluft had no ready provider-acquired node when this run began",
+    "polled_node": "Given Pressluft had no ready provider-acquired node when the operator began testing it",
     "smoke": "When the … smoke runs …",
     "earlier_smoke": "Given the clone preview smoke, run from the repository root, has failed …",
     "nodes_before": "Given the clone preview smoke, run from the repository root, has failed … / Given no "
