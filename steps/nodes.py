@@ -136,7 +136,7 @@ def step_new_node_not_ready(context):
     new_node_listed_not_ready(context.run.operator, context.state.need("node_request"))
 
 
-@then("the provider connection is reported degraded with guidance for the operator")
+@then("the provider connection is reported degraded: the credential was rejected, and a valid token is needed")
 def step_degraded_with_guidance(context):
     provider_degraded_with_guidance(context.run.operator)
 

@@ -186,7 +186,7 @@ CLAIMS = (
         Property("listed, not ready, with reason codes", (m("failed_node_reported_ready", ACQUISITION_FAILS),)),
         Property("it is the node the request made", without_mutant=SAME_NODE),
     )),
-    Claim("the provider connection is reported degraded with guidance for the operator", (
+    Claim("the provider connection is reported degraded: the credential was rejected, and a valid token is needed", (
         Property("status degraded", (m("any_token_connects", DEGRADED),)),
         Property("guidance lines for the operator", (m("degraded_without_guidance", DEGRADED),)),
         Property("the provider's one connection says the credential was rejected, with the guidance to a valid "
@@ -197,8 +197,9 @@ CLAIMS = (
                  "connection)", (m("degraded_provider_acquires", NOT_CONNECTED),)),
         Property("the provider's one connection is listed degraded",
                  without_mutant="the connection the scenario's Given left degraded, judged degraded by 'the provider "
-                                "connection is reported degraded with guidance for the operator', broken there by "
-                                "any_token_connects; a target that refused while connected would fail here"),
+                                "connection is reported degraded: the credential was rejected, and a valid token is "
+                                "needed', broken there by any_token_connects; a target that refused while connected "
+                                "would fail here"),
     )),
     Claim("no node acquisition was queued", (
         Property("no new job of no site whose node is of the requested name or not listed at all (another operator's "

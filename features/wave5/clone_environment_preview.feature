@@ -5,8 +5,9 @@ Feature: Clone and staging environments with a reachable preview
   asked for, and become active on the same provider-acquired node as
   production, with a preview address of its own. The site is active again
   afterwards, and its other environments are left as they were. A preview is
-  reachable when it answers 200, 301 or 302, not following a redirect (the
-  smoke's rule); any other answer, another redirect among them, is not.
+  reachable when it answers OK (200) or a redirect (301 or 302), the redirect
+  not followed (the smoke's rule); any other answer, including other kinds of
+  redirect, is not.
 
   Background:
     Given a ready provider-acquired node

@@ -5,8 +5,8 @@ Feature: Provider-acquired node
   ready node, or asks for one, the way every smoke does: a node that is ready
   already is confirmed, and no other is acquired; when none is ready, or being
   acquired, the operator asks Pressluft for one, and Pressluft acquires exactly
-  one. Pressluft answers at once and acquires the node in the background; while
-  it does, the node is reported not ready. Two scenarios follow the node the
+  one. Pressluft acquires the node in the background; while it does, the node
+  is reported not ready. Two scenarios follow the node the
   operator needed when Pressluft had none ready as the testing began; where
   Pressluft already had one, they are not shown there, and the report says so. A
   transient provider error is retried by Pressluft on its own schedule, so that
@@ -71,7 +71,7 @@ Feature: Provider-acquired node
   @hetzner-sdk-integration-S2 @disruptive @SERIAL
   Scenario: A provider credential that the provider rejects leaves the provider connection degraded, with guidance
     When the operator connects the provider with a credential the provider rejects
-    Then the provider connection is reported degraded with guidance for the operator
+    Then the provider connection is reported degraded: the credential was rejected, and a valid token is needed
 
   @hetzner-sdk-integration-S2 @disruptive @SERIAL
   Scenario: No node can be acquired while the provider connection is degraded, and nothing is queued or recorded
