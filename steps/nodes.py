@@ -23,7 +23,6 @@ from support.harness.acquisition_proof import describe_polls
 from support.harness.cleanups import quietly, run_held_retry
 from support.reporting.narration import attach_text
 from support.verdicts.not_shown import value_if_shown
-from support.waiting.nodes import wait_for_node_ready
 
 
 @given("the provider is connected with the operator's credential")
@@ -48,8 +47,7 @@ def step_ready_node(context):
 @given("Pressluft lists a ready provider-acquired node")
 def step_node_listed_ready(context):
     """The run's node, listed ready (how ready it is in fact is the claim's to judge)."""
-    acquisition = context.run.provider_node()
-    wait_for_node_ready(context.run.operator, acquisition.node_id, job_id=acquisition.job_id)
+    context.run.listed_ready_node()
 
 
 @given('the provider will fail the first {count:d} acquisition attempts with the transient error "{code}"')

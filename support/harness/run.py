@@ -48,7 +48,7 @@ from support.verdicts.diagnosis import block_for
 from support.verdicts.failure import TAG, SuiteFailure
 from support.verdicts.redaction import secrets
 from support.waiting.jobs import learn_job_durations
-from support.waiting.nodes import AcquisitionLooks
+from support.waiting.nodes import AcquisitionLooks, wait_for_node_ready
 
 
 @dataclass
@@ -165,6 +165,14 @@ class Run:
         active, on a real host, made by an acquisition job that succeeded). Looked at again each time (one poll
         when it is ready); once it has failed to be, every later call fails at once with the same verdict."""
         return self._readiness.run(lambda: node_is_ready(self.operator, self.provider_node()))
+
+    def listed_ready_node(self) -> dict:
+        """The run's node, once the node list shows it ready (within the node budget); how ready it is in fact is
+        left to the claim that judges it. A wait that ran out is kept with ready_node's: every later call of
+        either fails at once with the same verdict."""
+        acquisition = self.provider_node()
+        return self._readiness.run(lambda: wait_for_node_ready(self.operator, acquisition.node_id,
+                                                               job_id=acquisition.job_id))
 
     def _make_shared_site(self) -> LiveSite:
         return create_live_site(self.operator, label="site", node_id=self.ready_node()["id"])
