@@ -38,6 +38,7 @@ DEFECTS = {
     "failed_job_loses_error": "a job that fails for good stores error_code and error_message null",
     "non_retryable_errors_retried": "a non-retryable error is re-queued like a retryable one while attempts remain",
     "restore_retried": "env_restore jobs get max_attempts 3 and retryable errors are re-queued",
+    "backup_create_retried": "backup_create jobs re-queue a retryable error like other jobs (not forced non-retryable)",
     "running_job_reported_queued": "the jobs API reports a running job as queued",
     "first_retry_wait_shown_failed": "a job waiting for its first retry (which it waits at least 0.5 s for) is shown "
                                      "failed and finished, with its error, by the jobs API: a failed attempt shown "

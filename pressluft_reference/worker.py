@@ -165,8 +165,10 @@ class Worker:
                 return
             retryable = ((failure.retryable or defective(self.runtime, "non_retryable_errors_retried"))
                          and not defective(self.runtime, "retryable_errors_are_terminal"))
-            forced = jobqueue.FORCED_NON_RETRYABLE - (
-                {"env_restore"} if defective(self.runtime, "restore_retried") else set())
+            forced = jobqueue.FORCED_NON_RETRYABLE - {
+                job_type for job_type, defect in (("env_restore", "restore_retried"),
+                                                  ("backup_create", "backup_create_retried"))
+                if defective(self.runtime, defect)}
             if jobqueue.may_retry(job, retryable, forced):
                 held = plan is not None and plan.holds(job["attempt_count"])  # hold_last_retry: the real backoff
                 schedule = PRESSLUFT_BACKOFF if held else self.runtime.config.backoff

@@ -50,9 +50,10 @@ PREFLIGHT_ENV = "A node that is not ready blocks environment creation before any
 PREFLIGHT_SMOKE = ("The clone smoke fails as blocked by node readiness when the creation of its {} is refused "
                    "-- @1.{}")
 AT_SITE, AT_CLONE = PREFLIGHT_SMOKE.format("site", 1), PREFLIGHT_SMOKE.format("clone", 2)
-CLONE_FAILS = "A clone whose provisioning keeps failing ends failed, and the clone smoke reports it"
-STAGING_FAILS = "A staging environment whose creation fails ends failed, and the clone smoke reports it"
+CLONE_FAILS = "A clone whose provisioning keeps failing ends failed, and the clone preview smoke reports it"
+STAGING_FAILS = "A staging environment whose creation fails ends failed, and the clone preview smoke reports it"
 RESTORE_FAILS = "A restore that fails ends failed, and the backup and restore smoke reports it"
+BACKUP_FAILS = "A backup creation that fails ends failed, and the backup and restore smoke reports it"
 CANCELLED = "A job that ends cancelled fails the smoke as cancelled, not as timed out"
 HANGS = "A job that never ends fails the smoke as timed out once its time is up"
 CLONE_SMOKE = "The clone preview smoke makes a clone and a staging environment whose previews answer"
@@ -624,7 +625,9 @@ CLAIMS = (
                  "defect makes the smoke name a job here; " + SMOKE_DIAGNOSIS_ONLY),
     )),
     Claim('its failure gives the reason "{reason}"', (
-        Property("the job's error code and message", (m("failed_job_loses_error", CLONE_FAILS),)),
+        Property("the job's error code and message", (m("failed_job_loses_error", CLONE_FAILS),
+                                                      m("failed_job_loses_error", STAGING_FAILS),
+                                                      m("failed_job_loses_error", BACKUP_FAILS))),
         Property("a setting the smoke cannot use: its name, what it must be and the value given",
                  without_mutant="no target is involved: the smoke stops while it reads its settings, before it "
                                 "reaches any control plane; tests/suite/test_config.py checks the words of each "
@@ -656,6 +659,9 @@ CLAIMS = (
         Property("the attempts are those the contract gives the job's type (3 for env_create, 1 for env_restore), "
                  "not what the job says", (m("env_create_single_attempt", CLONE_FAILS),
                                            m("restore_retried", RESTORE_FAILS))),
+        Property("without a retry: one attempt, for an error Pressluft does not retry (ANSIBLE_SYNTAX_ERROR) or a job "
+                 "whose every failure is final (backup_create)",
+                 (m("non_retryable_errors_retried", STAGING_FAILS), m("backup_create_retried", BACKUP_FAILS))),
         Property("the smoke reported it only once the job had ended: its wait for that job ended on a look that saw "
                  "the job as it ended (status, attempt, finished_at), not on a failed attempt before it",
                  (m("first_retry_wait_shown_failed", CLONE_FAILS),)),

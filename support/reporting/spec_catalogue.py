@@ -126,9 +126,9 @@ COVERAGE = {
     "A preview that answers <status>, <answer>, is not reachable": {"AC-1": ["not reachable"]},
     "A backup creation that fails ends failed, and the backup and restore smoke reports it":
         {"AC-2": ["backup checked"], "AC-3": ["job failed"], "AC-4": ["exit 1"]},
-    "A clone whose provisioning keeps failing ends failed, and the clone smoke reports it":
+    "A clone whose provisioning keeps failing ends failed, and the clone preview smoke reports it":
         {"SC-3": ["clone"], "AC-3": ["job failed"], "AC-4": ["exit 1"]},
-    "A staging environment whose creation fails ends failed, and the clone smoke reports it":
+    "A staging environment whose creation fails ends failed, and the clone preview smoke reports it":
         {"AC-1": ["staging checked"], "AC-3": ["job failed"], "AC-4": ["exit 1"]},
     "A restore that fails ends failed, and the backup and restore smoke reports it":
         {"SC-3": ["restore"], "AC-3": ["job failed"], "AC-4": ["exit 1"]},
