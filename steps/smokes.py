@@ -172,7 +172,6 @@ use_step_matcher("re")
 
 @when(r"the (?P<smoke>clone preview|backup and restore) smoke runs from the repository root with no input"
       r"(?:, allowing (?P<what>each job|the preview) (?P<seconds>\d+(?:\.\d+)?) seconds?)?")
-@when(r"the operator runs the (?P<smoke>clone preview|backup and restore) smoke")
 def step_run_smoke(context, smoke, what=None, seconds=None):
     budgets = {ALLOWED[what]: float(seconds)} if what else {}
     context.state.smoke = run_smoke(smoke, context.run.settings, run_id=_smoke_run_id(context), budgets=budgets)
@@ -185,6 +184,33 @@ def step_run_smoke_with_setting(context, smoke, setting, value):
     context.state.smoke_settings = {SETTING_OF[setting]: value}
     context.state.smoke = run_smoke(smoke, context.run.settings, run_id=_smoke_run_id(context),
                                     variables=context.state.smoke_settings)
+
+
+EACH_SMOKE = ("each smoke, the clone preview smoke and the backup and restore smoke, runs from the repository root "
+              "with no input")
+
+
+def _run_each_smoke(context, **how):
+    """Both smokes, at once (neither reaches a control plane: what differs between them is only which smoke runs),
+    each with a run id of its own; `smoke_runs` holds both, the backup and restore smoke's last."""
+    run_ids = [f"{_smoke_run_id(context)}-{n}" for n in (1, 2)]
+    with ThreadPoolExecutor(2) as pool:
+        runs = list(pool.map(lambda words, run_id: run_smoke(words, context.run.settings, run_id=run_id, **how),
+                             ("clone preview", "backup and restore"), run_ids))
+    context.state.smoke_runs += runs
+    context.state.smoke = runs[-1]
+    context.state.each_smoke = runs
+
+
+@when(EACH_SMOKE + r", with its (?P<setting>.+) set to \"(?P<value>[^\"]*)\"")
+def step_run_each_smoke_with_setting(context, setting, value):
+    context.state.smoke_settings = {SETTING_OF[setting]: value}
+    _run_each_smoke(context, variables=context.state.smoke_settings)
+
+
+@when(EACH_SMOKE + ", against an address where no control plane answers")
+def step_run_each_smoke_nowhere(context):
+    _run_each_smoke(context, base_url=unused_local_url())
 
 
 @when("the clone preview smoke runs twice from the repository root with no input")
@@ -204,9 +230,22 @@ def step_run_smoke_nowhere(context, smoke):
                                     base_url=unused_local_url())
 
 
-@then(r"the smoke exits with status (?P<status>\d+)(?: within (?P<seconds>\d+) seconds)?, reporting (?P<words>.+)")
-def step_smoke_exits_with(context, status, words, seconds=None):
-    smoke_exited_with(context.state.need("smoke"), int(status), words, float(seconds) if seconds else None)
+def _judged_smokes(context, who: str) -> list:
+    """The scenario's smoke ("the smoke", "its"), or both smokes its When ran ("each smoke")."""
+    return context.state.need("each_smoke") if who.startswith("each") else [context.state.need("smoke")]
+
+
+@then(r"(?P<who>the smoke|each smoke) exits with status (?P<status>\d+)(?: within (?P<seconds>\d+) seconds)?, "
+      r"reporting (?P<words>.+)")
+def step_smoke_exits_with(context, who, status, words, seconds=None):
+    for smoke in _judged_smokes(context, who):
+        smoke_exited_with(smoke, int(status), words, float(seconds) if seconds else None)
+
+
+@then(r"(?P<who>its|each smoke's) failure gives the reason \"(?P<reason>[^\"]*)\"")
+def step_failure_reason(context, who, reason):
+    for smoke in _judged_smokes(context, who):
+        smoke_failure_reason(smoke, reason)
 
 
 @then(r"its failure names the clone creation and its job, the new clone's preview address, and its last answer, "
@@ -251,11 +290,6 @@ def step_failure_names_request_and_reasons(context, request, why, codes):
     smoke = context.state.need("smoke")
     smoke_failure_names_request(context.run.operator, smoke, request, names_job=False)
     smoke_failure_reasons(smoke, codes_in_words(why, codes))
-
-
-@then('its failure gives the reason "{reason}"')
-def step_failure_reason(context, reason):
-    smoke_failure_reason(context.state.need("smoke"), reason)
 
 
 @then("both runs exit with status {status:d} and report the failure in the same words, apart from what identifies "

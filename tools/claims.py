@@ -590,7 +590,7 @@ CLAIMS = (
                  (m("node_request_acquires_twice", POLLED),)),
         Property("first, the job list shows that acquisition job", (m("jobs_list_shows_only_in_flight", POLLED),)),
     )),
-    Claim(r"the smoke exits with status (?P<status>\d+)(?: within (?P<seconds>\d+) seconds)?, "
+    Claim(r"(?P<who>the smoke|each smoke) exits with status (?P<status>\d+)(?: within (?P<seconds>\d+) seconds)?, "
           r"reporting (?P<words>.+)", (
         Property("one failure line of the category the words name",
                  (m("preflight_ignores_readiness", AT_SITE), m("preflight_ignores_readiness", AT_CLONE),
@@ -624,7 +624,7 @@ CLAIMS = (
         Property("the refused request, and no job", without_mutant="a refused creation queues nothing, so no target "
                  "defect makes the smoke name a job here; " + SMOKE_DIAGNOSIS_ONLY),
     )),
-    Claim('its failure gives the reason "{reason}"', (
+    Claim(r"(?P<who>its|each smoke's) failure gives the reason \"(?P<reason>[^\"]*)\"", (
         Property("the job's error code and message", (m("failed_job_loses_error", CLONE_FAILS),
                                                       m("failed_job_loses_error", STAGING_FAILS),
                                                       m("failed_job_loses_error", BACKUP_FAILS))),

@@ -85,6 +85,7 @@ class ScenarioState:
     smoke_run_id: Optional[str] = None             # allocated before the smoke runs, so faults can name its site
     smoke: Optional[SmokeRun] = None               # the scenario's last smoke run
     smoke_runs: list = field(default_factory=list)  # every smoke run of the scenario, in order
+    each_smoke: Optional[list] = None              # both smokes, when the scenario ran each of them at once
     smoke_reports: Optional[str] = None            # the reports folder its smoke runs share (a loop's), if they do
     nodes_before: Optional[set] = None             # the ids of the nodes listed before its first smoke run
     smoke_settings: dict = field(default_factory=dict)  # settings its smoke runs with besides the run's (raw text)
