@@ -56,6 +56,7 @@ DEFECTS = {
     "staging_preview_not_served": "the preview of a staging environment refuses connections (a clone's answers)",
     "preview_url_points_to_source": "a clone or staging environment's preview_url is its source's",
     "redirects_answered_as_307": "a preview fault asking for a 301 or 302 answers 307 (same Location)",
+    "redirects_answered_as_200": "a preview fault asking for a 301 or 302 answers 200 (the page, same Location)",
     "other_answers_answered_as_302": "a preview fault asking for another redirect (303, 307, 308) or a 4xx answers 302 "
                                      "(same Location; the smoke would count it reachable)",
     # backups and restores

@@ -11,6 +11,7 @@ from support.checks.smoke_records import (
     smoke_asked_for_one_node,
     smoke_backup_listed,
     smoke_copies_answer,
+    smoke_counted_previews_on,
     smoke_made_copies,
     smoke_production_live_again,
     smoke_restored_with_checkpoint,
@@ -128,10 +129,27 @@ def step_smoke_failed_once(context):
     smoke_exited_with(_run_smoke_again(context), 1, "a failed job")
 
 
+def _redirect_nowhere(status: int) -> dict:
+    """A redirect to an address where nothing answers: followed, it would not answer at all."""
+    return {"status": status, "location": unused_local_url() + "/wp-admin/"}
+
+
 @given("the preview of the next clone will {misbehave}")
 def step_clone_preview_misbehaves(context, misbehave):
-    behaviour = {"answer with a server error (500)": {"status": 500}, "refuse connections": {"refuse": True}}[misbehave]
+    behaviour = {"answer with a server error (500)": {"status": 500}, "refuse connections": {"refuse": True},
+                 "answer with a redirect of another kind (307), to an address where nothing answers":
+                     _redirect_nowhere(307),
+                 "answer that the page is not found (404)": {"status": 404}}[misbehave]
     context.faults.preview(site_slug_prefix=_smoke_site_prefix(context), environment_type="clone", **behaviour)
+
+
+@given("the next clone's preview will answer with a redirect ({clone:d}), and the next staging environment's with a "
+       "redirect ({staging:d}), each to an address where nothing answers")
+def step_copy_previews_redirect(context, clone, staging):
+    """Limited to the copies of the scenario's smoke site: its production answers as it would."""
+    for copy_type, status in (("clone", clone), ("staging", staging)):
+        context.faults.preview(site_slug_prefix=_smoke_site_prefix(context), environment_type=copy_type,
+                               **_redirect_nowhere(status))
 
 
 @given("no provider-acquired node is ready, and Pressluft is still acquiring a new one")
@@ -314,6 +332,12 @@ def step_smoke_lists_what_was_left(context):
 @then('the smoke reported the failure only once the {request} had ended failed {attempts}, with the error "{code}"')
 def step_reported_once_ended(context, request, attempts, code):
     smoke_reported_once_ended(context.run.operator, context.state.need("smoke"), request, code=code, attempts=attempts)
+
+
+@then("it counted the clone's preview reachable on its answer {clone:d}, and the staging environment's on its answer "
+      "{staging:d}, following neither redirect")
+def step_smoke_counted_redirects(context, clone, staging):
+    smoke_counted_previews_on(context.run.operator, context.state.need("smoke"), {"clone": clone, "staging": staging})
 
 
 @then("the new {copy} and its site are marked failed, not active")

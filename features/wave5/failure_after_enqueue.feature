@@ -64,7 +64,7 @@ Feature: A job that fails, ends cancelled or never ends after it was queued fail
   @AC-3 @AC-4
   Scenario: A job that never ends fails the smoke as timed out once its time is up
     Given the next clone creation will never end
-    When the clone preview smoke runs from the repository root with no input, allowing each job 2 seconds
+    When the clone preview smoke runs from the repository root with no input, allowing each job 1 second
     Then the smoke exits with status 1, reporting a job that timed out
     And its failure names the clone creation and its job
-    And its failure says the job was still running when the 2-second wait ended
+    And its failure says the job was still running when the 1-second wait ended

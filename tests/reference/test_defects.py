@@ -877,6 +877,8 @@ CASES = {
                                      True),
     "redirects_answered_as_307": (redirect_answers, [(301, "https://x.test/"), (302, "https://x.test/")],
                                   [(307, "https://x.test/"), (307, "https://x.test/")], True),
+    "redirects_answered_as_200": (redirect_answers, [(301, "https://x.test/"), (302, "https://x.test/")],
+                                  [(200, "https://x.test/"), (200, "https://x.test/")], True),
     "other_answers_answered_as_302": (other_answers, [303, 307, 308, 404], [302, 302, 302, 302], True),
     "backup_id_differs_from_job": (backup_and_its_job, ("succeeded", True, "completed"),
                                    ("succeeded", False, "completed"), True),
