@@ -136,10 +136,9 @@ def _redirect_nowhere(status: int) -> dict:
 
 @given("the preview of the next clone will {misbehave}")
 def step_clone_preview_misbehaves(context, misbehave):
-    behaviour = {"answer with a server error (500)": {"status": 500}, "refuse connections": {"refuse": True},
+    behaviour = {"answer that the page is not found (404)": {"status": 404}, "refuse connections": {"refuse": True},
                  "answer with a redirect of another kind (307), to an address where nothing answers":
-                     _redirect_nowhere(307),
-                 "answer that the page is not found (404)": {"status": 404}}[misbehave]
+                     _redirect_nowhere(307)}[misbehave]
     context.faults.preview(site_slug_prefix=_smoke_site_prefix(context), environment_type="clone", **behaviour)
 
 

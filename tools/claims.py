@@ -602,9 +602,9 @@ CLAIMS = (
                   m("hung_jobs_fail_with_job_timeout", HANGS),
                   m("env_create_fails", UNREACHABLE_SMOKE.format(1)),
                   m("preview_url_points_to_source", UNREACHABLE_SMOKE.format(2)))),
-        Property("another kind of redirect (307) and a page not found (404) are not reachable (the smoke's rule): the "
-                 "smoke fails on them", (m("other_answers_answered_as_302", UNREACHABLE_SMOKE.format(3)),
-                                          m("other_answers_answered_as_302", UNREACHABLE_SMOKE.format(4)))),
+        Property("a page not found (404) and another kind of redirect (307) are not reachable (the smoke's rule): the "
+                 "smoke fails on them", (m("other_answers_answered_as_302", UNREACHABLE_SMOKE.format(1)),
+                                          m("other_answers_answered_as_302", UNREACHABLE_SMOKE.format(3)))),
         Property("the exit status the sentence gives, which a resume-run loop acts on (1 Pressluft failed a check, 2 "
                  "the control plane could not be judged)",
                  without_mutant="the status follows from the line's category in the suite's own code "

@@ -59,8 +59,8 @@ PARTS = {
              "staging": "a staging environment is created and active on that node",
              "reachable": "the new environment's preview answers 200",
              "redirect": "the smoke counts a preview answering 301 or 302 as reachable (not followed)",
-             "not reachable": "the smoke fails on a preview answering anything else (another redirect, 404, 500, "
-                              "no answer) as unreachable",
+             "not reachable": "the smoke fails on a preview answering anything else (another redirect, 404, no "
+                              "answer) as unreachable",
              "staging checked": "a staging environment creation that fails fails the clone smoke with status 1, "
                                 "naming it and its job"},
     "AC-2": {"backup": "a full backup is created", "listed": "it is listed with a sha256 checksum and a positive size",
