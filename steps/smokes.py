@@ -109,7 +109,8 @@ def step_preflight_finds_node_not_ready(context, what, why, codes):
                                        creation={"site": "site", "clone": "environment"}[what])
 
 
-@given('each environment creation of the clone smoke will fail with the message "{message}" and the error "{code}"')
+@given('each environment creation of the clone preview smoke will fail with the message "{message}" and the error '
+       '"{code}"')
 def step_every_smoke_environment_creation_fails(context, code, message):
     """Both runs of the scenario meet the same fault (scoped to the sites of its smoke runs)."""
     context.faults.jobs({"job_type": "env_create", "site_slug_prefix": _smoke_site_prefix(context)}, "fail",

@@ -7,7 +7,8 @@ Feature: Clone and staging environments with a reachable preview
   afterwards, and its other environments are left as they were. A preview is
   reachable when it answers OK (200) or a redirect (301 or 302), the redirect
   not followed (the smoke's rule); any other answer, including other kinds of
-  redirect, is not (unreachable_preview.feature shows the smoke failing so).
+  redirect, is not, and the clone preview smoke then fails, reporting an
+  unreachable preview.
 
   Background:
     Given a ready provider-acquired node

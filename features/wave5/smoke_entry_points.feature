@@ -63,7 +63,7 @@ Feature: Smoke commands as closeout gates for resume-run loops
   @AC-3 @fault_injection
   Scenario: The same failure, met twice, is reported in the same words
     Given a ready provider-acquired node
-    And each environment creation of the clone smoke will fail with the message "env_create playbook has a syntax error" and the error "ANSIBLE_SYNTAX_ERROR"
+    And each environment creation of the clone preview smoke will fail with the message "env_create playbook has a syntax error" and the error "ANSIBLE_SYNTAX_ERROR"
     When the clone preview smoke runs twice from the repository root with no input
     Then both runs exit with status 1 and report the failure in the same words, apart from what identifies each run's records, their addresses and durations
 
