@@ -38,11 +38,13 @@ DEFECTS = {
     "failed_job_loses_error": "a job that fails for good stores error_code and error_message null",
     "non_retryable_errors_retried": "a non-retryable error is re-queued like a retryable one while attempts remain",
     "restore_retried": "env_restore jobs get max_attempts 3 and retryable errors are re-queued",
+    "backup_create_retried": "backup_create jobs re-queue a retryable error like other jobs (not forced non-retryable)",
     "running_job_reported_queued": "the jobs API reports a running job as queued",
     "first_retry_wait_shown_failed": "a job waiting for its first retry (which it waits at least 0.5 s for) is shown "
                                      "failed and finished, with its error, by the jobs API: a failed attempt shown "
                                      "as the job's end, while the job goes on to its other attempts",
-    "hung_jobs_fail_with_job_timeout": "a job still running 1 s after its claim fails for good with JOB_TIMEOUT",
+    "hung_jobs_fail_with_job_timeout": "a job still running 1 s after its claim (0.5 s when a hang fault holds it) "
+                                       "fails for good with JOB_TIMEOUT",
     "env_create_fails": "every env_create fails for good on its first attempt with ANSIBLE_SYNTAX_ERROR",
     "backup_create_fails": "every backup_create fails for good on its first attempt with ANSIBLE_SYNTAX_ERROR",
     "restore_fails": "every env_restore fails for good on its first attempt with ANSIBLE_SYNTAX_ERROR",
@@ -55,6 +57,7 @@ DEFECTS = {
     "staging_preview_not_served": "the preview of a staging environment refuses connections (a clone's answers)",
     "preview_url_points_to_source": "a clone or staging environment's preview_url is its source's",
     "redirects_answered_as_307": "a preview fault asking for a 301 or 302 answers 307 (same Location)",
+    "redirects_answered_as_200": "a preview fault asking for a 301 or 302 answers 200 (the page, same Location)",
     "other_answers_answered_as_302": "a preview fault asking for another redirect (303, 307, 308) or a 4xx answers 302 "
                                      "(same Location; the smoke would count it reachable)",
     # backups and restores

@@ -79,6 +79,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         status = fault.get("status") or 200
         if status in (301, 302) and defective(runtime, "redirects_answered_as_307"):
             status = 307
+        elif status in (301, 302) and defective(runtime, "redirects_answered_as_200"):
+            status = 200
         elif (status in (303, 307, 308) or 400 <= status < 500) and defective(runtime, "other_answers_answered_as_302"):
             status = 302
         location = fault.get("location") or ("/" if 300 <= status < 400 else None)

@@ -14,6 +14,7 @@ from .jobtypes import JobFailed
 from .timeutil import now_iso
 
 DEFECT_TIMEOUT = 1.0  # --defect hung_jobs_fail_with_job_timeout: seconds a job may run after its claim
+HUNG_DEFECT_TIMEOUT = 0.5  # the same for a job a hang fault holds (a smoke may allow each job only 1 s)
 SHOWN_FAILED_WAIT = 0.5  # --defect first_retry_wait_shown_failed: the least wait before a job's first retry
 
 
@@ -28,6 +29,7 @@ class JobContext:
         self.job = job
         self.plan = plan
         self.claimed = time.monotonic()
+        self.hanging = False  # held in flight by a hang fault
 
     def pause(self, seconds: float):
         deadline = time.monotonic() + seconds
@@ -36,7 +38,7 @@ class JobContext:
                 raise Interrupted()
             if not self.runtime.store.read(lambda conn: jobqueue.is_current(conn, self.job)):
                 raise Interrupted()
-            if (time.monotonic() - self.claimed >= DEFECT_TIMEOUT
+            if (time.monotonic() - self.claimed >= (HUNG_DEFECT_TIMEOUT if self.hanging else DEFECT_TIMEOUT)
                     and defective(self.runtime, "hung_jobs_fail_with_job_timeout")):
                 raise JobFailed("JOB_TIMEOUT", "job exceeded its timeout (reference defect)", False)
             remaining = deadline - time.monotonic()
@@ -57,6 +59,7 @@ class JobContext:
             raise JobFailed(plan.error_code, plan.error_message, plan.retryable, name)
 
     def hang(self):
+        self.hanging = True
         while self.runtime.faults.plan_active(self.job["id"]):
             self.pause(0.05)
 
@@ -165,8 +168,10 @@ class Worker:
                 return
             retryable = ((failure.retryable or defective(self.runtime, "non_retryable_errors_retried"))
                          and not defective(self.runtime, "retryable_errors_are_terminal"))
-            forced = jobqueue.FORCED_NON_RETRYABLE - (
-                {"env_restore"} if defective(self.runtime, "restore_retried") else set())
+            forced = jobqueue.FORCED_NON_RETRYABLE - {
+                job_type for job_type, defect in (("env_restore", "restore_retried"),
+                                                  ("backup_create", "backup_create_retried"))
+                if defective(self.runtime, defect)}
             if jobqueue.may_retry(job, retryable, forced):
                 held = plan is not None and plan.holds(job["attempt_count"])  # hold_last_retry: the real backoff
                 schedule = PRESSLUFT_BACKOFF if held else self.runtime.config.backoff

@@ -1,5 +1,5 @@
 """Steps about clone and staging environments and their previews."""
-from behave import given, then, when
+from behave import then, when
 
 from support.checks.environments import (
     environment_added_once,
@@ -10,10 +10,8 @@ from support.checks.environments import (
     others_as_they_were,
 )
 from support.checks.jobs import job_succeeded
-from support.checks.previews import preview_answered, preview_reachable
+from support.checks.previews import preview_reachable
 from support.flows.environments import request_environment
-from support.runtime.ports import unused_local_url
-from support.screenplay.questions import ThePreview
 
 
 @when("the operator creates a {type} environment from production")
@@ -67,33 +65,3 @@ def step_new_environment_preview(context):
     job = context.state.need("environment_job")
     environment = environment_made_by(context.run.operator, job)
     preview_reachable(context.run.operator, environment["preview_url"], job["id"])
-
-
-@given("an active clone of production")
-def step_active_clone(context):
-    context.state.clone = context.run.active_clone(context.state.need("site"))
-
-
-@given("the clone's preview answers {status:d}, {answer}")
-def step_clone_preview_answers(context, status, answer):
-    """A redirect (3xx) points to an address where nothing answers: followed, it would not answer at all."""
-    location = unused_local_url() + "/wp-admin/" if 300 <= status < 400 else None
-    context.faults.preview(environment_id=context.state.need("clone")["id"], status=status, location=location)
-
-
-@when("the operator looks at the clone's preview, not following a redirect")
-def step_look_at_clone_preview(context):
-    """One look, as the smoke's preview check takes it (support/http/preview.py): the answer as it comes, a redirect
-    not followed."""
-    preview = ThePreview(context.state.need("clone")["preview_url"], quiet=True)  # its exchange: the attachment
-    context.state.preview_answer = context.run.operator.asks_for(preview)
-
-
-@then("the clone's preview is reachable: it answers {status:d}, one of 200, 301 or 302")
-def step_preview_reachable_answer(context, status):
-    preview_answered(context.state.need("preview_answer"), status)
-
-
-@then("the clone's preview is not reachable: it answers {status:d}, not 200, 301 or 302")
-def step_preview_not_reachable_answer(context, status):
-    preview_answered(context.state.need("preview_answer"), status, reachable=False)

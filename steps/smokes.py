@@ -11,6 +11,7 @@ from support.checks.smoke_records import (
     smoke_asked_for_one_node,
     smoke_backup_listed,
     smoke_copies_answer,
+    smoke_counted_previews_on,
     smoke_made_copies,
     smoke_production_live_again,
     smoke_restored_with_checkpoint,
@@ -108,7 +109,8 @@ def step_preflight_finds_node_not_ready(context, what, why, codes):
                                        creation={"site": "site", "clone": "environment"}[what])
 
 
-@given('each environment creation of the clone smoke will fail with the message "{message}" and the error "{code}"')
+@given('each environment creation of the clone preview smoke will fail with the message "{message}" and the error '
+       '"{code}"')
 def step_every_smoke_environment_creation_fails(context, code, message):
     """Both runs of the scenario meet the same fault (scoped to the sites of its smoke runs)."""
     context.faults.jobs({"job_type": "env_create", "site_slug_prefix": _smoke_site_prefix(context)}, "fail",
@@ -128,10 +130,26 @@ def step_smoke_failed_once(context):
     smoke_exited_with(_run_smoke_again(context), 1, "a failed job")
 
 
+def _redirect_nowhere(status: int) -> dict:
+    """A redirect to an address where nothing answers: followed, it would not answer at all."""
+    return {"status": status, "location": unused_local_url() + "/wp-admin/"}
+
+
 @given("the preview of the next clone will {misbehave}")
 def step_clone_preview_misbehaves(context, misbehave):
-    behaviour = {"answer with a server error (500)": {"status": 500}, "refuse connections": {"refuse": True}}[misbehave]
+    behaviour = {"answer that the page is not found (404)": {"status": 404}, "refuse connections": {"refuse": True},
+                 "answer with a redirect of another kind (307), to an address where nothing answers":
+                     _redirect_nowhere(307)}[misbehave]
     context.faults.preview(site_slug_prefix=_smoke_site_prefix(context), environment_type="clone", **behaviour)
+
+
+@given("the next clone's preview will answer with a redirect ({clone:d}), and the next staging environment's with a "
+       "redirect ({staging:d}), each to an address where nothing answers")
+def step_copy_previews_redirect(context, clone, staging):
+    """Limited to the copies of the scenario's smoke site: its production answers as it would."""
+    for copy_type, status in (("clone", clone), ("staging", staging)):
+        context.faults.preview(site_slug_prefix=_smoke_site_prefix(context), environment_type=copy_type,
+                               **_redirect_nowhere(status))
 
 
 @given("no provider-acquired node is ready, and Pressluft is still acquiring a new one")
@@ -172,7 +190,6 @@ use_step_matcher("re")
 
 @when(r"the (?P<smoke>clone preview|backup and restore) smoke runs from the repository root with no input"
       r"(?:, allowing (?P<what>each job|the preview) (?P<seconds>\d+(?:\.\d+)?) seconds?)?")
-@when(r"the operator runs the (?P<smoke>clone preview|backup and restore) smoke")
 def step_run_smoke(context, smoke, what=None, seconds=None):
     budgets = {ALLOWED[what]: float(seconds)} if what else {}
     context.state.smoke = run_smoke(smoke, context.run.settings, run_id=_smoke_run_id(context), budgets=budgets)
@@ -185,6 +202,33 @@ def step_run_smoke_with_setting(context, smoke, setting, value):
     context.state.smoke_settings = {SETTING_OF[setting]: value}
     context.state.smoke = run_smoke(smoke, context.run.settings, run_id=_smoke_run_id(context),
                                     variables=context.state.smoke_settings)
+
+
+EACH_SMOKE = ("each smoke, the clone preview smoke and the backup and restore smoke, runs from the repository root "
+              "with no input")
+
+
+def _run_each_smoke(context, **how):
+    """Both smokes, at once (neither reaches a control plane: what differs between them is only which smoke runs),
+    each with a run id of its own; `smoke_runs` holds both, the backup and restore smoke's last."""
+    run_ids = [f"{_smoke_run_id(context)}-{n}" for n in (1, 2)]
+    with ThreadPoolExecutor(2) as pool:
+        runs = list(pool.map(lambda words, run_id: run_smoke(words, context.run.settings, run_id=run_id, **how),
+                             ("clone preview", "backup and restore"), run_ids))
+    context.state.smoke_runs += runs
+    context.state.smoke = runs[-1]
+    context.state.each_smoke = runs
+
+
+@when(EACH_SMOKE + r", with its (?P<setting>.+) set to \"(?P<value>[^\"]*)\"")
+def step_run_each_smoke_with_setting(context, setting, value):
+    context.state.smoke_settings = {SETTING_OF[setting]: value}
+    _run_each_smoke(context, variables=context.state.smoke_settings)
+
+
+@when(EACH_SMOKE + ", against an address where no control plane answers")
+def step_run_each_smoke_nowhere(context):
+    _run_each_smoke(context, base_url=unused_local_url())
 
 
 @when("the clone preview smoke runs twice from the repository root with no input")
@@ -204,9 +248,22 @@ def step_run_smoke_nowhere(context, smoke):
                                     base_url=unused_local_url())
 
 
-@then(r"the smoke exits with status (?P<status>\d+)(?: within (?P<seconds>\d+) seconds)?, reporting (?P<words>.+)")
-def step_smoke_exits_with(context, status, words, seconds=None):
-    smoke_exited_with(context.state.need("smoke"), int(status), words, float(seconds) if seconds else None)
+def _judged_smokes(context, who: str) -> list:
+    """The scenario's smoke ("the smoke", "its"), or both smokes its When ran ("each smoke")."""
+    return context.state.need("each_smoke") if who.startswith("each") else [context.state.need("smoke")]
+
+
+@then(r"(?P<who>the smoke|each smoke) exits with status (?P<status>\d+)(?: within (?P<seconds>\d+) seconds)?, "
+      r"reporting (?P<words>.+)")
+def step_smoke_exits_with(context, who, status, words, seconds=None):
+    for smoke in _judged_smokes(context, who):
+        smoke_exited_with(smoke, int(status), words, float(seconds) if seconds else None)
+
+
+@then(r"(?P<who>its|each smoke's) failure gives the reason \"(?P<reason>[^\"]*)\"")
+def step_failure_reason(context, who, reason):
+    for smoke in _judged_smokes(context, who):
+        smoke_failure_reason(smoke, reason)
 
 
 @then(r"its failure names the clone creation and its job, the new clone's preview address, and its last answer, "
@@ -253,11 +310,6 @@ def step_failure_names_request_and_reasons(context, request, why, codes):
     smoke_failure_reasons(smoke, codes_in_words(why, codes))
 
 
-@then('its failure gives the reason "{reason}"')
-def step_failure_reason(context, reason):
-    smoke_failure_reason(context.state.need("smoke"), reason)
-
-
 @then("both runs exit with status {status:d} and report the failure in the same words, apart from what identifies "
       "each run's records, their addresses and durations")
 def step_runs_fail_alike(context, status):
@@ -280,6 +332,12 @@ def step_smoke_lists_what_was_left(context):
 @then('the smoke reported the failure only once the {request} had ended failed {attempts}, with the error "{code}"')
 def step_reported_once_ended(context, request, attempts, code):
     smoke_reported_once_ended(context.run.operator, context.state.need("smoke"), request, code=code, attempts=attempts)
+
+
+@then("it counted the clone's preview reachable on its answer {clone:d}, and the staging environment's on its answer "
+      "{staging:d}, following neither redirect")
+def step_smoke_counted_redirects(context, clone, staging):
+    smoke_counted_previews_on(context.run.operator, context.state.need("smoke"), {"clone": clone, "staging": staging})
 
 
 @then("the new {copy} and its site are marked failed, not active")

@@ -7,7 +7,8 @@ Feature: Clone and staging environments with a reachable preview
   afterwards, and its other environments are left as they were. A preview is
   reachable when it answers OK (200) or a redirect (301 or 302), the redirect
   not followed (the smoke's rule); any other answer, including other kinds of
-  redirect, is not.
+  redirect, is not, and the clone preview smoke then fails, reporting an
+  unreachable preview.
 
   Background:
     Given a ready provider-acquired node
@@ -35,27 +36,8 @@ Feature: Clone and staging environments with a reachable preview
       | staging |
 
   @AC-1 @fault_injection
-  Scenario Outline: A preview that redirects is reachable, without the redirect being followed
-    Given an active clone of production
-    And the clone's preview answers <status>, a redirect to an address where nothing answers
-    When the operator looks at the clone's preview, not following a redirect
-    Then the clone's preview is reachable: it answers <status>, one of 200, 301 or 302
-
-    Examples:
-      | status |
-      | 301    |
-      | 302    |
-
-  @AC-1 @fault_injection
-  Scenario Outline: A preview that answers <status>, <answer>, is not reachable
-    Given an active clone of production
-    And the clone's preview answers <status>, <answer>
-    When the operator looks at the clone's preview, not following a redirect
-    Then the clone's preview is not reachable: it answers <status>, not 200, 301 or 302
-
-    Examples:
-      | status | answer                   |
-      | 303    | another kind of redirect |
-      | 307    | another kind of redirect |
-      | 308    | another kind of redirect |
-      | 404    | not found                |
+  Scenario: The clone preview smoke counts previews that redirect (301 and 302) as reachable, without following them
+    Given the next clone's preview will answer with a redirect (301), and the next staging environment's with a redirect (302), each to an address where nothing answers
+    When the clone preview smoke runs from the repository root with no input
+    Then the smoke passes, exiting with status 0
+    And it counted the clone's preview reachable on its answer 301, and the staging environment's on its answer 302, following neither redirect

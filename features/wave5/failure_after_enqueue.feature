@@ -3,8 +3,8 @@ Feature: A job that fails, ends cancelled or never ends after it was queued fail
   Once Pressluft has accepted a creation, a backup or a restore and queued its
   job, a failure while the runtime is provisioned must end that job failed,
   with its error code and message, after no more attempts than Pressluft allows
-  that job, and must leave the environment and its site marked failed rather
-  than active. The smoke reports it only once the job has ended failed, not
+  that job; a failed creation or restore must also leave the environment and
+  its site marked failed rather than active. The smoke reports it only once the job has ended failed, not
   after a failed attempt that Pressluft will retry: it exits with status 1,
   naming the failed command, its job and the error, so that the operator knows
   where to look. A job that ends cancelled, or that never ends, fails the smoke
@@ -16,7 +16,7 @@ Feature: A job that fails, ends cancelled or never ends after it was queued fail
     Given a ready provider-acquired node
 
   @SC-3 @AC-3 @AC-4 @runtime_provision_failure
-  Scenario: A clone whose provisioning keeps failing ends failed, and the clone smoke reports it
+  Scenario: A clone whose provisioning keeps failing ends failed, and the clone preview smoke reports it
     Given every attempt of the next clone creation will fail with the message "wp core install failed on target" and the error "ANSIBLE_HOST_FAILED"
     When the clone preview smoke runs from the repository root with no input
     Then the smoke exits with status 1, reporting a failed job
@@ -26,11 +26,13 @@ Feature: A job that fails, ends cancelled or never ends after it was queued fail
     And the new clone and its site are marked failed, not active
 
   @AC-1 @AC-3 @AC-4
-  Scenario: A staging environment whose creation fails ends failed, and the clone smoke reports it
+  Scenario: A staging environment whose creation fails ends failed, and the clone preview smoke reports it
     Given the next staging environment creation will fail with the message "staging playbook has a syntax error" and the error "ANSIBLE_SYNTAX_ERROR"
     When the clone preview smoke runs from the repository root with no input
     Then the smoke exits with status 1, reporting a failed job
     And its failure names the staging environment creation and its job
+    And its failure gives the reason "ANSIBLE_SYNTAX_ERROR: staging playbook has a syntax error"
+    And the smoke reported the failure only once the staging environment creation had ended failed without a retry, with the error "ANSIBLE_SYNTAX_ERROR"
     And the new staging environment and its site are marked failed, not active
 
   @SC-3 @AC-3 @AC-4 @runtime_provision_failure
@@ -50,6 +52,7 @@ Feature: A job that fails, ends cancelled or never ends after it was queued fail
     Then the smoke exits with status 1, reporting a failed job
     And its failure names the backup creation and its job
     And its failure gives the reason "ANSIBLE_PLAY_ERROR: backup playbook aborted"
+    And the smoke reported the failure only once the backup creation had ended failed without a retry, with the error "ANSIBLE_PLAY_ERROR"
 
   @AC-3 @AC-4
   Scenario: A job that ends cancelled fails the smoke as cancelled, not as timed out
@@ -61,7 +64,7 @@ Feature: A job that fails, ends cancelled or never ends after it was queued fail
   @AC-3 @AC-4
   Scenario: A job that never ends fails the smoke as timed out once its time is up
     Given the next clone creation will never end
-    When the clone preview smoke runs from the repository root with no input, allowing each job 2 seconds
+    When the clone preview smoke runs from the repository root with no input, allowing each job 1 second
     Then the smoke exits with status 1, reporting a job that timed out
     And its failure names the clone creation and its job
-    And its failure says the job was still running when the 2-second wait ended
+    And its failure says the job was still running when the 1-second wait ended

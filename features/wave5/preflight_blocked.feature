@@ -39,7 +39,7 @@ Feature: Creation is refused while the node is not ready
   Scenario Outline: The clone smoke fails as blocked by node readiness when the creation of its <what> is refused
     Given a ready provider-acquired node
     And the node will turn not ready just as the clone smoke creates its <what>, because <why> (<codes>)
-    When the operator runs the clone preview smoke
+    When the clone preview smoke runs from the repository root with no input
     Then the smoke exits with status 1, reporting a creation blocked by node readiness
     And its failure names the refused <creation>, says no job was queued, and gives the reasons: <why> (<codes>)
 

@@ -51,19 +51,19 @@ Feature: Smoke commands as closeout gates for resume-run loops
 
   @AC-4 @smoke-entry @SERIAL
   Scenario: A smoke that cannot reach the control plane stops within 5 seconds with exit status 2
-    When the clone preview smoke runs from the repository root with no input, against an address where no control plane answers
-    Then the smoke exits with status 2 within 5 seconds, reporting that it cannot reach the control plane
+    When each smoke, the clone preview smoke and the backup and restore smoke, runs from the repository root with no input, against an address where no control plane answers
+    Then each smoke exits with status 2 within 5 seconds, reporting that it cannot reach the control plane
 
   @AC-4 @smoke-entry
   Scenario: A smoke whose settings are wrong stops within 5 seconds with exit status 2, saying which setting and why
-    When the clone preview smoke runs from the repository root with no input, with its job wait limit (PRESSLUFT_JOB_TIMEOUT) set to "soon"
-    Then the smoke exits with status 2 within 5 seconds, reporting a configuration error
-    And its failure gives the reason "PRESSLUFT_JOB_TIMEOUT must be a number of seconds, got 'soon'"
+    When each smoke, the clone preview smoke and the backup and restore smoke, runs from the repository root with no input, with its job wait limit (PRESSLUFT_JOB_TIMEOUT) set to "soon"
+    Then each smoke exits with status 2 within 5 seconds, reporting a configuration error
+    And each smoke's failure gives the reason "PRESSLUFT_JOB_TIMEOUT must be a number of seconds, got 'soon'"
 
   @AC-3 @fault_injection
   Scenario: The same failure, met twice, is reported in the same words
     Given a ready provider-acquired node
-    And each environment creation of the clone smoke will fail with the message "env_create playbook has a syntax error" and the error "ANSIBLE_SYNTAX_ERROR"
+    And each environment creation of the clone preview smoke will fail with the message "env_create playbook has a syntax error" and the error "ANSIBLE_SYNTAX_ERROR"
     When the clone preview smoke runs twice from the repository root with no input
     Then both runs exit with status 1 and report the failure in the same words, apart from what identifies each run's records, their addresses and durations
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Iterable, Optional
 
 from support.checks.matchers import RecordMatcher, expect
-from support.http.preview import REACHABLE_PREVIEW_STATUSES, PreviewAnswer
+from support.http.preview import PreviewAnswer
 from support.screenplay.actor import Operator
 from support.verdicts.categories import Category
 from support.waiting.previews import wait_for_preview
@@ -54,15 +54,6 @@ def preview_reachable(operator: Operator, url: str, job_id: Optional[str] = None
     `job_id`: the job that made what it shows, a copy's creation)."""
     answer, _ = wait_for_preview(operator, url, job_id)
     return answer
-
-
-def preview_answered(answer: PreviewAnswer, status: int, *, reachable: bool = True) -> None:
-    """The one look answered this status, which counts as reachable (200, 301, 302), or with `reachable` False, which
-    does not."""
-    if (status in REACHABLE_PREVIEW_STATUSES) is not reachable:
-        raise ValueError(f"the feature text says {status} is {'' if reachable else 'not '}reachable; the smoke's rule "
-                         f"counts {REACHABLE_PREVIEW_STATUSES} (support/http/preview.py)")
-    expect(answer, a_preview_answer(status, reachable=reachable), command=answer.command)
 
 
 def preview_shows(operator: Operator, url: str, content: str, *, replaced: Iterable[str] = ()) -> None:

@@ -33,6 +33,7 @@ from support.screenplay.actor import Operator
 from support.screenplay.questions import TheBackups, TheEnvironment, TheJob, TheJobs, TheNodes, TheSites
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
+from support.verdicts.redaction import shown_preview_address
 
 COPY_TYPES = ("clone", "staging")  # what the clone smoke makes of its site's production
 
@@ -156,6 +157,28 @@ def smoke_copies_answer(operator: Operator, smoke: SmokeRun) -> None:
     for job, environment in copies.values():
         preview_reachable(operator, environment["preview_url"], job["id"])
     _all_made(smoke, made, copies)
+
+
+def smoke_counted_previews_on(operator: Operator, smoke: SmokeRun, answers: dict) -> None:
+    """`answers`: copy type → the status its preview was set to answer (a redirect to where nothing answers). The
+    smoke's wait for that copy's preview (its wait log, the copy found as `smoke_copies` finds it) ended done on a look
+    that got that answer: the smoke counted it reachable as it came, the redirect not followed (followed, it would
+    have got no answer at all)."""
+    made, copies = smoke_copies(operator, smoke)
+    _all_made(smoke, made, copies)
+    for copy_type, status in answers.items():
+        job, environment = copies[copy_type]
+        url = shown_preview_address(environment.get("preview_url") or "", environment["id"])  # as the smoke logs it
+        waits = [wait for wait in smoke.waits if wait.get("kind") == "preview" and wait.get("subject") == url]
+        if not waits:
+            raise _not_made(smoke, f"its wait log holds no wait for the {copy_type}'s preview {url}",
+                            TheEnvironment(environment["id"]).command)
+        last = waits[-1]
+        if (last.get("outcome"), last.get("state")) != ("done", str(status)):
+            raise SuiteFailure(Category.CONTRACT_VIOLATION, f"GET {url}",
+                               f"the smoke's wait for the {copy_type}'s preview ended {last.get('outcome')} on the "
+                               f"answer {last.get('state')}, expected done on the answer {status}", job_id=job["id"],
+                               details={"smoke output (tail)": smoke.tail()})
 
 
 # -- the backup and restore smoke ----------------------------------------------------------------------------

@@ -11,7 +11,6 @@ from typing import Any, Optional
 from support.flows.nodes import MadeSure
 from support.harness.acquisition_proof import AcquisitionProof
 from support.harness.preflight_proof import PreflightProof
-from support.http.preview import PreviewAnswer
 from support.pressluft.nodes import Acquisition
 from support.pressluft.sites import LiveSite
 from support.runtime.smoke_commands import SmokeRun
@@ -36,7 +35,6 @@ WHO_PROVIDES = {
     "environment_job": "Then the environment creation job succeeds",
     "new_environment": "Then the creation added exactly one environment to the site",
     "clone": "Given an active clone of production",
-    "preview_answer": "When the operator looks at the clone's preview, not following a redirect",
     "backup_request": "When the operator takes a full backup of production",
     "listed_backup": "Then production's backups list shows that backup, the one backup it added",
     "backup": "Then that backup is completed and full, … / Given a completed full backup … / Given … has a "
@@ -70,7 +68,6 @@ class ScenarioState:
     environment_job: Optional[dict] = None
     new_environment: Optional[dict] = None         # the one environment the creation added
     clone: Optional[dict] = None
-    preview_answer: Optional[PreviewAnswer] = None  # what the clone's preview answered, kept whole
     backup_request: Optional[Request] = None
     listed_backup: Optional[dict] = None           # the backup the backup request added, as listed
     backup: Optional[dict] = None                  # the backup the scenario restores ("that backup")
@@ -85,6 +82,7 @@ class ScenarioState:
     smoke_run_id: Optional[str] = None             # allocated before the smoke runs, so faults can name its site
     smoke: Optional[SmokeRun] = None               # the scenario's last smoke run
     smoke_runs: list = field(default_factory=list)  # every smoke run of the scenario, in order
+    each_smoke: Optional[list] = None              # both smokes, when the scenario ran each of them at once
     smoke_reports: Optional[str] = None            # the reports folder its smoke runs share (a loop's), if they do
     nodes_before: Optional[set] = None             # the ids of the nodes listed before its first smoke run
     smoke_settings: dict = field(default_factory=dict)  # settings its smoke runs with besides the run's (raw text)

@@ -27,7 +27,7 @@ from support.verdicts.failure import SUMMARY_PATTERN, parse_summary_lines
 @dataclass(frozen=True)
 class Smoke:
     name: str      # tools/smoke.py's and scripts/smoke's name for it
-    words: str     # how feature text names it: "the operator runs the clone preview smoke"
+    words: str     # how feature text names it: "the clone preview smoke runs from the repository root"
     script: str    # a checkout's script, run from the repository's root
     word: str      # the installed command's word: pressluft-smoke <word>
     tag: str       # the scenarios it runs

@@ -20,7 +20,7 @@ def full_run(tmp_path_factory):
 
 def test_the_full_run_passes_every_scenario_with_exit_0_well_under_a_minute(full_run):
     assert full_run.exit_code == 0, full_run.output[-4000:]
-    assert len(SCENARIOS) == 45
+    assert len(SCENARIOS) == 41
     assert f"{len(SCENARIOS)} scenarios passed, 0 failed, 0 skipped" in full_run.stdout
     assert full_run.verdicts == [] and full_run.fail_lines == [] and full_run.suite_errors == []
     assert "Traceback" not in full_run.output
@@ -101,7 +101,8 @@ def test_every_result_is_labelled_with_its_spec_items_and_links_to_the_spec(full
     ("preflight_blocked", "The clone smoke fails as blocked by node readiness when the creation of its clone"),
     ("runtime_provision_failure", "A clone whose provisioning keeps failing ends failed"),
     ("runtime_provision_failure", "A restore that fails ends failed"),
-    ("unreachable_preview", "A clone preview that never answers 200, 301 or 302 fails the clone smoke as unreachable"),
+    ("unreachable_preview",
+     "A clone preview that never answers 200, 301 or 302 fails the clone preview smoke as unreachable"),
     (None, "A job that ends cancelled fails the smoke as cancelled"),  # a failure, not one of the spec's classes
     (None, "A job that never ends fails the smoke as timed out"),
 ])

@@ -97,7 +97,7 @@ def test_the_whole_suite_runs_with_its_own_configuration_from_the_callers_folder
     reports = caller / "reports"
     suite = installed.run(caller, "pressluft-acceptance", "--tags=@smoke-entry", reports=reports)
     assert suite.exit_code == 0, suite.output[-3000:]
-    assert suite.scenario_counts()[:2] == (3, 0)
+    assert suite.scenario_counts()[:2] == (4, 0)  # the four @smoke-entry scenarios of smoke_entry_points.feature
     assert "Feature: Smoke commands as closeout gates for resume-run loops" in suite.stdout  # default_format pretty
     results = suite.results()  # the configuration's allure formatter; hide_excluded from its userdata
     assert len(results) == 3 and {r["status"] for r in results} == {"passed"}

@@ -281,6 +281,16 @@ def restore_after_a_retryable_error(api):
     return job["status"], job["attempt_count"], job["max_attempts"]
 
 
+def backup_after_a_retryable_error(api):
+    site = api.create_site()
+    production = site["production"]
+    api.fault("jobs", {"match": {"job_type": "backup_create", "site_id": site["site"]["id"]}, "outcome": "fail",
+                       "error_code": "ANSIBLE_PLAY_ERROR", "attempts": 1})
+    response = api.post(f"/api/environments/{production['id']}/backups", {"backup_scope": "full"})
+    job = api.wait_job(response.json()["job_id"])
+    return job["status"], job["attempt_count"]
+
+
 def _hanging_clone(api):
     site = api.create_site()
     api.fault("jobs", {"match": {"job_type": "env_create", "site_id": site["site"]["id"]}, "outcome": "hang"})
@@ -840,6 +850,7 @@ CASES = {
                                ("failed", None, True), False),
     "non_retryable_errors_retried": (job_after_a_non_retryable_error, ("failed", 1), ("succeeded", 2), False),
     "restore_retried": (restore_after_a_retryable_error, ("failed", 1, 1), ("succeeded", 2, 3), True),
+    "backup_create_retried": (backup_after_a_retryable_error, ("failed", 1), ("succeeded", 2), True),
     "first_retry_wait_shown_failed": (attempts_when_first_shown_failed, (("failed", 3), ("failed", 3)),
                                       (("failed", 1), ("failed", 3)), True),
     "running_job_reported_queued": (status_of_a_running_job, ("running", "running"), ("queued", "queued"), True),
@@ -866,6 +877,8 @@ CASES = {
                                      True),
     "redirects_answered_as_307": (redirect_answers, [(301, "https://x.test/"), (302, "https://x.test/")],
                                   [(307, "https://x.test/"), (307, "https://x.test/")], True),
+    "redirects_answered_as_200": (redirect_answers, [(301, "https://x.test/"), (302, "https://x.test/")],
+                                  [(200, "https://x.test/"), (200, "https://x.test/")], True),
     "other_answers_answered_as_302": (other_answers, [303, 307, 308, 404], [302, 302, 302, 302], True),
     "backup_id_differs_from_job": (backup_and_its_job, ("succeeded", True, "completed"),
                                    ("succeeded", False, "completed"), True),

@@ -158,3 +158,19 @@ def test_the_preview_probe_does_not_follow_redirects_and_names_a_refusal(fake_se
         port = sock.getsockname()[1]
     refused = probe.get(f"http://127.0.0.1:{port}/")
     assert (refused.status, refused.said, refused.body, refused.reachable) == (None, "connection refused", "", False)
+
+
+@pytest.mark.parametrize("status, reachable", [(200, True), (301, True), (302, True), (303, False), (307, False),
+                                               (308, False), (404, False), (500, False)])
+def test_the_smokes_rule_counts_200_301_and_302_reachable_and_no_other_answer(fake_server, journal, status,
+                                                                               reachable):
+    """The rule the smoke's preview wait applies (PreviewAnswer.reachable): a redirect to an address where nothing
+    answers is judged on its own status, not followed (followed, it would get no answer at all)."""
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        nowhere = f"http://127.0.0.1:{sock.getsockname()[1]}/wp-admin/"
+    headers = {"Location": nowhere} if 300 <= status < 400 else {}
+    fake_server.on("GET", "/", (status, "<html>page</html>", headers))
+    answer = PreviewProbe(journal, connect_timeout=0.5, read_timeout=0.5).get(fake_server.url + "/")
+    assert (answer.status, answer.said, answer.reachable) == (status, str(status), reachable)

@@ -14,7 +14,7 @@ from support.verdicts.categories import Category, exit_status
 from tools.traceability import collect_scenarios
 
 SCENARIOS = collect_scenarios()  # an outline once: here it stands for all its examples (rows=1)
-REDIRECT = "A preview that redirects is reachable, without the redirect being followed"
+REDIRECT = "The clone preview smoke counts previews that redirect (301 and 302) as reachable, without following them"
 
 
 def outcomes(status_of=lambda scenario: ("passed", None, None)) -> list:
@@ -48,10 +48,10 @@ def test_a_green_run_without_fault_injection_says_in_its_last_line_what_it_did_n
         "AC-5": "proved in part", "SC-1": "proved", "SC-2": "proved in part", "SC-3": "not proven"}
     assert proofs["AC-1"].missing == [("the smoke, finding no node ready and none being acquired, asks for one, "
                                        "which Pressluft acquires, and makes its site there", "needs fault injection"),
-                                      ("a preview answering 301 or 302 counts as reachable (not followed)",
-                                       "needs fault injection"),
-                                      ("a preview answering anything else (303, 307, 308, 404) is not reachable",
-                                       "needs fault injection"),
+                                      ("the smoke counts a preview answering 301 or 302 as reachable (not "
+                                       "followed)", "needs fault injection"),
+                                      ("the smoke fails on a preview answering anything else (another redirect, "
+                                       "404, no answer) as unreachable", "needs fault injection"),
                                       ("a staging environment creation that fails fails the clone smoke with status "
                                        "1, naming it and its job", "needs fault injection")]
     assert proofs["AC-3"].describe() == "not proven (needs fault injection)"

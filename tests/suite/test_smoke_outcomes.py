@@ -126,3 +126,21 @@ def test_a_smoke_without_a_wait_for_the_node_fails_with_its_own_verdict_or_as_a_
     with pytest.raises(SuiteFailure) as caught:
         smoke_waited_for_node(Target([], []), smoke(FAILED, exit_code=1), node_request())
     assert (caught.value.category, caught.value.job_id) == (Category.JOB_FAILED, "j9")  # the smoke's own verdict
+
+
+def preview_waits(**states):
+    """The smoke's preview waits, as its wait log keeps them: each copy's preview address shown hidden."""
+    return [{"kind": "preview", "subject": f"<preview of env {id}>/{id}/", "outcome": outcome, "state": state}
+            for id, (outcome, state) in states.items()]
+
+
+def test_the_smoke_counted_each_copys_preview_on_the_answer_it_was_set_to_give_and_no_other():
+    answers = {"clone": 301, "staging": 302}
+    smoke_records.smoke_counted_previews_on(copies(), smoke(waits=preview_waits(c1=("done", "301"),
+                                                                                st=("done", "302"))), answers)
+    for waits, said in ((preview_waits(c1=("done", "200"), st=("done", "302")), "ended done on the answer 200"),
+                        (preview_waits(c1=("timeout", "307"), st=("done", "302")), "ended timeout on the answer 307"),
+                        (preview_waits(st=("done", "302")), "holds no wait for the clone's preview")):
+        with pytest.raises(SuiteFailure) as caught:
+            smoke_records.smoke_counted_previews_on(copies(), smoke(waits=waits), answers)
+        assert caught.value.category is Category.CONTRACT_VIOLATION and said in caught.value.reason
