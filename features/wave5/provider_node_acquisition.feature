@@ -6,9 +6,10 @@ Feature: Provider-acquired node
   already is confirmed, and no other is acquired; when none is ready, or being
   acquired, the operator asks Pressluft for one, and Pressluft acquires exactly
   one. Pressluft acquires the node in the background; while it does, the node
-  is reported not ready. Two scenarios follow the node the
-  operator needed when Pressluft had none ready as the testing began; where
-  Pressluft already had one, they are not shown there, and the report says so. A
+  is reported not ready. The three scenarios about the target's first node
+  follow the node the operator needed when Pressluft had none ready as the
+  testing began; where Pressluft already had one, they are not shown there, and
+  the test report marks each of them skipped with that reason. A
   transient provider error is retried by Pressluft on its own schedule, so that
   nobody has to click "retry"; an error the provider reports as final ends the
   acquisition failed, with the provider's message. A credential the provider
