@@ -27,6 +27,8 @@ SUCCESS = {"clone-preview": "[smoke] success: clone and staging preview URLs rea
 REPORTS = {"clone-preview": "smoke-site-clone-preview", "backup-restore": "smoke-backup-restore"}
 
 
+SMOKE_ENTRY_SCENARIOS = 4  # the @smoke-entry scenarios of features/wave5/smoke_entry_points.feature
+
 def files(folder: str, pattern: str) -> set[str]:
     return {str(path.relative_to(ROOT)) for path in (ROOT / folder).glob(pattern)}
 
@@ -97,10 +99,10 @@ def test_the_whole_suite_runs_with_its_own_configuration_from_the_callers_folder
     reports = caller / "reports"
     suite = installed.run(caller, "pressluft-acceptance", "--tags=@smoke-entry", reports=reports)
     assert suite.exit_code == 0, suite.output[-3000:]
-    assert suite.scenario_counts()[:2] == (4, 0)  # the four @smoke-entry scenarios of smoke_entry_points.feature
+    assert suite.scenario_counts()[:2] == (SMOKE_ENTRY_SCENARIOS, 0)
     assert "Feature: Smoke commands as closeout gates for resume-run loops" in suite.stdout  # default_format pretty
     results = suite.results()  # the configuration's allure formatter; hide_excluded from its userdata
-    assert len(results) == 3 and {r["status"] for r in results} == {"passed"}
+    assert len(results) == SMOKE_ENTRY_SCENARIOS and {r["status"] for r in results} == {"passed"}
     junit = suite.junit_text()  # the configuration's junit, into the caller's reports/junit
     assert junit.count("<testcase ") == len(wave5_scenarios()) and "<failure" not in junit
     assert sorted(path.name for path in reports.iterdir()) == ["allure-results", "created-resources.jsonl", "junit",
