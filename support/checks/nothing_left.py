@@ -68,6 +68,7 @@ def no_new_node(operator: Operator, nodes_before: list, run_node_id: str) -> Non
         raise _recorded(TheNodes().command, "a new provider node", "a ready node was confirmed and none asked for",
                         recorded)
 
+
 # -- a site or environment creation refused by the readiness preflight ----------------------------------------
 def no_job_for_site_creation(operator: Operator, attempt: Request, made: list[dict], *,
                              because: str = "the creation was refused") -> None:

@@ -25,9 +25,8 @@ DESCRIBED = f"pressluft-acceptance {VERSION}, checking the Pressluft Wave 5 cont
 SUCCESS = {"clone-preview": "[smoke] success: clone and staging preview URLs reachable (2 scenarios passed)",
            "backup-restore": "[smoke] success: restore completed and preview reachable (1 scenario passed)"}
 REPORTS = {"clone-preview": "smoke-site-clone-preview", "backup-restore": "smoke-backup-restore"}
-
-
 SMOKE_ENTRY_SCENARIOS = 4  # the @smoke-entry scenarios of features/wave5/smoke_entry_points.feature
+
 
 def files(folder: str, pattern: str) -> set[str]:
     return {str(path.relative_to(ROOT)) for path in (ROOT / folder).glob(pattern)}
