@@ -21,7 +21,7 @@ from typing import Any, Callable, Optional, Tuple
 
 from tenacity import RetryCallState, Retrying, retry_if_result
 from tenacity.stop import stop_base
-from tenacity.wait import wait_base, wait_exponential, wait_fixed
+from tenacity.wait import wait_base, wait_fixed
 
 from support.reporting.progress import ProgressLines
 from support.reporting.waitlog import WaitLog
@@ -109,11 +109,23 @@ class wait_either(_composable):
         return seconds if seconds > 0 else self.second(retry_state)
 
 
+class wait_growing_with_time(wait_base):
+    """`first`, plus `growth` times the seconds the wait has run, up to `cap`. On its own it is the exponential
+    backoff first·(1+growth)^n; unlike one counted in polls, it does not leap to its cap after a run of short looks
+    another strategy asked for (a job close to its expected end that then runs late: it grows from there)."""
+
+    def __init__(self, first: float, cap: float, growth: float):
+        self.first, self.cap, self.growth = first, cap, growth
+
+    def __call__(self, retry_state: RetryCallState) -> float:
+        return min(self.cap, self.first + self.growth * (retry_state.seconds_since_start or 0.0))
+
+
 def backoff(first: float = 0.05, cap: float = 4.0, factor: float = 1.5, jitter: float = 0.02,
             seed: int = 5) -> wait_base:
-    """Starts fast (about 50 ms), grows by half each poll up to the cap, with a little seeded jitter.
-    A 60 s wait makes at most 25 polls (tests/suite/test_poll_schedule.py)."""
-    return wait_exponential(multiplier=first, min=first, max=cap, exp_base=factor) + wait_seeded_jitter(jitter, seed)
+    """Starts fast (about 50 ms), grows by half the time waited so far (by half each poll) up to the cap, with a
+    little seeded jitter. A 60 s wait makes at most 25 polls (tests/suite/test_poll_schedule.py)."""
+    return wait_growing_with_time(first, cap, factor - 1) + wait_seeded_jitter(jitter, seed)
 
 
 def steady_wait(policy: str, every: float = 2.0) -> wait_base:

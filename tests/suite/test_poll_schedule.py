@@ -32,11 +32,17 @@ def simulate(make_strategy, job_at, limit=600.0):
             seen.append(label)
         if job["status"] in TERMINAL:
             return polls, now[0], seen
-        state = RetryCallState(Retrying(), fn=None, args=(), kwargs={})
-        state.attempt_number = polls
-        state.set_result(job)
-        now[0] += strategy(state)
+        now[0] += strategy(retry_state(polls, now[0], job))
     raise AssertionError("never ended")
+
+
+def retry_state(attempt, since_start, result=None):
+    """What tenacity hands a wait strategy at poll `attempt`, `since_start` seconds into the wait."""
+    state = RetryCallState(Retrying(), fn=None, args=(), kwargs={})
+    state.attempt_number = attempt
+    state.set_result(result)
+    state.outcome_timestamp = state.start_time + since_start
+    return state
 
 
 def plain_job(duration, job_type="site_create"):
@@ -61,15 +67,20 @@ def test_a_60_second_job_is_polled_at_most_25_times_without_knowing_its_duration
     assert noticed - 60.02 <= 4.1  # never later than the backoff's cap
 
 
-def test_the_backoff_starts_at_50_ms_and_is_capped_at_4_s():
+def test_the_backoff_starts_at_50_ms_grows_by_half_each_poll_and_is_capped_at_4_s():
     strategy = backoff(jitter=0.0)
-    state = RetryCallState(Retrying(), fn=None, args=(), kwargs={})
-    waits = []
+    waits, waited = [], 0.0
     for attempt in range(1, 30):
-        state.attempt_number = attempt
-        waits.append(strategy(state))
+        waits.append(strategy(retry_state(attempt, waited)))
+        waited += waits[-1]
     assert waits[0] == pytest.approx(0.05) and max(waits) == pytest.approx(4.0)
-    assert waits[1] / waits[0] == pytest.approx(1.5)
+    assert [later / earlier for earlier, later in zip(waits[:5], waits[1:6], strict=True)] == pytest.approx([1.5] * 5)
+
+
+def test_after_a_run_of_short_looks_the_backoff_grows_from_the_time_waited_not_the_polls_made():
+    """A held acquisition's job runs past its expected end after a dozen close looks (0.6 s in): the next poll
+    comes about 0.35 s later, not at the 4 s cap a count of polls would give."""
+    assert backoff(jitter=0.0)(retry_state(13, 0.6)) == pytest.approx(0.35)
 
 
 def test_a_job_of_a_known_type_is_looked_at_when_it_should_end():

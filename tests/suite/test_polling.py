@@ -26,7 +26,10 @@ def iso(moment):
 
 def test_backoff_starts_fast_and_grows_to_its_cap():
     strategy = backoff(first=0.05, cap=1.5, jitter=0.0)
-    waits = [strategy(state_with(None, attempt=n)) for n in range(1, 16)]
+    waits, waited = [], 0.0
+    for attempt in range(1, 16):
+        waits.append(strategy(state_with(None, attempt=attempt, since_start=waited)))
+        waited += waits[-1]
     assert waits[0] == pytest.approx(0.05)
     assert waits == sorted(waits)
     assert max(waits) == pytest.approx(1.5)
