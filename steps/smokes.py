@@ -26,6 +26,7 @@ from support.checks.smoke_verdicts import (
     smoke_failure_last_answer,
     smoke_failure_names_copy_preview,
     smoke_failure_names_request,
+    smoke_failure_node_still_acquired,
     smoke_failure_reason,
     smoke_failure_reasons,
     smoke_failure_still_running,
@@ -36,15 +37,17 @@ from support.checks.smoke_verdicts import (
     smoke_runs_fail_alike,
 )
 from support.flows.nodes import connect_provider, request_new_node
-from support.harness.cleanups import cancel_jobs_in_flight, quietly
+from support.harness.cleanups import cancel_jobs_in_flight, cancel_node_acquisition, quietly
 from support.pressluft.jobs import in_flight
 from support.pressluft.listings import jobs_touching, provider_nodes
 from support.pressluft.readiness import codes_in_words
 from support.runtime.ports import unused_local_url
+from support.runtime.resources import run_node_name
 from support.runtime.smoke_commands import run_smoke
 from support.screenplay.questions import TheJob, TheJobs, TheNodes
 
-ALLOWED = {"each job": "clone", "the preview": "preview"}  # ", allowing each job N seconds": the clone job's
+# ", allowing <what> N seconds": the budget it sets (each job: the clone job's)
+ALLOWED = {"each job": "clone", "the preview": "preview", "its node": "node"}
 COPY_TYPE = {"clone": "clone", "staging environment": "staging"}  # feature text's words for a copy → its type
 # feature text's words for a smoke's setting → its variable
 SETTING_OF = {"job wait limit (PRESSLUFT_JOB_TIMEOUT)": "PRESSLUFT_JOB_TIMEOUT"}
@@ -86,6 +89,24 @@ def _smoke_job_match(context, request: str) -> dict:
 @given('the next {request} will fail with the message "{message}" and the error "{code}"')
 def step_smoke_request_fails(context, request, code, message):
     context.faults.jobs(_smoke_job_match(context, request), "fail", error_code=code, error_message=message)
+
+
+def _smoke_node_match(context) -> dict:
+    """The acquisition of the node the scenario's smoke asks for: named by its run id (run_node_name)."""
+    return {"job_type": "node_provision", "node_name": run_node_name(_smoke_run_id(context))}
+
+
+@given('the provider will fail the acquisition of the node the clone preview smoke asks for, for good, with the '
+       'message "{message}" and the error "{code}"')
+def step_smoke_acquisition_fails_for_good(context, code, message):
+    context.faults.jobs(_smoke_node_match(context), "fail", error_code=code, error_message=message, retryable=False)
+
+
+@given("Pressluft will go on acquiring the node the clone preview smoke asks for, past any wait")
+def step_smoke_acquisition_hangs(context):
+    context.faults.jobs(_smoke_node_match(context), "hang")
+    context.add_cleanup(quietly("cancel the held acquisition", cancel_node_acquisition, context.run.operator,
+                                run_node_name(_smoke_run_id(context))))
 
 
 @given("the next clone creation will end cancelled")
@@ -189,7 +210,7 @@ use_step_matcher("re")
 
 
 @when(r"the (?P<smoke>clone preview|backup and restore) smoke runs from the repository root with no input"
-      r"(?:, allowing (?P<what>each job|the preview) (?P<seconds>\d+(?:\.\d+)?) seconds?)?")
+      r"(?:, allowing (?P<what>each job|the preview|its node) (?P<seconds>\d+(?:\.\d+)?) seconds?)?")
 def step_run_smoke(context, smoke, what=None, seconds=None):
     budgets = {ALLOWED[what]: float(seconds)} if what else {}
     context.state.smoke = run_smoke(smoke, context.run.settings, run_id=_smoke_run_id(context), budgets=budgets)
@@ -274,6 +295,12 @@ def step_failure_names_clone_preview_and_last_answer(context, answer, seconds):
     smoke_failure_last_answer(smoke, answer, float(seconds))
 
 
+@then(r"its failure says the node acquisition was still running, and the node not ready, when the "
+      r"(?P<seconds>\d+(?:\.\d+)?)-second wait ended")
+def step_failure_node_still_acquired(context, seconds):
+    smoke_failure_node_still_acquired(context.run.operator, context.state.need("smoke"), float(seconds))
+
+
 @then(r"its failure says the job was still running when the (?P<seconds>\d+(?:\.\d+)?)-second wait ended")
 def step_failure_still_running(context, seconds):
     smoke_failure_still_running(context.state.need("smoke"), float(seconds))
@@ -299,6 +326,7 @@ def step_smoke_passes(context):
 
 
 @then("its failure names the {request} and its job")
+@then("its failure names the {request} and its job id")
 def step_failure_names_request_and_job(context, request):
     smoke_failure_names_request(context.run.operator, context.state.need("smoke"), request, names_job=True)
 
@@ -368,17 +396,22 @@ def _on_the_run_node(check):
     return step
 
 
-then("it made a new site on the provider-acquired node, and a clone and a staging environment of its production, both "
-     "active on that node")(_on_the_run_node(smoke_made_copies))
+@then("it made a new site on the provider-acquired node")
+def step_smoke_site_on_the_run_node(context):
+    smoke_site_on_node(context.run.operator, context.state.need("smoke"), context.run.ready_node())
+
+
 then("it made a full backup of the production of a new site on the provider-acquired node, listed with a sha256 "
      "checksum and a positive size")(_on_the_run_node(smoke_backup_listed))
 for sentence, check, needs in (
+        ("it made a clone and a staging environment of that site's production, both active on its node",
+         smoke_made_copies, ("smoke",)),
         ("the previews of both answer 200, 301 or 302", smoke_copies_answer, ("smoke",)),
         ("it restored production on the provider-acquired node, the node it backed up from, with a full checkpoint "
          "of production taken first", smoke_restored_with_checkpoint, ("smoke",)),
         ("its production is active again, and its preview answers 200, 301 or 302", smoke_production_live_again,
          ("smoke",)),
         ("it asked for no node of its own", smoke_asked_for_no_node, ("smoke", "node_request")),
-        ("it waited for the node being acquired, which was reported not ready until Pressluft had acquired it",
+        ("it waited for the node being acquired, which the node list showed not ready until Pressluft had acquired it",
          smoke_waited_for_node, ("smoke", "node_request"))):
     then(sentence)(_judged(check, *needs))

@@ -64,6 +64,10 @@ UNREACHABLE_SMOKE = ("A clone preview that never answers 200, 301 or 302 fails t
                      "-- @1.{}")
 TWICE = "The same failure, met twice, is reported in the same words"
 RESUMED = "A smoke run again after a failed run reuses a ready node, passes, and lists what the failed run left"
+SMOKE_ACQUISITION_FAILS = ("The clone preview smoke whose node acquisition the provider fails for good stops with exit "
+                           "status 1")
+SMOKE_NODE_WAIT_ENDS = ("The clone preview smoke whose node is still being acquired when its node wait ends stops with "
+                        "exit status 1")
 
 
 @dataclass(frozen=True)
@@ -107,9 +111,9 @@ SAME_NODE = ("the same check of the node a request made (support/checks/nodes.py
              "it in the scenario, broken there by node_jobs_listed_without_node; node_name_ignored breaks the name in "
              "'that node is ready' (here the faults are matched by the requested name); tests/suite/test_checks.py "
              "feeds a node of another name, an older node and a local one")
-SAME_SMOKE_JOB = ("the same check of the smoke's job (support/checks/smoke_verdicts.py _smoke_job) as 'its failure "
+SAME_SMOKE_JOB = ("the same check of the smoke's job (support/checks/smoke_verdicts.py _request_job) as 'its failure "
                   "names the {request} and its job' earlier in the scenario, broken there by "
-                  "jobs_listed_without_environment")
+                  "jobs_listed_without_environment (node_jobs_listed_without_node for the node acquisition)")
 
 CLAIMS = (
     # -- the provider-acquired node --------------------------------------------------------------------
@@ -492,12 +496,13 @@ CLAIMS = (
                  "tests/suite/test_smoke_outcomes.py feeds a wait log without the copy's preview"),
     )),
     # -- what a smoke made, judged from what it left on the target and what it reported -------------------
-    Claim("it made a new site on the provider-acquired node, and a clone and a staging environment of its production, "
-          "both active on that node", (
+    Claim("it made a new site on the provider-acquired node", (
         Property("a new site, named with the smoke's run id, made by a site creation job of its own that succeeded, "
                  "its production on the scenario's provider-acquired node (the placement rule, "
                  "support/checks/placement.py), the node that job names",
                  (m("production_on_local_node", CLONE_SMOKE),)),
+    )),
+    Claim("it made a clone and a staging environment of that site's production, both active on its node", (
         Property("an env_create job of the smoke's site names each, as the smoke named it when it asked for that "
                  "type, and succeeded", (m("env_create_fails", CLONE_SMOKE, JOB_FAILED),)),
         Property("each is of the smoke's site", (m("env_shown_under_other_site", CLONE_SMOKE),)),
@@ -570,7 +575,8 @@ CLAIMS = (
         Property("first, the job list shows that node's acquisition job",
                  (m("jobs_list_shows_only_in_flight", SMOKE_WAITS),)),
     )),
-    Claim("it waited for the node being acquired, which was reported not ready until Pressluft had acquired it", (
+    Claim("it waited for the node being acquired, which the node list showed not ready until Pressluft had acquired "
+          "it", (
         Property("its wait log holds its wait for that node's acquisition job: it found the node being acquired and "
                  "waited for it (a smoke that reused a node, or failed before, fails here with its own verdict)",
                  (m("acquiring_node_listed_ready", SMOKE_WAITS),)),
@@ -605,6 +611,7 @@ CLAIMS = (
                  (m("preflight_ignores_readiness", AT_SITE), m("preflight_ignores_readiness", AT_CLONE),
                   m("cancelled_job_reported_running", CANCELLED, CV, JOB_BUDGET),
                   m("hung_jobs_fail_with_job_timeout", HANGS),
+                  m("hung_jobs_fail_with_job_timeout", SMOKE_NODE_WAIT_ENDS),
                   m("env_create_fails", UNREACHABLE_SMOKE.format(1)),
                   m("preview_url_points_to_source", UNREACHABLE_SMOKE.format(2)))),
         Property("a page not found (404) and another kind of redirect (307) are not reachable (the smoke's rule): the "
@@ -627,6 +634,12 @@ CLAIMS = (
                  "node", (m("jobs_listed_without_environment", CLONE_FAILS),
                           m("env_job_names_source_environment", CLONE_FAILS))),
     )),
+    Claim("its failure names the {request} and its job id", (
+        Property("the node acquisition (the request of a node) and its job: the one node_provision job of the one node "
+                 "named with the smoke's run id, found by that node's id", (
+                     m("node_jobs_listed_without_node", SMOKE_ACQUISITION_FAILS),
+                     m("node_jobs_listed_without_node", SMOKE_NODE_WAIT_ENDS))),
+    )),
     Claim("its failure names the refused {request}, says no job was queued, and gives the reasons: {why} ({codes})", (
         Property("the reasons of the preflight", (m("preflight_names_no_reasons", AT_SITE),
                                                  m("preflight_names_no_reasons", AT_CLONE))),
@@ -639,7 +652,8 @@ CLAIMS = (
     Claim(r"(?P<who>its|each smoke's) failure gives the reason \"(?P<reason>[^\"]*)\"", (
         Property("the job's error code and message", (m("failed_job_loses_error", CLONE_FAILS),
                                                       m("failed_job_loses_error", STAGING_FAILS),
-                                                      m("failed_job_loses_error", BACKUP_FAILS))),
+                                                      m("failed_job_loses_error", BACKUP_FAILS),
+                                                      m("failed_job_loses_error", SMOKE_ACQUISITION_FAILS))),
         Property("a setting the smoke cannot use: its name, what it must be and the value given",
                  without_mutant="no target is involved: the smoke stops while it reads its settings, before it "
                                 "reaches any control plane; tests/suite/test_config.py checks the words of each "
@@ -660,6 +674,15 @@ CLAIMS = (
                                 "the clone from, so no target defect changes one without the other; "
                                 "tests/suite/test_checks.py feeds a failure naming another job"),
     )),
+    Claim(r"its failure says the node acquisition was still running, and the node not ready, when the "
+          r"(?P<seconds>\d+(?:\.\d+)?)-second wait ended", (
+        Property("the acquisition's last state: running", (m("running_job_reported_queued", SMOKE_NODE_WAIT_ENDS),)),
+        Property("the node not ready, with its reasons and status, in the line and in the node list now",
+                 (m("acquiring_node_listed_ready", SMOKE_NODE_WAIT_ENDS),
+                  m("node_ready_while_acquiring", SMOKE_NODE_WAIT_ENDS))),
+        Property("the time the When step allowed its node", without_mutant="the budget is the smoke's own setting, "
+                 "which no target can change; tests/suite/test_checks.py feeds a line with another budget"),
+    )),
     Claim(r"its failure says the job was still running when the (?P<seconds>\d+(?:\.\d+)?)-second wait ended", (
         Property("the job's last state, and the time the When step allowed each job",
                  (m("running_job_reported_queued", HANGS),)),
@@ -671,13 +694,15 @@ CLAIMS = (
         Property("the attempts are those the contract gives the job's type (3 for env_create, 1 for env_restore), "
                  "not what the job says", (m("env_create_single_attempt", CLONE_FAILS),
                                            m("restore_retried", RESTORE_FAILS))),
-        Property("without a retry: one attempt, for an error Pressluft does not retry (ANSIBLE_SYNTAX_ERROR) or a job "
-                 "whose every failure is final (backup_create)",
-                 (m("non_retryable_errors_retried", STAGING_FAILS), m("backup_create_retried", BACKUP_FAILS))),
+        Property("without a retry: one attempt, for an error Pressluft does not retry (ANSIBLE_SYNTAX_ERROR, a "
+                 "provider error given as final) or a job whose every failure is final (backup_create)",
+                 (m("non_retryable_errors_retried", STAGING_FAILS), m("backup_create_retried", BACKUP_FAILS),
+                  m("non_retryable_errors_retried", SMOKE_ACQUISITION_FAILS))),
         Property("the smoke reported it only once the job had ended: its wait for that job ended on a look that saw "
                  "the job as it ended (status, attempt, finished_at), not on a failed attempt before it",
                  (m("first_retry_wait_shown_failed", CLONE_FAILS),)),
-        Property("the job of that request of the smoke's site", without_mutant=SAME_SMOKE_JOB),
+        Property("the job of that request of the smoke's site, or of the node it asked for",
+                 without_mutant=SAME_SMOKE_JOB),
     )),
     Claim("the new {copy} and its site are marked failed, not active", (
         Property("the environment the smoke site's env_create job names is a copy of that type of that site",

@@ -6,21 +6,24 @@ Feature: Smoke commands as closeout gates for resume-run loops
   provider-acquired node and a clone and a staging environment of its
   production, whose previews must be reachable (answer 200, 301 or 302); the
   backup and restore smoke makes a new site on that same provider-acquired
-  node, backs up its production and restores it. A smoke that finds no node
-  ready and none being acquired asks Pressluft for one; a smoke started while
-  its node is still being acquired waits for that node. Each answers with an exit
-  status the loop can act on: 0 only when its whole flow worked, 1 when
+  node, backs up its production and restores it. The scenarios below show the
+  clone preview smoke finding no node ready and none being acquired: it asks
+  Pressluft for one; started while its node is still being acquired: it waits
+  for that node; and whose node never becomes ready, because the provider fails
+  its acquisition for good or because it is still being acquired when the
+  smoke's wait for it ends: it stops, saying which. Each smoke answers with an
+  exit status the loop can act on: 0 only when its whole flow worked, 1 when
   Pressluft failed a check, 2 when the control plane could not be judged (it
   cannot be reached, or the smoke's settings are wrong), with one line that
-  says why. On a real Pressluft a smoke waits up to 15 minutes for its node, 10
-  minutes for each job (more while Pressluft has a retry scheduled) and 2
-  minutes for a preview to become reachable.
+  says why. Every wait of a smoke (for its node, each job, each preview) has a
+  limit; some scenarios shorten one, to show what the smoke says when it ends.
 
   @AC-1 @AC-4 @SC-1 @smoke-entry
   Scenario: The clone preview smoke makes a clone and a staging environment whose previews answer
     Given a ready provider-acquired node
     When the clone preview smoke runs from the repository root with no input
-    Then it made a new site on the provider-acquired node, and a clone and a staging environment of its production, both active on that node
+    Then it made a new site on the provider-acquired node
+    And it made a clone and a staging environment of that site's production, both active on its node
     And the previews of both answer 200, 301 or 302
     And the smoke passes, exiting with status 0
 
@@ -46,8 +49,27 @@ Feature: Smoke commands as closeout gates for resume-run loops
     Given no provider-acquired node is ready, and Pressluft is still acquiring a new one
     When the clone preview smoke runs from the repository root with no input
     Then it asked for no node of its own
-    And it waited for the node being acquired, which was reported not ready until Pressluft had acquired it
+    And it waited for the node being acquired, which the node list showed not ready until Pressluft had acquired it
     And the smoke passes, exiting with status 0
+
+  @AC-5 @AC-3 @AC-4 @fault_injection @SERIAL
+  Scenario: The clone preview smoke whose node acquisition the provider fails for good stops with exit status 1
+    Given no provider-acquired node is ready, and none is being acquired
+    And the provider will fail the acquisition of the node the clone preview smoke asks for, for good, with the message "hetzner action failed: server limit reached" and the error "PROVIDER_ACQUISITION_FAILED"
+    When the clone preview smoke runs from the repository root with no input
+    Then the smoke exits with status 1, reporting a failed job
+    And its failure names the node acquisition and its job id
+    And its failure gives the reason "PROVIDER_ACQUISITION_FAILED: hetzner action failed: server limit reached"
+    And the smoke reported the failure only once the node acquisition had ended failed without a retry, with the error "PROVIDER_ACQUISITION_FAILED"
+
+  @AC-5 @AC-3 @AC-4 @fault_injection @SERIAL
+  Scenario: The clone preview smoke whose node is still being acquired when its node wait ends stops with exit status 1
+    Given no provider-acquired node is ready, and none is being acquired
+    And Pressluft will go on acquiring the node the clone preview smoke asks for, past any wait
+    When the clone preview smoke runs from the repository root with no input, allowing its node 1 second
+    Then the smoke exits with status 1, reporting a job that timed out
+    And its failure names the node acquisition and its job id
+    And its failure says the node acquisition was still running, and the node not ready, when the 1-second wait ended
 
   @AC-4 @smoke-entry @SERIAL
   Scenario: A smoke that cannot reach the control plane stops within 5 seconds with exit status 2

@@ -4,6 +4,7 @@ line; a run again after a failed one reuses its node and says what it left; and 
 (`SmokeSite`, found by the run id it was given)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -15,10 +16,11 @@ from support.http.preview import looking_at
 from support.pressluft.jobs import is_terminal
 from support.pressluft.listings import by_id, jobs_touching, production_of
 from support.pressluft.nodes import Acquisition
+from support.pressluft.readiness import readiness_words
 from support.pressluft.times import by_creation
-from support.runtime.resources import LeftBehind, LeftResource
+from support.runtime.resources import LeftBehind, LeftResource, run_node_name
 from support.runtime.smoke_commands import SmokeRun
-from support.screenplay.actions import CreateEnvironment, CreateSite, RestoreEnvironment, TakeBackup
+from support.screenplay.actions import CreateEnvironment, CreateSite, RequestNode, RestoreEnvironment, TakeBackup
 from support.screenplay.actor import Operator
 from support.screenplay.questions import TheEnvironment, TheEnvironments, TheJob, TheJobs, TheNodes, TheSite, TheSites
 from support.verdicts.categories import PRODUCT_STATUS, Category, category_named, exit_status
@@ -30,7 +32,7 @@ from support.waiting.previews import unreachable
 # how feature text names a request of a smoke → its job type
 REQUEST_OF = {"site creation": "site_create", "environment creation": "env_create", "clone creation": "env_create",
               "staging environment creation": "env_create", "backup creation": "backup_create",
-              "restore": "env_restore"}
+              "restore": "env_restore", "node acquisition": "node_provision"}
 COPY_MADE_BY = {"environment creation": "clone", "clone creation": "clone", "staging environment creation": "staging"}
 ON_PRODUCTION = ("backup_create", "env_restore")  # the job types that act on production
 
@@ -108,21 +110,60 @@ def _smoke_job(operator: Operator, smoke: SmokeRun, request: str) -> tuple[dict,
     return job, made
 
 
-def smoke_failure_names_request(operator: Operator, smoke: SmokeRun, request: str, names_job: bool) -> None:
-    """The failure line's command is that request of the smoke's own site, and its job the job of that
-    request (see _smoke_job), or no job."""
-    verdict = smoke_failure(smoke)
+def _count(number: int, what: str) -> str:
+    return f"{number} {what}{'' if number == 1 else 's'}"
+
+
+def _smoke_node_job(operator: Operator, smoke: SmokeRun) -> dict:
+    """The acquisition job of the node the smoke asked for (the one named with its run id: run_node_name), found by
+    that node's id: the one node of that name, and its one node_provision job, checked to be that node's."""
+    name = run_node_name(smoke.run_id)
+    nodes = [node for node in operator.asks_for(TheNodes(quiet=True)) if node.get("name") == name]
+    jobs = jobs_touching(operator.asks_for(TheJobs(quiet=True)), job_type="node_provision",
+                         node_id=nodes[0]["id"]) if len(nodes) == 1 else []
+    if len(nodes) != 1 or len(jobs) != 1:
+        raise _smoke_mismatch(smoke, f"the node list shows {_count(len(nodes), 'node')} named {name} (the node the "
+                                     f"smoke asks for), with {_count(len(jobs), 'acquisition job')} of it; expected "
+                                     "one node, one job")
+    job = operator.asks_for(TheJob(jobs[0]["id"], quiet=True))
+    expect(job, a_job_of("node_provision", identity_only=True, node_id=nodes[0]["id"]),
+           command=TheJob(jobs[0]["id"]).command, job_id=jobs[0]["id"])
+    return job
+
+
+def _request_command(operator: Operator, smoke: SmokeRun, job_type: str) -> Optional[str]:
+    """How the smoke's failure line names its request of that job type: its command, on the smoke's own site's records
+    (None: they are not listed)."""
+    if job_type == "node_provision":
+        return RequestNode.command_for()
     made = smoke_site(operator, smoke)
     site, production = made.site, made.production
-    expected = {"site_create": CreateSite.command_for(),
-                "env_create": CreateEnvironment.command_for(site_id=site["id"]) if site else None,
-                "backup_create": TakeBackup.command_for(environment_id=production["id"]) if production else None,
-                "env_restore": RestoreEnvironment.command_for(environment_id=production["id"]) if production else None,
-                }[REQUEST_OF[request]]
+    return {"site_create": CreateSite.command_for(),
+            "env_create": CreateEnvironment.command_for(site_id=site["id"]) if site else None,
+            "backup_create": TakeBackup.command_for(environment_id=production["id"]) if production else None,
+            "env_restore": RestoreEnvironment.command_for(environment_id=production["id"]) if production else None,
+            }[job_type]
+
+
+def _request_job(operator: Operator, smoke: SmokeRun, request: str) -> tuple[dict, dict]:
+    """The job of that request of the smoke (its node's acquisition, or a job of its site: _smoke_job), and where it
+    belongs (the fields a job of it holds)."""
+    if REQUEST_OF[request] == "node_provision":
+        job = _smoke_node_job(operator, smoke)
+        return job, {"node_id": job.get("node_id")}
+    job, made = _smoke_job(operator, smoke, request)
+    return job, {"site_id": made.site["id"]}
+
+
+def smoke_failure_names_request(operator: Operator, smoke: SmokeRun, request: str, names_job: bool) -> None:
+    """The failure line's command is that request of the smoke (its node's acquisition, or a request of its own
+    site), and its job the job of that request (see _request_job), or no job."""
+    verdict = smoke_failure(smoke)
+    expected = _request_command(operator, smoke, REQUEST_OF[request])
     if expected is None or verdict["command"] != expected:
         raise _smoke_mismatch(smoke, f"the failure names {verdict['command']}, expected "
                                      f"{expected or f'the {request} of the smoke site (none listed)'}")
-    expected_job = _smoke_job(operator, smoke, request)[0]["id"] if names_job else "none"
+    expected_job = _request_job(operator, smoke, request)[0]["id"] if names_job else "none"
     if verdict["job_id"] != expected_job:
         raise _smoke_mismatch(smoke, f"the failure names the job {verdict['job_id']}, expected "
                                      f"{'its job ' + expected_job if names_job else 'no job'}")
@@ -177,12 +218,29 @@ def smoke_failure_still_running(smoke: SmokeRun, budget: float) -> None:
                                      f"'{expected}'")
 
 
+def smoke_failure_node_still_acquired(operator: Operator, smoke: SmokeRun, budget: float) -> None:
+    """The reason says the acquisition was still running, and the node not ready (its reason codes and status, as
+    listed), when the node wait of `budget` seconds ended; and the node of that acquisition is listed not ready."""
+    verdict = smoke_failure(smoke)
+    expected = re.compile(re.escape("still running; the node not ready (") + r"[^()]+, status [^()]+\) "
+                          + re.escape(f"when its {budget:g} s budget was spent") + "(, without progress)?")
+    if not expected.fullmatch(verdict["reason"]):
+        raise _smoke_mismatch(smoke, f"the failure gives the reason '{verdict['reason']}', expected it to say "
+                                     f"'still running; the node not ready (<its reasons>, status <its status>) when "
+                                     f"its {budget:g} s budget was spent'")
+    job = _smoke_node_job(operator, smoke)
+    node = by_id(operator.asks_for(TheNodes(quiet=True)), job.get("node_id"))
+    if node is None or (node.get("readiness") or {}).get("is_ready") is not False:
+        raise _smoke_mismatch(smoke, f"the failure says the node was not ready, but the node list shows node "
+                                     f"{job.get('node_id')} {readiness_words(node) if node else 'not at all'}")
+
+
 def smoke_reported_once_ended(operator: Operator, smoke: SmokeRun, request: str, *, code: str, attempts: str) -> dict:
-    """The job of that request of the smoke's site (see _smoke_job; in flight: waited for) ended failed with that code,
+    """The job of that request of the smoke (see _request_job; in flight: waited for) ended failed with that code,
     after the attempts the sentence names, counted against those the contract gives its type; and the smoke reported
     it only then: its wait for that job (its wait log) ended on a look that saw the job as it ended, failed, with those
     attempts and that end, not on an attempt before it."""
-    job, made = _smoke_job(operator, smoke, request)
+    job, where = _request_job(operator, smoke, request)
     job_type = REQUEST_OF[request]
     if not is_terminal(job):
         job, _ = wait_for_job(operator, job["id"], command=TheJob(job["id"]).command, job_type=job_type)
@@ -194,7 +252,7 @@ def smoke_reported_once_ended(operator: Operator, smoke: SmokeRun, request: str,
         raise _smoke_mismatch(smoke, f"the smoke reported the failure of its {request} when it saw the job {job['id']} "
                                      f"{said}, before the job ended {_look(ended)}")
     return job_ended_failed(operator, job, command=f"the smoke's {request}", job_type=job_type, code=code,
-                            attempts=attempts, site_id=made.site["id"])
+                            attempts=attempts, **where)
 
 
 LAST_LOOK = ("status", "attempt_count", "finished_at")  # what a job's end is told by

@@ -14,7 +14,7 @@ from support.pressluft.jobs import in_flight
 from support.pressluft.listings import jobs_touching
 from support.screenplay.actions import CancelJob
 from support.screenplay.actor import Operator
-from support.screenplay.questions import TheJob, TheJobs, TheSites
+from support.screenplay.questions import TheJob, TheJobs, TheNodes, TheSites
 from support.verdicts.categories import Category
 from support.verdicts.failure import PREFIX, TAG, SuiteFailure
 from support.verdicts.redaction import secrets
@@ -49,6 +49,15 @@ def cancel_jobs_in_flight(operator: Operator, *, site_id: str = None, slug_prefi
         for job in jobs_touching(jobs, site_id=site):
             if in_flight(job):
                 operator.attempts_to(CancelJob(job["id"]))
+
+
+def cancel_node_acquisition(operator: Operator, name: str) -> None:
+    """A hung acquisition would leave its node being acquired for the rest of the run, where a later scenario could
+    take it for a node still being acquired: cancel the in-flight acquisitions of the node of that name."""
+    nodes = {node["id"] for node in operator.asks_for(TheNodes(quiet=True)) if node.get("name") == name}
+    for job in jobs_touching(operator.asks_for(TheJobs(quiet=True)), job_type="node_provision"):
+        if in_flight(job) and job.get("node_id") in nodes:
+            operator.attempts_to(CancelJob(job["id"]))
 
 
 def run_held_retry(operator: Operator, faults, job_id: Optional[str]) -> None:

@@ -91,7 +91,10 @@ PARTS = {
              "retried": "a transient provider error is retried on Pressluft's schedule, not re-submitted",
              "ready": "the node becomes ready without a manual retry",
              "smoke": "a smoke started while its node is still being acquired waits for that node, asks for no other, "
-                      "and passes"},
+                      "and passes",
+             "never ready": "a smoke whose node never becomes ready stops with exit status 1, naming the node "
+                            "acquisition and its job id, with the provider's error or the node still not ready when "
+                            "its wait ended"},
     "SC-1": {"clone smoke": "the clone preview smoke passes end to end",
              "backup smoke": "the backup and restore smoke passes end to end"},
     "SC-2": {"site": "site creation is refused before anything is queued or recorded",
@@ -167,6 +170,10 @@ COVERAGE = {
         {"AC-1": ["acquire", "smoke acquires"]},
     "The clone preview smoke started while its node is still being acquired waits for that node and passes":
         {"AC-5": ["smoke", "not ready", "ready"]},
+    "The clone preview smoke whose node acquisition the provider fails for good stops with exit status 1":
+        {"AC-5": ["never ready"], "AC-3": ["job failed"], "AC-4": ["exit 1"]},
+    "The clone preview smoke whose node is still being acquired when its node wait ends stops with exit status 1":
+        {"AC-5": ["never ready"], "AC-3": ["timed out"], "AC-4": ["exit 1"]},
     "A smoke that cannot reach the control plane stops within 5 seconds with exit status 2": {"AC-4": ["fails fast"]},
     "A smoke whose settings are wrong stops within 5 seconds with exit status 2, saying which setting and why":
         {"AC-4": ["settings"]},

@@ -15,6 +15,7 @@ from support.checks.smoke_verdicts import (
     smoke_environment_failed,
     smoke_exited_with,
     smoke_failure_names_copy_preview,
+    smoke_failure_node_still_acquired,
     smoke_failure_reasons,
     smoke_lists_what_the_failed_run_left,
     smoke_passed,
@@ -406,3 +407,25 @@ def test_the_smokes_readiness_reasons_are_exactly_the_refusal_for_the_nodes_code
         with pytest.raises(SuiteFailure) as caught:
             smoke_failure_reasons(smoke(REFUSED.format(message)), codes)
         assert words in caught.value.reason
+
+
+# -- the smoke's node wait ended while its node was still being acquired -------------------------------------
+SMOKE_NODE = {**NODE, "id": "n9", "name": "w5-test-s1-run-node"}
+SMOKE_ACQUISITION = {"id": "job-9", "job_type": "node_provision", "status": "running", "node_id": "n9",
+                     "site_id": None, "environment_id": None, "attempt_count": 1, "max_attempts": 3}
+STILL_ACQUIRED = ('[wave5] FAIL category=job_timeout command="POST /api/nodes" job_id=job-9 reason="still running; the '
+                  'node not ready (node_status_not_active, status provisioning) when its {budget} s budget was spent, '
+                  'without progress"')
+
+
+def test_a_node_wait_that_ended_is_judged_by_the_time_the_scenario_allowed_and_the_node_as_listed():
+    target = Target(jobs=[SMOKE_ACQUISITION], nodes=[SMOKE_NODE])
+    smoke_failure_node_still_acquired(target, smoke(STILL_ACQUIRED.format(budget=1)), 1.0)
+    with pytest.raises(SuiteFailure, match="when its 1 s budget was spent'\"$"):  # another budget than the one set
+        smoke_failure_node_still_acquired(target, smoke(STILL_ACQUIRED.format(budget=900)), 1.0)
+    listed_ready = Target(jobs=[SMOKE_ACQUISITION], nodes=[{**SMOKE_NODE, **{"readiness": READY_NODE["readiness"]}}])
+    with pytest.raises(SuiteFailure, match="the node list shows node n9 ready"):
+        smoke_failure_node_still_acquired(listed_ready, smoke(STILL_ACQUIRED.format(budget=1)), 1.0)
+    other_name = Target(jobs=[SMOKE_ACQUISITION], nodes=[{**SMOKE_NODE, "name": "someone-elses-node"}])
+    with pytest.raises(SuiteFailure, match="0 nodes named w5-test-s1-run-node"):
+        smoke_failure_node_still_acquired(other_name, smoke(STILL_ACQUIRED.format(budget=1)), 1.0)
