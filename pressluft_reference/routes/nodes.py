@@ -123,7 +123,8 @@ def seed_ready_node_acquired_before(runtime) -> None:
 def after_connection(runtime, provider_id: str) -> None:
     """What follows a provider connection that ended connected, with a ready provider node of it listed: for the
     twin other_operator_acquires_nodes, another operator's node request (a node of its own name, acquired as any
-    node is)."""
+    node is); for the mutant reconnect_acquires_nodes_again, a second acquisition of every node requested by name
+    so far (a new node of the same name, with its node_provision job)."""
     with runtime.store.tx() as conn:
         nodes = [dict(node) for node in conn.execute("SELECT * FROM nodes WHERE provider_id = ? AND is_local = 0 "
                                                      "ORDER BY seq", (provider_id,)).fetchall()]
@@ -132,6 +133,10 @@ def after_connection(runtime, provider_id: str) -> None:
         if twin(runtime, "other_operator_acquires_nodes"):
             theirs = sum(1 for node in nodes if node["name"].startswith(OTHER_OPERATORS_NODE))
             request_node(conn, runtime, provider_id, f"{OTHER_OPERATORS_NODE}{theirs + 1}")
+        if defective(runtime, "reconnect_acquires_nodes_again"):
+            names = [node["name"] for node in nodes]
+            for name in dict.fromkeys(name for name in names if names.count(name) == 1):
+                request_node(conn, runtime, provider_id, name)
 
 
 def _record_node(conn, runtime, provider_id, name) -> str:
