@@ -124,7 +124,9 @@ def after_connection(runtime, provider_id: str) -> None:
     """What follows a provider connection that ended connected, with a ready provider node of it listed: for the
     twin other_operator_acquires_nodes, another operator's node request (a node of its own name, acquired as any
     node is); for the mutant reconnect_acquires_nodes_again, a second acquisition of every node requested by name
-    so far (a new node of the same name, with its node_provision job)."""
+    so far (a new node of the same name, with its node_provision job). Without either, nothing."""
+    if not (twin(runtime, "other_operator_acquires_nodes") or defective(runtime, "reconnect_acquires_nodes_again")):
+        return
     with runtime.store.tx() as conn:
         nodes = [dict(node) for node in conn.execute("SELECT * FROM nodes WHERE provider_id = ? AND is_local = 0 "
                                                      "ORDER BY seq", (provider_id,)).fetchall()]
