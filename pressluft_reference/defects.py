@@ -25,6 +25,9 @@ DEFECTS = {
     # nodes and providers
     "ready_node_keeps_reason_codes": "a ready node reports is_ready true but also reason_codes [runtime_missing]",
     "node_request_acquires_twice": "one POST /api/nodes creates two nodes (same name), each with a node_provision job",
+    "reconnect_acquires_nodes_again": "connecting the provider again, while one of its nodes is ready, acquires every "
+                                      "node requested by name so far a second time: a new node of the same name, "
+                                      "with its node_provision job",
     "node_ready_while_acquiring": "a node whose host is still pending.provider is reported ready (IMPL, §9.8)",
     "acquiring_node_listed_ready": "GET /api/nodes lists a node whose node_provision is in flight as ready (no reason "
                                    "codes), while the create preflight still refuses it",

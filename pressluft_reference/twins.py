@@ -35,8 +35,14 @@ TWINS: dict = {
                                "unique to the copy, and no promise of an answer, which the contract gives only once "
                                "the copy's job succeeded (digest §5.4: its job may succeed only after the preview "
                                "answers)",
+    "other_operator_acquires_nodes": "another operator acquires provider nodes of its own while the run goes on: each "
+                                     "time the provider connection is made while a ready provider node is listed "
+                                     "(as when the run makes sure of its ready node once more), a node named "
+                                     "other-operator-node-N is requested too, and acquired as any node is (a shared "
+                                     "Pressluft acquires nodes for every operator)",
 }
 TWIN_NAMES = tuple(TWINS)
+OTHER_OPERATORS_NODE = "other-operator-node-"  # the names of the nodes the twin other_operator_acquires_nodes makes
 PENDING_PREVIEW = "http://{id8}.pending.invalid/"
 _UTC_Z = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z$")
 

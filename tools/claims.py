@@ -218,9 +218,9 @@ CLAIMS = (
         Property("and ready in fact (active, on the host acquisition gave it, made by an acquisition job that "
                  "succeeded)", (m("ready_node_not_active", CONFIRMED), m("acquired_node_keeps_pending_host", CONFIRMED),
                         m("ready_node_with_failed_acquisition", CONFIRMED))),
-        Property("the node list shows no provider node that was not listed before the operator confirmed that node",
-                 without_mutant="no target defect acquires a node nobody asked for; "
-                                "tests/suite/test_evidence_or_nothing.py feeds a list with such a node to the check"),
+        Property("the node list shows no provider node of the run's (named with its run id, or made by a node "
+                 "acquisition job it enqueued) that was not listed before the operator confirmed that node; another "
+                 "operator's new node does not count", (m("reconnect_acquires_nodes_again", CONFIRMED),)),
         Property("the operator sent no node request: it reused that node",
                  without_mutant="what the operator sends is the suite's own doing, not Pressluft's: no target defect "
                                 "makes it ask for a node while one is listed ready; "

@@ -11,6 +11,8 @@ from ..httpapi import Response
 from ..jobtypes import SIMULATED_HOST
 from ..readiness import PENDING_HOST
 from ..timeutil import now_iso
+from ..twins import OTHER_OPERATORS_NODE
+from ..twins import active as twin
 from .common import mutants_on_refusal, node_readiness, probe_provider_nodes
 
 
@@ -61,7 +63,7 @@ def create_node(req):
             provider = conn.execute("SELECT status FROM providers WHERE provider_id = ?", (provider_id,)).fetchone()
             if provider is None or provider["status"] not in usable:
                 raise conflict("provider is not connected")
-            job_ids = [_request_node(conn, runtime, provider_id, name)
+            job_ids = [request_node(conn, runtime, provider_id, name)
                        for _ in range(2 if defective(runtime, "node_request_acquires_twice") else 1)]
     return Response(202, {"job_id": job_ids[0]})
 
@@ -118,6 +120,27 @@ def seed_ready_node_acquired_before(runtime) -> None:
                      "'active', 0, ?, ?)", (str(uuid.uuid4()), SIMULATED_HOST, SIMULATED_HOST, now, now))
 
 
+def after_connection(runtime, provider_id: str) -> None:
+    """What follows a provider connection that ended connected, with a ready provider node of it listed: for the
+    twin other_operator_acquires_nodes, another operator's node request (a node of its own name, acquired as any
+    node is); for the mutant reconnect_acquires_nodes_again, a second acquisition of every node requested by name
+    so far (a new node of the same name, with its node_provision job). Without either, nothing."""
+    if not (twin(runtime, "other_operator_acquires_nodes") or defective(runtime, "reconnect_acquires_nodes_again")):
+        return
+    with runtime.store.tx() as conn:
+        nodes = [dict(node) for node in conn.execute("SELECT * FROM nodes WHERE provider_id = ? AND is_local = 0 "
+                                                     "ORDER BY seq", (provider_id,)).fetchall()]
+        if not any(node_readiness(runtime, node)["is_ready"] for node in nodes):
+            return
+        if twin(runtime, "other_operator_acquires_nodes"):
+            theirs = sum(1 for node in nodes if node["name"].startswith(OTHER_OPERATORS_NODE))
+            request_node(conn, runtime, provider_id, f"{OTHER_OPERATORS_NODE}{theirs + 1}")
+        if defective(runtime, "reconnect_acquires_nodes_again"):
+            names = [node["name"] for node in nodes]
+            for name in dict.fromkeys(name for name in names if names.count(name) == 1):
+                request_node(conn, runtime, provider_id, name)
+
+
 def _record_node(conn, runtime, provider_id, name) -> str:
     """Records a requested node, not acquired yet; returns its id."""
     node_id, now = str(uuid.uuid4()), now_iso()
@@ -130,7 +153,7 @@ def _record_node(conn, runtime, provider_id, name) -> str:
     return node_id
 
 
-def _request_node(conn, runtime, provider_id, name) -> str:
-    """Records the node and queues its node_provision; returns the job id."""
+def request_node(conn, runtime, provider_id, name) -> str:
+    """Records the node and queues its node_provision, as a node request does; returns the job id."""
     node_id = _record_node(conn, runtime, provider_id, name)
     return jobqueue.enqueue(conn, runtime.config, "node_provision", "conflicting node mutation", node_id=node_id)

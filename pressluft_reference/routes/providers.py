@@ -11,6 +11,7 @@ from ..hetzner import check_credential
 from ..httpapi import Response
 from ..provider_sim import CATALOG, REJECTED_MESSAGE, check_token
 from ..timeutil import now_iso
+from .nodes import after_connection
 
 
 def register(router):
@@ -55,4 +56,6 @@ def connect(req):
             "last_checked_at = excluded.last_checked_at, updated_at = excluded.updated_at",
             (provider_id, status, hashlib.sha256(token.encode()).hexdigest(), json.dumps(guidance), message,
              now, now, now))
+    if status == "connected":
+        after_connection(req.runtime, provider_id)
     return Response(200, _shown(req.runtime, provider_id))

@@ -16,9 +16,10 @@ from support.checks.matchers import shown_in
 from support.checks.sites import site_job_record
 from support.pressluft.listings import by_slug, jobs_touching
 from support.pressluft.sites import LiveSite
+from support.runtime.resources import NODE_REQUEST
 from support.screenplay.actions import Request
 from support.screenplay.actor import Operator
-from support.screenplay.questions import TheBackups, TheEnvironments, TheNodes, TheSites
+from support.screenplay.questions import TheBackups, TheEnvironments, TheJobs, TheNodes, TheSites
 from support.verdicts.categories import Category
 from support.verdicts.failure import SuiteFailure
 
@@ -56,17 +57,32 @@ def no_node_recorded(operator: Operator, request: Request, run_node_id: str) -> 
 
 
 def no_new_node(operator: Operator, nodes_before: list, run_node_id: str) -> None:
-    """No provider node that was not listed before the operator confirmed a ready node (and asked for none): Pressluft
-    acquired no other; first the list shows the node confirmed, a provider node. A node another operator acquires in
-    the same moment would count too: no listing tells it apart."""
+    """No provider node the run owns that was not listed before the operator confirmed a ready node (and asked for
+    none): Pressluft acquired no other for the run; first the list shows the node confirmed, a provider node. The run
+    owns a node named with its run id (every node it requests is: support/runtime/resources.py) or made by a node
+    acquisition job it enqueued (its ledger, by job id). A node another operator acquires in the same moment does not
+    count: on a shared Pressluft that is allowed, and only what the run owns can be Pressluft acquiring for it."""
     nodes = operator.asks_for(TheNodes())
     shown_in(nodes, [{"id": run_node_id, "is_local": False}], command=TheNodes().command, what="nodes",
              claim="no new node was recorded")
     before = {node.get("id") for node in nodes_before}
-    recorded = [node for node in nodes if node.get("id") not in before and node.get("is_local") is False]
+    new = [node for node in nodes if node.get("id") not in before and node.get("is_local") is False]
+    recorded = _owned_by_the_run(operator, new)
     if recorded:
-        raise _recorded(TheNodes().command, "a new provider node", "a ready node was confirmed and none asked for",
-                        recorded)
+        raise _recorded(TheNodes().command, "a new provider node of this run",
+                        "a ready node was confirmed and none asked for", recorded)
+
+
+def _owned_by_the_run(operator: Operator, nodes: list) -> list:
+    """Those of `nodes` the run owns: named with its run id, or the node of a node acquisition job it enqueued (the
+    job list is read only when a node is named otherwise and the run enqueued any)."""
+    prefix = f"{operator.ledger.run_id}-"
+    requested = {item.id for item in operator.ledger.items if item.kind == NODE_REQUEST}
+    named_otherwise = [node for node in nodes if not (node.get("name") or "").startswith(prefix)]
+    made = set()
+    if named_otherwise and requested:
+        made = {job.get("node_id") for job in operator.asks_for(TheJobs(quiet=True)) if job.get("id") in requested}
+    return [node for node in nodes if node not in named_otherwise or node.get("id") in made]
 
 
 # -- a site or environment creation refused by the readiness preflight ----------------------------------------

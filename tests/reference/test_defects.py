@@ -201,6 +201,17 @@ def nodes_and_jobs_per_request(api):
     return len(node_ids), len(jobs)
 
 
+def acquisitions_of_a_name_after_reconnecting(api):
+    """The nodes of a requested name, and their node_provision jobs, once the provider is connected again after
+    that node became ready."""
+    name = _unique("again")
+    job_id, _ = api.create_node(name)
+    assert api.wait_job(job_id)["status"] == "succeeded"
+    api.connect_provider()
+    node_ids = {node["id"] for node in api.nodes() if node["name"] == name}
+    return len(node_ids), len([job for job in api.jobs() if job["node_id"] in node_ids])
+
+
 def readiness_while_acquiring(api):
     job_id, node_id = _node_job(api, _unique("acquiring"), outcome="hang")
     api.wait_job(job_id, statuses=("running",))
@@ -836,6 +847,7 @@ CASES = {
                                        True),
     "ready_node_keeps_reason_codes": (ready_node_readiness, (True, [], 0), (True, ["runtime_missing"], 1), False),
     "node_request_acquires_twice": (nodes_and_jobs_per_request, (1, 1), (2, 2), False),
+    "reconnect_acquires_nodes_again": (acquisitions_of_a_name_after_reconnecting, (1, 1), (2, 2), False),
     "node_ready_while_acquiring": (readiness_while_acquiring, (False, ["node_status_not_active"]), (True, []), False),
     "acquiring_node_listed_ready": (readiness_while_acquiring, (False, ["node_status_not_active"]), (True, []), False),
     "degraded_without_guidance": (degraded_guidance, 1, 0, False),

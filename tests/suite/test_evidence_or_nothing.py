@@ -1,8 +1,8 @@
 """Evidence or nothing: a "no X" claim counts only what the refused request could have made (other operators' jobs
 and records do not count), first shows that its listing shows the records this run made (a record missing, or listed
 with other fields, is a contract violation naming it), and is not shown on this target when the run has none there;
-a node confirmed when one is ready, and exactly one acquired when none is; a smoke that failed is reported with its
-own verdict."""
+a node confirmed when one is ready (and no new node of the run's), and exactly one acquired when none is; a smoke
+that failed is reported with its own verdict."""
 import re
 from types import SimpleNamespace
 
@@ -180,14 +180,23 @@ def test_no_node_recorded_counts_new_nodes_of_the_requested_name():
                                    "provisioning)")
 
 
-def test_no_new_node_after_a_ready_node_was_confirmed_counts_every_provider_node_not_listed_before():
+def test_no_new_node_after_a_ready_node_was_confirmed_counts_the_new_provider_nodes_the_run_owns():
     local = {"id": "n0", "name": "local", "is_local": True}
     no_new_node(Target(nodes=[RUN_NODE, local]), [RUN_NODE], "n1")  # the local node is no acquisition
-    new = {"id": "n3", "name": "w5-node-3", "is_local": False, "status": "provisioning"}
+    theirs = {"id": "n8", "name": "w5-00001-run-node", "is_local": False, "status": "provisioning"}
+    no_new_node(Target([job("j-theirs", "node_provision", node="n8")], [RUN_NODE, theirs]), [RUN_NODE], "n1")
+    named = {"id": "n3", "name": "w5-0000-node-3", "is_local": False, "status": "provisioning"}
     with pytest.raises(SuiteFailure) as caught:
-        no_new_node(Target(nodes=[RUN_NODE, new]), [RUN_NODE], "n1")
-    assert caught.value.reason == ("a new provider node was recorded although a ready node was confirmed and none "
-                                   "asked for: w5-node-3 (n3, provisioning)")
+        no_new_node(Target(nodes=[RUN_NODE, theirs, named]), [RUN_NODE], "n1")
+    assert caught.value.category is Category.CONTRACT_VIOLATION and caught.value.command == "GET /api/nodes"
+    assert caught.value.reason == ("a new provider node of this run was recorded although a ready node was confirmed "
+                                   "and none asked for: w5-0000-node-3 (n3, provisioning)")
+    requested = Created(NODE_REQUEST, "j-mine", note="w5-0000-node-4")  # named by Pressluft, made by the run's job
+    unnamed = {"id": "n4", "name": "hetzner-node", "is_local": False, "status": "provisioning"}
+    jobs = [job("j-mine", "node_provision", node="n4"), job("j-theirs", "node_provision", node="n8")]
+    with pytest.raises(SuiteFailure) as caught:
+        no_new_node(Target(jobs, [RUN_NODE, theirs, unnamed], ledger=[requested]), [RUN_NODE], "n1")
+    assert caught.value.reason.endswith("none asked for: hetzner-node (n4, provisioning)")
     with pytest.raises(SuiteFailure):  # the list does not show the node confirmed
         no_new_node(Target(nodes=[]), [RUN_NODE], "n1")
 
