@@ -30,7 +30,7 @@ def step_backup_job_succeeds(context):
     context.run.ledger.record("backup", job["id"])
 
 
-@then("production's backups list shows that backup, the one backup it added")
+@then("production's backups list shows that backup, the only backup the job added")
 def step_backup_listed(context):
     state = context.state
     state.listed_backup = backup_listed_once(context.run.operator, state.need("backup_request"), state.production["id"])
@@ -134,7 +134,8 @@ def step_production_active_again(context):
                              context.state.need("site"), context.run.ready_node())
 
 
-@then("production's preview is reachable: it answers 200, 301 or 302, not following a redirect")
+@then("production's preview is reachable: it answers with a page or a redirect (200, 301 or 302), the redirect not "
+      "followed")
 def step_production_preview(context):
     preview_reachable(context.run.operator, context.state.production["preview_url"])
 

@@ -60,7 +60,8 @@ def step_others_as_they_were(context):
     others_as_they_were(context.run.operator, context.state.need("environment_request"), context.state.need("site"))
 
 
-@then("the new environment's preview is reachable: it answers 200, 301 or 302, not following a redirect")
+@then("the new environment's preview is reachable: it answers with a page or a redirect (200, 301 or 302), the "
+      "redirect not followed")
 def step_new_environment_preview(context):
     job = context.state.need("environment_job")
     environment = environment_made_by(context.run.operator, job)

@@ -69,8 +69,7 @@ def step_acquisition_fails_for_good(context, code, message):
                         error_message=message, retryable=False)
 
 
-@when("the operator confirms a ready provider-acquired node, or asks for one, as a smoke does before it makes "
-      "anything")
+@when("the operator confirms the ready provider-acquired node, as a smoke does before it makes anything")
 def step_make_sure_of_a_node(context):
     context.state.made_sure = make_sure_of_a_node(context.run.operator)
 
@@ -134,7 +133,7 @@ def step_new_node_not_ready(context):
     new_node_listed_not_ready(context.run.operator, context.state.need("node_request"))
 
 
-@then("the provider connection is reported degraded: the credential was rejected, and a valid token is needed")
+@then("the provider connection is reported degraded: the credential was rejected, and a valid credential is needed")
 def step_degraded_with_guidance(context):
     provider_degraded_with_guidance(context.run.operator)
 
@@ -162,7 +161,7 @@ def step_no_node_recorded(context):
 
 
 # -- the node the run waited for while Pressluft acquired it: what its wait saw then, judged now ------------------
-@given("Pressluft had no provider-acquired node, ready or being acquired, when the operator began testing it")
+@given("Pressluft had no provider-acquired node, ready or being acquired, before the operator started")
 def step_node_acquired_for_the_run(context):
     """The run's node, which the run asked for itself when it first needed one (none was ready or being acquired);
     skipped, saying so, on a target where the run reused a ready node or waited for one being acquired."""
@@ -183,7 +182,7 @@ def step_acquired_exactly_one(context):
     acquired_exactly_one(context.run.operator, proof.acquisition, proof.looks, context.run.node_requests_sent())
 
 
-@given("Pressluft had no ready provider-acquired node when the operator began testing it")
+@given("Pressluft had no ready provider-acquired node before the operator started")
 def step_node_still_being_acquired(context):
     """The run's node, which Pressluft was still acquiring when the run first needed it
     (support/harness/acquisition_proof.py); skipped, saying so, on a target where the run reused a ready node."""

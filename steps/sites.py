@@ -50,9 +50,10 @@ def step_refused_by_readiness(context, why, codes):
     refused_by_readiness(context.state.need("attempt"), context.state.readiness_codes, guided=False)
 
 
-@then("the refusal gives the operator's guidance for each of those reasons")
+@then("the refusal gives the contract's guidance for each reason, telling the operator what to fix")
 def step_refusal_guidance(context):
-    """The whole of the contract's message: each code with its guidance, and nothing more (digest §2.3)."""
+    """The whole of the contract's message: each code with its guidance from the contract's table (GUIDANCE in
+    support/pressluft/readiness.py, not from the answer), and nothing more (digest §2.3)."""
     refused_by_readiness(context.state.need("attempt"), context.state.need("readiness_codes"))
 
 
@@ -111,7 +112,7 @@ def step_no_site_for_that_creation(context):
                             listed_after=proof.sites_after)
 
 
-@then("the site still has a single production")
+@then("the site still has a single production environment")
 def step_site_has_one_production(context):
     site_has_one_production(context.run.operator, context.state.need("site"))
 

@@ -21,6 +21,7 @@ from support.checks.smoke_records import (
 from support.checks.smoke_verdicts import (
     COPY_MADE_BY,
     REQUEST_OF,
+    smoke_copy_made,
     smoke_environment_failed,
     smoke_exited_with,
     smoke_failure_last_answer,
@@ -38,7 +39,7 @@ from support.checks.smoke_verdicts import (
 )
 from support.flows.nodes import connect_provider, request_new_node
 from support.harness.cleanups import cancel_jobs_in_flight, cancel_node_acquisition, quietly
-from support.pressluft.jobs import in_flight
+from support.pressluft.jobs import in_flight, retried
 from support.pressluft.listings import jobs_touching, provider_nodes
 from support.pressluft.readiness import codes_in_words
 from support.runtime.ports import unused_local_url
@@ -85,9 +86,15 @@ def _smoke_job_match(context, request: str) -> dict:
     return {**match, "environment_type": COPY_MADE_BY[request]} if request in COPY_MADE_BY else match
 
 
-@given('every attempt of the next {request} will fail with the message "{message}" and the error "{code}"')
-@given('the next {request} will fail with the message "{message}" and the error "{code}"')
-def step_smoke_request_fails(context, request, code, message):
+@given('every attempt of the next {request} will fail with the message "{message}" and the error "{code}", which '
+       'Pressluft {retries}')
+@given('the next {request} will fail with the message "{message}" and the error "{code}", which Pressluft {retries}')
+def step_smoke_request_fails(context, request, code, message, retries):
+    """`retries`: "retries" or "does not retry", as the contract has it for that error of that job type (else the
+    sentence would not say what it sets up: a ValueError)."""
+    if retries != ("retries" if retried(REQUEST_OF[request], code) else "does not retry"):
+        raise ValueError(f"the feature text says Pressluft {retries} a {request} failing with {code}; the contract "
+                         "says otherwise (support/pressluft/jobs.py retried)")
     context.faults.jobs(_smoke_job_match(context, request), "fail", error_code=code, error_message=message)
 
 
@@ -121,7 +128,7 @@ def step_environment_creation_hangs(context):
                                 slug_prefix=_smoke_site_prefix(context)))
 
 
-@given("the node will turn not ready just as the clone smoke creates its {what}, because {why} ({codes})")
+@given("the node will turn not ready just as the clone preview smoke creates its {what}, because {why} ({codes})")
 def step_preflight_finds_node_not_ready(context, what, why, codes):
     """The smoke found its node ready; the readiness preflight of its site's (or its clone's) creation does not (a
     race a real node can run into: its SSH or sudo check fails just then)."""
@@ -287,7 +294,7 @@ def step_failure_reason(context, who, reason):
         smoke_failure_reason(smoke, reason)
 
 
-@then(r"its failure names the clone creation and its job, the new clone's preview address, and its last answer, "
+@then(r"its failure names the clone creation and its job id, the new clone's preview address, and its last answer, "
       r"\"(?P<answer>[^\"]+)\", when the (?P<seconds>\d+(?:\.\d+)?)-second wait ended")
 def step_failure_names_clone_preview_and_last_answer(context, answer, seconds):
     smoke = context.state.need("smoke")
@@ -325,7 +332,6 @@ def step_smoke_passes(context):
     smoke_passed(context.state.need("smoke"))
 
 
-@then("its failure names the {request} and its job")
 @then("its failure names the {request} and its job id")
 def step_failure_names_request_and_job(context, request):
     smoke_failure_names_request(context.run.operator, context.state.need("smoke"), request, names_job=True)
@@ -357,15 +363,20 @@ def step_smoke_lists_what_was_left(context):
     smoke_lists_what_the_failed_run_left(context.run.operator, state.need("earlier_smoke"), state.need("smoke"))
 
 
-@then('the smoke reported the failure only once the {request} had ended failed {attempts}, with the error "{code}"')
+@then('the {request} job had ended failed, {attempts}, with the error "{code}", before the smoke reported it')
 def step_reported_once_ended(context, request, attempts, code):
     smoke_reported_once_ended(context.run.operator, context.state.need("smoke"), request, code=code, attempts=attempts)
 
 
-@then("it counted the clone's preview reachable on its answer {clone:d}, and the staging environment's on its answer "
-      "{staging:d}, following neither redirect")
+@then("the smoke's record of its waits shows the clone's preview reachable on its answer, a redirect ({clone:d}), and "
+      "the staging environment's on its answer, a redirect ({staging:d}), neither redirect followed")
 def step_smoke_counted_redirects(context, clone, staging):
     smoke_counted_previews_on(context.run.operator, context.state.need("smoke"), {"clone": clone, "staging": staging})
+
+
+@then("the clone creation job succeeded")
+def step_clone_creation_succeeded(context):
+    smoke_copy_made(context.run.operator, context.state.need("smoke"), "clone")
 
 
 @then("the new {copy} and its site are marked failed, not active")
@@ -406,10 +417,12 @@ then("it made a full backup of the production of a new site on the provider-acqu
 for sentence, check, needs in (
         ("it made a clone and a staging environment of that site's production, both active on its node",
          smoke_made_copies, ("smoke",)),
-        ("the previews of both answer 200, 301 or 302", smoke_copies_answer, ("smoke",)),
+        ("the previews of both are reachable: each answers with a page or a redirect (200, 301 or 302), the redirect "
+         "not followed", smoke_copies_answer, ("smoke",)),
         ("it restored production on the provider-acquired node, the node it backed up from, with a full checkpoint "
          "of production taken first", smoke_restored_with_checkpoint, ("smoke",)),
-        ("its production is active again, and its preview answers 200, 301 or 302", smoke_production_live_again,
+        ("its production is active again, and its preview is reachable: it answers with a page or a redirect (200, "
+         "301 or 302), the redirect not followed", smoke_production_live_again,
          ("smoke",)),
         ("it asked for no node of its own", smoke_asked_for_no_node, ("smoke", "node_request")),
         ("it waited for the node being acquired, which the node list showed not ready until Pressluft had acquired it",

@@ -39,13 +39,14 @@ STAGING = "A staging environment made from production gets a reachable preview -
 REDIRECTS_PASS = ("The clone preview smoke counts previews that redirect (301 and 302) as reachable, without following "
                   "them")
 BACKUP = "A full backup of production is listed as completed, with its integrity data"
-RESTORE = "Production restored from a full backup is live again on the same node, after a checkpoint of it was taken"
+RESTORE = ("Production restored from a full backup is live again on the same node, and the restore kept a checkpoint "
+           "of it")
 CONTENT = "Restoring the older of two backups brings back its content, with no trace of what came after"
 INCOMPLETE = "A backup without complete integrity data cannot be restored -- @1.{}"
 FOREIGN = "Production cannot be restored from a backup of its site's clone"
 PREFLIGHT_SITE = "A node that is not ready blocks site creation before anything is queued -- @1.{}"
 PREFLIGHT_ENV = "A node that is not ready blocks environment creation before anything is queued"
-PREFLIGHT_SMOKE = ("The clone smoke fails as blocked by node readiness when the creation of its {} is refused "
+PREFLIGHT_SMOKE = ("The clone preview smoke fails as blocked by node readiness when the creation of its {} is refused "
                    "-- @1.{}")
 AT_SITE, AT_CLONE = PREFLIGHT_SMOKE.format("site", 1), PREFLIGHT_SMOKE.format("clone", 2)
 CLONE_FAILS = "A clone whose provisioning keeps failing ends failed, and the clone preview smoke reports it"
@@ -60,8 +61,8 @@ SMOKE_ACQUIRES = "The clone preview smoke, finding no node ready and none being 
 SMOKE_WAITS = "The clone preview smoke started while its node is still being acquired waits for that node and passes"
 POLLED = ("A node still being acquired is reported not ready each time it is checked, and becomes ready without being "
           "asked for again")
-UNREACHABLE_SMOKE = ("A clone preview that never answers 200, 301 or 302 fails the clone preview smoke as unreachable "
-                     "-- @1.{}")
+UNREACHABLE_SMOKE = ("A clone preview that never answers with a page or a redirect (200, 301 or 302) fails the clone "
+                     "preview smoke as unreachable -- @1.{}")
 TWICE = "The same failure, met twice, is reported in the same words"
 RESUMED = "A smoke run again after a failed run reuses a ready node, passes, and lists what the failed run left"
 SMOKE_ACQUISITION_FAILS = ("The clone preview smoke whose node acquisition the provider fails for good stops with exit "
@@ -112,7 +113,7 @@ SAME_NODE = ("the same check of the node a request made (support/checks/nodes.py
              "'that node is ready' (here the faults are matched by the requested name); tests/suite/test_checks.py "
              "feeds a node of another name, an older node and a local one")
 SAME_SMOKE_JOB = ("the same check of the smoke's job (support/checks/smoke_verdicts.py _request_job) as 'its failure "
-                  "names the {request} and its job' earlier in the scenario, broken there by "
+                  "names the {request} and its job id' earlier in the scenario, broken there by "
                   "jobs_listed_without_environment (node_jobs_listed_without_node for the node acquisition)")
 
 CLAIMS = (
@@ -190,7 +191,8 @@ CLAIMS = (
         Property("listed, not ready, with reason codes", (m("failed_node_reported_ready", ACQUISITION_FAILS),)),
         Property("it is the node the request made", without_mutant=SAME_NODE),
     )),
-    Claim("the provider connection is reported degraded: the credential was rejected, and a valid token is needed", (
+    Claim("the provider connection is reported degraded: the credential was rejected, and a valid credential is "
+          "needed", (
         Property("status degraded", (m("any_token_connects", DEGRADED),)),
         Property("guidance lines for the operator", (m("degraded_without_guidance", DEGRADED),)),
         Property("the provider's one connection says the credential was rejected, with the guidance to a valid "
@@ -201,8 +203,8 @@ CLAIMS = (
                  "connection)", (m("degraded_provider_acquires", NOT_CONNECTED),)),
         Property("the provider's one connection is listed degraded",
                  without_mutant="the connection the scenario's Given left degraded, judged degraded by 'the provider "
-                                "connection is reported degraded: the credential was rejected, and a valid token is "
-                                "needed', broken there by any_token_connects; a target that refused while connected "
+                                "connection is reported degraded: the credential was rejected, and a valid credential "
+                                "is needed', broken there by any_token_connects; a target that refused while connected "
                                 "would fail here"),
     )),
     Claim("no node acquisition was queued", (
@@ -243,8 +245,9 @@ CLAIMS = (
                  (m("preflight_names_every_reason", PREFLIGHT_SITE.format(1)),)),
         Property("in the contract's priority order", (m("preflight_reasons_unordered", PREFLIGHT_SITE.format(1)),)),
     )),
-    Claim("the refusal gives the operator's guidance for each of those reasons", (
-        Property("each reason code with its guidance, and nothing more (digest §2.3 message format)",
+    Claim("the refusal gives the contract's guidance for each reason, telling the operator what to fix", (
+        Property("each reason code with the guidance the contract's table gives it (support/pressluft/readiness.py "
+                 "GUIDANCE, not read from the answer), and nothing more (digest §2.3 message format)",
                  (m("preflight_without_guidance", PREFLIGHT_SITE.format(2)),
                   m("preflight_without_guidance", PREFLIGHT_ENV))),
     )),
@@ -322,7 +325,7 @@ CLAIMS = (
         Property("environment_type is the requested type", (m("env_type_stored_as_clone", STAGING),)),
         Property("source environment is production", (m("env_source_unknown", CLONE),)),
     )),
-    Claim("the site still has a single production", (
+    Claim("the site still has a single production environment", (
         Property("its creation recorded one site of its slug or name (the sites listed right after it that were not "
                  "listed before)", (m("site_create_records_twice", CLONE), m("site_create_records_twice", RESTORE))),
         Property("right after its creation the site listed one environment, its production, and it lists no other "
@@ -361,7 +364,8 @@ CLAIMS = (
                                 "the Given step before it and the claim after it find it listed; "
                                 "tests/suite/test_placement_and_counts.py feeds such a list to the check"),
     )),
-    Claim("the new environment's preview is reachable: it answers 200, 301 or 302, not following a redirect", (
+    Claim("the new environment's preview is reachable: it answers with a page or a redirect (200, 301 or 302), the "
+          "redirect not followed", (
         Property("the preview of the environment the creation job names: 200, 301 or 302 within the preview budget",
                  (m("clone_preview_not_served", CLONE, UNREACHABLE, PREVIEW_BUDGET),)),
     )),
@@ -374,7 +378,7 @@ CLAIMS = (
         Property("no more attempts than the 3 the contract gives backup_create, on the success path too (a rule of "
                  "every job)", (m("backup_succeeds_after_too_many_attempts", BACKUP),)),
     )),
-    Claim("production's backups list shows that backup, the one backup it added", (
+    Claim("production's backups list shows that backup, the only backup the job added", (
         Property("the backup with the job's id is listed for production", (m("backup_id_differs_from_job", BACKUP),)),
         Property("it is the one backup the request added: the only one listed that was not listed before it",
                  (m("backup_records_twice", BACKUP),)),
@@ -434,7 +438,8 @@ CLAIMS = (
         Property("that node is a provider-acquired one (the placement rule of the clone claim)",
                  (m("production_on_local_node", RESTORE), m("production_on_node_not_acquired", RESTORE))),
     )),
-    Claim("production's preview is reachable: it answers 200, 301 or 302, not following a redirect", (
+    Claim("production's preview is reachable: it answers with a page or a redirect (200, 301 or 302), the redirect not "
+          "followed", (
         Property("200, 301 or 302 within the preview budget", (m("restored_preview_down", RESTORE, UNREACHABLE,
                                                                  PREVIEW_BUDGET),)),
     )),
@@ -484,8 +489,8 @@ CLAIMS = (
                  "followed): the smoke passes", (m("redirects_answered_as_307", REDIRECTS_PASS, UNREACHABLE,
                                                    PREVIEW_BUDGET),)),
     )),
-    Claim("it counted the clone's preview reachable on its answer {clone:d}, and the staging environment's on its "
-          "answer {staging:d}, following neither redirect", (
+    Claim("the smoke's record of its waits shows the clone's preview reachable on its answer, a redirect ({clone:d}), "
+          "and the staging environment's on its answer, a redirect ({staging:d}), neither redirect followed", (
         Property("the smoke's wait for each copy's preview (its wait log) ended done on a look that got that answer, "
                  "as it came: not a 200, and not what following the redirect would get",
                  (m("redirects_answered_as_200", REDIRECTS_PASS),)),
@@ -516,7 +521,8 @@ CLAIMS = (
                                 "readiness problem reported' and its mutants judge it: a defect that makes it unready "
                                 "fails that Given first; tests/suite/test_smoke_outcomes.py feeds a local node"),
     )),
-    Claim("the previews of both answer 200, 301 or 302", (
+    Claim("the previews of both are reachable: each answers with a page or a redirect (200, 301 or 302), the redirect "
+          "not followed", (
         Property("the clone's and the staging environment's previews: 200, 301 or 302 within the preview budget",
                  (m("staging_preview_not_served", CLONE_SMOKE, UNREACHABLE, PREVIEW_BUDGET),)),
     )),
@@ -551,7 +557,8 @@ CLAIMS = (
                                                                             BACKUP_SMOKE),)),
         Property("taken while that restore job ran", (m("checkpoint_taken_after_restore", BACKUP_SMOKE),)),
     )),
-    Claim("its production is active again, and its preview answers 200, 301 or 302", (
+    Claim("its production is active again, and its preview is reachable: it answers with a page or a redirect (200, "
+         "301 or 302), the redirect not followed", (
         Property("production (of the smoke's site) is active", (m("restore_leaves_restoring", BACKUP_SMOKE),)),
         Property("its preview answers 200, 301 or 302 within the preview budget",
                  (m("restored_preview_down", BACKUP_SMOKE, UNREACHABLE, PREVIEW_BUDGET),)),
@@ -612,7 +619,6 @@ CLAIMS = (
                   m("cancelled_job_reported_running", CANCELLED, CV, JOB_BUDGET),
                   m("hung_jobs_fail_with_job_timeout", HANGS),
                   m("hung_jobs_fail_with_job_timeout", SMOKE_NODE_WAIT_ENDS),
-                  m("env_create_fails", UNREACHABLE_SMOKE.format(1)),
                   m("preview_url_points_to_source", UNREACHABLE_SMOKE.format(2)))),
         Property("a page not found (404) and another kind of redirect (307) are not reachable (the smoke's rule): the "
                  "smoke fails on them", (m("other_answers_answered_as_302", UNREACHABLE_SMOKE.format(1)),
@@ -627,14 +633,12 @@ CLAIMS = (
                  "that state a time (no control plane is there, or the smoke stops at its settings); "
                  "tests/suite/test_checks.py checks that a slow failure fails the check"),
     )),
-    Claim("its failure names the {request} and its job", (
+    Claim("its failure names the {request} and its job id", (
         Property("the command of that request of the smoke's site, and the job Pressluft lists for it",
                  (m("backup_create_fails", RESTORE_FAILS),)),
         Property("that job is the request's: its type, the smoke's site, the environment it acts on, production's "
                  "node", (m("jobs_listed_without_environment", CLONE_FAILS),
                           m("env_job_names_source_environment", CLONE_FAILS))),
-    )),
-    Claim("its failure names the {request} and its job id", (
         Property("the node acquisition (the request of a node) and its job: the one node_provision job of the one node "
                  "named with the smoke's run id, found by that node's id", (
                      m("node_jobs_listed_without_node", SMOKE_ACQUISITION_FAILS),
@@ -659,8 +663,8 @@ CLAIMS = (
                                 "reaches any control plane; tests/suite/test_config.py checks the words of each "
                                 "setting's error"),
     )),
-    Claim(r"its failure names the clone creation and its job, the new clone's preview address, and its last answer, "
-          r"\"(?P<answer>[^\"]+)\", when the (?P<seconds>\d+(?:\.\d+)?)-second wait ended", (
+    Claim(r"its failure names the clone creation and its job id, the new clone's preview address, and its last "
+          r"answer, \"(?P<answer>[^\"]+)\", when the (?P<seconds>\d+(?:\.\d+)?)-second wait ended", (
         Property("the last answer the preview gave, and the time the When step allowed it",
                  (m("clone_preview_not_served", UNREACHABLE_SMOKE.format(1)),)),
         Property("the command GET of the preview address of the clone the smoke site's env_create job made",
@@ -687,8 +691,7 @@ CLAIMS = (
         Property("the job's last state, and the time the When step allowed each job",
                  (m("running_job_reported_queued", HANGS),)),
     )),
-    Claim('the smoke reported the failure only once the {request} had ended failed {attempts}, with the error '
-          '"{code}"', (
+    Claim('the {request} job had ended failed, {attempts}, with the error "{code}", before the smoke reported it', (
         Property("failed with that code after max_attempts attempts, each retry scheduled (after its 3 attempts)",
                  (m("retryable_errors_are_terminal", CLONE_FAILS),)),
         Property("the attempts are those the contract gives the job's type (3 for env_create, 1 for env_restore), "
@@ -704,10 +707,17 @@ CLAIMS = (
         Property("the job of that request of the smoke's site, or of the node it asked for",
                  without_mutant=SAME_SMOKE_JOB),
     )),
+    Claim("the clone creation job succeeded", (
+        Property("the clone creation job of the smoke's site ended succeeded: the smoke failed on what came after it, "
+                 "not on a failed job", (m("env_create_fails", UNREACHABLE_SMOKE.format(1), JOB_FAILED),)),
+        Property("it is the job the job list shows making the site's clone: env_create, of the smoke's site, naming "
+                 "that clone, on production's node",
+                 (m("jobs_listed_without_environment", UNREACHABLE_SMOKE.format(1)),)),
+    )),
     Claim("the new {copy} and its site are marked failed, not active", (
         Property("the environment the smoke site's env_create job names is a copy of that type of that site",
                  without_mutant="the job naming another environment is caught one step earlier, by the same "
-                                "smoke scenario's 'its failure names the {request} and its job' "
+                                "smoke scenario's 'its failure names the {request} and its job id' "
                                 "(env_job_names_source_environment); tests/suite/test_checks.py feeds a job naming "
                                 "production to the check"),
         Property("it is failed", (m("failed_job_marks_active", CLONE_FAILS), m("failed_job_marks_active",

@@ -6,10 +6,16 @@ Feature: Provider-acquired node
   already is confirmed, and no other is acquired; when none is ready, or being
   acquired, the operator asks Pressluft for one, and Pressluft acquires exactly
   one. Pressluft acquires the node in the background; while it does, the node
-  is reported not ready. The three scenarios about the target's first node
-  follow the node the operator needed when Pressluft had none ready as the
-  testing began; where Pressluft already had one, they are not shown there, and
-  the test report marks each of them skipped with that reason. A
+  is reported not ready. Three scenarios follow the target's first node, the
+  node the operator needed when Pressluft had none ready before the operator
+  started: "With no node ready, exactly one provider-acquired node is acquired,
+  and it becomes ready", "Site creation is refused while the target's first node
+  is being acquired, before anything is queued" and "A node still being acquired
+  is reported not ready each time it is checked, and becomes ready without being
+  asked for again". On a Pressluft that already had a ready node, none of the
+  three is shown: the test report lists each of them as skipped, with the reason
+  "not shown on this target" and the ready node that was used instead, and the
+  last line of the test output counts what they prove as not proven. A
   transient provider error is retried by Pressluft on its own schedule, so that
   nobody has to click "retry"; an error the provider reports as final ends the
   acquisition failed, with the provider's message. A credential the provider
@@ -19,12 +25,12 @@ Feature: Provider-acquired node
   @AC-1
   Scenario: A ready provider-acquired node is confirmed, and no other is acquired
     Given Pressluft lists a ready provider-acquired node
-    When the operator confirms a ready provider-acquired node, or asks for one, as a smoke does before it makes anything
+    When the operator confirms the ready provider-acquired node, as a smoke does before it makes anything
     Then the node list shows that ready node, and no new one
 
   @AC-1 @first_node @critical
   Scenario: With no node ready, exactly one provider-acquired node is acquired, and it becomes ready
-    Given Pressluft had no provider-acquired node, ready or being acquired, when the operator began testing it
+    Given Pressluft had no provider-acquired node, ready or being acquired, before the operator started
     When the operator asks Pressluft for a provider-acquired node to work on
     Then Pressluft acquired exactly one new node, the one the operator asked for
     And that node is ready, with no readiness problem reported
@@ -40,7 +46,7 @@ Feature: Provider-acquired node
 
   @AC-5 @first_node
   Scenario: A node still being acquired is reported not ready each time it is checked, and becomes ready without being asked for again
-    Given Pressluft had no ready provider-acquired node when the operator began testing it
+    Given Pressluft had no ready provider-acquired node before the operator started
     When the operator waits for the node Pressluft is acquiring for it
     Then that node was reported not ready, with its reasons, each time the operator checked it while Pressluft acquired it
     And it became ready without the operator asking for it again
@@ -72,7 +78,7 @@ Feature: Provider-acquired node
   @hetzner-sdk-integration-S2 @disruptive @SERIAL
   Scenario: A provider credential that the provider rejects leaves the provider connection degraded, with guidance
     When the operator connects the provider with a credential the provider rejects
-    Then the provider connection is reported degraded: the credential was rejected, and a valid token is needed
+    Then the provider connection is reported degraded: the credential was rejected, and a valid credential is needed
 
   @hetzner-sdk-integration-S2 @disruptive @SERIAL
   Scenario: No node can be acquired while the provider connection is degraded, and nothing is queued or recorded

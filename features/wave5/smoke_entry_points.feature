@@ -4,7 +4,8 @@ Feature: Smoke commands as closeout gates for resume-run loops
   them from the repository root, with no input (nothing can answer a question),
   until they pass. The clone preview smoke makes a new site on the
   provider-acquired node and a clone and a staging environment of its
-  production, whose previews must be reachable (answer 200, 301 or 302); the
+  production, whose previews must be reachable: each answers with a page or a
+  redirect (200, 301 or 302), the redirect not followed; the
   backup and restore smoke makes a new site on that same provider-acquired
   node, backs up its production and restores it. The scenarios below show the
   clone preview smoke finding no node ready and none being acquired: it asks
@@ -24,7 +25,7 @@ Feature: Smoke commands as closeout gates for resume-run loops
     When the clone preview smoke runs from the repository root with no input
     Then it made a new site on the provider-acquired node
     And it made a clone and a staging environment of that site's production, both active on its node
-    And the previews of both answer 200, 301 or 302
+    And the previews of both are reachable: each answers with a page or a redirect (200, 301 or 302), the redirect not followed
     And the smoke passes, exiting with status 0
 
   @AC-2 @AC-4 @SC-1 @smoke-entry
@@ -33,7 +34,7 @@ Feature: Smoke commands as closeout gates for resume-run loops
     When the backup and restore smoke runs from the repository root with no input
     Then it made a full backup of the production of a new site on the provider-acquired node, listed with a sha256 checksum and a positive size
     And it restored production on the provider-acquired node, the node it backed up from, with a full checkpoint of production taken first
-    And its production is active again, and its preview answers 200, 301 or 302
+    And its production is active again, and its preview is reachable: it answers with a page or a redirect (200, 301 or 302), the redirect not followed
     And the smoke passes, exiting with status 0
 
   @AC-1 @fault_injection @SERIAL
@@ -60,7 +61,7 @@ Feature: Smoke commands as closeout gates for resume-run loops
     Then the smoke exits with status 1, reporting a failed job
     And its failure names the node acquisition and its job id
     And its failure gives the reason "PROVIDER_ACQUISITION_FAILED: hetzner action failed: server limit reached"
-    And the smoke reported the failure only once the node acquisition had ended failed without a retry, with the error "PROVIDER_ACQUISITION_FAILED"
+    And the node acquisition job had ended failed, without a retry, with the error "PROVIDER_ACQUISITION_FAILED", before the smoke reported it
 
   @AC-5 @AC-3 @AC-4 @fault_injection @SERIAL
   Scenario: The clone preview smoke whose node is still being acquired when its node wait ends stops with exit status 1

@@ -13,7 +13,7 @@ from support.checks.jobs import a_job_of, job_ended_failed
 from support.checks.matchers import expect, shown_in
 from support.checks.refusals import not_ready_message_differences
 from support.http.preview import looking_at
-from support.pressluft.jobs import is_terminal
+from support.pressluft.jobs import is_terminal, require_success
 from support.pressluft.listings import by_id, jobs_touching, production_of
 from support.pressluft.nodes import Acquisition
 from support.pressluft.readiness import readiness_words
@@ -260,6 +260,23 @@ LAST_LOOK = ("status", "attempt_count", "finished_at")  # what a job's end is to
 
 def _look(job: dict) -> str:
     return f"{job.get('status')} at attempt {job.get('attempt_count')} (finished_at {job.get('finished_at')})"
+
+
+def smoke_copy_made(operator: Operator, smoke: SmokeRun, copy: str) -> dict:
+    """The creation job of the smoke site's newest `copy` (clone or staging, as the site lists it), found by the
+    environment it names (the smoke may have gone on to another creation), of that site and on production's node,
+    ended succeeded: what the smoke failed on came after it (failed: job_failed, cancelled: job_cancelled)."""
+    made = smoke_site(operator, smoke)
+    environment = made.environment_of_type(copy)
+    listed = [job for job in jobs_touching(made.jobs, site_id=(made.site or {}).get("id"), job_type="env_create")
+              if environment and job.get("environment_id") == environment["id"]]
+    if not listed or made.production is None:
+        raise _smoke_mismatch(smoke, f"the smoke's site {(made.site or {}).get('slug', '(none listed)')} lists no "
+                                     f"environment creation job of a {copy} (and production)")
+    job = operator.asks_for(TheJob(listed[0]["id"], quiet=True))
+    expect(job, a_job_of("env_create", identity_only=True, site_id=made.site["id"], environment_id=environment["id"],
+                         node_id=made.production.get("node_id")), command=TheJob(job["id"]).command, job_id=job["id"])
+    return require_success(job, command=f"the smoke's {copy} creation")
 
 
 def smoke_environment_failed(operator: Operator, smoke: SmokeRun, which: str) -> dict:

@@ -36,7 +36,7 @@ WHO_PROVIDES = {
     "new_environment": "Then the creation added exactly one environment to the site",
     "clone": "Given an active clone of production",
     "backup_request": "When the operator takes a full backup of production",
-    "listed_backup": "Then production's backups list shows that backup, the one backup it added",
+    "listed_backup": "Then production's backups list shows that backup, the only backup the job added",
     "backup": "Then that backup is completed and full, … / Given a completed full backup … / Given … has a "
               "completed full backup …",
     "first_backup": "Given a completed full backup of production",
@@ -44,7 +44,7 @@ WHO_PROVIDES = {
     "restore_job": "Then the restore job succeeds",
     "attempt": "When the operator tries to …",
     "preflight_proof": "Given the operator has asked for the target's first provider-acquired node",
-    "polled_node": "Given Pressluft had no ready provider-acquired node when the operator began testing it",
+    "polled_node": "Given Pressluft had no ready provider-acquired node before the operator started",
     "smoke": "When the … smoke runs …",
     "earlier_smoke": "Given the clone preview smoke, run from the repository root, has failed …",
     "nodes_before": "Given the clone preview smoke, run from the repository root, has failed … / Given no "

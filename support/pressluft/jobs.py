@@ -23,6 +23,15 @@ STATES = IN_FLIGHT + TERMINAL
 # never against the max_attempts a job says it has.
 CONTRACT_MAX_ATTEMPTS = {"node_provision": 3, "site_create": 3, "env_create": 3, "backup_create": 3,
                          "env_restore": 1}
+# The error codes Pressluft retries (digest §3.5), and the job types whose every failure it forces final (§3.3).
+RETRYABLE_ERRORS = ("ANSIBLE_TIMEOUT", "ANSIBLE_PLAY_ERROR", "ANSIBLE_HOST_FAILED", "ANSIBLE_HOST_UNREACHABLE",
+                    "PROVIDER_ACQUISITION_TIMEOUT", "PROVIDER_API_ERROR")
+NEVER_RETRIED = ("backup_create", "env_restore")
+
+
+def retried(job_type: str, code: str) -> bool:
+    """Whether Pressluft retries a job of that type that fails with that error code (while attempts are left)."""
+    return code in RETRYABLE_ERRORS and job_type not in NEVER_RETRIED
 
 
 def is_terminal(job: Any) -> bool:

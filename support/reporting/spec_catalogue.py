@@ -118,7 +118,7 @@ PARTS = {
 # Which parts each scenario (a Scenario Outline counts once) proves.
 COVERAGE = {
     "A full backup of production is listed as completed, with its integrity data": {"AC-2": ["backup", "listed"]},
-    "Production restored from a full backup is live again on the same node, after a checkpoint of it was taken":
+    "Production restored from a full backup is live again on the same node, and the restore kept a checkpoint of it":
         {"AC-2": ["restore", "same node", "preview"]},
     "Restoring the older of two backups brings back its content, with no trace of what came after":
         {"AC-2": ["content", "checkpoint"]},
@@ -144,7 +144,7 @@ COVERAGE = {
     "Site creation is refused while the target's first node is being acquired, before anything is queued":
         {"SC-2": ["site"]},
     "A node that is not ready blocks environment creation before anything is queued": {"SC-2": ["environment"]},
-    "The clone smoke fails as blocked by node readiness when the creation of its <what> is refused":
+    "The clone preview smoke fails as blocked by node readiness when the creation of its <what> is refused":
         {"SC-2": ["smoke"], "AC-3": ["preflight"], "AC-4": ["exit 1"]},
     "A ready provider-acquired node is confirmed, and no other is acquired": {"AC-1": ["node"]},
     # on a real Pressluft too, by a run that asks for its node itself (the target's first: @first_node)
@@ -180,7 +180,8 @@ COVERAGE = {
     "The same failure, met twice, is reported in the same words": {"AC-3": ["deterministic"]},
     "A smoke run again after a failed run reuses a ready node, passes, and lists what the failed run left":
         {"AC-1": ["node"], "AC-4": ["resume"]},
-    "A clone preview that never answers 200, 301 or 302 fails the clone preview smoke as unreachable":
+    ("A clone preview that never answers with a page or a redirect (200, 301 or 302) fails the clone preview smoke "
+     "as unreachable"):
         {"AC-1": ["not reachable"], "AC-3": ["unreachable"], "AC-4": ["exit 1"]},
 }
 # Parts proven by a pytest test rather than a scenario (they would hold on every target: the smoke's own behaviour),

@@ -23,7 +23,7 @@ from support.runtime.config import EMBEDDED_PROVIDER_TOKEN
 CLONE = "A clone environment made from production gets a reachable preview -- @1.1 A clone"
 STAGING = "A staging environment made from production gets a reachable preview -- @2.1 A staging environment"
 BACKUP = ("Production restored from a full backup is live again on the "
-          "same node, after a checkpoint of it was taken")
+          "same node, and the restore kept a checkpoint of it")
 NODE = "With no node ready, exactly one provider-acquired node is acquired, and it becomes ready"
 SMOKES_PASS = "^The (clone preview smoke makes|backup and restore smoke backs up) "
 SHORT = {"PRESSLUFT_JOB_TIMEOUT": "2", "PRESSLUFT_PREVIEW_TIMEOUT": "1"}

@@ -98,11 +98,12 @@ def test_every_result_is_labelled_with_its_spec_items_and_links_to_the_spec(full
 
 @pytest.mark.parametrize("failure_class, scenario", [
     ("preflight_blocked", "A node that is not ready blocks site creation before anything is queued -- @1.1"),
-    ("preflight_blocked", "The clone smoke fails as blocked by node readiness when the creation of its clone"),
+    ("preflight_blocked", "The clone preview smoke fails as blocked by node readiness when the creation of its clone"),
     ("runtime_provision_failure", "A clone whose provisioning keeps failing ends failed"),
     ("runtime_provision_failure", "A restore that fails ends failed"),
     ("unreachable_preview",
-     "A clone preview that never answers 200, 301 or 302 fails the clone preview smoke as unreachable"),
+     ("A clone preview that never answers with a page or a redirect (200, 301 or 302) fails the clone preview smoke "
+      "as unreachable")),
     (None, "A job that ends cancelled fails the smoke as cancelled"),  # a failure, not one of the spec's classes
     (None, "A job that never ends fails the smoke as timed out"),
 ])

@@ -25,7 +25,7 @@ SCENARIOS = {"site-clone-preview": ["A clone environment made from production ge
                                      "A staging environment made from production gets a reachable preview -- @2.1 A "
                                      "staging environment"],
              "backup-restore": ["Production restored from a full backup is live aga"
-                                "in on the same node, after a checkpoint of it was taken"]}
+                                "in on the same node, and the restore kept a checkpoint of it"]}
 SUCCESS = {"site-clone-preview": "clone and staging preview URLs reachable",
            "backup-restore": "restore completed and preview reachable"}
 TAG = {"site-clone-preview": "@smoke-clone", "backup-restore": "@smoke-backup-restore"}

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from support.pressluft.jobs import DurationModel
+from support.pressluft.jobs import DurationModel, retried
 from support.reporting.progress import ProgressLines
 from support.reporting.waitlog import WaitLog
 from support.verdicts.categories import Category
@@ -117,3 +117,12 @@ def test_an_attempt_that_overruns_its_budget_after_a_retry_says_so(wait_log):
         wait_for_job(operator, "job-1", command="POST /api/sites", job_type="site_create")
     assert caught.value.reason.startswith("still running when its 0.4 s budget after the last retry was spent "
                                           "(retries Pressluft scheduled: attempt 2 of 3")
+
+
+@pytest.mark.parametrize("job_type, code, expected", [
+    ("env_create", "ANSIBLE_HOST_FAILED", True), ("env_create", "ANSIBLE_SYNTAX_ERROR", False),
+    ("backup_create", "ANSIBLE_PLAY_ERROR", False), ("env_restore", "ANSIBLE_PLAY_ERROR", False),
+    ("node_provision", "PROVIDER_API_ERROR", True), ("node_provision", "PROVIDER_ACQUISITION_FAILED", False)])
+def test_which_failures_pressluft_retries_is_the_contracts_table(job_type, code, expected):
+    """What feature text says of an error ("which Pressluft retries" or "does not retry") is checked against this."""
+    assert retried(job_type, code) is expected
