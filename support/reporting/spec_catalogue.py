@@ -61,21 +61,22 @@ PARTS = {
              "redirect": "the smoke counts a preview answering 301 or 302 as reachable (not followed)",
              "not reachable": "the smoke fails on a preview answering anything else (another redirect, 404, no "
                               "answer) as unreachable",
-             "staging checked": "a staging environment creation that fails fails the clone smoke with status 1, "
-                                "naming it and its job"},
+             "staging checked": "a staging environment creation that fails fails the clone preview smoke with "
+                                "status 1, naming it and its job id"},
     "AC-2": {"backup": "a full backup is created", "listed": "it is listed with a sha256 checksum and a positive size",
              "restore": "it is restored, after a pre-restore checkpoint taken while the restore ran",
              "checkpoint": "the pre-restore checkpoint holds production as it was just before the restore",
              "same node": "on the same provider-acquired node",
              "content": "the content of the backup restored comes back, in place of what came after it",
              "preview": "production's preview answers after the restore",
-             "backup checked": "a backup creation that fails fails the backup smoke with status 1, naming the backup "
-                               "creation and its job"},
+             "backup checked": "a backup creation that fails fails the backup and restore smoke with status 1, "
+                               "naming the backup creation and its job id"},
     "AC-3": {"preflight": "a preflight block names the refused request, no job and the reasons",
-             "job failed": "a job failing after enqueue names the request, its job and its error code and message",
-             "cancelled": "a cancelled job is reported as cancelled, with its request and job",
+             "job failed": "a job failing after enqueue names the request, its job id and its error code and "
+                          "message",
+             "cancelled": "a cancelled job is reported as cancelled, with its request and job id",
              "timed out": "a job that never ends is reported as timed out, with the time it was allowed",
-             "unreachable": "an unreachable preview names the clone creation, its job, the preview address and "
+             "unreachable": "an unreachable preview names the clone creation, its job id, the preview address and "
                             "the last answer",
              "deterministic": "the same fault met twice gives the same line, what identifies each run's records, "
                               "addresses and durations aside"},
@@ -102,9 +103,9 @@ PARTS = {
              "smoke": "the smoke fails as blocked by node readiness at the site's and at the clone's creation, "
                       "naming the request, no job and the reasons"},
     "SC-3": {"clone": "a clone failing after enqueue ends failed after its 3 attempts and marked failed; the smoke "
-                      "names it and its job, only once the job has ended failed",
+                      "names it and its job id, only once the job has ended failed",
              "restore": "a restore failing after enqueue ends failed and marked failed; the smoke names it and "
-                        "its job"},
+                        "its job id"},
     "hetzner-sdk-integration-S2": {"degraded": "a rejected token leaves the provider degraded, with guidance",
                                    "refused": "node acquisition is refused, nothing queued or recorded"},
     "hetzner-node-provider-S2": {"failed": "the acquisition job ends failed with the provider's error, not retried",

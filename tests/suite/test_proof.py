@@ -52,8 +52,8 @@ def test_a_green_run_without_fault_injection_says_in_its_last_line_what_it_did_n
                                        "followed)", "needs fault injection"),
                                       ("the smoke fails on a preview answering anything else (another redirect, "
                                        "404, no answer) as unreachable", "needs fault injection"),
-                                      ("a staging environment creation that fails fails the clone smoke with status "
-                                       "1, naming it and its job", "needs fault injection")]
+                                      ("a staging environment creation that fails fails the clone preview smoke "
+                                       "with status 1, naming it and its job id", "needs fault injection")]
     assert proofs["AC-3"].describe() == "not proven (needs fault injection)"
     assert proof.closing_line(0, list(proofs.values())) == (
         "[wave5] passed — proved SC-1; in part: AC-1, AC-2, AC-4, AC-5, SC-2 (rest: needs fault injection); "
@@ -62,8 +62,8 @@ def test_a_green_run_without_fault_injection_says_in_its_last_line_what_it_did_n
     assert details[0] == "[wave5] what this run proved, per spec item it selected:" and len(details) == 9
     assert ("  AC-2: proved in part; missing: the pre-restore checkpoint holds production as it was just before the "
             "restore (needs fault injection); the content of the backup restored comes back, in place of what came "
-            "after it (needs fault injection); a backup creation that fails fails the backup smoke with status 1, "
-            "naming the backup creation and its job (needs fault injection)") in details
+            "after it (needs fault injection); a backup creation that fails fails the backup and restore smoke with "
+            "status 1, naming the backup creation and its job id (needs fault injection)") in details
 
 
 def test_an_outline_proves_its_parts_only_when_all_its_examples_passed():
