@@ -16,6 +16,19 @@ from .defects import active as defective
 from .store import row
 
 SERVING_STATUSES = ("active", "restoring")
+SILENT_AT_MOST = 120.0  # a `silent` preview holds a connection unanswered at most so long
+RESTORED = ("SELECT 1 AS restored FROM jobs WHERE environment_id = ? AND job_type = 'env_restore' "
+            "AND status = 'succeeded'")
+
+
+def _fault_now(runtime, environment_id, environment) -> dict:
+    """The preview fault covering that environment (of its site, slug and type); one set `after_restore` only once a
+    restore of that environment has succeeded."""
+    fault = runtime.faults.preview_for(environment_id, environment["site_id"], environment["site_slug"],
+                                       environment["environment_type"]) or {}
+    if fault.get("after_restore") and runtime.store.one(RESTORED, (environment_id,)) is None:
+        return {}
+    return fault
 
 
 class PreviewServer(ThreadingHTTPServer):
@@ -72,8 +85,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
             "FROM environments e JOIN sites s ON s.id = e.site_id WHERE e.id = ?", (self.server.environment_id,))
         if environment is None:
             return self._answer(404, "<h1>Not found</h1>")
-        fault = runtime.faults.preview_for(self.server.environment_id, environment["site_id"],
-                                           environment["site_slug"], environment["environment_type"]) or {}
+        fault = _fault_now(runtime, self.server.environment_id, environment)
+        if fault.get("silent"):
+            return self._stay_silent(runtime, environment)
         if fault.get("delay_seconds"):
             time.sleep(fault["delay_seconds"])
         status = fault.get("status") or 200
@@ -85,6 +99,14 @@ class PreviewHandler(BaseHTTPRequestHandler):
             status = 302
         location = fault.get("location") or ("/" if 300 <= status < 400 else None)
         self._answer(status, _page(environment), location)
+
+    def _stay_silent(self, runtime, environment):
+        """Accepts the connection and never answers: until the fault is lifted (then the connection is closed
+        unanswered), or SILENT_AT_MOST seconds have passed."""
+        until = time.monotonic() + SILENT_AT_MOST
+        while time.monotonic() < until and _fault_now(runtime, self.server.environment_id, environment).get("silent"):
+            time.sleep(0.05)
+        self.close_connection = True
 
     def _answer(self, status: int, body: str, location=None):
         data = body.encode()

@@ -137,7 +137,10 @@ def step_production_active_again(context):
 @then("production's preview is reachable: it answers with a page or a redirect (200, 301 or 302), the redirect not "
       "followed")
 def step_production_preview(context):
-    preview_reachable(context.run.operator, context.state.production["preview_url"])
+    """A preview that does not answer names the restore's job (what made what it shows), when a restore ran."""
+    restore_job = context.state.restore_job
+    preview_reachable(context.run.operator, context.state.production["preview_url"],
+                      restore_job["id"] if restore_job else None)
 
 
 @given('production shows the content "{content}"')

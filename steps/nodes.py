@@ -95,13 +95,14 @@ def step_scheduled_attempt(context):
     context.faults.make_due(context.state.need("node_request").accepted())
 
 
-@then("that node is ready, with no readiness problem reported")
+@then("once Pressluft has acquired it, that node is ready, with no readiness problem reported")
 def step_node_ready(context):
     context.run.ready_node()  # the run's node: its readiness is waited for once per run (support/harness/run.py)
     node_is_ready(context.run.operator, context.state.need("acquisition"))
 
 
-@then('the node\'s acquisition shows {count:d} failed attempts with "{code}", and a next attempt planned')
+@then('before its next attempt is made, the node\'s acquisition shows {count:d} failed attempts with "{code}", and '
+      'that next attempt planned')
 def step_retry_scheduled(context, count, code):
     retry_scheduled(context.run.operator, context.state.need("node_request"), failed_attempts=count,
                            error_code=code)
@@ -182,14 +183,14 @@ def step_acquired_exactly_one(context):
     acquired_exactly_one(context.run.operator, proof.acquisition, proof.looks, context.run.node_requests_sent())
 
 
-@given("Pressluft had no ready provider-acquired node before the operator started")
+@given("Pressluft had no ready provider-acquired node before the operator started, so the operator asked for one")
 def step_node_still_being_acquired(context):
     """The run's node, which Pressluft was still acquiring when the run first needed it
     (support/harness/acquisition_proof.py); skipped, saying so, on a target where the run reused a ready node."""
     context.state.polled_node = value_if_shown(context.run.node_polled_while_acquired())
 
 
-@when("the operator waits for the node Pressluft is acquiring for it")
+@when("the operator waits for that node while Pressluft acquires it")
 def step_wait_while_acquired(context):
     """Waited by the run when it first needed its node: the looks of that wait are the record."""
     attach_text("the looks at the node while Pressluft acquired it", describe_polls(context.state.need("polled_node")))

@@ -50,7 +50,7 @@ def step_refused_by_readiness(context, why, codes):
     refused_by_readiness(context.state.need("attempt"), context.state.readiness_codes, guided=False)
 
 
-@then("the refusal gives the contract's guidance for each reason, telling the operator what to fix")
+@then("the refusal gives the guidance Pressluft documents for each reason, telling the operator what to fix")
 def step_refusal_guidance(context):
     """The whole of the contract's message: each code with its guidance from the contract's table (GUIDANCE in
     support/pressluft/readiness.py, not from the answer), and nothing more (digest §2.3)."""

@@ -25,7 +25,7 @@ from support.checks.smoke_verdicts import (
     smoke_environment_failed,
     smoke_exited_with,
     smoke_failure_last_answer,
-    smoke_failure_names_copy_preview,
+    smoke_failure_names_preview,
     smoke_failure_names_request,
     smoke_failure_node_still_acquired,
     smoke_failure_reason,
@@ -47,8 +47,8 @@ from support.runtime.resources import run_node_name
 from support.runtime.smoke_commands import run_smoke
 from support.screenplay.questions import TheJob, TheJobs, TheNodes
 
-# ", allowing <what> N seconds": the budget it sets (each job: the clone job's)
-ALLOWED = {"each job": "clone", "the preview": "preview", "its node": "node"}
+# ", allowing <what> N seconds": the budgets it sets
+ALLOWED = {"each job": ("site", "clone", "backup", "restore"), "the preview": ("preview",), "its node": ("node",)}
 COPY_TYPE = {"clone": "clone", "staging environment": "staging"}  # feature text's words for a copy → its type
 # feature text's words for a smoke's setting → its variable
 SETTING_OF = {"job wait limit (PRESSLUFT_JOB_TIMEOUT)": "PRESSLUFT_JOB_TIMEOUT"}
@@ -86,9 +86,9 @@ def _smoke_job_match(context, request: str) -> dict:
     return {**match, "environment_type": COPY_MADE_BY[request]} if request in COPY_MADE_BY else match
 
 
-@given('every attempt of the next {request} will fail with the message "{message}" and the error "{code}", which '
-       'Pressluft {retries}')
-@given('the next {request} will fail with the message "{message}" and the error "{code}", which Pressluft {retries}')
+@given('every attempt of the next {request} will fail with the message "{message}" and the error "{code}", an '
+       'error Pressluft {retries}')
+@given('the next {request} will fail with the message "{message}" and the error "{code}", an error Pressluft {retries}')
 def step_smoke_request_fails(context, request, code, message, retries):
     """`retries`: "retries" or "does not retry", as the contract has it for that error of that job type (else the
     sentence would not say what it sets up: a ValueError)."""
@@ -121,11 +121,21 @@ def step_environment_creation_cancelled(context):
     context.faults.jobs(_smoke_job_match(context, "clone creation"), "cancel")
 
 
-@given("the next clone creation will never end")
-def step_environment_creation_hangs(context):
-    context.faults.jobs(_smoke_job_match(context, "clone creation"), "hang")
+@given("the next {request} will never end")
+def step_request_hangs(context, request):
+    """A hung job holds its site's and its node's enqueue guard: cancelled once the scenario ends."""
+    context.faults.jobs(_smoke_job_match(context, request), "hang")
     context.add_cleanup(quietly("cancel the hung job", cancel_jobs_in_flight, context.run.operator,
                                 slug_prefix=_smoke_site_prefix(context)))
+
+
+@given("the new clone's preview, and production's preview once restored, will accept connections but never answer")
+def step_previews_stay_silent(context):
+    """Scoped to the sites of the scenario's smokes: the clone preview smoke restores nothing, the backup and restore
+    smoke makes no clone; production answers until its restore succeeded (its site was made live first)."""
+    prefix = _smoke_site_prefix(context)
+    context.faults.preview(site_slug_prefix=prefix, environment_type="clone", silent=True)
+    context.faults.preview(site_slug_prefix=prefix, environment_type="production", silent=True, after_restore=True)
 
 
 @given("the node will turn not ready just as the clone preview smoke creates its {what}, because {why} ({codes})")
@@ -219,7 +229,7 @@ use_step_matcher("re")
 @when(r"the (?P<smoke>clone preview|backup and restore) smoke runs from the repository root with no input"
       r"(?:, allowing (?P<what>each job|the preview|its node) (?P<seconds>\d+(?:\.\d+)?) seconds?)?")
 def step_run_smoke(context, smoke, what=None, seconds=None):
-    budgets = {ALLOWED[what]: float(seconds)} if what else {}
+    budgets = {budget: float(seconds) for budget in ALLOWED[what]} if what else {}
     context.state.smoke = run_smoke(smoke, context.run.settings, run_id=_smoke_run_id(context), budgets=budgets)
     context.state.smoke_runs.append(context.state.smoke)
 
@@ -237,8 +247,8 @@ EACH_SMOKE = ("each smoke, the clone preview smoke and the backup and restore sm
 
 
 def _run_each_smoke(context, **how):
-    """Both smokes, at once (neither reaches a control plane: what differs between them is only which smoke runs),
-    each with a run id of its own; `smoke_runs` holds both, the backup and restore smoke's last."""
+    """Both smokes, at once (what differs between them is which smoke runs, and which of the scenario's faults its
+    flow meets), each with a run id of its own; `smoke_runs` holds both, the backup and restore smoke's last."""
     run_ids = [f"{_smoke_run_id(context)}-{n}" for n in (1, 2)]
     with ThreadPoolExecutor(2) as pool:
         runs = list(pool.map(lambda words, run_id: run_smoke(words, context.run.settings, run_id=run_id, **how),
@@ -252,6 +262,11 @@ def _run_each_smoke(context, **how):
 def step_run_each_smoke_with_setting(context, setting, value):
     context.state.smoke_settings = {SETTING_OF[setting]: value}
     _run_each_smoke(context, variables=context.state.smoke_settings)
+
+
+@when(EACH_SMOKE + r", allowing (?P<what>the preview) (?P<seconds>\d+(?:\.\d+)?) seconds?")
+def step_run_each_smoke_allowing(context, what, seconds):
+    _run_each_smoke(context, budgets={budget: float(seconds) for budget in ALLOWED[what]})
 
 
 @when(EACH_SMOKE + ", against an address where no control plane answers")
@@ -294,12 +309,30 @@ def step_failure_reason(context, who, reason):
         smoke_failure_reason(smoke, reason)
 
 
-@then(r"its failure names the clone creation and its job id, the new clone's preview address, and its last answer, "
-      r"\"(?P<answer>[^\"]+)\", when the (?P<seconds>\d+(?:\.\d+)?)-second wait ended")
-def step_failure_names_clone_preview_and_last_answer(context, answer, seconds):
-    smoke = context.state.need("smoke")
-    smoke_failure_names_copy_preview(context.run.operator, smoke, "clone")
+def _the_smoke(context, who: str):
+    """The scenario's smoke ("its"), or of the two its When ran at once the one named ("the clone preview smoke's")."""
+    if who == "its":
+        return context.state.need("smoke")
+    return next(smoke for smoke in context.state.need("each_smoke") if f"the {smoke.name} smoke's" == who)
+
+
+WHOSE = r"(?P<who>its|the clone preview smoke's|the backup and restore smoke's)"
+# a preview's words in feature text → the environment's type, and the request that made what it shows
+PREVIEW_OF = {"the new clone's": ("clone", "clone creation"), "production's": ("production", "restore")}
+
+
+@then(WHOSE + r" failure names the (?P<request>clone creation|restore) and its job id, (?P<preview>the new clone's|"
+      r"production's) preview address, and its last answer, \"(?P<answer>[^\"]+)\", when the "
+      r"(?P<seconds>\d+(?:\.\d+)?)-second wait ended")
+def step_failure_names_preview_and_last_answer(context, who, request, preview, answer, seconds):
+    environment_type, made_by = PREVIEW_OF[preview]
+    if request != made_by:
+        raise ValueError(f"the feature text names the {request} for {preview} preview, made by the {made_by}")
+    smoke = _the_smoke(context, who)
+    smoke_failure_names_preview(context.run.operator, smoke, environment_type)
     smoke_failure_last_answer(smoke, answer, float(seconds))
+
+
 
 
 @then(r"its failure says the node acquisition was still running, and the node not ready, when the "
@@ -344,8 +377,8 @@ def step_failure_names_request_and_reasons(context, request, why, codes):
     smoke_failure_reasons(smoke, codes_in_words(why, codes))
 
 
-@then("both runs exit with status {status:d} and report the failure in the same words, apart from what identifies "
-      "each run's records, their addresses and durations")
+@then("both runs exit with status {status:d} and report the failure in the same words, apart from each run's ids, "
+      "site and environment names, preview addresses and durations")
 def step_runs_fail_alike(context, status):
     smoke_runs_fail_alike(context.run.operator, context.state.smoke_runs[-2:], "clone creation", status)
 
@@ -357,7 +390,7 @@ def step_smoke_reused_a_node(context):
                         context.run.provider_node(), state.need("nodes_before"))
 
 
-@then("it lists what the failed run left behind: its site and its failed clone")
+@then("its output lists what the failed run left behind: its site and its failed clone")
 def step_smoke_lists_what_was_left(context):
     state = context.state
     smoke_lists_what_the_failed_run_left(context.run.operator, state.need("earlier_smoke"), state.need("smoke"))
@@ -368,8 +401,8 @@ def step_reported_once_ended(context, request, attempts, code):
     smoke_reported_once_ended(context.run.operator, context.state.need("smoke"), request, code=code, attempts=attempts)
 
 
-@then("the smoke's record of its waits shows the clone's preview reachable on its answer, a redirect ({clone:d}), and "
-      "the staging environment's on its answer, a redirect ({staging:d}), neither redirect followed")
+@then("the smoke's report shows the clone's preview reachable on its answer, a redirect ({clone:d}), and the staging "
+      "environment's on its answer, a redirect ({staging:d}), neither redirect followed")
 def step_smoke_counted_redirects(context, clone, staging):
     smoke_counted_previews_on(context.run.operator, context.state.need("smoke"), {"clone": clone, "staging": staging})
 

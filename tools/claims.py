@@ -54,7 +54,7 @@ STAGING_FAILS = "A staging environment whose creation fails ends failed, and the
 RESTORE_FAILS = "A restore that fails ends failed, and the backup and restore smoke reports it"
 BACKUP_FAILS = "A backup creation that fails ends failed, and the backup and restore smoke reports it"
 CANCELLED = "A job that ends cancelled fails the smoke as cancelled, not as timed out"
-HANGS = "A job that never ends fails the smoke as timed out once its time is up"
+HANGS = "A job that never ends fails the smoke as timed out once its time is up -- @1.{}"
 CLONE_SMOKE = "The clone preview smoke makes a clone and a staging environment whose previews answer"
 BACKUP_SMOKE = "The backup and restore smoke backs up production with its integrity data and restores it"
 SMOKE_ACQUIRES = "The clone preview smoke, finding no node ready and none being acquired, acquires one and passes"
@@ -65,6 +65,7 @@ UNREACHABLE_SMOKE = ("A clone preview that never answers with a page or a redire
                      "preview smoke as unreachable -- @1.{}")
 TWICE = "The same failure, met twice, is reported in the same words"
 RESUMED = "A smoke run again after a failed run reuses a ready node, passes, and lists what the failed run left"
+SILENT = "A preview that accepts connections but never answers fails each smoke as unreachable"
 SMOKE_ACQUISITION_FAILS = ("The clone preview smoke whose node acquisition the provider fails for good stops with exit "
                            "status 1")
 SMOKE_NODE_WAIT_ENDS = ("The clone preview smoke whose node is still being acquired when its node wait ends stops with "
@@ -118,7 +119,7 @@ SAME_SMOKE_JOB = ("the same check of the smoke's job (support/checks/smoke_verdi
 
 CLAIMS = (
     # -- the provider-acquired node --------------------------------------------------------------------
-    Claim("that node is ready, with no readiness problem reported", (
+    Claim("once Pressluft has acquired it, that node is ready, with no readiness problem reported", (
         Property("the node becomes ready within the node budget",
                  (m("node_never_ready", ACQUIRED, NOT_READY, NODE_BUDGET),)),
         Property("its readiness lists no reason code", (m("ready_node_keeps_reason_codes", ACQUIRED),)),
@@ -151,7 +152,8 @@ CLAIMS = (
         Property("first, the job list shows the acquisition job the run waited for, a node_provision of that node",
                  (m("jobs_list_shows_only_in_flight", ACQUIRED), m("node_job_type_misreported", ACQUIRED))),
     )),
-    Claim('the node\'s acquisition shows {count:d} failed attempts with "{code}", and a next attempt planned', (
+    Claim('before its next attempt is made, the node\'s acquisition shows {count:d} failed attempts with "{code}", and '
+          'that next attempt planned', (
         Property("the job did not end failed: it is queued to run again", (m("retryable_errors_are_terminal", RETRIED,
                                                                              JOB_FAILED),)),
         Property("it keeps the error code of the failed attempt while it waits",
@@ -245,7 +247,7 @@ CLAIMS = (
                  (m("preflight_names_every_reason", PREFLIGHT_SITE.format(1)),)),
         Property("in the contract's priority order", (m("preflight_reasons_unordered", PREFLIGHT_SITE.format(1)),)),
     )),
-    Claim("the refusal gives the contract's guidance for each reason, telling the operator what to fix", (
+    Claim("the refusal gives the guidance Pressluft documents for each reason, telling the operator what to fix", (
         Property("each reason code with the guidance the contract's table gives it (support/pressluft/readiness.py "
                  "GUIDANCE, not read from the answer), and nothing more (digest §2.3 message format)",
                  (m("preflight_without_guidance", PREFLIGHT_SITE.format(2)),
@@ -489,8 +491,8 @@ CLAIMS = (
                  "followed): the smoke passes", (m("redirects_answered_as_307", REDIRECTS_PASS, UNREACHABLE,
                                                    PREVIEW_BUDGET),)),
     )),
-    Claim("the smoke's record of its waits shows the clone's preview reachable on its answer, a redirect ({clone:d}), "
-          "and the staging environment's on its answer, a redirect ({staging:d}), neither redirect followed", (
+    Claim("the smoke's report shows the clone's preview reachable on its answer, a redirect ({clone:d}), and the "
+          "staging environment's on its answer, a redirect ({staging:d}), neither redirect followed", (
         Property("the smoke's wait for each copy's preview (its wait log) ended done on a look that got that answer, "
                  "as it came: not a 200, and not what following the redirect would get",
                  (m("redirects_answered_as_200", REDIRECTS_PASS),)),
@@ -568,7 +570,7 @@ CLAIMS = (
                  "other with its run id", (m("node_request_acquires_twice", SMOKE_ACQUIRES),
                                      m("node_name_ignored", SMOKE_ACQUIRES))),
         Property("one acquisition job of that node, which succeeded; the node ready, ready in fact (the checks of "
-                 "'that node is ready, with no readiness problem reported')",
+                 "'once Pressluft has acquired it, that node is ready, with no readiness problem reported')",
                  (m("node_never_ready", SMOKE_ACQUIRES, NOT_READY, NODE_BUDGET),)),
     )),
     Claim("it made its new site on that node", (
@@ -617,7 +619,9 @@ CLAIMS = (
         Property("one failure line of the category the words name",
                  (m("preflight_ignores_readiness", AT_SITE), m("preflight_ignores_readiness", AT_CLONE),
                   m("cancelled_job_reported_running", CANCELLED, CV, JOB_BUDGET),
-                  m("hung_jobs_fail_with_job_timeout", HANGS),
+                  m("hung_jobs_fail_with_job_timeout", HANGS.format(1)),
+                  m("hung_jobs_fail_with_job_timeout", HANGS.format(2)),
+                  m("restore_fails", SILENT),
                   m("hung_jobs_fail_with_job_timeout", SMOKE_NODE_WAIT_ENDS),
                   m("preview_url_points_to_source", UNREACHABLE_SMOKE.format(2)))),
         Property("a page not found (404) and another kind of redirect (307) are not reachable (the smoke's rule): the "
@@ -663,10 +667,18 @@ CLAIMS = (
                                 "reaches any control plane; tests/suite/test_config.py checks the words of each "
                                 "setting's error"),
     )),
-    Claim(r"its failure names the clone creation and its job id, the new clone's preview address, and its last "
-          r"answer, \"(?P<answer>[^\"]+)\", when the (?P<seconds>\d+(?:\.\d+)?)-second wait ended", (
+    Claim(r"(?P<who>its|the clone preview smoke's|the backup and restore smoke's) failure names the "
+          r"(?P<request>clone creation|restore) and its job id, (?P<preview>the new clone's|production's) preview "
+          r"address, and its last answer, \"(?P<answer>[^\"]+)\", when the (?P<seconds>\d+(?:\.\d+)?)-second wait "
+          r"ended", (
         Property("the last answer the preview gave, and the time the When step allowed it",
-                 (m("clone_preview_not_served", UNREACHABLE_SMOKE.format(1)),)),
+                 (m("clone_preview_not_served", UNREACHABLE_SMOKE.format(1)), m("clone_preview_not_served", SILENT),
+                  m("restored_preview_down", SILENT))),
+        Property("production's preview after the restore, and the restore job",
+                 without_mutant="the smoke probes the address restored production shows, naming the restore job it "
+                                "waited for, so no target defect changes one without the other; "
+                                "tests/suite/test_checks.py feeds a failure naming another job and the clone's "
+                                "preview"),
         Property("the command GET of the preview address of the clone the smoke site's env_create job made",
                  without_mutant="the smoke probes the address the clone shows, and a clone that shows another's (or a "
                                 "job that names another environment) fails the smoke's own checks first, as a "
@@ -689,7 +701,8 @@ CLAIMS = (
     )),
     Claim(r"its failure says the job was still running when the (?P<seconds>\d+(?:\.\d+)?)-second wait ended", (
         Property("the job's last state, and the time the When step allowed each job",
-                 (m("running_job_reported_queued", HANGS),)),
+                 (m("running_job_reported_queued", HANGS.format(1)),
+                  m("running_job_reported_queued", HANGS.format(2)))),
     )),
     Claim('the {request} job had ended failed, {attempts}, with the error "{code}", before the smoke reported it', (
         Property("failed with that code after max_attempts attempts, each retry scheduled (after its 3 attempts)",
@@ -733,8 +746,8 @@ CLAIMS = (
         Property("the smoke's site is failed too", (m("failed_job_leaves_site_active", RESTORE_FAILS),)),
     )),
     # -- the smoke in a resume-run loop --------------------------------------------------------------------
-    Claim("both runs exit with status {status:d} and report the failure in the same words, apart from what identifies "
-          "each run's records, their addresses and durations", (
+    Claim("both runs exit with status {status:d} and report the failure in the same words, apart from each run's "
+          "ids, site and environment names, preview addresses and durations", (
         Property("the two failure lines are the same once ids, addresses and durations are masked (the one rule: "
                  "support/verdicts/failure.py masked)", (m("failed_job_error_timestamped", TWICE),)),
         Property("each run exits with the status the sentence gives and its one failure line, naming its own run's "
@@ -748,7 +761,7 @@ CLAIMS = (
                                 "list that hides it fails the smoke first; tests/suite/test_checks.py feeds a list "
                                 "without it"),
     )),
-    Claim("it lists what the failed run left behind: its site and its failed clone", (
+    Claim("its output lists what the failed run left behind: its site and its failed clone", (
         Property("the failed run, by its run id, and its site, by id and slug, in the state Pressluft gives it now",
                  without_mutant="the smoke reads the run id from the reports folder the two runs share, and the check "
                                 "reads the site by its id as the smoke does, so no target defect changes one without "

@@ -6,9 +6,10 @@ Feature: Backup and restore of production
   and a size above zero. A restore first keeps a full checkpoint of production
   as it was, then brings back the content of the backup it was given in place
   of what production showed. Afterwards production is active again on the same
-  node, and so is its site. A backup only adds to the site, so its scenario
-  uses a live site the other scenarios share; a restore changes production, so
-  each restore scenario makes a new site of its own. That the restored content is
+  node, and so is its site. A backup only adds to a site, so the backup
+  scenario uses a live site that scenarios of other features use too; a
+  restore changes production, so each restore scenario makes a new site of its
+  own. That the restored content is
   back is checked only on the embedded reference (the stand-in for Pressluft
   that the suite starts itself when no Pressluft is named): only there can what
   production shows be changed as an editor would. On a real Pressluft that

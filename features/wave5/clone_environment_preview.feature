@@ -41,4 +41,4 @@ Feature: Clone and staging environments with a reachable preview
     Given the next clone's preview will answer with a redirect (301), and the next staging environment's with a redirect (302), each to an address where nothing answers
     When the clone preview smoke runs from the repository root with no input
     Then the smoke passes, exiting with status 0
-    And the smoke's record of its waits shows the clone's preview reachable on its answer, a redirect (301), and the staging environment's on its answer, a redirect (302), neither redirect followed
+    And the smoke's report shows the clone's preview reachable on its answer, a redirect (301), and the staging environment's on its answer, a redirect (302), neither redirect followed

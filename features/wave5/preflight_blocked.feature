@@ -3,7 +3,7 @@ Feature: Creation is refused while the node is not ready
   Pressluft checks the readiness of the target node before it queues a site or
   an environment. While the node is not ready, such a creation is refused as
   blocked by node readiness: the refusal names each reason by its code, with
-  the contract's guidance for it, telling the operator what to fix, and nothing
+  the guidance Pressluft documents for it, telling the operator what to fix, and nothing
   is queued or recorded. When the node turns not ready just as the clone
   preview smoke creates its site or its clone, the smoke fails with exit
   status 1: Pressluft answered, and its answer failed the smoke's check
@@ -16,7 +16,7 @@ Feature: Creation is refused while the node is not ready
     Given every provider-acquired node has turned not ready, because <why> (<codes>)
     When the operator tries to create a site
     Then the creation is refused as blocked by node readiness, because <why> (<codes>)
-    And the refusal gives the contract's guidance for each reason, telling the operator what to fix
+    And the refusal gives the guidance Pressluft documents for each reason, telling the operator what to fix
     And no job was queued
     And no site was recorded
 
@@ -32,7 +32,7 @@ Feature: Creation is refused while the node is not ready
     And every provider-acquired node has turned not ready, because the runtime tools are missing (runtime_missing)
     When the operator tries to create a clone of production
     Then the creation is refused as blocked by node readiness, because the runtime tools are missing (runtime_missing)
-    And the refusal gives the contract's guidance for each reason, telling the operator what to fix
+    And the refusal gives the guidance Pressluft documents for each reason, telling the operator what to fix
     And no job was queued
     And no environment was added to the site
 
@@ -47,4 +47,4 @@ Feature: Creation is refused while the node is not ready
     Examples:
       | what  | creation             | why                                                     | codes                             |
       | site  | site creation        | sudo is not available and the runtime tools are missing | sudo_unavailable, runtime_missing |
-      | clone | environment creation | the runtime tools are missing                           | runtime_missing                   |
+      | clone | clone creation       | the runtime tools are missing                           | runtime_missing                   |

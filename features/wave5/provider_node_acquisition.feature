@@ -2,20 +2,14 @@
 Feature: Provider-acquired node
   Every success path of Wave 5 runs on a node that Pressluft acquires from the
   provider (Hetzner Cloud). Before it makes anything, the operator confirms a
-  ready node, or asks for one, the way every smoke does: a node that is ready
+  ready node, or asks for one, as a smoke does: a node that is ready
   already is confirmed, and no other is acquired; when none is ready, or being
   acquired, the operator asks Pressluft for one, and Pressluft acquires exactly
   one. Pressluft acquires the node in the background; while it does, the node
-  is reported not ready. Three scenarios follow the target's first node, the
+  is reported not ready. The three scenarios about the target's first node (the
   node the operator needed when Pressluft had none ready before the operator
-  started: "With no node ready, exactly one provider-acquired node is acquired,
-  and it becomes ready", "Site creation is refused while the target's first node
-  is being acquired, before anything is queued" and "A node still being acquired
-  is reported not ready each time it is checked, and becomes ready without being
-  asked for again". On a Pressluft that already had a ready node, none of the
-  three is shown: the test report lists each of them as skipped, with the reason
-  "not shown on this target" and the ready node that was used instead, and the
-  last line of the test output counts what they prove as not proven. A
+  started) can only be shown on a Pressluft that had no ready node; on one that
+  had, they are reported as skipped, not shown there, and not proven. A
   transient provider error is retried by Pressluft on its own schedule, so that
   nobody has to click "retry"; an error the provider reports as final ends the
   acquisition failed, with the provider's message. A credential the provider
@@ -33,7 +27,7 @@ Feature: Provider-acquired node
     Given Pressluft had no provider-acquired node, ready or being acquired, before the operator started
     When the operator asks Pressluft for a provider-acquired node to work on
     Then Pressluft acquired exactly one new node, the one the operator asked for
-    And that node is ready, with no readiness problem reported
+    And once Pressluft has acquired it, that node is ready, with no readiness problem reported
 
   @SC-2 @first_node
   Scenario: Site creation is refused while the target's first node is being acquired, before anything is queued
@@ -46,8 +40,8 @@ Feature: Provider-acquired node
 
   @AC-5 @first_node
   Scenario: A node still being acquired is reported not ready each time it is checked, and becomes ready without being asked for again
-    Given Pressluft had no ready provider-acquired node before the operator started
-    When the operator waits for the node Pressluft is acquiring for it
+    Given Pressluft had no ready provider-acquired node before the operator started, so the operator asked for one
+    When the operator waits for that node while Pressluft acquires it
     Then that node was reported not ready, with its reasons, each time the operator checked it while Pressluft acquired it
     And it became ready without the operator asking for it again
 
@@ -56,7 +50,7 @@ Feature: Provider-acquired node
     Given the provider is connected with the operator's credential
     And the provider will fail the first 2 acquisition attempts with the transient error "PROVIDER_API_ERROR"
     When the operator asks for a new provider-acquired node
-    Then the node's acquisition shows 2 failed attempts with "PROVIDER_API_ERROR", and a next attempt planned
+    Then before its next attempt is made, the node's acquisition shows 2 failed attempts with "PROVIDER_API_ERROR", and that next attempt planned
     And the new node is reported not ready while it is being acquired
 
   @AC-5 @fault_injection

@@ -7,17 +7,19 @@ Feature: Smoke commands as closeout gates for resume-run loops
   production, whose previews must be reachable: each answers with a page or a
   redirect (200, 301 or 302), the redirect not followed; the
   backup and restore smoke makes a new site on that same provider-acquired
-  node, backs up its production and restores it. The scenarios below show the
-  clone preview smoke finding no node ready and none being acquired: it asks
-  Pressluft for one; started while its node is still being acquired: it waits
-  for that node; and whose node never becomes ready, because the provider fails
-  its acquisition for good or because it is still being acquired when the
-  smoke's wait for it ends: it stops, saying which. Each smoke answers with an
-  exit status the loop can act on: 0 only when its whole flow worked, 1 when
+  node, backs up its production and restores it. When the clone preview smoke
+  finds no node ready and none being acquired, it asks Pressluft for one. When
+  it starts while its node is still being acquired, it waits for that node.
+  When its node never becomes ready (the provider fails its acquisition for
+  good, or it is still being acquired when the smoke's wait for it ends), it
+  stops and says which; Pressluft acquires a node with a job, so a wait that
+  ends is reported as a job that timed out. Each smoke answers with an exit
+  status the loop can act on: 0 only when its whole flow worked, 1 when
   Pressluft failed a check, 2 when the control plane could not be judged (it
-  cannot be reached, or the smoke's settings are wrong), with one line that
-  says why. Every wait of a smoke (for its node, each job, each preview) has a
-  limit; some scenarios shorten one, to show what the smoke says when it ends.
+  cannot be reached, or the smoke's settings are wrong). A smoke that fails
+  says why in one line, the one each failure scenario judges. Every wait of a
+  smoke (for its node, each job, each preview) has a limit; some scenarios
+  shorten one, to show what the smoke says when it ends.
 
   @AC-1 @AC-4 @SC-1 @smoke-entry
   Scenario: The clone preview smoke makes a clone and a staging environment whose previews answer
@@ -88,7 +90,7 @@ Feature: Smoke commands as closeout gates for resume-run loops
     Given a ready provider-acquired node
     And each environment creation of the clone preview smoke will fail with the message "env_create playbook has a syntax error" and the error "ANSIBLE_SYNTAX_ERROR"
     When the clone preview smoke runs twice from the repository root with no input
-    Then both runs exit with status 1 and report the failure in the same words, apart from what identifies each run's records, their addresses and durations
+    Then both runs exit with status 1 and report the failure in the same words, apart from each run's ids, site and environment names, preview addresses and durations
 
   @AC-1 @AC-4 @fault_injection
   Scenario: A smoke run again after a failed run reuses a ready node, passes, and lists what the failed run left
@@ -97,4 +99,4 @@ Feature: Smoke commands as closeout gates for resume-run loops
     When the clone preview smoke runs again from the repository root with no input
     Then the smoke passes, exiting with status 0
     And it reused a node that was already ready, without asking for another
-    And it lists what the failed run left behind: its site and its failed clone
+    And its output lists what the failed run left behind: its site and its failed clone

@@ -124,12 +124,13 @@ def job_due(req):
 def preview_fault(req):
     fields = {"environment_id": nullable_text, "site_id": nullable_text, "site_slug_prefix": nullable_text,
               "environment_type": nullable_text, "status": integer, "location": nullable_text,
-              "delay_seconds": number, "refuse": boolean}
+              "delay_seconds": number, "refuse": boolean, "silent": boolean, "after_restore": boolean}
     data = _parse(req, fields)
     fault = {"environment_id": data.get("environment_id"), "site_id": data.get("site_id"),
              "site_slug_prefix": data.get("site_slug_prefix"), "environment_type": data.get("environment_type"),
              "status": data.get("status", 200), "location": data.get("location"),
-             "delay_seconds": data.get("delay_seconds", 0), "refuse": data.get("refuse", False)}
+             "delay_seconds": data.get("delay_seconds", 0), "refuse": data.get("refuse", False),
+             "silent": data.get("silent", False), "after_restore": data.get("after_restore", False)}
     _check(fault["site_slug_prefix"] != "", "site_slug_prefix must not be empty")
     _check(fault["environment_type"] in (None, *ENVIRONMENT_TYPES), "environment_type must be production, "
                                                                      "staging or clone")
@@ -138,6 +139,8 @@ def preview_fault(req):
     _check(not (fault["site_id"] and fault["site_slug_prefix"]), "give site_id or site_slug_prefix, not both")
     _check(100 <= fault["status"] <= 599, "status must be an HTTP status (100-599)")
     _check(0 <= fault["delay_seconds"] <= 600, "delay_seconds must be between 0 and 600")
+    _check(not (fault["refuse"] and (fault["silent"] or fault["after_restore"])),
+           "refuse cannot be combined with silent or after_restore")
     req.runtime.faults.set_preview(fault)
     req.runtime.previews.sync_all()
     return Response(200, fault)

@@ -169,23 +169,29 @@ def smoke_failure_names_request(operator: Operator, smoke: SmokeRun, request: st
                                      f"{'its job ' + expected_job if names_job else 'no job'}")
 
 
-def smoke_failure_names_copy_preview(operator: Operator, smoke: SmokeRun, copy: str) -> None:
-    """The failure line's command is GET of the preview address of the copy (`copy`: clone or staging) the smoke site's
-    latest env_create job made, and its job is that job: the creation whose copy does not answer."""
+PREVIEW_MADE_BY = {"clone": "env_create", "staging": "env_create", "production": "env_restore"}  # what it shows
+
+
+def smoke_failure_names_preview(operator: Operator, smoke: SmokeRun, environment_type: str) -> None:
+    """The failure line's command is GET of the preview address of the environment of that type that the smoke site's
+    latest job making what it shows names (a copy's creation; production's restore), and its job is that job: the
+    creation or the restore whose result does not answer."""
     verdict = smoke_failure(smoke)
     made = smoke_site(operator, smoke)
-    job, environment = made.job("env_create"), made.environment_made("env_create")
-    if environment is not None and environment.get("environment_type") != copy:
+    job_type = PREVIEW_MADE_BY[environment_type]
+    job, environment = made.job(job_type), made.environment_made(job_type)
+    if environment is not None and environment.get("environment_type") != environment_type:
         environment = None
     # as the smoke shows it: it runs against its target as an external one, so without its host (redaction.py)
     expected = looking_at(shown_preview_address(environment["preview_url"], environment["id"])) if environment \
         else None
     if verdict["command"] != expected:
-        expected = expected or f"the preview address of the {copy} the smoke site job made (none)"
+        expected = expected or f"the preview address of the {environment_type} the smoke site's {job_type} job names"
         raise _smoke_mismatch(smoke, f"the failure names {verdict['command']}, expected {expected}")
     if verdict["job_id"] != job["id"]:
-        raise _smoke_mismatch(smoke, f"the failure names the job {verdict['job_id']}, expected the {copy}'s creation "
-                                     f"job {job['id']}")
+        made_by = "production's restore" if job_type == "env_restore" else f"the {environment_type}'s creation"
+        raise _smoke_mismatch(smoke, f"the failure names the job {verdict['job_id']}, expected {made_by} job "
+                                     f"{job['id']}")
 
 
 def smoke_failure_reason(smoke: SmokeRun, reason: str) -> None:

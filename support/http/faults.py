@@ -106,12 +106,14 @@ class FaultSession:
     def preview(self, *, environment_id: Optional[str] = None, site_id: Optional[str] = None,
                 site_slug_prefix: Optional[str] = None, environment_type: Optional[str] = None,
                 status: int = 200, location: Optional[str] = None, delay_seconds: float = 0.0,
-                refuse: bool = False) -> None:
+                refuse: bool = False, silent: bool = False, after_restore: bool = False) -> None:
+        """`silent`: it accepts connections and never answers; `after_restore`: only once a restore of the environment
+        succeeded."""
         scope = {key: value for key, value in (("environment_id", environment_id), ("site_id", site_id),
                                                 ("site_slug_prefix", site_slug_prefix),
                                                 ("environment_type", environment_type)) if value is not None}
         self._post("preview", {**scope, "status": status, "location": location, "delay_seconds": delay_seconds,
-                               "refuse": refuse})
+                               "refuse": refuse, "silent": silent, "after_restore": after_restore})
         self._remember(lambda: self._post("preview", {**scope, "status": 200, "location": None,
                                                       "delay_seconds": 0.0, "refuse": False}))
 

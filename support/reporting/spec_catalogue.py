@@ -70,7 +70,9 @@ PARTS = {
              "content": "the content of the backup restored comes back, in place of what came after it",
              "preview": "production's preview answers after the restore",
              "backup checked": "a backup creation that fails fails the backup and restore smoke with status 1, "
-                               "naming the backup creation and its job id"},
+                               "naming the backup creation and its job id",
+             "stops": "the backup and restore smoke stops with status 1 when its restore never ends or restored "
+                      "production's preview never answers, naming the restore and its job id"},
     "AC-3": {"preflight": "a preflight block names the refused request, no job and the reasons",
              "job failed": "a job failing after enqueue names the request, its job id and its error code and "
                           "message",
@@ -140,7 +142,9 @@ COVERAGE = {
     "A job that ends cancelled fails the smoke as cancelled, not as timed out":
         {"AC-3": ["cancelled"], "AC-4": ["exit 1"]},
     "A job that never ends fails the smoke as timed out once its time is up":
-        {"AC-3": ["timed out"], "AC-4": ["exit 1"]},
+        {"AC-2": ["stops"], "AC-3": ["timed out"], "AC-4": ["exit 1"]},
+    "A preview that accepts connections but never answers fails each smoke as unreachable":
+        {"AC-1": ["not reachable"], "AC-2": ["stops"], "AC-3": ["unreachable"], "AC-4": ["exit 1"]},
     "A node that is not ready blocks site creation before anything is queued": {"SC-2": ["site"]},
     "Site creation is refused while the target's first node is being acquired, before anything is queued":
         {"SC-2": ["site"]},

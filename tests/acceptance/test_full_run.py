@@ -20,7 +20,7 @@ def full_run(tmp_path_factory):
 
 def test_the_full_run_passes_every_scenario_with_exit_0_well_under_a_minute(full_run):
     assert full_run.exit_code == 0, full_run.output[-4000:]
-    assert len(SCENARIOS) == 43
+    assert len(SCENARIOS) == 45
     assert f"{len(SCENARIOS)} scenarios passed, 0 failed, 0 skipped" in full_run.stdout
     assert full_run.verdicts == [] and full_run.fail_lines == [] and full_run.suite_errors == []
     assert "Traceback" not in full_run.output

@@ -8,7 +8,7 @@ from tools.parallel import LONGEST_FIRST, feature_files
 
 ROOT = Path(__file__).resolve().parents[2]
 
-SCENARIOS = 43
+SCENARIOS = 45
 # The workers reuse the node scripts/parallel acquired up front; the site creation tried while it was acquired and the
 # looks of its wait for that node are handed to them (support/harness/handover.py), so the scenarios that judge them run
 # there too, as in a serial run

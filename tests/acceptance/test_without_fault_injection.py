@@ -17,7 +17,7 @@ def test_fault_injection_and_disruptive_scenarios_are_skipped_with_their_reason_
     needs_faults = {s.name for s in scenarios if "fault_injection" in s.tags}
     disruptive = {s.name for s in scenarios if "disruptive" in s.tags} - needs_faults
     runnable = {s.name for s in scenarios} - needs_faults - disruptive
-    assert len(needs_faults) == 28 and len(disruptive) == 2 and len(runnable) == 13
+    assert len(needs_faults) == 30 and len(disruptive) == 2 and len(runnable) == 13
 
     results = {r["name"].strip(): r for r in run.results()}
     assert set(results) == {s.name for s in scenarios}

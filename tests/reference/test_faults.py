@@ -121,6 +121,29 @@ def test_preview_status_delay_refuse_and_reset(api, site):
     assert preview(env["preview_url"]).status_code == 200
 
 
+def test_a_silent_preview_accepts_the_connection_and_never_answers_until_the_fault_is_lifted(api, site):
+    env = site["production"]
+    api.fault("preview", {"environment_id": env["id"], "silent": True})
+    started = time.monotonic()
+    with pytest.raises(requests.ReadTimeout):  # connected (no ConnectTimeout, no refusal), then nothing
+        requests.get(env["preview_url"], timeout=(2, 0.5), allow_redirects=False)
+    assert time.monotonic() - started >= 0.5
+    api.delete("/_reference/faults")
+    assert preview(env["preview_url"]).status_code == 200
+
+
+def test_an_after_restore_preview_fault_applies_only_once_a_restore_of_the_environment_succeeded(api, site):
+    env = site["production"]
+    api.fault("preview", {"environment_id": env["id"], "status": 503, "after_restore": True})
+    assert preview(env["preview_url"]).status_code == 200
+    backup = api.backup(env["id"])
+    restore = api.post(f"/api/environments/{env['id']}/restore", {"backup_id": backup["backup"]["id"]})
+    assert api.wait_job(restore.json()["job_id"])["status"] == "succeeded"
+    assert preview(env["preview_url"]).status_code == 503
+    check_error(api.post("/_reference/faults/preview", {"environment_id": env["id"], "refuse": True,
+                                                        "after_restore": True}), 400, "bad_request")
+
+
 def test_preview_fault_scoped_to_a_site_covers_later_environments(api, site):
     site_id, production = site["site"]["id"], site["production"]
     other = api.create_site()["production"]

@@ -14,7 +14,7 @@ from support.checks.providers import provider_degraded_with_guidance
 from support.checks.smoke_verdicts import (
     smoke_environment_failed,
     smoke_exited_with,
-    smoke_failure_names_copy_preview,
+    smoke_failure_names_preview,
     smoke_failure_node_still_acquired,
     smoke_failure_reasons,
     smoke_lists_what_the_failed_run_left,
@@ -270,13 +270,28 @@ def test_an_unreachable_preview_must_be_named_by_the_new_clones_preview_address_
     answers.answers["/api/sites/s1/environments"][1]["preview_url"] = "http://127.0.0.1:4002/"
     line = ('[wave5] FAIL category=preview_unreachable command="GET <preview of env {}>/" job_id={} '
             'reason="preview answered 500 until its 1 s budget was spent"')
-    smoke_failure_names_copy_preview(answers, smoke(line.format("c1", "j2")), "clone")
+    smoke_failure_names_preview(answers, smoke(line.format("c1", "j2")), "clone")
     with pytest.raises(SuiteFailure) as caught:  # production's preview, the clone's source
-        smoke_failure_names_copy_preview(answers, smoke(line.format("p1", "j2")), "clone")
+        smoke_failure_names_preview(answers, smoke(line.format("p1", "j2")), "clone")
     assert caught.value.reason == "the failure names GET <preview of env p1>/, expected GET <preview of env c1>/"
     with pytest.raises(SuiteFailure) as caught:  # another job than the clone's creation
-        smoke_failure_names_copy_preview(answers, smoke(line.format("c1", "j9")), "clone")
+        smoke_failure_names_preview(answers, smoke(line.format("c1", "j9")), "clone")
     assert caught.value.reason == "the failure names the job j9, expected the clone's creation job j2"
+
+
+def test_a_restored_preview_that_does_not_answer_must_be_named_by_productions_address_and_the_restore_job():
+    answers = smoke_site("p1")  # its restore job j1 names production
+    answers.answers["/api/sites/s1/environments"][0]["preview_url"] = "http://127.0.0.1:4001/"
+    answers.answers["/api/sites/s1/environments"][1]["preview_url"] = "http://127.0.0.1:4002/"
+    line = ('[wave5] FAIL category=preview_unreachable command="GET <preview of env {}>/" job_id={} '
+            'reason="preview answered timed out until its 0.5 s budget was spent"')
+    smoke_failure_names_preview(answers, smoke(line.format("p1", "j1")), "production")
+    with pytest.raises(SuiteFailure) as caught:  # the clone's preview
+        smoke_failure_names_preview(answers, smoke(line.format("c1", "j1")), "production")
+    assert caught.value.reason == "the failure names GET <preview of env c1>/, expected GET <preview of env p1>/"
+    with pytest.raises(SuiteFailure) as caught:  # another job than production's restore
+        smoke_failure_names_preview(answers, smoke(line.format("p1", "j9")), "production")
+    assert caught.value.reason == "the failure names the job j9, expected production's restore job j1"
 
 
 def test_a_smoke_run_again_must_find_the_run_node_listed_ask_for_none_and_land_on_one_there_before():

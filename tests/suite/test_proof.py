@@ -63,7 +63,9 @@ def test_a_green_run_without_fault_injection_says_in_its_last_line_what_it_did_n
     assert ("  AC-2: proved in part; missing: the pre-restore checkpoint holds production as it was just before the "
             "restore (needs fault injection); the content of the backup restored comes back, in place of what came "
             "after it (needs fault injection); a backup creation that fails fails the backup and restore smoke with "
-            "status 1, naming the backup creation and its job id (needs fault injection)") in details
+            "status 1, naming the backup creation and its job id (needs fault injection); the backup and restore "
+            "smoke stops with status 1 when its restore never ends or restored production's preview never answers, "
+            "naming the restore and its job id (needs fault injection)") in details
 
 
 def test_an_outline_proves_its_parts_only_when_all_its_examples_passed():
