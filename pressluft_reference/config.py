@@ -6,11 +6,11 @@ from typing import Optional
 # Every job type, with the total duration of one attempt in seconds (jobs with several phases split it evenly).
 # This is the one list of job types: jobtypes.HANDLERS must cover exactly these (checked at import).
 DEFAULT_DURATIONS = {
-    "node_provision": 0.3,
-    "site_create": 0.15,
-    "env_create": 0.15,
-    "backup_create": 0.15,
-    "env_restore": 0.3,
+    "node_provision": 0.2,
+    "site_create": 0.1,
+    "env_create": 0.1,
+    "backup_create": 0.1,
+    "env_restore": 0.15,
 }
 JOB_TYPES = tuple(DEFAULT_DURATIONS)
 DEFAULT_BACKOFF = (0.2, 0.4, 0.8)

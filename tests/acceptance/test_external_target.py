@@ -92,7 +92,7 @@ def test_the_scenarios_that_only_add_to_a_site_share_one(external_run):
     ran = [s for s in wave5_scenarios() if s.name not in REJECTED]
     new_sites = sum(1 for s in ran if s.says("a new site whose production environment is live"))
     sharing = [s.name for s in ran if s.says("a site whose production environment is live")]
-    assert new_sites == 2 and len(sharing) >= 8
+    assert new_sites == 2 and len(sharing) >= 7
     own = [site for site in target.get("/api/sites") if re.fullmatch(rf"{run_id}-site-\d+", site["slug"])]
     assert len(own) == 1 + new_sites, [site["slug"] for site in own]
     site_jobs = [job for job in target.get("/api/jobs")

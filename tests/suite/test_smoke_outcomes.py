@@ -68,6 +68,15 @@ def test_the_smokes_copies_are_on_a_ready_provider_node_and_a_local_one_fails_th
     assert "is_local is True" in caught.value.reason and caught.value.command == "GET /api/nodes"
 
 
+def test_a_copy_listed_as_another_sites_fails_the_claim():
+    """The mutant env_shown_under_other_site fails the scenario one step earlier, where the smoke's site is read."""
+    target = copies()
+    target.environments["c1"] = environment("c1", "clone", site_id="s2")
+    with pytest.raises(SuiteFailure) as caught:
+        smoke_made_copies(target, smoke())
+    assert caught.value.category is Category.CONTRACT_VIOLATION and "s2" in caught.value.reason
+
+
 def test_a_copy_the_smoke_did_not_make_is_the_smokes_own_verdict_when_it_failed_and_a_violation_when_it_passed(
         monkeypatch):
     monkeypatch.setattr(smoke_records, "preview_reachable", lambda operator, url, job_id=None: 200)
