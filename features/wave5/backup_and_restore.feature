@@ -9,11 +9,10 @@ Feature: Backup and restore of production
   node, and so is its site. A backup only adds to a site, so the backup
   scenario uses a live site that scenarios of other features use too; a
   restore changes production, so each restore scenario makes a new site of its
-  own. That the restored content is
-  back is checked only on the embedded reference (the stand-in for Pressluft
-  that the suite starts itself when no Pressluft is named): only there can what
-  production shows be changed as an editor would. On a real Pressluft that
-  scenario is not run.
+  own. That the restored content is back is checked only on the embedded
+  reference (the stand-in for Pressluft that the suite starts itself when no
+  Pressluft is named): only there can what production shows be changed as an
+  editor would. On a real Pressluft that scenario is not run.
 
   Background:
     Given a ready provider-acquired node

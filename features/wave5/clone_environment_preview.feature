@@ -8,8 +8,8 @@ Feature: Clone and staging environments with a reachable preview
   reachable when it answers with a page or a redirect (200, 301 or 302), the
   redirect not followed (the smoke's rule); any other answer, including other
   kinds of redirect, is not, and the clone preview smoke then fails, reporting
-  an unreachable preview (shown in "A preview that never answers fails the
-  smoke").
+  an unreachable preview (shown in "A preview that never becomes reachable
+  fails the smoke").
 
   Background:
     Given a ready provider-acquired node

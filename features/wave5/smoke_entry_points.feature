@@ -17,7 +17,7 @@ Feature: Smoke commands as closeout gates for resume-run loops
   status the loop can act on: 0 only when its whole flow worked, 1 when
   Pressluft failed a check, 2 when the control plane could not be judged (it
   cannot be reached, or the smoke's settings are wrong). A smoke that fails
-  says why in one line, the one each failure scenario judges. Every wait of a
+  says why in one line; that line is what each failure scenario checks. Every wait of a
   smoke (for its node, each job, each preview) has a limit; some scenarios
   shorten one, to show what the smoke says when it ends.
 

@@ -1,5 +1,5 @@
 @wave5 @unreachable_preview @fault_injection
-Feature: A preview that never answers fails the smoke
+Feature: A preview that never becomes reachable fails the smoke
   A clone whose creation job succeeded, but whose preview never answers with a
   page or a redirect (200, 301 or 302), the redirect not followed, within the
   time the preview is allowed, is not a working environment: another kind of
