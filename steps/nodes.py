@@ -74,13 +74,13 @@ def step_make_sure_of_a_node(context):
     context.state.made_sure = make_sure_of_a_node(context.run.operator)
 
 
-@when("the operator asks for a new provider-acquired node")
+@when("the operator asks for a new node from the provider")
 def step_request_node(context):
     name = context.state.new_node_name or context.run.ledger.slug("node")
     context.state.node_request = request_new_node(context.run.operator, name)
 
 
-@given('a new provider-acquired node whose first {count:d} acquisition attempts failed with the transient error '
+@given('a new node from the provider whose first {count:d} acquisition attempts failed with the transient error '
        '"{code}", with a next attempt planned')
 def step_node_with_retry_scheduled(context, count, code):
     step_transient_acquisition_errors(context, count, code)

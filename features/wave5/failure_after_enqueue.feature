@@ -12,7 +12,7 @@ Feature: A job that fails, ends cancelled or never ends after it was queued fail
   fails the smoke the same way, each reported as what it is. A smoke waits
   for each job only so long, and then stops: the scenario of a job that never
   ends shows it for each smoke (a clone creation, a restore), with that wait
-  shortened to 1 second so that it ends quickly.
+  shortened to half a second so that it ends quickly.
 
   Background:
     Given a ready provider-acquired node
@@ -27,7 +27,7 @@ Feature: A job that fails, ends cancelled or never ends after it was queued fail
     And the clone creation job had ended failed, after its 3 attempts, with the error "ANSIBLE_HOST_FAILED", before the smoke reported it
     And the new clone and its site are marked failed, not active
 
-  @AC-1 @AC-3 @AC-4
+  @SC-3 @AC-1 @AC-3 @AC-4 @runtime_provision_failure
   Scenario: A staging environment whose creation fails ends failed, and the clone preview smoke reports it
     Given the next staging environment creation will fail with the message "staging playbook has a syntax error" and the error "ANSIBLE_SYNTAX_ERROR", an error Pressluft does not retry
     When the clone preview smoke runs from the repository root with no input
@@ -66,10 +66,10 @@ Feature: A job that fails, ends cancelled or never ends after it was queued fail
   @AC-2 @AC-3 @AC-4
   Scenario Outline: A job that never ends fails the smoke as timed out once its time is up
     Given the next <request> will never end
-    When the <smoke> smoke runs from the repository root with no input, allowing each job 1 second
+    When the <smoke> smoke runs from the repository root with no input, allowing each job 0.5 seconds
     Then the smoke exits with status 1, reporting a job that timed out
     And its failure names the <request> and its job id
-    And its failure says the job was still running when the 1-second wait ended
+    And its failure says the job was still running when the 0.5-second wait ended
 
     Examples:
       | smoke              | request        |

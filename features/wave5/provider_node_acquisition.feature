@@ -49,14 +49,14 @@ Feature: Provider-acquired node
   Scenario: A transient provider error is retried on Pressluft's own schedule, the node reported not ready meanwhile
     Given the provider is connected with the operator's credential
     And the provider will fail the first 2 acquisition attempts with the transient error "PROVIDER_API_ERROR"
-    When the operator asks for a new provider-acquired node
+    When the operator asks for a new node from the provider
     Then before its next attempt is made, the node's acquisition shows 2 failed attempts with "PROVIDER_API_ERROR", and that next attempt planned
     And the new node is reported not ready while it is being acquired
 
   @AC-5 @fault_injection
   Scenario: A node whose acquisition Pressluft retries becomes ready, without anyone clicking retry
     Given the provider is connected with the operator's credential
-    And a new provider-acquired node whose first 2 acquisition attempts failed with the transient error "PROVIDER_API_ERROR", with a next attempt planned
+    And a new node from the provider whose first 2 acquisition attempts failed with the transient error "PROVIDER_API_ERROR", with a next attempt planned
     When Pressluft makes the attempt it planned
     Then the new node becomes ready without anyone asking for it again
 
@@ -64,7 +64,7 @@ Feature: Provider-acquired node
   Scenario: An acquisition that the provider fails for good ends failed with the provider's error
     Given the provider is connected with the operator's credential
     And the provider will fail the next acquisition for good, with the message "hetzner action failed: server limit reached" and the error "PROVIDER_ACQUISITION_FAILED"
-    When the operator asks for a new provider-acquired node
+    When the operator asks for a new node from the provider
     Then the acquisition ends failed, with the provider's message "hetzner action failed: server limit reached" and its error "PROVIDER_ACQUISITION_FAILED"
     And it was tried once, with no next attempt planned
     And the new node is listed as not ready, with the reasons why
@@ -78,7 +78,7 @@ Feature: Provider-acquired node
   Scenario: No node can be acquired while the provider connection is degraded, and nothing is queued or recorded
     Given a ready provider-acquired node
     And the operator has connected the provider with a credential the provider rejects
-    When the operator asks for a new provider-acquired node
+    When the operator asks for a new node from the provider
     Then Pressluft refuses to acquire a node, because the provider connection is degraded
     And no node acquisition was queued
     And the node list shows that ready node, and no new one

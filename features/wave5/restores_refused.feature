@@ -7,7 +7,8 @@ Feature: Restores that are refused
   recorded, and production and its site stay active.
 
   Background:
-    Given a site whose production environment is live
+    Given a ready provider-acquired node
+    And a site whose production environment is live
 
   @backup-restore-S3 @fault_injection
   Scenario Outline: A backup without complete integrity data cannot be restored

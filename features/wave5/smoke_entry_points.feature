@@ -69,10 +69,10 @@ Feature: Smoke commands as closeout gates for resume-run loops
   Scenario: The clone preview smoke whose node is still being acquired when its node wait ends stops with exit status 1
     Given no provider-acquired node is ready, and none is being acquired
     And Pressluft will go on acquiring the node the clone preview smoke asks for, past any wait
-    When the clone preview smoke runs from the repository root with no input, allowing its node 1 second
+    When the clone preview smoke runs from the repository root with no input, allowing its node 0.5 seconds
     Then the smoke exits with status 1, reporting a job that timed out
     And its failure names the node acquisition and its job id
-    And its failure says the node acquisition was still running, and the node not ready, when the 1-second wait ended
+    And its failure says the node acquisition was still running, and the node not ready, when the 0.5-second wait ended
 
   @AC-4 @smoke-entry @SERIAL
   Scenario: A smoke that cannot reach the control plane stops within 5 seconds with exit status 2

@@ -23,12 +23,12 @@ class MissingStep(Exception):
 
 WHO_PROVIDES = {
     "node": "Given a ready provider-acquired node / Then it asked Pressluft for one new node, …",
-    "acquisition": "Given Pressluft had no provider-acquired node, ready or being acquired, when the operator began "
-                   "testing it",
-    "made_sure": "When the operator confirms a ready provider-acquired node, or asks for one, …",
-    "acquired_node": "Given Pressluft had no provider-acquired node, ready or being acquired, when the operator began "
-                     "testing it",
-    "node_request": "When the operator asks for a new provider-acquired node / Given a new provider-acquired node …",
+    "acquisition": "Given Pressluft had no provider-acquired node, ready or being acquired, before the operator "
+                   "started",
+    "made_sure": "When the operator confirms the ready provider-acquired node, as a smoke does …",
+    "acquired_node": "Given Pressluft had no provider-acquired node, ready or being acquired, before the operator "
+                     "started",
+    "node_request": "When the operator asks for a new node from the provider / Given a new node from the provider …",
     "site": "Given a (new) site whose production environment is live",
     "readiness_codes": "Then the creation is refused as blocked by node readiness, because …",
     "environment_request": "When the operator creates a … environment from production",
@@ -44,7 +44,8 @@ WHO_PROVIDES = {
     "restore_job": "Then the restore job succeeds",
     "attempt": "When the operator tries to …",
     "preflight_proof": "Given the operator has asked for the target's first provider-acquired node",
-    "polled_node": "Given Pressluft had no ready provider-acquired node before the operator started",
+    "polled_node": "Given Pressluft had no ready provider-acquired node before the operator started, so the operator "
+                   "asked for one",
     "smoke": "When the … smoke runs …",
     "earlier_smoke": "Given the clone preview smoke, run from the repository root, has failed …",
     "nodes_before": "Given the clone preview smoke, run from the repository root, has failed … / Given no "

@@ -80,8 +80,8 @@ PARTS = {
              "timed out": "a job that never ends is reported as timed out, with the time it was allowed",
              "unreachable": "an unreachable preview names the clone creation, its job id, the preview address and "
                             "the last answer",
-             "deterministic": "the same fault met twice gives the same line, what identifies each run's records, "
-                              "addresses and durations aside"},
+             "deterministic": "the same fault met twice gives the same line, each run's ids, site and environment "
+                              "names, preview addresses and durations aside"},
     "AC-4": {"passes": "each smoke runs from the repository root, asks for nothing and exits 0 when its flow works",
              "fails fast": "a smoke exits with status 2 within seconds, with one line, when the control plane cannot "
                            "be reached",
@@ -107,7 +107,9 @@ PARTS = {
     "SC-3": {"clone": "a clone failing after enqueue ends failed after its 3 attempts and marked failed; the smoke "
                       "names it and its job id, only once the job has ended failed",
              "restore": "a restore failing after enqueue ends failed and marked failed; the smoke names it and "
-                        "its job id"},
+                        "its job id",
+             "staging": "a staging environment failing after enqueue ends failed and marked failed; the smoke names "
+                        "it and its job id, only once the job has ended failed"},
     "hetzner-sdk-integration-S2": {"degraded": "a rejected token leaves the provider degraded, with guidance",
                                    "refused": "node acquisition is refused, nothing queued or recorded"},
     "hetzner-node-provider-S2": {"failed": "the acquisition job ends failed with the provider's error, not retried",
@@ -136,7 +138,7 @@ COVERAGE = {
     "A clone whose provisioning keeps failing ends failed, and the clone preview smoke reports it":
         {"SC-3": ["clone"], "AC-3": ["job failed"], "AC-4": ["exit 1"]},
     "A staging environment whose creation fails ends failed, and the clone preview smoke reports it":
-        {"AC-1": ["staging checked"], "AC-3": ["job failed"], "AC-4": ["exit 1"]},
+        {"AC-1": ["staging checked"], "AC-3": ["job failed"], "AC-4": ["exit 1"], "SC-3": ["staging"]},
     "A restore that fails ends failed, and the backup and restore smoke reports it":
         {"SC-3": ["restore"], "AC-3": ["job failed"], "AC-4": ["exit 1"]},
     "A job that ends cancelled fails the smoke as cancelled, not as timed out":
