@@ -46,7 +46,7 @@ DEFECTS = {
     "first_retry_wait_shown_failed": "a job waiting for its first retry (which it waits at least 0.5 s for) is shown "
                                      "failed and finished, with its error, by the jobs API: a failed attempt shown "
                                      "as the job's end, while the job goes on to its other attempts",
-    "hung_jobs_fail_with_job_timeout": "a job still running 1 s after its claim (0.5 s when a hang fault holds it) "
+    "hung_jobs_fail_with_job_timeout": "a job still running 1 s after its claim (0.2 s when a hang fault holds it) "
                                        "fails for good with JOB_TIMEOUT",
     "env_create_fails": "every env_create fails for good on its first attempt with ANSIBLE_SYNTAX_ERROR",
     "backup_create_fails": "every backup_create fails for good on its first attempt with ANSIBLE_SYNTAX_ERROR",

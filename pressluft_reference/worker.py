@@ -14,7 +14,7 @@ from .jobtypes import JobFailed
 from .timeutil import now_iso
 
 DEFECT_TIMEOUT = 1.0  # --defect hung_jobs_fail_with_job_timeout: seconds a job may run after its claim
-HUNG_DEFECT_TIMEOUT = 0.5  # the same for a job a hang fault holds (a smoke may allow each job only 1 s)
+HUNG_DEFECT_TIMEOUT = 0.2  # the same for a job a hang fault holds (a smoke may allow each job only 0.5 s)
 SHOWN_FAILED_WAIT = 0.5  # --defect first_retry_wait_shown_failed: the least wait before a job's first retry
 
 
