@@ -234,14 +234,6 @@ def step_run_smoke(context, smoke, what=None, seconds=None):
     context.state.smoke_runs.append(context.state.smoke)
 
 
-@when(r"the (?P<smoke>clone preview|backup and restore) smoke runs from the repository root with no input, with its "
-      r"(?P<setting>.+) set to \"(?P<value>[^\"]*)\"")
-def step_run_smoke_with_setting(context, smoke, setting, value):
-    context.state.smoke_settings = {SETTING_OF[setting]: value}
-    context.state.smoke = run_smoke(smoke, context.run.settings, run_id=_smoke_run_id(context),
-                                    variables=context.state.smoke_settings)
-
-
 EACH_SMOKE = ("each smoke, the clone preview smoke and the backup and restore smoke, runs from the repository root "
               "with no input")
 
@@ -282,13 +274,6 @@ def step_run_smoke_twice(context):
 @when("the clone preview smoke runs again from the repository root with no input")
 def step_run_smoke_again(context):
     _run_smoke_again(context)
-
-
-@when(r"the (?P<smoke>clone preview|backup and restore) smoke runs from the repository root with no input, against "
-      r"an address where no control plane answers")
-def step_run_smoke_nowhere(context, smoke):
-    context.state.smoke = run_smoke(smoke, context.run.settings, run_id=_smoke_run_id(context),
-                                    base_url=unused_local_url())
 
 
 def _judged_smokes(context, who: str) -> list:

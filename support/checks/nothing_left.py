@@ -55,7 +55,6 @@ def no_node_recorded(operator: Operator, request: Request, run_node_id: str) -> 
         raise _recorded(TheNodes().command, f"the node {request.slug}", "its request was refused", recorded)
 
 
-
 def no_new_node(operator: Operator, nodes_before: list, run_node_id: str) -> None:
     """No provider node the run owns that was not listed before the operator confirmed a ready node (and asked for
     none): Pressluft acquired no other for the run; first the list shows the node confirmed, a provider node. The run

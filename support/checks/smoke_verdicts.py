@@ -89,12 +89,13 @@ def smoke_exited_with(smoke: SmokeRun, status: int, words: str, within: Optional
     return verdict
 
 
-def _smoke_job(operator: Operator, smoke: SmokeRun, request: str) -> tuple[dict, SmokeSite]:
+def _smoke_job(operator: Operator, smoke: SmokeRun, request: str, made: Optional[SmokeSite] = None
+               ) -> tuple[dict, SmokeSite]:
     """The job of that request of the smoke's own site (its newest of that type: the smoke stops at its first failure),
     found by the id the job list gives it, and checked to be that request's: its type, the smoke's site, the
     environment it acts on (the new copy of the type the request names, or production for a backup or a restore) and
-    production's node."""
-    made = smoke_site(operator, smoke)
+    production's node. `made`: the smoke's site as the caller just listed it."""
+    made = made or smoke_site(operator, smoke)
     job_type = REQUEST_OF[request]
     environment = made.production if job_type in ON_PRODUCTION else made.environment_of_type(COPY_MADE_BY[request])
     listed = made.job(job_type)
@@ -114,9 +115,9 @@ def _count(number: int, what: str) -> str:
     return f"{number} {what}{'' if number == 1 else 's'}"
 
 
-def _smoke_node_job(operator: Operator, smoke: SmokeRun) -> dict:
-    """The acquisition job of the node the smoke asked for (the one named with its run id: run_node_name), found by
-    that node's id: the one node of that name, and its one node_provision job, checked to be that node's."""
+def _smoke_node_job(operator: Operator, smoke: SmokeRun) -> tuple[dict, dict]:
+    """The node the smoke asked for (the one named with its run id: run_node_name), as listed, and its acquisition job,
+    found by that node's id: the one node of that name, and its one node_provision job, checked to be that node's."""
     name = run_node_name(smoke.run_id)
     nodes = [node for node in operator.asks_for(TheNodes(quiet=True)) if node.get("name") == name]
     jobs = jobs_touching(operator.asks_for(TheJobs(quiet=True)), job_type="node_provision",
@@ -128,15 +129,14 @@ def _smoke_node_job(operator: Operator, smoke: SmokeRun) -> dict:
     job = operator.asks_for(TheJob(jobs[0]["id"], quiet=True))
     expect(job, a_job_of("node_provision", identity_only=True, node_id=nodes[0]["id"]),
            command=TheJob(jobs[0]["id"]).command, job_id=jobs[0]["id"])
-    return job
+    return nodes[0], job
 
 
-def _request_command(operator: Operator, smoke: SmokeRun, job_type: str) -> Optional[str]:
+def _request_command(job_type: str, made: Optional[SmokeSite]) -> Optional[str]:
     """How the smoke's failure line names its request of that job type: its command, on the smoke's own site's records
-    (None: they are not listed)."""
+    (`made`; None: they are not listed)."""
     if job_type == "node_provision":
         return RequestNode.command_for()
-    made = smoke_site(operator, smoke)
     site, production = made.site, made.production
     return {"site_create": CreateSite.command_for(),
             "env_create": CreateEnvironment.command_for(site_id=site["id"]) if site else None,
@@ -145,13 +145,14 @@ def _request_command(operator: Operator, smoke: SmokeRun, job_type: str) -> Opti
             }[job_type]
 
 
-def _request_job(operator: Operator, smoke: SmokeRun, request: str) -> tuple[dict, dict]:
+def _request_job(operator: Operator, smoke: SmokeRun, request: str, made: Optional[SmokeSite] = None
+                 ) -> tuple[dict, dict]:
     """The job of that request of the smoke (its node's acquisition, or a job of its site: _smoke_job), and where it
     belongs (the fields a job of it holds)."""
     if REQUEST_OF[request] == "node_provision":
-        job = _smoke_node_job(operator, smoke)
+        job = _smoke_node_job(operator, smoke)[1]
         return job, {"node_id": job.get("node_id")}
-    job, made = _smoke_job(operator, smoke, request)
+    job, made = _smoke_job(operator, smoke, request, made)
     return job, {"site_id": made.site["id"]}
 
 
@@ -159,11 +160,12 @@ def smoke_failure_names_request(operator: Operator, smoke: SmokeRun, request: st
     """The failure line's command is that request of the smoke (its node's acquisition, or a request of its own
     site), and its job the job of that request (see _request_job), or no job."""
     verdict = smoke_failure(smoke)
-    expected = _request_command(operator, smoke, REQUEST_OF[request])
+    made = None if REQUEST_OF[request] == "node_provision" else smoke_site(operator, smoke)
+    expected = _request_command(REQUEST_OF[request], made)
     if expected is None or verdict["command"] != expected:
         raise _smoke_mismatch(smoke, f"the failure names {verdict['command']}, expected "
                                      f"{expected or f'the {request} of the smoke site (none listed)'}")
-    expected_job = _request_job(operator, smoke, request)[0]["id"] if names_job else "none"
+    expected_job = _request_job(operator, smoke, request, made)[0]["id"] if names_job else "none"
     if verdict["job_id"] != expected_job:
         raise _smoke_mismatch(smoke, f"the failure names the job {verdict['job_id']}, expected "
                                      f"{'its job ' + expected_job if names_job else 'no job'}")
@@ -234,11 +236,10 @@ def smoke_failure_node_still_acquired(operator: Operator, smoke: SmokeRun, budge
         raise _smoke_mismatch(smoke, f"the failure gives the reason '{verdict['reason']}', expected it to say "
                                      f"'still running; the node not ready (<its reasons>, status <its status>) when "
                                      f"its {budget:g} s budget was spent'")
-    job = _smoke_node_job(operator, smoke)
-    node = by_id(operator.asks_for(TheNodes(quiet=True)), job.get("node_id"))
-    if node is None or (node.get("readiness") or {}).get("is_ready") is not False:
+    node, _ = _smoke_node_job(operator, smoke)
+    if (node.get("readiness") or {}).get("is_ready") is not False:
         raise _smoke_mismatch(smoke, f"the failure says the node was not ready, but the node list shows node "
-                                     f"{job.get('node_id')} {readiness_words(node) if node else 'not at all'}")
+                                     f"{node.get('id')} {readiness_words(node)}")
 
 
 def smoke_reported_once_ended(operator: Operator, smoke: SmokeRun, request: str, *, code: str, attempts: str) -> dict:
